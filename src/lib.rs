@@ -1,0 +1,9 @@
+//! ClusterLab: distributed-systems algorithms run as a deterministic simulated cluster,
+//! natively (tests, CLI) and as WebAssembly in the page.
+
+pub mod protocols;
+pub mod scenario;
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

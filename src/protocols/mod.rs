@@ -1,0 +1,3 @@
+//! The protocols ClusterLab runs, one folder each.
+
+pub mod flood;

@@ -1,0 +1,93 @@
+//! The link codec: `1.<base64url(raw deflate(json))>` in the URL fragment. The version
+//! comes first and every released version keeps decoding. Input is untrusted: sizes are
+//! capped before and during inflation, fields are typed, unknown fields refused.
+
+use super::model::Scenario;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use std::fmt;
+
+/// The current link version.
+pub const LINK_VERSION: u32 = 1;
+/// Links longer than this are refused before decoding.
+pub const MAX_LINK_BYTES: usize = 8 * 1024;
+/// Inflated JSON larger than this is refused (an inflation bomb).
+pub const MAX_INFLATED_BYTES: usize = 64 * 1024;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkError {
+    TooLong(usize),
+    NoVersion,
+    UnknownVersion(String),
+    BadBase64,
+    BadDeflate,
+    TooLarge,
+    BadJson(String),
+    Invalid(String),
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkError::TooLong(n) => write!(f, "the link is too long ({n} bytes; at most {MAX_LINK_BYTES})"),
+            LinkError::NoVersion => write!(f, "the link has no version (expected it to start with \"1.\")"),
+            LinkError::UnknownVersion(v) => write!(f, "the link's version {v:?} is not one this page knows"),
+            LinkError::BadBase64 => write!(f, "the link is damaged: it is not valid base64url"),
+            LinkError::BadDeflate => write!(f, "the link is damaged or truncated: its compressed data does not inflate"),
+            LinkError::TooLarge => write!(f, "the link inflates to more than {MAX_INFLATED_BYTES} bytes"),
+            LinkError::BadJson(e) => write!(f, "the link's scenario is malformed: {e}"),
+            LinkError::Invalid(e) => write!(f, "the link's scenario is invalid: {e}"),
+        }
+    }
+}
+
+pub fn encode_link(s: &Scenario) -> String {
+    let json = serde_json::to_vec(s).unwrap_or_default();
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+}
+
+/// Decode a link body (`1.xxxx`, without `#s=`).
+pub fn decode_link(link: &str) -> Result<Scenario, LinkError> {
+    if link.len() > MAX_LINK_BYTES {
+        return Err(LinkError::TooLong(link.len()));
+    }
+    let (version, body) = link.split_once('.').ok_or(LinkError::NoVersion)?;
+    match version {
+        "1" => decode_v1(body),
+        v => Err(LinkError::UnknownVersion(v.chars().take(16).collect())),
+    }
+}
+
+fn decode_v1(body: &str) -> Result<Scenario, LinkError> {
+    let packed = URL_SAFE_NO_PAD.decode(body.trim_end_matches('=')).map_err(|_| LinkError::BadBase64)?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES).map_err(|e| {
+        if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
+            LinkError::TooLarge
+        } else {
+            LinkError::BadDeflate
+        }
+    })?;
+    let s: Scenario = serde_json::from_slice(&json).map_err(|e| LinkError::BadJson(e.to_string()))?;
+    s.validate().map_err(LinkError::Invalid)?;
+    super::registry::check_config(&s).map_err(LinkError::Invalid)?;
+    Ok(s)
+}
+
+/// Pull the link out of a URL fragment: `#s=1.xxx` → link, `#preset=NAME` → preset.
+pub enum Fragment {
+    Link(String),
+    Preset(String),
+    None,
+}
+
+pub fn parse_fragment(fragment: &str) -> Fragment {
+    let f = fragment.trim_start_matches('#');
+    if let Some(l) = f.strip_prefix("s=") {
+        Fragment::Link(l.to_string())
+    } else if let Some(p) = f.strip_prefix("preset=") {
+        Fragment::Preset(p.to_string())
+    } else {
+        Fragment::None
+    }
+}

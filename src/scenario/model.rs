@@ -1,0 +1,77 @@
+//! The scenario model: everything needed to replay a run exactly.
+
+use crate::sim::{ChaosConfig, NetConfig, TimedFault, TimeUs};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_NODES: u32 = 64;
+pub const MAX_FAULTS: usize = 2_000;
+/// A playhead past this many simulated seconds is refused (an absurd replay).
+pub const MAX_PLAYHEAD_US: TimeUs = 3_600_000_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub protocol: String,
+    pub nodes: u32,
+    pub seed: u64,
+    /// Protocol configuration (its own typed struct; unknown fields are refused).
+    #[serde(default, skip_serializing_if = "serde_json::Value::is_null")]
+    pub config: serde_json::Value,
+    #[serde(default)]
+    pub net: NetConfig,
+    /// Chaos rates; chaos itself is switched by `chaos_on` and by faults.
+    #[serde(default)]
+    pub chaos: ChaosConfig,
+    #[serde(default)]
+    pub chaos_on: bool,
+    #[serde(default)]
+    pub faults: Vec<TimedFault>,
+    /// Where the run stands: opening the scenario runs to here.
+    #[serde(default)]
+    pub playhead_us: TimeUs,
+    /// The exact event the playhead stands after, when several events share its time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub playhead_event: Option<u64>,
+}
+
+impl Scenario {
+    pub fn new(protocol: &str, nodes: u32, seed: u64) -> Self {
+        Scenario {
+            protocol: protocol.into(),
+            nodes,
+            seed,
+            config: serde_json::Value::Null,
+            net: NetConfig::default(),
+            chaos: ChaosConfig::default(),
+            chaos_on: false,
+            faults: Vec::new(),
+            playhead_us: 0,
+            playhead_event: None,
+        }
+    }
+
+    /// Semantic checks; each failure is a message for a person.
+    pub fn validate(&self) -> Result<(), String> {
+        if !super::PROTOCOLS.contains(&self.protocol.as_str()) {
+            return Err(format!("unknown protocol {:?} (known: {})", self.protocol, super::PROTOCOLS.join(", ")));
+        }
+        if self.nodes == 0 || self.nodes > MAX_NODES {
+            return Err(format!("a cluster needs 1 to {MAX_NODES} nodes (got {})", self.nodes));
+        }
+        if self.faults.len() > MAX_FAULTS {
+            return Err(format!("too many faults ({}; at most {MAX_FAULTS})", self.faults.len()));
+        }
+        if self.playhead_us > MAX_PLAYHEAD_US {
+            return Err("the playhead is more than an hour of simulated time".into());
+        }
+        crate::sim::validate::validate_net(&self.net)?;
+        crate::sim::validate::validate_chaos(&self.chaos)?;
+        for (i, f) in self.faults.iter().enumerate() {
+            if f.at_us > MAX_PLAYHEAD_US {
+                return Err(format!("fault {} is scheduled more than an hour in", i + 1));
+            }
+            crate::sim::any::validate_fault(&f.fault, self.nodes).map_err(|e| format!("fault {}: {e}", i + 1))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,69 @@
+//! The protocol registry: build a run of any protocol from a scenario.
+
+use super::model::Scenario;
+use crate::protocols::flood::Flood;
+use crate::sim::{AnyRun, History, Protocol, Sim, TimedFault};
+
+/// Protocols a scenario may name.
+pub const PROTOCOLS: &[&str] = &["flood"];
+
+fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
+    if s.config.is_null() {
+        return Ok(P::Config::default());
+    }
+    let config: P::Config =
+        serde_json::from_value(s.config.clone()).map_err(|e| format!("{} configuration: {e}", P::NAME))?;
+    if let Some(bug) = P::config_bug(&config) {
+        if !P::bug_names().contains(&bug) {
+            return Err(format!("{} has no teaching bug {bug:?} (known: {})", P::NAME, P::bug_names().join(", ")));
+        }
+    }
+    Ok(config)
+}
+
+/// Check that the scenario's configuration parses for its protocol.
+pub fn check_config(s: &Scenario) -> Result<(), String> {
+    match s.protocol.as_str() {
+        "flood" => config_of::<Flood>(s).map(|_| ()),
+        other => Err(format!("unknown protocol {other:?}")),
+    }
+}
+
+fn build_typed<P: Protocol>(s: &Scenario, keep_trace: bool) -> Result<History<P>, String> {
+    let config = config_of::<P>(s)?;
+    let mut sim = Sim::<P>::new(s.nodes, s.seed, config, s.net.clone(), s.chaos.clone());
+    if s.chaos_on {
+        sim.schedule(0, crate::sim::Fault::SetChaos { on: true });
+    }
+    let (timed, recorded): (Vec<TimedFault>, Vec<TimedFault>) =
+        s.faults.iter().cloned().partition(|f| f.after_event.is_none());
+    for f in timed {
+        sim.schedule(f.at_us, f.fault);
+    }
+    let mut run = History::new(sim, recorded, keep_trace);
+    match s.playhead_event {
+        Some(k) => {
+            while run.sim().event_count() < k && run.step() {}
+            run.sim_mut().advance_to(s.playhead_us);
+        }
+        None => run.run_until(s.playhead_us),
+    }
+    Ok(run)
+}
+
+/// Build a run of the scenario's protocol, already run to its playhead.
+pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> {
+    s.validate()?;
+    match s.protocol.as_str() {
+        "flood" => Ok(Box::new(build_typed::<Flood>(s, keep_trace)?)),
+        other => Err(format!("unknown protocol {other:?}")),
+    }
+}
+
+/// The teaching bugs a protocol offers.
+pub fn bug_names(protocol: &str) -> &'static [&'static str] {
+    match protocol {
+        "flood" => Flood::bug_names(),
+        _ => &[],
+    }
+}

@@ -1,0 +1,180 @@
+//! An object-safe face of a run, so the page and the CLI can hold any protocol's run
+//! behind one type.
+
+use super::fault::{Fault, TimedFault};
+use super::history::History;
+use super::protocol::{Checker, NodeId, Protocol, TimeUs, Violation};
+use super::trace::{hash_hex, TraceRecord};
+use super::view::{ClusterView, MessageView, NodeStatus, NodeView, TimerView};
+
+pub trait AnyRun {
+    fn protocol(&self) -> &'static str;
+    fn n(&self) -> u32;
+    fn now_us(&self) -> TimeUs;
+    fn event_count(&self) -> u64;
+    fn frontier(&self) -> u64;
+    fn trace_hash(&self) -> u64;
+    fn step(&mut self) -> bool;
+    fn run_until(&mut self, t: TimeUs);
+    fn run_events(&mut self, max: u64) -> u64;
+    fn seek(&mut self, event: u64);
+    /// Apply a fault now (validated first), forking if the playhead is in the past.
+    fn inject(&mut self, fault: Fault) -> Result<(), String>;
+    fn heal_everything(&mut self);
+    fn view(&self) -> ClusterView;
+    fn node_view(&self, id: NodeId) -> Option<NodeView>;
+    fn trace(&self) -> &[TraceRecord];
+    fn violations(&self) -> &[Violation];
+    fn recorded(&self) -> Vec<TimedFault>;
+    fn properties(&self) -> Vec<(&'static str, &'static str)>;
+    fn chaos_on(&self) -> bool;
+    fn next_event_time(&self) -> Option<TimeUs>;
+    fn net(&self) -> super::fault::NetConfig;
+    /// The protocol's liveness condition on the current state.
+    fn check_liveness(&self) -> Result<(), String>;
+}
+
+/// Check a fault's node ids and values against a cluster of `n` nodes.
+pub fn validate_fault(fault: &Fault, n: u32) -> Result<(), String> {
+    if let Some(bad) = fault.nodes().into_iter().find(|id| *id >= n) {
+        return Err(format!("node {bad} does not exist (the cluster has nodes 0 to {})", n.saturating_sub(1)));
+    }
+    match fault {
+        Fault::ClockDrift { drift_ppm, .. } if drift_ppm.abs() > 500_000 => {
+            Err(format!("clock drift {drift_ppm} ppm is outside ±500000"))
+        }
+        Fault::ClockSkew { skew_us, .. } if skew_us.abs() > 3_600_000_000 => {
+            Err(format!("clock skew {skew_us} us is more than an hour"))
+        }
+        Fault::SetNetwork { net } => super::validate::validate_net(net),
+        _ => Ok(()),
+    }
+}
+
+impl<P: Protocol> History<P> {
+    fn build_node_view(&self, id: NodeId) -> NodeView {
+        let sim = self.sim();
+        let slot = &sim.slots[id as usize];
+        let mut v = match sim.node(id) {
+            Some(p) => p.view(),
+            None => NodeView { role: "crashed".into(), ..Default::default() },
+        };
+        v.id = id;
+        v.status = Some(if sim.node(id).is_none() {
+            NodeStatus::Crashed
+        } else if slot.paused {
+            NodeStatus::Paused
+        } else {
+            NodeStatus::Up
+        });
+        v.timers = slot
+            .timers
+            .iter()
+            .map(|t| TimerView {
+                name: P::timer_name(&t.timer).to_string(),
+                set_at_us: t.set_at_us,
+                fires_at_us: t.fires_at_us,
+            })
+            .collect();
+        v.clock_skew_us = slot.skew_us;
+        v.clock_drift_ppm = slot.drift_ppm;
+        v
+    }
+}
+
+impl<P: Protocol> AnyRun for History<P> {
+    fn protocol(&self) -> &'static str {
+        P::NAME
+    }
+    fn n(&self) -> u32 {
+        self.sim().n()
+    }
+    fn now_us(&self) -> TimeUs {
+        self.sim().now_us()
+    }
+    fn event_count(&self) -> u64 {
+        self.sim().event_count()
+    }
+    fn frontier(&self) -> u64 {
+        History::frontier(self)
+    }
+    fn trace_hash(&self) -> u64 {
+        self.sim().trace_hash()
+    }
+    fn step(&mut self) -> bool {
+        History::step(self)
+    }
+    fn run_until(&mut self, t: TimeUs) {
+        History::run_until(self, t)
+    }
+    fn run_events(&mut self, max: u64) -> u64 {
+        History::run_events(self, max)
+    }
+    fn seek(&mut self, event: u64) {
+        History::seek(self, event)
+    }
+    fn inject(&mut self, fault: Fault) -> Result<(), String> {
+        validate_fault(&fault, self.sim().n())?;
+        History::inject(self, fault);
+        Ok(())
+    }
+    fn heal_everything(&mut self) {
+        self.sim_mut().heal_everything();
+    }
+    fn view(&self) -> ClusterView {
+        let sim = self.sim();
+        let messages = sim
+            .flights
+            .iter()
+            .map(|(id, f)| MessageView {
+                id: *id,
+                from: f.from,
+                to: f.to,
+                kind: P::msg_kind(&f.msg),
+                is_reply: P::msg_is_reply(&f.msg),
+                summary: P::msg_summary(&f.msg),
+                sent_at_us: f.sent_at_us,
+                arrives_at_us: f.arrives_at_us,
+                corrupted: f.corrupted,
+                held: f.held || sim.is_paused(f.to),
+            })
+            .collect();
+        ClusterView {
+            protocol: P::NAME,
+            now_us: sim.now_us(),
+            event_count: sim.event_count(),
+            nodes: (0..sim.n()).map(|i| self.build_node_view(i)).collect(),
+            messages,
+            trace_hash: hash_hex(sim.trace_hash()),
+            violations: sim.violations().to_vec(),
+            cut_links: sim.links.cut_pairs(),
+        }
+    }
+    fn node_view(&self, id: NodeId) -> Option<NodeView> {
+        (id < self.sim().n()).then(|| self.build_node_view(id))
+    }
+    fn trace(&self) -> &[TraceRecord] {
+        History::trace(self)
+    }
+    fn violations(&self) -> &[Violation] {
+        self.sim().violations()
+    }
+    fn recorded(&self) -> Vec<TimedFault> {
+        History::recorded(self).to_vec()
+    }
+    fn properties(&self) -> Vec<(&'static str, &'static str)> {
+        P::Checker::properties()
+    }
+    fn chaos_on(&self) -> bool {
+        self.sim().chaos_on()
+    }
+    fn next_event_time(&self) -> Option<TimeUs> {
+        self.sim().next_event_time()
+    }
+    fn net(&self) -> super::fault::NetConfig {
+        self.sim().net().clone()
+    }
+    fn check_liveness(&self) -> Result<(), String> {
+        P::check_liveness(self.sim().nodes())
+    }
+}

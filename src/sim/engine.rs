@@ -1,0 +1,663 @@
+//! The deterministic simulator: integer virtual time, one event queue, one seeded PRNG,
+//! the network and fault model, and the protocol's checkers run after every event
+//! (in the manner of TigerBeetle's simulator and turmoil: everything drawn from one seed).
+
+use super::fault::{ChaosConfig, Fault, NetConfig};
+use super::hash::stable_hash;
+use super::network::{Flight, LinkState, Links};
+use super::node::{NodeSlot, TimerSlot};
+use super::prng::Prng;
+use super::protocol::{CheckCtx, Checker, ClientOp, Effect, NodeEnv, NodeId, Out, Protocol, TimeUs, Violation};
+use super::queue::{Ev, EventQueue};
+use super::trace::{DropReason, TraceHash, TraceKind, TraceRecord};
+use std::collections::BTreeMap;
+
+/// A client request the simulated client is waiting on.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingRequest<R> {
+    pub req: R,
+    pub hops: u32,
+}
+
+/// How many times a simulated client follows "not the leader, try X".
+const MAX_REDIRECTS: u32 = 3;
+const CLIENT_RTT_US: TimeUs = 1_000;
+
+#[derive(Clone, Debug)]
+pub struct Sim<P: Protocol> {
+    pub(crate) config: P::Config,
+    pub(crate) n: u32,
+    pub(crate) now_us: TimeUs,
+    pub(crate) event_count: u64,
+    pub(crate) queue: EventQueue,
+    pub(crate) rng: Prng,
+    pub(crate) states: Vec<Option<P>>,
+    pub(crate) slots: Vec<NodeSlot<P>>,
+    pub(crate) flights: BTreeMap<u64, Flight<P::Msg>>,
+    next_msg_id: u64,
+    next_timer_gen: u64,
+    next_request_id: u64,
+    pub(crate) requests: BTreeMap<u64, PendingRequest<P::Request>>,
+    pub(crate) links: Links,
+    pub(crate) base_net: NetConfig,
+    pub(crate) chaos: ChaosConfig,
+    pub(crate) chaos_on: bool,
+    checker: P::Checker,
+    pub(crate) violations: Vec<Violation>,
+    hash: TraceHash,
+    /// Keep trace records (the page and time travel) or only hash them (sweeps).
+    pub record: bool,
+    pub(crate) records: Vec<TraceRecord>,
+    // Scratch for the checker, reused across events.
+    sent: Vec<(NodeId, NodeId, P::Msg)>,
+    replies: Vec<(NodeId, u64, P::Reply)>,
+}
+
+impl<P: Protocol> Sim<P> {
+    pub fn new(n: u32, seed: u64, config: P::Config, net: NetConfig, chaos: ChaosConfig) -> Self {
+        let mut sim = Sim {
+            checker: P::Checker::new(&config, n),
+            config,
+            n,
+            now_us: 0,
+            event_count: 0,
+            queue: EventQueue::default(),
+            rng: Prng::new(seed),
+            states: (0..n).map(|_| None).collect(),
+            slots: (0..n).map(|_| NodeSlot::new()).collect(),
+            flights: BTreeMap::new(),
+            next_msg_id: 0,
+            next_timer_gen: 0,
+            next_request_id: 0,
+            requests: BTreeMap::new(),
+            links: Links::new(n),
+            base_net: net,
+            chaos,
+            chaos_on: false,
+            violations: Vec::new(),
+            hash: TraceHash::default(),
+            record: true,
+            records: Vec::new(),
+            sent: Vec::new(),
+            replies: Vec::new(),
+        };
+        for node in 0..n {
+            sim.queue.push(0, Ev::Start { node });
+        }
+        sim
+    }
+
+    pub fn n(&self) -> u32 {
+        self.n
+    }
+    pub fn now_us(&self) -> TimeUs {
+        self.now_us
+    }
+    pub fn event_count(&self) -> u64 {
+        self.event_count
+    }
+    pub fn trace_hash(&self) -> u64 {
+        self.hash.value()
+    }
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+    pub fn node(&self, id: NodeId) -> Option<&P> {
+        self.states.get(id as usize).and_then(|s| s.as_ref())
+    }
+    pub fn nodes(&self) -> &[Option<P>] {
+        &self.states
+    }
+    pub fn is_paused(&self, id: NodeId) -> bool {
+        self.slots.get(id as usize).is_some_and(|s| s.paused)
+    }
+    pub fn config(&self) -> &P::Config {
+        &self.config
+    }
+    pub fn net(&self) -> &NetConfig {
+        if self.chaos_on {
+            &self.chaos.net
+        } else {
+            &self.base_net
+        }
+    }
+    pub fn chaos_on(&self) -> bool {
+        self.chaos_on
+    }
+    pub fn next_event_time(&self) -> Option<TimeUs> {
+        self.queue.peek_time()
+    }
+    /// Take the trace records produced since the last call.
+    pub fn drain_records(&mut self) -> Vec<TraceRecord> {
+        std::mem::take(&mut self.records)
+    }
+
+    /// Schedule a fault at a simulated time (hand-written schedules, presets).
+    pub fn schedule(&mut self, at_us: TimeUs, fault: Fault) {
+        self.queue.push(at_us.max(self.now_us), Ev::Fault { fault, chaos: false });
+    }
+
+    /// Apply a fault now, as one event of its own (the page and recorded actions).
+    pub fn apply_now(&mut self, at_us: TimeUs, fault: Fault) {
+        self.now_us = self.now_us.max(at_us);
+        self.begin_event();
+        self.handle_fault(fault, false);
+        self.end_event(None, false);
+    }
+
+    /// Advance the clock to `t` without an event (nothing else changes).
+    pub fn advance_to(&mut self, t: TimeUs) {
+        self.now_us = self.now_us.max(t);
+    }
+
+    /// Run one event. Returns false when the queue is empty.
+    pub fn step(&mut self) -> bool {
+        loop {
+            let Some(q) = self.queue.pop() else { return false };
+            if self.is_stale(&q.ev) {
+                continue;
+            }
+            if let Some(node) = self.held_by_pause(&q.ev) {
+                self.slots[node as usize].inbox.push(q.ev);
+                continue;
+            }
+            self.now_us = self.now_us.max(q.time_us);
+            self.begin_event();
+            let (node, restarted) = self.dispatch(q.ev);
+            self.end_event(node, restarted);
+            return true;
+        }
+    }
+
+    /// Run every event up to and including time `t`, then set the clock to `t`.
+    pub fn run_until(&mut self, t: TimeUs) {
+        while self.queue.peek_time().is_some_and(|nt| nt <= t) {
+            self.step();
+        }
+        self.advance_to(t);
+    }
+
+    fn is_stale(&self, ev: &Ev) -> bool {
+        match ev {
+            Ev::Timer { node, generation } => {
+                !self.slots[*node as usize].timers.iter().any(|t| t.generation == *generation)
+            }
+            Ev::Deliver { msg_id } => !self.flights.contains_key(msg_id),
+            Ev::ChaosTick => !self.chaos_on,
+            _ => false,
+        }
+    }
+
+    fn held_by_pause(&self, ev: &Ev) -> Option<NodeId> {
+        let node = ev.pausable_node(|id| self.flights.get(&id).map(|f| f.to))?;
+        self.slots[node as usize].paused.then_some(node)
+    }
+
+    fn begin_event(&mut self) {
+        self.event_count += 1;
+        self.sent.clear();
+        self.replies.clear();
+    }
+
+    fn end_event(&mut self, node: Option<NodeId>, restarted: bool) {
+        let before = self.violations.len();
+        let ctx = CheckCtx {
+            event_index: self.event_count,
+            now_us: self.now_us,
+            nodes: &self.states,
+            sent: &self.sent,
+            replies: &self.replies,
+            node,
+            restarted,
+        };
+        self.checker.check(&ctx, &mut self.violations);
+        for i in before..self.violations.len() {
+            let property = self.violations[i].property.clone();
+            self.violations[i].event_index = self.event_count;
+            self.violations[i].time_us = self.now_us;
+            self.trace(None, TraceKind::Violation { property }, 0);
+        }
+    }
+
+    pub(crate) fn trace(&mut self, node: Option<NodeId>, kind: TraceKind, msg_hash: u64) {
+        let rec = TraceRecord { event: self.event_count, time_us: self.now_us, node, kind };
+        self.hash.fold(&rec, msg_hash);
+        if self.record {
+            self.records.push(rec);
+        }
+    }
+
+    fn dispatch(&mut self, ev: Ev) -> (Option<NodeId>, bool) {
+        match ev {
+            Ev::Start { node } => {
+                self.boot(node);
+                (Some(node), false)
+            }
+            Ev::Deliver { msg_id } => self.deliver(msg_id),
+            Ev::Timer { node, generation } => {
+                self.fire_timer(node, generation);
+                (Some(node), false)
+            }
+            Ev::Request { node, request_id } => {
+                self.deliver_request(node, request_id);
+                (Some(node), false)
+            }
+            Ev::Fault { fault, chaos } => {
+                let node = fault.nodes().first().copied();
+                let restarted = matches!(fault, Fault::Restart { .. });
+                self.handle_fault(fault, chaos);
+                (node, restarted)
+            }
+            Ev::ChaosTick => {
+                self.chaos_tick();
+                (None, false)
+            }
+        }
+    }
+
+    // ---- nodes -------------------------------------------------------------------------
+
+    fn boot(&mut self, node: NodeId) {
+        let env = NodeEnv { id: node, n: self.n };
+        let mut p = P::new(env, &self.config);
+        let mut out = self.out_for(node);
+        let durable = self.slots[node as usize].durable.clone();
+        let kind = if let Some(d) = durable {
+            p.on_recover(d, &mut out);
+            TraceKind::Recover
+        } else {
+            p.on_start(&mut out);
+            TraceKind::Start
+        };
+        self.states[node as usize] = Some(p);
+        self.trace(Some(node), kind, 0);
+        self.apply_effects(node, out);
+    }
+
+    fn out_for(&self, node: NodeId) -> Out<P> {
+        Out::new(self.slots[node as usize].local_time(self.now_us))
+    }
+
+    /// Run a handler on a live node and carry out its effects.
+    fn with_node(&mut self, node: NodeId, f: impl FnOnce(&mut P, &mut Out<P>)) {
+        let mut out = self.out_for(node);
+        let Some(p) = self.states[node as usize].as_mut() else { return };
+        f(p, &mut out);
+        self.apply_effects(node, out);
+    }
+
+    fn apply_effects(&mut self, node: NodeId, mut out: Out<P>) {
+        for effect in out.take_effects() {
+            match effect {
+                Effect::Send { to, msg } => self.send(node, to, msg),
+                Effect::SetTimer { timer, min_us, max_us } => self.set_timer(node, timer, min_us, max_us),
+                Effect::CancelTimer { timer } => self.slots[node as usize].timers.retain(|t| t.timer != timer),
+                Effect::Reply { request_id, reply } => self.client_reply(node, request_id, reply),
+                Effect::Persist => {
+                    let d = self.states[node as usize].as_ref().map(|p| p.durable());
+                    if d.is_some() {
+                        self.slots[node as usize].durable = d;
+                    }
+                }
+                Effect::Note(text) => self.trace(Some(node), TraceKind::Note { text }, 0),
+            }
+        }
+    }
+
+    fn set_timer(&mut self, node: NodeId, timer: P::Timer, min_us: TimeUs, max_us: TimeUs) {
+        let local = self.rng.range(min_us, max_us);
+        let slot = &mut self.slots[node as usize];
+        let fires_at_us = self.now_us + slot.global_duration(local);
+        slot.timers.retain(|t| t.timer != timer);
+        let generation = self.next_timer_gen;
+        self.next_timer_gen += 1;
+        slot.timers.push(TimerSlot { timer, generation, set_at_us: self.now_us, fires_at_us });
+        self.queue.push(fires_at_us, Ev::Timer { node, generation });
+    }
+
+    fn fire_timer(&mut self, node: NodeId, generation: u64) {
+        let slot = &mut self.slots[node as usize];
+        let Some(pos) = slot.timers.iter().position(|t| t.generation == generation) else { return };
+        let timer = slot.timers.remove(pos).timer;
+        self.trace(Some(node), TraceKind::Timer { name: P::timer_name(&timer) }, 0);
+        self.with_node(node, |p, out| p.on_timer(timer, out));
+    }
+
+    pub(crate) fn crash(&mut self, node: NodeId) -> bool {
+        let i = node as usize;
+        if self.states[i].is_none() {
+            return false;
+        }
+        self.states[i] = None;
+        let slot = &mut self.slots[i];
+        slot.timers.clear();
+        slot.inbox.clear();
+        slot.paused = false;
+        true
+    }
+
+    fn restart(&mut self, node: NodeId) -> bool {
+        if self.states[node as usize].is_some() {
+            return false;
+        }
+        self.boot(node);
+        true
+    }
+
+    fn pause(&mut self, node: NodeId) -> bool {
+        let i = node as usize;
+        if self.states[i].is_none() || self.slots[i].paused {
+            return false;
+        }
+        self.slots[i].paused = true;
+        true
+    }
+
+    /// Unfreeze: what waited is delivered now, in the order it arrived; overdue timers
+    /// fire now (late).
+    fn resume(&mut self, node: NodeId) -> bool {
+        let i = node as usize;
+        if !self.slots[i].paused {
+            return false;
+        }
+        self.slots[i].paused = false;
+        for ev in std::mem::take(&mut self.slots[i].inbox) {
+            self.queue.push(self.now_us, ev);
+        }
+        true
+    }
+
+    // ---- network -----------------------------------------------------------------------
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
+        if to >= self.n {
+            self.trace(Some(from), TraceKind::Note { text: format!("send to unknown node {to} ignored") }, 0);
+            return;
+        }
+        if P::Checker::OBSERVES_MESSAGES {
+            self.sent.push((from, to, msg.clone()));
+        }
+        let copies = if self.rng.chance_ppm(self.net().duplicate_ppm) { 2 } else { 1 };
+        for _ in 0..copies {
+            self.send_copy(from, to, msg.clone());
+        }
+    }
+
+    fn send_copy(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
+        let net = self.net().clone();
+        let msg_id = self.next_msg_id;
+        self.next_msg_id += 1;
+        let mut latency = self.rng.range(net.latency_min_us, net.latency_max_us);
+        if self.rng.chance_ppm(net.reorder_ppm) {
+            latency += self.rng.range(1, net.reorder_extra_us.max(1));
+        }
+        let lost = self.rng.chance_ppm(net.loss_ppm);
+        let corrupted = self.rng.chance_ppm(net.corrupt_ppm);
+        let msg_hash = stable_hash(&msg);
+        let checksum = (net.corrupt_ppm > 0).then(|| {
+            if corrupted {
+                msg_hash ^ (1u64 << self.rng.below(64))
+            } else {
+                msg_hash
+            }
+        });
+        let arrives_at_us = self.now_us + latency;
+        let kind = P::msg_kind(&msg);
+        let is_reply = P::msg_is_reply(&msg);
+        self.trace(Some(from), TraceKind::Send { msg_id, to, kind, is_reply, arrives_at_us }, msg_hash);
+        let link = self.links.get(from, to);
+        if link == LinkState::Cut {
+            self.trace(Some(from), TraceKind::Drop { msg_id, from, to, kind, reason: DropReason::LinkCut }, 0);
+            return;
+        }
+        let held = link == LinkState::Held;
+        let flight = Flight { from, to, msg, sent_at_us: self.now_us, arrives_at_us, lost, checksum, corrupted, held };
+        self.flights.insert(msg_id, flight);
+        if !held {
+            self.queue.push(arrives_at_us, Ev::Deliver { msg_id });
+        }
+    }
+
+    fn deliver(&mut self, msg_id: u64) -> (Option<NodeId>, bool) {
+        let Some(f) = self.flights.remove(&msg_id) else { return (None, false) };
+        let kind = P::msg_kind(&f.msg);
+        let (from, to) = (f.from, f.to);
+        let reason = if f.lost {
+            Some(DropReason::Lost)
+        } else if self.links.get(from, to) == LinkState::Cut {
+            Some(DropReason::LinkCut)
+        } else if self.states[to as usize].is_none() {
+            Some(DropReason::NodeDown)
+        } else if f.checksum.is_some_and(|c| c != stable_hash(&f.msg)) {
+            Some(DropReason::Corrupted)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.trace(Some(to), TraceKind::Drop { msg_id, from, to, kind, reason }, 0);
+            return (Some(to), false);
+        }
+        self.trace(Some(to), TraceKind::Deliver { msg_id, from, kind }, 0);
+        let msg = f.msg;
+        self.with_node(to, |p, out| p.on_message(from, msg, out));
+        (Some(to), false)
+    }
+
+    fn release(&mut self, from: NodeId, to: NodeId) {
+        let ids: Vec<u64> =
+            self.flights.iter().filter(|(_, f)| f.held && f.from == from && f.to == to).map(|(id, _)| *id).collect();
+        for id in ids {
+            let now = self.now_us;
+            if let Some(f) = self.flights.get_mut(&id) {
+                f.held = false;
+                let latency = f.arrives_at_us.saturating_sub(f.sent_at_us);
+                f.arrives_at_us = now + latency;
+                self.queue.push(now + latency, Ev::Deliver { msg_id: id });
+            }
+        }
+    }
+
+    fn set_link(&mut self, from: NodeId, to: NodeId, state: LinkState) {
+        let was_held = self.links.get(from, to) == LinkState::Held;
+        self.links.set(from, to, state);
+        if was_held && state != LinkState::Held {
+            self.release(from, to);
+        }
+    }
+
+    fn heal_all(&mut self) {
+        for a in 0..self.n {
+            for b in 0..self.n {
+                self.set_link(a, b, LinkState::Open);
+            }
+        }
+    }
+
+    // ---- clients -----------------------------------------------------------------------
+
+    fn submit_request(&mut self, node: NodeId, op: &ClientOp) {
+        let request_id = self.next_request_id;
+        self.next_request_id += 1;
+        self.trace(Some(node), TraceKind::Request { request_id, op: format!("{op:?}") }, 0);
+        match P::request_from_op(op) {
+            Some(req) => {
+                self.requests.insert(request_id, PendingRequest { req, hops: 0 });
+                self.deliver_request(node, request_id);
+            }
+            None => self.trace(Some(node), TraceKind::Note { text: format!("{} has no such operation", P::NAME) }, 0),
+        }
+    }
+
+    fn deliver_request(&mut self, node: NodeId, request_id: u64) {
+        let Some(pending) = self.requests.get(&request_id) else { return };
+        if self.states[node as usize].is_none() {
+            self.requests.remove(&request_id);
+            let reply = "failed: node down".to_string();
+            self.trace(Some(node), TraceKind::Reply { request_id, reply }, 0);
+            return;
+        }
+        let req = pending.req.clone();
+        self.with_node(node, |p, out| p.on_request(request_id, req, out));
+    }
+
+    fn client_reply(&mut self, node: NodeId, request_id: u64, reply: P::Reply) {
+        self.trace(Some(node), TraceKind::Reply { request_id, reply: P::reply_summary(&reply) }, 0);
+        if P::Checker::OBSERVES_MESSAGES {
+            self.replies.push((node, request_id, reply.clone()));
+        }
+        let redirect = P::reply_redirect(&reply).filter(|t| *t < self.n && *t != node);
+        match (redirect, self.requests.get_mut(&request_id)) {
+            (Some(target), Some(p)) if p.hops < MAX_REDIRECTS => {
+                p.hops += 1;
+                self.queue.push(self.now_us + CLIENT_RTT_US, Ev::Request { node: target, request_id });
+            }
+            _ => {
+                self.requests.remove(&request_id);
+            }
+        }
+    }
+
+    // ---- faults ------------------------------------------------------------------------
+
+    pub(crate) fn handle_fault(&mut self, fault: Fault, chaos: bool) {
+        let label = fault.label();
+        let node = fault.nodes().first().copied();
+        self.trace(node, TraceKind::Fault { label, chaos }, 0);
+        let changed = self.apply_fault(fault);
+        if !changed {
+            self.trace(node, TraceKind::Note { text: "no effect".into() }, 0);
+        }
+    }
+
+    fn apply_fault(&mut self, fault: Fault) -> bool {
+        use Fault::*;
+        match fault {
+            Crash { node } => self.crash(node),
+            Restart { node } => self.restart(node),
+            Pause { node } => self.pause(node),
+            Resume { node } => self.resume(node),
+            TimeoutNow { node } => {
+                let up = self.states[node as usize].is_some() && !self.slots[node as usize].paused;
+                if up {
+                    self.with_node(node, |p, out| p.on_timeout_now(out));
+                }
+                up
+            }
+            ClockSkew { node, skew_us } => {
+                self.slots[node as usize].skew_us = skew_us;
+                true
+            }
+            ClockDrift { node, drift_ppm } => {
+                self.slots[node as usize].drift_ppm = drift_ppm.clamp(-500_000, 500_000);
+                true
+            }
+            Cut { a, b } => {
+                self.set_link(a, b, LinkState::Cut);
+                self.set_link(b, a, LinkState::Cut);
+                true
+            }
+            CutOneWay { from, to } => {
+                self.set_link(from, to, LinkState::Cut);
+                true
+            }
+            Heal { a, b } => {
+                self.set_link(a, b, LinkState::Open);
+                self.set_link(b, a, LinkState::Open);
+                true
+            }
+            Hold { from, to } => {
+                self.set_link(from, to, LinkState::Held);
+                true
+            }
+            Release { from, to } => {
+                self.set_link(from, to, LinkState::Open);
+                true
+            }
+            Partition { groups } => {
+                self.heal_all();
+                self.links.partition(&groups);
+                true
+            }
+            HealAll => {
+                self.heal_all();
+                true
+            }
+            SetNetwork { net } => {
+                self.base_net = net;
+                true
+            }
+            SetChaos { on } => self.set_chaos(on),
+            Request { node, op } => {
+                self.submit_request(node, &op);
+                true
+            }
+        }
+    }
+
+    fn set_chaos(&mut self, on: bool) -> bool {
+        if self.chaos_on == on {
+            return false;
+        }
+        self.chaos_on = on;
+        if on {
+            self.queue.push(self.now_us + self.chaos.tick_us.max(1), Ev::ChaosTick);
+        }
+        true
+    }
+
+    /// Turn chaos off and undo every fault: heal links, restart crashed nodes, resume
+    /// paused ones, reset clocks. The start of a sweep's liveness phase.
+    pub fn heal_everything(&mut self) {
+        let mut faults = vec![Fault::SetChaos { on: false }, Fault::HealAll];
+        for node in 0..self.n {
+            if self.slots[node as usize].paused {
+                faults.push(Fault::Resume { node });
+            }
+            if self.states[node as usize].is_none() {
+                faults.push(Fault::Restart { node });
+            }
+            if self.slots[node as usize].skew_us != 0 {
+                faults.push(Fault::ClockSkew { node, skew_us: 0 });
+            }
+            if self.slots[node as usize].drift_ppm != 0 {
+                faults.push(Fault::ClockDrift { node, drift_ppm: 0 });
+            }
+        }
+        for f in faults {
+            if f == (Fault::SetChaos { on: false }) && !self.chaos_on {
+                continue;
+            }
+            self.apply_now(self.now_us, f);
+        }
+    }
+
+    /// Chaos mode: one tick may draw a crash, a partition, a pause or a clock fault, each
+    /// undone after a random time drawn from the same seed.
+    fn chaos_tick(&mut self) {
+        let c = self.chaos.clone();
+        let n = self.n as u64;
+        let node = self.rng.below(n) as NodeId;
+        let undo_at = self.now_us + self.rng.range(c.max_downtime_us / 10, c.max_downtime_us.max(1));
+        let mut drawn = Vec::new();
+        if self.rng.chance_ppm(c.crash_ppm) {
+            drawn.push((Fault::Crash { node }, Fault::Restart { node }));
+        }
+        if self.rng.chance_ppm(c.partition_ppm) {
+            let mask = self.rng.next_u64();
+            let group: Vec<NodeId> = (0..self.n).filter(|i| mask >> i & 1 == 1).collect();
+            drawn.push((Fault::Partition { groups: vec![group] }, Fault::HealAll));
+        }
+        if self.rng.chance_ppm(c.pause_ppm) {
+            drawn.push((Fault::Pause { node }, Fault::Resume { node }));
+        }
+        if self.rng.chance_ppm(c.skew_ppm) {
+            let drift_ppm = self.rng.range(0, 200_000) as i64 - 100_000;
+            drawn.push((Fault::ClockDrift { node, drift_ppm }, Fault::ClockDrift { node, drift_ppm: 0 }));
+        }
+        for (fault, undo) in drawn {
+            self.handle_fault(fault, true);
+            self.queue.push(undo_at, Ev::Fault { fault: undo, chaos: true });
+        }
+        self.queue.push(self.now_us + c.tick_us.max(1), Ev::ChaosTick);
+    }
+}

@@ -1,0 +1,162 @@
+//! The fault vocabulary, one enum shared by the page's panel, scenario schedules, the CLI
+//! and the tests (in the manner of turmoil's partition/repair/hold/release/crash/bounce).
+
+use super::protocol::{ClientOp, NodeId, TimeUs};
+use serde::{Deserialize, Serialize};
+
+/// Network behaviour. Probabilities are in parts per million so that no float ever
+/// takes part in a decision (replay stays exact on every platform).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetConfig {
+    pub latency_min_us: TimeUs,
+    pub latency_max_us: TimeUs,
+    pub loss_ppm: u32,
+    pub duplicate_ppm: u32,
+    /// Chance that a message is held back by up to `reorder_extra_us` more, so that
+    /// later messages overtake it.
+    pub reorder_ppm: u32,
+    pub reorder_extra_us: TimeUs,
+    pub corrupt_ppm: u32,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        NetConfig {
+            latency_min_us: 10_000,
+            latency_max_us: 20_000,
+            loss_ppm: 0,
+            duplicate_ppm: 0,
+            reorder_ppm: 0,
+            reorder_extra_us: 50_000,
+            corrupt_ppm: 0,
+        }
+    }
+}
+
+/// Chaos mode: random faults drawn from the seed. Rates are chances per tick, in ppm.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ChaosConfig {
+    pub tick_us: TimeUs,
+    pub crash_ppm: u32,
+    pub partition_ppm: u32,
+    pub pause_ppm: u32,
+    pub skew_ppm: u32,
+    /// How long a crashed node stays down / a partition lasts / a pause lasts, at most.
+    pub max_downtime_us: TimeUs,
+    /// Network faults while chaos is on.
+    pub net: NetConfig,
+}
+
+impl Default for ChaosConfig {
+    fn default() -> Self {
+        ChaosConfig {
+            tick_us: 100_000,
+            crash_ppm: 60_000,
+            partition_ppm: 40_000,
+            pause_ppm: 40_000,
+            skew_ppm: 20_000,
+            max_downtime_us: 1_500_000,
+            net: NetConfig {
+                latency_min_us: 5_000,
+                latency_max_us: 40_000,
+                loss_ppm: 50_000,
+                duplicate_ppm: 30_000,
+                reorder_ppm: 50_000,
+                reorder_extra_us: 60_000,
+                corrupt_ppm: 10_000,
+            },
+        }
+    }
+}
+
+/// Every fault and user action the simulator knows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    /// The process dies: volatile state lost, durable state kept, timers gone.
+    Crash { node: NodeId },
+    /// A crashed node boots again from its durable state.
+    Restart { node: NodeId },
+    /// The process freezes (a GC pause): timers and incoming messages wait.
+    Pause { node: NodeId },
+    Resume { node: NodeId },
+    /// Fire the node's main timer now (Raft: election timeout).
+    TimeoutNow { node: NodeId },
+    /// Offset of the node's clock from global time.
+    ClockSkew { node: NodeId, skew_us: i64 },
+    /// Rate error of the node's clock, parts per million (positive runs fast).
+    ClockDrift { node: NodeId, drift_ppm: i64 },
+    /// Cut both directions between two nodes.
+    Cut { a: NodeId, b: NodeId },
+    /// Cut only messages from `from` to `to`.
+    CutOneWay { from: NodeId, to: NodeId },
+    /// Heal both directions between two nodes.
+    Heal { a: NodeId, b: NodeId },
+    /// Hold messages from `from` to `to` until released.
+    Hold { from: NodeId, to: NodeId },
+    Release { from: NodeId, to: NodeId },
+    /// Split the cluster into groups; nodes in no group form one more group.
+    Partition { groups: Vec<Vec<NodeId>> },
+    /// Heal every link and release every hold.
+    HealAll,
+    SetNetwork { net: NetConfig },
+    SetChaos { on: bool },
+    /// A client request delivered to a node.
+    Request { node: NodeId, op: ClientOp },
+}
+
+impl Fault {
+    /// Every node id the fault names, for validation.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        use Fault::*;
+        match self {
+            Crash { node } | Restart { node } | Pause { node } | Resume { node } | TimeoutNow { node } => vec![*node],
+            ClockSkew { node, .. } | ClockDrift { node, .. } | Request { node, .. } => vec![*node],
+            Cut { a, b } | Heal { a, b } => vec![*a, *b],
+            CutOneWay { from, to } | Hold { from, to } | Release { from, to } => vec![*from, *to],
+            Partition { groups } => groups.iter().flatten().copied().collect(),
+            HealAll | SetNetwork { .. } | SetChaos { .. } => vec![],
+        }
+    }
+
+    /// Short label for logs and the timeline.
+    pub fn label(&self) -> String {
+        use Fault::*;
+        match self {
+            Crash { node } => format!("crash n{node}"),
+            Restart { node } => format!("restart n{node}"),
+            Pause { node } => format!("pause n{node}"),
+            Resume { node } => format!("resume n{node}"),
+            TimeoutNow { node } => format!("timeout now n{node}"),
+            ClockSkew { node, skew_us } => format!("clock skew n{node} {skew_us}us"),
+            ClockDrift { node, drift_ppm } => format!("clock drift n{node} {drift_ppm}ppm"),
+            Cut { a, b } => format!("cut n{a}<->n{b}"),
+            CutOneWay { from, to } => format!("cut n{from}->n{to}"),
+            Heal { a, b } => format!("heal n{a}<->n{b}"),
+            Hold { from, to } => format!("hold n{from}->n{to}"),
+            Release { from, to } => format!("release n{from}->n{to}"),
+            Partition { groups } => format!("partition {groups:?}"),
+            HealAll => "heal all".into(),
+            SetNetwork { net } => format!(
+                "network {}-{}us loss {}ppm dup {}ppm corrupt {}ppm",
+                net.latency_min_us, net.latency_max_us, net.loss_ppm, net.duplicate_ppm, net.corrupt_ppm
+            ),
+            SetChaos { on } => format!("chaos {}", if *on { "on" } else { "off" }),
+            Request { node, op } => format!("request n{node} {op:?}"),
+        }
+    }
+}
+
+/// A fault placed in a scenario: either at a simulated time (hand-written schedules and
+/// presets) or right after a given event (recorded from the page, so replay is exact).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedFault {
+    pub at_us: TimeUs,
+    /// When set, the fault is applied right after this many events have run, at `at_us`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_event: Option<u64>,
+    pub fault: Fault,
+}

@@ -1,0 +1,24 @@
+//! The deterministic cluster simulator: sans-IO protocol contract, event queue, seeded
+//! PRNG, network and fault model, trace with a stable hash, time travel, and views.
+
+pub mod any;
+pub mod engine;
+pub mod fault;
+pub mod hash;
+pub mod history;
+pub mod network;
+pub mod node;
+pub mod prng;
+pub mod protocol;
+pub mod queue;
+pub mod trace;
+pub mod validate;
+pub mod view;
+
+pub use any::AnyRun;
+pub use engine::Sim;
+pub use fault::{ChaosConfig, Fault, NetConfig, TimedFault};
+pub use history::History;
+pub use protocol::{CheckCtx, Checker, ClientOp, Effect, NodeEnv, NodeId, Out, Protocol, TimeUs, Violation};
+pub use trace::{hash_hex, DropReason, TraceKind, TraceRecord};
+pub use view::{ClusterView, LogEntryView, LogView, MessageView, NodeStatus, NodeView, TableView, TimerView};

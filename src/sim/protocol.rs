@@ -1,0 +1,193 @@
+//! The sans-IO protocol contract: a node is a state machine fed inputs by the simulator,
+//! answering only through an [`Out`] collector (in the manner of stateright's `Actor`/`Out`
+//! and raft-rs's `Ready`). Nodes never own randomness or read a clock other than `out.now()`.
+
+use super::view::NodeView;
+use std::fmt::Debug;
+use std::hash::Hash;
+
+/// A node's index in the cluster, `0..n`.
+pub type NodeId = u32;
+/// Simulated time in microseconds.
+pub type TimeUs = u64;
+
+/// A client operation, shared by every protocol so that scenarios, the page and the CLI
+/// can carry requests without knowing the protocol's own request type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, tag = "op", rename_all = "snake_case")]
+pub enum ClientOp {
+    Put { key: String, value: String },
+    Get { key: String },
+    /// A value proposed to a consensus protocol (Paxos) or flooded by a broadcast protocol.
+    Propose { value: String },
+}
+
+/// What a protocol hands back for the simulator to carry out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect<M, T, R> {
+    Send { to: NodeId, msg: M },
+    SetTimer { timer: T, min_us: TimeUs, max_us: TimeUs },
+    CancelTimer { timer: T },
+    Reply { request_id: u64, reply: R },
+    /// The durable state changed; the simulator keeps the value returned by
+    /// [`Protocol::durable`] across crashes.
+    Persist,
+    Note(String),
+}
+
+/// The output collector passed to every handler.
+pub struct Out<P: Protocol> {
+    now_us: TimeUs,
+    pub(crate) effects: Vec<Effect<P::Msg, P::Timer, P::Reply>>,
+}
+
+impl<P: Protocol> Out<P> {
+    pub fn new(now_us: TimeUs) -> Self {
+        Out { now_us, effects: Vec::new() }
+    }
+    /// The node's own clock: global time seen through its skew and drift.
+    pub fn now(&self) -> TimeUs {
+        self.now_us
+    }
+    pub fn send(&mut self, to: NodeId, msg: P::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+    /// Arm `timer` (re-arming replaces it) to fire after a duration, in the node's own
+    /// clock, that the simulator draws uniformly from `min_us..=max_us`.
+    pub fn set_timer(&mut self, timer: P::Timer, min_us: TimeUs, max_us: TimeUs) {
+        self.effects.push(Effect::SetTimer { timer, min_us, max_us: max_us.max(min_us) });
+    }
+    pub fn cancel_timer(&mut self, timer: P::Timer) {
+        self.effects.push(Effect::CancelTimer { timer });
+    }
+    pub fn reply(&mut self, request_id: u64, reply: P::Reply) {
+        self.effects.push(Effect::Reply { request_id, reply });
+    }
+    pub fn persist(&mut self) {
+        self.effects.push(Effect::Persist);
+    }
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.effects.push(Effect::Note(text.into()));
+    }
+    /// The effects collected so far (for exact-effect handler tests).
+    pub fn effects(&self) -> &[Effect<P::Msg, P::Timer, P::Reply>] {
+        &self.effects
+    }
+    pub fn take_effects(&mut self) -> Vec<Effect<P::Msg, P::Timer, P::Reply>> {
+        std::mem::take(&mut self.effects)
+    }
+}
+
+/// Context every node is built with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeEnv {
+    pub id: NodeId,
+    /// Number of nodes in the cluster; peers are `0..n`.
+    pub n: u32,
+}
+
+impl NodeEnv {
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (0..self.n).filter(move |p| *p != self.id)
+    }
+}
+
+/// A protocol node. Everything a node does goes through `out`.
+pub trait Protocol: Clone + Debug + 'static {
+    /// Protocol-wide configuration (timeouts, options, planted bugs).
+    type Config: Clone + Debug + Default + PartialEq + serde::Serialize + serde::de::DeserializeOwned;
+    /// Wire messages. `Hash` gives the checksum that detects corruption.
+    type Msg: Clone + Debug + Hash + PartialEq;
+    type Timer: Clone + Debug + PartialEq;
+    type Request: Clone + Debug;
+    type Reply: Clone + Debug;
+    /// State that survives a crash (Raft: currentTerm, votedFor, log).
+    type Durable: Clone + Debug;
+    /// The protocol's safety checkers, run after every event.
+    type Checker: Checker<Self>;
+
+    /// Short stable name used in links and the CLI (`"raft"`).
+    const NAME: &'static str;
+
+    fn new(env: NodeEnv, config: &Self::Config) -> Self;
+    /// First boot.
+    fn on_start(&mut self, out: &mut Out<Self>);
+    /// Boot after a crash with the durable state last persisted.
+    fn on_recover(&mut self, durable: Self::Durable, out: &mut Out<Self>);
+    fn on_message(&mut self, from: NodeId, msg: Self::Msg, out: &mut Out<Self>);
+    fn on_timer(&mut self, timer: Self::Timer, out: &mut Out<Self>);
+    fn on_request(&mut self, request_id: u64, req: Self::Request, out: &mut Out<Self>);
+    /// "Time out now": the page's button that fires the node's main timer at once.
+    fn on_timeout_now(&mut self, _out: &mut Out<Self>) {}
+
+    /// The durable state as of now (called when the node asked to persist).
+    fn durable(&self) -> Self::Durable;
+    /// Map a generic client operation to this protocol's request, if it has one.
+    fn request_from_op(op: &ClientOp) -> Option<Self::Request>;
+    /// If a reply says "not me, ask node X", the simulated client follows it.
+    fn reply_redirect(_reply: &Self::Reply) -> Option<NodeId> {
+        None
+    }
+    /// Message type name as in the paper (`"RequestVote"`), for colours and filters.
+    fn msg_kind(msg: &Self::Msg) -> &'static str;
+    /// True for replies/responses (drawn differently from requests).
+    fn msg_is_reply(msg: &Self::Msg) -> bool;
+    /// One-line human summary of a message.
+    fn msg_summary(msg: &Self::Msg) -> String {
+        format!("{msg:?}")
+    }
+    fn timer_name(timer: &Self::Timer) -> &'static str;
+    fn reply_summary(reply: &Self::Reply) -> String {
+        format!("{reply:?}")
+    }
+    /// Plain data for the inspector and cluster view.
+    fn view(&self) -> NodeView;
+    /// Names of the planted teaching bugs this protocol offers. By convention every
+    /// protocol's `Config` has a field `bug: Option<String>` holding one of these.
+    fn bug_names() -> &'static [&'static str] {
+        &[]
+    }
+    /// The bug switched on in a configuration, if any.
+    fn config_bug(config: &Self::Config) -> Option<&str>;
+    /// After faults heal and the cluster has had time, is it where liveness says it must
+    /// be (Raft: one leader, all logs equal and applied)? `Err` says what is missing.
+    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String>;
+}
+
+/// What a checker sees after each event.
+pub struct CheckCtx<'a, P: Protocol> {
+    pub event_index: u64,
+    pub now_us: TimeUs,
+    /// Every node's state; `None` while crashed.
+    pub nodes: &'a [Option<P>],
+    /// Messages sent during this event: (from, to, msg).
+    pub sent: &'a [(NodeId, NodeId, P::Msg)],
+    /// Client replies produced during this event: (node, request_id, reply).
+    pub replies: &'a [(NodeId, u64, P::Reply)],
+    /// The node the event happened at, if any, and whether it just restarted.
+    pub node: Option<NodeId>,
+    pub restarted: bool,
+}
+
+/// A safety property violated, as data.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Violation {
+    /// Property name, e.g. "Election Safety".
+    pub property: String,
+    /// Where the property comes from, e.g. "Raft paper, Figure 3".
+    pub source: String,
+    pub event_index: u64,
+    pub time_us: TimeUs,
+    /// Plain-language explanation.
+    pub explanation: String,
+}
+
+/// A set of safety checkers for one protocol; cloned with the simulator at checkpoints.
+pub trait Checker<P: Protocol>: Clone + Debug {
+    /// Set to true if `check` reads `ctx.sent` / `ctx.replies` (they cost a clone).
+    const OBSERVES_MESSAGES: bool = false;
+    fn new(config: &P::Config, n: u32) -> Self;
+    /// Names and sources of every property checked, for the invariant panel.
+    fn properties() -> Vec<(&'static str, &'static str)>;
+    fn check(&mut self, ctx: &CheckCtx<P>, violations: &mut Vec<Violation>);
+}

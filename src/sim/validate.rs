@@ -1,0 +1,42 @@
+//! Semantic checks on network and chaos settings from untrusted input (links, the page,
+//! the CLI): every problem is a plain message, never a panic.
+
+use super::fault::{ChaosConfig, NetConfig};
+
+const MAX_LATENCY_US: u64 = 60_000_000;
+
+fn ppm(name: &str, v: u32) -> Result<(), String> {
+    if v > 1_000_000 {
+        return Err(format!("{name} must be a probability between 0 and 1 (got {v} ppm)"));
+    }
+    Ok(())
+}
+
+pub fn validate_net(net: &NetConfig) -> Result<(), String> {
+    if net.latency_min_us > net.latency_max_us {
+        return Err(format!(
+            "latency minimum {} us is above the maximum {} us",
+            net.latency_min_us, net.latency_max_us
+        ));
+    }
+    if net.latency_max_us > MAX_LATENCY_US || net.reorder_extra_us > MAX_LATENCY_US {
+        return Err("latencies above 60 s are not supported".into());
+    }
+    ppm("loss", net.loss_ppm)?;
+    ppm("duplication", net.duplicate_ppm)?;
+    ppm("reordering", net.reorder_ppm)?;
+    ppm("corruption", net.corrupt_ppm)
+}
+
+pub fn validate_chaos(c: &ChaosConfig) -> Result<(), String> {
+    if c.tick_us < 1_000 {
+        return Err("chaos tick must be at least 1000 us".into());
+    }
+    if c.max_downtime_us > MAX_LATENCY_US {
+        return Err("chaos downtime above 60 s is not supported".into());
+    }
+    for (name, v) in [("crash", c.crash_ppm), ("partition", c.partition_ppm), ("pause", c.pause_ppm), ("skew", c.skew_ppm)] {
+        ppm(name, v)?;
+    }
+    validate_net(&c.net)
+}

@@ -1,0 +1,88 @@
+//! Plain data views of the simulation for the UI, the CLI and the page API.
+
+use super::protocol::{NodeId, TimeUs};
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeStatus {
+    Up,
+    Crashed,
+    Paused,
+}
+
+/// One entry of a replicated log, as drawn in the inspector.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogEntryView {
+    pub index: u64,
+    pub term: u64,
+    pub label: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct LogView {
+    pub entries: Vec<LogEntryView>,
+    pub commit_index: u64,
+    pub last_applied: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct TableView {
+    pub title: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// What a protocol says about one node; the simulator fills in `id`, `status` and timers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct NodeView {
+    pub id: NodeId,
+    pub status: Option<NodeStatus>,
+    /// Role or state name ("leader", "follower", "candidate", "informed", …).
+    pub role: String,
+    pub term: Option<u64>,
+    /// Key facts as (label, value) pairs, in display order.
+    pub fields: Vec<(String, String)>,
+    pub log: Option<LogView>,
+    pub tables: Vec<TableView>,
+    pub timers: Vec<TimerView>,
+    /// The node's clock offset and drift as the simulator applies them.
+    pub clock_skew_us: i64,
+    pub clock_drift_ppm: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TimerView {
+    pub name: String,
+    pub set_at_us: TimeUs,
+    pub fires_at_us: TimeUs,
+}
+
+/// A message in flight.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MessageView {
+    pub id: u64,
+    pub from: NodeId,
+    pub to: NodeId,
+    pub kind: &'static str,
+    pub is_reply: bool,
+    pub summary: String,
+    pub sent_at_us: TimeUs,
+    pub arrives_at_us: TimeUs,
+    pub corrupted: bool,
+    /// Held on a link (hold/release) or waiting at a paused node.
+    pub held: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ClusterView {
+    pub protocol: &'static str,
+    pub now_us: TimeUs,
+    pub event_count: u64,
+    pub nodes: Vec<NodeView>,
+    pub messages: Vec<MessageView>,
+    pub trace_hash: String,
+    pub violations: Vec<super::protocol::Violation>,
+    /// Links currently cut: (from, to) one-way pairs.
+    pub cut_links: Vec<(NodeId, NodeId)>,
+}
