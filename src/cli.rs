@@ -1,1 +1,267 @@
-pub fn main(_args: Vec<String>) -> i32 { 0 }
+//! The `clusterlab` command line: `run`, `sweep`, `presets`, `bench` (see DESIGN.md, CLI).
+
+use clusterlab::scenario::{self, presets, Fragment, Scenario};
+use clusterlab::sweep::{self, SweepSpec};
+use clusterlab::sim::hash_hex;
+use serde_json::json;
+use std::time::Instant;
+
+const USAGE: &str = "usage:
+  clusterlab run <link|preset|file.json> [--until-us T] [--json]
+  clusterlab sweep --protocol P --seeds N [--start S] [--nodes N] [--faults chaos|none]
+                   [--bug NAME] [--shard i/n] [--json]
+  clusterlab presets [--json]
+  clusterlab bench [--json]";
+
+/// Parsed `--flag value` pairs and bare words.
+struct Args {
+    words: Vec<String>,
+    flags: Vec<(String, Option<String>)>,
+}
+
+const BOOL_FLAGS: &[&str] = &["--json", "--help", "--keep-going"];
+
+fn parse(args: &[String]) -> Result<Args, String> {
+    let mut a = Args { words: Vec::new(), flags: Vec::new() };
+    let mut it = args.iter();
+    while let Some(x) = it.next() {
+        if x.starts_with("--") {
+            if BOOL_FLAGS.contains(&x.as_str()) {
+                a.flags.push((x.clone(), None));
+            } else {
+                let v = it.next().ok_or_else(|| format!("{x} needs a value"))?;
+                a.flags.push((x.clone(), Some(v.clone())));
+            }
+        } else {
+            a.words.push(x.clone());
+        }
+    }
+    Ok(a)
+}
+
+impl Args {
+    fn has(&self, f: &str) -> bool {
+        self.flags.iter().any(|(k, _)| k == f)
+    }
+    fn get(&self, f: &str) -> Option<&str> {
+        self.flags.iter().find(|(k, _)| k == f).and_then(|(_, v)| v.as_deref())
+    }
+    fn num(&self, f: &str, default: u64) -> Result<u64, String> {
+        match self.get(f) {
+            None => Ok(default),
+            Some(v) => v.replace('_', "").parse().map_err(|_| format!("{f} takes a whole number (got {v:?})")),
+        }
+    }
+    fn only(&self, allowed: &[&str]) -> Result<(), String> {
+        match self.flags.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
+            Some((k, _)) => Err(format!("unknown option {k}")),
+            None => Ok(()),
+        }
+    }
+}
+
+pub fn main(args: Vec<String>) -> i32 {
+    let result = parse(&args).and_then(|a| dispatch(&a));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("clusterlab: {e}\n{USAGE}");
+            2
+        }
+    }
+}
+
+fn dispatch(a: &Args) -> Result<i32, String> {
+    if a.has("--help") {
+        println!("{USAGE}");
+        return Ok(0);
+    }
+    match a.words.first().map(String::as_str) {
+        Some("run") => run(a),
+        Some("sweep") => run_sweep(a),
+        Some("presets") => list_presets(a),
+        Some("bench") => bench(a),
+        Some(other) => Err(format!("unknown command {other:?}")),
+        None => Err("no command given".into()),
+    }
+}
+
+/// A scenario from a link (`#s=1.…`, `1.…`, or a URL holding one), a preset name
+/// (`raft-election`, `#preset=…`), or a JSON file.
+fn load_scenario(src: &str) -> Result<Scenario, String> {
+    let frag = src.rsplit_once('#').map(|(_, f)| f).unwrap_or(src);
+    match scenario::parse_fragment(frag) {
+        Fragment::Link(l) => return scenario::decode_link(&l).map_err(|e| e.to_string()),
+        Fragment::Preset(p) => return preset(&p),
+        Fragment::None => {}
+    }
+    if src.starts_with("1.") {
+        return scenario::decode_link(src).map_err(|e| e.to_string());
+    }
+    if let Some(p) = presets::find(src) {
+        return Ok((p.build)());
+    }
+    let text = std::fs::read_to_string(src).map_err(|e| format!("{src:?} is not a link, a preset or a readable file ({e})"))?;
+    let s: Scenario = serde_json::from_str(&text).map_err(|e| format!("{src}: {e}"))?;
+    s.validate()?;
+    Ok(s)
+}
+
+fn preset(name: &str) -> Result<Scenario, String> {
+    presets::find(name).map(|p| (p.build)()).ok_or_else(|| format!("no preset named {name:?} (see `clusterlab presets`)"))
+}
+
+fn run(a: &Args) -> Result<i32, String> {
+    a.only(&["--until-us", "--json"])?;
+    let src = a.words.get(1).ok_or("run needs a link, a preset name or a file")?;
+    let mut s = load_scenario(src)?;
+    let until = a.num("--until-us", s.playhead_us.max(5_000_000))?;
+    s.playhead_us = 0;
+    s.playhead_event = None;
+    let mut run = scenario::build(&s, false)?;
+    let started = Instant::now();
+    run.run_until(until);
+    let secs = started.elapsed().as_secs_f64();
+    let view = run.view();
+    let nodes: Vec<_> = view
+        .nodes
+        .iter()
+        .map(|n| json!({"id": n.id, "role": n.role, "status": n.status, "term": n.term}))
+        .collect();
+    let out = json!({
+        "protocol": s.protocol, "seed": s.seed, "sim_time_us": run.now_us(), "events": run.event_count(),
+        "trace_hash": hash_hex(run.trace_hash()), "violations": run.violations(), "nodes": nodes,
+        "liveness": run.check_liveness().err(), "events_per_second": (run.event_count() as f64 / secs.max(1e-9)) as u64,
+        "link": scenario::encode_link(&{ let mut l = s.clone(); l.playhead_us = until; l }),
+    });
+    if a.has("--json") {
+        println!("{out}");
+    } else {
+        println!("{} · {} nodes · seed {} · {} us · {} events · hash {}", s.protocol, s.nodes, s.seed, run.now_us(), run.event_count(), out["trace_hash"].as_str().unwrap_or(""));
+        for n in &view.nodes {
+            let term = n.term.map(|t| format!(" term {t}")).unwrap_or_default();
+            println!("  n{}: {}{term}", n.id, n.role);
+        }
+        for v in run.violations() {
+            println!("  VIOLATION {} at event {}: {}", v.property, v.event_index, v.explanation);
+        }
+        println!("  link: #s={}", out["link"].as_str().unwrap_or(""));
+    }
+    Ok(if run.violations().is_empty() { 0 } else { 1 })
+}
+
+fn shard(a: &Args) -> Result<(u64, u64), String> {
+    let Some(v) = a.get("--shard") else { return Ok((0, 1)) };
+    let bad = || format!("--shard takes i/n with 0 <= i < n (got {v:?})");
+    let (i, n) = v.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u64, u64) = (i.parse().map_err(|_| bad())?, n.parse().map_err(|_| bad())?);
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+fn run_sweep(a: &Args) -> Result<i32, String> {
+    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going"])?;
+    let protocol = a.get("--protocol").ok_or("sweep needs --protocol")?;
+    if !scenario::PROTOCOLS.contains(&protocol) {
+        return Err(format!("unknown protocol {protocol:?} (known: {})", scenario::PROTOCOLS.join(", ")));
+    }
+    let seeds = a.num("--seeds", 100)?;
+    let start = a.num("--start", 0)?;
+    let (i, n) = shard(a)?;
+    let mut spec = SweepSpec::new(protocol);
+    spec.nodes = a.num("--nodes", 5)?.clamp(1, 64) as u32;
+    spec.chaos = match a.get("--faults").unwrap_or("chaos") {
+        "chaos" => true,
+        "none" => false,
+        f => return Err(format!("--faults takes chaos or none (got {f:?})")),
+    };
+    spec.bug = a.get("--bug").map(str::to_string);
+    if let Some(b) = &spec.bug {
+        if !scenario::bug_names(protocol).contains(&b.as_str()) {
+            return Err(format!("{protocol} has no teaching bug {b:?} (known: {})", scenario::bug_names(protocol).join(", ")));
+        }
+    }
+    let stop = spec.bug.is_some() && !a.has("--keep-going");
+    let started = Instant::now();
+    let range = (start..start + seeds).filter(|s| s % n == i);
+    let report = sweep::sweep(&spec, range, stop)?;
+    let secs = started.elapsed().as_secs_f64();
+    let eps = (report.events as f64 / secs.max(1e-9)) as u64;
+    if a.has("--json") {
+        let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        v["seconds"] = json!(secs);
+        v["events_per_second"] = json!(eps);
+        println!("{v}");
+    } else {
+        println!("{} sweep: {} seeds, {} events in {secs:.1} s ({eps} events/s)", protocol, report.seeds, report.events);
+        for f in report.failures.iter().take(20) {
+            for v in &f.violations {
+                println!("  seed {}: VIOLATION {} at event {}: {}", f.seed, v.property, v.event_index, v.explanation);
+            }
+            if let Some(l) = &f.liveness_failure {
+                println!("  seed {}: LIVENESS {l}", f.seed);
+            }
+            println!("    reproduce: clusterlab run '#s={}'", f.link);
+        }
+        match (&spec.bug, report.first_violation_seed) {
+            (Some(b), Some(s)) => println!("bug {b} caught at seed {s} ({} seeds run)", report.seeds),
+            (Some(b), None) => println!("bug {b} NOT caught in {} seeds", report.seeds),
+            (None, _) => println!("{} failing seeds", report.failures.len()),
+        }
+    }
+    let failed = match &spec.bug {
+        Some(_) => report.first_violation_seed.is_none(),
+        None => !report.failures.is_empty(),
+    };
+    Ok(i32::from(failed))
+}
+
+fn list_presets(a: &Args) -> Result<i32, String> {
+    a.only(&["--json"])?;
+    let all = presets::all();
+    if a.has("--json") {
+        let v: Vec<_> = all
+            .iter()
+            .map(|p| json!({"name": p.name, "protocol": p.protocol, "title": p.title_en, "caption": p.caption_en, "title_zh": p.title_zh, "caption_zh": p.caption_zh}))
+            .collect();
+        println!("{}", json!(v));
+    } else {
+        for p in &all {
+            println!("{:<28} {:<6} {}", p.name, p.protocol, p.title_en);
+        }
+    }
+    Ok(0)
+}
+
+/// A fixed workload: each protocol, 5 nodes, chaos on, 60 simulated seconds, trace off
+/// (as in a sweep) and on (as in the page).
+fn bench(a: &Args) -> Result<i32, String> {
+    a.only(&["--json"])?;
+    let mut rows = Vec::new();
+    for protocol in scenario::PROTOCOLS {
+        for keep_trace in [false, true] {
+            let mut spec = SweepSpec::new(protocol);
+            spec.chaos_until_us = 60_000_000;
+            spec.liveness_bound_us = 0;
+            let s = sweep::sweep_scenario(&spec, 1);
+            let mut s0 = s.clone();
+            s0.playhead_us = 0;
+            let mut run = scenario::build(&s0, keep_trace)?;
+            let started = Instant::now();
+            run.run_until(s.playhead_us);
+            let secs = started.elapsed().as_secs_f64();
+            let eps = (run.event_count() as f64 / secs.max(1e-9)) as u64;
+            rows.push(json!({"protocol": protocol, "trace": keep_trace, "events": run.event_count(), "seconds": secs, "events_per_second": eps}));
+            if !a.has("--json") {
+                let mode = if keep_trace { "trace kept" } else { "hash only " };
+                println!("{protocol:<6} {mode}: {:>9} events in {secs:.3} s = {eps:>10} events/s", run.event_count());
+            }
+        }
+    }
+    if a.has("--json") {
+        println!("{}", json!({"bench": rows}));
+    }
+    Ok(0)
+}

@@ -4,6 +4,7 @@
 pub mod protocols;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

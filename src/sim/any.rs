@@ -28,7 +28,7 @@ pub trait AnyRun {
     fn recorded(&self) -> Vec<TimedFault>;
     fn properties(&self) -> Vec<(&'static str, &'static str)>;
     fn chaos_on(&self) -> bool;
-    fn next_event_time(&self) -> Option<TimeUs>;
+    fn next_event_time(&mut self) -> Option<TimeUs>;
     fn net(&self) -> super::fault::NetConfig;
     /// The protocol's liveness condition on the current state.
     fn check_liveness(&self) -> Result<(), String>;
@@ -168,8 +168,8 @@ impl<P: Protocol> AnyRun for History<P> {
     fn chaos_on(&self) -> bool {
         self.sim().chaos_on()
     }
-    fn next_event_time(&self) -> Option<TimeUs> {
-        self.sim().next_event_time()
+    fn next_event_time(&mut self) -> Option<TimeUs> {
+        self.sim_mut().next_event_time()
     }
     fn net(&self) -> super::fault::NetConfig {
         self.sim().net().clone()

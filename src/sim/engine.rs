@@ -124,8 +124,27 @@ impl<P: Protocol> Sim<P> {
     pub fn chaos_on(&self) -> bool {
         self.chaos_on
     }
-    pub fn next_event_time(&self) -> Option<TimeUs> {
+    /// Time of the next event that will really run (stale timers and events held by a
+    /// pause are set aside first).
+    pub fn next_event_time(&mut self) -> Option<TimeUs> {
+        self.settle();
         self.queue.peek_time()
+    }
+
+    /// Pop, from the front of the queue, events that will not run: cancelled timers,
+    /// messages already gone, and events for a paused node (kept in its inbox).
+    fn settle(&mut self) {
+        while let Some(q) = self.queue.peek() {
+            if self.is_stale(&q.ev) {
+                self.queue.pop();
+            } else if let Some(node) = self.held_by_pause(&q.ev) {
+                if let Some(q) = self.queue.pop() {
+                    self.slots[node as usize].inbox.push(q.ev);
+                }
+            } else {
+                break;
+            }
+        }
     }
     /// Take the trace records produced since the last call.
     pub fn drain_records(&mut self) -> Vec<TraceRecord> {
@@ -141,8 +160,8 @@ impl<P: Protocol> Sim<P> {
     pub fn apply_now(&mut self, at_us: TimeUs, fault: Fault) {
         self.now_us = self.now_us.max(at_us);
         self.begin_event();
-        self.handle_fault(fault, false);
-        self.end_event(None, false);
+        let (node, restarted) = self.handle_fault(fault, false);
+        self.end_event(node, restarted);
     }
 
     /// Advance the clock to `t` without an event (nothing else changes).
@@ -152,26 +171,18 @@ impl<P: Protocol> Sim<P> {
 
     /// Run one event. Returns false when the queue is empty.
     pub fn step(&mut self) -> bool {
-        loop {
-            let Some(q) = self.queue.pop() else { return false };
-            if self.is_stale(&q.ev) {
-                continue;
-            }
-            if let Some(node) = self.held_by_pause(&q.ev) {
-                self.slots[node as usize].inbox.push(q.ev);
-                continue;
-            }
-            self.now_us = self.now_us.max(q.time_us);
-            self.begin_event();
-            let (node, restarted) = self.dispatch(q.ev);
-            self.end_event(node, restarted);
-            return true;
-        }
+        self.settle();
+        let Some(q) = self.queue.pop() else { return false };
+        self.now_us = self.now_us.max(q.time_us);
+        self.begin_event();
+        let (node, restarted) = self.dispatch(q.ev);
+        self.end_event(node, restarted);
+        true
     }
 
     /// Run every event up to and including time `t`, then set the clock to `t`.
     pub fn run_until(&mut self, t: TimeUs) {
-        while self.queue.peek_time().is_some_and(|nt| nt <= t) {
+        while self.next_event_time().is_some_and(|nt| nt <= t) {
             self.step();
         }
         self.advance_to(t);
@@ -242,12 +253,7 @@ impl<P: Protocol> Sim<P> {
                 self.deliver_request(node, request_id);
                 (Some(node), false)
             }
-            Ev::Fault { fault, chaos } => {
-                let node = fault.nodes().first().copied();
-                let restarted = matches!(fault, Fault::Restart { .. });
-                self.handle_fault(fault, chaos);
-                (node, restarted)
-            }
+            Ev::Fault { fault, chaos } => self.handle_fault(fault, chaos),
             Ev::ChaosTick => {
                 self.chaos_tick();
                 (None, false)
@@ -519,14 +525,17 @@ impl<P: Protocol> Sim<P> {
 
     // ---- faults ------------------------------------------------------------------------
 
-    pub(crate) fn handle_fault(&mut self, fault: Fault, chaos: bool) {
+    /// Apply a fault; returns the node it concerns and whether that node just restarted.
+    pub(crate) fn handle_fault(&mut self, fault: Fault, chaos: bool) -> (Option<NodeId>, bool) {
         let label = fault.label();
         let node = fault.nodes().first().copied();
+        let restarting = matches!(fault, Fault::Restart { .. });
         self.trace(node, TraceKind::Fault { label, chaos }, 0);
         let changed = self.apply_fault(fault);
         if !changed {
             self.trace(node, TraceKind::Note { text: "no effect".into() }, 0);
         }
+        (node, restarting && changed)
     }
 
     fn apply_fault(&mut self, fault: Fault) -> bool {

@@ -70,8 +70,10 @@ mod tests {
         assert_eq!(r.range(10, 20), PINNED_RANGE_SEED_0);
     }
 
-    const PINNED_SEED_42: [u64; 4] = [0, 0, 0, 0];
-    const PINNED_RANGE_SEED_0: u64 = 0;
+    // Checked against an independent implementation of SplitMix64 + xoshiro256**
+    // (SplitMix64 from 0 gives 0xe220a8397b1dcdaf, the published first value).
+    const PINNED_SEED_42: [u64; 4] = [1546998764402558742, 6990951692964543102, 12544586762248559009, 17057574109182124193];
+    const PINNED_RANGE_SEED_0: u64 = 16;
 
     #[test]
     fn range_stays_in_bounds() {

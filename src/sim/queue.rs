@@ -61,6 +61,9 @@ impl EventQueue {
     pub fn pop(&mut self) -> Option<Queued> {
         self.heap.pop()
     }
+    pub fn peek(&self) -> Option<&Queued> {
+        self.heap.peek()
+    }
     pub fn peek_time(&self) -> Option<TimeUs> {
         self.heap.peek().map(|q| q.time_us)
     }
