@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 pub const MAX_NODES: u32 = 64;
 pub const MAX_FAULTS: usize = 2_000;
-/// A playhead past this many simulated seconds is refused (an absurd replay).
-pub const MAX_PLAYHEAD_US: TimeUs = 3_600_000_000;
+/// A playhead past ten simulated minutes is refused (an absurd replay).
+pub const MAX_PLAYHEAD_US: TimeUs = 600_000_000;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -62,13 +62,13 @@ impl Scenario {
             return Err(format!("too many faults ({}; at most {MAX_FAULTS})", self.faults.len()));
         }
         if self.playhead_us > MAX_PLAYHEAD_US {
-            return Err("the playhead is more than an hour of simulated time".into());
+            return Err("the playhead is more than 10 minutes of simulated time".into());
         }
         crate::sim::validate::validate_net(&self.net)?;
         crate::sim::validate::validate_chaos(&self.chaos)?;
         for (i, f) in self.faults.iter().enumerate() {
             if f.at_us > MAX_PLAYHEAD_US {
-                return Err(format!("fault {} is scheduled more than an hour in", i + 1));
+                return Err(format!("fault {} is scheduled more than 10 minutes in", i + 1));
             }
             crate::sim::any::validate_fault(&f.fault, self.nodes).map_err(|e| format!("fault {}: {e}", i + 1))?;
         }
