@@ -20,6 +20,7 @@ struct Args {
 }
 
 const BOOL_FLAGS: &[&str] = &["--json", "--help", "--keep-going"];
+const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut a = Args { words: Vec::new(), flags: Vec::new() };
@@ -28,6 +29,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
         if x.starts_with("--") {
             if BOOL_FLAGS.contains(&x.as_str()) {
                 a.flags.push((x.clone(), None));
+            } else if !VALUE_FLAGS.contains(&x.as_str()) {
+                return Err(format!("unknown option {x}"));
             } else {
                 let v = it.next().ok_or_else(|| format!("{x} needs a value"))?;
                 a.flags.push((x.clone(), Some(v.clone())));
@@ -115,7 +118,8 @@ fn run(a: &Args) -> Result<i32, String> {
     a.only(&["--until-us", "--json"])?;
     let src = a.words.get(1).ok_or("run needs a link, a preset name or a file")?;
     let mut s = load_scenario(src)?;
-    let until = a.num("--until-us", s.playhead_us.max(5_000_000))?;
+    let default_until = if s.playhead_us > 0 { s.playhead_us } else { 5_000_000 };
+    let until = a.num("--until-us", default_until)?;
     s.playhead_us = 0;
     s.playhead_event = None;
     let mut run = scenario::build(&s, false)?;
