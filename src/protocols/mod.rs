@@ -1,3 +1,4 @@
 //! The protocols ClusterLab runs, one folder each.
 
 pub mod flood;
+pub mod paxos;

@@ -45,7 +45,9 @@ pub fn all() -> Vec<Preset> {
 
 /// Presets contributed by protocols as they land.
 fn extra() -> Vec<Preset> {
-    Vec::new()
+    let mut v = Vec::new();
+    v.extend(crate::protocols::paxos::presets::presets());
+    v
 }
 
 pub fn find(name: &str) -> Option<Preset> {

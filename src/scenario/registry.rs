@@ -2,10 +2,11 @@
 
 use super::model::Scenario;
 use crate::protocols::flood::Flood;
+use crate::protocols::paxos::Paxos;
 use crate::sim::{AnyRun, History, Protocol, Sim, TimedFault};
 
 /// Protocols a scenario may name.
-pub const PROTOCOLS: &[&str] = &["flood"];
+pub const PROTOCOLS: &[&str] = &["flood", "paxos"];
 
 fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
     if s.config.is_null() {
@@ -25,6 +26,7 @@ fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
 pub fn check_config(s: &Scenario) -> Result<(), String> {
     match s.protocol.as_str() {
         "flood" => config_of::<Flood>(s).map(|_| ()),
+        "paxos" => config_of::<Paxos>(s).map(|_| ()),
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -56,6 +58,7 @@ pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> 
     s.validate()?;
     match s.protocol.as_str() {
         "flood" => Ok(Box::new(build_typed::<Flood>(s, keep_trace)?)),
+        "paxos" => Ok(Box::new(build_typed::<Paxos>(s, keep_trace)?)),
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -64,6 +67,7 @@ pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> 
 pub fn bug_names(protocol: &str) -> &'static [&'static str] {
     match protocol {
         "flood" => Flood::bug_names(),
+        "paxos" => Paxos::bug_names(),
         _ => &[],
     }
 }

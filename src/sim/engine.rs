@@ -51,6 +51,7 @@ pub struct Sim<P: Protocol> {
     // Scratch for the checker, reused across events.
     sent: Vec<(NodeId, NodeId, P::Msg)>,
     replies: Vec<(NodeId, u64, P::Reply)>,
+    requests_seen: Vec<(NodeId, u64, P::Request)>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -80,6 +81,7 @@ impl<P: Protocol> Sim<P> {
             records: Vec::new(),
             sent: Vec::new(),
             replies: Vec::new(),
+            requests_seen: Vec::new(),
         };
         for node in 0..n {
             sim.queue.push(0, Ev::Start { node });
@@ -208,6 +210,7 @@ impl<P: Protocol> Sim<P> {
         self.event_count += 1;
         self.sent.clear();
         self.replies.clear();
+        self.requests_seen.clear();
     }
 
     fn end_event(&mut self, node: Option<NodeId>, restarted: bool) {
@@ -218,6 +221,7 @@ impl<P: Protocol> Sim<P> {
             nodes: &self.states,
             sent: &self.sent,
             replies: &self.replies,
+            requests: &self.requests_seen,
             node,
             restarted,
         };
@@ -503,6 +507,9 @@ impl<P: Protocol> Sim<P> {
             return;
         }
         let req = pending.req.clone();
+        if P::Checker::OBSERVES_MESSAGES {
+            self.requests_seen.push((node, request_id, req.clone()));
+        }
         self.with_node(node, |p, out| p.on_request(request_id, req, out));
     }
 

@@ -164,6 +164,8 @@ pub struct CheckCtx<'a, P: Protocol> {
     pub sent: &'a [(NodeId, NodeId, P::Msg)],
     /// Client replies produced during this event: (node, request_id, reply).
     pub replies: &'a [(NodeId, u64, P::Reply)],
+    /// Client requests delivered during this event: (node, request_id, request).
+    pub requests: &'a [(NodeId, u64, P::Request)],
     /// The node the event happened at, if any, and whether it just restarted.
     pub node: Option<NodeId>,
     pub restarted: bool,
@@ -184,7 +186,8 @@ pub struct Violation {
 
 /// A set of safety checkers for one protocol; cloned with the simulator at checkpoints.
 pub trait Checker<P: Protocol>: Clone + Debug {
-    /// Set to true if `check` reads `ctx.sent` / `ctx.replies` (they cost a clone).
+    /// Set to true if `check` reads `ctx.sent`, `ctx.replies` or `ctx.requests` (they
+    /// cost a clone).
     const OBSERVES_MESSAGES: bool = false;
     fn new(config: &P::Config, n: u32) -> Self;
     /// Names and sources of every property checked, for the invariant panel.

@@ -1,0 +1,61 @@
+//! Paxos configuration: single-decree or Multi-Paxos, backoff, timings, and the planted
+//! teaching bugs.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Basic Paxos: one value, every proposer runs both phases.
+    Single,
+    /// Multi-Paxos: a distinguished leader runs phase 1 once, then phase 2 per slot.
+    #[default]
+    Multi,
+}
+
+pub const BUGS: &[&str] = &["accept_below_promise", "ignore_promise_values", "small_quorum", "forget_acceptor_state"];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PaxosConfig {
+    pub mode: Mode,
+    /// Randomized backoff before retrying after a Nack. Off: retry after exactly
+    /// `retry_min_us`, which lets two proposers pre-empt each other forever.
+    pub backoff: bool,
+    /// Retry/phase timeout range.
+    pub retry_min_us: u64,
+    pub retry_max_us: u64,
+    /// Multi-Paxos leader heartbeats and the followers' timeout before they try to lead.
+    pub heartbeat_us: u64,
+    pub leader_timeout_min_us: u64,
+    pub leader_timeout_max_us: u64,
+    /// Nodes that act as proposers (empty: all). Every node is an acceptor and a learner.
+    pub proposers: Vec<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<String>,
+}
+
+impl Default for PaxosConfig {
+    fn default() -> Self {
+        PaxosConfig {
+            mode: Mode::Multi,
+            backoff: true,
+            retry_min_us: 60_000,
+            retry_max_us: 240_000,
+            heartbeat_us: 50_000,
+            leader_timeout_min_us: 200_000,
+            leader_timeout_max_us: 400_000,
+            proposers: Vec::new(),
+            bug: None,
+        }
+    }
+}
+
+impl PaxosConfig {
+    pub fn bug(&self, name: &str) -> bool {
+        self.bug.as_deref() == Some(name)
+    }
+    pub fn is_proposer(&self, id: u32) -> bool {
+        self.proposers.is_empty() || self.proposers.contains(&id)
+    }
+}

@@ -1,0 +1,493 @@
+//! A Paxos node playing all three roles of "Paxos Made Simple": proposer (the leader in
+//! Multi-Paxos, §3), acceptor and learner. Handlers follow the paper's phases; Multi-Paxos
+//! runs phase 1 once for every slot from the first unchosen one, then phase 2 per slot.
+
+use super::acceptor::{Acceptor, PrepareOutcome};
+use super::config::{Mode, PaxosConfig};
+use super::msg::{AcceptedSlot, Ballot, PaxosMsg, Value};
+use crate::sim::{NodeEnv, NodeId, Out};
+use std::collections::BTreeMap;
+
+pub type POut = Out<super::Paxos>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Idle,
+    /// Phase 1: Prepare sent, collecting Promises.
+    Preparing,
+    /// Single-decree phase 2: Accept sent, waiting to learn.
+    Accepting,
+    /// Multi-Paxos: phase 1 done, running phase 2 per slot.
+    Leading,
+    /// Single-decree: the value is learned.
+    Decided,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaxosTimer {
+    /// Phase timeout or backoff before the next ballot.
+    Retry,
+    /// Multi-Paxos follower: no word from a leader for this long.
+    LeaderTimeout,
+    Heartbeat,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaxosReply {
+    /// The value chosen (single-decree) or applied at `slot` (Multi-Paxos).
+    Chosen { slot: u64, value: Value },
+    NotLeader { hint: Option<NodeId> },
+    /// The slot this request was proposed for went to another value.
+    Lost { slot: u64 },
+}
+
+/// What survives a crash: the acceptor's memory, the learner's log, and the highest round
+/// this proposer used (so it never reuses a ballot).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaxosDurable {
+    pub acceptor: Acceptor,
+    pub learned: BTreeMap<u64, Value>,
+    pub max_round: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct Paxos {
+    pub(crate) env: NodeEnv,
+    pub(crate) config: PaxosConfig,
+    pub acceptor: Acceptor,
+    pub learned: BTreeMap<u64, Value>,
+    /// Contiguous learned prefix: slots `0..learned_upto` are all learned.
+    pub learned_upto: u64,
+    pub applied_upto: u64,
+    pub kv: BTreeMap<String, String>,
+    /// Learner tallies: (slot, ballot) → (value, bitmask of acceptors).
+    votes: BTreeMap<(u64, Ballot), (Value, u64)>,
+    pub max_round: u64,
+    pub ballot: Ballot,
+    pub phase: Phase,
+    pub promises: u64,
+    /// Highest-ballot accepted proposal per slot among the Promises received.
+    promised_values: BTreeMap<u64, (Ballot, Value)>,
+    prepare_from: u64,
+    /// Values this node proposed in its current ballot, per slot.
+    pub proposals: BTreeMap<u64, Value>,
+    pub next_slot: u64,
+    /// Client requests waiting for a ballot (single-decree) or a leader.
+    pub pending: Vec<(u64, Value)>,
+    slot_requests: BTreeMap<u64, u64>,
+    pub leader: Option<NodeId>,
+    heard_leader: bool,
+}
+
+impl Paxos {
+    pub fn create(env: NodeEnv, config: &PaxosConfig) -> Self {
+        Paxos {
+            env,
+            config: config.clone(),
+            acceptor: Acceptor::default(),
+            learned: BTreeMap::new(),
+            learned_upto: 0,
+            applied_upto: 0,
+            kv: BTreeMap::new(),
+            votes: BTreeMap::new(),
+            max_round: 0,
+            ballot: Ballot::ZERO,
+            phase: Phase::Idle,
+            promises: 0,
+            promised_values: BTreeMap::new(),
+            prepare_from: 0,
+            proposals: BTreeMap::new(),
+            next_slot: 0,
+            pending: Vec::new(),
+            slot_requests: BTreeMap::new(),
+            leader: None,
+            heard_leader: false,
+        }
+    }
+
+    pub fn id(&self) -> NodeId {
+        self.env.id
+    }
+
+    /// A majority of acceptors; one fewer with the planted bug `small_quorum`.
+    pub fn quorum(&self) -> u32 {
+        let majority = self.env.n / 2 + 1;
+        if self.config.bug("small_quorum") { (majority - 1).max(1) } else { majority }
+    }
+
+    fn multi(&self) -> bool {
+        self.config.mode == Mode::Multi
+    }
+
+    fn broadcast(&self, msg: PaxosMsg, out: &mut POut) {
+        for p in 0..self.env.n {
+            out.send(p, msg.clone());
+        }
+    }
+
+    pub fn durable(&self) -> PaxosDurable {
+        let acceptor = if self.config.bug("forget_acceptor_state") { Acceptor::default() } else { self.acceptor.clone() };
+        PaxosDurable { acceptor, learned: self.learned.clone(), max_round: self.max_round }
+    }
+
+    pub fn recover(&mut self, d: PaxosDurable) {
+        self.acceptor = d.acceptor;
+        self.max_round = d.max_round.max(self.acceptor.promised.round);
+        for (slot, value) in d.learned {
+            self.learned.insert(slot, value);
+        }
+        self.advance_learned();
+    }
+
+    // ---- timers ------------------------------------------------------------------------
+
+    pub fn arm_leader_timeout(&self, out: &mut POut) {
+        if self.multi() && self.config.is_proposer(self.env.id) {
+            out.set_timer(PaxosTimer::LeaderTimeout, self.config.leader_timeout_min_us, self.config.leader_timeout_max_us);
+        }
+    }
+
+    /// Give up on a round that has made no progress for this long, and try a higher
+    /// ballot (lost messages, crashed acceptors).
+    fn arm_phase_timeout(&self, out: &mut POut) {
+        let t = self.config.retry_max_us.max(self.config.heartbeat_us).max(1_000);
+        out.set_timer(PaxosTimer::Retry, 2 * t, 3 * t);
+    }
+
+    /// Wait before the next ballot after being pre-empted: random with backoff on, a fixed
+    /// `retry_min_us` with it off.
+    fn arm_retry(&self, out: &mut POut) {
+        let (min, max) = if self.config.backoff {
+            (self.config.retry_min_us, self.config.retry_max_us)
+        } else {
+            (self.config.retry_min_us, self.config.retry_min_us)
+        };
+        out.set_timer(PaxosTimer::Retry, min, max);
+    }
+
+    pub fn handle_timer(&mut self, timer: PaxosTimer, out: &mut POut) {
+        match timer {
+            PaxosTimer::Retry => {
+                let waiting = self.multi() || !self.pending.is_empty();
+                if matches!(self.phase, Phase::Idle | Phase::Preparing | Phase::Accepting) && waiting {
+                    self.start_prepare(out);
+                }
+            }
+            PaxosTimer::LeaderTimeout => {
+                let heard = std::mem::take(&mut self.heard_leader);
+                if self.phase == Phase::Idle && !heard {
+                    self.start_prepare(out);
+                }
+                self.arm_leader_timeout(out);
+            }
+            PaxosTimer::Heartbeat => {
+                self.resend_open_slots(out);
+                self.bcast_heartbeat(out);
+            }
+        }
+    }
+
+    // ---- proposer: phase 1 ---------------------------------------------------------------
+
+    /// Phase 1a with a ballot higher than any seen (§2.2: "a proposer chooses a new
+    /// proposal number n and sends a prepare request").
+    pub fn start_prepare(&mut self, out: &mut POut) {
+        if !self.config.is_proposer(self.env.id) {
+            return;
+        }
+        self.max_round = self.max_round.max(self.acceptor.promised.round) + 1;
+        self.ballot = Ballot { round: self.max_round, node: self.env.id };
+        self.phase = Phase::Preparing;
+        self.promises = 0;
+        self.promised_values.clear();
+        self.proposals.clear();
+        self.prepare_from = if self.multi() { self.learned_upto } else { 0 };
+        out.persist();
+        out.note(format!("Prepare with ballot {}", self.ballot));
+        self.broadcast(PaxosMsg::Prepare { ballot: self.ballot, from_slot: self.prepare_from }, out);
+        self.arm_phase_timeout(out);
+    }
+
+    fn handle_promise(&mut self, from: NodeId, ballot: Ballot, accepted: Vec<AcceptedSlot>, out: &mut POut) {
+        if ballot != self.ballot || self.phase != Phase::Preparing {
+            return;
+        }
+        self.promises |= 1 << from;
+        for a in accepted {
+            let better = self.promised_values.get(&a.slot).is_none_or(|(b, _)| a.ballot > *b);
+            if better {
+                self.promised_values.insert(a.slot, (a.ballot, a.value));
+            }
+        }
+        if self.promises.count_ones() >= self.quorum() {
+            if self.multi() {
+                self.become_leader(out);
+            } else {
+                self.start_accept_single(out);
+            }
+        }
+    }
+
+    /// The value for a slot after phase 1: the highest-numbered accepted proposal reported in
+    /// the Promises, else `own` (§2.2). The planted bug `ignore_promise_values` always
+    /// proposes `own`.
+    fn choose_value(&self, slot: u64, own: Value) -> Value {
+        if self.config.bug("ignore_promise_values") {
+            return own;
+        }
+        self.promised_values.get(&slot).map(|(_, v)| v.clone()).unwrap_or(own)
+    }
+
+    fn start_accept_single(&mut self, out: &mut POut) {
+        let own = self.pending.first().map(|(_, v)| v.clone()).unwrap_or(Value::Noop);
+        let value = self.choose_value(0, own);
+        self.phase = Phase::Accepting;
+        self.proposals.insert(0, value.clone());
+        self.broadcast(PaxosMsg::Accept { ballot: self.ballot, slot: 0, value }, out);
+    }
+
+    /// Multi-Paxos: phase 1 succeeded for every slot from `prepare_from` on. Re-propose what
+    /// acceptors reported, fill gaps with no-ops, then serve waiting clients.
+    fn become_leader(&mut self, out: &mut POut) {
+        self.phase = Phase::Leading;
+        self.leader = Some(self.env.id);
+        out.cancel_timer(PaxosTimer::Retry);
+        let top = self.promised_values.keys().next_back().map_or(self.prepare_from, |s| s + 1).max(self.learned_upto);
+        for slot in self.prepare_from..top {
+            let value = match self.learned.get(&slot) {
+                Some(v) => v.clone(),
+                None => self.choose_value(slot, Value::Noop),
+            };
+            self.propose(slot, value, out);
+        }
+        self.next_slot = top;
+        out.note(format!("leader with ballot {}; slots {}..{} recovered", self.ballot, self.prepare_from, top));
+        for (request_id, value) in std::mem::take(&mut self.pending) {
+            self.propose_new(request_id, value, out);
+        }
+        self.bcast_heartbeat(out);
+    }
+
+    fn propose(&mut self, slot: u64, value: Value, out: &mut POut) {
+        self.proposals.insert(slot, value.clone());
+        self.broadcast(PaxosMsg::Accept { ballot: self.ballot, slot, value }, out);
+    }
+
+    fn propose_new(&mut self, request_id: u64, value: Value, out: &mut POut) {
+        let slot = self.next_slot;
+        self.next_slot += 1;
+        self.slot_requests.insert(slot, request_id);
+        self.propose(slot, value, out);
+    }
+
+    fn bcast_heartbeat(&mut self, out: &mut POut) {
+        if self.phase != Phase::Leading {
+            return;
+        }
+        for p in self.env.peers() {
+            out.send(p, PaxosMsg::Heartbeat { ballot: self.ballot, learned_upto: self.learned_upto });
+        }
+        out.set_timer(PaxosTimer::Heartbeat, self.config.heartbeat_us, self.config.heartbeat_us);
+    }
+
+    /// Re-send phase 2 for slots still open (their Accepts or Accepteds were lost).
+    fn resend_open_slots(&mut self, out: &mut POut) {
+        if self.phase != Phase::Leading {
+            return;
+        }
+        let open: Vec<(u64, Value)> = self
+            .proposals
+            .range(self.learned_upto..)
+            .filter(|(s, _)| !self.learned.contains_key(s))
+            .map(|(s, v)| (*s, v.clone()))
+            .take(16)
+            .collect();
+        for (slot, value) in open {
+            self.broadcast(PaxosMsg::Accept { ballot: self.ballot, slot, value }, out);
+        }
+    }
+
+    /// A higher ballot exists: give up this one. (Nothing to persist: the next ballot is
+    /// persisted when it is chosen, before it is sent.)
+    fn step_down(&mut self, seen: Ballot, out: &mut POut) {
+        self.max_round = self.max_round.max(seen.round);
+        if matches!(self.phase, Phase::Preparing | Phase::Accepting | Phase::Leading) {
+            out.note(format!("ballot {} pre-empted by {}", self.ballot, seen));
+            self.phase = Phase::Idle;
+            out.cancel_timer(PaxosTimer::Heartbeat);
+            if self.leader == Some(self.env.id) {
+                self.leader = None;
+            }
+            if self.multi() {
+                out.cancel_timer(PaxosTimer::Retry);
+            } else {
+                self.arm_retry(out);
+            }
+        }
+    }
+
+    // ---- acceptor ------------------------------------------------------------------------
+
+    fn handle_prepare(&mut self, from: NodeId, ballot: Ballot, from_slot: u64, out: &mut POut) {
+        match self.acceptor.handle_prepare(ballot, from_slot) {
+            PrepareOutcome::Promise(accepted) => {
+                out.persist();
+                if ballot > self.ballot && from != self.env.id {
+                    self.step_down(ballot, out);
+                }
+                out.send(from, PaxosMsg::Promise { ballot, accepted });
+            }
+            PrepareOutcome::Nack(promised) => out.send(from, PaxosMsg::Nack { ballot, promised }),
+        }
+        // Single-decree: a proposer still running rounds has not learned the outcome yet.
+        if let (false, Some(value)) = (self.multi(), self.learned.get(&0)) {
+            out.send(from, PaxosMsg::Decide { slot: 0, value: value.clone() });
+        }
+    }
+
+    fn handle_accept(&mut self, from: NodeId, ballot: Ballot, slot: u64, value: Value, out: &mut POut) {
+        let ignore = self.config.bug("accept_below_promise");
+        match self.acceptor.handle_accept(ballot, slot, value.clone(), ignore) {
+            Ok(()) => {
+                out.persist();
+                if self.multi() && from != self.env.id {
+                    self.leader = Some(from);
+                    self.heard_leader = true;
+                }
+                self.broadcast(PaxosMsg::Accepted { ballot, slot, value }, out);
+            }
+            Err(promised) => out.send(from, PaxosMsg::Nack { ballot, promised }),
+        }
+    }
+
+    // ---- learner -------------------------------------------------------------------------
+
+    fn handle_accepted(&mut self, from: NodeId, ballot: Ballot, slot: u64, value: Value, out: &mut POut) {
+        if self.learned.contains_key(&slot) {
+            return;
+        }
+        let quorum = self.quorum();
+        let entry = self.votes.entry((slot, ballot)).or_insert((value, 0));
+        entry.1 |= 1 << from;
+        if entry.1.count_ones() >= quorum {
+            let value = entry.0.clone();
+            self.learn(slot, value, out);
+        }
+    }
+
+    fn learn(&mut self, slot: u64, value: Value, out: &mut POut) {
+        if self.learned.contains_key(&slot) {
+            return;
+        }
+        self.learned.insert(slot, value.clone());
+        self.votes.retain(|(s, _), _| *s != slot);
+        out.persist();
+        if !self.multi() {
+            self.phase = Phase::Decided;
+            out.cancel_timer(PaxosTimer::Retry);
+            for (request_id, _) in std::mem::take(&mut self.pending) {
+                out.reply(request_id, PaxosReply::Chosen { slot, value: value.clone() });
+            }
+            if self.ballot.node == self.env.id && !self.ballot.is_zero() {
+                for p in self.env.peers() {
+                    out.send(p, PaxosMsg::Decide { slot, value: value.clone() });
+                }
+            }
+        }
+        self.advance_learned();
+        self.apply(out);
+    }
+
+    fn advance_learned(&mut self) {
+        while self.learned.contains_key(&self.learned_upto) {
+            self.learned_upto += 1;
+        }
+    }
+
+    /// Apply the chosen prefix in slot order to the key-value state machine.
+    fn apply(&mut self, out: &mut POut) {
+        while self.applied_upto < self.learned_upto {
+            let slot = self.applied_upto;
+            let value = self.learned.get(&slot).cloned().unwrap_or(Value::Noop);
+            if let Value::Cmd(c) = &value {
+                if let Some((k, v)) = c.split_once('=') {
+                    self.kv.insert(k.to_string(), v.to_string());
+                }
+            }
+            self.applied_upto += 1;
+            if let Some(request_id) = self.slot_requests.remove(&slot) {
+                let mine = self.proposals.get(&slot) == Some(&value);
+                let reply = if mine { PaxosReply::Chosen { slot, value } } else { PaxosReply::Lost { slot } };
+                out.reply(request_id, reply);
+            }
+        }
+    }
+
+    // ---- Multi-Paxos liveness ------------------------------------------------------------
+
+    fn handle_heartbeat(&mut self, from: NodeId, ballot: Ballot, learned_upto: u64, out: &mut POut) {
+        if ballot < self.acceptor.promised {
+            out.send(from, PaxosMsg::Nack { ballot, promised: self.acceptor.promised });
+            return;
+        }
+        if ballot > self.ballot {
+            self.step_down(ballot, out);
+        }
+        self.leader = Some(from);
+        self.heard_leader = true;
+        let _ = learned_upto;
+        out.send(from, PaxosMsg::HeartbeatAck { ballot, learned_upto: self.learned_upto });
+    }
+
+    fn handle_heartbeat_ack(&mut self, from: NodeId, learned_upto: u64, out: &mut POut) {
+        let upto = self.learned_upto.min(learned_upto + 16);
+        for slot in learned_upto..upto {
+            if let Some(value) = self.learned.get(&slot) {
+                out.send(from, PaxosMsg::Decide { slot, value: value.clone() });
+            }
+        }
+    }
+
+    // ---- dispatch ------------------------------------------------------------------------
+
+    pub fn handle_message(&mut self, from: NodeId, msg: PaxosMsg, out: &mut POut) {
+        match msg {
+            PaxosMsg::Prepare { ballot, from_slot } => self.handle_prepare(from, ballot, from_slot, out),
+            PaxosMsg::Promise { ballot, accepted } => self.handle_promise(from, ballot, accepted, out),
+            PaxosMsg::Nack { ballot, promised } => {
+                if ballot == self.ballot && promised > self.ballot {
+                    self.step_down(promised, out);
+                }
+            }
+            PaxosMsg::Accept { ballot, slot, value } => self.handle_accept(from, ballot, slot, value, out),
+            PaxosMsg::Accepted { ballot, slot, value } => self.handle_accepted(from, ballot, slot, value, out),
+            PaxosMsg::Heartbeat { ballot, learned_upto } => self.handle_heartbeat(from, ballot, learned_upto, out),
+            PaxosMsg::HeartbeatAck { learned_upto, .. } => self.handle_heartbeat_ack(from, learned_upto, out),
+            PaxosMsg::Decide { slot, value } => self.learn(slot, value, out),
+        }
+    }
+
+    pub fn handle_request(&mut self, request_id: u64, value: Value, out: &mut POut) {
+        if !self.multi() {
+            if let Some(v) = self.learned.get(&0).cloned() {
+                // Already decided: answer, and tell every learner in case one missed it.
+                out.reply(request_id, PaxosReply::Chosen { slot: 0, value: v.clone() });
+                for p in self.env.peers() {
+                    out.send(p, PaxosMsg::Decide { slot: 0, value: v.clone() });
+                }
+                return;
+            }
+            self.pending.push((request_id, value));
+            if self.phase == Phase::Idle {
+                self.start_prepare(out);
+            }
+            return;
+        }
+        match (self.phase, self.leader) {
+            (Phase::Leading, _) => self.propose_new(request_id, value, out),
+            (Phase::Preparing, _) => self.pending.push((request_id, value)),
+            (_, Some(l)) if l != self.env.id => out.reply(request_id, PaxosReply::NotLeader { hint: Some(l) }),
+            _ => out.reply(request_id, PaxosReply::NotLeader { hint: None }),
+        }
+    }
+}
