@@ -31,7 +31,9 @@ pub fn check_config(s: &Scenario) -> Result<(), String> {
     }
 }
 
-fn build_typed<P: Protocol>(s: &Scenario, keep_trace: bool) -> Result<History<P>, String> {
+/// Build a typed run of protocol `P` (tests use it to look inside the nodes).
+pub fn build_typed<P: Protocol>(s: &Scenario, keep_trace: bool) -> Result<History<P>, String> {
+    s.validate()?;
     let config = config_of::<P>(s)?;
     let mut sim = Sim::<P>::new(s.nodes, s.seed, config, s.net.clone(), s.chaos.clone());
     if s.chaos_on {

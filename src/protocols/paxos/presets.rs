@@ -32,11 +32,12 @@ fn clean_round() -> Scenario {
 
 fn competing_proposer() -> Scenario {
     let mut s = single(2, json!({}));
+    s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 10_000, ..NetConfig::default() };
     s.faults = vec![
         propose(50_000, 0, "apple"),
-        // n0's Accepts reach only n1 and n2 before n0 is cut off.
-        at(70_000, Fault::Partition { groups: vec![vec![0, 1, 2]] }),
-        at(75_000, Fault::Crash { node: 0 }),
+        // n0 sends Accept at 70 ms; the copies to n3 and n4 arrive after the cut.
+        at(75_000, Fault::Partition { groups: vec![vec![0, 1, 2]] }),
+        at(85_000, Fault::Crash { node: 0 }),
         at(120_000, Fault::HealAll),
         propose(150_000, 4, "banana"),
     ];
