@@ -1,0 +1,42 @@
+# ClusterLab: `make serve` builds and serves the page; `make test` runs every test.
+PORT ?= 8080
+CHROME_ENV = CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+
+.PHONY: serve dist setup setup-test test test-native test-wasm test-e2e soak bench clean
+
+serve: dist
+	@echo "serving dist/ on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
+	node scripts/serve.mjs dist $(PORT)
+
+dist: setup
+	scripts/build.sh
+
+setup:
+	@scripts/setup.sh build
+
+setup-test:
+	@scripts/setup.sh test
+
+test: setup-test
+	@scripts/test.sh
+
+test-native:
+	cargo test --release
+
+test-wasm: setup-test
+	$(CHROME_ENV) cargo test --target wasm32-unknown-unknown --test wasm_determinism
+
+test-e2e: setup-test dist
+	node --test tests/e2e/
+
+# Long runs: big sweeps and a million link-decoder inputs.
+soak:
+	cargo run --release -- sweep --protocol paxos --seeds 100000
+	cargo run --release -- sweep --protocol flood --seeds 20000
+	LINK_FUZZ_CASES=1000000 cargo test --release --test link_codec
+
+bench:
+	cargo run --release -- bench
+
+clean:
+	rm -rf dist pkg

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Every test: native (unit, handler, paper, preset, sweep, link, CLI), wasm in Chromium
+# (same trace hash as native), the built page in Chromium (Playwright). Prints a summary.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+results=()
+run() {
+  local name=$1; shift
+  printf '\n\033[1m== %s\033[0m\n' "$name"
+  local t0=$(date +%s)
+  if "$@"; then results+=("ok     $name ($(( $(date +%s) - t0 )) s)"); else results+=("FAILED $name ($(( $(date +%s) - t0 )) s)"); fi
+}
+run "native tests (cargo test --release)" cargo test --release
+run "wasm tests in Chromium (wasm-bindgen-test)" env CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm_determinism
+run "build dist/" scripts/build.sh
+run "browser tests (Playwright + Chromium)" node --test tests/e2e/
+printf '\n\033[1m== summary (%s s)\033[0m\n' "$(( $(date +%s) - start ))"
+failed=0
+for r in "${results[@]}"; do echo "$r"; case $r in FAILED*) failed=$((failed + 1));; esac; done
+echo "$(( ${#results[@]} - failed )) passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,8 @@
+//! Native half of the cross-platform determinism check (see tests/common/determinism.rs).
+
+mod common;
+
+#[test]
+fn native_hash_matches_the_pinned_value() {
+    assert_eq!(common::determinism::hash(), common::determinism::PINNED_HASH);
+}
