@@ -1,0 +1,182 @@
+//! `window.clusterlab` and the postMessage API (see DESIGN.md, Page contract): course pages
+//! and tests drive the same simulation the page shows. Every input is validated; a bad
+//! call answers `{ok: false, error}` and changes nothing.
+
+use super::model;
+use super::state::{dispatch, Action};
+use crate::sim::{Fault, NodeStatus};
+use js_sys::{Function, Object, Reflect};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The page's state as plain data.
+pub fn state_json() -> Value {
+    model::with(|m| {
+        let run = &m.live.run;
+        let view = run.view();
+        let nodes: Vec<Value> = view
+            .nodes
+            .iter()
+            .map(|n| {
+                let status = match n.status {
+                    Some(NodeStatus::Crashed) => "crashed",
+                    Some(NodeStatus::Paused) => "paused",
+                    _ => "up",
+                };
+                let fields: serde_json::Map<String, Value> = n.fields.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+                json!({"id": n.id, "role": n.role, "status": status, "term": n.term, "fields": fields,
+                       "commitIndex": n.log.as_ref().map(|l| l.commit_index), "logLength": n.log.as_ref().map(|l| l.entries.len())})
+            })
+            .collect();
+        json!({
+            "protocol": view.protocol, "simTimeUs": view.now_us, "eventCount": view.event_count,
+            "frontier": run.frontier(), "traceHash": view.trace_hash, "violations": view.violations,
+            "nodes": nodes, "messagesInFlight": view.messages.len(), "playing": m.playing, "preset": m.preset,
+            "notice": m.notice,
+        })
+    })
+    .unwrap_or(json!({"error": "busy"}))
+}
+
+fn to_js(v: &Value) -> JsValue {
+    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+}
+
+fn ok() -> Value {
+    json!({"ok": true})
+}
+
+fn err(e: impl Into<String>) -> Value {
+    json!({"ok": false, "error": e.into()})
+}
+
+/// One API call by name with JSON arguments; shared by window.clusterlab and postMessage.
+pub fn call(name: &str, arg: &Value) -> Value {
+    match name {
+        "state" => state_json(),
+        "link" => model::with(|m| json!(format!("#s={}", m.live.link()))).unwrap_or(Value::Null),
+        "step" => {
+            dispatch(Action::Step);
+            state_json()
+        }
+        "play" => {
+            dispatch(Action::Play);
+            ok()
+        }
+        "pause" => {
+            dispatch(Action::Pause);
+            ok()
+        }
+        "runFor" => match arg.as_u64().or_else(|| arg.get("us").and_then(Value::as_u64)) {
+            Some(us) if us <= 600_000_000 => {
+                model::update(|m| {
+                    let t = m.live.run.now_us() + us;
+                    m.live.run.run_until(t);
+                    m.playing = false;
+                });
+                state_json()
+            }
+            _ => err("runFor takes a whole number of microseconds, at most 600000000"),
+        },
+        "seek" => match arg.as_u64().or_else(|| arg.get("event").and_then(Value::as_u64)) {
+            Some(k) => {
+                dispatch(Action::Seek(k));
+                state_json()
+            }
+            None => err("seek takes an event index"),
+        },
+        "load" => match arg.as_str().or_else(|| arg.get("link").and_then(Value::as_str)) {
+            Some(s) if s.len() <= 16 * 1024 => match model::open(s) {
+                Ok(_) => {
+                    dispatch(Action::Open(s.to_string()));
+                    ok()
+                }
+                Err(e) => err(e),
+            },
+            _ => err("load takes a link (#s=…), a preset name or #preset=NAME"),
+        },
+        "inject" => {
+            let fault = arg.get("fault").unwrap_or(arg);
+            match serde_json::from_value::<Fault>(fault.clone()) {
+                Ok(f) => match model::update(|m| m.live.inject(f)) {
+                    Some(Ok(())) => ok(),
+                    Some(Err(e)) => err(e),
+                    None => err("busy"),
+                },
+                Err(e) => err(format!("not a fault: {e}")),
+            }
+        }
+        other => err(format!("unknown call {:?}", other.chars().take(40).collect::<String>())),
+    }
+}
+
+fn js_arg(v: &JsValue) -> Value {
+    if v.is_undefined() || v.is_null() {
+        return Value::Null;
+    }
+    js_sys::JSON::stringify(v).ok().and_then(|s| s.as_string()).and_then(|s| serde_json::from_str(&s).ok()).unwrap_or(Value::Null)
+}
+
+fn method(obj: &Object, name: &'static str) {
+    let f = Closure::<dyn Fn(JsValue) -> JsValue>::new(move |a: JsValue| to_js(&call(name, &js_arg(&a))));
+    let _ = Reflect::set(obj, &name.into(), f.as_ref().unchecked_ref::<Function>());
+    f.forget();
+}
+
+/// Install `window.clusterlab` and the postMessage listener.
+pub fn install() {
+    let Some(window) = web_sys::window() else { return };
+    let obj = Object::new();
+    let _ = Reflect::set(&obj, &"version".into(), &env!("CARGO_PKG_VERSION").into());
+    for name in ["state", "link", "step", "play", "pause", "runFor", "seek", "load", "inject"] {
+        method(&obj, name);
+    }
+    let _ = Reflect::set(&window, &"clusterlab".into(), &obj);
+    let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(handle_message);
+    let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
+    on_message.forget();
+}
+
+/// `{clusterlab: "runFor", us: 500000}` from a parent page → the call, answered with
+/// `{clusterlab: "result", call, result}` to the sender. Anything else is ignored.
+fn handle_message(e: web_sys::MessageEvent) {
+    let data = js_arg(&e.data());
+    let Some(name) = data.get("clusterlab").and_then(Value::as_str) else { return };
+    if name == "result" {
+        return;
+    }
+    let result = call(name, &data);
+    let reply = json!({"clusterlab": "result", "call": name, "result": result, "state": state_json()});
+    let Some(source) = e.source() else { return };
+    if let Ok(w) = source.dyn_into::<web_sys::Window>() {
+        let _ = w.post_message(&to_js(&reply), "*");
+    }
+}
+
+/// Space plays/pauses, → steps, ← steps back; ignored while typing in a field.
+pub fn install_keyboard() {
+    let Some(window) = web_sys::window() else { return };
+    let on_key = Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(|e: web_sys::KeyboardEvent| {
+        let typing = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"))
+            .unwrap_or(false);
+        if typing && e.key() == " " {
+            return;
+        }
+        let action = match e.key().as_str() {
+            " " => Some(Action::TogglePlay),
+            "ArrowRight" if !typing => Some(Action::Step),
+            "ArrowLeft" if !typing => Some(Action::StepBack),
+            _ => None,
+        };
+        if let Some(a) = action {
+            e.prevent_default();
+            dispatch(a);
+        }
+    });
+    let _ = window.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+    on_key.forget();
+}

@@ -1,0 +1,63 @@
+//! Play/pause, step, step back, speed, and the simulated clock.
+
+use super::fmt_time;
+use crate::ui::model::Speed;
+use crate::ui::state::{dispatch, Action};
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub playing: bool,
+    pub speed: Speed,
+    pub now_us: u64,
+    pub event_count: u64,
+}
+
+const SPEEDS: &[(&str, Speed)] = &[
+    ("0.1×", Speed::Times(0.1)),
+    ("0.25×", Speed::Times(0.25)),
+    ("0.5×", Speed::Times(0.5)),
+    ("1×", Speed::Times(1.0)),
+    ("2×", Speed::Times(2.0)),
+    ("5×", Speed::Times(5.0)),
+    ("10×", Speed::Times(10.0)),
+    ("100×", Speed::Times(100.0)),
+    ("max", Speed::Max),
+];
+
+/// A small inline SVG icon (no icon font: nothing external is loaded).
+fn icon(path: &'static str) -> Html {
+    html! { <svg class="icon" viewBox="0 0 20 20" aria-hidden="true"><path d={path} /></svg> }
+}
+
+#[function_component(Controls)]
+pub fn controls(p: &ControlsProps) -> Html {
+    let on_speed = Callback::from(|e: Event| {
+        if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
+            if let Some((_, s)) = SPEEDS.iter().find(|(l, _)| *l == sel.value()) {
+                dispatch(Action::SetSpeed(*s));
+            }
+        }
+    });
+    let label = if p.playing { "Pause" } else { "Play" };
+    html! {
+        <div class="controls" role="toolbar" aria-label="Playback">
+            <button data-testid="step-back" aria-label="Step back one event (left arrow)" onclick={Callback::from(|_| dispatch(Action::StepBack))}>{ icon("M11 4 L4 10 L11 16 Z M16 4 L9 10 L16 16 Z") }</button>
+            <button data-testid="play" class="primary" aria-label={format!("{label} (space)")} aria-pressed={p.playing.to_string()}
+                onclick={Callback::from(|_| dispatch(Action::TogglePlay))}>
+                if p.playing { { icon("M5 4 H9 V16 H5 Z M11 4 H15 V16 H11 Z") }{ " Pause" } } else { { icon("M6 4 L16 10 L6 16 Z") }{ " Play" } }
+            </button>
+            <button data-testid="step" aria-label="Step to the next event (right arrow)" onclick={Callback::from(|_| dispatch(Action::Step))}>{ icon("M4 4 L11 10 L4 16 Z M9 4 L16 10 L9 16 Z") }</button>
+            <label class="speed">
+                <span>{ "Speed" }</span>
+                <select data-testid="speed" aria-label="Speed" onchange={on_speed}>
+                    { for SPEEDS.iter().map(|(l, s)| html! { <option value={*l} selected={*s == p.speed}>{ *l }</option> }) }
+                </select>
+            </label>
+            <span class="clock" data-testid="clock" data-sim-time-us={p.now_us.to_string()} aria-live="off">
+                { fmt_time(p.now_us) }<small>{ format!(" · event {}", p.event_count) }</small>
+            </span>
+        </div>
+    }
+}

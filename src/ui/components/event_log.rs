@@ -1,0 +1,64 @@
+//! The event log: the trace records just before the playhead, filterable by node and kind.
+
+use super::fmt_time;
+use crate::sim::{TraceKind, TraceRecord};
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub records: Rc<Vec<TraceRecord>>,
+}
+
+fn describe(r: &TraceRecord) -> String {
+    match &r.kind {
+        TraceKind::Start => "started".into(),
+        TraceKind::Recover => "restarted from stable storage".into(),
+        TraceKind::Send { kind, to, .. } => format!("sends {kind} to n{to}"),
+        TraceKind::Deliver { kind, from, .. } => format!("receives {kind} from n{from}"),
+        TraceKind::Drop { kind, from, to, reason, .. } => format!("{kind} n{from}→n{to} dropped: {}", reason.label()),
+        TraceKind::Timer { name } => format!("{name} timer fires"),
+        TraceKind::Request { op, .. } => format!("client request {op}"),
+        TraceKind::Reply { reply, .. } => format!("replies {reply}"),
+        TraceKind::Fault { label, chaos } => format!("{}{label}", if *chaos { "chaos: " } else { "fault: " }),
+        TraceKind::Note { text } => text.clone(),
+        TraceKind::Violation { property } => format!("VIOLATION of {property}"),
+    }
+}
+
+#[function_component(EventLog)]
+pub fn event_log(p: &EventLogProps) -> Html {
+    let filter = use_state(String::new);
+    let on_filter = {
+        let filter = filter.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+                filter.set(i.value().to_lowercase());
+            }
+        })
+    };
+    let rows: Vec<(&TraceRecord, String)> = p
+        .records
+        .iter()
+        .rev()
+        .map(|r| (r, format!("{}{}", r.node.map(|n| format!("n{n} ")).unwrap_or_default(), describe(r))))
+        .filter(|(_, text)| filter.is_empty() || text.to_lowercase().contains(filter.as_str()))
+        .take(40)
+        .collect();
+    html! {
+        <div class="event-log" data-testid="event-log">
+            <h2>{ "Events" }</h2>
+            <input type="search" placeholder="filter: n2, RequestVote, dropped…" aria-label="Filter events" oninput={on_filter} />
+            <ol>
+                { for rows.into_iter().map(|(r, text)| html! {
+                    <li class={classes!(matches!(r.kind, TraceKind::Violation { .. }).then_some("bad"), matches!(r.kind, TraceKind::Drop { .. }).then_some("drop"))}>
+                        <span class="t">{ fmt_time(r.time_us) }</span>
+                        <span class="e">{ format!("#{}", r.event) }</span>
+                        <span>{ text }</span>
+                    </li>
+                }) }
+            </ol>
+        </div>
+    }
+}

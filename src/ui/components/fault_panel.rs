@@ -1,0 +1,167 @@
+//! The failure-injection panel: node faults for the selected node, links, partitions, the
+//! network, chaos mode and client requests. Every action is recorded into the scenario.
+
+use crate::sim::{ClientOp, ClusterView, Fault, NetConfig, NodeStatus};
+use super::LinkControls;
+use crate::ui::state::{dispatch, Action};
+use std::rc::Rc;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FaultPanelProps {
+    pub view: Rc<ClusterView>,
+    pub selected: Option<u32>,
+    pub net: NetConfig,
+    pub chaos_on: bool,
+    /// The protocol takes key-value puts (else a proposed value).
+    pub kv: bool,
+}
+
+fn inject(f: Fault) -> Callback<MouseEvent> {
+    Callback::from(move |_| dispatch(Action::Inject(f.clone())))
+}
+
+fn node_buttons(id: u32, status: &NodeStatus) -> Html {
+    let up = *status != NodeStatus::Crashed;
+    let paused = *status == NodeStatus::Paused;
+    html! {
+        <div class="row">
+            if up {
+                <button data-testid="crash" onclick={inject(Fault::Crash { node: id })}>{ "Crash" }</button>
+            } else {
+                <button data-testid="restart" onclick={inject(Fault::Restart { node: id })}>{ "Restart" }</button>
+            }
+            if up && !paused {
+                <button data-testid="pause" title="Freeze the process, like a long GC pause" onclick={inject(Fault::Pause { node: id })}>{ "Pause" }</button>
+                <button data-testid="timeout-now" onclick={inject(Fault::TimeoutNow { node: id })}>{ "Time out now" }</button>
+            }
+            if paused {
+                <button data-testid="resume" onclick={inject(Fault::Resume { node: id })}>{ "Resume" }</button>
+            }
+            <button data-testid="isolate" onclick={inject(Fault::Partition { groups: vec![vec![id]] })}>{ "Isolate" }</button>
+        </div>
+    }
+}
+
+fn clock_controls(id: u32) -> Html {
+    let on_skew = Callback::from(move |e: Event| {
+        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+            if let Ok(ms) = s.value().parse::<i64>() {
+                dispatch(Action::Inject(Fault::ClockSkew { node: id, skew_us: ms * 1000 }));
+            }
+        }
+    });
+    let on_drift = Callback::from(move |e: Event| {
+        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+            if let Ok(pct) = s.value().parse::<i64>() {
+                dispatch(Action::Inject(Fault::ClockDrift { node: id, drift_ppm: pct * 10_000 }));
+            }
+        }
+    });
+    html! {
+        <div class="row">
+            <label>{ "Clock offset " }
+                <select data-testid="skew" aria-label="Clock offset" onchange={on_skew}>
+                    { for [-1000i64, -200, 0, 200, 1000].iter().map(|v| html! { <option value={v.to_string()} selected={*v == 0}>{ format!("{v:+} ms") }</option> }) }
+                </select>
+            </label>
+            <label>{ "Clock rate " }
+                <select data-testid="drift" aria-label="Clock rate" onchange={on_drift}>
+                    { for [-50i64, -20, 0, 20, 50].iter().map(|v| html! { <option value={v.to_string()} selected={*v == 0}>{ format!("{v:+}%") }</option> }) }
+                </select>
+            </label>
+        </div>
+    }
+}
+
+fn net_slider(label: &'static str, testid: &'static str, value_ppm: u32, net: &NetConfig, set: fn(&mut NetConfig, u32)) -> Html {
+    let base = net.clone();
+    let on_change = Callback::from(move |e: Event| {
+        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+            if let Ok(pct) = i.value().parse::<u32>() {
+                let mut n = base.clone();
+                set(&mut n, pct.min(100) * 10_000);
+                dispatch(Action::Inject(Fault::SetNetwork { net: n }));
+            }
+        }
+    });
+    let pct = value_ppm / 10_000;
+    html! {
+        <label class="slider">{ format!("{label} {pct}%") }
+            <input type="range" min="0" max="50" value={pct.to_string()} data-testid={testid} aria-label={label} onchange={on_change} />
+        </label>
+    }
+}
+
+fn network(p: &FaultPanelProps) -> Html {
+    let base = p.net.clone();
+    let on_latency = Callback::from(move |e: Event| {
+        if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
+            if let Ok(ms) = i.value().parse::<u64>() {
+                let mut n = base.clone();
+                n.latency_max_us = ms.max(1) * 1000;
+                n.latency_min_us = n.latency_min_us.min(n.latency_max_us);
+                dispatch(Action::Inject(Fault::SetNetwork { net: n }));
+            }
+        }
+    });
+    html! {
+        <div class="net">
+            <label class="slider">{ format!("Latency up to {} ms", p.net.latency_max_us / 1000) }
+                <input type="range" min="1" max="200" value={(p.net.latency_max_us / 1000).to_string()} data-testid="latency" aria-label="Latency" onchange={on_latency} />
+            </label>
+            { net_slider("Loss", "loss", p.net.loss_ppm, &p.net, |n, v| n.loss_ppm = v) }
+            { net_slider("Duplication", "duplication", p.net.duplicate_ppm, &p.net, |n, v| n.duplicate_ppm = v) }
+            { net_slider("Reordering", "reordering", p.net.reorder_ppm, &p.net, |n, v| n.reorder_ppm = v) }
+            { net_slider("Corruption", "corruption", p.net.corrupt_ppm, &p.net, |n, v| n.corrupt_ppm = v) }
+        </div>
+    }
+}
+
+fn client_request(target: u32, kv: bool, seq: u64) -> Callback<MouseEvent> {
+    let op = if kv {
+        ClientOp::Put { key: format!("k{}", seq % 5), value: format!("v{seq}") }
+    } else {
+        ClientOp::Propose { value: format!("v{seq}") }
+    };
+    inject(Fault::Request { node: target, op })
+}
+
+#[function_component(FaultPanel)]
+pub fn fault_panel(p: &FaultPanelProps) -> Html {
+    let n = p.view.nodes.len() as u32;
+    let node = p.selected.and_then(|id| p.view.nodes.iter().find(|v| v.id == id));
+    let target = p.selected.unwrap_or(0);
+    let half: Vec<u32> = (0..n / 2).collect();
+    html! {
+        <div class="faults" data-testid="fault-panel">
+            <h2>{ "Inject" }</h2>
+            <div class="row">
+                <button data-testid="client-request" class="primary" onclick={client_request(target, p.kv, p.view.event_count)}>
+                    { format!("Client request → n{target}") }
+                </button>
+                <button data-testid="partition" title="Split the cluster into two groups" onclick={inject(Fault::Partition { groups: vec![half] })}>{ "Partition in two" }</button>
+                <button data-testid="heal-all" onclick={inject(Fault::HealAll)}>{ "Heal all" }</button>
+                <button data-testid="chaos" aria-pressed={p.chaos_on.to_string()} onclick={inject(Fault::SetChaos { on: !p.chaos_on })}>
+                    { if p.chaos_on { "Chaos: on" } else { "Chaos: off" } }
+                </button>
+            </div>
+            { match node {
+                Some(v) => html! {
+                    <fieldset>
+                        <legend>{ format!("Node n{}", v.id) }</legend>
+                        { node_buttons(v.id, v.status.as_ref().unwrap_or(&NodeStatus::Up)) }
+                        { clock_controls(v.id) }
+                        <LinkControls id={v.id} n={n} />
+                    </fieldset>
+                },
+                None => html! { <p class="hint">{ "Select a node for crash, pause, clock and link faults." }</p> },
+            } }
+            <fieldset>
+                <legend>{ "Network" }</legend>
+                { network(p) }
+            </fieldset>
+        </div>
+    }
+}

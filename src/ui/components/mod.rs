@@ -1,0 +1,26 @@
+//! One component per file; each takes plain data and `on*` callbacks.
+
+pub mod cluster_svg;
+pub mod controls;
+pub mod event_log;
+pub mod fault_panel;
+pub mod header;
+pub mod inspector;
+pub mod invariant_panel;
+pub mod link_controls;
+pub mod timeline;
+
+pub use cluster_svg::ClusterSvg;
+pub use controls::Controls;
+pub use event_log::EventLog;
+pub use fault_panel::FaultPanel;
+pub use header::Header;
+pub use inspector::Inspector;
+pub use invariant_panel::InvariantPanel;
+pub use link_controls::LinkControls;
+pub use timeline::Timeline;
+
+/// Simulated microseconds as seconds with milliseconds.
+pub fn fmt_time(us: u64) -> String {
+    format!("{}.{:03} s", us / 1_000_000, (us / 1_000) % 1_000)
+}

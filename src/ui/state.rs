@@ -1,0 +1,98 @@
+//! The page's actions and the reducer that applies them to the model (the shape of yew's
+//! function_todomvc: an `Action` enum, one `reduce`).
+
+use super::model::{self, Model, Speed, MAX_EVENTS_PER_FRAME};
+use crate::sim::{Fault, NodeId};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    TogglePlay,
+    Play,
+    Pause,
+    Step,
+    StepBack,
+    SetSpeed(Speed),
+    /// Animation frame at wall time `now_ms`.
+    Tick(f64),
+    Inject(Fault),
+    Seek(u64),
+    Open(String),
+    Select(Option<NodeId>),
+    DismissNotice,
+}
+
+pub fn dispatch(action: Action) {
+    model::update(|m| reduce(m, action));
+}
+
+pub fn reduce(m: &mut Model, action: Action) {
+    match action {
+        Action::TogglePlay => set_playing(m, !m.playing),
+        Action::Play => set_playing(m, true),
+        Action::Pause => set_playing(m, false),
+        Action::Step => {
+            set_playing(m, false);
+            m.live.run.step();
+        }
+        Action::StepBack => {
+            set_playing(m, false);
+            let k = m.live.run.event_count().saturating_sub(1);
+            m.live.run.seek(k);
+        }
+        Action::SetSpeed(s) => m.speed = s,
+        Action::Tick(now_ms) => tick(m, now_ms),
+        Action::Inject(f) => {
+            if let Err(e) = m.live.inject(f) {
+                m.notice = Some(e);
+            }
+        }
+        Action::Seek(k) => {
+            set_playing(m, false);
+            m.live.run.seek(k);
+        }
+        Action::Open(target) => match model::open(&target) {
+            Ok((live, preset)) => {
+                m.live = live;
+                m.preset = preset;
+                m.selected = None;
+                m.notice = None;
+                set_playing(m, true);
+            }
+            Err(e) => m.notice = Some(format!("Could not open that: {e}")),
+        },
+        Action::Select(n) => m.selected = n,
+        Action::DismissNotice => m.notice = None,
+    }
+}
+
+fn set_playing(m: &mut Model, playing: bool) {
+    m.playing = playing;
+    m.last_tick_ms = None;
+}
+
+/// Advance simulated time by the wall time since the last frame times the speed, never
+/// more than a frame's budget of events.
+fn tick(m: &mut Model, now_ms: f64) {
+    if !m.playing {
+        return;
+    }
+    let dt_ms = m.last_tick_ms.map_or(0.0, |t| (now_ms - t).clamp(0.0, 100.0));
+    m.last_tick_ms = Some(now_ms);
+    let run = &mut m.live.run;
+    // Playing from the past replays the recorded future first.
+    match m.speed {
+        Speed::Max => {
+            run.run_events(MAX_EVENTS_PER_FRAME);
+        }
+        Speed::Times(x) => {
+            let target = run.now_us() + (dt_ms * 1000.0 * x) as u64;
+            let start = run.event_count();
+            while run.next_event_time().is_some_and(|t| t <= target) && run.event_count() - start < MAX_EVENTS_PER_FRAME {
+                run.step();
+            }
+            if run.event_count() - start < MAX_EVENTS_PER_FRAME {
+                run.run_until(target);
+            }
+        }
+    }
+}
