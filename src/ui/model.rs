@@ -75,11 +75,18 @@ pub fn open(target: &str) -> Result<(LiveRun, Option<&'static str>), String> {
     }
 }
 
+/// `?autoplay=1` in the page's query.
+pub fn autoplay() -> bool {
+    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    search.trim_start_matches('?').split('&').any(|kv| kv == "autoplay=1")
+}
+
 pub fn init_from_location() {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let model = if hash.len() > 1 {
         match open(&hash) {
-            Ok((live, preset)) => Model { live, preset, ..open_default(None) },
+            // A shared link shows the exact moment it captured: paused, unless asked.
+            Ok((live, preset)) => Model { live, preset, playing: preset.is_some() || autoplay(), ..open_default(None) },
             Err(e) => open_default(Some(format!("This link could not be opened: {e}. Showing the default scenario instead."))),
         }
     } else {

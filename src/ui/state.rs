@@ -56,7 +56,8 @@ pub fn reduce(m: &mut Model, action: Action) {
                 m.preset = preset;
                 m.selected = None;
                 m.notice = None;
-                set_playing(m, true);
+                // Presets play; a link shows the exact moment it captured.
+                set_playing(m, preset.is_some());
             }
             Err(e) => m.notice = Some(format!("Could not open that: {e}")),
         },

@@ -1,0 +1,98 @@
+// The built page in Chromium: it loads, draws the cluster, runs, obeys the page API, and
+// survives bad input. Screenshots go to target/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { start, open, state, SHOTS } from './helpers.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+test('the page loads, draws the cluster and time advances', async () => {
+  const { page, errors } = await open(env.browser, env.base);
+  const api = await page.evaluate(() => ({ version: window.clusterlab.version, fns: Object.keys(window.clusterlab) }));
+  assert.match(api.version, /^\d+\.\d+\.\d+$/);
+  for (const f of ['state', 'runFor', 'step', 'load', 'inject', 'link', 'seek']) assert.ok(api.fns.includes(f), f);
+  const nodes = await page.locator('[data-node-id]').count();
+  assert.ok(nodes >= 3, `nodes drawn: ${nodes}`);
+  const t0 = Number(await page.getAttribute('[data-sim-time-us]', 'data-sim-time-us'));
+  await page.waitForTimeout(700);
+  const t1 = Number(await page.getAttribute('[data-sim-time-us]', 'data-sim-time-us'));
+  assert.ok(t1 > t0, `sim time advances while playing: ${t0} -> ${t1}`);
+  await page.screenshot({ path: join(SHOTS, 'page-default.png') });
+  assert.deepEqual(errors, []);
+});
+
+test('pause, step and runFor move the simulation exactly', async () => {
+  const { page } = await open(env.browser, env.base + '#preset=paxos-multi-leader-change');
+  await page.click('[data-testid=play]');
+  const a = await state(page);
+  assert.equal(a.playing, false);
+  await page.click('[data-testid=step]');
+  const b = await state(page);
+  assert.equal(b.eventCount, a.eventCount + 1);
+  const c = await page.evaluate(() => window.clusterlab.runFor(1000000));
+  assert.ok(c.simTimeUs >= b.simTimeUs + 1000000);
+  assert.equal(c.nodes.filter(n => n.role === 'leader').length, 1, 'one Multi-Paxos leader');
+  await page.evaluate(() => window.clusterlab.load('paxos-clean-round'));
+  const d = await page.evaluate(() => window.clusterlab.runFor(1000000));
+  assert.equal(d.nodes.filter(n => n.role === 'learned').length, 5, 'every node learned the value');
+});
+
+test('crash from the panel and the API, with the state showing it', async () => {
+  const { page } = await open(env.browser, env.base + '#preset=paxos-multi-leader-change');
+  await page.evaluate(() => window.clusterlab.runFor(500000));
+  await page.click('[data-node-id="3"]');
+  await page.click('[data-testid=crash]');
+  let s = await state(page);
+  assert.equal(s.nodes[3].status, 'crashed');
+  assert.equal(await page.getAttribute('[data-node-id="3"]', 'data-status'), 'crashed');
+  const r = await page.evaluate(() => window.clusterlab.inject({ kind: 'restart', node: 3 }));
+  assert.equal(r.ok, true);
+  s = await state(page);
+  assert.equal(s.nodes[3].status, 'up');
+  const bad = await page.evaluate(() => window.clusterlab.inject({ kind: 'crash', node: 99 }));
+  assert.equal(bad.ok, false);
+  assert.match(bad.error, /node 99 does not exist/);
+});
+
+test('scrubbing back and forth restores exact states', async () => {
+  const { page } = await open(env.browser, env.base + '#preset=paxos-multi-leader-change');
+  const end = await page.evaluate(() => window.clusterlab.runFor(2000000));
+  const mid = Math.floor(end.eventCount / 2);
+  const m1 = await page.evaluate(k => window.clusterlab.seek(k), mid);
+  assert.equal(m1.eventCount, mid);
+  const back = await page.evaluate(k => window.clusterlab.seek(k), end.eventCount);
+  assert.equal(back.traceHash, end.traceHash);
+  const m2 = await page.evaluate(k => window.clusterlab.seek(k), mid);
+  assert.deepEqual(m2.nodes, m1.nodes);
+  assert.equal(m2.traceHash, m1.traceHash);
+});
+
+test('a copied link replays to the same hash in a fresh context', async () => {
+  const { page } = await open(env.browser, env.base + '#preset=paxos-clean-round');
+  await page.evaluate(() => window.clusterlab.pause());
+  await page.evaluate(() => window.clusterlab.runFor(300000));
+  await page.evaluate(() => window.clusterlab.inject({ kind: 'crash', node: 2 }));
+  await page.evaluate(() => window.clusterlab.inject({ kind: 'request', node: 1, op: { op: 'propose', value: 'pear' } }));
+  await page.evaluate(() => window.clusterlab.runFor(250000));
+  const s = await state(page);
+  const link = await page.evaluate(() => window.clusterlab.link());
+  const fresh = await open(env.browser, env.base + link);
+  const t = await state(fresh.page);
+  assert.equal(t.playing, false, 'a link opens paused at its moment');
+  assert.equal(t.simTimeUs, s.simTimeUs);
+  assert.equal(t.traceHash, s.traceHash);
+});
+
+test('a broken link shows a message and the default scenario runs', async () => {
+  for (const bad of ['#s=1.garbage!!', '#s=9.abc', '#preset=nope']) {
+    const { page, errors } = await open(env.browser, env.base + bad);
+    const s = await state(page);
+    assert.ok(s.notice && s.notice.length > 10, `${bad}: ${s.notice}`);
+    assert.equal(await page.locator('.notice').count(), 1);
+    assert.ok(await page.locator('[data-node-id]').count() >= 3);
+    assert.deepEqual(errors, [], bad);
+  }
+});
