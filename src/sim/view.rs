@@ -19,6 +19,7 @@ pub struct LogEntryView {
     pub label: String,
 }
 
+/// A log; entries with `index <= commit_index` are committed (indices start at 1).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
 pub struct LogView {
     pub entries: Vec<LogEntryView>,

@@ -130,7 +130,8 @@ fn view(p: &Paxos) -> NodeView {
                 (None, Some((b, v))) => (b.round, format!("{v} (accepted)")),
                 (None, None) => (0, "—".into()),
             };
-            LogEntryView { index: slot, term, label }
+            // 1-based in the view, so that commit_index (= slots learned) marks the prefix.
+            LogEntryView { index: slot + 1, term, label }
         })
         .collect();
     let log = Some(LogView { entries, commit_index: p.learned_upto, last_applied: p.applied_upto });
