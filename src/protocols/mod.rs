@@ -2,3 +2,4 @@
 
 pub mod flood;
 pub mod paxos;
+pub mod raft;

@@ -45,7 +45,7 @@ pub fn all() -> Vec<Preset> {
 
 /// Presets contributed by protocols as they land.
 fn extra() -> Vec<Preset> {
-    let mut v = Vec::new();
+    let mut v = crate::protocols::raft::presets::presets();
     v.extend(crate::protocols::paxos::presets::presets());
     v
 }

@@ -3,10 +3,11 @@
 use super::model::Scenario;
 use crate::protocols::flood::Flood;
 use crate::protocols::paxos::Paxos;
+use crate::protocols::raft::RaftKv;
 use crate::sim::{AnyRun, History, Protocol, Sim, TimedFault};
 
 /// Protocols a scenario may name.
-pub const PROTOCOLS: &[&str] = &["flood", "paxos"];
+pub const PROTOCOLS: &[&str] = &["raft", "paxos", "flood"];
 
 fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
     if s.config.is_null() {
@@ -27,6 +28,7 @@ pub fn check_config(s: &Scenario) -> Result<(), String> {
     match s.protocol.as_str() {
         "flood" => config_of::<Flood>(s).map(|_| ()),
         "paxos" => config_of::<Paxos>(s).map(|_| ()),
+        "raft" => config_of::<RaftKv>(s).map(|_| ()),
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -61,6 +63,7 @@ pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> 
     match s.protocol.as_str() {
         "flood" => Ok(Box::new(build_typed::<Flood>(s, keep_trace)?)),
         "paxos" => Ok(Box::new(build_typed::<Paxos>(s, keep_trace)?)),
+        "raft" => Ok(Box::new(build_typed::<RaftKv>(s, keep_trace)?)),
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -70,6 +73,7 @@ pub fn bug_names(protocol: &str) -> &'static [&'static str] {
     match protocol {
         "flood" => Flood::bug_names(),
         "paxos" => Paxos::bug_names(),
+        "raft" => RaftKv::bug_names(),
         _ => &[],
     }
 }

@@ -1,0 +1,46 @@
+//! Raft configuration: timeouts, PreVote and CheckQuorum (thesis §9.6), planted bugs, and
+//! optional starting logs for the paper's figures.
+
+use serde::{Deserialize, Serialize};
+
+pub const BUGS: &[&str] = &["commit_old_term", "vote_without_log_check", "forget_voted_for", "truncate_without_conflict", "small_quorum"];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RaftConfig {
+    pub election_timeout_us_min: u64,
+    pub election_timeout_us_max: u64,
+    pub heartbeat_interval_us: u64,
+    pub pre_vote: bool,
+    pub check_quorum: bool,
+    /// Most entries one AppendEntries carries.
+    pub max_entries_per_append: u64,
+    /// Starting logs (the term of each entry, no-op commands) and current terms, to set up
+    /// the paper's figures. Empty: every node starts empty at term 0.
+    pub initial_logs: Vec<Vec<u64>>,
+    pub initial_terms: Vec<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<String>,
+}
+
+impl Default for RaftConfig {
+    fn default() -> Self {
+        RaftConfig {
+            election_timeout_us_min: 150_000,
+            election_timeout_us_max: 300_000,
+            heartbeat_interval_us: 50_000,
+            pre_vote: false,
+            check_quorum: false,
+            max_entries_per_append: 64,
+            initial_logs: Vec::new(),
+            initial_terms: Vec::new(),
+            bug: None,
+        }
+    }
+}
+
+impl RaftConfig {
+    pub fn bug(&self, name: &str) -> bool {
+        self.bug.as_deref() == Some(name)
+    }
+}

@@ -1,0 +1,106 @@
+//! The five safety properties of Figure 3 of the Raft paper, one checker per file, run after
+//! every event on the node the event touched; and the liveness condition for sweeps.
+
+pub mod election_safety;
+pub mod leader_append_only;
+pub mod leader_completeness;
+pub mod log_matching;
+pub mod state_machine_safety;
+
+use super::{Raft, RaftConfig, Role, StateMachine};
+use crate::sim::hash::stable_hash;
+use crate::sim::{CheckCtx, Checker, Violation};
+use std::collections::BTreeMap;
+use std::marker::PhantomData;
+
+/// The checkers' memory of the whole history (cloned at checkpoints).
+#[derive(Clone, Debug, Default)]
+pub struct RaftChecker<S> {
+    /// term → the node that led it.
+    leaders: BTreeMap<u64, u32>,
+    /// Per node, while leader: (term, log length, term of its last entry).
+    leader_logs: Vec<Option<(u64, u64, u64)>>,
+    /// Per node: the (term, entry hash) of each entry last seen, and prefix hashes.
+    seen: Vec<Vec<(u64, u64, u64)>>,
+    /// (index, term) → prefix hash of the log up to it, as first seen anywhere.
+    prefixes: BTreeMap<(u64, u64), u64>,
+    /// index → (term, entry hash, term of the leader when it committed).
+    committed: BTreeMap<u64, (u64, u64, u64)>,
+    commit_seen: Vec<u64>,
+    /// index → entry hash applied there.
+    applied: BTreeMap<u64, u64>,
+    applied_seen: Vec<u64>,
+    /// (term, leader) pairs already checked for Leader Completeness.
+    completeness_checked: std::collections::BTreeSet<(u64, u32)>,
+    _sm: PhantomData<S>,
+}
+
+pub(crate) fn violation<S: StateMachine>(ctx: &CheckCtx<Raft<S>>, property: &str, source: &str, explanation: String) -> Violation {
+    Violation { property: property.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
+}
+
+pub(crate) fn entry_hash<S: StateMachine>(r: &Raft<S>, index: u64) -> u64 {
+    stable_hash(&r.log[index as usize - 1])
+}
+
+impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
+    fn new(_config: &RaftConfig, n: u32) -> Self {
+        let n = n as usize;
+        RaftChecker {
+            leader_logs: vec![None; n],
+            seen: vec![Vec::new(); n],
+            commit_seen: vec![0; n],
+            applied_seen: vec![0; n],
+            ..Default::default()
+        }
+    }
+
+    fn properties() -> Vec<(&'static str, &'static str)> {
+        vec![
+            (election_safety::NAME, election_safety::SOURCE),
+            (leader_append_only::NAME, leader_append_only::SOURCE),
+            (log_matching::NAME, log_matching::SOURCE),
+            (leader_completeness::NAME, leader_completeness::SOURCE),
+            (state_machine_safety::NAME, state_machine_safety::SOURCE),
+        ]
+    }
+
+    fn check(&mut self, ctx: &CheckCtx<Raft<S>>, out: &mut Vec<Violation>) {
+        let Some(id) = ctx.node else { return };
+        let i = id as usize;
+        let Some(r) = ctx.nodes[i].as_ref() else {
+            self.leader_logs[i] = None;
+            self.commit_seen[i] = 0;
+            self.applied_seen[i] = 0;
+            return;
+        };
+        if ctx.restarted {
+            self.commit_seen[i] = 0;
+            self.applied_seen[i] = 0;
+        }
+        election_safety::check(self, ctx, r, out);
+        leader_append_only::check(self, ctx, r, out);
+        log_matching::check(self, ctx, r, out);
+        leader_completeness::check(self, ctx, r, out);
+        state_machine_safety::check(self, ctx, r, out);
+    }
+}
+
+/// After faults heal: one leader among the live nodes, every live log identical, and every
+/// entry committed and applied everywhere.
+pub fn liveness<S: StateMachine>(nodes: &[Option<Raft<S>>]) -> Result<(), String> {
+    let live: Vec<&Raft<S>> = nodes.iter().flatten().collect();
+    let leaders: Vec<&&Raft<S>> = live.iter().filter(|r| r.role == Role::Leader).collect();
+    let [leader] = leaders.as_slice() else {
+        return Err(format!("{} live nodes are leader", leaders.len()));
+    };
+    for r in &live {
+        if r.log != leader.log {
+            return Err(format!("n{}'s log ({} entries) differs from leader n{}'s ({} entries)", r.id(), r.log.len(), leader.id(), leader.log.len()));
+        }
+        if r.commit_index != r.last_log_index() || r.last_applied != r.commit_index {
+            return Err(format!("n{} has {} entries, committed {}, applied {}", r.id(), r.log.len(), r.commit_index, r.last_applied));
+        }
+    }
+    Ok(())
+}
