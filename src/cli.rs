@@ -20,7 +20,7 @@ struct Args {
 }
 
 const BOOL_FLAGS: &[&str] = &["--json", "--help", "--keep-going"];
-const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard"];
+const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut a = Args { words: Vec::new(), flags: Vec::new() };
@@ -166,7 +166,7 @@ fn shard(a: &Args) -> Result<(u64, u64), String> {
 }
 
 fn run_sweep(a: &Args) -> Result<i32, String> {
-    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going"])?;
+    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going", "--config", "--chaos"])?;
     let protocol = a.get("--protocol").ok_or("sweep needs --protocol")?;
     if !scenario::PROTOCOLS.contains(&protocol) {
         return Err(format!("unknown protocol {protocol:?} (known: {})", scenario::PROTOCOLS.join(", ")));
@@ -182,6 +182,13 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
         f => return Err(format!("--faults takes chaos or none (got {f:?})")),
     };
     spec.bug = a.get("--bug").map(str::to_string);
+    if let Some(c) = a.get("--config") {
+        spec.config = serde_json::from_str(c).map_err(|e| format!("--config takes a JSON object of protocol settings: {e}"))?;
+    }
+    if let Some(c) = a.get("--chaos") {
+        spec.chaos_config = serde_json::from_str(c).map_err(|e| format!("--chaos takes a JSON object of chaos rates: {e}"))?;
+        clusterlab::sim::validate::validate_chaos(&spec.chaos_config)?;
+    }
     if let Some(b) = &spec.bug {
         if !scenario::bug_names(protocol).contains(&b.as_str()) {
             return Err(format!("{protocol} has no teaching bug {b:?} (known: {})", scenario::bug_names(protocol).join(", ")));

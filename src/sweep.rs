@@ -20,6 +20,8 @@ pub struct SweepSpec {
     pub bug: Option<String>,
     /// Extra protocol configuration (JSON object fields), merged with `bug`.
     pub config: serde_json::Value,
+    /// Fault rates while chaos is on.
+    pub chaos_config: crate::sim::ChaosConfig,
 }
 
 impl SweepSpec {
@@ -33,6 +35,7 @@ impl SweepSpec {
             request_every_us: 150_000,
             bug: None,
             config: serde_json::Value::Null,
+            chaos_config: crate::sim::ChaosConfig::default(),
         }
     }
 }
@@ -73,6 +76,7 @@ pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
         s.config = serde_json::Value::Object(config);
     }
     s.chaos_on = spec.chaos;
+    s.chaos = spec.chaos_config.clone();
     // Client requests come from their own stream so they do not shift the simulator's.
     let mut rng = Prng::new(seed ^ 0x5eed_c11e_4700_0000);
     let mut t = spec.request_every_us;

@@ -51,3 +51,36 @@ fn every_paxos_teaching_bug_is_caught_within_1000_seeds() {
         }
     }
 }
+
+#[test]
+fn raft_sweep_2000_seeds_is_clean() {
+    assert_clean(&SweepSpec::new("raft"), 2_000);
+}
+
+#[test]
+fn raft_sweep_with_small_appends_and_fast_crashes_is_clean() {
+    let spec = SweepSpec { config: json!({"max_entries_per_append": 1}), chaos_config: fast_crashes(), ..SweepSpec::new("raft") };
+    assert_clean(&spec, 500);
+}
+
+/// Crashes every few ticks with restarts within 6-60 ms: a node can forget something
+/// inside one election.
+fn fast_crashes() -> clusterlab::sim::ChaosConfig {
+    clusterlab::sim::ChaosConfig { max_downtime_us: 60_000, tick_us: 20_000, crash_ppm: 150_000, ..Default::default() }
+}
+
+// Each Raft teaching bug must be caught within 1,000 seeds. Sweeps use one entry per
+// AppendEntries (so an old-term entry can reach a majority before the leader's no-op, the
+// Figure 8 window); forget_voted_for needs a restart inside one election, so its sweep uses
+// fast crashes.
+#[test]
+fn every_raft_teaching_bug_is_caught_within_1000_seeds() {
+    for bug in clusterlab::protocols::raft::config::BUGS {
+        let mut spec = SweepSpec { bug: Some(bug.to_string()), config: json!({"max_entries_per_append": 1}), ..SweepSpec::new("raft") };
+        if *bug == "forget_voted_for" {
+            spec.chaos_config = fast_crashes();
+        }
+        let n = seeds_to_catch(&spec, 1_000);
+        println!("raft: {bug} caught within {n} seeds");
+    }
+}
