@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\033[1mbuild:\033[0m %s\n' "$*"; }
-say "wasm-pack build --release (incremental)"
-wasm-pack build --release --target web --mode no-install --no-opt --out-dir pkg --out-name clusterlab >/dev/null 2>pkg.log || { cat pkg.log; exit 1; }
+say "wasm-pack build --release, opt-level z (incremental)"
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z wasm-pack build --release --target web --mode no-install --no-opt --out-dir pkg --out-name clusterlab >/dev/null 2>pkg.log || { cat pkg.log; exit 1; }
 rm -f pkg.log
 rm -rf dist && mkdir -p dist/pkg
 say "wasm-opt -Oz"

@@ -96,3 +96,69 @@ test('a broken link shows a message and the default scenario runs', async () => 
     assert.deepEqual(errors, [], bad);
   }
 });
+
+const leaderOf = s => s.nodes.find(n => n.role === 'leader' && n.status === 'up');
+
+test('raft: a leader is elected on load; crashing it from the panel elects a new one at a higher term', async () => {
+  const { page, errors } = await open(env.browser, env.base + '#preset=raft-election');
+  await page.waitForFunction(() => window.clusterlab.state().nodes.some(n => n.role === 'leader'), null, { timeout: 10000 });
+  await page.evaluate(() => window.clusterlab.pause());
+  const s = await state(page);
+  const old = leaderOf(s);
+  assert.ok(old, 'a leader was elected');
+  assert.equal(await page.getAttribute(`[data-node-id="${old.id}"]`, 'data-role'), 'leader');
+  await page.click(`[data-node-id="${old.id}"]`);
+  await page.click('[data-testid=crash]');
+  const t = await page.evaluate(() => window.clusterlab.runFor(1500000));
+  const fresh = leaderOf(t);
+  assert.ok(fresh && fresh.id !== old.id, 'a new leader');
+  assert.ok(fresh.term > old.term, `higher term: ${old.term} -> ${fresh.term}`);
+  await page.click(`[data-node-id="${fresh.id}"]`);
+  await page.screenshot({ path: join(SHOTS, 'raft-new-leader.png') });
+  assert.deepEqual(errors, []);
+});
+
+test('raft: partition and heal converge the logs', async () => {
+  const { page } = await open(env.browser, env.base + '#preset=raft-election');
+  await page.evaluate(() => window.clusterlab.pause());
+  await page.evaluate(() => window.clusterlab.runFor(1000000));
+  await page.click('[data-testid=partition]');
+  for (let i = 0; i < 3; i++) {
+    await page.click('[data-node-id="0"]');
+    await page.click('[data-testid=client-request]');
+    await page.click('[data-node-id="4"]');
+    await page.click('[data-testid=client-request]');
+    await page.evaluate(() => window.clusterlab.runFor(200000));
+  }
+  await page.screenshot({ path: join(SHOTS, 'raft-partitioned.png') });
+  await page.click('[data-testid=heal-all]');
+  const s = await page.evaluate(() => window.clusterlab.runFor(3000000));
+  const lens = new Set(s.nodes.map(n => n.logLength));
+  const commits = new Set(s.nodes.map(n => n.commitIndex));
+  assert.equal(lens.size, 1, `log lengths ${[...lens]}`);
+  assert.equal(commits.size, 1, `commit indexes ${[...commits]}`);
+  assert.equal(s.violations.length, 0);
+});
+
+test('the event log follows the playhead', async () => {
+  const { page } = await open(env.browser, env.base + '#preset=raft-election');
+  await page.evaluate(() => window.clusterlab.pause());
+  const end = await page.evaluate(() => window.clusterlab.runFor(1000000));
+  const k = Math.floor(end.eventCount / 3);
+  await page.evaluate(k => window.clusterlab.seek(k), k);
+  const first = await page.locator('[data-testid=event-log] li .e').first().textContent();
+  assert.ok(Number(first.slice(1)) <= k && Number(first.slice(1)) > k - 5, `top row ${first} at event ${k}`);
+  await page.press('body', 'ArrowRight');
+  assert.equal((await state(page)).eventCount, k + 1, 'the right arrow steps');
+});
+
+test('the Figure 8 teaching bug turns the invariant panel red', async () => {
+  const { page } = await open(env.browser, env.base + '#preset=raft-figure-8-bug');
+  await page.evaluate(() => window.clusterlab.runFor(1500000));
+  const count = Number(await page.getAttribute('[data-violation-count]', 'data-violation-count'));
+  assert.ok(count >= 1, `violations: ${count}`);
+  await page.screenshot({ path: join(SHOTS, 'raft-figure-8-bug.png'), fullPage: true });
+  await page.click('.violation button');
+  const s = await state(page);
+  assert.equal(s.eventCount, s.violations[0].event_index, 'jumped to the violation');
+});
