@@ -23,6 +23,8 @@ pub trait AnyRun {
     fn heal_everything(&mut self);
     fn view(&self) -> ClusterView;
     fn node_view(&self, id: NodeId) -> Option<NodeView>;
+    /// The paper-style summary of a message in flight.
+    fn message_summary(&self, msg_id: u64) -> Option<String>;
     fn trace(&self) -> &[TraceRecord];
     fn violations(&self) -> &[Violation];
     fn recorded(&self) -> Vec<TimedFault>;
@@ -132,7 +134,8 @@ impl<P: Protocol> AnyRun for History<P> {
                 to: f.to,
                 kind: P::msg_kind(&f.msg),
                 is_reply: P::msg_is_reply(&f.msg),
-                summary: P::msg_summary(&f.msg),
+                // Formatted on demand (`message_summary`): a frame may hold hundreds.
+                summary: String::new(),
                 sent_at_us: f.sent_at_us,
                 arrives_at_us: f.arrives_at_us,
                 corrupted: f.corrupted,
@@ -149,6 +152,9 @@ impl<P: Protocol> AnyRun for History<P> {
             violations: sim.violations().to_vec(),
             cut_links: sim.links.cut_pairs(),
         }
+    }
+    fn message_summary(&self, msg_id: u64) -> Option<String> {
+        self.sim().flights.get(&msg_id).map(|f| P::msg_summary(&f.msg))
     }
     fn node_view(&self, id: NodeId) -> Option<NodeView> {
         (id < self.sim().n()).then(|| self.build_node_view(id))

@@ -67,6 +67,7 @@ pub struct MessageView {
     pub to: NodeId,
     pub kind: &'static str,
     pub is_reply: bool,
+    /// Empty in per-frame views; see `AnyRun::message_summary`.
     pub summary: String,
     pub sent_at_us: TimeUs,
     pub arrives_at_us: TimeUs,

@@ -25,6 +25,8 @@ pub struct Snapshot {
     pub net: NetConfig,
     pub chaos_on: bool,
     pub is_client_kv: bool,
+    /// The clicked message, while it is still in flight: (id, summary).
+    pub message: Option<(u64, String)>,
 }
 
 const LOG_WINDOW: usize = 60;
@@ -49,6 +51,7 @@ fn snapshot() -> Option<Snapshot> {
             net: run.net(),
             chaos_on: run.chaos_on(),
             is_client_kv: run.protocol() != "flood",
+            message: m.selected_msg.and_then(|id| run.message_summary(id).map(|s| (id, s))),
         }
     })
 }
@@ -94,7 +97,7 @@ pub fn app() -> Html {
                     <Timeline event_count={s.view.event_count} frontier={s.frontier} violations={Rc::new(s.view.violations.clone())} />
                 </section>
                 <section class="panel side">
-                    <Inspector view={s.view.clone()} selected={s.selected} />
+                    <Inspector view={s.view.clone()} selected={s.selected} message={s.message.clone()} />
                     <FaultPanel view={s.view.clone()} selected={s.selected} net={s.net.clone()} chaos_on={s.chaos_on} kv={s.is_client_kv} />
                 </section>
                 <section class="panel">

@@ -18,6 +18,7 @@ pub enum Action {
     Seek(u64),
     Open(String),
     Select(Option<NodeId>),
+    SelectMessage(u64),
     DismissNotice,
 }
 
@@ -61,7 +62,11 @@ pub fn reduce(m: &mut Model, action: Action) {
             }
             Err(e) => m.notice = Some(format!("Could not open that: {e}")),
         },
-        Action::Select(n) => m.selected = n,
+        Action::Select(n) => {
+            m.selected = n;
+            m.selected_msg = None;
+        }
+        Action::SelectMessage(id) => m.selected_msg = Some(id),
         Action::DismissNotice => m.notice = None,
     }
 }

@@ -3,7 +3,10 @@
 //! thesis §9.6, the five safety properties of Figure 3 checked live, and teaching bugs.
 
 pub mod config;
+mod election;
 pub mod invariants;
+pub mod kv;
+mod log;
 pub mod msg;
 pub mod node;
 pub mod presets;
@@ -12,7 +15,8 @@ pub mod state_machine;
 pub use config::RaftConfig;
 pub use msg::{Entry, RaftMsg};
 pub use node::{Raft, RaftDurable, RaftReply, RaftTimer, Role};
-pub use state_machine::{FromClientOp, Kv, KvCommand, StateMachine};
+pub use kv::{Kv, KvCommand};
+pub use state_machine::{FromClientOp, StateMachine};
 
 use crate::sim::view::{LogEntryView, LogView, NodeView, TableView};
 use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Protocol};

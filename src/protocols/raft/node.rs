@@ -1,5 +1,7 @@
-//! A Raft server: every rule of Figure 2 of the Raft paper, the no-op on election (§8),
-//! and PreVote and CheckQuorum from Ongaro's thesis §9.6. Verbs follow etcd/raft-rs
+//! A Raft server (Raft paper, Figure 2 and §5.2): its state, persistence, timers, role
+//! changes (follower, pre-candidate, candidate, leader; the no-op on election of §8), the
+//! "higher term in any message" rule, and CheckQuorum from Ongaro's thesis §9.6. The RPC
+//! handlers live in `election.rs` and `log.rs`. Verbs follow etcd/raft-rs
 //! (`become_leader`, `handle_append_entries`, `bcast_append`).
 
 use super::config::RaftConfig;
@@ -55,11 +57,15 @@ pub struct Raft<S: StateMachine> {
     pub next_index: Vec<u64>,
     pub match_index: Vec<u64>,
     /// CheckQuorum: peers heard from since the last check.
-    recent_active: BTreeSet<NodeId>,
+    pub(crate) recent_active: BTreeSet<NodeId>,
     /// Local time of the last message from a current leader (PreVote, vote leases).
-    leader_contact_us: Option<u64>,
+    pub(crate) leader_contact_us: Option<u64>,
     /// Client requests waiting for their entry to apply: index → request id.
-    pending: BTreeMap<u64, u64>,
+    pub(crate) pending: BTreeMap<u64, u64>,
+    /// How many times this log was cut, and the length it was last cut to: lets the
+    /// checkers look only at entries that changed (O(new entries) per event).
+    pub log_truncations: u64,
+    pub log_truncated_to: u64,
 }
 
 type ROut<S> = Out<Raft<S>>;
@@ -84,6 +90,8 @@ impl<S: StateMachine> Raft<S> {
             recent_active: BTreeSet::new(),
             leader_contact_us: None,
             pending: BTreeMap::new(),
+            log_truncations: 0,
+            log_truncated_to: 0,
         };
         let id = r.env.id as usize;
         if let Some(terms) = config.initial_logs.get(id) {
@@ -176,7 +184,7 @@ impl<S: StateMachine> Raft<S> {
         self.votes.clear();
     }
 
-    fn become_pre_candidate(&mut self, out: &mut ROut<S>) {
+    pub(crate) fn become_pre_candidate(&mut self, out: &mut ROut<S>) {
         self.role = Role::PreCandidate;
         self.leader_id = None;
         self.votes = BTreeSet::from([self.env.id]);
@@ -189,7 +197,7 @@ impl<S: StateMachine> Raft<S> {
         self.maybe_win_pre_vote(out);
     }
 
-    fn become_candidate(&mut self, out: &mut ROut<S>) {
+    pub(crate) fn become_candidate(&mut self, out: &mut ROut<S>) {
         self.role = Role::Candidate;
         self.current_term += 1;
         self.voted_for = Some(self.env.id);
@@ -223,7 +231,7 @@ impl<S: StateMachine> Raft<S> {
         }
     }
 
-    fn check_quorum(&mut self, out: &mut ROut<S>) {
+    pub(crate) fn check_quorum(&mut self, out: &mut ROut<S>) {
         if self.role != Role::Leader {
             return;
         }
@@ -234,67 +242,6 @@ impl<S: StateMachine> Raft<S> {
             self.become_follower(self.current_term, None, out);
         } else {
             out.set_timer(RaftTimer::CheckQuorum, self.config.election_timeout_us_min, self.config.election_timeout_us_min);
-        }
-    }
-
-    // ---- log -----------------------------------------------------------------------------
-
-    fn append(&mut self, cmd: Option<S::Command>, out: &mut ROut<S>) -> u64 {
-        self.log.push(Entry { term: self.current_term, cmd });
-        out.persist();
-        let last = self.last_log_index();
-        self.match_index[self.env.id as usize] = last;
-        last
-    }
-
-    /// §5.4.1: is a log ending at (term, index) at least as up-to-date as ours?
-    pub fn log_up_to_date(&self, last_log_term: u64, last_log_index: u64) -> bool {
-        (last_log_term, last_log_index) >= (self.last_log_term(), self.last_log_index())
-    }
-
-    pub fn send_append(&mut self, to: NodeId, out: &mut ROut<S>) {
-        let next = self.next_index[to as usize].clamp(1, self.last_log_index() + 1);
-        let prev_log_index = next - 1;
-        let prev_log_term = self.term_at(prev_log_index).unwrap_or(0);
-        let end = (self.last_log_index()).min(prev_log_index + self.config.max_entries_per_append.max(1));
-        let entries = self.log[prev_log_index as usize..end as usize].to_vec();
-        let msg = RaftMsg::AppendEntries { term: self.current_term, prev_log_index, prev_log_term, entries, leader_commit: self.commit_index };
-        out.send(to, msg);
-    }
-
-    pub fn bcast_append(&mut self, out: &mut ROut<S>) {
-        let peers: Vec<NodeId> = self.env.peers().collect();
-        for p in peers {
-            self.send_append(p, out);
-        }
-    }
-
-    /// §5.3/§5.4.2: commit the highest index stored on a quorum whose entry is from the
-    /// current term (the planted bug `commit_old_term` drops that condition, the Figure 8
-    /// trap); everything before it commits with it.
-    pub fn maybe_commit(&mut self, out: &mut ROut<S>) {
-        let mut n = self.last_log_index();
-        while n > self.commit_index {
-            let replicas = self.match_index.iter().filter(|m| **m >= n).count();
-            let current = self.term_at(n) == Some(self.current_term) || self.config.bug("commit_old_term");
-            if replicas >= self.quorum() && current {
-                self.commit_index = n;
-                self.apply(out);
-                return;
-            }
-            n -= 1;
-        }
-    }
-
-    /// Apply committed entries in order; the leader answers the client whose entry applied.
-    pub fn apply(&mut self, out: &mut ROut<S>) {
-        while self.last_applied < self.commit_index {
-            self.last_applied += 1;
-            let entry = &self.log[self.last_applied as usize - 1];
-            let output = entry.cmd.as_ref().map(|c| self.sm.apply(c));
-            if let (Some(request_id), Some(output)) = (self.pending.remove(&self.last_applied), output) {
-                out.reply(request_id, RaftReply::Applied { index: self.last_applied, output });
-            }
         }
     }
 
@@ -330,162 +277,5 @@ impl<S: StateMachine> Raft<S> {
                 self.handle_append_response(from, term, success, match_index, out)
             }
         }
-    }
-
-    /// Thesis §9.6 (with CheckQuorum or PreVote on): a server that heard from a leader
-    /// within the minimum election timeout does not let a RequestVote disturb it.
-    fn in_leader_lease(&self, out: &ROut<S>) -> bool {
-        let on = self.config.check_quorum;
-        let recent = self.leader_contact_us.is_some_and(|t| out.now().saturating_sub(t) < self.config.election_timeout_us_min);
-        on && (self.role == Role::Leader || (self.leader_id.is_some() && recent))
-    }
-
-    /// Figure 2, RequestVote receiver: grant if the term is current, no vote was given to
-    /// another candidate this term, and the candidate's log is at least as up-to-date.
-    fn handle_request_vote(&mut self, from: NodeId, term: u64, lli: u64, llt: u64, out: &mut ROut<S>) {
-        let log_ok = self.config.bug("vote_without_log_check") || self.log_up_to_date(llt, lli);
-        let grant = term == self.current_term && self.voted_for.is_none_or(|v| v == from) && log_ok;
-        if grant {
-            self.voted_for = Some(from);
-            out.persist();
-            self.reset_election_timer(out);
-        }
-        out.send(from, RaftMsg::RequestVoteResponse { term: self.current_term, vote_granted: grant });
-    }
-
-    fn handle_vote_response(&mut self, from: NodeId, term: u64, granted: bool, out: &mut ROut<S>) {
-        if self.role == Role::Candidate && term == self.current_term && granted {
-            self.votes.insert(from);
-            self.maybe_win_election(out);
-        }
-    }
-
-    fn maybe_win_election(&mut self, out: &mut ROut<S>) {
-        if self.role == Role::Candidate && self.votes.len() >= self.quorum() {
-            self.become_leader(out);
-        }
-    }
-
-    /// PreVote receiver (thesis §9.6): grant if the candidate could win — its log is
-    /// up-to-date and this server has not heard from a leader within the election timeout.
-    fn handle_pre_vote(&mut self, from: NodeId, term: u64, lli: u64, llt: u64, out: &mut ROut<S>) {
-        let heard = self.role == Role::Leader
-            || self.leader_contact_us.is_some_and(|t| out.now().saturating_sub(t) < self.config.election_timeout_us_min);
-        let grant = term > self.current_term && self.log_up_to_date(llt, lli) && !heard;
-        out.send(from, RaftMsg::PreVoteResponse { term, vote_granted: grant });
-    }
-
-    fn handle_pre_vote_response(&mut self, from: NodeId, term: u64, granted: bool, out: &mut ROut<S>) {
-        if self.role == Role::PreCandidate && term == self.current_term + 1 && granted {
-            self.votes.insert(from);
-            self.maybe_win_pre_vote(out);
-        }
-    }
-
-    fn maybe_win_pre_vote(&mut self, out: &mut ROut<S>) {
-        if self.role == Role::PreCandidate && self.votes.len() >= self.quorum() {
-            self.become_candidate(out);
-        }
-    }
-
-    /// Figure 2, AppendEntries receiver, rules 1-5.
-    #[allow(clippy::too_many_arguments)]
-    pub fn handle_append_entries(
-        &mut self,
-        from: NodeId,
-        term: u64,
-        prev_log_index: u64,
-        prev_log_term: u64,
-        entries: Vec<Entry<S::Command>>,
-        leader_commit: u64,
-        out: &mut ROut<S>,
-    ) {
-        // 1. Reply false if term < currentTerm.
-        if term < self.current_term {
-            out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: false, match_index: self.last_log_index() });
-            return;
-        }
-        // A current leader: candidates step down (§5.2), everyone resets the timer.
-        if self.role != Role::Follower {
-            self.become_follower(term, Some(from), out);
-        }
-        self.leader_id = Some(from);
-        self.leader_contact_us = Some(out.now());
-        self.reset_election_timer(out);
-        // 2. Reply false if the log has no entry at prevLogIndex whose term matches.
-        if self.term_at(prev_log_index) != Some(prev_log_term) {
-            let hint = self.last_log_index().min(prev_log_index.saturating_sub(1));
-            out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: false, match_index: hint });
-            return;
-        }
-        // 3-4. Delete a conflicting entry and all that follow it; append new entries.
-        let last_new = prev_log_index + entries.len() as u64;
-        if self.merge_entries(prev_log_index, entries) {
-            out.persist();
-        }
-        // 5. commitIndex = min(leaderCommit, index of last new entry).
-        if leader_commit > self.commit_index {
-            self.commit_index = leader_commit.min(last_new).max(self.commit_index);
-            self.apply(out);
-        }
-        out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: true, match_index: last_new });
-    }
-
-    /// Rules 3 and 4. Returns whether the log changed. The planted bug
-    /// `truncate_without_conflict` cuts the log after prevLogIndex whether or not an
-    /// entry conflicts (losing entries a newer AppendEntries already delivered).
-    fn merge_entries(&mut self, prev: u64, entries: Vec<Entry<S::Command>>) -> bool {
-        if self.config.bug("truncate_without_conflict") && !entries.is_empty() {
-            self.log.truncate(prev as usize);
-            self.log.extend(entries);
-            return true;
-        }
-        let mut changed = false;
-        for (i, e) in entries.into_iter().enumerate() {
-            let index = prev + 1 + i as u64;
-            match self.term_at(index) {
-                Some(t) if t == e.term => continue,
-                Some(_) => {
-                    self.log.truncate(index as usize - 1);
-                    self.log.push(e);
-                }
-                None => self.log.push(e),
-            }
-            changed = true;
-        }
-        changed
-    }
-
-    /// Leader: on success matchIndex only moves forward (reordered responses are harmless);
-    /// on failure back nextIndex off and retry (§5.3).
-    fn handle_append_response(&mut self, from: NodeId, term: u64, success: bool, match_index: u64, out: &mut ROut<S>) {
-        if self.role != Role::Leader || term != self.current_term {
-            return;
-        }
-        let f = from as usize;
-        if success {
-            self.match_index[f] = self.match_index[f].max(match_index);
-            self.next_index[f] = self.next_index[f].max(match_index + 1);
-            self.maybe_commit(out);
-            if self.next_index[f] <= self.last_log_index() {
-                self.send_append(from, out);
-            }
-        } else {
-            self.next_index[f] = (self.next_index[f].saturating_sub(1)).min(match_index + 1).max(1);
-            self.send_append(from, out);
-        }
-    }
-
-    // ---- clients -------------------------------------------------------------------------
-
-    pub fn handle_client(&mut self, request_id: u64, cmd: S::Command, out: &mut ROut<S>) {
-        if self.role != Role::Leader {
-            out.reply(request_id, RaftReply::NotLeader { hint: self.leader_id.filter(|l| *l != self.env.id) });
-            return;
-        }
-        let index = self.append(Some(cmd), out);
-        self.pending.insert(index, request_id);
-        self.maybe_commit(out);
-        self.bcast_append(out);
     }
 }

@@ -76,9 +76,11 @@ fn message(m: &MessageView, n: u32, now: u64) -> Html {
     let f = if m.held { 0.5 } else { (now.saturating_sub(m.sent_at_us) as f64 / span).clamp(0.0, 1.0) };
     let (x, y) = (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f);
     let class = classes!("msg", format!("m-{}", m.kind), m.is_reply.then_some("reply"), m.corrupted.then_some("corrupted"), m.held.then_some("held"));
+    let id = m.id;
+    let onclick = Callback::from(move |_| dispatch(Action::SelectMessage(id)));
     html! {
-        <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" data-msg-id={m.id.to_string()}>
-            <title>{ format!("{} n{} → n{}: {}", m.kind, m.from, m.to, m.summary) }</title>
+        <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" data-msg-id={m.id.to_string()} {onclick}>
+            <title>{ format!("{} n{} → n{}", m.kind, m.from, m.to) }</title>
         </circle>
     }
 }

@@ -9,6 +9,7 @@ use yew::prelude::*;
 pub struct InspectorProps {
     pub view: Rc<ClusterView>,
     pub selected: Option<u32>,
+    pub message: Option<(u64, String)>,
 }
 
 fn log_grid(log: &LogView) -> Html {
@@ -62,8 +63,17 @@ fn node_detail(n: &NodeView, now: u64) -> Html {
 #[function_component(Inspector)]
 pub fn inspector(p: &InspectorProps) -> Html {
     let node = p.selected.and_then(|id| p.view.nodes.iter().find(|n| n.id == id));
+    let msg = p.message.as_ref().and_then(|(id, summary)| p.view.messages.iter().find(|m| m.id == *id).map(|m| (m, summary)));
     html! {
         <div class="inspector" data-testid="inspector">
+            if let Some((m, summary)) = msg {
+                <div class="msg-detail">
+                    <h2>{ format!("{} n{} → n{}", m.kind, m.from, m.to) }</h2>
+                    <p>{ summary.clone() }</p>
+                    <p class="hint">{ format!("sent {} · arrives {}{}", fmt_time(m.sent_at_us), fmt_time(m.arrives_at_us),
+                        if m.corrupted { " · corrupted: the receiver's checksum will reject it" } else { "" }) }</p>
+                </div>
+            }
             { match node {
                 Some(n) => node_detail(n, p.view.now_us),
                 None => html! { <p class="hint">{ "Click a node to inspect it." }</p> },

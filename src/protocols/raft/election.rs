@@ -1,0 +1,69 @@
+//! Leader election (Raft paper §5.2, with the up-to-date check of §5.4.1): the RequestVote
+//! receiver and candidate rules of Figure 2, and PreVote and the leader lease from Ongaro's
+//! thesis §9.6.
+
+use super::msg::RaftMsg;
+use super::node::{Raft, Role};
+use super::state_machine::StateMachine;
+use crate::sim::{NodeId, Out};
+
+type ROut<S> = Out<Raft<S>>;
+
+impl<S: StateMachine> Raft<S> {
+    /// Thesis §9.6 (with CheckQuorum or PreVote on): a server that heard from a leader
+    /// within the minimum election timeout does not let a RequestVote disturb it.
+    pub(crate) fn in_leader_lease(&self, out: &ROut<S>) -> bool {
+        let on = self.config.check_quorum;
+        let recent = self.leader_contact_us.is_some_and(|t| out.now().saturating_sub(t) < self.config.election_timeout_us_min);
+        on && (self.role == Role::Leader || (self.leader_id.is_some() && recent))
+    }
+
+    /// Figure 2, RequestVote receiver: grant if the term is current, no vote was given to
+    /// another candidate this term, and the candidate's log is at least as up-to-date.
+    pub(crate) fn handle_request_vote(&mut self, from: NodeId, term: u64, lli: u64, llt: u64, out: &mut ROut<S>) {
+        let log_ok = self.config.bug("vote_without_log_check") || self.log_up_to_date(llt, lli);
+        let grant = term == self.current_term && self.voted_for.is_none_or(|v| v == from) && log_ok;
+        if grant {
+            self.voted_for = Some(from);
+            out.persist();
+            self.reset_election_timer(out);
+        }
+        out.send(from, RaftMsg::RequestVoteResponse { term: self.current_term, vote_granted: grant });
+    }
+
+    pub(crate) fn handle_vote_response(&mut self, from: NodeId, term: u64, granted: bool, out: &mut ROut<S>) {
+        if self.role == Role::Candidate && term == self.current_term && granted {
+            self.votes.insert(from);
+            self.maybe_win_election(out);
+        }
+    }
+
+    pub(crate) fn maybe_win_election(&mut self, out: &mut ROut<S>) {
+        if self.role == Role::Candidate && self.votes.len() >= self.quorum() {
+            self.become_leader(out);
+        }
+    }
+
+    /// PreVote receiver (thesis §9.6): grant if the candidate could win — its log is
+    /// up-to-date and this server has not heard from a leader within the election timeout.
+    pub(crate) fn handle_pre_vote(&mut self, from: NodeId, term: u64, lli: u64, llt: u64, out: &mut ROut<S>) {
+        let heard = self.role == Role::Leader
+            || self.leader_contact_us.is_some_and(|t| out.now().saturating_sub(t) < self.config.election_timeout_us_min);
+        let grant = term > self.current_term && self.log_up_to_date(llt, lli) && !heard;
+        out.send(from, RaftMsg::PreVoteResponse { term, vote_granted: grant });
+    }
+
+    pub(crate) fn handle_pre_vote_response(&mut self, from: NodeId, term: u64, granted: bool, out: &mut ROut<S>) {
+        if self.role == Role::PreCandidate && term == self.current_term + 1 && granted {
+            self.votes.insert(from);
+            self.maybe_win_pre_vote(out);
+        }
+    }
+
+    pub(crate) fn maybe_win_pre_vote(&mut self, out: &mut ROut<S>) {
+        if self.role == Role::PreCandidate && self.votes.len() >= self.quorum() {
+            self.become_candidate(out);
+        }
+    }
+
+}
