@@ -28,7 +28,7 @@ pub fn check_config(s: &Scenario) -> Result<(), String> {
     match s.protocol.as_str() {
         "flood" => config_of::<Flood>(s).map(|_| ()),
         "paxos" => config_of::<Paxos>(s).map(|_| ()),
-        "raft" => config_of::<RaftKv>(s).map(|_| ()),
+        "raft" => config_of::<RaftKv>(s).and_then(|c| c.validate(s.nodes)),
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -63,7 +63,10 @@ pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> 
     match s.protocol.as_str() {
         "flood" => Ok(Box::new(build_typed::<Flood>(s, keep_trace)?)),
         "paxos" => Ok(Box::new(build_typed::<Paxos>(s, keep_trace)?)),
-        "raft" => Ok(Box::new(build_typed::<RaftKv>(s, keep_trace)?)),
+        "raft" => {
+            config_of::<RaftKv>(s)?.validate(s.nodes)?;
+            Ok(Box::new(build_typed::<RaftKv>(s, keep_trace)?))
+        }
         other => Err(format!("unknown protocol {other:?}")),
     }
 }

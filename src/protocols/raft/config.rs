@@ -44,3 +44,26 @@ impl RaftConfig {
         self.bug.as_deref() == Some(name)
     }
 }
+
+impl RaftConfig {
+    /// Semantic checks for configurations that come from links and files: timeouts that
+    /// let time advance, and well-formed starting logs (terms never decrease along a log).
+    pub fn validate(&self, nodes: u32) -> Result<(), String> {
+        let (min, max) = (self.election_timeout_us_min, self.election_timeout_us_max);
+        if !(1_000..=60_000_000).contains(&min) || max < min || max > 60_000_000 {
+            return Err(format!("raft: election timeout {min}..{max} µs must lie within 1 ms..60 s, min ≤ max"));
+        }
+        if !(1_000..=60_000_000).contains(&self.heartbeat_interval_us) {
+            return Err("raft: heartbeat_interval_us must lie within 1 ms..60 s".into());
+        }
+        if self.initial_logs.len() > nodes as usize || self.initial_terms.len() > nodes as usize {
+            return Err(format!("raft: initial_logs/initial_terms name more than the {nodes} nodes"));
+        }
+        for (i, log) in self.initial_logs.iter().enumerate() {
+            if log.len() > 1_000 || log.contains(&0) || log.windows(2).any(|w| w[0] > w[1]) {
+                return Err(format!("raft: initial log of n{i} must hold at most 1000 terms ≥ 1 that never decrease"));
+            }
+        }
+        Ok(())
+    }
+}

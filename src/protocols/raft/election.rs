@@ -50,6 +50,8 @@ impl<S: StateMachine> Raft<S> {
         let heard = self.role == Role::Leader
             || self.leader_contact_us.is_some_and(|t| out.now().saturating_sub(t) < self.config.election_timeout_us_min);
         let grant = term > self.current_term && self.log_up_to_date(llt, lli) && !heard;
+        // As etcd: a grant echoes the proposed term, a refusal tells our own.
+        let term = if grant { term } else { self.current_term };
         out.send(from, RaftMsg::PreVoteResponse { term, vote_granted: grant });
     }
 

@@ -223,6 +223,7 @@ impl<S: StateMachine> Raft<S> {
         out.note(format!("leader for term {}", self.current_term));
         // §8: a no-op of the new term, so earlier entries can commit with it.
         self.append(None, out);
+        self.maybe_commit(out); // a single-node cluster commits alone
         self.bcast_append(out);
         out.set_timer(RaftTimer::Heartbeat, self.config.heartbeat_interval_us, self.config.heartbeat_interval_us);
         if self.config.check_quorum {
@@ -251,8 +252,10 @@ impl<S: StateMachine> Raft<S> {
         if self.config.check_quorum && self.role == Role::Leader && msg.term() == self.current_term {
             self.recent_active.insert(from);
         }
-        // Figure 2, all servers: a higher term in any message (but a pre-vote) → follower.
-        let pre = matches!(msg, RaftMsg::PreVote { .. } | RaftMsg::PreVoteResponse { .. });
+        // Figure 2, all servers: a higher term in any message → follower. Pre-votes and
+        // granted pre-vote responses carry the proposed term, not a term anyone is in (§9.6);
+        // a refusal carries the refuser's real term.
+        let pre = matches!(msg, RaftMsg::PreVote { .. } | RaftMsg::PreVoteResponse { vote_granted: true, .. });
         if !pre && msg.term() > self.current_term {
             if let RaftMsg::RequestVote { .. } = msg {
                 if self.in_leader_lease(out) {

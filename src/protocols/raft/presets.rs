@@ -1,4 +1,5 @@
-//! Raft presets: fixed-seed scenarios with captions in English and Chinese.
+//! Raft presets: fixed-seed scenarios with captions in English and Chinese, each showing one
+//! part of the Raft paper (§5.2 elections, §5.3-5.4 replication and Figures 7-8, thesis §9.6).
 
 use crate::scenario::presets::Preset;
 use crate::scenario::Scenario;

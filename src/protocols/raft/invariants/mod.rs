@@ -18,10 +18,12 @@ use std::marker::PhantomData;
 pub struct RaftChecker<S> {
     /// term → the node that led it.
     leaders: BTreeMap<u64, u32>,
-    /// Per node, while leader: (term, log length, term of its last entry).
+    /// Per node, while leader: (term, log length, prefix hash of the log at that length).
     leader_logs: Vec<Option<(u64, u64, u64)>>,
-    /// Per node: the (term, entry hash) of each entry last seen, and prefix hashes.
-    seen: Vec<Vec<(u64, u64, u64)>>,
+    /// Per node: (term, prefix hash) of each entry of its log as last seen, and the node's
+    /// truncation count then.
+    seen: Vec<Vec<(u64, u64)>>,
+    seen_truncations: Vec<u64>,
     /// (index, term) → prefix hash of the log up to it, as first seen anywhere.
     prefixes: BTreeMap<(u64, u64), u64>,
     /// index → (term, entry hash, term of the leader when it committed).
@@ -49,6 +51,7 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
         RaftChecker {
             leader_logs: vec![None; n],
             seen: vec![Vec::new(); n],
+            seen_truncations: vec![0; n],
             commit_seen: vec![0; n],
             applied_seen: vec![0; n],
             ..Default::default()
@@ -79,8 +82,9 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
             self.applied_seen[i] = 0;
         }
         election_safety::check(self, ctx, r, out);
-        leader_append_only::check(self, ctx, r, out);
+        // Log Matching first: it brings this node's prefix hashes up to date.
         log_matching::check(self, ctx, r, out);
+        leader_append_only::check(self, ctx, r, out);
         leader_completeness::check(self, ctx, r, out);
         state_machine_safety::check(self, ctx, r, out);
     }
@@ -90,10 +94,14 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
 /// entry committed and applied everywhere.
 pub fn liveness<S: StateMachine>(nodes: &[Option<Raft<S>>]) -> Result<(), String> {
     let live: Vec<&Raft<S>> = nodes.iter().flatten().collect();
-    let leaders: Vec<&&Raft<S>> = live.iter().filter(|r| r.role == Role::Leader).collect();
+    let top = live.iter().map(|r| r.current_term).max().unwrap_or(0);
+    let leaders: Vec<&&Raft<S>> = live.iter().filter(|r| r.role == Role::Leader && r.current_term == top).collect();
     let [leader] = leaders.as_slice() else {
-        return Err(format!("{} live nodes are leader", leaders.len()));
+        return Err(format!("{} live nodes lead the highest term, {top} (exactly one must)", leaders.len()));
     };
+    if let Some(stale) = live.iter().find(|r| r.role == Role::Leader && r.current_term < top) {
+        return Err(format!("n{} still thinks it leads term {} though term {top} has begun", stale.id(), stale.current_term));
+    }
     for r in &live {
         if r.log != leader.log {
             return Err(format!("n{}'s log ({} entries) differs from leader n{}'s ({} entries)", r.id(), r.log.len(), leader.id(), leader.log.len()));
