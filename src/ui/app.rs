@@ -27,9 +27,15 @@ pub struct Snapshot {
     pub is_client_kv: bool,
     /// The clicked message, while it is still in flight: (id, summary).
     pub message: Option<(u64, String)>,
+    pub hovered: Option<u64>,
+    pub arrows: Rc<Vec<spacetime::Arrow>>,
+    pub window_start_us: u64,
 }
 
 const LOG_WINDOW: usize = 60;
+/// The space-time diagram shows this much simulated time before the playhead.
+const SPACETIME_WINDOW_US: u64 = 400_000;
+const MAX_ARROWS: usize = 300;
 
 fn snapshot() -> Option<Snapshot> {
     model::with(|m| {
@@ -38,6 +44,9 @@ fn snapshot() -> Option<Snapshot> {
         let count = run.event_count();
         let end = trace.partition_point(|r| r.event <= count);
         let recent = trace[end.saturating_sub(LOG_WINDOW)..end].to_vec();
+        let window_start_us = run.now_us().saturating_sub(SPACETIME_WINDOW_US);
+        let begin = trace[..end].partition_point(|r| r.time_us < window_start_us);
+        let arrows = Rc::new(spacetime::arrows(&trace[begin..end], MAX_ARROWS));
         Snapshot {
             view: Rc::new(run.view()),
             playing: m.playing,
@@ -52,6 +61,9 @@ fn snapshot() -> Option<Snapshot> {
             chaos_on: run.chaos_on(),
             is_client_kv: run.protocol() != "flood",
             message: m.selected_msg.and_then(|id| run.message_summary(id).map(|s| (id, s))),
+            hovered: m.hovered_msg,
+            arrows,
+            window_start_us,
         }
     })
 }
@@ -93,12 +105,15 @@ pub fn app() -> Html {
             <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} />
             <main class="grid">
                 <section class="panel cluster-panel" aria-label="Cluster">
-                    <ClusterSvg view={s.view.clone()} selected={s.selected} />
+                    <ClusterSvg view={s.view.clone()} selected={s.selected} hovered={s.hovered} drops={s.arrows.clone()} />
                     <Timeline event_count={s.view.event_count} frontier={s.frontier} violations={Rc::new(s.view.violations.clone())} />
                 </section>
                 <section class="panel side">
                     <Inspector view={s.view.clone()} selected={s.selected} message={s.message.clone()} />
                     <FaultPanel view={s.view.clone()} selected={s.selected} net={s.net.clone()} chaos_on={s.chaos_on} kv={s.is_client_kv} />
+                </section>
+                <section class="panel wide">
+                    <Spacetime arrows={s.arrows.clone()} n={s.view.nodes.len() as u32} start_us={s.window_start_us} now_us={s.view.now_us} hovered={s.hovered} />
                 </section>
                 <section class="panel">
                     <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} />

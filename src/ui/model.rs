@@ -20,6 +20,7 @@ pub struct Model {
     pub selected: Option<u32>,
     /// A message in flight the user clicked.
     pub selected_msg: Option<u64>,
+    pub hovered_msg: Option<u64>,
     /// A message for the user (a bad link, a refused action): text only, never HTML.
     pub notice: Option<String>,
     pub preset: Option<&'static str>,
@@ -53,7 +54,7 @@ fn open_default(notice: Option<String>) -> Model {
     let live = LiveRun::open(&s).unwrap_or_else(|_| {
         LiveRun::open(&Scenario::new("flood", 3, 1)).expect("the built-in flood scenario always opens")
     });
-    Model { live, playing: true, speed: Speed::Times(1.0), selected: None, selected_msg: None, notice, preset: Some(name), last_tick_ms: None, generation: 0 }
+    Model { live, playing: true, speed: Speed::Times(1.0), selected: None, selected_msg: None, hovered_msg: None, notice, preset: Some(name), last_tick_ms: None, generation: 0 }
 }
 
 /// Open what a link, preset name or fragment asks for. Errors say what was wrong.

@@ -19,6 +19,8 @@ pub enum Action {
     Open(String),
     Select(Option<NodeId>),
     SelectMessage(u64),
+    /// Pointer over a message in either view (they light up together).
+    Hover(Option<u64>),
     DismissNotice,
 }
 
@@ -67,6 +69,7 @@ pub fn reduce(m: &mut Model, action: Action) {
             m.selected_msg = None;
         }
         Action::SelectMessage(id) => m.selected_msg = Some(id),
+        Action::Hover(id) => m.hovered_msg = id,
         Action::DismissNotice => m.notice = None,
     }
 }

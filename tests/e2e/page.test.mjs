@@ -162,3 +162,21 @@ test('the Figure 8 teaching bug turns the invariant panel red', async () => {
   const s = await state(page);
   assert.equal(s.eventCount, s.violations[0].event_index, 'jumped to the violation');
 });
+
+test('the space-time diagram follows the playhead and lights up with the cluster view', async () => {
+  const { page } = await open(env.browser, env.base + '#preset=raft-election');
+  await page.evaluate(() => window.clusterlab.pause());
+  const end = await page.evaluate(() => window.clusterlab.runFor(1500000));
+  const ids = async () => (await page.locator('[data-testid=spacetime] [data-msg-id]').evaluateAll(els => els.map(e => Number(e.dataset.msgId))));
+  const atEnd = await ids();
+  assert.ok(atEnd.length > 10, `arrows at the end: ${atEnd.length}`);
+  await page.evaluate(k => window.clusterlab.seek(k), Math.floor(end.eventCount / 2));
+  const atMid = await ids();
+  assert.ok(atMid.length > 0 && Math.max(...atMid) < Math.max(...atEnd), 'the diagram moved back with the playhead');
+  const flying = await page.locator('svg.cluster circle[data-msg-id]').first().getAttribute('data-msg-id');
+  if (flying) {
+    await page.hover(`[data-testid=spacetime] [data-msg-id="${flying}"] line.hit`, { force: true });
+    assert.match(await page.getAttribute(`svg.cluster circle[data-msg-id="${flying}"]`, 'class'), /hovered/);
+  }
+  await page.screenshot({ path: join(SHOTS, 'spacetime.png'), fullPage: true });
+});

@@ -11,6 +11,28 @@ use yew::prelude::*;
 pub struct ClusterSvgProps {
     pub view: Rc<ClusterView>,
     pub selected: Option<u32>,
+    pub hovered: Option<u64>,
+    /// Recently dropped messages: drawn as a fading cross where they were lost.
+    pub drops: Rc<Vec<super::spacetime::Arrow>>,
+}
+
+/// How long a drop stays visible, in simulated time.
+const DROP_FADE_US: u64 = 150_000;
+
+fn drop_mark(a: &super::spacetime::Arrow, n: u32, now: u64) -> Html {
+    let end = a.end_us.unwrap_or(now);
+    if now.saturating_sub(end) > DROP_FADE_US {
+        return html! {};
+    }
+    let (x0, y0) = node_pos(a.from, n);
+    let (x1, y1) = node_pos(a.to, n);
+    let (x, y) = (x0 + (x1 - x0) * 0.8, y0 + (y1 - y0) * 0.8);
+    let opacity = 1.0 - now.saturating_sub(end) as f64 / DROP_FADE_US as f64;
+    html! {
+        <text class="drop-mark" x={format!("{x:.1}")} y={format!("{:.1}", y + 5.0)} opacity={format!("{opacity:.2}")}>
+            { "×" }<title>{ format!("{} n{} → n{} dropped", a.kind, a.from, a.to) }</title>
+        </text>
+    }
 }
 
 const C: f64 = 200.0;
@@ -69,17 +91,19 @@ fn node_g(n: &NodeView, count: u32, now: u64, selected: bool) -> Html {
     }
 }
 
-fn message(m: &MessageView, n: u32, now: u64) -> Html {
+fn message(m: &MessageView, n: u32, now: u64, hovered: bool) -> Html {
     let (x0, y0) = node_pos(m.from, n);
     let (x1, y1) = node_pos(m.to, n);
     let span = m.arrives_at_us.saturating_sub(m.sent_at_us).max(1) as f64;
     let f = if m.held { 0.5 } else { (now.saturating_sub(m.sent_at_us) as f64 / span).clamp(0.0, 1.0) };
     let (x, y) = (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f);
-    let class = classes!("msg", format!("m-{}", m.kind), m.is_reply.then_some("reply"), m.corrupted.then_some("corrupted"), m.held.then_some("held"));
+    let class = classes!("msg", format!("m-{}", m.kind), m.is_reply.then_some("reply"), m.corrupted.then_some("corrupted"), m.held.then_some("held"), hovered.then_some("hovered"));
     let id = m.id;
     let onclick = Callback::from(move |_| dispatch(Action::SelectMessage(id)));
+    let onmouseenter = Callback::from(move |_| dispatch(Action::Hover(Some(id))));
+    let onmouseleave = Callback::from(|_| dispatch(Action::Hover(None)));
     html! {
-        <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" data-msg-id={m.id.to_string()} {onclick}>
+        <circle class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" data-msg-id={m.id.to_string()} {onclick} {onmouseenter} {onmouseleave}>
             <title>{ format!("{} n{} → n{}", m.kind, m.from, m.to) }</title>
         </circle>
     }
@@ -107,7 +131,8 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
         <svg class="cluster" viewBox="0 0 400 400" role="img" aria-label={format!("{} cluster of {n} nodes", v.protocol)} data-testid="cluster">
             <circle class="ring" cx="200" cy="200" r={RING.to_string()} />
             { cut_lines(v) }
-            { for v.messages.iter().map(|m| message(m, n, v.now_us)) }
+            { for v.messages.iter().map(|m| message(m, n, v.now_us, p.hovered == Some(m.id))) }
+            { for p.drops.iter().filter(|a| a.dropped).map(|a| drop_mark(a, n, v.now_us)) }
             { for v.nodes.iter().map(|node| node_g(node, n, v.now_us, p.selected == Some(node.id))) }
         </svg>
     }

@@ -8,6 +8,7 @@ pub mod header;
 pub mod inspector;
 pub mod invariant_panel;
 pub mod link_controls;
+pub mod spacetime;
 pub mod timeline;
 
 pub use cluster_svg::ClusterSvg;
@@ -18,6 +19,7 @@ pub use header::Header;
 pub use inspector::Inspector;
 pub use invariant_panel::InvariantPanel;
 pub use link_controls::LinkControls;
+pub use spacetime::Spacetime;
 pub use timeline::Timeline;
 
 /// Simulated microseconds as seconds with milliseconds.
