@@ -5,7 +5,7 @@ use super::fault::{Fault, TimedFault};
 use super::history::History;
 use super::protocol::{Checker, NodeId, Protocol, TimeUs, Violation};
 use super::trace::{hash_hex, TraceRecord};
-use super::view::{ClusterView, MessageView, NodeStatus, NodeView, TimerView};
+use super::view::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, TimerView};
 
 pub trait AnyRun {
     fn protocol(&self) -> &'static str;
@@ -22,6 +22,8 @@ pub trait AnyRun {
     fn inject(&mut self, fault: Fault) -> Result<(), String>;
     fn heal_everything(&mut self);
     fn view(&self) -> ClusterView;
+    /// The protocol's extra drawing (see `Protocol::overlay`).
+    fn overlay(&self) -> Overlay;
     fn node_view(&self, id: NodeId) -> Option<NodeView>;
     /// The paper-style summary of a message in flight.
     fn message_summary(&self, msg_id: u64) -> Option<String>;
@@ -152,6 +154,9 @@ impl<P: Protocol> AnyRun for History<P> {
             violations: sim.violations().to_vec(),
             cut_links: sim.links.cut_pairs(),
         }
+    }
+    fn overlay(&self) -> Overlay {
+        P::overlay(self.sim().nodes(), self.sim().now_us())
     }
     fn message_summary(&self, msg_id: u64) -> Option<String> {
         self.sim().flights.get(&msg_id).map(|f| P::msg_summary(&f.msg))

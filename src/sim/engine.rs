@@ -31,6 +31,8 @@ pub struct Sim<P: Protocol> {
     pub(crate) event_count: u64,
     pub(crate) queue: EventQueue,
     pub(crate) rng: Prng,
+    /// The scenario's seed; with the event index it seeds each handler's `Out` entropy.
+    seed: u64,
     pub(crate) states: Vec<Option<P>>,
     pub(crate) slots: Vec<NodeSlot<P>>,
     pub(crate) flights: BTreeMap<u64, Flight<P::Msg>>,
@@ -64,6 +66,7 @@ impl<P: Protocol> Sim<P> {
             event_count: 0,
             queue: EventQueue::default(),
             rng: Prng::new(seed),
+            seed,
             states: (0..n).map(|_| None).collect(),
             slots: (0..n).map(|_| NodeSlot::new()).collect(),
             flights: BTreeMap::new(),
@@ -284,8 +287,13 @@ impl<P: Protocol> Sim<P> {
         self.apply_effects(node, out);
     }
 
+    /// A handler's output collector. Its entropy comes from the seed, the event index and
+    /// the node, not from the main PRNG, so protocols that draw none leave every other
+    /// draw (and every pinned trace hash) as it was.
     fn out_for(&self, node: NodeId) -> Out<P> {
-        Out::new(self.slots[node as usize].local_time(self.now_us))
+        let mut x = self.seed ^ self.event_count.wrapping_mul(0xA076_1D64_78BD_642F) ^ (u64::from(node) << 40);
+        let entropy = super::prng::splitmix64(&mut x);
+        Out::with_entropy(self.slots[node as usize].local_time(self.now_us), entropy)
     }
 
     /// Run a handler on a live node and carry out its effects.

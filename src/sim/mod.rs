@@ -21,4 +21,4 @@ pub use fault::{ChaosConfig, Fault, NetConfig, TimedFault};
 pub use history::History;
 pub use protocol::{CheckCtx, Checker, ClientOp, Effect, NodeEnv, NodeId, Out, Protocol, TimeUs, Violation};
 pub use trace::{hash_hex, DropReason, TraceKind, TraceRecord};
-pub use view::{ClusterView, LogEntryView, LogView, MessageView, NodeStatus, NodeView, TableView, TimerView};
+pub use view::{ClusterView, LogEntryView, LogView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, TableView, TimerView};

@@ -2,7 +2,7 @@
 //! answering only through an [`Out`] collector (in the manner of stateright's `Actor`/`Out`
 //! and raft-rs's `Ready`). Nodes never own randomness or read a clock other than `out.now()`.
 
-use super::view::NodeView;
+use super::view::{NodeView, Overlay};
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -38,12 +38,29 @@ pub enum Effect<M, T, R> {
 /// The output collector passed to every handler.
 pub struct Out<P: Protocol> {
     now_us: TimeUs,
+    /// SplitMix64 state for `random_below`, seeded by the simulator for each handler call.
+    entropy: u64,
     pub(crate) effects: Vec<Effect<P::Msg, P::Timer, P::Reply>>,
 }
 
 impl<P: Protocol> Out<P> {
+    /// A collector with a fixed entropy seed (handler tests).
     pub fn new(now_us: TimeUs) -> Self {
-        Out { now_us, effects: Vec::new() }
+        Self::with_entropy(now_us, 0)
+    }
+    /// A collector whose `random_below` draws start from `entropy` (the simulator passes a
+    /// value derived from the scenario's seed and the event index).
+    pub fn with_entropy(now_us: TimeUs, entropy: u64) -> Self {
+        Out { now_us, entropy, effects: Vec::new() }
+    }
+    /// A uniform draw from `0..bound` (0 when `bound` is 0), for protocols that choose
+    /// peers at random (gossip, SWIM). Deterministic: the simulator seeds it per event.
+    pub fn random_below(&mut self, bound: u64) -> u64 {
+        if bound == 0 {
+            return 0;
+        }
+        let x = super::prng::splitmix64(&mut self.entropy);
+        ((u128::from(x) * u128::from(bound)) >> 64) as u64
     }
     /// The node's own clock: global time seen through its skew and drift.
     pub fn now(&self) -> TimeUs {
@@ -142,6 +159,11 @@ pub trait Protocol: Clone + Debug + 'static {
     }
     /// Plain data for the inspector and cluster view.
     fn view(&self) -> NodeView;
+    /// What the page draws beside and over the nodes (groups, watches, leases, tables,
+    /// plots); most protocols draw nothing more.
+    fn overlay(_nodes: &[Option<Self>], _now_us: TimeUs) -> Overlay {
+        Overlay::default()
+    }
     /// Names of the planted teaching bugs this protocol offers. By convention every
     /// protocol's `Config` has a field `bug: Option<String>` holding one of these.
     fn bug_names() -> &'static [&'static str] {
@@ -193,4 +215,25 @@ pub trait Checker<P: Protocol>: Clone + Debug {
     /// Names and sources of every property checked, for the invariant panel.
     fn properties() -> Vec<(&'static str, &'static str)>;
     fn check(&mut self, ctx: &CheckCtx<P>, violations: &mut Vec<Violation>);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::flood::Flood;
+
+    // Links replay forever: the draws for a given entropy seed are pinned.
+    #[test]
+    fn random_below_is_pinned_and_in_range() {
+        let mut out = Out::<Flood>::with_entropy(0, 42);
+        let draws: Vec<u64> = (0..6).map(|_| out.random_below(1000)).collect();
+        let mut again = Out::<Flood>::with_entropy(0, 42);
+        assert_eq!(draws, (0..6).map(|_| again.random_below(1000)).collect::<Vec<_>>());
+        assert!(draws.iter().all(|d| *d < 1000));
+        assert_eq!(out.random_below(0), 0);
+        let mut other = Out::<Flood>::with_entropy(0, 43);
+        assert_ne!(draws, (0..6).map(|_| other.random_below(1000)).collect::<Vec<_>>());
+        assert_eq!(draws, PINNED);
+    }
+    const PINNED: [u64; 6] = [741, 159, 278, 344, 38, 868];
 }

@@ -88,3 +88,53 @@ pub struct ClusterView {
     /// Links currently cut: (from, to) one-way pairs.
     pub cut_links: Vec<(NodeId, NodeId)>,
 }
+
+/// What a protocol draws beside and over its nodes, beyond messages: layout groups, dashed
+/// arrows (watches), per-node bars (leases left), tables (a lock tree) and plots (measured
+/// against theory). Plain data; empty for protocols that need none.
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
+pub struct Overlay {
+    /// Layout group per node id ("server", "client", "storage"); empty: one ring.
+    pub groups: Vec<String>,
+    pub arrows: Vec<OverlayArrow>,
+    pub bars: Vec<OverlayBar>,
+    pub tables: Vec<TableView>,
+    pub plots: Vec<Plot>,
+    /// Nodes to highlight (the current lock holder).
+    pub highlight: Vec<NodeId>,
+}
+
+/// A relation between two nodes that is not a message in flight (a watch), drawn dashed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OverlayArrow {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub label: String,
+    /// A CSS-friendly kind ("watch").
+    pub kind: String,
+}
+
+/// A bar under a node: `permille` of 1000 left (a session lease draining).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OverlayBar {
+    pub node: NodeId,
+    pub label: String,
+    pub permille: u32,
+}
+
+/// A small line plot: measured series against theory.
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
+pub struct Plot {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub series: Vec<Series>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Default)]
+pub struct Series {
+    pub name: String,
+    /// A CSS-friendly class ("measured", "theory").
+    pub class: String,
+    pub points: Vec<(f64, f64)>,
+}
