@@ -1,5 +1,6 @@
 //! The protocols ClusterLab runs, one folder each.
 
 pub mod flood;
+pub mod lock;
 pub mod paxos;
 pub mod raft;

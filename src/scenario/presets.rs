@@ -47,6 +47,7 @@ pub fn all() -> Vec<Preset> {
 fn extra() -> Vec<Preset> {
     let mut v = crate::protocols::raft::presets::presets();
     v.extend(crate::protocols::paxos::presets::presets());
+    v.extend(crate::protocols::lock::presets::presets());
     v
 }
 

@@ -2,12 +2,13 @@
 
 use super::model::Scenario;
 use crate::protocols::flood::Flood;
+use crate::protocols::lock::LockNode;
 use crate::protocols::paxos::Paxos;
 use crate::protocols::raft::RaftKv;
 use crate::sim::{AnyRun, History, Protocol, Sim, TimedFault};
 
 /// Protocols a scenario may name.
-pub const PROTOCOLS: &[&str] = &["raft", "paxos", "flood"];
+pub const PROTOCOLS: &[&str] = &["raft", "paxos", "flood", "lock"];
 
 fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
     if s.config.is_null() {
@@ -29,6 +30,7 @@ pub fn check_config(s: &Scenario) -> Result<(), String> {
         "flood" => config_of::<Flood>(s).map(|_| ()),
         "paxos" => config_of::<Paxos>(s).map(|_| ()),
         "raft" => config_of::<RaftKv>(s).and_then(|c| c.validate(s.nodes)),
+        "lock" => config_of::<LockNode>(s).and_then(|c| c.validate(s.nodes)),
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -67,6 +69,10 @@ pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> 
             config_of::<RaftKv>(s)?.validate(s.nodes)?;
             Ok(Box::new(build_typed::<RaftKv>(s, keep_trace)?))
         }
+        "lock" => {
+            config_of::<LockNode>(s)?.validate(s.nodes)?;
+            Ok(Box::new(build_typed::<LockNode>(s, keep_trace)?))
+        }
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -77,6 +83,7 @@ pub fn bug_names(protocol: &str) -> &'static [&'static str] {
         "flood" => Flood::bug_names(),
         "paxos" => Paxos::bug_names(),
         "raft" => RaftKv::bug_names(),
+        "lock" => LockNode::bug_names(),
         _ => &[],
     }
 }

@@ -1,14 +1,14 @@
 //! Election Safety: at most one leader can be elected in a given term, over the whole
 //! history (Raft paper, Figure 3; §5.2).
 
-use super::{violation, RaftChecker};
+use super::{violation, RaftChecker, RaftCtx};
 use crate::protocols::raft::{Raft, Role, StateMachine};
-use crate::sim::{CheckCtx, Violation};
+use crate::sim::Violation;
 
 pub const NAME: &str = "Election Safety";
 pub const SOURCE: &str = "Raft paper, Figure 3 and §5.2";
 
-pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &CheckCtx<Raft<S>>, r: &Raft<S>, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &RaftCtx<S>, r: &Raft<S>, out: &mut Vec<Violation>) {
     if r.role != Role::Leader {
         return;
     }

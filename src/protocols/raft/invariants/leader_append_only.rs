@@ -3,15 +3,15 @@
 //! log at the length last seen must not change and the log must not get shorter.
 
 use super::log_matching::prefix_at;
-use super::{violation, RaftChecker};
+use super::{violation, RaftChecker, RaftCtx};
 use crate::protocols::raft::{Raft, Role, StateMachine};
-use crate::sim::{CheckCtx, Violation};
+use crate::sim::Violation;
 
 pub const NAME: &str = "Leader Append-Only";
 pub const SOURCE: &str = "Raft paper, Figure 3 and §5.3";
 
 /// Runs after Log Matching, which has brought this node's prefix hashes up to date.
-pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &CheckCtx<Raft<S>>, r: &Raft<S>, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &RaftCtx<S>, r: &Raft<S>, out: &mut Vec<Violation>) {
     let i = r.id() as usize;
     if r.role != Role::Leader {
         c.leader_logs[i] = None;

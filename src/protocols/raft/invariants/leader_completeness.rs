@@ -13,14 +13,14 @@
 //!
 //! Two different entries counted committed at one index are reported here too.
 
-use super::{entry_hash, violation, RaftChecker};
+use super::{entry_hash, violation, RaftChecker, RaftCtx};
 use crate::protocols::raft::{Raft, Role, StateMachine};
-use crate::sim::{CheckCtx, Violation};
+use crate::sim::Violation;
 
 pub const NAME: &str = "Leader Completeness";
 pub const SOURCE: &str = "Raft paper, Figure 3 and §5.4";
 
-pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &CheckCtx<Raft<S>>, r: &Raft<S>, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &RaftCtx<S>, r: &Raft<S>, out: &mut Vec<Violation>) {
     let i = r.id() as usize;
     let commit = r.commit_index.min(r.last_log_index());
     for index in c.commit_seen[i] + 1..=commit {
@@ -61,9 +61,9 @@ pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &CheckCtx<Raft<S>>, r
 }
 
 /// A newly committed entry (index, term), committed in term `commit_term` or earlier.
-fn check_new_commit<S: StateMachine>(ctx: &CheckCtx<Raft<S>>, index: u64, term: u64, commit_term: u64, out: &mut Vec<Violation>) {
-    let live: Vec<&Raft<S>> = ctx.nodes.iter().flatten().collect();
-    let majority = ctx.nodes.len() / 2 + 1;
+fn check_new_commit<S: StateMachine>(ctx: &RaftCtx<S>, index: u64, term: u64, commit_term: u64, out: &mut Vec<Violation>) {
+    let live: Vec<&Raft<S>> = ctx.live().collect();
+    let majority = ctx.group.size() / 2 + 1;
     for x in &live {
         if x.term_at(index) == Some(term) {
             continue;

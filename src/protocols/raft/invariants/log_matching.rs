@@ -4,16 +4,16 @@
 //! must have there, in any node and at any time. Only entries that changed since the node's
 //! last check are hashed: appended ones, and those after the point its log was last cut.
 
-use super::{entry_hash, violation, RaftChecker};
+use super::{entry_hash, violation, RaftChecker, RaftCtx};
 use crate::protocols::raft::{Raft, StateMachine};
 use crate::sim::hash::stable_hash;
-use crate::sim::{CheckCtx, Violation};
+use crate::sim::Violation;
 
 pub const NAME: &str = "Log Matching";
 pub const SOURCE: &str = "Raft paper, Figure 3 and §5.3";
 
 /// The first index (0-based) of `r`'s log that may differ from what the checker saw.
-fn first_changed<S: StateMachine>(c: &RaftChecker<S>, ctx: &CheckCtx<Raft<S>>, r: &Raft<S>) -> usize {
+fn first_changed<S: StateMachine>(c: &RaftChecker<S>, ctx: &RaftCtx<S>, r: &Raft<S>) -> usize {
     let i = r.id() as usize;
     let (seen, before) = (c.seen[i].len(), c.seen_truncations[i]);
     let first = if ctx.restarted || r.log_truncations < before || r.log_truncations > before + 1 {
@@ -27,7 +27,7 @@ fn first_changed<S: StateMachine>(c: &RaftChecker<S>, ctx: &CheckCtx<Raft<S>>, r
     if first > r.log.len() { 0 } else { first }
 }
 
-pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &CheckCtx<Raft<S>>, r: &Raft<S>, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &RaftCtx<S>, r: &Raft<S>, out: &mut Vec<Violation>) {
     let i = r.id() as usize;
     let first = first_changed(c, ctx, r);
     c.seen_truncations[i] = r.log_truncations;

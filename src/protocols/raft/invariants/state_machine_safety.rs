@@ -1,14 +1,14 @@
 //! State Machine Safety: if a server has applied an entry at an index, no other server ever
 //! applies a different entry at that index (Raft paper, Figure 3; §5.4.3).
 
-use super::{entry_hash, violation, RaftChecker};
+use super::{entry_hash, violation, RaftChecker, RaftCtx};
 use crate::protocols::raft::{Raft, StateMachine};
-use crate::sim::{CheckCtx, Violation};
+use crate::sim::Violation;
 
 pub const NAME: &str = "State Machine Safety";
 pub const SOURCE: &str = "Raft paper, Figure 3 and §5.4.3";
 
-pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &CheckCtx<Raft<S>>, r: &Raft<S>, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(c: &mut RaftChecker<S>, ctx: &RaftCtx<S>, r: &Raft<S>, out: &mut Vec<Violation>) {
     let i = r.id() as usize;
     let applied = r.last_applied.min(r.last_log_index());
     for index in c.applied_seen[i] + 1..=applied {

@@ -1,0 +1,470 @@
+//! A lock client running ZooKeeper's lock recipe (Hunt et al. 2010, §2.4 "Simple Locks
+//! without Herd Effect") with Chubby's client-side lease (Burrows 2006, §2.8) and a fenced
+//! critical section (Kleppmann, "How to do distributed locking", 2016).
+//!
+//! 1. Open a session; keep it alive every `keepalive_interval_us`. The client believes its
+//!    session valid until `session_timeout_us` after it SENT the last keep-alive that was
+//!    answered, by its own clock (the conservative end of Chubby's lease).
+//! 2. Create an ephemeral sequential node `/lock/n-`; get the children of `/lock`.
+//! 3. If its node is the lowest it holds the lock; otherwise it watches only its
+//!    predecessor (no herd effect) and re-checks when notified.
+//! 4. Holding, it runs a critical section at the storage: lease check, `write_prep_us` to
+//!    prepare, a `begin` write; the work; lease check, prepare, an `end` write. Each write
+//!    carries the fencing token, the creation zxid of its lock node. A pause between a
+//!    check and its write is Kleppmann's scenario: the write leaves after the lease ended.
+//! 5. It releases by deleting its node, rests, and competes again.
+//!
+//! When its own lease runs out it considers the lock lost, stops writing and opens a new
+//! session. A request goes to the server it believes leads; a redirect is followed after a
+//! short backoff, a silence by trying the next server. Retries keep the request id, so the
+//! tree answers a retried command without running it twice. The request id carries an
+//! incarnation number the client persists, so ids stay fresh across its restarts.
+
+use super::config::LockConfig;
+use super::msg::{KeepAliveStatus, LockMsg, WriteOp};
+use super::tree::{LockOutput, SessionId, TreeError, TreeOp, LOCK_DIR, LOCK_PREFIX};
+use super::{LockNode, LockTimer};
+use crate::sim::{NodeId, Out};
+
+/// Backoff after a redirect, before asking the named server.
+const REDIRECT_BACKOFF_US: (u64, u64) = (20_000, 60_000);
+/// Pause after losing a lease before opening a new session (the role stays visible).
+const LOST_BACKOFF_US: (u64, u64) = (50_000, 100_000);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Opening a session.
+    NoSession,
+    /// Creating its lock node.
+    Creating,
+    /// Reading the children of `/lock`.
+    Checking,
+    /// Watching `pred` (the predecessor; `/lock/*` with the herd bug).
+    Waiting { pred: String },
+    Holding,
+    Releasing,
+    Resting,
+    /// Its own lease ran out: the lock is lost.
+    LeaseExpired,
+    /// Ran its `rounds` critical sections.
+    Done,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    pub req: u64,
+    pub op: TreeOp,
+    /// The first send: a session's lease counts from here.
+    pub first_sent_us: u64,
+    /// Answered by a redirect (so the retry goes to the hint, not the next server).
+    pub redirected: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Timing {
+    servers: u32,
+    clients: u32,
+    storage: NodeId,
+    session_timeout_us: u64,
+    keepalive_interval_us: u64,
+    request_timeout_us: (u64, u64),
+    cs_work_us: (u64, u64),
+    write_prep_us: u64,
+    rest_us: (u64, u64),
+    rounds: u32,
+    herd_effect: bool,
+    ignores_lease: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct LockClient {
+    pub id: NodeId,
+    t: Timing,
+    pub incarnation: u64,
+    next_req: u64,
+    pub leader_guess: NodeId,
+    pub session: Option<SessionId>,
+    /// When its lease runs out, on its own clock.
+    pub lease_until_us: u64,
+    /// Its clock at its last event.
+    pub now_us: u64,
+    pub phase: Phase,
+    pub pending: Option<Pending>,
+    /// Its lock node and the node's fencing token.
+    pub my_node: Option<(String, u64)>,
+    pub step: WriteOp,
+    pub rounds_done: u32,
+    pub write_seq: u64,
+    pub writes_sent: u64,
+    pub writes_rejected: u64,
+    /// The lease check before the last write: (its clock then, its lease end then).
+    pub last_check: Option<(u64, u64)>,
+    pub notifications: u64,
+    ka_unanswered: bool,
+}
+
+impl LockClient {
+    pub fn new(id: NodeId, c: &LockConfig) -> Self {
+        let t = Timing {
+            servers: c.servers,
+            clients: c.clients,
+            storage: c.storage_id(),
+            session_timeout_us: c.session_timeout_us,
+            keepalive_interval_us: c.keepalive_interval_us,
+            request_timeout_us: (c.request_timeout_us_min, c.request_timeout_us_max),
+            cs_work_us: (c.cs_work_us_min, c.cs_work_us_max),
+            write_prep_us: c.write_prep_us,
+            rest_us: (c.rest_us_min, c.rest_us_max),
+            rounds: c.rounds,
+            herd_effect: c.bug("herd_effect"),
+            ignores_lease: c.bug("client_ignores_lease"),
+        };
+        LockClient {
+            id,
+            t,
+            incarnation: 0,
+            next_req: 0,
+            leader_guess: id % c.servers.max(1),
+            session: None,
+            lease_until_us: 0,
+            now_us: 0,
+            phase: Phase::NoSession,
+            pending: None,
+            my_node: None,
+            step: WriteOp::Begin,
+            rounds_done: 0,
+            write_seq: 0,
+            writes_sent: 0,
+            writes_rejected: 0,
+            last_check: None,
+            notifications: 0,
+            ka_unanswered: false,
+        }
+    }
+
+    pub fn servers(&self) -> u32 {
+        self.t.servers
+    }
+    pub fn clients(&self) -> u32 {
+        self.t.clients
+    }
+    pub fn session_timeout_us(&self) -> u64 {
+        self.t.session_timeout_us
+    }
+    /// Lease left at its last event, by its own clock.
+    pub fn lease_left_us(&self) -> u64 {
+        if self.session.is_none() { 0 } else { self.lease_until_us.saturating_sub(self.now_us) }
+    }
+    pub fn token(&self) -> Option<u64> {
+        self.my_node.as_ref().map(|(_, t)| *t)
+    }
+
+    // ---- boot ----------------------------------------------------------------------------
+
+    /// First boot (`incarnation` 0) or a restart after a crash.
+    pub fn boot(&mut self, incarnation: u64, out: &mut Out<LockNode>) {
+        self.now_us = out.now();
+        self.incarnation = incarnation + 1;
+        out.persist();
+        out.set_timer(LockTimer::KeepAlive, self.t.keepalive_interval_us, self.t.keepalive_interval_us);
+        self.open_session(out);
+    }
+
+    fn open_session(&mut self, out: &mut Out<LockNode>) {
+        self.phase = Phase::NoSession;
+        self.session = None;
+        self.my_node = None;
+        self.request(TreeOp::CreateSession { timeout_us: self.t.session_timeout_us }, out);
+    }
+
+    // ---- requests ------------------------------------------------------------------------
+
+    fn request(&mut self, op: TreeOp, out: &mut Out<LockNode>) {
+        self.next_req += 1;
+        let req = self.incarnation << 32 | self.next_req;
+        self.pending = Some(Pending { req, op, first_sent_us: out.now(), redirected: false });
+        self.send_pending(out);
+    }
+
+    fn send_pending(&mut self, out: &mut Out<LockNode>) {
+        let Some(p) = &self.pending else { return };
+        out.send(self.leader_guess, LockMsg::Request { req: p.req, op: p.op.clone() });
+        out.set_timer(LockTimer::Retry, self.t.request_timeout_us.0, self.t.request_timeout_us.1);
+    }
+
+    fn next_server(&mut self) {
+        self.leader_guess = (self.leader_guess + 1) % self.t.servers.max(1);
+    }
+
+    fn on_retry(&mut self, out: &mut Out<LockNode>) {
+        let Some(p) = self.pending.as_mut() else { return };
+        let redirected = std::mem::replace(&mut p.redirected, false);
+        if !redirected {
+            self.next_server();
+        }
+        self.send_pending(out);
+    }
+
+    fn on_not_leader(&mut self, req: u64, hint: Option<NodeId>, out: &mut Out<LockNode>) {
+        let Some(p) = self.pending.as_mut().filter(|p| p.req == req) else { return };
+        p.redirected = true;
+        match hint {
+            Some(h) if h < self.t.servers => self.leader_guess = h,
+            _ => self.next_server(),
+        }
+        out.set_timer(LockTimer::Retry, REDIRECT_BACKOFF_US.0, REDIRECT_BACKOFF_US.1);
+    }
+
+    fn on_response(&mut self, req: u64, output: LockOutput, out: &mut Out<LockNode>) {
+        let Some(p) = self.pending.take_if(|p| p.req == req) else { return };
+        out.cancel_timer(LockTimer::Retry);
+        self.handle_output(p, output, out);
+    }
+
+    fn handle_output(&mut self, p: Pending, output: LockOutput, out: &mut Out<LockNode>) {
+        match (&p.op, output) {
+            (_, LockOutput::Error(TreeError::SessionExpired)) => self.session_gone("the service expired the session", out),
+            (TreeOp::CreateSession { .. }, LockOutput::Session { session }) => {
+                self.session = Some(session);
+                self.set_lease(p.first_sent_us + self.t.session_timeout_us, out);
+                self.compete(out);
+            }
+            (TreeOp::Create { .. }, LockOutput::Created { path, zxid }) => {
+                self.my_node = Some((path, zxid));
+                self.check(out);
+            }
+            (TreeOp::Create { .. }, LockOutput::Error(TreeError::NodeExists)) => {
+                out.note("lock node name taken: trying again");
+                self.phase = Phase::Creating;
+                out.set_timer(LockTimer::Rest, self.t.rest_us.0, self.t.rest_us.1);
+            }
+            (TreeOp::GetChildren { .. }, LockOutput::Children { paths }) => self.decide(&paths, out),
+            (TreeOp::Exists { .. }, LockOutput::Exists { exists }) => {
+                if !exists {
+                    self.check(out);
+                }
+            }
+            (TreeOp::Delete { .. }, LockOutput::Deleted | LockOutput::Error(TreeError::NoNode)) => self.released(out),
+            (_, other) => {
+                out.note(format!("unexpected answer {other:?}: starting over"));
+                self.restart_recipe(out);
+            }
+        }
+    }
+
+    fn restart_recipe(&mut self, out: &mut Out<LockNode>) {
+        match (&self.session, &self.my_node) {
+            (None, _) => self.open_session(out),
+            (Some(_), Some(_)) => self.check(out),
+            (Some(_), None) => self.compete(out),
+        }
+    }
+
+    // ---- the recipe ----------------------------------------------------------------------
+
+    fn compete(&mut self, out: &mut Out<LockNode>) {
+        let Some(session) = self.session else { return self.open_session(out) };
+        if self.t.rounds > 0 && self.rounds_done >= self.t.rounds {
+            self.phase = Phase::Done;
+            return;
+        }
+        self.phase = Phase::Creating;
+        self.request(TreeOp::Create { session, path: LOCK_PREFIX.into(), ephemeral: true, sequential: true }, out);
+    }
+
+    fn check(&mut self, out: &mut Out<LockNode>) {
+        let Some(session) = self.session else { return self.open_session(out) };
+        self.phase = Phase::Checking;
+        self.request(TreeOp::GetChildren { session, path: LOCK_DIR.into(), watch: self.t.herd_effect }, out);
+    }
+
+    /// Lowest: the lock is ours. Otherwise watch the predecessor only (with the herd bug,
+    /// the child watch set by the read already watches every change of `/lock`).
+    fn decide(&mut self, paths: &[String], out: &mut Out<LockNode>) {
+        let (Some(session), Some((mine, _))) = (self.session, self.my_node.clone()) else { return self.restart_recipe(out) };
+        let Some(pos) = paths.iter().position(|p| *p == mine) else {
+            out.note(format!("{mine} is gone: competing again"));
+            self.my_node = None;
+            return self.compete(out);
+        };
+        if pos == 0 {
+            return self.acquire(out);
+        }
+        if self.t.herd_effect {
+            self.phase = Phase::Waiting { pred: format!("{LOCK_DIR}/*") };
+            return;
+        }
+        let pred = paths[pos - 1].clone();
+        self.phase = Phase::Waiting { pred: pred.clone() };
+        self.request(TreeOp::Exists { session, path: pred, watch: true }, out);
+    }
+
+    fn on_notify(&mut self, session: SessionId, out: &mut Out<LockNode>) {
+        if Some(session) != self.session {
+            return;
+        }
+        self.notifications += 1;
+        if matches!(self.phase, Phase::Waiting { .. }) {
+            self.check(out);
+        }
+    }
+
+    fn acquire(&mut self, out: &mut Out<LockNode>) {
+        self.phase = Phase::Holding;
+        self.step = WriteOp::Begin;
+        out.note(format!("holds the lock, token {}", self.token().unwrap_or(0)));
+        self.check_lease_then_write(out);
+    }
+
+    /// The lease check before a write; the write leaves `write_prep_us` later.
+    fn check_lease_then_write(&mut self, out: &mut Out<LockNode>) {
+        let now = out.now();
+        self.last_check = Some((now, self.lease_until_us));
+        if now >= self.lease_until_us && !self.t.ignores_lease {
+            return self.lease_lost(out);
+        }
+        out.set_timer(LockTimer::Write, self.t.write_prep_us, self.t.write_prep_us);
+    }
+
+    fn write(&mut self, out: &mut Out<LockNode>) {
+        let (Phase::Holding, Some(token)) = (&self.phase, self.token()) else { return };
+        self.write_seq += 1;
+        self.writes_sent += 1;
+        out.send(self.t.storage, LockMsg::Write { token, seq: self.write_seq, op: self.step });
+        match self.step {
+            WriteOp::Begin => {
+                self.step = WriteOp::End;
+                out.set_timer(LockTimer::Work, self.t.cs_work_us.0, self.t.cs_work_us.1);
+            }
+            WriteOp::End => self.release(out),
+        }
+    }
+
+    fn release(&mut self, out: &mut Out<LockNode>) {
+        let (Some(session), Some((path, _))) = (self.session, self.my_node.clone()) else { return self.restart_recipe(out) };
+        out.cancel_timer(LockTimer::Work);
+        out.cancel_timer(LockTimer::Write);
+        self.phase = Phase::Releasing;
+        self.request(TreeOp::Delete { session, path }, out);
+    }
+
+    fn released(&mut self, out: &mut Out<LockNode>) {
+        self.my_node = None;
+        self.rounds_done += 1;
+        self.phase = Phase::Resting;
+        out.set_timer(LockTimer::Rest, self.t.rest_us.0, self.t.rest_us.1);
+    }
+
+    fn on_write_ack(&mut self, token: u64, accepted: bool, out: &mut Out<LockNode>) {
+        if accepted {
+            return;
+        }
+        self.writes_rejected += 1;
+        out.note(format!("the storage fenced off token {token}"));
+        if self.phase == Phase::Holding && self.token() == Some(token) {
+            self.release(out);
+        }
+    }
+
+    // ---- sessions and leases -------------------------------------------------------------
+
+    fn set_lease(&mut self, until_us: u64, out: &mut Out<LockNode>) {
+        self.lease_until_us = self.lease_until_us.max(until_us);
+        let left = self.lease_until_us.saturating_sub(out.now());
+        out.set_timer(LockTimer::Lease, left, left);
+    }
+
+    fn on_lease_timer(&mut self, out: &mut Out<LockNode>) {
+        if self.session.is_some() && out.now() >= self.lease_until_us && !self.t.ignores_lease {
+            self.lease_lost(out);
+        }
+    }
+
+    /// Its own lease ran out: the lock is lost; stop writing, later open a new session.
+    fn lease_lost(&mut self, out: &mut Out<LockNode>) {
+        out.note("own lease ran out: the lock is lost");
+        self.drop_session(out);
+        self.phase = Phase::LeaseExpired;
+        out.set_timer(LockTimer::Rest, LOST_BACKOFF_US.0, LOST_BACKOFF_US.1);
+    }
+
+    fn session_gone(&mut self, why: &str, out: &mut Out<LockNode>) {
+        out.note(why.to_string());
+        self.drop_session(out);
+        self.open_session(out);
+    }
+
+    fn drop_session(&mut self, out: &mut Out<LockNode>) {
+        for t in [LockTimer::Write, LockTimer::Work, LockTimer::Retry, LockTimer::Lease, LockTimer::Rest] {
+            out.cancel_timer(t);
+        }
+        self.pending = None;
+        self.session = None;
+        self.my_node = None;
+        self.lease_until_us = 0;
+    }
+
+    fn on_keepalive_timer(&mut self, out: &mut Out<LockNode>) {
+        out.set_timer(LockTimer::KeepAlive, self.t.keepalive_interval_us, self.t.keepalive_interval_us);
+        let Some(session) = self.session else { return };
+        if self.ka_unanswered {
+            self.next_server();
+        }
+        self.ka_unanswered = true;
+        out.send(self.leader_guess, LockMsg::KeepAlive { session, sent_at_us: out.now() });
+    }
+
+    fn on_keepalive_ack(&mut self, session: SessionId, sent_at_us: u64, status: KeepAliveStatus, out: &mut Out<LockNode>) {
+        if Some(session) != self.session {
+            return;
+        }
+        self.ka_unanswered = false;
+        match status {
+            KeepAliveStatus::Alive { watches } => {
+                self.set_lease(sent_at_us + self.t.session_timeout_us, out);
+                let lost = matches!(&self.phase, Phase::Waiting { pred } if !watches.contains(pred));
+                if lost && self.pending.is_none() {
+                    out.note("watch no longer set: re-checking");
+                    self.check(out);
+                }
+            }
+            KeepAliveStatus::Expired => self.session_gone("keep-alive: the session expired", out),
+            KeepAliveStatus::NotLeader { hint } => match hint {
+                Some(h) if h < self.t.servers => self.leader_guess = h,
+                _ => self.next_server(),
+            },
+        }
+    }
+
+    // ---- dispatch ------------------------------------------------------------------------
+
+    pub fn on_message(&mut self, msg: LockMsg, out: &mut Out<LockNode>) {
+        self.now_us = out.now();
+        match msg {
+            LockMsg::Response { req, output } => self.on_response(req, output, out),
+            LockMsg::NotLeader { req, hint } => self.on_not_leader(req, hint, out),
+            LockMsg::KeepAliveAck { session, sent_at_us, status } => self.on_keepalive_ack(session, sent_at_us, status, out),
+            LockMsg::Notify { session, .. } => self.on_notify(session, out),
+            LockMsg::WriteAck { token, accepted, .. } => self.on_write_ack(token, accepted, out),
+            _ => {}
+        }
+    }
+
+    pub fn on_timer(&mut self, timer: LockTimer, out: &mut Out<LockNode>) {
+        self.now_us = out.now();
+        match timer {
+            LockTimer::Retry => self.on_retry(out),
+            LockTimer::KeepAlive => self.on_keepalive_timer(out),
+            LockTimer::Lease => self.on_lease_timer(out),
+            LockTimer::Write => self.write(out),
+            LockTimer::Work if self.phase == Phase::Holding => self.check_lease_then_write(out),
+            LockTimer::Work => {}
+            LockTimer::Rest => match self.phase {
+                Phase::LeaseExpired => self.open_session(out),
+                Phase::Resting | Phase::Creating => self.compete(out),
+                _ => {}
+            },
+            LockTimer::Raft(_) | LockTimer::SessionCheck => {}
+        }
+    }
+}

@@ -1,0 +1,126 @@
+//! Lock service configuration: how many servers and clients, fencing at the storage, the
+//! session timeout and keep-alive interval (Chubby §2.8, ZooKeeper §4.1), the clients'
+//! critical-section timing, the servers' Raft options, and the planted teaching bugs.
+
+use crate::protocols::raft::RaftConfig;
+use crate::sim::NodeId;
+use serde::{Deserialize, Serialize};
+
+/// - `herd_effect`: every waiter watches the children of `/lock` instead of its predecessor,
+///   so every change wakes every waiter (the herd effect ZooKeeper's recipe avoids).
+/// - `client_ignores_lease`: a client keeps writing after its own lease has run out.
+/// - `sequence_from_child_count`: a sequential node's suffix is the parent's current number
+///   of children instead of a counter that never goes back (ZooKeeper uses the parent's
+///   `cversion`), so a newcomer can sort before the current holder.
+pub const BUGS: &[&str] = &["herd_effect", "client_ignores_lease", "sequence_from_child_count"];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LockConfig {
+    /// Lock servers (one Raft group), ids `0..servers`.
+    pub servers: u32,
+    /// Clients, ids `servers..servers + clients`; the storage is the last id.
+    pub clients: u32,
+    /// The storage rejects writes whose token is lower than one it accepted (Kleppmann).
+    pub fencing: bool,
+    pub session_timeout_us: u64,
+    pub keepalive_interval_us: u64,
+    /// How often the leader looks for sessions whose timeout has passed.
+    pub session_check_us: u64,
+    /// A client's wait for an answer before it retries (range; the simulator draws).
+    pub request_timeout_us_min: u64,
+    pub request_timeout_us_max: u64,
+    /// The work between a critical section's `begin` and `end` writes.
+    pub cs_work_us_min: u64,
+    pub cs_work_us_max: u64,
+    /// From the lease check to the write leaving the client (preparing the data): a pause
+    /// in this window is Kleppmann's scenario.
+    pub write_prep_us: u64,
+    /// After a release, how long a client waits before competing again.
+    pub rest_us_min: u64,
+    pub rest_us_max: u64,
+    /// Critical sections each client runs before it stays idle (0: forever). Sweeps set it
+    /// so the log goes quiet and the liveness check can ask for equal logs.
+    pub rounds: u32,
+    pub raft: RaftConfig,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<String>,
+}
+
+impl Default for LockConfig {
+    fn default() -> Self {
+        LockConfig {
+            servers: 3,
+            clients: 3,
+            fencing: true,
+            session_timeout_us: 1_000_000,
+            keepalive_interval_us: 200_000,
+            session_check_us: 50_000,
+            request_timeout_us_min: 150_000,
+            request_timeout_us_max: 250_000,
+            cs_work_us_min: 150_000,
+            cs_work_us_max: 250_000,
+            write_prep_us: 20_000,
+            rest_us_min: 200_000,
+            rest_us_max: 400_000,
+            rounds: 0,
+            raft: RaftConfig { pre_vote: true, check_quorum: true, ..RaftConfig::default() },
+            bug: None,
+        }
+    }
+}
+
+impl LockConfig {
+    pub fn bug(&self, name: &str) -> bool {
+        self.bug.as_deref() == Some(name)
+    }
+    /// The storage node's id (the last one).
+    pub fn storage_id(&self) -> NodeId {
+        self.servers + self.clients
+    }
+    /// Chubby's grace period: a new leader gives every session a fresh timeout plus the
+    /// longest election timeout, the most a deposed leader (which steps down within
+    /// CheckQuorum's window) may have extended a lease after the new one was elected.
+    pub fn failover_grace_us(&self) -> u64 {
+        self.raft.election_timeout_us_max
+    }
+
+    /// Semantic checks for configurations from links and files: the node count matches,
+    /// and the timings let time advance and keep a session alive.
+    pub fn validate(&self, nodes: u32) -> Result<(), String> {
+        if self.servers == 0 || self.servers > 9 || self.clients == 0 || self.clients > 16 {
+            return Err("lock: 1 to 9 servers and 1 to 16 clients".into());
+        }
+        let want = self.servers + self.clients + 1;
+        if nodes != want {
+            return Err(format!(
+                "lock: {} servers + {} clients + 1 storage need {want} nodes, the scenario has {nodes}",
+                self.servers, self.clients
+            ));
+        }
+        let in_range = |v: u64| (1_000..=60_000_000).contains(&v);
+        let timings = [
+            self.session_timeout_us,
+            self.keepalive_interval_us,
+            self.session_check_us,
+            self.request_timeout_us_min,
+            self.cs_work_us_min,
+            self.rest_us_min,
+        ];
+        if !timings.iter().all(|v| in_range(*v)) || self.write_prep_us > 60_000_000 {
+            return Err("lock: every timing must lie within 1 ms..60 s".into());
+        }
+        let ranges = [
+            (self.request_timeout_us_min, self.request_timeout_us_max),
+            (self.cs_work_us_min, self.cs_work_us_max),
+            (self.rest_us_min, self.rest_us_max),
+        ];
+        if ranges.iter().any(|(min, max)| max < min || *max > 60_000_000) {
+            return Err("lock: each range needs min ≤ max ≤ 60 s".into());
+        }
+        if self.keepalive_interval_us >= self.session_timeout_us {
+            return Err("lock: keepalive_interval_us must be shorter than session_timeout_us".into());
+        }
+        self.raft.validate(self.servers).map_err(|e| format!("lock: {e}"))
+    }
+}

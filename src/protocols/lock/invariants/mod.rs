@@ -1,0 +1,186 @@
+//! The lock service's safety properties, one checker per file, run after every event on
+//! the node the event touched: the five Raft properties of Figure 3 on the server group
+//! (driven through `RaftGroup`, without cloning servers), the lock's own properties on
+//! each server's applied tree, on the storage's writes and on the clients' writes; and
+//! the liveness condition for sweeps.
+
+pub mod fencing_enforced;
+pub mod lease_guarded_writes;
+pub mod no_interleaving;
+pub mod one_holder;
+pub mod token_order;
+
+use super::{LockConfig, LockNode, LockTree};
+use crate::protocols::raft::invariants::{self as raft_inv, RaftChecker, RaftCtx, RaftGroup};
+use crate::protocols::raft::{Raft, Role};
+use crate::sim::{CheckCtx, Checker, NodeId, Violation};
+
+/// The servers of a lock cluster as a Raft group.
+pub struct Servers<'a> {
+    pub nodes: &'a [Option<LockNode>],
+    pub servers: usize,
+}
+
+impl RaftGroup<LockTree> for Servers<'_> {
+    fn size(&self) -> usize {
+        self.servers
+    }
+    fn server(&self, id: usize) -> Option<&Raft<LockTree>> {
+        self.nodes.get(id)?.as_ref()?.as_server().map(|s| &s.raft)
+    }
+}
+
+/// The checkers' memory of the whole history (cloned at checkpoints).
+#[derive(Clone, Debug)]
+pub struct LockChecker {
+    raft: RaftChecker<LockTree>,
+    servers: usize,
+    clients: usize,
+    fencing: bool,
+    /// Per server: the zxid last looked at, the lock node that holds the lock in its
+    /// applied tree (path, token), and the highest token granted there so far.
+    seen_zxid: Vec<u64>,
+    holder: Vec<Option<(String, u64)>>,
+    max_granted: Vec<u64>,
+    /// Storage: writes looked at, the highest token accepted (two checkers keep their own).
+    storage_seen: u64,
+    fenced_max: u64,
+    accepted_max: Option<(u64, NodeId)>,
+    /// Per client: writes looked at.
+    client_writes: Vec<u64>,
+}
+
+pub(crate) fn violation(ctx: &CheckCtx<LockNode>, property: &str, source: &str, explanation: String) -> Violation {
+    Violation { property: property.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
+}
+
+impl Checker<LockNode> for LockChecker {
+    fn new(config: &LockConfig, _n: u32) -> Self {
+        let (s, c) = (config.servers as usize, config.clients as usize);
+        LockChecker {
+            raft: <RaftChecker<LockTree> as Checker<Raft<LockTree>>>::new(&config.raft, config.servers),
+            servers: s,
+            clients: c,
+            fencing: config.fencing,
+            seen_zxid: vec![0; s],
+            holder: vec![None; s],
+            max_granted: vec![0; s],
+            storage_seen: 0,
+            fenced_max: 0,
+            accepted_max: None,
+            client_writes: vec![0; c],
+        }
+    }
+
+    fn properties() -> Vec<(&'static str, &'static str)> {
+        let mut v = <RaftChecker<LockTree> as Checker<Raft<LockTree>>>::properties();
+        v.extend([
+            (one_holder::NAME, one_holder::SOURCE),
+            (token_order::NAME, token_order::SOURCE),
+            (fencing_enforced::NAME, fencing_enforced::SOURCE),
+            (no_interleaving::NAME, no_interleaving::SOURCE),
+            (lease_guarded_writes::NAME, lease_guarded_writes::SOURCE),
+        ]);
+        v
+    }
+
+    fn check(&mut self, ctx: &CheckCtx<LockNode>, out: &mut Vec<Violation>) {
+        let Some(id) = ctx.node else { return };
+        let i = id as usize;
+        if i < self.servers {
+            self.check_server(ctx, i, out);
+        } else if i < self.servers + self.clients {
+            self.check_client(ctx, i - self.servers, out);
+        } else if let Some(s) = ctx.nodes.get(i).and_then(|n| n.as_ref()).and_then(LockNode::as_storage) {
+            self.check_storage(ctx, s, out);
+        }
+    }
+}
+
+impl LockChecker {
+    fn check_server(&mut self, ctx: &CheckCtx<LockNode>, i: usize, out: &mut Vec<Violation>) {
+        let group = Servers { nodes: ctx.nodes, servers: self.servers };
+        let rctx = RaftCtx { event_index: ctx.event_index, now_us: ctx.now_us, restarted: ctx.restarted, group: &group };
+        self.raft.check_server(&rctx, i, out);
+        let Some(r) = group.server(i).filter(|_| !ctx.restarted) else {
+            self.seen_zxid[i] = 0;
+            self.holder[i] = None;
+            self.max_granted[i] = 0;
+            return;
+        };
+        if r.sm.zxid == self.seen_zxid[i] {
+            return;
+        }
+        self.seen_zxid[i] = r.sm.zxid;
+        let now = r.sm.lock_holder().map(|(p, n)| (p.clone(), n.czxid));
+        if now == self.holder[i] {
+            return;
+        }
+        one_holder::check(self, ctx, i, &r.sm, now.as_ref(), out);
+        token_order::check(self, ctx, i, now.as_ref(), out);
+        self.holder[i] = now;
+    }
+
+    fn check_client(&mut self, ctx: &CheckCtx<LockNode>, c: usize, out: &mut Vec<Violation>) {
+        let node = ctx.nodes.get(self.servers + c).and_then(|n| n.as_ref()).and_then(LockNode::as_client);
+        let Some(client) = node.filter(|_| !ctx.restarted) else {
+            self.client_writes[c] = 0;
+            return;
+        };
+        if client.writes_sent > self.client_writes[c] {
+            lease_guarded_writes::check(ctx, client, out);
+        }
+        self.client_writes[c] = client.writes_sent;
+    }
+
+    fn check_storage(&mut self, ctx: &CheckCtx<LockNode>, s: &super::Storage, out: &mut Vec<Violation>) {
+        let seen = self.storage_seen;
+        for w in s.log.iter().filter(|w| w.no > seen) {
+            if self.fencing {
+                fencing_enforced::check(self, ctx, w, out);
+            }
+            no_interleaving::check(self, ctx, w, out);
+        }
+        self.storage_seen = self.storage_seen.max(s.writes);
+    }
+}
+
+/// After faults heal: the servers have one leader and equal, applied logs (Raft
+/// liveness); every live client has a session the leader's tree knows and is not stuck
+/// without one; and the lock is held or free consistently: at most one client acts as the
+/// holder, and it is the owner of the lowest node, and a lowest node belongs to a live
+/// client that knows it (no lock left to a dead session).
+pub fn liveness(nodes: &[Option<LockNode>]) -> Result<(), String> {
+    let Some((servers, _)) = nodes.iter().flatten().next().map(LockNode::layout) else { return Err("every node is down".into()) };
+    let group = Servers { nodes, servers: servers as usize };
+    raft_inv::group_liveness(&group)?;
+    let leader = (0..group.size())
+        .filter_map(|i| group.server(i))
+        .find(|r| r.role == Role::Leader)
+        .ok_or("no leader among the servers")?;
+    let tree = &leader.sm;
+    let clients: Vec<_> = nodes.iter().flatten().filter_map(LockNode::as_client).collect();
+    for c in &clients {
+        match c.session {
+            Some(s) if tree.sessions.contains_key(&s) => {}
+            Some(s) => return Err(format!("n{} believes in session s{s}, which the leader does not know", c.id)),
+            None => return Err(format!("n{} has no session ({})", c.id, super::view::client_role(c))),
+        }
+    }
+    let holders: Vec<_> = clients.iter().filter(|c| c.phase == super::Phase::Holding).collect();
+    if holders.len() > 1 {
+        return Err(format!("{} clients act as the holder", holders.len()));
+    }
+    let lowest = tree.lock_holder().map(|(p, _)| p.clone());
+    if let Some(h) = holders.first() {
+        if h.my_node.as_ref().map(|(p, _)| p) != lowest.as_ref() {
+            return Err(format!("n{} acts as the holder but its node is not the lowest", h.id));
+        }
+    }
+    if let Some(path) = lowest {
+        if !clients.iter().any(|c| c.my_node.as_ref().is_some_and(|(p, _)| *p == path)) {
+            return Err(format!("{path} holds the lock but no live client owns it"));
+        }
+    }
+    Ok(())
+}
