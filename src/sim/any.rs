@@ -153,6 +153,7 @@ impl<P: Protocol> AnyRun for History<P> {
             trace_hash: hash_hex(sim.trace_hash()),
             violations: sim.violations().to_vec(),
             cut_links: sim.links.cut_pairs(),
+            held_links: sim.links.held_pairs(),
         }
     }
     fn overlay(&self) -> Overlay {

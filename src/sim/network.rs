@@ -16,11 +16,13 @@ pub enum LinkState {
 pub struct Links {
     n: u32,
     state: Vec<LinkState>,
+    /// How many directed links are not open: views skip the n² scan when none are.
+    not_open: usize,
 }
 
 impl Links {
     pub fn new(n: u32) -> Self {
-        Links { n, state: vec![LinkState::Open; (n * n) as usize] }
+        Links { n, state: vec![LinkState::Open; (n * n) as usize], not_open: 0 }
     }
     fn idx(&self, from: NodeId, to: NodeId) -> usize {
         (from * self.n + to) as usize
@@ -30,10 +32,19 @@ impl Links {
     }
     pub fn set(&mut self, from: NodeId, to: NodeId, s: LinkState) {
         let i = self.idx(from, to);
+        let was_open = self.state[i] == LinkState::Open;
+        if was_open != (s == LinkState::Open) {
+            if was_open {
+                self.not_open += 1;
+            } else {
+                self.not_open -= 1;
+            }
+        }
         self.state[i] = s;
     }
     pub fn heal_all(&mut self) {
         self.state.iter_mut().for_each(|s| *s = LinkState::Open);
+        self.not_open = 0;
     }
     /// Cut every link between nodes of different groups; nodes in no group form one more.
     pub fn partition(&mut self, groups: &[Vec<NodeId>]) {
@@ -51,15 +62,23 @@ impl Links {
         }
     }
     pub fn cut_pairs(&self) -> Vec<(NodeId, NodeId)> {
-        let mut v = Vec::new();
-        for a in 0..self.n {
-            for b in 0..self.n {
-                if a != b && self.get(a, b) == LinkState::Cut {
-                    v.push((a, b));
-                }
-            }
+        self.pairs_in(LinkState::Cut)
+    }
+    pub fn held_pairs(&self) -> Vec<(NodeId, NodeId)> {
+        self.pairs_in(LinkState::Held)
+    }
+    /// Directed links (from, to) in state `want`; cheap when every link is open.
+    fn pairs_in(&self, want: LinkState) -> Vec<(NodeId, NodeId)> {
+        if self.not_open == 0 {
+            return Vec::new();
         }
-        v
+        let n = self.n as usize;
+        self.state
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| **s == want && i / n != i % n)
+            .map(|(i, _)| ((i / n) as NodeId, (i % n) as NodeId))
+            .collect()
     }
 }
 

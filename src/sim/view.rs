@@ -87,6 +87,8 @@ pub struct ClusterView {
     pub violations: Vec<super::protocol::Violation>,
     /// Links currently cut: (from, to) one-way pairs.
     pub cut_links: Vec<(NodeId, NodeId)>,
+    /// Links whose messages are held until released: (from, to).
+    pub held_links: Vec<(NodeId, NodeId)>,
 }
 
 /// What a protocol draws beside and over its nodes, beyond messages: layout groups, dashed

@@ -33,7 +33,8 @@ pub fn state_json() -> Value {
             "protocol": view.protocol, "simTimeUs": view.now_us, "eventCount": view.event_count,
             "frontier": run.frontier(), "traceHash": view.trace_hash, "violations": view.violations,
             "nodes": nodes, "messagesInFlight": view.messages.len(), "playing": m.playing, "preset": m.preset,
-            "notice": m.notice,
+            "notice": m.notice, "lang": m.options.lang.tag(), "theme": m.options.theme, "embed": m.options.embed,
+            "overlay": run.overlay(), "heldLinks": view.held_links, "cutLinks": view.cut_links,
         })
     })
     .unwrap_or(json!({"error": "busy"}))

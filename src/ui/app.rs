@@ -1,12 +1,13 @@
 //! The app shell: takes one snapshot of the model per render and hands plain views to the
-//! components; drives the animation frame.
+//! components. The full page shows every panel; `?embed=1` shows the cluster and a minimal
+//! control strip that fits an iframe.
 
 use super::components::*;
-use super::model::{self, Speed};
+use super::model::{self, PageOptions, Speed};
 use super::state::{dispatch, Action};
+use crate::i18n::{t, Lang};
 use crate::scenario::presets;
-use crate::sim::{ClusterView, NetConfig, TraceRecord};
-use gloo_timers::callback::Interval;
+use crate::sim::{ClusterView, NetConfig, Overlay, TraceRecord};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -14,6 +15,7 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 pub struct Snapshot {
     pub view: Rc<ClusterView>,
+    pub overlay: Rc<Overlay>,
     pub playing: bool,
     pub speed: Speed,
     pub selected: Option<u32>,
@@ -30,17 +32,23 @@ pub struct Snapshot {
     pub hovered: Option<u64>,
     pub arrows: Rc<Vec<spacetime::Arrow>>,
     pub window_start_us: u64,
+    pub faults: Rc<Vec<(u64, String)>>,
+    pub options: PageOptions,
 }
 
 const LOG_WINDOW: usize = 60;
 /// The space-time diagram shows this much simulated time before the playhead.
 const SPACETIME_WINDOW_US: u64 = 400_000;
 const MAX_ARROWS: usize = 300;
+/// Above this many nodes the cluster is drawn on a canvas and the space-time diagram,
+/// one lane per node, is left out.
+pub const CANVAS_ABOVE: usize = 50;
 
 fn snapshot() -> Option<Snapshot> {
     model::with(|m| {
         let run = &m.live.run;
         let trace = run.trace();
+        m.marks.refresh(trace);
         let count = run.event_count();
         let end = trace.partition_point(|r| r.event <= count);
         let recent = trace[end.saturating_sub(LOG_WINDOW)..end].to_vec();
@@ -49,6 +57,7 @@ fn snapshot() -> Option<Snapshot> {
         let arrows = Rc::new(spacetime::arrows(&trace[begin..end], MAX_ARROWS));
         Snapshot {
             view: Rc::new(run.view()),
+            overlay: Rc::new(run.overlay()),
             playing: m.playing,
             speed: m.speed,
             selected: m.selected,
@@ -59,62 +68,94 @@ fn snapshot() -> Option<Snapshot> {
             recent: Rc::new(recent),
             net: run.net(),
             chaos_on: run.chaos_on(),
-            is_client_kv: run.protocol() != "flood",
+            is_client_kv: !matches!(run.protocol(), "flood" | "gossip" | "swim"),
             message: m.selected_msg.and_then(|id| run.message_summary(id).map(|s| (id, s))),
             hovered: m.hovered_msg,
             arrows,
             window_start_us,
+            faults: Rc::new(m.marks.marks.clone()),
+            options: m.options.clone(),
         }
     })
 }
 
-fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+fn notice(s: &Snapshot) -> Html {
+    match s.notice.clone() {
+        Some(n) => html! {
+            <div class="notice" role="alert" data-testid="notice">
+                <span>{ n }</span>
+                <button aria-label={t("Dismiss")} onclick={Callback::from(|_| dispatch(Action::DismissNotice))}>{ "×" }</button>
+            </div>
+        },
+        None => html! {},
+    }
 }
 
-#[function_component(App)]
-pub fn app() -> Html {
-    let force = use_force_update();
-    use_effect_with((), move |_| {
-        let f = force.clone();
-        model::set_notifier(Rc::new(move || f.force_update()));
-        let interval = Interval::new(16, || {
-            if model::with(|m| m.playing) == Some(true) {
-                dispatch(Action::Tick(now_ms()));
-            }
-        });
-        move || drop(interval)
-    });
-    let Some(s) = snapshot() else {
-        return html! { <div class="notice">{ "ClusterLab is busy; reload the page if this stays." }</div> };
-    };
-    let presets: Rc<Vec<(&'static str, &'static str)>> = Rc::new(presets::all().iter().map(|p| (p.name, p.title_en)).collect());
-    let caption = s.preset.and_then(presets::find).map(|p| p.caption_en);
+fn cluster(s: &Snapshot) -> Html {
+    if s.view.nodes.len() > CANVAS_ABOVE {
+        html! { <ClusterCanvas view={s.view.clone()} selected={s.selected} /> }
+    } else {
+        html! { <ClusterSvg view={s.view.clone()} overlay={s.overlay.clone()} selected={s.selected} hovered={s.hovered} drops={s.arrows.clone()} /> }
+    }
+}
+
+fn timeline(s: &Snapshot) -> Html {
+    html! { <Timeline event_count={s.view.event_count} frontier={s.frontier} violations={Rc::new(s.view.violations.clone())} faults={s.faults.clone()} /> }
+}
+
+fn embed_view(s: &Snapshot) -> Html {
+    let full = crate::ui::export::url_for(&PageOptions { embed: false, autoplay: false, ..s.options.clone() });
+    html! {
+        <div class="shell embed" data-testid="embed">
+            { notice(s) }
+            <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} full_view={full} />
+            <main class="embed-main">
+                { cluster(s) }
+                <div class="embed-side">
+                    <span class="protocol-badge">{ s.view.protocol }</span>
+                    <span class="embed-status" data-testid="invariants" data-violation-count={s.view.violations.len().to_string()}>
+                        { if s.view.violations.is_empty() { t("all safety properties hold").to_string() } else { format!("{} ×{}", t("violated"), s.view.violations.len()) } }
+                    </span>
+                </div>
+            </main>
+            { timeline(s) }
+        </div>
+    }
+}
+
+fn full_view(s: &Snapshot) -> Html {
+    let lang = s.options.lang;
+    let presets: Rc<Vec<(&'static str, &'static str, &'static str)>> = Rc::new(presets::all().iter().map(|p| (p.name, p.title_en, p.title_zh)).collect());
+    let caption = s.preset.and_then(presets::find).map(|p| if lang == Lang::Zh { p.caption_zh } else { p.caption_en });
+    let big = s.view.nodes.len() > CANVAS_ABOVE;
+    let has_overlay = !s.overlay.tables.is_empty() || !s.overlay.plots.is_empty();
     html! {
         <div class="shell">
-            <Header preset={s.preset} presets={presets} now_us={s.view.now_us} protocol={s.view.protocol} />
-            if let Some(n) = s.notice.clone() {
-                <div class="notice" role="alert">
-                    <span>{ n }</span>
-                    <button aria-label="Dismiss" onclick={Callback::from(|_| dispatch(Action::DismissNotice))}>{ "×" }</button>
-                </div>
-            }
+            <Header preset={s.preset} presets={presets} protocol={s.view.protocol} lang={lang} theme={s.options.theme} />
+            { notice(s) }
             if let Some(c) = caption {
-                <p class="caption">{ c }</p>
+                <p class="caption" data-testid="caption">{ c }</p>
             }
             <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} />
             <main class="grid">
-                <section class="panel cluster-panel" aria-label="Cluster">
-                    <ClusterSvg view={s.view.clone()} selected={s.selected} hovered={s.hovered} drops={s.arrows.clone()} />
-                    <Timeline event_count={s.view.event_count} frontier={s.frontier} violations={Rc::new(s.view.violations.clone())} />
+                <section class="panel cluster-panel" aria-label={t("Cluster")}>
+                    { cluster(s) }
+                    { timeline(s) }
                 </section>
                 <section class="panel side">
                     <Inspector view={s.view.clone()} selected={s.selected} message={s.message.clone()} />
                     <FaultPanel view={s.view.clone()} selected={s.selected} net={s.net.clone()} chaos_on={s.chaos_on} kv={s.is_client_kv} />
                 </section>
-                <section class="panel wide">
-                    <Spacetime arrows={s.arrows.clone()} n={s.view.nodes.len() as u32} start_us={s.window_start_us} now_us={s.view.now_us} hovered={s.hovered} />
-                </section>
+                if has_overlay {
+                    <section class="panel wide" aria-label={t("Protocol")}>
+                        <OverlayPanel overlay={s.overlay.clone()} />
+                    </section>
+                }
+                if !big {
+                    <section class="panel wide">
+                        <Spacetime arrows={s.arrows.clone()} n={s.view.nodes.len() as u32} start_us={s.window_start_us} now_us={s.view.now_us} hovered={s.hovered} />
+                    </section>
+                }
                 <section class="panel">
                     <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} />
                 </section>
@@ -123,5 +164,23 @@ pub fn app() -> Html {
                 </section>
             </main>
         </div>
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let force = use_force_update();
+    use_effect_with((), move |_| {
+        let f = force.clone();
+        model::set_notifier(Rc::new(move || f.force_update()));
+        super::frame::start();
+    });
+    let Some(s) = snapshot() else {
+        return html! { <div class="notice">{ t("ClusterLab is busy; reload the page if this stays.") }</div> };
+    };
+    if s.options.embed {
+        embed_view(&s)
+    } else {
+        full_view(&s)
     }
 }

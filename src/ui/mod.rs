@@ -4,6 +4,9 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod export;
+pub mod frame;
+pub mod layout;
 pub mod model;
 pub mod state;
 

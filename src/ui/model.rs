@@ -27,6 +27,89 @@ pub struct Model {
     pub last_tick_ms: Option<f64>,
     /// Monotonic counter bumped on every change (cheap equality for props).
     pub generation: u64,
+    pub options: PageOptions,
+    /// Timeline marks for faults, kept up to date incrementally (see `fault_marks`).
+    pub marks: FaultMarks,
+}
+
+/// Page options from the query string (`embed=1`, `lang=en|zh`, `autoplay=1`, `speed=N`,
+/// `theme=light|dark`); unknown or malformed values fall back to the defaults.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageOptions {
+    pub embed: bool,
+    pub autoplay: bool,
+    pub speed: Option<Speed>,
+    /// "light", "dark", or None for the system's choice.
+    pub theme: Option<&'static str>,
+    pub lang: crate::i18n::Lang,
+}
+
+impl PageOptions {
+    pub fn parse(query: &str, browser_lang: &str) -> PageOptions {
+        let mut o = PageOptions { embed: false, autoplay: false, speed: None, theme: None, lang: crate::i18n::Lang::from_tag(browser_lang) };
+        for kv in query.trim_start_matches('?').split('&') {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            match (k, v) {
+                ("embed", "1") => o.embed = true,
+                ("autoplay", "1") => o.autoplay = true,
+                ("speed", "max") => o.speed = Some(Speed::Max),
+                ("speed", x) => o.speed = x.parse::<f64>().ok().filter(|x| (0.01..=1000.0).contains(x)).map(Speed::Times),
+                ("theme", "light") => o.theme = Some("light"),
+                ("theme", "dark") => o.theme = Some("dark"),
+                ("lang", l) => o.lang = crate::i18n::Lang::from_tag(l),
+                _ => {}
+            }
+        }
+        o
+    }
+
+    /// The query string that asks for these options (for embed snippets and links).
+    pub fn query(&self) -> String {
+        let mut q = Vec::new();
+        if self.embed {
+            q.push("embed=1".to_string());
+        }
+        if self.autoplay {
+            q.push("autoplay=1".into());
+        }
+        match self.speed {
+            Some(Speed::Max) => q.push("speed=max".into()),
+            Some(Speed::Times(x)) => q.push(format!("speed={x}")),
+            None => {}
+        }
+        if let Some(t) = self.theme {
+            q.push(format!("theme={t}"));
+        }
+        q.push(format!("lang={}", self.lang.tag()));
+        format!("?{}", q.join("&"))
+    }
+}
+
+/// Fault events on the timeline: (event index, label). Each frame scans only the trace
+/// records not seen yet; if the trace was cut (acting in the past forks the run) the marks
+/// are rebuilt once.
+#[derive(Clone, Debug, Default)]
+pub struct FaultMarks {
+    pub marks: Vec<(u64, String)>,
+    scanned: usize,
+    /// (event, time) of the last record scanned, to notice a fork.
+    last: Option<(u64, u64)>,
+}
+
+impl FaultMarks {
+    pub fn refresh(&mut self, trace: &[crate::sim::TraceRecord]) {
+        let still = |i: usize| trace.get(i).map(|r| (r.event, r.time_us));
+        if self.scanned > 0 && still(self.scanned - 1) != self.last {
+            *self = FaultMarks::default();
+        }
+        for r in &trace[self.scanned.min(trace.len())..] {
+            if let crate::sim::TraceKind::Fault { label, .. } = &r.kind {
+                self.marks.push((r.event, label.clone()));
+            }
+        }
+        self.scanned = trace.len();
+        self.last = trace.last().map(|r| (r.event, r.time_us));
+    }
 }
 
 /// Presets the page opens with when nothing else is asked for, first found wins.
@@ -54,7 +137,9 @@ fn open_default(notice: Option<String>) -> Model {
     let live = LiveRun::open(&s).unwrap_or_else(|_| {
         LiveRun::open(&Scenario::new("flood", 3, 1)).expect("the built-in flood scenario always opens")
     });
-    Model { live, playing: true, speed: Speed::Times(1.0), selected: None, selected_msg: None, hovered_msg: None, notice, preset: Some(name), last_tick_ms: None, generation: 0 }
+    let options = page_options();
+    let speed = options.speed.unwrap_or(Speed::Times(1.0));
+    Model { live, playing: true, speed, selected: None, selected_msg: None, hovered_msg: None, notice, preset: Some(name), last_tick_ms: None, generation: 0, options, marks: FaultMarks::default() }
 }
 
 /// Open what a link, preset name or fragment asks for. Errors say what was wrong.
@@ -78,24 +163,46 @@ pub fn open(target: &str) -> Result<(LiveRun, Option<&'static str>), String> {
     }
 }
 
-/// `?autoplay=1` in the page's query.
-pub fn autoplay() -> bool {
-    let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-    search.trim_start_matches('?').split('&').any(|kv| kv == "autoplay=1")
+/// The page's options from its query string and the browser's language.
+pub fn page_options() -> PageOptions {
+    let w = web_sys::window();
+    let search = w.as_ref().and_then(|w| w.location().search().ok()).unwrap_or_default();
+    let browser = w.and_then(|w| w.navigator().language()).unwrap_or_default();
+    PageOptions::parse(&search, &browser)
 }
 
 pub fn init_from_location() {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    let options = page_options();
+    crate::i18n::set_lang(options.lang);
+    apply_theme(options.theme);
     let model = if hash.len() > 1 {
         match open(&hash) {
             // A shared link shows the exact moment it captured: paused, unless asked.
-            Ok((live, preset)) => Model { live, preset, playing: preset.is_some() || autoplay(), ..open_default(None) },
-            Err(e) => open_default(Some(format!("This link could not be opened: {e}. Showing the default scenario instead."))),
+            Ok((live, preset)) => Model { live, preset, playing: preset.is_some() || options.autoplay, ..open_default(None) },
+            Err(e) => open_default(Some(format!("{}: {e}. {}", crate::i18n::t("This link could not be opened"), crate::i18n::t("Showing the default scenario instead.")))),
         }
     } else {
         open_default(None)
     };
     MODEL.with(|m| *m.borrow_mut() = Some(model));
+}
+
+/// Set `data-theme` on the document (None: follow the system's colour scheme).
+pub fn apply_theme(theme: Option<&str>) {
+    let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else { return };
+    let _ = match theme {
+        Some(t) => root.set_attribute("data-theme", t),
+        None => root.remove_attribute("data-theme"),
+    };
+}
+
+/// The page's own address without query or fragment.
+pub fn page_base() -> String {
+    let Some(loc) = web_sys::window().map(|w| w.location()) else { return String::new() };
+    let href = loc.href().unwrap_or_default();
+    let end = href.find(['?', '#']).unwrap_or(href.len());
+    href[..end].to_string()
 }
 
 /// Run `f` on the model if it is free (never panics on re-entry).

@@ -22,6 +22,11 @@ pub enum Action {
     /// Pointer over a message in either view (they light up together).
     Hover(Option<u64>),
     DismissNotice,
+    /// Show a message to the user (text only).
+    Notice(String),
+    SetLang(crate::i18n::Lang),
+    /// "light", "dark", or None for the system's colour scheme.
+    SetTheme(Option<&'static str>),
 }
 
 pub fn dispatch(action: Action) {
@@ -62,7 +67,7 @@ pub fn reduce(m: &mut Model, action: Action) {
                 // Presets play; a link shows the exact moment it captured.
                 set_playing(m, preset.is_some());
             }
-            Err(e) => m.notice = Some(format!("Could not open that: {e}")),
+            Err(e) => m.notice = Some(format!("{}: {e}", crate::i18n::t("Could not open that"))),
         },
         Action::Select(n) => {
             m.selected = n;
@@ -71,6 +76,15 @@ pub fn reduce(m: &mut Model, action: Action) {
         Action::SelectMessage(id) => m.selected_msg = Some(id),
         Action::Hover(id) => m.hovered_msg = id,
         Action::DismissNotice => m.notice = None,
+        Action::Notice(text) => m.notice = Some(text),
+        Action::SetLang(l) => {
+            crate::i18n::set_lang(l);
+            m.options.lang = l;
+        }
+        Action::SetTheme(theme) => {
+            model::apply_theme(theme);
+            m.options.theme = theme;
+        }
     }
 }
 

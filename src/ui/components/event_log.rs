@@ -1,6 +1,7 @@
 //! The event log: the trace records just before the playhead, filterable by node and kind.
 
 use super::fmt_time;
+use crate::i18n::{t, t_dyn};
 use crate::sim::{TraceKind, TraceRecord};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -13,17 +14,17 @@ pub struct EventLogProps {
 
 fn describe(r: &TraceRecord) -> String {
     match &r.kind {
-        TraceKind::Start => "started".into(),
-        TraceKind::Recover => "restarted from stable storage".into(),
-        TraceKind::Send { kind, to, .. } => format!("sends {kind} to n{to}"),
-        TraceKind::Deliver { kind, from, .. } => format!("receives {kind} from n{from}"),
-        TraceKind::Drop { kind, from, to, reason, .. } => format!("{kind} n{from}→n{to} dropped: {}", reason.label()),
-        TraceKind::Timer { name } => format!("{name} timer fires"),
-        TraceKind::Request { op, .. } => format!("client request {op}"),
-        TraceKind::Reply { reply, .. } => format!("replies {reply}"),
-        TraceKind::Fault { label, chaos } => format!("{}{label}", if *chaos { "chaos: " } else { "fault: " }),
+        TraceKind::Start => t("started").into(),
+        TraceKind::Recover => t("restarted from stable storage").into(),
+        TraceKind::Send { kind, to, .. } => format!("{} {kind} → n{to}", t("sends")),
+        TraceKind::Deliver { kind, from, .. } => format!("{} {kind} ← n{from}", t("receives")),
+        TraceKind::Drop { kind, from, to, reason, .. } => format!("{kind} n{from}→n{to} {}: {}", t("dropped"), t_dyn(reason.label())),
+        TraceKind::Timer { name } => format!("{} {}", t_dyn(name), t("timer fires")),
+        TraceKind::Request { op, .. } => format!("{} {op}", t("client request")),
+        TraceKind::Reply { reply, .. } => format!("{} {reply}", t("replies")),
+        TraceKind::Fault { label, chaos } => format!("{}: {label}", if *chaos { t("chaos") } else { t("fault") }),
         TraceKind::Note { text } => text.clone(),
-        TraceKind::Violation { property } => format!("VIOLATION of {property}"),
+        TraceKind::Violation { property } => format!("{}: {property}", t("VIOLATION")),
     }
 }
 
@@ -48,8 +49,8 @@ pub fn event_log(p: &EventLogProps) -> Html {
         .collect();
     html! {
         <div class="event-log" data-testid="event-log">
-            <h2>{ "Events" }</h2>
-            <input type="search" placeholder="filter: n2, RequestVote, dropped…" aria-label="Filter events" oninput={on_filter} />
+            <h2>{ t("Events") }</h2>
+            <input type="search" placeholder={t("filter: n2, RequestVote, dropped…")} aria-label={t("Filter events")} oninput={on_filter} />
             <ol>
                 { for rows.into_iter().map(|(r, text)| html! {
                     <li class={classes!(matches!(r.kind, TraceKind::Violation { .. }).then_some("bad"), matches!(r.kind, TraceKind::Drop { .. }).then_some("drop"))}>

@@ -1,6 +1,7 @@
 //! The failure-injection panel: node faults for the selected node, links, partitions, the
 //! network, chaos mode and client requests. Every action is recorded into the scenario.
 
+use crate::i18n::t;
 use crate::sim::{ClientOp, ClusterView, Fault, NetConfig, NodeStatus};
 use super::LinkControls;
 use crate::ui::state::{dispatch, Action};
@@ -28,18 +29,18 @@ fn node_buttons(id: u32, status: &NodeStatus) -> Html {
     html! {
         <div class="row">
             if up {
-                <button data-testid="crash" onclick={inject(Fault::Crash { node: id })}>{ "Crash" }</button>
+                <button data-testid="crash" onclick={inject(Fault::Crash { node: id })}>{ t("Crash") }</button>
             } else {
-                <button data-testid="restart" onclick={inject(Fault::Restart { node: id })}>{ "Restart" }</button>
+                <button data-testid="restart" onclick={inject(Fault::Restart { node: id })}>{ t("Restart") }</button>
             }
             if up && !paused {
-                <button data-testid="pause" title="Freeze the process, like a long GC pause" onclick={inject(Fault::Pause { node: id })}>{ "Pause" }</button>
-                <button data-testid="timeout-now" onclick={inject(Fault::TimeoutNow { node: id })}>{ "Time out now" }</button>
+                <button data-testid="pause" title={t("Freeze the process, like a long GC pause")} onclick={inject(Fault::Pause { node: id })}>{ t("Pause") }</button>
+                <button data-testid="timeout-now" onclick={inject(Fault::TimeoutNow { node: id })}>{ t("Time out now") }</button>
             }
             if paused {
-                <button data-testid="resume" onclick={inject(Fault::Resume { node: id })}>{ "Resume" }</button>
+                <button data-testid="resume" onclick={inject(Fault::Resume { node: id })}>{ t("Resume") }</button>
             }
-            <button data-testid="isolate" onclick={inject(Fault::Partition { groups: vec![vec![id]] })}>{ "Isolate" }</button>
+            <button data-testid="isolate" onclick={inject(Fault::Partition { groups: vec![vec![id]] })}>{ t("Isolate") }</button>
         </div>
     }
 }
@@ -61,13 +62,13 @@ fn clock_controls(id: u32) -> Html {
     });
     html! {
         <div class="row">
-            <label>{ "Clock offset " }
-                <select data-testid="skew" aria-label="Clock offset" onchange={on_skew}>
+            <label>{ t("Clock offset") }{ " " }
+                <select data-testid="skew" aria-label={t("Clock offset")} onchange={on_skew}>
                     { for [-1000i64, -200, 0, 200, 1000].iter().map(|v| html! { <option value={v.to_string()} selected={*v == 0}>{ format!("{v:+} ms") }</option> }) }
                 </select>
             </label>
-            <label>{ "Clock rate " }
-                <select data-testid="drift" aria-label="Clock rate" onchange={on_drift}>
+            <label>{ t("Clock rate") }{ " " }
+                <select data-testid="drift" aria-label={t("Clock rate")} onchange={on_drift}>
                     { for [-50i64, -20, 0, 20, 50].iter().map(|v| html! { <option value={v.to_string()} selected={*v == 0}>{ format!("{v:+}%") }</option> }) }
                 </select>
             </label>
@@ -108,13 +109,13 @@ fn network(p: &FaultPanelProps) -> Html {
     });
     html! {
         <div class="net">
-            <label class="slider">{ format!("Latency up to {} ms", p.net.latency_max_us / 1000) }
-                <input type="range" min="1" max="200" value={(p.net.latency_max_us / 1000).to_string()} data-testid="latency" aria-label="Latency" onchange={on_latency} />
+            <label class="slider">{ format!("{} {} ms", t("Latency up to"), p.net.latency_max_us / 1000) }
+                <input type="range" min="1" max="200" value={(p.net.latency_max_us / 1000).to_string()} data-testid="latency" aria-label={t("Latency")} onchange={on_latency} />
             </label>
-            { net_slider("Loss", "loss", p.net.loss_ppm, &p.net, |n, v| n.loss_ppm = v) }
-            { net_slider("Duplication", "duplication", p.net.duplicate_ppm, &p.net, |n, v| n.duplicate_ppm = v) }
-            { net_slider("Reordering", "reordering", p.net.reorder_ppm, &p.net, |n, v| n.reorder_ppm = v) }
-            { net_slider("Corruption", "corruption", p.net.corrupt_ppm, &p.net, |n, v| n.corrupt_ppm = v) }
+            { net_slider(t("Loss"), "loss", p.net.loss_ppm, &p.net, |n, v| n.loss_ppm = v) }
+            { net_slider(t("Duplication"), "duplication", p.net.duplicate_ppm, &p.net, |n, v| n.duplicate_ppm = v) }
+            { net_slider(t("Reordering"), "reordering", p.net.reorder_ppm, &p.net, |n, v| n.reorder_ppm = v) }
+            { net_slider(t("Corruption"), "corruption", p.net.corrupt_ppm, &p.net, |n, v| n.corrupt_ppm = v) }
         </div>
     }
 }
@@ -136,30 +137,30 @@ pub fn fault_panel(p: &FaultPanelProps) -> Html {
     let half: Vec<u32> = (0..n / 2).collect();
     html! {
         <div class="faults" data-testid="fault-panel">
-            <h2>{ "Inject" }</h2>
+            <h2>{ t("Inject") }</h2>
             <div class="row">
                 <button data-testid="client-request" class="primary" onclick={client_request(target, p.kv, p.view.event_count)}>
-                    { format!("Client request → n{target}") }
+                    { format!("{} → n{target}", t("Client request")) }
                 </button>
-                <button data-testid="partition" title="Split the cluster into two groups" onclick={inject(Fault::Partition { groups: vec![half] })}>{ "Partition in two" }</button>
-                <button data-testid="heal-all" onclick={inject(Fault::HealAll)}>{ "Heal all" }</button>
+                <button data-testid="partition" title={t("Split the cluster into two groups")} onclick={inject(Fault::Partition { groups: vec![half] })}>{ t("Partition in two") }</button>
+                <button data-testid="heal-all" onclick={inject(Fault::HealAll)}>{ t("Heal all") }</button>
                 <button data-testid="chaos" aria-pressed={p.chaos_on.to_string()} onclick={inject(Fault::SetChaos { on: !p.chaos_on })}>
-                    { if p.chaos_on { "Chaos: on" } else { "Chaos: off" } }
+                    { if p.chaos_on { t("Chaos: on") } else { t("Chaos: off") } }
                 </button>
             </div>
             { match node {
                 Some(v) => html! {
                     <fieldset>
-                        <legend>{ format!("Node n{}", v.id) }</legend>
+                        <legend>{ format!("{} n{}", t("Node"), v.id) }</legend>
                         { node_buttons(v.id, v.status.as_ref().unwrap_or(&NodeStatus::Up)) }
                         { clock_controls(v.id) }
-                        <LinkControls id={v.id} n={n} />
+                        <LinkControls id={v.id} n={n} held={p.view.held_links.clone()} />
                     </fieldset>
                 },
-                None => html! { <p class="hint">{ "Select a node for crash, pause, clock and link faults." }</p> },
+                None => html! { <p class="hint">{ t("Select a node for crash, pause, clock and link faults.") }</p> },
             } }
             <fieldset>
-                <legend>{ "Network" }</legend>
+                <legend>{ t("Network") }</legend>
                 { network(p) }
             </fieldset>
         </div>

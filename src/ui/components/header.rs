@@ -1,6 +1,6 @@
-//! Title bar: the scenario picker, the protocol, copy link.
+//! Title bar: the scenario picker, the protocol, language and theme, and the share menu.
 
-use crate::ui::model;
+use crate::i18n::{t, Lang};
 use crate::ui::state::{dispatch, Action};
 use std::rc::Rc;
 use web_sys::HtmlSelectElement;
@@ -9,42 +9,65 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct HeaderProps {
     pub preset: Option<&'static str>,
-    pub presets: Rc<Vec<(&'static str, &'static str)>>,
-    pub now_us: u64,
+    /// (name, English title, Chinese title).
+    pub presets: Rc<Vec<(&'static str, &'static str, &'static str)>>,
     pub protocol: &'static str,
+    pub lang: Lang,
+    pub theme: Option<&'static str>,
 }
 
-fn copy_link() {
-    let Some(link) = model::with(|m| m.live.link()) else { return };
-    let Some(w) = web_sys::window() else { return };
-    let _ = w.location().set_hash(&format!("s={link}"));
-    let url = w.location().href().unwrap_or_default();
-    let _ = w.navigator().clipboard().write_text(&url);
+fn select_value(e: &Event) -> Option<String> {
+    e.target_dyn_into::<HtmlSelectElement>().map(|s| s.value())
 }
 
 #[function_component(Header)]
 pub fn header(p: &HeaderProps) -> Html {
     let on_pick = Callback::from(|e: Event| {
-        if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
-            dispatch(Action::Open(sel.value()));
+        if let Some(v) = select_value(&e).filter(|v| !v.is_empty()) {
+            dispatch(Action::Open(v));
         }
     });
+    let on_lang = Callback::from(|e: Event| {
+        if let Some(v) = select_value(&e) {
+            dispatch(Action::SetLang(Lang::from_tag(&v)));
+        }
+    });
+    let next_theme = match p.theme {
+        None => Some("dark"),
+        Some("dark") => Some("light"),
+        _ => None,
+    };
+    let theme_label = match p.theme {
+        None => t("Theme: system"),
+        Some("dark") => t("Theme: dark"),
+        _ => t("Theme: light"),
+    };
+    let zh = p.lang == Lang::Zh;
     html! {
         <header class="header">
             <h1>{ "ClusterLab" }</h1>
             <span class="protocol-badge">{ p.protocol }</span>
             <label class="picker">
-                <span class="sr-only">{ "Scenario" }</span>
-                <select data-testid="preset" aria-label="Scenario" onchange={on_pick}>
+                <span class="sr-only">{ t("Scenario") }</span>
+                <select data-testid="preset" aria-label={t("Scenario")} onchange={on_pick}>
                     if p.preset.is_none() {
-                        <option selected=true value="">{ "(from a link)" }</option>
+                        <option selected=true value="">{ t("(from a link)") }</option>
                     }
-                    { for p.presets.iter().map(|(name, title)| html! {
-                        <option value={*name} selected={p.preset == Some(*name)}>{ *title }</option>
+                    { for p.presets.iter().map(|(name, en, zh_title)| html! {
+                        <option value={*name} selected={p.preset == Some(*name)}>{ if zh { *zh_title } else { *en } }</option>
                     }) }
                 </select>
             </label>
-            <button data-testid="copy-link" onclick={Callback::from(|_| copy_link())} title="Put a link to exactly this state in the address bar and the clipboard">{ "Copy link" }</button>
+            <span class="spacer"></span>
+            <select data-testid="lang" aria-label={t("Language")} onchange={on_lang}>
+                <option value="en" selected={!zh}>{ "English" }</option>
+                <option value="zh" selected={zh}>{ "中文" }</option>
+            </select>
+            <button data-testid="theme" aria-label={theme_label} title={theme_label}
+                onclick={Callback::from(move |_| dispatch(Action::SetTheme(next_theme)))}>
+                { if p.theme == Some("dark") { "☾" } else if p.theme == Some("light") { "☀" } else { "◐" } }
+            </button>
+            <super::ShareMenu />
         </header>
     }
 }

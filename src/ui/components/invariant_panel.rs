@@ -2,6 +2,7 @@
 //! one click jumps to the event.
 
 use super::fmt_time;
+use crate::i18n::{t, t_dyn};
 use crate::sim::Violation;
 use crate::ui::state::{dispatch, Action};
 use std::rc::Rc;
@@ -17,15 +18,15 @@ pub struct InvariantPanelProps {
 pub fn invariant_panel(p: &InvariantPanelProps) -> Html {
     html! {
         <div class="invariants" data-testid="invariants" data-violation-count={p.violations.len().to_string()}>
-            <h2>{ "Safety properties" }</h2>
+            <h2>{ t("Safety properties") }</h2>
             <ul>
                 { for p.properties.iter().map(|(name, source)| {
                     let bad = p.violations.iter().filter(|v| v.property == *name).count();
                     html! {
                         <li class={classes!(if bad > 0 { "bad" } else { "ok" })} title={*source}>
                             <span class="dot" aria-hidden="true"></span>
-                            <span>{ *name }</span>
-                            <small>{ if bad > 0 { format!("violated ×{bad}") } else { "holds".into() } }</small>
+                            <span>{ t_dyn(name) }</span>
+                            <small>{ if bad > 0 { format!("{} ×{bad}", t("violated")) } else { t("holds").into() } }</small>
                         </li>
                     }
                 }) }
@@ -34,10 +35,10 @@ pub fn invariant_panel(p: &InvariantPanelProps) -> Html {
                 let ev = v.event_index;
                 html! {
                     <div class="violation" role="alert">
-                        <strong>{ v.property.clone() }</strong>
-                        <span>{ format!(" at {} (event {}): ", fmt_time(v.time_us), v.event_index) }</span>
+                        <strong>{ t_dyn(&v.property) }</strong>
+                        <span>{ format!(" {} {} ({} {}): ", t("at"), fmt_time(v.time_us), t("event"), v.event_index) }</span>
                         <span>{ v.explanation.clone() }</span>
-                        <button onclick={Callback::from(move |_| dispatch(Action::Seek(ev)))}>{ "Jump to event" }</button>
+                        <button onclick={Callback::from(move |_| dispatch(Action::Seek(ev)))}>{ t("Jump to event") }</button>
                     </div>
                 }
             }) }

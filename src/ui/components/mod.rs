@@ -1,5 +1,6 @@
 //! One component per file; each takes plain data and `on*` callbacks.
 
+pub mod cluster_canvas;
 pub mod cluster_svg;
 pub mod controls;
 pub mod event_log;
@@ -8,9 +9,13 @@ pub mod header;
 pub mod inspector;
 pub mod invariant_panel;
 pub mod link_controls;
+pub mod overlay_panel;
+pub mod plot_chart;
+pub mod share_menu;
 pub mod spacetime;
 pub mod timeline;
 
+pub use cluster_canvas::ClusterCanvas;
 pub use cluster_svg::ClusterSvg;
 pub use controls::Controls;
 pub use event_log::EventLog;
@@ -19,6 +24,9 @@ pub use header::Header;
 pub use inspector::Inspector;
 pub use invariant_panel::InvariantPanel;
 pub use link_controls::LinkControls;
+pub use overlay_panel::OverlayPanel;
+pub use plot_chart::PlotChart;
+pub use share_menu::ShareMenu;
 pub use spacetime::Spacetime;
 pub use timeline::Timeline;
 

@@ -2,6 +2,7 @@
 //! stretch of simulated time up to the playhead, dropped messages ending in a cross. Hovering
 //! an arrow lights the message up in the cluster view too.
 
+use crate::i18n::t;
 use crate::sim::{TraceKind, TraceRecord};
 use crate::ui::state::{dispatch, Action};
 use std::collections::BTreeMap;
@@ -66,10 +67,23 @@ pub fn spacetime(p: &SpacetimeProps) -> Html {
     let x = |t: u64| LEFT + (t.saturating_sub(p.start_us) as f64 / span) * (W - LEFT - 8.0);
     let y = |n: u32| 14.0 + n as f64 * LANE;
     let height = y(p.n) - LANE + 14.0;
+    let hovered = p.hovered;
+    let on_over = Callback::from(move |e: MouseEvent| {
+        let id = super::cluster_svg::data_id(&e, "msg-id");
+        if id != hovered {
+            dispatch(Action::Hover(id));
+        }
+    });
+    let on_click = Callback::from(|e: MouseEvent| {
+        if let Some(id) = super::cluster_svg::data_id(&e, "msg-id") {
+            dispatch(Action::SelectMessage(id));
+        }
+    });
     html! {
         <div class="spacetime">
-            <h2>{ "Space-time diagram" }</h2>
-            <svg viewBox={format!("0 0 {W} {height:.0}")} role="img" aria-label="Space-time diagram of recent messages" data-testid="spacetime">
+            <h2>{ t("Space-time diagram") }</h2>
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {W} {height:.0}")} role="img" aria-label={t("Space-time diagram of recent messages")} data-testid="spacetime"
+                onmouseover={on_over} onclick={on_click}>
                 { for (0..p.n).map(|n| html! {
                     <g class="lane">
                         <text x="4" y={format!("{:.1}", y(n) + 4.0)}>{ format!("n{n}") }</text>
@@ -87,11 +101,8 @@ pub fn spacetime(p: &SpacetimeProps) -> Html {
                     let class = classes!("arrow", format!("m-{}", a.kind), a.dropped.then_some("dropped"),
                         a.end_us.is_none().then_some("flying"), (p.hovered == Some(id)).then_some("hovered"));
                     html! {
-                        <g class={class} data-msg-id={id.to_string()}
-                            onmouseenter={Callback::from(move |_| dispatch(Action::Hover(Some(id))))}
-                            onmouseleave={Callback::from(|_| dispatch(Action::Hover(None)))}
-                            onclick={Callback::from(move |_| dispatch(Action::SelectMessage(id)))}>
-                            <title>{ format!("{} n{} → n{}{}", a.kind, a.from, a.to, if a.dropped { " (dropped)" } else { "" }) }</title>
+                        <g key={id} class={class} data-msg-id={id.to_string()}>
+                            <title>{ format!("{} n{} → n{}{}", a.kind, a.from, a.to, if a.dropped { t(" (dropped)") } else { "" }) }</title>
                             <line x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{x1:.1}")} y2={format!("{y1:.1}")} />
                             <line class="hit" x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{x1:.1}")} y2={format!("{y1:.1}")} />
                             if a.dropped {

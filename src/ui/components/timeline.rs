@@ -1,6 +1,7 @@
 //! The timeline: a scrubber over every event run so far; dragging back shows the exact past
-//! state; violations are marked.
+//! state; faults and violations are marked where they happened (click a mark to go there).
 
+use crate::i18n::t;
 use crate::sim::Violation;
 use crate::ui::state::{dispatch, Action};
 use std::rc::Rc;
@@ -12,6 +13,19 @@ pub struct TimelineProps {
     pub event_count: u64,
     pub frontier: u64,
     pub violations: Rc<Vec<Violation>>,
+    /// (event index, label) of every fault so far.
+    pub faults: Rc<Vec<(u64, String)>>,
+}
+
+/// Marks closer than this (in % of the width) are merged so that chaos runs stay legible.
+const MIN_GAP_PCT: f64 = 0.4;
+
+fn mark(class: &'static str, event: u64, max: u64, label: String) -> Html {
+    html! {
+        <button class={classes!("mark", class)} style={format!("left: {:.2}%", event as f64 * 100.0 / max as f64)}
+            title={format!("#{event}: {label}")} aria-label={format!("{} {event}: {label}", t("Go to event"))} tabindex="-1"
+            onclick={Callback::from(move |_| dispatch(Action::Seek(event)))}></button>
+    }
 }
 
 #[function_component(Timeline)]
@@ -24,16 +38,29 @@ pub fn timeline(p: &TimelineProps) -> Html {
         }
     });
     let max = p.frontier.max(1);
+    let mut last_pct = f64::NEG_INFINITY;
+    let faults: Vec<Html> = p
+        .faults
+        .iter()
+        .filter(|(e, _)| {
+            let pct = *e as f64 * 100.0 / max as f64;
+            let keep = pct - last_pct >= MIN_GAP_PCT;
+            if keep {
+                last_pct = pct;
+            }
+            keep
+        })
+        .map(|(e, label)| mark("fault", *e, max, label.clone()))
+        .collect();
     html! {
-        <div class="timeline">
+        <div class="timeline" data-fault-count={p.faults.len().to_string()}>
             <input type="range" min="0" max={max.to_string()} value={p.event_count.to_string()} data-testid="timeline"
-                aria-label="Timeline: events run so far" oninput={on_input} />
-            <div class="marks" aria-hidden="true">
-                { for p.violations.iter().map(|v| html! {
-                    <span class="mark violation" style={format!("left: {:.2}%", v.event_index as f64 * 100.0 / max as f64)}></span>
-                }) }
+                aria-label={t("Timeline: events run so far")} aria-valuetext={format!("{} {} / {}", t("event"), p.event_count, p.frontier)} oninput={on_input} />
+            <div class="marks">
+                { for faults }
+                { for p.violations.iter().take(200).map(|v| mark("violation", v.event_index, max, v.property.clone())) }
             </div>
-            <small>{ format!("event {} of {}", p.event_count, p.frontier) }</small>
+            <small>{ format!("{} {} / {}", t("event"), p.event_count, p.frontier) }</small>
         </div>
     }
 }

@@ -1,0 +1,225 @@
+//! Every string the page shows, in English and Simplified Chinese, from one place. A string
+//! is looked up by its English text; `tests/i18n.rs` checks that every `t("…")` in the UI
+//! has a Chinese entry here. Paper names (`RequestVote`, `commitIndex`) stay as the papers
+//! write them in both languages.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// `zh`, `zh-CN`, `zh-Hans`… are Chinese; anything else is English.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+thread_local! {
+    static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
+    static ZH: BTreeMap<&'static str, &'static str> = TABLE.iter().copied().collect();
+}
+
+pub fn lang() -> Lang {
+    LANG.with(Cell::get)
+}
+
+pub fn set_lang(l: Lang) {
+    LANG.with(|c| c.set(l));
+}
+
+/// The page's text for `en` in the current language.
+pub fn t(en: &'static str) -> &'static str {
+    match lang() {
+        Lang::En => en,
+        Lang::Zh => ZH.with(|m| m.get(en).copied().unwrap_or(en)),
+    }
+}
+
+/// Like `t` for text that comes from a protocol's view (role names, table titles): known
+/// words are translated, anything else is shown as it is.
+pub fn t_dyn(en: &str) -> String {
+    match lang() {
+        Lang::En => en.to_string(),
+        Lang::Zh => ZH.with(|m| m.get(en).map_or_else(|| en.to_string(), |z| z.to_string())),
+    }
+}
+
+/// Whether the table has a Chinese entry for `en` (for the completeness test).
+pub fn has_zh(en: &str) -> bool {
+    ZH.with(|m| m.contains_key(en))
+}
+
+/// (English, Simplified Chinese).
+pub const TABLE: &[(&str, &str)] = &[
+    (" (dropped)", "（已丢弃）"),
+    (" · corrupted: the receiver's checksum will reject it", " · 已损坏：接收方的校验和会拒绝它"),
+    ("(from a link)", "（来自链接）"),
+    ("Autoplay", "自动播放"),
+    ("Chaos: off", "混沌模式：关"),
+    ("Chaos: on", "混沌模式：开"),
+    ("Click a node or a message to inspect it.", "点击一个节点或一条消息查看详情。"),
+    ("Client request", "客户端请求"),
+    ("Clock offset", "时钟偏移"),
+    ("Clock rate", "时钟速率"),
+    ("Cluster", "集群"),
+    ("ClusterLab is busy; reload the page if this stays.", "ClusterLab 正忙；如果一直这样，请刷新页面。"),
+    ("Copy embed code", "复制嵌入代码"),
+    ("Copy link", "复制链接"),
+    ("Corruption", "损坏"),
+    ("Could not open that", "无法打开"),
+    ("Crash", "崩溃"),
+    ("Cut", "切断"),
+    ("Diagram SVG", "时空图 SVG"),
+    ("Dismiss", "关闭"),
+    ("Download failed", "下载失败"),
+    ("Download the space-time diagram as SVG", "把时空图下载为 SVG"),
+    ("Download the trace up to the playhead as JSON", "把到播放头为止的轨迹下载为 JSON"),
+    ("Duplication", "重复"),
+    ("Embed code", "嵌入代码"),
+    ("Embed…", "嵌入…"),
+    ("Events", "事件"),
+    ("Filter events", "筛选事件"),
+    ("Freeze the process, like a long GC pause", "冻结进程，就像一次很长的 GC 停顿"),
+    ("Go to event", "跳到事件"),
+    ("Heal", "恢复"),
+    ("Heal all", "全部恢复"),
+    ("Hold", "扣留"),
+    ("Hold messages on this link until released (they arrive late, all at once)", "扣留这条链路上的消息直到释放（它们会迟到并同时到达）"),
+    ("Inject", "注入故障"),
+    ("Isolate", "隔离"),
+    ("Jump to event", "跳到该事件"),
+    ("Language", "语言"),
+    ("Latency", "延迟"),
+    ("Latency up to", "最大延迟"),
+    ("Link to", "链路到"),
+    ("Loss", "丢包"),
+    ("Network", "网络"),
+    ("Node", "节点"),
+    ("Nothing to download yet", "还没有可下载的内容"),
+    ("Open full view ↗", "打开完整视图 ↗"),
+    ("Partition in two", "分成两个分区"),
+    ("Pause", "暂停"),
+    ("Peer", "对端"),
+    ("Play", "播放"),
+    ("Playback", "播放控制"),
+    ("Protocol", "协议"),
+    ("Put a link to exactly this state in the address bar and the clipboard", "把指向当前精确状态的链接放到地址栏和剪贴板"),
+    ("Release", "释放"),
+    ("Reordering", "乱序"),
+    ("Restart", "重启"),
+    ("Resume", "恢复运行"),
+    ("Safety properties", "安全性质"),
+    ("Scenario", "场景"),
+    ("Select a node for crash, pause, clock and link faults.", "选择一个节点以注入崩溃、暂停、时钟和链路故障。"),
+    ("Showing the default scenario instead.", "改为显示默认场景。"),
+    ("Size", "尺寸"),
+    ("Space-time diagram", "时空图"),
+    ("Space-time diagram of recent messages", "最近消息的时空图"),
+    ("Speed", "速度"),
+    ("Split the cluster into two groups", "把集群分成两组"),
+    ("Step back one event (left arrow)", "后退一个事件（左方向键）"),
+    ("Step to the next event (right arrow)", "前进到下一个事件（右方向键）"),
+    ("Theme", "主题"),
+    ("Theme: dark", "主题：深色"),
+    ("Theme: light", "主题：浅色"),
+    ("Theme: system", "主题：跟随系统"),
+    ("This link could not be opened", "无法打开这个链接"),
+    ("Time out now", "立即超时"),
+    ("Timeline: events run so far", "时间线：已运行的事件"),
+    ("Trace JSON", "轨迹 JSON"),
+    ("VIOLATION", "违反"),
+    ("all safety properties hold", "所有安全性质都成立"),
+    ("arrives", "到达"),
+    ("as fast as possible", "尽可能快"),
+    ("at", "于"),
+    ("chaos", "混沌"),
+    ("client request", "客户端请求"),
+    ("clients", "客户端"),
+    ("clock drift", "时钟漂移"),
+    ("clock skew", "时钟偏移"),
+    ("crashed", "已崩溃"),
+    ("dark", "深色"),
+    ("dropped", "已丢弃"),
+    ("event", "事件"),
+    ("fault", "故障"),
+    ("filter: n2, RequestVote, dropped…", "筛选：n2、RequestVote、已丢弃…"),
+    ("fires in", "触发于"),
+    ("holds", "成立"),
+    ("index", "索引"),
+    ("light", "浅色"),
+    ("lock servers (Raft)", "锁服务器（Raft）"),
+    ("log", "日志"),
+    ("messages in flight", "条消息在途"),
+    ("node", "节点"),
+    ("nodes", "个节点"),
+    ("paused", "已暂停"),
+    ("receives", "收到"),
+    ("replies", "回复"),
+    ("restarted from stable storage", "从持久存储重启"),
+    ("sends", "发送"),
+    ("sent", "发送于"),
+    ("space", "空格键"),
+    ("started", "已启动"),
+    ("status", "状态"),
+    ("system", "跟随系统"),
+    ("term", "任期"),
+    ("timer", "定时器"),
+    ("timer fires", "定时器触发"),
+    ("up", "运行中"),
+    ("violated", "被违反"),
+    ("leader", "领导者"),
+    ("follower", "跟随者"),
+    ("candidate", "候选人"),
+    ("pre-candidate", "预候选人"),
+    ("crashed node", "已崩溃节点"),
+    ("acceptor", "接受者"),
+    ("learned", "已学习"),
+    ("proposer: phase 1", "提议者：阶段 1"),
+    ("proposer: phase 2", "提议者：阶段 2"),
+    ("informed", "已知晓"),
+    ("idle", "空闲"),
+    ("susceptible", "未感染"),
+    ("removed", "已移除"),
+    ("alive", "存活"),
+    ("suspect", "可疑"),
+    ("dead", "已死亡"),
+    ("storage", "存储"),
+    ("holder", "持锁者"),
+    ("waiting", "等待中"),
+    ("election", "选举"),
+    ("heartbeat", "心跳"),
+    ("check quorum", "检查法定人数"),
+    ("retry", "重试"),
+    ("leader timeout", "领导者超时"),
+    ("lost", "丢失"),
+    ("link cut", "链路被切断"),
+    ("node down", "节点宕机"),
+    ("checksum mismatch (corrupted)", "校验和不匹配（已损坏）"),
+    ("replication", "复制进度"),
+    ("state machine", "状态机"),
+    ("Election Safety", "选举安全性"),
+    ("Leader Append-Only", "领导者只追加"),
+    ("Log Matching", "日志匹配"),
+    ("Leader Completeness", "领导者完整性"),
+    ("State Machine Safety", "状态机安全性"),
+    ("Agreement", "一致性"),
+    ("Validity", "有效性"),
+    ("Learners learn only chosen values", "学习者只学习被选定的值"),
+    ("Promises never decrease", "承诺永不减小"),
+    ("One value per ballot", "每个选票编号只有一个值"),
+];

@@ -1,0 +1,38 @@
+//! The protocol's own panel beside the cluster: its tables (the lock tree, the storage's
+//! writes, membership counts) and plots against theory. Drawn only when it has something.
+
+use super::PlotChart;
+use crate::i18n::t_dyn;
+use crate::sim::{Overlay, TableView};
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct OverlayPanelProps {
+    pub overlay: Rc<Overlay>,
+}
+
+pub fn table(t: &TableView) -> Html {
+    html! {
+        <table class="kv">
+            <caption>{ t_dyn(&t.title) }</caption>
+            <thead><tr>{ for t.headers.iter().map(|h| html! { <th>{ t_dyn(h) }</th> }) }</tr></thead>
+            <tbody>{ for t.rows.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{ c.clone() }</td> }) }</tr> }) }</tbody>
+        </table>
+    }
+}
+
+#[function_component(OverlayPanel)]
+pub fn overlay_panel(p: &OverlayPanelProps) -> Html {
+    let o = &p.overlay;
+    html! {
+        <div class="overlay-panel" data-testid="overlay-panel">
+            if !o.tables.is_empty() {
+                <div class="tables">{ for o.tables.iter().map(table) }</div>
+            }
+            if !o.plots.is_empty() {
+                <div class="plots">{ for o.plots.iter().map(|plot| html! { <PlotChart plot={plot.clone()} /> }) }</div>
+            }
+        </div>
+    }
+}

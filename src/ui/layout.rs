@@ -1,0 +1,59 @@
+//! Where each node is drawn, in a 400 × 400 box: one ring for a homogeneous cluster; for a
+//! protocol with roles (the lock service) servers on a ring, clients in a column and the
+//! storage below; a sunflower (golden-angle spiral) for hundreds of nodes.
+
+use std::f64::consts::PI;
+
+pub const SIZE: f64 = 400.0;
+const C: f64 = SIZE / 2.0;
+pub const RING: f64 = 140.0;
+
+fn ring(i: usize, n: usize, cx: f64, cy: f64, r: f64) -> (f64, f64) {
+    let a = -PI / 2.0 + 2.0 * PI * i as f64 / n.max(1) as f64;
+    (cx + r * a.cos(), cy + r * a.sin())
+}
+
+/// Positions of `n` nodes; `groups[i]` names node i's group (empty: all on one ring).
+pub fn positions(n: usize, groups: &[String]) -> Vec<(f64, f64)> {
+    if groups.len() != n || groups.iter().all(|g| g == &groups[0]) {
+        return (0..n).map(|i| ring(i, n, C, C, RING)).collect();
+    }
+    let members = |name: &str| groups.iter().enumerate().filter(|(_, g)| *g == name).map(|(i, _)| i).collect::<Vec<_>>();
+    let servers = members("server");
+    let clients = members("client");
+    let mut pos = vec![(C, C); n];
+    for (k, &i) in servers.iter().enumerate() {
+        pos[i] = ring(k, servers.len(), 130.0, 150.0, 85.0);
+    }
+    for (k, &i) in clients.iter().enumerate() {
+        let step = 300.0 / clients.len().max(1) as f64;
+        pos[i] = (335.0, 45.0 + step * (k as f64 + 0.5));
+    }
+    let rest: Vec<usize> = (0..n).filter(|i| !servers.contains(i) && !clients.contains(i)).collect();
+    for (k, &i) in rest.iter().enumerate() {
+        pos[i] = (90.0 + 80.0 * k as f64, 355.0);
+    }
+    pos
+}
+
+/// A golden-angle spiral filling the box evenly, for large clusters (canvas).
+pub fn sunflower(n: usize) -> Vec<(f64, f64)> {
+    let golden = PI * (3.0 - 5f64.sqrt());
+    let r_max = C - 12.0;
+    (0..n)
+        .map(|i| {
+            let r = r_max * ((i as f64 + 0.5) / n.max(1) as f64).sqrt();
+            let a = i as f64 * golden;
+            (C + r * a.cos(), C + r * a.sin())
+        })
+        .collect()
+}
+
+/// Node radius that keeps a ring of `n` readable.
+pub fn node_radius(n: usize) -> f64 {
+    if n <= 9 {
+        26.0
+    } else {
+        (2.0 * PI * RING / n as f64 * 0.38).clamp(6.0, 26.0)
+    }
+}
