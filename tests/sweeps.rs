@@ -84,3 +84,44 @@ fn every_raft_teaching_bug_is_caught_within_1000_seeds() {
         println!("raft: {bug} caught within {n} seeds");
     }
 }
+
+// ---- gossip and SWIM ------------------------------------------------------------------
+
+/// Seeds until one fails, by a safety violation or by liveness after the heal.
+fn seeds_to_fail(spec: &SweepSpec, bound: u64) -> (u64, String) {
+    for seed in 0..bound {
+        let o = clusterlab::sweep::run_seed(spec, seed).expect("seed runs");
+        if let Some(v) = o.violations.first() {
+            return (seed + 1, format!("{}: {}", v.property, v.explanation));
+        }
+        if let Some(l) = o.liveness_failure {
+            return (seed + 1, format!("liveness: {l}"));
+        }
+    }
+    panic!("bug {:?} not caught in {bound} seeds", spec.bug);
+}
+
+#[test]
+fn gossip_sweeps_are_clean_in_every_mode() {
+    for mode in ["push", "pull", "push_pull"] {
+        assert_clean(&SweepSpec { config: json!({"mode": mode}), ..SweepSpec::new("gossip") }, 300);
+    }
+}
+
+#[test]
+fn swim_sweep_is_clean() {
+    assert_clean(&SweepSpec::new("swim"), 400);
+}
+
+// Demers §1.3: anti-entropy must compare whole databases; §1.1: values come from clients.
+// SWIM §4.2: refutation, incarnation order, Confirm's finality.
+#[test]
+fn every_gossip_and_swim_teaching_bug_is_caught_within_200_seeds() {
+    for (protocol, bugs) in [("gossip", clusterlab::protocols::gossip::config::GOSSIP_BUGS), ("swim", clusterlab::protocols::gossip::config::SWIM_BUGS)] {
+        for bug in bugs {
+            let spec = SweepSpec { bug: Some(bug.to_string()), ..SweepSpec::new(protocol) };
+            let (n, why) = seeds_to_fail(&spec, 200);
+            println!("{protocol}: {bug} caught within {n} seeds ({why})");
+        }
+    }
+}

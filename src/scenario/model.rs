@@ -55,8 +55,9 @@ impl Scenario {
         if !super::PROTOCOLS.contains(&self.protocol.as_str()) {
             return Err(format!("unknown protocol {:?} (known: {})", self.protocol, super::PROTOCOLS.join(", ")));
         }
-        if self.nodes == 0 || self.nodes > MAX_NODES {
-            return Err(format!("a cluster needs 1 to {MAX_NODES} nodes (got {})", self.nodes));
+        let max_nodes = super::registry::max_nodes(&self.protocol);
+        if self.nodes == 0 || self.nodes > max_nodes {
+            return Err(format!("a {} cluster needs 1 to {max_nodes} nodes (got {})", self.protocol, self.nodes));
         }
         if self.faults.len() > MAX_FAULTS {
             return Err(format!("too many faults ({}; at most {MAX_FAULTS})", self.faults.len()));

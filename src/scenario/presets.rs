@@ -48,6 +48,7 @@ fn extra() -> Vec<Preset> {
     let mut v = crate::protocols::raft::presets::presets();
     v.extend(crate::protocols::paxos::presets::presets());
     v.extend(crate::protocols::lock::presets::presets());
+    v.extend(crate::protocols::gossip::presets::presets());
     v
 }
 

@@ -2,13 +2,23 @@
 
 use super::model::Scenario;
 use crate::protocols::flood::Flood;
+use crate::protocols::gossip::{Gossip, Swim};
 use crate::protocols::lock::LockNode;
 use crate::protocols::paxos::Paxos;
 use crate::protocols::raft::RaftKv;
 use crate::sim::{AnyRun, History, Protocol, Sim, TimedFault};
 
 /// Protocols a scenario may name.
-pub const PROTOCOLS: &[&str] = &["raft", "paxos", "flood", "lock"];
+pub const PROTOCOLS: &[&str] = &["raft", "paxos", "flood", "lock", "gossip", "swim"];
+
+/// The most nodes a scenario of `protocol` may have: gossip and SWIM are built for
+/// 1,000+ nodes, the others are drawn one by one.
+pub fn max_nodes(protocol: &str) -> u32 {
+    match protocol {
+        "gossip" | "swim" => 2_000,
+        _ => super::model::MAX_NODES,
+    }
+}
 
 fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
     if s.config.is_null() {
@@ -31,6 +41,8 @@ pub fn check_config(s: &Scenario) -> Result<(), String> {
         "paxos" => config_of::<Paxos>(s).map(|_| ()),
         "raft" => config_of::<RaftKv>(s).and_then(|c| c.validate(s.nodes)),
         "lock" => config_of::<LockNode>(s).and_then(|c| c.validate(s.nodes)),
+        "gossip" => config_of::<Gossip>(s).and_then(|c| c.validate()),
+        "swim" => config_of::<Swim>(s).and_then(|c| c.validate()),
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -73,6 +85,14 @@ pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> 
             config_of::<LockNode>(s)?.validate(s.nodes)?;
             Ok(Box::new(build_typed::<LockNode>(s, keep_trace)?))
         }
+        "gossip" => {
+            config_of::<Gossip>(s)?.validate()?;
+            Ok(Box::new(build_typed::<Gossip>(s, keep_trace)?))
+        }
+        "swim" => {
+            config_of::<Swim>(s)?.validate()?;
+            Ok(Box::new(build_typed::<Swim>(s, keep_trace)?))
+        }
         other => Err(format!("unknown protocol {other:?}")),
     }
 }
@@ -84,6 +104,8 @@ pub fn bug_names(protocol: &str) -> &'static [&'static str] {
         "paxos" => Paxos::bug_names(),
         "raft" => RaftKv::bug_names(),
         "lock" => LockNode::bug_names(),
+        "gossip" => Gossip::bug_names(),
+        "swim" => Swim::bug_names(),
         _ => &[],
     }
 }

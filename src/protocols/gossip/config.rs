@@ -1,0 +1,127 @@
+//! Configuration of the two epidemic protocols: rumor mongering and anti-entropy
+//! (Demers et al., PODC 1987) and SWIM (Das, Gupta, Motivala, DSN 2002), with their
+//! planted teaching bugs.
+
+use serde::{Deserialize, Serialize};
+
+/// Who carries a rumor in a gossip contact (Demers §1.3, §1.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// The caller sends its hot rumors.
+    Push,
+    /// The caller asks for the callee's hot rumors.
+    Pull,
+    /// Both at once.
+    #[default]
+    PushPull,
+}
+
+/// Gossip teaching bugs.
+pub const GOSSIP_BUGS: &[&str] = &["anti_entropy_hot_only", "concat_on_conflict"];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GossipConfig {
+    pub mode: Mode,
+    /// Partners contacted per gossip round.
+    pub fanout: u32,
+    pub gossip_interval_us: u64,
+    /// Loss of interest, Demers' "feedback, counter" variant: a site stops spreading a
+    /// rumor after `k` contacts whose partner already knew it. 0 never loses interest.
+    pub k: u32,
+    /// Period of anti-entropy (a full database exchange with one random site); 0 is off.
+    pub anti_entropy_interval_us: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<String>,
+}
+
+impl Default for GossipConfig {
+    fn default() -> Self {
+        GossipConfig {
+            mode: Mode::PushPull,
+            fanout: 1,
+            gossip_interval_us: 100_000,
+            k: 2,
+            anti_entropy_interval_us: 1_000_000,
+            bug: None,
+        }
+    }
+}
+
+impl GossipConfig {
+    pub fn bug(&self, name: &str) -> bool {
+        self.bug.as_deref() == Some(name)
+    }
+    pub fn validate(&self) -> Result<(), String> {
+        if self.gossip_interval_us == 0 {
+            return Err("gossip_interval_us must be positive".into());
+        }
+        if self.fanout == 0 || self.fanout > 64 {
+            return Err(format!("fanout must be 1 to 64 (got {})", self.fanout));
+        }
+        Ok(())
+    }
+}
+
+/// SWIM teaching bugs.
+pub const SWIM_BUGS: &[&str] = &["no_refutation", "accept_stale_incarnation", "alive_overrides_confirm"];
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SwimConfig {
+    /// T′, the protocol period (§3.1): one probe per member per period.
+    pub protocol_period_us: u64,
+    /// How long to wait for a direct Ack before asking k members to probe (§3.1).
+    pub ping_timeout_us: u64,
+    /// k, the number of members asked with PingReq (§3.1).
+    pub indirect_probes: u32,
+    /// How long a member stays Suspect before it is confirmed dead (§4.2).
+    pub suspicion_timeout_us: u64,
+    /// λ: each membership update is piggybacked λ·⌈log2(n+1)⌉ times (§4.1).
+    pub retransmit_mult: u32,
+    /// Most updates piggybacked on one message.
+    pub max_piggyback: u32,
+    /// Period of a probe to one member confirmed dead, so that members re-merge after a
+    /// partition heals (not in the paper; as Serf's reconnect). 0 is off.
+    pub reconnect_interval_us: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bug: Option<String>,
+}
+
+impl Default for SwimConfig {
+    fn default() -> Self {
+        SwimConfig {
+            protocol_period_us: 200_000,
+            ping_timeout_us: 50_000,
+            indirect_probes: 3,
+            suspicion_timeout_us: 1_000_000,
+            retransmit_mult: 3,
+            max_piggyback: 8,
+            reconnect_interval_us: 1_000_000,
+            bug: None,
+        }
+    }
+}
+
+impl SwimConfig {
+    pub fn bug(&self, name: &str) -> bool {
+        self.bug.as_deref() == Some(name)
+    }
+    pub fn validate(&self) -> Result<(), String> {
+        if self.protocol_period_us == 0 {
+            return Err("protocol_period_us must be positive".into());
+        }
+        if self.ping_timeout_us == 0 || self.ping_timeout_us >= self.protocol_period_us {
+            return Err("ping_timeout_us must be positive and shorter than protocol_period_us".into());
+        }
+        if self.max_piggyback == 0 || self.retransmit_mult == 0 {
+            return Err("max_piggyback and retransmit_mult must be positive".into());
+        }
+        Ok(())
+    }
+    /// λ·⌈log2(n+1)⌉ transmissions per update (§4.1).
+    pub fn retransmit_limit(&self, n: u32) -> u32 {
+        self.retransmit_mult * (32 - n.leading_zeros()).max(1)
+    }
+}

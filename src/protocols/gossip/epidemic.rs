@@ -1,0 +1,424 @@
+//! Epidemic dissemination as in Demers et al., "Epidemic Algorithms for Replicated
+//! Database Maintenance" (PODC 1987): a database of key → (value, timestamp) where the
+//! newest timestamp wins (§1.1); rumor mongering (§1.4) in push, pull or push-pull mode with
+//! a configurable fanout and the "feedback, counter" loss of interest (a site stops
+//! spreading a rumor after `k` contacts whose partner already knew it); and anti-entropy
+//! (§1.3), a periodic push-pull exchange of whole databases with one random site, as the
+//! backstop that makes every site converge. Whatever a site learns that is new becomes a hot
+//! rumor (Demers' "redistribution"). The database is durable; hot flags are not.
+
+use super::config::{GossipConfig, Mode};
+use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Protocol, TimeUs};
+use std::collections::BTreeMap;
+
+/// Demers' timestamp: the origin's clock, then its id. Ordered; the larger one wins.
+#[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Stamp {
+    pub time_us: TimeUs,
+    pub origin: NodeId,
+}
+
+/// One database entry on the wire.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+pub struct Rumor {
+    pub key: String,
+    pub value: String,
+    pub stamp: Stamp,
+}
+
+/// (key, timestamp held) pairs: what a site has, for a pull or as feedback.
+pub type Digest = Vec<(String, Stamp)>;
+
+#[derive(Clone, Debug, Hash, PartialEq)]
+pub enum GossipMsg {
+    /// Push: the caller's hot rumors.
+    Push { rumors: Vec<Rumor> },
+    /// Pull: "send me your hot rumors I lack"; `have` is the caller's digest.
+    Pull { have: Digest },
+    PushPull { rumors: Vec<Rumor>, have: Digest },
+    /// The callee's answer: rumors the caller lacked, and feedback (`known`: pushed
+    /// rumors it already had), which drives the caller's loss of interest.
+    Reply { rumors: Vec<Rumor>, known: Digest },
+    /// Anti-entropy: the whole database, and the callee's answer with what the caller lacks.
+    SyncRequest { db: Vec<Rumor> },
+    SyncReply { db: Vec<Rumor> },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum GossipTimer {
+    Round,
+    AntiEntropy,
+}
+
+/// A client update: `Put { key, value }`, or `Propose { value }` stored under its own key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Update {
+    pub key: String,
+    pub value: String,
+}
+
+/// One database entry at a site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub value: String,
+    pub stamp: Stamp,
+    /// When this site learned it (its own clock), for the fraction-informed plot.
+    pub learned_us: TimeUs,
+    /// Infective: still spreading it as a rumor.
+    pub hot: bool,
+    /// Contacts whose partner already knew it (feedback counter).
+    pub unnecessary: u32,
+}
+
+/// Rounds whose message counts are kept for the messages-per-round plot.
+pub const ROUNDS_KEPT: usize = 100;
+
+#[derive(Clone, Debug)]
+pub struct Gossip {
+    pub env: NodeEnv,
+    pub config: GossipConfig,
+    pub db: BTreeMap<String, Entry>,
+    /// Gossip rounds this site has run since boot.
+    pub rounds: u64,
+    /// Messages sent during each of the first `ROUNDS_KEPT` rounds since boot.
+    pub sent_per_round: Vec<u32>,
+}
+
+/// What survives a crash: the database with learn times (hot flags are volatile).
+pub type GossipDurable = BTreeMap<String, (String, Stamp, TimeUs)>;
+
+impl Gossip {
+    pub fn id(&self) -> NodeId {
+        self.env.id
+    }
+    pub fn hot_count(&self) -> usize {
+        self.db.values().filter(|e| e.hot).count()
+    }
+
+    fn arm_round(&self, first: bool, out: &mut Out<Self>) {
+        let t = self.config.gossip_interval_us;
+        // The first round starts at a random phase; then exactly every interval.
+        if first {
+            out.set_timer(GossipTimer::Round, 1, t);
+        } else {
+            out.set_timer(GossipTimer::Round, t, t);
+        }
+    }
+
+    fn arm_anti_entropy(&self, out: &mut Out<Self>) {
+        let t = self.config.anti_entropy_interval_us;
+        if t > 0 {
+            out.set_timer(GossipTimer::AntiEntropy, t / 2, t + t / 2);
+        }
+    }
+
+    fn send(&mut self, to: NodeId, msg: GossipMsg, out: &mut Out<Self>) {
+        let r = self.rounds as usize;
+        if (1..=ROUNDS_KEPT).contains(&r) {
+            if self.sent_per_round.len() < r {
+                self.sent_per_round.resize(r, 0);
+            }
+            self.sent_per_round[r - 1] += 1;
+        }
+        out.send(to, msg);
+    }
+
+    /// Up to `count` distinct random peers (all of them if there are fewer), O(count).
+    pub fn random_peers(&self, count: u32, out: &mut Out<Self>) -> Vec<NodeId> {
+        let others = self.env.n.saturating_sub(1);
+        if count >= others {
+            return self.env.peers().collect();
+        }
+        let mut chosen: Vec<NodeId> = Vec::with_capacity(count as usize);
+        while chosen.len() < count as usize {
+            // Draw among the n-1 others: skip over our own id.
+            let mut p = out.random_below(u64::from(others)) as NodeId;
+            if p >= self.env.id {
+                p += 1;
+            }
+            if !chosen.contains(&p) {
+                chosen.push(p);
+            }
+        }
+        chosen
+    }
+
+    fn rumor(key: &str, e: &Entry) -> Rumor {
+        Rumor { key: key.to_string(), value: e.value.clone(), stamp: e.stamp }
+    }
+    fn hot_rumors(&self) -> Vec<Rumor> {
+        self.db.iter().filter(|(_, e)| e.hot).map(|(k, e)| Self::rumor(k, e)).collect()
+    }
+    pub fn digest(&self) -> Digest {
+        self.db.iter().map(|(k, e)| (k.clone(), e.stamp)).collect()
+    }
+    fn stamp_of(&self, key: &str) -> Option<Stamp> {
+        self.db.get(key).map(|e| e.stamp)
+    }
+
+    /// Apply one rumor (newest timestamp wins, §1.1). Returns true if it was new here.
+    pub fn learn(&mut self, r: Rumor, out: &mut Out<Self>) -> bool {
+        let old = self.db.get(&r.key);
+        if old.is_some_and(|e| e.stamp >= r.stamp) {
+            return false;
+        }
+        let value = match old {
+            // Teaching bug: "merge" a conflicting update by concatenating the values.
+            Some(e) if self.config.bug("concat_on_conflict") && e.value != r.value => format!("{}|{}", e.value, r.value),
+            _ => r.value,
+        };
+        let entry = Entry { value, stamp: r.stamp, learned_us: out.now(), hot: true, unnecessary: 0 };
+        self.db.insert(r.key, entry);
+        out.persist();
+        true
+    }
+
+    /// Feedback: the partner already knew `(key, stamp)`; after `k` such contacts the
+    /// rumor is no longer hot (Demers §1.4, feedback + counter).
+    fn unnecessary_contact(&mut self, key: &str, stamp: Stamp) {
+        let k = self.config.k;
+        if let Some(e) = self.db.get_mut(key) {
+            if e.hot && e.stamp <= stamp && k > 0 {
+                e.unnecessary += 1;
+                if e.unnecessary >= k {
+                    e.hot = false;
+                }
+            }
+        }
+    }
+
+    /// One gossip round: contact `fanout` random sites.
+    pub fn handle_round(&mut self, out: &mut Out<Self>) {
+        self.rounds += 1;
+        let hot = self.hot_rumors();
+        let mode = self.config.mode;
+        if mode == Mode::Push && hot.is_empty() {
+            return self.arm_round(false, out);
+        }
+        for to in self.random_peers(self.config.fanout, out) {
+            let msg = match mode {
+                Mode::Push => GossipMsg::Push { rumors: hot.clone() },
+                Mode::Pull => GossipMsg::Pull { have: self.digest() },
+                Mode::PushPull => GossipMsg::PushPull { rumors: hot.clone(), have: self.digest() },
+            };
+            self.send(to, msg, out);
+        }
+        self.arm_round(false, out);
+    }
+
+    /// Anti-entropy (§1.3): send the whole database to one random site.
+    pub fn handle_anti_entropy(&mut self, out: &mut Out<Self>) {
+        if let Some(to) = self.random_peers(1, out).first().copied() {
+            let db = self.sync_set(|_| true);
+            self.send(to, GossipMsg::SyncRequest { db }, out);
+        }
+        self.arm_anti_entropy(out);
+    }
+
+    /// Entries an anti-entropy message carries: all of them that pass `want` (the teaching
+    /// bug sends only hot rumors, mistaking anti-entropy for rumor mongering).
+    fn sync_set(&self, want: impl Fn(&Rumor) -> bool) -> Vec<Rumor> {
+        let hot_only = self.config.bug("anti_entropy_hot_only");
+        self.db.iter().filter(|(_, e)| e.hot || !hot_only).map(|(k, e)| Self::rumor(k, e)).filter(|r| want(r)).collect()
+    }
+
+    /// The hot rumors a caller with digest `have` lacks; the others count as unnecessary
+    /// contacts (the caller already knew them).
+    fn answer_pull(&mut self, have: &Digest) -> Vec<Rumor> {
+        let theirs: BTreeMap<&str, Stamp> = have.iter().map(|(k, s)| (k.as_str(), *s)).collect();
+        let mut send = Vec::new();
+        for r in self.hot_rumors() {
+            match theirs.get(r.key.as_str()) {
+                Some(s) if *s >= r.stamp => self.unnecessary_contact(&r.key, *s),
+                _ => send.push(r),
+            }
+        }
+        send
+    }
+
+    /// Learn pushed rumors; return feedback: those already known here.
+    fn take_pushed(&mut self, rumors: Vec<Rumor>, out: &mut Out<Self>) -> Digest {
+        let mut known = Vec::new();
+        for r in rumors {
+            let (key, stamp) = (r.key.clone(), r.stamp);
+            if !self.learn(r, out) {
+                known.push((key, stamp));
+            }
+        }
+        known
+    }
+
+    pub fn handle_message(&mut self, from: NodeId, msg: GossipMsg, out: &mut Out<Self>) {
+        match msg {
+            GossipMsg::Push { rumors } => {
+                let known = self.take_pushed(rumors, out);
+                if !known.is_empty() {
+                    self.send(from, GossipMsg::Reply { rumors: Vec::new(), known }, out);
+                }
+            }
+            GossipMsg::Pull { have } => {
+                let rumors = self.answer_pull(&have);
+                if !rumors.is_empty() {
+                    self.send(from, GossipMsg::Reply { rumors, known: Vec::new() }, out);
+                }
+            }
+            GossipMsg::PushPull { rumors: pushed, have } => {
+                // Answer the pull part first, so rumors just learned from the caller are
+                // not counted as contacts it did not need.
+                let rumors = self.answer_pull(&have);
+                let known = self.take_pushed(pushed, out);
+                if !rumors.is_empty() || !known.is_empty() {
+                    self.send(from, GossipMsg::Reply { rumors, known }, out);
+                }
+            }
+            GossipMsg::Reply { rumors, known } => {
+                for r in rumors {
+                    self.learn(r, out);
+                }
+                for (key, stamp) in known {
+                    self.unnecessary_contact(&key, stamp);
+                }
+            }
+            GossipMsg::SyncRequest { db } => {
+                let theirs: BTreeMap<String, Stamp> = db.iter().map(|r| (r.key.clone(), r.stamp)).collect();
+                for r in db {
+                    self.learn(r, out);
+                }
+                let back = self.sync_set(|r| theirs.get(&r.key).is_none_or(|s| *s < r.stamp));
+                if !back.is_empty() {
+                    self.send(from, GossipMsg::SyncReply { db: back }, out);
+                }
+            }
+            GossipMsg::SyncReply { db } => {
+                for r in db {
+                    self.learn(r, out);
+                }
+            }
+        }
+    }
+
+    /// A client update: stamped with this site's clock, but always newer than what the
+    /// site holds for the key, so a local write is never lost to its own clock skew.
+    pub fn handle_request(&mut self, request_id: u64, u: Update, out: &mut Out<Self>) {
+        let floor = self.stamp_of(&u.key).map_or(0, |s| s.time_us + 1);
+        let stamp = Stamp { time_us: out.now().max(floor), origin: self.env.id };
+        let key = u.key.clone();
+        self.learn(Rumor { key: u.key, value: u.value, stamp }, out);
+        out.note(format!("new rumor {key} @ {}", stamp.time_us));
+        out.reply(request_id, format!("stored {key}"));
+    }
+
+    fn role(&self) -> &'static str {
+        if self.db.is_empty() {
+            "susceptible"
+        } else if self.db.values().any(|e| e.hot) {
+            "informed"
+        } else {
+            "removed"
+        }
+    }
+}
+
+impl Protocol for Gossip {
+    type Config = GossipConfig;
+    type Msg = GossipMsg;
+    type Timer = GossipTimer;
+    type Request = Update;
+    type Reply = String;
+    type Durable = GossipDurable;
+    type Checker = super::invariants::GossipChecker;
+    const NAME: &'static str = "gossip";
+
+    fn new(env: NodeEnv, config: &GossipConfig) -> Self {
+        Gossip { env, config: config.clone(), db: BTreeMap::new(), rounds: 0, sent_per_round: Vec::new() }
+    }
+    fn on_start(&mut self, out: &mut Out<Self>) {
+        self.arm_round(true, out);
+        self.arm_anti_entropy(out);
+    }
+    fn on_recover(&mut self, durable: GossipDurable, out: &mut Out<Self>) {
+        self.db = durable
+            .into_iter()
+            .map(|(k, (value, stamp, learned_us))| (k, Entry { value, stamp, learned_us, hot: false, unnecessary: 0 }))
+            .collect();
+        self.on_start(out);
+    }
+    fn on_message(&mut self, from: NodeId, msg: GossipMsg, out: &mut Out<Self>) {
+        self.handle_message(from, msg, out);
+    }
+    fn on_timer(&mut self, timer: GossipTimer, out: &mut Out<Self>) {
+        match timer {
+            GossipTimer::Round => self.handle_round(out),
+            GossipTimer::AntiEntropy => self.handle_anti_entropy(out),
+        }
+    }
+    fn on_request(&mut self, request_id: u64, req: Update, out: &mut Out<Self>) {
+        self.handle_request(request_id, req, out);
+    }
+    fn on_timeout_now(&mut self, out: &mut Out<Self>) {
+        self.handle_anti_entropy(out);
+    }
+    fn durable(&self) -> GossipDurable {
+        self.db.iter().map(|(k, e)| (k.clone(), (e.value.clone(), e.stamp, e.learned_us))).collect()
+    }
+    fn request_from_op(op: &ClientOp) -> Option<Update> {
+        match op {
+            ClientOp::Put { key, value } => Some(Update { key: key.clone(), value: value.clone() }),
+            ClientOp::Propose { value } => Some(Update { key: value.clone(), value: value.clone() }),
+            ClientOp::Get { .. } => None,
+        }
+    }
+    fn msg_kind(msg: &GossipMsg) -> &'static str {
+        match msg {
+            GossipMsg::Push { .. } => "Push",
+            GossipMsg::Pull { .. } => "Pull",
+            GossipMsg::PushPull { .. } => "PushPull",
+            GossipMsg::Reply { rumors, .. } if rumors.is_empty() => "Feedback",
+            GossipMsg::Reply { .. } => "Reply",
+            GossipMsg::SyncRequest { .. } => "AntiEntropy",
+            GossipMsg::SyncReply { .. } => "AntiEntropyReply",
+        }
+    }
+    fn msg_is_reply(msg: &GossipMsg) -> bool {
+        matches!(msg, GossipMsg::Reply { .. } | GossipMsg::SyncReply { .. })
+    }
+    fn msg_summary(msg: &GossipMsg) -> String {
+        let rs = |v: &[Rumor]| v.iter().map(|r| format!("{}={}", r.key, r.value)).collect::<Vec<_>>().join(", ");
+        let ds = |v: &Digest| v.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ");
+        match msg {
+            GossipMsg::Push { rumors } => format!("Push [{}]", rs(rumors)),
+            GossipMsg::Pull { have } => format!("Pull (has {})", have.len()),
+            GossipMsg::PushPull { rumors, have } => format!("PushPull [{}] (has {})", rs(rumors), have.len()),
+            GossipMsg::Reply { rumors, known } => format!("Reply [{}] already knew [{}]", rs(rumors), ds(known)),
+            GossipMsg::SyncRequest { db } => format!("AntiEntropy ({} entries)", db.len()),
+            GossipMsg::SyncReply { db } => format!("AntiEntropyReply [{}]", rs(db)),
+        }
+    }
+    fn timer_name(timer: &GossipTimer) -> &'static str {
+        match timer {
+            GossipTimer::Round => "gossip round",
+            GossipTimer::AntiEntropy => "anti-entropy",
+        }
+    }
+    fn view(&self) -> crate::sim::NodeView {
+        super::view::gossip_view(self)
+    }
+    fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> crate::sim::Overlay {
+        super::overlay::gossip_overlay(nodes, now_us)
+    }
+    fn bug_names() -> &'static [&'static str] {
+        super::config::GOSSIP_BUGS
+    }
+    fn config_bug(config: &GossipConfig) -> Option<&str> {
+        config.bug.as_deref()
+    }
+    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
+        super::invariants::gossip_liveness(nodes)
+    }
+}
+
+impl Gossip {
+    pub fn role_name(&self) -> &'static str {
+        self.role()
+    }
+}
