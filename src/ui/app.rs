@@ -7,7 +7,7 @@ use super::model::{self, PageOptions, Speed};
 use super::state::{dispatch, Action};
 use crate::i18n::{t, Lang};
 use crate::scenario::presets;
-use crate::sim::{ClusterView, NetConfig, Overlay, TraceRecord};
+use crate::sim::{ClusterView, MessageView, NetConfig, NodeStatus, Overlay, TraceRecord};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -27,8 +27,8 @@ pub struct Snapshot {
     pub net: NetConfig,
     pub chaos_on: bool,
     pub is_client_kv: bool,
-    /// The clicked message, while it is still in flight: (id, summary).
-    pub message: Option<(u64, String)>,
+    /// The clicked message, while it is still in flight, with its summary.
+    pub message: Option<(MessageView, String)>,
     pub hovered: Option<u64>,
     pub arrows: Rc<Vec<spacetime::Arrow>>,
     pub window_start_us: u64,
@@ -55,8 +55,13 @@ fn snapshot() -> Option<Snapshot> {
         let window_start_us = run.now_us().saturating_sub(SPACETIME_WINDOW_US);
         let begin = trace[..end].partition_point(|r| r.time_us < window_start_us);
         let arrows = Rc::new(spacetime::arrows(&trace[begin..end], MAX_ARROWS));
+        let view = run.view();
+        let message = m.selected_msg.and_then(|id| {
+            let mv = view.messages.iter().find(|v| v.id == id)?.clone();
+            Some((mv, run.message_summary(id)?))
+        });
         Snapshot {
-            view: Rc::new(run.view()),
+            view: Rc::new(view),
             overlay: Rc::new(run.overlay()),
             playing: m.playing,
             speed: m.speed,
@@ -69,7 +74,7 @@ fn snapshot() -> Option<Snapshot> {
             net: run.net(),
             chaos_on: run.chaos_on(),
             is_client_kv: !matches!(run.protocol(), "flood" | "gossip" | "swim"),
-            message: m.selected_msg.and_then(|id| run.message_summary(id).map(|s| (id, s))),
+            message,
             hovered: m.hovered_msg,
             arrows,
             window_start_us,
@@ -129,6 +134,7 @@ fn full_view(s: &Snapshot) -> Html {
     let caption = s.preset.and_then(presets::find).map(|p| if lang == Lang::Zh { p.caption_zh } else { p.caption_en });
     let big = s.view.nodes.len() > CANVAS_ABOVE;
     let has_overlay = !s.overlay.tables.is_empty() || !s.overlay.plots.is_empty();
+    let selected = s.selected.and_then(|id| s.view.nodes.iter().find(|n| n.id == id)).cloned();
     html! {
         <div class="shell">
             <Header preset={s.preset} presets={presets} protocol={s.view.protocol} lang={lang} theme={s.options.theme} />
@@ -143,8 +149,9 @@ fn full_view(s: &Snapshot) -> Html {
                     { timeline(s) }
                 </section>
                 <section class="panel side">
-                    <Inspector view={s.view.clone()} selected={s.selected} message={s.message.clone()} />
-                    <FaultPanel view={s.view.clone()} selected={s.selected} net={s.net.clone()} chaos_on={s.chaos_on} kv={s.is_client_kv} />
+                    <Inspector node={selected.clone()} now_us={if selected.is_some() { s.view.now_us } else { 0 }} message={s.message.clone()} />
+                    <FaultPanel n={s.view.nodes.len() as u32} selected={selected.map(|v| (v.id, v.status.unwrap_or(NodeStatus::Up)))}
+                        held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} kv={s.is_client_kv} />
                 </section>
                 if has_overlay {
                     <section class="panel wide" aria-label={t("Protocol")}>

@@ -43,7 +43,7 @@ pub fn trace_json() -> Option<String> {
 /// Colours for the exported diagram (the page's CSS variables are not in the file).
 const SVG_STYLE: &str = "<style>text{font:11px sans-serif;fill:#5d6678}.lane line{stroke:#dde1e8}\
 .arrow line{stroke:#3b6fe0;stroke-width:1.2}.arrow line.hit{display:none}.arrow.dropped line{stroke:#d93a3a}\
-.arrow.flying line{stroke-dasharray:3 3}.cross{fill:#d93a3a;text-anchor:middle}.playhead{stroke:#3b6fe0}\
+.arrow.flying line{stroke-dasharray:3 3}line{vector-effect:non-scaling-stroke}.cross{stroke:#d93a3a;fill:none;vector-effect:non-scaling-stroke}.playhead{stroke:#3b6fe0}\
 .m-AppendEntries line,.m-Accept line{stroke:#1f9d55}.m-RequestVote line,.m-Prepare line{stroke:#d98c1f}</style>";
 
 /// The space-time diagram on screen as a standalone SVG file.

@@ -2,7 +2,8 @@
 //! network, chaos mode and client requests. Every action is recorded into the scenario.
 
 use crate::i18n::t;
-use crate::sim::{ClientOp, ClusterView, Fault, NetConfig, NodeStatus};
+use crate::sim::{ClientOp, Fault, NetConfig, NodeStatus};
+use crate::ui::model;
 use super::LinkControls;
 use crate::ui::state::{dispatch, Action};
 use std::rc::Rc;
@@ -11,8 +12,12 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct FaultPanelProps {
-    pub view: Rc<ClusterView>,
-    pub selected: Option<u32>,
+    /// Cluster size.
+    pub n: u32,
+    /// The selected node and its status.
+    pub selected: Option<(u32, NodeStatus)>,
+    /// Directed links whose messages are held.
+    pub held: Rc<Vec<(u32, u32)>>,
     pub net: NetConfig,
     pub chaos_on: bool,
     /// The protocol takes key-value puts (else a proposed value).
@@ -120,26 +125,29 @@ fn network(p: &FaultPanelProps) -> Html {
     }
 }
 
-fn client_request(target: u32, kv: bool, seq: u64) -> Callback<MouseEvent> {
-    let op = if kv {
-        ClientOp::Put { key: format!("k{}", seq % 5), value: format!("v{seq}") }
-    } else {
-        ClientOp::Propose { value: format!("v{seq}") }
-    };
-    inject(Fault::Request { node: target, op })
+/// A request with a fresh value (numbered by the event count when clicked).
+fn client_request(target: u32, kv: bool) -> Callback<MouseEvent> {
+    Callback::from(move |_| {
+        let seq = model::with(|m| m.live.run.event_count()).unwrap_or(0);
+        let op = if kv {
+            ClientOp::Put { key: format!("k{}", seq % 5), value: format!("v{seq}") }
+        } else {
+            ClientOp::Propose { value: format!("v{seq}") }
+        };
+        dispatch(Action::Inject(Fault::Request { node: target, op }));
+    })
 }
 
 #[function_component(FaultPanel)]
 pub fn fault_panel(p: &FaultPanelProps) -> Html {
-    let n = p.view.nodes.len() as u32;
-    let node = p.selected.and_then(|id| p.view.nodes.iter().find(|v| v.id == id));
-    let target = p.selected.unwrap_or(0);
+    let n = p.n;
+    let target = p.selected.as_ref().map_or(0, |(id, _)| *id);
     let half: Vec<u32> = (0..n / 2).collect();
     html! {
         <div class="faults" data-testid="fault-panel">
             <h2>{ t("Inject") }</h2>
             <div class="row">
-                <button data-testid="client-request" class="primary" onclick={client_request(target, p.kv, p.view.event_count)}>
+                <button data-testid="client-request" class="primary" onclick={client_request(target, p.kv)}>
                     { format!("{} → n{target}", t("Client request")) }
                 </button>
                 <button data-testid="partition" title={t("Split the cluster into two groups")} onclick={inject(Fault::Partition { groups: vec![half] })}>{ t("Partition in two") }</button>
@@ -148,13 +156,13 @@ pub fn fault_panel(p: &FaultPanelProps) -> Html {
                     { if p.chaos_on { t("Chaos: on") } else { t("Chaos: off") } }
                 </button>
             </div>
-            { match node {
-                Some(v) => html! {
+            { match &p.selected {
+                Some((id, status)) => html! {
                     <fieldset>
-                        <legend>{ format!("{} n{}", t("Node"), v.id) }</legend>
-                        { node_buttons(v.id, v.status.as_ref().unwrap_or(&NodeStatus::Up)) }
-                        { clock_controls(v.id) }
-                        <LinkControls id={v.id} n={n} held={p.view.held_links.clone()} />
+                        <legend>{ format!("{} n{}", t("Node"), id) }</legend>
+                        { node_buttons(*id, status) }
+                        { clock_controls(*id) }
+                        <LinkControls id={*id} n={n} held={(*p.held).clone()} />
                     </fieldset>
                 },
                 None => html! { <p class="hint">{ t("Select a node for crash, pause, clock and link faults.") }</p> },

@@ -3,15 +3,17 @@
 use super::fmt_time;
 use super::overlay_panel::table;
 use crate::i18n::{t, t_dyn};
-use crate::sim::{ClusterView, LogView, NodeView};
-use std::rc::Rc;
+use crate::sim::{LogView, MessageView, NodeView};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
-    pub view: Rc<ClusterView>,
-    pub selected: Option<u32>,
-    pub message: Option<(u64, String)>,
+    /// The selected node's view (None: nothing selected).
+    pub node: Option<NodeView>,
+    /// Simulated time, for the timers of the selected node (0 when none is selected).
+    pub now_us: u64,
+    /// The clicked message while in flight, with its summary.
+    pub message: Option<(MessageView, String)>,
 }
 
 fn log_grid(log: &LogView) -> Html {
@@ -58,8 +60,8 @@ fn node_detail(n: &NodeView, now: u64) -> Html {
 
 #[function_component(Inspector)]
 pub fn inspector(p: &InspectorProps) -> Html {
-    let node = p.selected.and_then(|id| p.view.nodes.iter().find(|n| n.id == id));
-    let msg = p.message.as_ref().and_then(|(id, summary)| p.view.messages.iter().find(|m| m.id == *id).map(|m| (m, summary)));
+    let node = p.node.as_ref();
+    let msg = p.message.as_ref();
     html! {
         <div class="inspector" data-testid="inspector">
             if let Some((m, summary)) = msg {
@@ -71,7 +73,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                 </div>
             }
             { match node {
-                Some(n) => node_detail(n, p.view.now_us),
+                Some(n) => node_detail(n, p.now_us),
                 None => html! { <p class="hint">{ t("Click a node or a message to inspect it.") }</p> },
             } }
         </div>
