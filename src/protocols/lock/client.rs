@@ -16,7 +16,8 @@
 //!
 //! When its own lease runs out it considers the lock lost, stops writing and opens a new
 //! session. A request goes to the server it believes leads; a redirect is followed after a
-//! short backoff, a silence by trying the next server. Retries keep the request id, so the
+//! short backoff, a silence by trying the next server (and a later hint naming the silent
+//! server, from a follower that has not yet noticed its leader died, is not followed). Retries keep the request id, so the
 //! tree answers a retried command without running it twice. The request id carries an
 //! incarnation number the client persists, so ids stay fresh across its restarts.
 
@@ -58,6 +59,8 @@ pub struct Pending {
     pub first_sent_us: u64,
     /// Answered by a redirect (so the retry goes to the hint, not the next server).
     pub redirected: bool,
+    /// The server the last attempt went to.
+    pub sent_to: NodeId,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -101,6 +104,10 @@ pub struct LockClient {
     pub last_check: Option<(u64, u64)>,
     pub notifications: u64,
     ka_unanswered: bool,
+    ka_sent_to: NodeId,
+    /// The server that last left a request or keep-alive unanswered: the next hint naming
+    /// it (from a follower that has not noticed its leader died) is not followed.
+    pub suspect: Option<NodeId>,
 }
 
 impl LockClient {
@@ -139,6 +146,8 @@ impl LockClient {
             last_check: None,
             notifications: 0,
             ka_unanswered: false,
+            ka_sent_to: 0,
+            suspect: None,
         }
     }
 
@@ -182,25 +191,51 @@ impl LockClient {
     fn request(&mut self, op: TreeOp, out: &mut Out<LockNode>) {
         self.next_req += 1;
         let req = self.incarnation << 32 | self.next_req;
-        self.pending = Some(Pending { req, op, first_sent_us: out.now(), redirected: false });
+        self.pending = Some(Pending { req, op, first_sent_us: out.now(), redirected: false, sent_to: self.leader_guess });
         self.send_pending(out);
     }
 
     fn send_pending(&mut self, out: &mut Out<LockNode>) {
-        let Some(p) = &self.pending else { return };
+        let Some(p) = self.pending.as_mut() else { return };
+        p.sent_to = self.leader_guess;
         out.send(self.leader_guess, LockMsg::Request { req: p.req, op: p.op.clone() });
         out.set_timer(LockTimer::Retry, self.t.request_timeout_us.0, self.t.request_timeout_us.1);
     }
 
     fn next_server(&mut self) {
-        self.leader_guess = (self.leader_guess + 1) % self.t.servers.max(1);
+        let n = self.t.servers.max(1);
+        self.leader_guess = (self.leader_guess + 1) % n;
+        if Some(self.leader_guess) == self.suspect && n > 2 {
+            self.leader_guess = (self.leader_guess + 1) % n;
+        }
+    }
+
+    /// `server` went silent: suspect it, and if it is still the guess, try the next one.
+    fn give_up_on(&mut self, server: NodeId) {
+        self.suspect = Some(server);
+        if self.leader_guess == server {
+            self.next_server();
+        }
+    }
+
+    /// Follow a redirect, but skip (once) a hint naming the suspect server.
+    fn follow_hint(&mut self, hint: Option<NodeId>) {
+        match hint {
+            Some(h) if h < self.t.servers && Some(h) != self.suspect => self.leader_guess = h,
+            Some(h) if Some(h) == self.suspect => {
+                self.suspect = None;
+                self.next_server();
+            }
+            _ => self.next_server(),
+        }
     }
 
     fn on_retry(&mut self, out: &mut Out<LockNode>) {
         let Some(p) = self.pending.as_mut() else { return };
         let redirected = std::mem::replace(&mut p.redirected, false);
+        let sent_to = p.sent_to;
         if !redirected {
-            self.next_server();
+            self.give_up_on(sent_to);
         }
         self.send_pending(out);
     }
@@ -208,10 +243,7 @@ impl LockClient {
     fn on_not_leader(&mut self, req: u64, hint: Option<NodeId>, out: &mut Out<LockNode>) {
         let Some(p) = self.pending.as_mut().filter(|p| p.req == req) else { return };
         p.redirected = true;
-        match hint {
-            Some(h) if h < self.t.servers => self.leader_guess = h,
-            _ => self.next_server(),
-        }
+        self.follow_hint(hint);
         out.set_timer(LockTimer::Retry, REDIRECT_BACKOFF_US.0, REDIRECT_BACKOFF_US.1);
     }
 
@@ -408,13 +440,18 @@ impl LockClient {
         out.set_timer(LockTimer::KeepAlive, self.t.keepalive_interval_us, self.t.keepalive_interval_us);
         let Some(session) = self.session else { return };
         if self.ka_unanswered {
-            self.next_server();
+            self.give_up_on(self.ka_sent_to);
         }
+        self.send_keepalive(session, out);
+    }
+
+    fn send_keepalive(&mut self, session: SessionId, out: &mut Out<LockNode>) {
         self.ka_unanswered = true;
+        self.ka_sent_to = self.leader_guess;
         out.send(self.leader_guess, LockMsg::KeepAlive { session, sent_at_us: out.now() });
     }
 
-    fn on_keepalive_ack(&mut self, session: SessionId, sent_at_us: u64, status: KeepAliveStatus, out: &mut Out<LockNode>) {
+    fn on_keepalive_ack(&mut self, from: NodeId, session: SessionId, sent_at_us: u64, status: KeepAliveStatus, out: &mut Out<LockNode>) {
         if Some(session) != self.session {
             return;
         }
@@ -429,21 +466,27 @@ impl LockClient {
                 }
             }
             KeepAliveStatus::Expired => self.session_gone("keep-alive: the session expired", out),
-            KeepAliveStatus::NotLeader { hint } => match hint {
-                Some(h) if h < self.t.servers => self.leader_guess = h,
-                _ => self.next_server(),
-            },
+            // Ask the server named at once: a lease is at stake.
+            KeepAliveStatus::NotLeader { hint } => {
+                self.follow_hint(hint);
+                if self.leader_guess != from {
+                    self.send_keepalive(session, out);
+                }
+            }
         }
     }
 
     // ---- dispatch ------------------------------------------------------------------------
 
-    pub fn on_message(&mut self, msg: LockMsg, out: &mut Out<LockNode>) {
+    pub fn on_message(&mut self, from: NodeId, msg: LockMsg, out: &mut Out<LockNode>) {
         self.now_us = out.now();
+        if self.suspect == Some(from) {
+            self.suspect = None;
+        }
         match msg {
             LockMsg::Response { req, output } => self.on_response(req, output, out),
             LockMsg::NotLeader { req, hint } => self.on_not_leader(req, hint, out),
-            LockMsg::KeepAliveAck { session, sent_at_us, status } => self.on_keepalive_ack(session, sent_at_us, status, out),
+            LockMsg::KeepAliveAck { session, sent_at_us, status } => self.on_keepalive_ack(from, session, sent_at_us, status, out),
             LockMsg::Notify { session, .. } => self.on_notify(session, out),
             LockMsg::WriteAck { token, accepted, .. } => self.on_write_ack(token, accepted, out),
             _ => {}

@@ -125,7 +125,7 @@ impl Protocol for LockNode {
     fn on_message(&mut self, from: NodeId, msg: LockMsg, out: &mut Out<Self>) {
         match self {
             LockNode::Server(s) => s.on_message(from, msg, out),
-            LockNode::Client(c) => c.on_message(msg, out),
+            LockNode::Client(c) => c.on_message(from, msg, out),
             LockNode::Storage(s) => s.on_message(from, msg, out),
         }
     }

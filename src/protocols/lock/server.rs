@@ -38,6 +38,8 @@ pub struct LockServer {
     pub expiring: BTreeSet<SessionId>,
     /// Raft request id → (client, the client's request id).
     pub pending: BTreeMap<u64, (NodeId, u64)>,
+    /// Keep-alives a new leader holds until its tree is current: (client, session, sent at).
+    pub held_keepalives: Vec<(NodeId, SessionId, u64)>,
     next_request: u64,
     was_leader: bool,
     /// The cluster's layout, for views.
@@ -56,6 +58,7 @@ impl LockServer {
             deadlines: BTreeMap::new(),
             expiring: BTreeSet::new(),
             pending: BTreeMap::new(),
+            held_keepalives: Vec::new(),
             next_request: 0,
             was_leader: false,
             servers: config.servers,
@@ -109,6 +112,7 @@ impl LockServer {
             self.was_leader = leader;
             self.deadlines.clear();
             self.expiring.clear();
+            self.held_keepalives.clear();
             if leader {
                 out.set_timer(LockTimer::SessionCheck, self.session_check_us, self.session_check_us);
             } else {
@@ -118,6 +122,11 @@ impl LockServer {
         for n in self.raft.sm.take_fired() {
             if leader {
                 out.send(n.client, LockMsg::Notify { session: n.session, path: n.path, event: n.event });
+            }
+        }
+        if self.caught_up() {
+            for (from, session, sent_at_us) in std::mem::take(&mut self.held_keepalives) {
+                self.handle_keepalive(from, session, sent_at_us, out);
             }
         }
     }
@@ -149,11 +158,14 @@ impl LockServer {
     }
 
     /// Chubby's KeepAlive: the leader extends the session and answers; a follower points
-    /// at the leader; a leader not yet caught up stays silent (the client retries).
+    /// at the leader; a leader not yet caught up holds it until its no-op commits.
     fn handle_keepalive(&mut self, from: NodeId, session: SessionId, sent_at_us: u64, out: &mut Out<LockNode>) {
         let status = if !self.is_leader() {
             KeepAliveStatus::NotLeader { hint: self.raft.leader_id.filter(|l| *l != self.raft.id()) }
         } else if !self.caught_up() {
+            if self.held_keepalives.len() < 64 {
+                self.held_keepalives.push((from, session, sent_at_us));
+            }
             return;
         } else if self.expiring.contains(&session) {
             KeepAliveStatus::Expired
