@@ -7,8 +7,9 @@
 //! (Karp et al. 2000: log3 n + O(log log n) rounds).
 //!
 //! SWIM: the expected time from a failure to its first detection is T′·1/(1 − e^{−q_f}),
-//! e/(e − 1)·T′ with every other member alive (§3.1; our Suspect is raised at the end of
-//! the period of that probe). The chance that one probe of a live member ends in a false
+//! e/(e − 1)·T′ with every other member alive (§3.1, in synchronous rounds). With members'
+//! periods at independent phases, probes of a crashed member come about once per T′, so the
+//! first arrives ≈ T′ after the crash and its Suspect at the end of that period: ≈ 2·T′. The chance that one probe of a live member ends in a false
 //! suspicion with message loss q and k indirect probes (all helpers alive), following §3.1's
 //! reasoning: (1 − (1 − q)²)·(1 − (1 − q)⁴)^k — the direct Ping or Ack is lost, and for each
 //! helper one of PingReq, Ping, Ack, relayed Ack is lost.
@@ -133,7 +134,7 @@ pub fn detection_times(nodes: &[Option<Swim>]) -> Vec<(NodeId, f64)> {
         let first = live.iter().flat_map(|s| s.stats.detections.iter()).filter(|d| d.0 == m).map(|d| d.1).min();
         let Some(first) = first else { continue };
         let last_ack =
-            live.iter().flat_map(|s| s.stats.recent_acks.iter()).filter(|a| a.0 == m && a.1 <= first).map(|a| a.1).max();
+            live.iter().flat_map(|s| s.stats.recent_acks.iter().chain(&s.stats.evidence)).filter(|a| a.0 == m && a.1 <= first).map(|a| a.1).max();
         if let Some(a) = last_ack {
             out.push((m, (first - a) as f64 / 1e6));
         }
@@ -155,7 +156,7 @@ pub fn swim_overlay(nodes: &[Option<Swim>], _now_us: TimeUs) -> Overlay {
         series: vec![
             series("measured: last Ack → first Suspect", "measured", detections.iter().map(|(m, t)| (f64::from(*m), *t)).collect()),
             series("paper: e/(e−1)·T′ to the first probe", "theory", vec![(lo, expect), (hi, expect)]),
-            series("+ one period (Suspect at its end)", "theory", vec![(lo, expect + period_s), (hi, expect + period_s)]),
+            series("independent phases: ≈ 2·T′", "theory", vec![(lo, 2.0 * period_s), (hi, 2.0 * period_s)]),
         ],
     };
     let live: Vec<&Swim> = nodes.iter().flatten().collect();

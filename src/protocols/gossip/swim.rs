@@ -101,9 +101,11 @@ pub struct SwimStats {
     pub recent_acks: Vec<(NodeId, TimeUs)>,
     /// (member, when) of the suspicions this node raised (the last few).
     pub detections: Vec<(NodeId, TimeUs)>,
+    /// (member, its last Ack here) noted when the member became Suspect (the last few).
+    pub evidence: Vec<(NodeId, TimeUs)>,
 }
 
-const RING: usize = 4;
+const RING: usize = 8;
 const DETECTIONS_KEPT: usize = 16;
 
 fn push_ring(v: &mut Vec<(NodeId, TimeUs)>, x: (NodeId, TimeUs), cap: usize) {
@@ -226,6 +228,10 @@ impl Swim {
         match u.status {
             Status::Suspect => {
                 self.suspect_since.insert(m, now);
+                let last_ack = self.stats.recent_acks.iter().rev().find(|a| a.0 == m).copied();
+                if let Some(a) = last_ack {
+                    push_ring(&mut self.stats.evidence, a, DETECTIONS_KEPT);
+                }
             }
             Status::Alive => {
                 self.suspect_since.remove(&m);
@@ -309,7 +315,6 @@ impl Swim {
     fn finish_probe(&mut self, out: &mut Out<Self>) {
         let Some(p) = self.probe.take() else { return };
         if p.acked {
-            self.stats.probes_acked += 1;
             return;
         }
         let cur = self.member(p.target);
@@ -402,8 +407,11 @@ impl Swim {
     fn handle_ack(&mut self, from: NodeId, seq: u64, updates: Vec<Update>, out: &mut Out<Self>) {
         self.apply_all(updates, out);
         if let Some(p) = self.probe.as_mut().filter(|p| p.seq == seq) {
-            if !p.acked && from == p.target {
-                self.stats.direct_acks += 1;
+            if !p.acked {
+                self.stats.probes_acked += 1;
+                if from == p.target {
+                    self.stats.direct_acks += 1;
+                }
             }
             p.acked = true;
         }
