@@ -125,3 +125,59 @@ fn every_gossip_and_swim_teaching_bug_is_caught_within_200_seeds() {
         }
     }
 }
+
+// ---- lock service ------------------------------------------------------------------------
+// Three servers, three clients, one storage. Clients run three critical sections each (and
+// again after a restart) so the log goes quiet and liveness can ask for equal logs.
+
+fn lock_spec(config: serde_json::Value) -> SweepSpec {
+    let mut merged = json!({"rounds": 3});
+    if let (Some(m), serde_json::Value::Object(extra)) = (merged.as_object_mut(), config) {
+        m.extend(extra);
+    }
+    SweepSpec { nodes: 7, config: merged, ..SweepSpec::new("lock") }
+}
+
+/// Pauses every few ticks lasting up to 3 s, a shorter session and a 100 ms gap between a
+/// client's lease check and its write: Kleppmann's GC pause, many times per sweep.
+fn gc_pauses(fencing: bool) -> SweepSpec {
+    let config = json!({"fencing": fencing, "write_prep_us": 100_000, "session_timeout_us": 500_000, "keepalive_interval_us": 100_000});
+    let chaos = clusterlab::sim::ChaosConfig { pause_ppm: 300_000, max_downtime_us: 3_000_000, crash_ppm: 20_000, partition_ppm: 10_000, ..Default::default() };
+    SweepSpec { chaos_config: chaos, ..lock_spec(config) }
+}
+
+// Every Raft property, One Holder, Token Order, Fencing Enforced, No Interleaving and
+// Lease-Guarded Writes hold over 500 chaos seeds with fencing on, and liveness after heal.
+#[test]
+fn lock_sweep_500_seeds_with_fencing_is_clean() {
+    assert_clean(&lock_spec(json!({})), 500);
+}
+
+// Kleppmann 2016: GC pauses break No Interleaving without fencing, never with it.
+#[test]
+fn lock_gc_pauses_interleave_without_fencing_and_never_with_it() {
+    let spec = gc_pauses(false);
+    let report = sweep(&spec, 0..300, true).expect("sweep runs");
+    let seed = report.first_violation_seed.expect("the unfenced GC pause is caught within 300 seeds");
+    let v = &report.failures.iter().find(|f| f.seed == seed).unwrap().violations[0];
+    assert_eq!(v.property, "No Interleaving", "{v:?}");
+    println!("lock: unfenced GC pause caught after {} seeds", seed + 1);
+    let fenced = sweep(&gc_pauses(true), 0..300, false).expect("sweep runs");
+    let violated: Vec<_> = fenced.failures.iter().filter(|f| !f.violations.is_empty()).map(|f| (f.seed, f.violations[0].clone())).collect();
+    assert!(violated.is_empty(), "with fencing: {violated:?}");
+}
+
+// The teaching bugs that break a property are caught within 100 seeds; the herd effect is
+// only load, so its sweep stays clean.
+#[test]
+fn every_lock_teaching_bug_that_breaks_safety_is_caught_within_100_seeds() {
+    for (bug, property) in [("sequence_from_child_count", "One Holder"), ("client_ignores_lease", "Lease-Guarded Writes")] {
+        let spec = SweepSpec { bug: Some(bug.into()), ..lock_spec(json!({})) };
+        let report = sweep(&spec, 0..100, true).expect("sweep runs");
+        let seed = report.first_violation_seed.unwrap_or_else(|| panic!("{bug} not caught in 100 seeds"));
+        let first = &report.failures.iter().find(|f| f.seed == seed).unwrap().violations[0];
+        assert_eq!(first.property, property, "{bug}: {first:?}");
+        println!("lock: {bug} caught after {} seeds ({property})", seed + 1);
+    }
+    assert_clean(&SweepSpec { bug: Some("herd_effect".into()), ..lock_spec(json!({})) }, 100);
+}

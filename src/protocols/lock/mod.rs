@@ -17,7 +17,7 @@ pub mod storage;
 pub mod tree;
 mod view;
 
-pub use client::{LockClient, Phase};
+pub use client::{LockClient, Pending, Phase};
 pub use config::LockConfig;
 pub use msg::{KeepAliveStatus, LockMsg, WriteOp};
 pub use server::LockServer;
