@@ -33,6 +33,8 @@ test-e2e: setup-test dist
 soak:
 	cargo run --release -- sweep --protocol paxos --seeds 100000
 	cargo run --release -- sweep --protocol flood --seeds 20000
+	cargo run --release -- sweep --protocol gossip --seeds 20000
+	cargo run --release -- sweep --protocol swim --seeds 20000
 	cargo run --release -- sweep --protocol lock --nodes 7 --config '{"rounds":3}' --seeds 20000
 	LINK_FUZZ_CASES=1000000 cargo test --release --test link_codec
 

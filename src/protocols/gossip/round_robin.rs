@@ -17,7 +17,7 @@ pub struct RoundRobin {
 }
 
 fn is_prime(x: u64) -> bool {
-    x >= 2 && (2..).take_while(|d| d * d <= x).all(|d| x % d != 0)
+    x >= 2 && (2..).take_while(|d| d * d <= x).all(|d| !x.is_multiple_of(d))
 }
 
 impl RoundRobin {

@@ -15,10 +15,12 @@ pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: 
     Violation { property: property.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
 }
 
-/// Remembers every (key, value) a client injected.
+/// Remembers every (key, value) a client injected, and the invalid (node, key, value)
+/// already reported (each is reported once).
 #[derive(Clone, Debug, Default)]
 pub struct GossipChecker {
     pub injected: BTreeSet<(String, String)>,
+    pub reported: BTreeSet<(NodeId, String, String)>,
 }
 
 impl Checker<Gossip> for GossipChecker {
@@ -35,7 +37,7 @@ impl Checker<Gossip> for GossipChecker {
         }
         let Some(id) = ctx.node else { return };
         if let Some(node) = ctx.nodes[id as usize].as_ref() {
-            validity::check(self, ctx, node, out);
+            validity::check(self, ctx, id, node, out);
         }
     }
 }
