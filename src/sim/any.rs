@@ -36,6 +36,9 @@ pub trait AnyRun {
     fn net(&self) -> super::fault::NetConfig;
     /// The protocol's liveness condition on the current state.
     fn check_liveness(&self) -> Result<(), String>;
+    /// What client requests the protocol takes: `Some(true)` key-value puts, `Some(false)`
+    /// proposed values, `None` none (its clients are part of the simulation).
+    fn client_requests(&self) -> Option<bool>;
 }
 
 /// Check a fault's node ids and values against a cluster of `n` nodes.
@@ -188,5 +191,14 @@ impl<P: Protocol> AnyRun for History<P> {
     }
     fn check_liveness(&self) -> Result<(), String> {
         P::check_liveness(self.sim().nodes())
+    }
+    fn client_requests(&self) -> Option<bool> {
+        let put = super::protocol::ClientOp::Put { key: "k".into(), value: "v".into() };
+        let propose = super::protocol::ClientOp::Propose { value: "v".into() };
+        if P::request_from_op(&put).is_some() {
+            Some(true)
+        } else {
+            P::request_from_op(&propose).is_some().then_some(false)
+        }
     }
 }

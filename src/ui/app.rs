@@ -26,7 +26,8 @@ pub struct Snapshot {
     pub recent: Rc<Vec<TraceRecord>>,
     pub net: NetConfig,
     pub chaos_on: bool,
-    pub is_client_kv: bool,
+    /// Client requests the protocol takes (see `AnyRun::client_requests`).
+    pub requests: Option<bool>,
     /// The clicked message, while it is still in flight, with its summary.
     pub message: Option<(MessageView, String)>,
     pub hovered: Option<u64>,
@@ -73,7 +74,7 @@ fn snapshot() -> Option<Snapshot> {
             recent: Rc::new(recent),
             net: run.net(),
             chaos_on: run.chaos_on(),
-            is_client_kv: !matches!(run.protocol(), "flood" | "gossip" | "swim"),
+            requests: run.client_requests(),
             message,
             hovered: m.hovered_msg,
             arrows,
@@ -151,7 +152,7 @@ fn full_view(s: &Snapshot) -> Html {
                 <section class="panel side">
                     <Inspector node={selected.clone()} now_us={if selected.is_some() { s.view.now_us } else { 0 }} message={s.message.clone()} />
                     <FaultPanel n={s.view.nodes.len() as u32} selected={selected.map(|v| (v.id, v.status.unwrap_or(NodeStatus::Up)))}
-                        held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} kv={s.is_client_kv} />
+                        held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} requests={s.requests} />
                 </section>
                 if has_overlay {
                     <section class="panel wide" aria-label={t("Protocol")}>

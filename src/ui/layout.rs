@@ -23,15 +23,15 @@ pub fn positions(n: usize, groups: &[String]) -> Vec<(f64, f64)> {
     let clients = members("client");
     let mut pos = vec![(C, C); n];
     for (k, &i) in servers.iter().enumerate() {
-        pos[i] = ring(k, servers.len(), 130.0, 150.0, 85.0);
+        pos[i] = ring(k, servers.len(), 135.0, 160.0, 100.0);
     }
     for (k, &i) in clients.iter().enumerate() {
-        let step = 300.0 / clients.len().max(1) as f64;
-        pos[i] = (335.0, 45.0 + step * (k as f64 + 0.5));
+        let step = 320.0 / clients.len().max(1) as f64;
+        pos[i] = (340.0, 40.0 + step * (k as f64 + 0.5));
     }
     let rest: Vec<usize> = (0..n).filter(|i| !servers.contains(i) && !clients.contains(i)).collect();
     for (k, &i) in rest.iter().enumerate() {
-        pos[i] = (90.0 + 80.0 * k as f64, 355.0);
+        pos[i] = (135.0 + 80.0 * k as f64, 340.0);
     }
     pos
 }
@@ -49,9 +49,11 @@ pub fn sunflower(n: usize) -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// Node radius that keeps a ring of `n` readable.
-pub fn node_radius(n: usize) -> f64 {
-    if n <= 9 {
+/// Node radius that keeps a ring of `n` readable (smaller when drawn in groups).
+pub fn node_radius(n: usize, grouped: bool) -> f64 {
+    if grouped {
+        21.0
+    } else if n <= 9 {
         26.0
     } else {
         (2.0 * PI * RING / n as f64 * 0.38).clamp(6.0, 26.0)

@@ -187,7 +187,8 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
     let v = &p.view;
     let n = v.nodes.len();
     let pos = layout::positions(n, &p.overlay.groups);
-    let r = layout::node_radius(n);
+    let grouped = !p.overlay.groups.is_empty();
+    let r = layout::node_radius(n, grouped);
     let hovered = p.hovered;
     let on_over = Callback::from(move |e: MouseEvent| {
         let id = data_id(&e, "msg-id");
@@ -195,13 +196,12 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
             dispatch(Action::Hover(id));
         }
     });
-    let grouped = !p.overlay.groups.is_empty();
     html! {
         <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={format!("{}: {n} {}", v.protocol, t("nodes"))} data-testid="cluster"
             onclick={Callback::from(on_click)} onkeydown={Callback::from(on_key)} onmouseover={on_over}>
             if grouped {
-                <text class="group-label" x="130" y="24">{ t("lock servers (Raft)") }</text>
-                <text class="group-label" x="335" y="24">{ t("clients") }</text>
+                <text class="group-label" x="135" y="24">{ t("lock servers (Raft)") }</text>
+                <text class="group-label" x="340" y="24">{ t("clients") }</text>
             } else {
                 <circle class="ring" cx="200" cy="200" r={layout::RING.to_string()} />
             }

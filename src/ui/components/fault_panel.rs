@@ -20,8 +20,9 @@ pub struct FaultPanelProps {
     pub held: Rc<Vec<(u32, u32)>>,
     pub net: NetConfig,
     pub chaos_on: bool,
-    /// The protocol takes key-value puts (else a proposed value).
-    pub kv: bool,
+    /// Client requests: `Some(true)` key-value puts, `Some(false)` proposed values, `None`
+    /// none (the button is not drawn).
+    pub requests: Option<bool>,
 }
 
 fn inject(f: Fault) -> Callback<MouseEvent> {
@@ -147,9 +148,11 @@ pub fn fault_panel(p: &FaultPanelProps) -> Html {
         <div class="faults" data-testid="fault-panel">
             <h2>{ t("Inject") }</h2>
             <div class="row">
-                <button data-testid="client-request" class="primary" onclick={client_request(target, p.kv)}>
-                    { format!("{} → n{target}", t("Client request")) }
-                </button>
+                if let Some(kv) = p.requests {
+                    <button data-testid="client-request" class="primary" onclick={client_request(target, kv)}>
+                        { format!("{} → n{target}", t("Client request")) }
+                    </button>
+                }
                 <button data-testid="partition" title={t("Split the cluster into two groups")} onclick={inject(Fault::Partition { groups: vec![half] })}>{ t("Partition in two") }</button>
                 <button data-testid="heal-all" onclick={inject(Fault::HealAll)}>{ t("Heal all") }</button>
                 <button data-testid="chaos" aria-pressed={p.chaos_on.to_string()} onclick={inject(Fault::SetChaos { on: !p.chaos_on })}>
