@@ -14,7 +14,7 @@ run() {
 run "native tests (cargo test --release)" cargo test --release
 run "wasm tests in Chromium (wasm-bindgen-test)" env CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown --test wasm_determinism
+  cargo test --target wasm32-unknown-unknown --test wasm_determinism --test wasm_components
 run "build dist/" scripts/build.sh
 run "browser tests (Playwright + Chromium)" node --test tests/e2e/
 printf '\n\033[1m== summary (%s s)\033[0m\n' "$(( $(date +%s) - start ))"

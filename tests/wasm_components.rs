@@ -1,0 +1,413 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): each component is mounted on a
+//! fresh `<div>` with plain view data (`clusterlab::sim` views, no simulator), and the DOM
+//! it draws is checked through the hooks that pages and tests rely on (`data-node-id`,
+//! `data-role`, `data-violation-count`, `data-sim-time-us`, …). The page's own stylesheet is
+//! loaded once so that drawn styles (dashed cut links) can be checked too.
+#![cfg(target_arch = "wasm32")]
+
+use clusterlab::sim::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, Violation};
+use clusterlab::ui::components::cluster_svg::ClusterSvgProps;
+use clusterlab::ui::components::controls::ControlsProps;
+use clusterlab::ui::components::invariant_panel::InvariantPanelProps;
+use clusterlab::ui::components::plot_chart::PlotChartProps;
+use clusterlab::ui::components::timeline::TimelineProps;
+use clusterlab::ui::components::{ClusterSvg, Controls, InvariantPanel, PlotChart, Timeline};
+use clusterlab::ui::layout;
+use clusterlab::ui::model::Speed;
+use std::rc::Rc;
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::Element;
+use yew::{AppHandle, BaseComponent, Renderer};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---- harness -------------------------------------------------------------------------
+
+/// A component mounted on its own `<div>` in the document.
+struct Mounted<C: BaseComponent> {
+    root: Element,
+    handle: Option<AppHandle<C>>,
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// The page's stylesheet, once, so computed styles are the page's.
+fn load_page_css() {
+    let doc = document();
+    if doc.get_element_by_id("page-css").is_none() {
+        let style = doc.create_element("style").unwrap();
+        style.set_id("page-css");
+        style.set_text_content(Some(include_str!("../static/style.css")));
+        doc.body().unwrap().append_child(&style).unwrap();
+    }
+}
+
+/// Let yew's scheduler run the render.
+async fn tick() {
+    yew::platform::time::sleep(Duration::from_millis(10)).await;
+}
+
+async fn mount<C: BaseComponent>(props: C::Properties) -> Mounted<C> {
+    load_page_css();
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    let handle = Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    tick().await;
+    Mounted { root, handle: Some(handle) }
+}
+
+impl<C: BaseComponent> Mounted<C> {
+    async fn update(&mut self, props: C::Properties) {
+        self.handle.as_mut().unwrap().update(props);
+        tick().await;
+    }
+
+    fn all(&self, selector: &str) -> Vec<Element> {
+        let list = self.root.query_selector_all(selector).unwrap();
+        (0..list.length()).map(|i| list.item(i).unwrap().dyn_into::<Element>().unwrap()).collect()
+    }
+
+    fn one(&self, selector: &str) -> Element {
+        let found = self.all(selector);
+        assert_eq!(found.len(), 1, "exactly one {selector}");
+        found.into_iter().next().unwrap()
+    }
+
+    fn count(&self, selector: &str) -> usize {
+        self.all(selector).len()
+    }
+}
+
+impl<C: BaseComponent> Drop for Mounted<C> {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            h.destroy();
+        }
+        self.root.remove();
+    }
+}
+
+fn attr(e: &Element, name: &str) -> String {
+    e.get_attribute(name).unwrap_or_else(|| panic!("no {name} on <{}>", e.tag_name()))
+}
+
+fn num(e: &Element, name: &str) -> f64 {
+    attr(e, name).parse().unwrap_or_else(|_| panic!("{name} is not a number: {}", attr(e, name)))
+}
+
+fn text(e: &Element) -> String {
+    e.text_content().unwrap_or_default()
+}
+
+fn has_class(e: &Element, class: &str) -> bool {
+    e.get_attribute("class").unwrap_or_default().split_whitespace().any(|c| c == class)
+}
+
+fn css(e: &Element, property: &str) -> String {
+    web_sys::window().unwrap().get_computed_style(e).unwrap().unwrap().get_property_value(property).unwrap()
+}
+
+// ---- view data -----------------------------------------------------------------------
+
+fn node(id: u32, role: &str, status: NodeStatus, term: u64) -> NodeView {
+    NodeView { id, status: Some(status), role: role.into(), term: Some(term), ..Default::default() }
+}
+
+fn msg(id: u64, from: u32, to: u32, kind: &'static str, sent_at_us: u64, arrives_at_us: u64, held: bool) -> MessageView {
+    MessageView { id, from, to, kind, is_reply: false, summary: String::new(), sent_at_us, arrives_at_us, corrupted: false, held }
+}
+
+fn violation(property: &str, event_index: u64) -> Violation {
+    Violation {
+        property: property.into(),
+        source: "Raft paper, Figure 3".into(),
+        event_index,
+        time_us: 1_500_000,
+        explanation: format!("{property} broken at event {event_index}"),
+    }
+}
+
+/// Five Raft nodes at 1 s: a leader, a candidate, two followers and a crashed one; three
+/// messages in flight (one held on its link); 0↔1 cut both ways, 2→3 cut one way.
+fn cluster() -> ClusterView {
+    ClusterView {
+        protocol: "raft",
+        now_us: 1_000_000,
+        event_count: 77,
+        nodes: vec![
+            node(0, "leader", NodeStatus::Up, 3),
+            node(1, "follower", NodeStatus::Up, 3),
+            node(2, "candidate", NodeStatus::Up, 4),
+            node(3, "follower", NodeStatus::Crashed, 2),
+            node(4, "follower", NodeStatus::Paused, 3),
+        ],
+        messages: vec![
+            msg(11, 0, 2, "AppendEntries", 900_000, 1_100_000, false),
+            msg(12, 2, 4, "RequestVote", 950_000, 1_000_000, false),
+            msg(13, 0, 4, "AppendEntries", 800_000, 850_000, true),
+        ],
+        trace_hash: "00".into(),
+        violations: vec![],
+        cut_links: vec![(0, 1), (1, 0), (2, 3)],
+        held_links: vec![(0, 4)],
+    }
+}
+
+fn svg_props(view: ClusterView, overlay: Overlay, selected: Option<u32>) -> ClusterSvgProps {
+    ClusterSvgProps { view: Rc::new(view), overlay: Rc::new(overlay), selected, hovered: None, drops: Rc::new(vec![]) }
+}
+
+// ---- ClusterSvg ----------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn cluster_svg_draws_every_node_with_its_role_and_status() {
+    let m = mount::<ClusterSvg>(svg_props(cluster(), Overlay::default(), Some(2))).await;
+    let nodes = m.all("[data-node-id]");
+    let drawn: Vec<(String, String, String)> =
+        nodes.iter().map(|n| (attr(n, "data-node-id"), attr(n, "data-role"), attr(n, "data-status"))).collect();
+    let want = [("0", "leader", "up"), ("1", "follower", "up"), ("2", "candidate", "up"), ("3", "follower", "crashed"), ("4", "follower", "paused")];
+    assert_eq!(drawn, want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect::<Vec<_>>());
+    assert!(has_class(&nodes[0], "role-leader"));
+    assert!(has_class(&nodes[3], "crashed"));
+    // Only the selected node is marked, for the eye and for assistive technology.
+    assert!(has_class(&nodes[2], "selected"));
+    assert_eq!(attr(&nodes[2], "aria-pressed"), "true");
+    assert_eq!(m.count(".node.selected"), 1);
+    assert_eq!(attr(&nodes[1], "aria-pressed"), "false");
+    // Large nodes show their id and term.
+    assert_eq!(text(&m.one("[data-node-id=\"0\"] .node-id")), "n0");
+    assert_eq!(text(&m.one("[data-node-id=\"2\"] .node-term")), "term 4");
+    assert_eq!(attr(&m.one("svg.cluster"), "aria-label"), "raft: 5 nodes");
+}
+
+#[wasm_bindgen_test]
+async fn cluster_svg_draws_a_circle_per_message_at_its_point_of_flight() {
+    let view = cluster();
+    let pos = layout::positions(view.nodes.len(), &[]);
+    let m = mount::<ClusterSvg>(svg_props(view, Overlay::default(), None)).await;
+    let circles = m.all("circle.msg");
+    let ids: Vec<String> = circles.iter().map(|c| attr(c, "data-msg-id")).collect();
+    assert_eq!(ids, ["11", "12", "13"]);
+    // 11: n0 → n2, sent 0.9 s, due 1.1 s, now 1.0 s: half way.
+    let c = &circles[0];
+    assert!(has_class(c, "m-AppendEntries"));
+    let half = ((pos[0].0 + pos[2].0) / 2.0, (pos[0].1 + pos[2].1) / 2.0);
+    assert!((num(c, "cx") - half.0).abs() < 0.2 && (num(c, "cy") - half.1).abs() < 0.2, "11 is half way: {:?}", half);
+    // 12 is due now: at its receiver.
+    assert!((num(&circles[1], "cx") - pos[4].0).abs() < 0.2 && (num(&circles[1], "cy") - pos[4].1).abs() < 0.2);
+    assert_eq!(text(&circles[1]), "RequestVote n2 → n4");
+    // 13 is held on its link: marked held and parked mid-link although it was due long ago.
+    let held = &circles[2];
+    assert!(has_class(held, "held"));
+    assert_eq!(m.count("circle.msg.held"), 1);
+    let mid = ((pos[0].0 + pos[4].0) / 2.0, (pos[0].1 + pos[4].1) / 2.0);
+    assert!((num(held, "cx") - mid.0).abs() < 0.2 && (num(held, "cy") - mid.1).abs() < 0.2);
+    assert_eq!(css(held, "opacity"), "0.5", "held messages are drawn faded");
+}
+
+#[wasm_bindgen_test]
+async fn cluster_svg_draws_cut_links_dashed_one_line_per_pair() {
+    let view = cluster();
+    let pos = layout::positions(view.nodes.len(), &[]);
+    let mut m = mount::<ClusterSvg>(svg_props(view, Overlay::default(), None)).await;
+    let cuts = m.all("line.cut");
+    assert_eq!(cuts.len(), 2, "0↔1 is one line, 2→3 another");
+    let both = &cuts[0];
+    assert!(!has_class(both, "one-way"));
+    assert!((num(both, "x1") - pos[0].0).abs() < 0.2 && (num(both, "x2") - pos[1].0).abs() < 0.2);
+    let one = &cuts[1];
+    assert!(has_class(one, "one-way"));
+    assert!((num(one, "x1") - pos[2].0).abs() < 0.2 && (num(one, "y2") - pos[3].1).abs() < 0.2);
+    for c in &cuts {
+        let dash = css(c, "stroke-dasharray");
+        assert!(dash != "none" && !dash.is_empty(), "cut links are dashed: {dash:?}");
+    }
+    assert_ne!(css(both, "stroke-dasharray"), css(one, "stroke-dasharray"), "one-way cuts look different");
+    // Healing redraws.
+    let mut healed = cluster();
+    healed.cut_links.clear();
+    m.update(svg_props(healed, Overlay::default(), None)).await;
+    assert_eq!(m.count("line.cut"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn cluster_svg_draws_the_overlay_lease_bars_watches_and_holder() {
+    let overlay = Overlay {
+        bars: vec![
+            OverlayBar { node: 1, label: "session lease 80%".into(), permille: 800 },
+            OverlayBar { node: 4, label: "session lease 10%".into(), permille: 100 },
+        ],
+        arrows: vec![OverlayArrow { from: 4, to: 0, label: "watch /lock/a".into(), kind: "watch".into() }],
+        highlight: vec![0],
+        ..Default::default()
+    };
+    let mut m = mount::<ClusterSvg>(svg_props(cluster(), overlay.clone(), None)).await;
+    let bars = m.all("[data-permille]");
+    let drawn: Vec<(String, String)> = bars.iter().map(|b| (attr(b, "data-bar-node"), attr(b, "data-permille"))).collect();
+    assert_eq!(drawn, [("1".to_string(), "800".to_string()), ("4".to_string(), "100".to_string())]);
+    assert!(!has_class(&bars[0], "low"));
+    assert!(has_class(&bars[1], "low"), "a lease nearly out is marked low");
+    let track = num(&m.one("[data-bar-node=\"1\"] rect.track"), "width");
+    let fill = num(&m.one("[data-bar-node=\"1\"] rect.fill"), "width");
+    assert!((fill / track - 0.8).abs() < 0.01, "fill {fill} of {track}");
+    assert_eq!(text(&bars[1]), "session lease 10%");
+    assert_eq!(m.count("g.overlay-arrow.watch"), 1);
+    assert_eq!(text(&m.one("g.overlay-arrow.watch title")), "watch /lock/a");
+    assert!(has_class(&m.one("[data-node-id=\"0\"]"), "highlight"));
+    assert_eq!(m.count("[data-node-id=\"0\"] circle.halo"), 1);
+    assert_eq!(m.count("circle.halo"), 1);
+    // A draining lease redraws with the new share.
+    let mut later = overlay;
+    later.bars[0].permille = 200;
+    m.update(svg_props(cluster(), later, None)).await;
+    let bar = m.one("[data-bar-node=\"1\"]");
+    assert_eq!(attr(&bar, "data-permille"), "200");
+    assert!(has_class(&bar, "low"));
+}
+
+#[wasm_bindgen_test]
+async fn cluster_svg_places_lock_service_groups_apart() {
+    let mut view = cluster();
+    view.nodes.push(node(5, "storage", NodeStatus::Up, 0));
+    let groups: Vec<String> = ["server", "server", "server", "client", "client", "storage"].iter().map(|s| s.to_string()).collect();
+    let overlay = Overlay { groups: groups.clone(), ..Default::default() };
+    let m = mount::<ClusterSvg>(svg_props(view, overlay, None)).await;
+    assert_eq!(m.count("[data-node-id]"), 6);
+    assert_eq!(m.count("circle.ring"), 0, "no single ring for a grouped layout");
+    assert_eq!(m.count("text.group-label"), 2);
+    let pos = layout::positions(6, &groups);
+    let client = m.one("[data-node-id=\"3\"] circle:not(.halo)");
+    assert!((num(&client, "cx") - pos[3].0).abs() < 0.2 && (num(&client, "cy") - pos[3].1).abs() < 0.2);
+}
+
+// ---- InvariantPanel ------------------------------------------------------------------
+
+fn raft_properties() -> Rc<Vec<(&'static str, &'static str)>> {
+    Rc::new(vec![("Election Safety", "Raft paper, Figure 3"), ("Leader Completeness", "Raft paper, §5.4")])
+}
+
+#[wasm_bindgen_test]
+async fn invariant_panel_is_green_until_a_property_is_violated() {
+    let mut m = mount::<InvariantPanel>(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(vec![]) }).await;
+    let panel = m.one("[data-testid=invariants]");
+    assert_eq!(attr(&panel, "data-violation-count"), "0");
+    assert_eq!(m.count("li.ok"), 2);
+    assert_eq!(m.count("li.bad"), 0);
+    assert_eq!(m.count(".violation"), 0);
+    assert_eq!(attr(&m.all("li")[1], "title"), "Raft paper, §5.4", "each property cites its source");
+
+    let v = vec![violation("Leader Completeness", 120), violation("Leader Completeness", 180)];
+    m.update(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(v) }).await;
+    assert_eq!(attr(&m.one("[data-testid=invariants]"), "data-violation-count"), "2");
+    let bad = m.one("li.bad");
+    assert!(text(&bad).contains("Leader Completeness"), "{}", text(&bad));
+    assert!(text(&bad).contains("violated ×2"), "{}", text(&bad));
+    assert!(text(&m.one("li.ok")).contains("Election Safety"));
+    let items = m.all(".violation");
+    assert_eq!(items.len(), 2);
+    assert_eq!(attr(&items[0], "role"), "alert");
+    assert!(text(&items[0]).contains("Leader Completeness broken at event 120"), "{}", text(&items[0]));
+    assert!(text(&items[0]).contains("event 120"));
+    assert_eq!(m.count(".violation button"), 2, "each violation can be jumped to");
+    // The page's red: the bad item's dot is not the ok item's colour.
+    assert_ne!(css(&m.one("li.bad .dot"), "background-color"), css(&m.one("li.ok .dot"), "background-color"));
+}
+
+// ---- Timeline ------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn timeline_marks_faults_and_violations_where_they_happened() {
+    let faults = vec![(10, "crash n1".to_string()), (50, "restart n1".to_string())];
+    let props = TimelineProps { event_count: 60, frontier: 200, violations: Rc::new(vec![violation("Election Safety", 150)]), faults: Rc::new(faults) };
+    let mut m = mount::<Timeline>(props).await;
+    assert_eq!(attr(&m.one(".timeline"), "data-fault-count"), "2");
+    let marks = m.all(".mark.fault");
+    let placed: Vec<String> = marks.iter().map(|e| e.get_attribute("style").unwrap()).collect();
+    assert_eq!(placed, ["left: 5.00%", "left: 25.00%"]);
+    assert_eq!(attr(&marks[0], "title"), "#10: crash n1");
+    let v = m.one(".mark.violation");
+    assert_eq!(attr(&v, "style"), "left: 75.00%");
+    assert_eq!(attr(&v, "title"), "#150: Election Safety");
+    let range = m.one("input[data-testid=timeline]").dyn_into::<web_sys::HtmlInputElement>().unwrap();
+    assert_eq!((range.max(), range.value()), ("200".to_string(), "60".to_string()));
+
+    // A burst of faults a few events apart in a long run is one mark; the count stays exact.
+    let burst: Vec<(u64, String)> = (0..5).map(|i| (10_000 + i, format!("crash n{i}"))).chain([(60_000, "heal".to_string())]).collect();
+    m.update(TimelineProps { event_count: 100_000, frontier: 100_000, violations: Rc::new(vec![]), faults: Rc::new(burst) }).await;
+    assert_eq!(attr(&m.one(".timeline"), "data-fault-count"), "6");
+    assert_eq!(m.count(".mark.fault"), 2);
+    assert_eq!(m.count(".mark.violation"), 0);
+}
+
+// ---- PlotChart -----------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn plot_chart_draws_one_path_per_series() {
+    let plot = Plot {
+        title: "informed per round".into(),
+        x_label: "round".into(),
+        y_label: "fraction".into(),
+        series: vec![
+            Series { name: "measured".into(), class: "measured".into(), points: vec![(0.0, 0.1), (1.0, 0.3), (2.0, 0.7), (3.0, 1.0)] },
+            Series { name: "theory".into(), class: "theory".into(), points: vec![(0.0, 0.1), (1.0, 0.25), (2.0, 0.6), (3.0, 0.9), (4.0, 1.0)] },
+        ],
+    };
+    let m = mount::<PlotChart>(PlotChartProps { plot }).await;
+    assert_eq!(attr(&m.one("[data-testid=plot]"), "data-plot-title"), "informed per round");
+    let paths = m.all("path.series");
+    assert_eq!(paths.len(), 2);
+    assert!(has_class(&paths[0], "measured") && has_class(&paths[1], "theory"));
+    for (p, n) in paths.iter().zip([4, 5]) {
+        let d = attr(p, "d");
+        assert!(d.starts_with('M'), "{d}");
+        assert_eq!(d.matches(" L").count(), n - 1, "one segment per point: {d}");
+    }
+    assert_eq!(text(&paths[1]), "theory");
+    assert_eq!(m.count("ul.legend li"), 2);
+    // Axes end at round numbers: x up to 5 (4 rounded up), y up to 1.
+    let ticks: Vec<String> = m.all("text.tick").iter().map(text).collect();
+    assert_eq!(ticks, ["0", "5", "1"]);
+}
+
+// ---- Controls ------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn controls_show_the_simulated_clock_and_the_speed() {
+    let props = |playing, now_us, speed| ControlsProps { playing, speed, now_us, event_count: 42, full_view: None };
+    let mut m = mount::<Controls>(props(false, 1_234_567, Speed::Times(5.0))).await;
+    let clock = m.one("[data-testid=clock]");
+    assert_eq!(attr(&clock, "data-sim-time-us"), "1234567");
+    assert!(text(&clock).starts_with("1.234 s"), "{}", text(&clock));
+    assert!(text(&clock).contains("event 42"));
+    let play = m.one("[data-testid=play]");
+    assert_eq!(attr(&play, "aria-pressed"), "false");
+    assert!(text(&play).contains("Play"));
+    let speed = m.one("select[data-testid=speed]").dyn_into::<web_sys::HtmlSelectElement>().unwrap();
+    assert_eq!(speed.value(), "5×");
+    assert_eq!(m.count("[data-testid=full-view]"), 0, "the full page has no full-view link");
+    for id in ["step", "step-back"] {
+        assert_eq!(m.count(&format!("button[data-testid={id}]")), 1);
+    }
+
+    m.update(props(true, 2_000_000, Speed::Times(3.0))).await;
+    assert_eq!(attr(&m.one("[data-testid=clock]"), "data-sim-time-us"), "2000000");
+    let play = m.one("[data-testid=play]");
+    assert_eq!(attr(&play, "aria-pressed"), "true");
+    assert!(text(&play).contains("Pause"));
+    let speed = m.one("select[data-testid=speed]").dyn_into::<web_sys::HtmlSelectElement>().unwrap();
+    assert_eq!(speed.value(), "", "a speed from ?speed= that is not listed is shown as chosen");
+    assert_eq!(speed.selected_index(), 0);
+    assert_eq!(text(&m.all("select[data-testid=speed] option")[0]), "3×");
+
+    let url = "http://example.org/lab/?lang=en#s=1.abc".to_string();
+    m.update(ControlsProps { full_view: Some(url.clone()), ..props(false, 0, Speed::Max) }).await;
+    let link = m.one("a[data-testid=full-view]");
+    assert_eq!(attr(&link, "href"), url);
+    assert_eq!(attr(&link, "target"), "_blank");
+    let speed = m.one("select[data-testid=speed]").dyn_into::<web_sys::HtmlSelectElement>().unwrap();
+    assert_eq!(speed.value(), "max");
+}
