@@ -260,4 +260,5 @@ pub const TABLE: &[(&str, &str)] = &[
     ("suspected and dead members", "可疑和已死亡的成员"),
     ("storage service", "存储服务"),
     ("releasing", "释放中"),
+    ("messages", "条消息"),
 ];

@@ -11,6 +11,7 @@ use clusterlab::ui::components::controls::ControlsProps;
 use clusterlab::ui::components::invariant_panel::InvariantPanelProps;
 use clusterlab::ui::components::plot_chart::PlotChartProps;
 use clusterlab::ui::components::timeline::TimelineProps;
+use clusterlab::ui::components::message_layer;
 use clusterlab::ui::components::{ClusterSvg, Controls, InvariantPanel, PlotChart, Timeline};
 use clusterlab::ui::layout;
 use clusterlab::ui::model::Speed;
@@ -184,29 +185,39 @@ async fn cluster_svg_draws_every_node_with_its_role_and_status() {
     assert_eq!(attr(&m.one("svg.cluster"), "aria-label"), "raft: 5 nodes");
 }
 
+/// The alpha of the pixel of `canvas` under layout point (x, y) of the 400-unit box.
+fn alpha_at(canvas: &Element, (x, y): (f64, f64)) -> u8 {
+    let c: web_sys::HtmlCanvasElement = canvas.clone().dyn_into().unwrap();
+    let ctx: web_sys::CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let k = f64::from(c.width()) / layout::SIZE;
+    ctx.get_image_data(x * k, y * k, 1.0, 1.0).unwrap().data().0[3]
+}
+
 #[wasm_bindgen_test]
-async fn cluster_svg_draws_a_circle_per_message_at_its_point_of_flight() {
+async fn cluster_svg_paints_each_message_at_its_point_of_flight() {
     let view = cluster();
     let pos = layout::positions(view.nodes.len(), &[]);
+    let messages = view.messages.clone();
     let m = mount::<ClusterSvg>(svg_props(view, Overlay::default(), None)).await;
-    let circles = m.all("circle.msg");
-    let ids: Vec<String> = circles.iter().map(|c| attr(c, "data-msg-id")).collect();
-    assert_eq!(ids, ["11", "12", "13"]);
+    let layer = m.one("canvas.msg-layer");
+    assert_eq!(attr(&layer, "data-count"), "3");
     // 11: n0 → n2, sent 0.9 s, due 1.1 s, now 1.0 s: half way.
-    let c = &circles[0];
-    assert!(has_class(c, "m-AppendEntries"));
     let half = ((pos[0].0 + pos[2].0) / 2.0, (pos[0].1 + pos[2].1) / 2.0);
-    assert!((num(c, "cx") - half.0).abs() < 0.2 && (num(c, "cy") - half.1).abs() < 0.2, "11 is half way: {:?}", half);
+    let at = |i: usize| message_layer::msg_pos(&messages[i], &pos, 1_000_000).unwrap();
+    assert!((at(0).0 - half.0).abs() < 0.01 && (at(0).1 - half.1).abs() < 0.01, "11 is half way: {:?}", half);
     // 12 is due now: at its receiver.
-    assert!((num(&circles[1], "cx") - pos[4].0).abs() < 0.2 && (num(&circles[1], "cy") - pos[4].1).abs() < 0.2);
-    assert_eq!(text(&circles[1]), "RequestVote n2 → n4");
-    // 13 is held on its link: marked held and parked mid-link although it was due long ago.
-    let held = &circles[2];
-    assert!(has_class(held, "held"));
-    assert_eq!(m.count("circle.msg.held"), 1);
+    assert!((at(1).0 - pos[4].0).abs() < 0.01 && (at(1).1 - pos[4].1).abs() < 0.01);
+    // 13 is held on its link: parked mid-link although it was due long ago.
     let mid = ((pos[0].0 + pos[4].0) / 2.0, (pos[0].1 + pos[4].1) / 2.0);
-    assert!((num(held, "cx") - mid.0).abs() < 0.2 && (num(held, "cy") - mid.1).abs() < 0.2);
-    assert_eq!(css(held, "opacity"), "0.5", "held messages are drawn faded");
+    assert!((at(2).0 - mid.0).abs() < 0.01 && (at(2).1 - mid.1).abs() < 0.01);
+    // The canvas really has them painted there, and nothing half way between n1 and n3.
+    assert!(alpha_at(&layer, half) > 200, "message 11 painted");
+    assert!(alpha_at(&layer, mid) > 0 && alpha_at(&layer, mid) < 255, "held message 13 painted faded");
+    let empty = ((pos[1].0 + pos[3].0) / 2.0, (pos[1].1 + pos[3].1) / 2.0);
+    assert_eq!(alpha_at(&layer, empty), 0);
+    // Pointing at a message finds it; pointing at empty space finds none.
+    assert_eq!(message_layer::hit(&messages, &pos, 1_000_000, (half.0 + 3.0, half.1)), Some(11));
+    assert_eq!(message_layer::hit(&messages, &pos, 1_000_000, empty), None);
 }
 
 #[wasm_bindgen_test]

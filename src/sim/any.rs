@@ -22,6 +22,9 @@ pub trait AnyRun {
     fn inject(&mut self, fault: Fault) -> Result<(), String>;
     fn heal_everything(&mut self);
     fn view(&self) -> ClusterView;
+    /// The same view with only each node's id, status and role (large clusters: no fields,
+    /// tables, logs or timers are built).
+    fn view_light(&self) -> ClusterView;
     /// The protocol's extra drawing (see `Protocol::overlay`).
     fn overlay(&self) -> Overlay;
     fn node_view(&self, id: NodeId) -> Option<NodeView>;
@@ -87,6 +90,39 @@ impl<P: Protocol> History<P> {
         v.clock_drift_ppm = slot.drift_ppm;
         v
     }
+
+    /// Everything in a cluster view but the nodes: messages in flight, links, violations.
+    fn frame_view(&self) -> ClusterView {
+        let sim = self.sim();
+        let messages = sim
+            .flights
+            .iter()
+            .map(|(id, f)| MessageView {
+                id: *id,
+                from: f.from,
+                to: f.to,
+                kind: P::msg_kind(&f.msg),
+                is_reply: P::msg_is_reply(&f.msg),
+                // Formatted on demand (`message_summary`): a frame may hold hundreds.
+                summary: String::new(),
+                sent_at_us: f.sent_at_us,
+                arrives_at_us: f.arrives_at_us,
+                corrupted: f.corrupted,
+                held: f.held || sim.is_paused(f.to),
+            })
+            .collect();
+        ClusterView {
+            protocol: P::NAME,
+            now_us: sim.now_us(),
+            event_count: sim.event_count(),
+            nodes: Vec::new(),
+            messages,
+            trace_hash: hash_hex(sim.trace_hash()),
+            violations: sim.violations().to_vec(),
+            cut_links: sim.links.cut_pairs(),
+            held_links: sim.links.held_pairs(),
+        }
+    }
 }
 
 impl<P: Protocol> AnyRun for History<P> {
@@ -130,34 +166,23 @@ impl<P: Protocol> AnyRun for History<P> {
     }
     fn view(&self) -> ClusterView {
         let sim = self.sim();
-        let messages = sim
-            .flights
-            .iter()
-            .map(|(id, f)| MessageView {
-                id: *id,
-                from: f.from,
-                to: f.to,
-                kind: P::msg_kind(&f.msg),
-                is_reply: P::msg_is_reply(&f.msg),
-                // Formatted on demand (`message_summary`): a frame may hold hundreds.
-                summary: String::new(),
-                sent_at_us: f.sent_at_us,
-                arrives_at_us: f.arrives_at_us,
-                corrupted: f.corrupted,
-                held: f.held || sim.is_paused(f.to),
+        ClusterView { nodes: (0..sim.n()).map(|i| self.build_node_view(i)).collect(), ..self.frame_view() }
+    }
+    fn view_light(&self) -> ClusterView {
+        let sim = self.sim();
+        let nodes = (0..sim.n())
+            .map(|id| {
+                let node = sim.node(id);
+                let status = match (node, sim.slots[id as usize].paused) {
+                    (None, _) => NodeStatus::Crashed,
+                    (Some(_), true) => NodeStatus::Paused,
+                    (Some(_), false) => NodeStatus::Up,
+                };
+                let role = node.map_or_else(|| "crashed".to_string(), P::role_label);
+                NodeView { id, status: Some(status), role, ..Default::default() }
             })
             .collect();
-        ClusterView {
-            protocol: P::NAME,
-            now_us: sim.now_us(),
-            event_count: sim.event_count(),
-            nodes: (0..sim.n()).map(|i| self.build_node_view(i)).collect(),
-            messages,
-            trace_hash: hash_hex(sim.trace_hash()),
-            violations: sim.violations().to_vec(),
-            cut_links: sim.links.cut_pairs(),
-            held_links: sim.links.held_pairs(),
-        }
+        ClusterView { nodes, ..self.frame_view() }
     }
     fn overlay(&self) -> Overlay {
         P::overlay(self.sim().nodes(), self.sim().now_us())

@@ -159,6 +159,11 @@ pub trait Protocol: Clone + Debug + 'static {
     }
     /// Plain data for the inspector and cluster view.
     fn view(&self) -> NodeView;
+    /// Just the role of `view()`, for drawing hundreds of nodes without building their
+    /// full views; protocols with cheap roles and costly views override it.
+    fn role_label(&self) -> String {
+        self.view().role
+    }
     /// What the page draws beside and over the nodes (groups, watches, leases, tables,
     /// plots); most protocols draw nothing more.
     fn overlay(_nodes: &[Option<Self>], _now_us: TimeUs) -> Overlay {

@@ -35,6 +35,8 @@ pub fn state_json() -> Value {
             "nodes": nodes, "messagesInFlight": view.messages.len(), "playing": m.playing, "preset": m.preset,
             "notice": m.notice, "lang": m.options.lang.tag(), "theme": m.options.theme, "embed": m.options.embed,
             "overlay": run.overlay(), "heldLinks": view.held_links, "cutLinks": view.cut_links,
+            "messages": view.messages.iter().map(|m| json!({"id": m.id, "from": m.from, "to": m.to, "kind": m.kind,
+                "isReply": m.is_reply, "held": m.held, "corrupted": m.corrupted, "sentAtUs": m.sent_at_us, "arrivesAtUs": m.arrives_at_us})).collect::<Vec<_>>(),
         })
     })
     .unwrap_or(json!({"error": "busy"}))
@@ -150,7 +152,10 @@ fn handle_message(e: web_sys::MessageEvent) {
     let result = call(name, &data);
     let reply = json!({"clusterlab": "result", "call": name, "result": result, "state": state_json()});
     let Some(source) = e.source() else { return };
-    if let Ok(w) = source.dyn_into::<web_sys::Window>() {
+    // A window from another frame fails `instanceof Window` in this realm, so tell windows
+    // from message ports by the `window` property only windows have.
+    if Reflect::has(&source, &"window".into()).unwrap_or(false) {
+        let w: web_sys::Window = source.unchecked_into();
         let _ = w.post_message(&to_js(&reply), "*");
     }
 }

@@ -7,7 +7,7 @@ use super::model::{self, PageOptions, Speed};
 use super::state::{dispatch, Action};
 use crate::i18n::{t, Lang};
 use crate::scenario::presets;
-use crate::sim::{ClusterView, MessageView, NetConfig, NodeStatus, Overlay, TraceRecord};
+use crate::sim::{ClusterView, MessageView, NetConfig, NodeStatus, NodeView, Overlay, TraceRecord};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -15,6 +15,8 @@ use yew::prelude::*;
 #[derive(Clone, PartialEq)]
 pub struct Snapshot {
     pub view: Rc<ClusterView>,
+    /// The selected node's full view.
+    pub selected_view: Option<NodeView>,
     pub overlay: Rc<Overlay>,
     pub playing: bool,
     pub speed: Speed,
@@ -39,11 +41,37 @@ pub struct Snapshot {
 
 const LOG_WINDOW: usize = 60;
 /// The space-time diagram shows this much simulated time before the playhead.
-const SPACETIME_WINDOW_US: u64 = 400_000;
-const MAX_ARROWS: usize = 300;
+pub const SPACETIME_WINDOW_US: u64 = 400_000;
+pub const MAX_ARROWS: usize = 300;
 /// Above this many nodes the cluster is drawn on a canvas and the space-time diagram,
 /// one lane per node, is left out.
 pub const CANVAS_ABOVE: usize = 50;
+/// How often a large cluster's overlay (plots and tables over every node) and the event
+/// log are refreshed while playing; paused, every change shows at once.
+const OVERLAY_EVERY_MS: f64 = 250.0;
+const LOG_EVERY_MS: f64 = 200.0;
+
+/// `make()` again if the run moved and either `every_ms` has passed or the page is not
+/// playing; otherwise what was made last.
+fn throttled<T>(cache: &mut Option<(u64, f64, Rc<T>)>, events: u64, now_ms: f64, every_ms: Option<f64>, make: impl FnOnce() -> T) -> Rc<T> {
+    let fresh = match (&*cache, every_ms) {
+        (Some((e, _, _)), _) if *e == events => true,
+        (Some((_, t, _)), Some(every)) => now_ms - *t < every,
+        _ => false,
+    };
+    match cache {
+        Some((_, _, v)) if fresh => v.clone(),
+        _ => {
+            let v = Rc::new(make());
+            *cache = Some((events, now_ms, v.clone()));
+            v
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}
 
 fn snapshot() -> Option<Snapshot> {
     model::with(|m| {
@@ -52,18 +80,23 @@ fn snapshot() -> Option<Snapshot> {
         m.marks.refresh(trace);
         let count = run.event_count();
         let end = trace.partition_point(|r| r.event <= count);
-        let recent = trace[end.saturating_sub(LOG_WINDOW)..end].to_vec();
+        let now = now_ms();
+        let playing = m.playing;
+        let recent = throttled(&mut m.log_cache, count, now, playing.then_some(LOG_EVERY_MS), || trace[end.saturating_sub(LOG_WINDOW)..end].to_vec());
         let window_start_us = run.now_us().saturating_sub(SPACETIME_WINDOW_US);
         let begin = trace[..end].partition_point(|r| r.time_us < window_start_us);
         let arrows = Rc::new(spacetime::arrows(&trace[begin..end], MAX_ARROWS));
-        let view = run.view();
+        let big = run.n() as usize > CANVAS_ABOVE;
+        let view = if big { run.view_light() } else { run.view() };
+        let selected_view = m.selected.and_then(|id| if big { run.node_view(id) } else { view.nodes.iter().find(|n| n.id == id).cloned() });
         let message = m.selected_msg.and_then(|id| {
             let mv = view.messages.iter().find(|v| v.id == id)?.clone();
             Some((mv, run.message_summary(id)?))
         });
         Snapshot {
             view: Rc::new(view),
-            overlay: Rc::new(run.overlay()),
+            selected_view,
+            overlay: throttled(&mut m.overlay_cache, count, now, (big && playing).then_some(OVERLAY_EVERY_MS), || run.overlay()),
             playing: m.playing,
             speed: m.speed,
             selected: m.selected,
@@ -71,7 +104,7 @@ fn snapshot() -> Option<Snapshot> {
             preset: m.preset,
             frontier: run.frontier(),
             properties: Rc::new(run.properties()),
-            recent: Rc::new(recent),
+            recent,
             net: run.net(),
             chaos_on: run.chaos_on(),
             requests: run.client_requests(),
@@ -135,9 +168,9 @@ fn full_view(s: &Snapshot) -> Html {
     let caption = s.preset.and_then(presets::find).map(|p| if lang == Lang::Zh { p.caption_zh } else { p.caption_en });
     let big = s.view.nodes.len() > CANVAS_ABOVE;
     let has_overlay = !s.overlay.tables.is_empty() || !s.overlay.plots.is_empty();
-    let selected = s.selected.and_then(|id| s.view.nodes.iter().find(|n| n.id == id)).cloned();
+    let selected = s.selected_view.clone();
     html! {
-        <div class="shell">
+        <div class="shell" key={lang.tag()}>
             <Header preset={s.preset} presets={presets} protocol={s.view.protocol} lang={lang} theme={s.options.theme} />
             { notice(s) }
             if let Some(c) = caption {
@@ -160,15 +193,15 @@ fn full_view(s: &Snapshot) -> Html {
                     </section>
                 }
                 if !big {
-                    <section class="panel wide">
+                    <section class="panel">
                         <Spacetime arrows={s.arrows.clone()} n={s.view.nodes.len() as u32} start_us={s.window_start_us} now_us={s.view.now_us} hovered={s.hovered} />
                     </section>
                 }
                 <section class="panel">
-                    <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} />
-                </section>
-                <section class="panel">
                     <EventLog records={s.recent.clone()} />
+                </section>
+                <section class={classes!("panel", big.then_some("wide"))}>
+                    <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} />
                 </section>
             </main>
         </div>

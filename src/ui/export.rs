@@ -40,19 +40,17 @@ pub fn trace_json() -> Option<String> {
     })
 }
 
-/// Colours for the exported diagram (the page's CSS variables are not in the file).
-const SVG_STYLE: &str = "<style>text{font:11px sans-serif;fill:#5d6678}.lane line{stroke:#dde1e8}\
-.arrow line{stroke:#3b6fe0;stroke-width:1.2}.arrow line.hit{display:none}.arrow.dropped line{stroke:#d93a3a}\
-.arrow.flying line{stroke-dasharray:3 3}line{vector-effect:non-scaling-stroke}.cross{stroke:#d93a3a;fill:none;vector-effect:non-scaling-stroke}.playhead{stroke:#3b6fe0}\
-.m-AppendEntries line,.m-Accept line{stroke:#1f9d55}.m-RequestVote line,.m-Prepare line{stroke:#d98c1f}</style>";
-
-/// The space-time diagram on screen as a standalone SVG file.
+/// The space-time diagram of the last stretch before the playhead as a standalone SVG.
 pub fn spacetime_svg() -> Option<String> {
-    let doc = web_sys::window()?.document()?;
-    let svg = doc.query_selector("[data-testid=spacetime]").ok()??;
-    let html = svg.outer_html();
-    let open_end = html.find('>')?;
-    Some(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}>{SVG_STYLE}{}", &html[..open_end], &html[open_end + 1..]))
+    model::with(|m| {
+        let run = &m.live.run;
+        let trace = run.trace();
+        let end = trace.partition_point(|r| r.event <= run.event_count());
+        let start_us = run.now_us().saturating_sub(crate::ui::app::SPACETIME_WINDOW_US);
+        let begin = trace[..end].partition_point(|r| r.time_us < start_us);
+        let arrows = super::components::spacetime::arrows(&trace[begin..end], crate::ui::app::MAX_ARROWS);
+        super::components::spacetime::svg_text(&arrows, run.n().min(crate::ui::app::CANVAS_ABOVE as u32), start_us, run.now_us())
+    })
 }
 
 /// The address that opens exactly this state with `options`.

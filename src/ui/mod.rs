@@ -3,11 +3,13 @@
 
 pub mod api;
 pub mod app;
+pub mod canvas;
 pub mod components;
 pub mod export;
 pub mod frame;
 pub mod layout;
 pub mod model;
+pub mod palette;
 pub mod state;
 
 use wasm_bindgen::prelude::*;

@@ -30,6 +30,12 @@ pub struct Model {
     pub options: PageOptions,
     /// Timeline marks for faults, kept up to date incrementally (see `fault_marks`).
     pub marks: FaultMarks,
+    /// The protocol overlay as last computed: (event count, wall ms, overlay). For large
+    /// clusters it is recomputed at most a few times a second while playing.
+    pub overlay_cache: Option<(u64, f64, std::rc::Rc<crate::sim::Overlay>)>,
+    /// The event log's rows as last taken: (event count, wall ms, rows); refreshed a few
+    /// times a second while playing (text that changes every frame costs layout).
+    pub log_cache: Option<(u64, f64, std::rc::Rc<Vec<crate::sim::TraceRecord>>)>,
 }
 
 /// Page options from the query string (`embed=1`, `lang=en|zh`, `autoplay=1`, `speed=N`,
@@ -139,7 +145,7 @@ fn open_default(notice: Option<String>) -> Model {
     });
     let options = page_options();
     let speed = options.speed.unwrap_or(Speed::Times(1.0));
-    Model { live, playing: true, speed, selected: None, selected_msg: None, hovered_msg: None, notice, preset: Some(name), last_tick_ms: None, generation: 0, options, marks: FaultMarks::default() }
+    Model { live, playing: true, speed, selected: None, selected_msg: None, hovered_msg: None, notice, preset: Some(name), last_tick_ms: None, generation: 0, options, marks: FaultMarks::default(), overlay_cache: None, log_cache: None }
 }
 
 /// Open what a link, preset name or fragment asks for. Errors say what was wrong.
@@ -174,7 +180,7 @@ pub fn page_options() -> PageOptions {
 pub fn init_from_location() {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     let options = page_options();
-    crate::i18n::set_lang(options.lang);
+    apply_lang(options.lang);
     apply_theme(options.theme);
     let model = if hash.len() > 1 {
         match open(&hash) {
@@ -186,6 +192,14 @@ pub fn init_from_location() {
         open_default(None)
     };
     MODEL.with(|m| *m.borrow_mut() = Some(model));
+}
+
+/// Switch the page's language, and say it on `<html lang>` (screen readers and font choice).
+pub fn apply_lang(lang: crate::i18n::Lang) {
+    crate::i18n::set_lang(lang);
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", if lang == crate::i18n::Lang::Zh { "zh-CN" } else { "en" });
+    }
 }
 
 /// Set `data-theme` on the document (None: follow the system's colour scheme).

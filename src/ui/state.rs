@@ -78,7 +78,7 @@ pub fn reduce(m: &mut Model, action: Action) {
         Action::DismissNotice => m.notice = None,
         Action::Notice(text) => m.notice = Some(text),
         Action::SetLang(l) => {
-            crate::i18n::set_lang(l);
+            model::apply_lang(l);
             m.options.lang = l;
         }
         Action::SetTheme(theme) => {

@@ -28,7 +28,7 @@ export async function open(browser, url, viewport = { width: 1280, height: 720 }
   page.on('pageerror', e => errors.push(String(e)));
   page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);
-  await page.waitForFunction(() => window.clusterlab && document.querySelector('[data-node-id]'));
+  await page.waitForFunction(() => window.clusterlab && document.querySelector('[data-node-id], [data-testid=cluster-canvas]'));
   return { page, errors, context };
 }
 

@@ -403,6 +403,9 @@ impl Protocol for Gossip {
     fn view(&self) -> crate::sim::NodeView {
         super::view::gossip_view(self)
     }
+    fn role_label(&self) -> String {
+        self.role_name().into()
+    }
     fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> crate::sim::Overlay {
         super::overlay::gossip_overlay(nodes, now_us)
     }

@@ -525,6 +525,9 @@ impl Protocol for Swim {
     fn view(&self) -> crate::sim::NodeView {
         super::view::swim_view(self)
     }
+    fn role_label(&self) -> String {
+        self.role_name().into()
+    }
     fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> crate::sim::Overlay {
         super::overlay::swim_overlay(nodes, now_us)
     }

@@ -5,9 +5,9 @@
 use crate::i18n::t;
 use crate::sim::{ClusterView, NodeStatus};
 use crate::ui::layout::{self, SIZE};
+use crate::ui::palette::css_var;
 use crate::ui::state::{dispatch, Action};
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
@@ -17,20 +17,6 @@ pub struct ClusterCanvasProps {
     pub selected: Option<u32>,
 }
 
-/// Canvas pixels per layout unit (the box is 400 units).
-const SCALE: f64 = 2.0;
-
-/// Reads the page's palette so the canvas follows the light and dark themes.
-fn css_var(name: &str) -> String {
-    let v = web_sys::window()
-        .and_then(|w| {
-            let root = w.document()?.document_element()?;
-            w.get_computed_style(&root).ok()?
-        })
-        .and_then(|s| s.get_property_value(name).ok())
-        .unwrap_or_default();
-    if v.trim().is_empty() { "#888".into() } else { v.trim().to_string() }
-}
 
 fn role_colour(role: &str, status: Option<&NodeStatus>) -> &'static str {
     match status {
@@ -46,9 +32,7 @@ fn role_colour(role: &str, status: Option<&NodeStatus>) -> &'static str {
 }
 
 fn paint(ctx: &CanvasRenderingContext2d, v: &ClusterView, pos: &[(f64, f64)], selected: Option<u32>) {
-    let side = SIZE * SCALE;
-    ctx.clear_rect(0.0, 0.0, side, side);
-    ctx.set_line_width(1.0);
+    ctx.set_line_width(0.5);
     ctx.set_stroke_style_str(&css_var("--m1"));
     for m in &v.messages {
         let (Some(&(x0, y0)), Some(&(x1, y1))) = (pos.get(m.from as usize), pos.get(m.to as usize)) else { continue };
@@ -56,13 +40,14 @@ fn paint(ctx: &CanvasRenderingContext2d, v: &ClusterView, pos: &[(f64, f64)], se
         let f = (v.now_us.saturating_sub(m.sent_at_us) as f64 / span).clamp(0.0, 1.0);
         ctx.set_global_alpha(0.15 + 0.5 * (1.0 - f));
         ctx.begin_path();
-        ctx.move_to(x0 * SCALE, y0 * SCALE);
-        ctx.line_to((x0 + (x1 - x0) * f) * SCALE, (y0 + (y1 - y0) * f) * SCALE);
+        ctx.move_to(x0, y0);
+        ctx.line_to(x0 + (x1 - x0) * f, y0 + (y1 - y0) * f);
         ctx.stroke();
     }
     ctx.set_global_alpha(1.0);
-    let r = if v.nodes.len() > 400 { 3.0 } else { 5.0 };
-    // One path per colour: a thousand nodes cost a handful of fills.
+    let r = if v.nodes.len() > 400 { 1.6 } else { 2.6 };
+    // One path of squares per colour: a thousand nodes cost a handful of fills. Nodes that
+    // are not in the common state (crashed, suspect, dead) are drawn larger to stand out.
     let mut colours: Vec<&'static str> = Vec::new();
     for n in &v.nodes {
         let c = role_colour(&n.role, n.status.as_ref());
@@ -73,18 +58,18 @@ fn paint(ctx: &CanvasRenderingContext2d, v: &ClusterView, pos: &[(f64, f64)], se
     for c in colours {
         ctx.set_fill_style_str(&css_var(c));
         ctx.begin_path();
+        let s = if matches!(c, "--ok" | "--follower") { r } else { 2.0 * r };
         for n in v.nodes.iter().filter(|n| role_colour(&n.role, n.status.as_ref()) == c) {
             let Some(&(x, y)) = pos.get(n.id as usize) else { continue };
-            ctx.move_to(x * SCALE + r, y * SCALE);
-            let _ = ctx.arc(x * SCALE, y * SCALE, r, 0.0, std::f64::consts::TAU);
+            ctx.rect(x - s, y - s, 2.0 * s, 2.0 * s);
         }
         ctx.fill();
     }
     if let Some(&(x, y)) = selected.and_then(|s| pos.get(s as usize)) {
         ctx.set_stroke_style_str(&css_var("--ink"));
-        ctx.set_line_width(2.0);
+        ctx.set_line_width(1.0);
         ctx.begin_path();
-        let _ = ctx.arc(x * SCALE, y * SCALE, r + 4.0, 0.0, std::f64::consts::TAU);
+        let _ = ctx.arc(x, y, r + 2.5, 0.0, std::f64::consts::TAU);
         ctx.stroke();
     }
 }
@@ -108,10 +93,7 @@ pub fn cluster_canvas(p: &ClusterCanvasProps) -> Html {
         let canvas = canvas.clone();
         let (view, pos, selected) = (p.view.clone(), pos.clone(), p.selected);
         use_effect(move || {
-            let ctx = canvas
-                .cast::<HtmlCanvasElement>()
-                .and_then(|c| c.get_context("2d").ok().flatten())
-                .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok());
+            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, SIZE));
             if let Some(ctx) = ctx {
                 paint(&ctx, &view, &pos, selected);
             }
@@ -135,9 +117,9 @@ pub fn cluster_canvas(p: &ClusterCanvasProps) -> Html {
         _ => (up + 1, down, paused),
     });
     html! {
-        <div class="canvas-wrap">
+        <div class="cluster-wrap">
             <canvas ref={canvas} class="cluster cluster-canvas" data-testid="cluster-canvas" data-node-count={n.to_string()}
-                width={(SIZE * SCALE).to_string()} height={(SIZE * SCALE).to_string()} {onclick}
+                {onclick}
                 role="img" aria-label={format!("{}: {n} {}, {} {}, {} {}", p.view.protocol, t("nodes"), counts.1, t("crashed"), p.view.messages.len(), t("messages in flight"))}></canvas>
         </div>
     }

@@ -1,11 +1,12 @@
 //! The cluster as SVG (up to 50 nodes): nodes coloured by role, timers as arcs, messages in
 //! flight at the point their flight has reached in simulated time, cut links dashed, drops
 //! marked where they happen, and the protocol's overlay (watches, lease bars, the holder).
-//! One listener on the SVG serves every node and message (event delegation), so a frame
-//! with hundreds of messages builds no closures.
+//! Messages are painted on a canvas laid over the SVG (`message_layer.rs`); one listener on
+//! the SVG serves every node and message (event delegation and a hit test).
 
 use crate::i18n::{t, t_dyn};
-use crate::sim::{ClusterView, MessageView, NodeStatus, NodeView, Overlay};
+use super::message_layer::{self, MessageLayer};
+use crate::sim::{ClusterView, NodeStatus, NodeView, Overlay};
 use crate::ui::layout::{self, SIZE};
 use crate::ui::state::{dispatch, Action};
 use std::f64::consts::PI;
@@ -90,19 +91,6 @@ fn node_g(n: &NodeView, (x, y): (f64, f64), r: f64, now: u64, selected: bool, hi
     }
 }
 
-fn message(m: &MessageView, pos: &Pos, now: u64, hovered: bool) -> Html {
-    let (Some(&(x0, y0)), Some(&(x1, y1))) = (pos.get(m.from as usize), pos.get(m.to as usize)) else { return html! {} };
-    let span = m.arrives_at_us.saturating_sub(m.sent_at_us).max(1) as f64;
-    let f = if m.held { 0.5 } else { (now.saturating_sub(m.sent_at_us) as f64 / span).clamp(0.0, 1.0) };
-    let (x, y) = (x0 + (x1 - x0) * f, y0 + (y1 - y0) * f);
-    let class = classes!("msg", format!("m-{}", m.kind), m.is_reply.then_some("reply"), m.corrupted.then_some("corrupted"), m.held.then_some("held"), hovered.then_some("hovered"));
-    html! {
-        <circle key={m.id} class={class} cx={format!("{x:.1}")} cy={format!("{y:.1}")} r="6" data-msg-id={m.id.to_string()}>
-            <title>{ format!("{} n{} → n{}", m.kind, m.from, m.to) }</title>
-        </circle>
-    }
-}
-
 fn line(class: Classes, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Html {
     html! { <line class={class} x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{x1:.1}")} y2={format!("{y1:.1}")} /> }
 }
@@ -165,12 +153,13 @@ pub fn data_id(e: &Event, attr: &str) -> Option<u64> {
     found.get_attribute(&format!("data-{attr}"))?.parse().ok()
 }
 
-fn on_click(e: MouseEvent) {
-    if let Some(id) = data_id(&e, "msg-id") {
-        dispatch(Action::SelectMessage(id));
-    } else if let Some(id) = data_id(&e, "node-id") {
-        dispatch(Action::Select(Some(id as u32)));
-    }
+/// A pointer event's position in the SVG's 400 × 400 box.
+fn svg_point(e: &MouseEvent) -> Option<(f64, f64)> {
+    let el = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
+    let r = el.get_bounding_client_rect();
+    let side = r.width().min(r.height()).max(1.0);
+    let (ox, oy) = (r.left() + (r.width() - side) / 2.0, r.top() + (r.height() - side) / 2.0);
+    Some(((f64::from(e.client_x()) - ox) * SIZE / side, (f64::from(e.client_y()) - oy) * SIZE / side))
 }
 
 fn on_key(e: KeyboardEvent) {
@@ -190,15 +179,32 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
     let grouped = !p.overlay.groups.is_empty();
     let r = layout::node_radius(n, grouped);
     let hovered = p.hovered;
-    let on_over = Callback::from(move |e: MouseEvent| {
-        let id = data_id(&e, "msg-id");
-        if id != hovered {
-            dispatch(Action::Hover(id));
+    let messages = Rc::new(v.messages.clone());
+    let positions = Rc::new(pos.clone());
+    let hit = {
+        let (messages, positions, now) = (messages.clone(), positions.clone(), v.now_us);
+        move |e: &MouseEvent| svg_point(e).and_then(|pt| message_layer::hit(&messages, &positions, now, pt))
+    };
+    let on_move = {
+        let hit = hit.clone();
+        Callback::from(move |e: MouseEvent| {
+            let id = hit(&e);
+            if id != hovered {
+                dispatch(Action::Hover(id));
+            }
+        })
+    };
+    let on_click = Callback::from(move |e: MouseEvent| {
+        if let Some(id) = hit(&e) {
+            dispatch(Action::SelectMessage(id));
+        } else if let Some(id) = data_id(&e, "node-id") {
+            dispatch(Action::Select(Some(id as u32)));
         }
     });
     html! {
+        <div class="cluster-wrap">
         <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={format!("{}: {n} {}", v.protocol, t("nodes"))} data-testid="cluster"
-            onclick={Callback::from(on_click)} onkeydown={Callback::from(on_key)} onmouseover={on_over}>
+            onclick={on_click} onkeydown={Callback::from(on_key)} onmousemove={on_move}>
             if grouped {
                 <text class="group-label" x="135" y="24">{ t("lock servers (Raft)") }</text>
                 <text class="group-label" x="340" y="24">{ t("clients") }</text>
@@ -207,10 +213,11 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
             }
             { cut_lines(v, &pos) }
             { overlay_arrows(&p.overlay, &pos, r) }
-            { for v.messages.iter().map(|m| message(m, &pos, v.now_us, hovered == Some(m.id))) }
             { for p.drops.iter().filter(|a| a.dropped).map(|a| drop_mark(a, &pos, v.now_us)) }
             { for v.nodes.iter().map(|node| node_g(node, pos.get(node.id as usize).copied().unwrap_or((200.0, 200.0)), r, v.now_us, p.selected == Some(node.id), p.overlay.highlight.contains(&node.id))) }
             { overlay_bars(&p.overlay, &pos, r) }
         </svg>
+        <MessageLayer {messages} {positions} now_us={v.now_us} {hovered} />
+        </div>
     }
 }

@@ -9,6 +9,7 @@ pub mod header;
 pub mod inspector;
 pub mod invariant_panel;
 pub mod link_controls;
+pub mod message_layer;
 pub mod overlay_panel;
 pub mod plot_chart;
 pub mod share_menu;

@@ -1,12 +1,17 @@
 //! The space-time (Lamport) diagram: a lane per node, an arrow per message over the last
 //! stretch of simulated time up to the playhead, dropped messages ending in a cross. Hovering
-//! an arrow lights the message up in the cluster view too.
+//! an arrow lights the message up in the cluster view too. Drawn on a canvas (hundreds of
+//! arrows sliding every frame cost far less there than as SVG elements); `svg_text` writes
+//! the same drawing as an SVG file for export.
 
 use crate::i18n::t;
+use crate::ui::palette::{css_var, kind_var};
 use crate::sim::{TraceKind, TraceRecord};
 use crate::ui::state::{dispatch, Action};
 use std::collections::BTreeMap;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
 
 /// One message as drawn: from a lane at its send time to a lane at its end time.
@@ -24,12 +29,15 @@ pub struct Arrow {
     pub dropped: bool,
 }
 
-/// Arrows for the messages sent in `records` (a time window of the trace), at most `cap`.
+/// Arrows for the messages sent in `records` (a time window of the trace): the newest `cap`.
 pub fn arrows(records: &[TraceRecord], cap: usize) -> Vec<Arrow> {
+    let sends = records.iter().filter(|r| matches!(r.kind, TraceKind::Send { .. })).count();
+    let mut skip = sends.saturating_sub(cap);
     let mut by_id: BTreeMap<u64, Arrow> = BTreeMap::new();
     for r in records {
         match &r.kind {
-            TraceKind::Send { msg_id, to, kind, arrives_at_us, .. } if by_id.len() < cap => {
+            TraceKind::Send { .. } if skip > 0 => skip -= 1,
+            TraceKind::Send { msg_id, to, kind, arrives_at_us, .. } => {
                 let from = r.node.unwrap_or(0);
                 by_id.insert(*msg_id, Arrow { msg_id: *msg_id, from, to: *to, kind, sent_us: r.time_us, end_us: None, planned_us: *arrives_at_us, dropped: false });
             }
@@ -68,85 +76,203 @@ fn lane_y(n: u32) -> f64 {
     14.0 + n as f64 * LANE
 }
 
-/// Milliseconds since the start of the run: arrows are drawn in time units inside a group
-/// whose transform slides with the playhead, so a frame moves one transform instead of
-/// every arrow.
-fn ms(us: u64) -> f64 {
-    us as f64 / 1000.0
+/// The drawing's geometry for one frame: the time window mapped onto the lanes.
+#[derive(Clone, Copy)]
+pub struct Frame {
+    pub start_us: u64,
+    pub now_us: u64,
 }
 
-#[derive(Properties, PartialEq)]
-struct ArrowMarkProps {
-    arrow: Arrow,
-    hovered: bool,
-    /// Pixels per millisecond (for the size of the drop cross).
-    px_per_ms: u32,
-}
-
-/// One message: delivered arrows solid, in-flight ones dashed toward their planned
-/// arrival (clipped at the playhead), dropped ones ending halfway in a cross.
-#[function_component(ArrowMark)]
-fn arrow_mark(p: &ArrowMarkProps) -> Html {
-    let a = &p.arrow;
-    let (x0, y0) = (ms(a.sent_us), lane_y(a.from));
-    let (x1, y1) = match (a.end_us, a.dropped) {
-        (Some(end), true) => (ms(end).max(x0 + 1.0), (y0 + lane_y(a.to)) / 2.0),
-        (Some(end), false) => (ms(end), lane_y(a.to)),
-        (None, _) => (ms(a.planned_us.max(a.sent_us)), lane_y(a.to)),
-    };
-    let class = classes!("arrow", format!("m-{}", a.kind), a.dropped.then_some("dropped"), a.end_us.is_none().then_some("flying"), p.hovered.then_some("hovered"));
-    let d = 4.0 / f64::from(p.px_per_ms.max(1)) * 100.0;
-    let pts = (format!("{x0:.3}"), format!("{y0:.1}"), format!("{x1:.3}"), format!("{y1:.1}"));
-    html! {
-        <g {class} data-msg-id={a.msg_id.to_string()}>
-            <title>{ format!("{} n{} → n{}{}", a.kind, a.from, a.to, if a.dropped { t(" (dropped)") } else { "" }) }</title>
-            <line x1={pts.0.clone()} y1={pts.1.clone()} x2={pts.2.clone()} y2={pts.3.clone()} />
-            <line class="hit" x1={pts.0} y1={pts.1} x2={pts.2} y2={pts.3} />
-            if a.dropped {
-                <path class="cross" d={format!("M{:.3} {:.1} L{:.3} {:.1} M{:.3} {:.1} L{:.3} {:.1}", x1 - d, y1 - 4.0, x1 + d, y1 + 4.0, x1 - d, y1 + 4.0, x1 + d, y1 - 4.0)} />
-            }
-        </g>
+impl Frame {
+    fn x(&self, t: u64) -> f64 {
+        let span = self.now_us.saturating_sub(self.start_us).max(1) as f64;
+        LEFT + (t.saturating_sub(self.start_us) as f64 / span) * (W - LEFT - RIGHT)
     }
+    /// The segment drawn for an arrow: delivered ones end at the receiver, dropped ones halfway
+    /// at the drop, in-flight ones head for their planned arrival and stop at the playhead.
+    pub fn segment(&self, a: &Arrow) -> ((f64, f64), (f64, f64)) {
+        let (x0, y0) = (self.x(a.sent_us), lane_y(a.from));
+        let end = match (a.end_us, a.dropped) {
+            (Some(e), true) => (self.x(e).max(x0 + 4.0), (y0 + lane_y(a.to)) / 2.0),
+            (Some(e), false) => (self.x(e), lane_y(a.to)),
+            (None, _) => {
+                // Toward the planned arrival, cut at the playhead (no drawing past the edge).
+                let (x1, y1) = (self.x(a.planned_us.max(a.sent_us + 1)), lane_y(a.to));
+                let edge = self.x(self.now_us);
+                if x1 > edge && x1 > x0 {
+                    (edge, y0 + (y1 - y0) * (edge - x0) / (x1 - x0))
+                } else {
+                    (x1, y1)
+                }
+            }
+        };
+        ((x0, y0), end)
+    }
+}
+
+pub fn height(n: u32) -> f64 {
+    lane_y(n) - LANE + 14.0
+}
+
+/// Distance from `p` to the segment `a`–`b`.
+fn dist((px, py): (f64, f64), (ax, ay): (f64, f64), (bx, by): (f64, f64)) -> f64 {
+    let (dx, dy) = (bx - ax, by - ay);
+    let len2 = (dx * dx + dy * dy).max(1e-9);
+    let k = (((px - ax) * dx + (py - ay) * dy) / len2).clamp(0.0, 1.0);
+    ((px - ax - k * dx).powi(2) + (py - ay - k * dy).powi(2)).sqrt()
+}
+
+/// The arrow under a point (layout units), if one passes within a few units.
+pub fn hit(arrows: &[Arrow], f: Frame, p: (f64, f64)) -> Option<u64> {
+    let limit = W - RIGHT;
+    arrows
+        .iter()
+        .filter(|a| f.x(a.sent_us) <= limit)
+        .map(|a| {
+            let (s, e) = f.segment(a);
+            (a.msg_id, dist(p, s, e))
+        })
+        .filter(|(_, d)| *d < 5.0)
+        .min_by(|x, y| x.1.total_cmp(&y.1))
+        .map(|(id, _)| id)
+}
+
+/// Add an arrow (and a cross where a dropped one ends) to the current path.
+fn trace_arrow(ctx: &CanvasRenderingContext2d, ((x0, y0), (x1, y1)): ((f64, f64), (f64, f64)), dropped: bool) {
+    ctx.move_to(x0, y0);
+    ctx.line_to(x1, y1);
+    if dropped {
+        ctx.move_to(x1 - 4.0, y1 - 4.0);
+        ctx.line_to(x1 + 4.0, y1 + 4.0);
+        ctx.move_to(x1 - 4.0, y1 + 4.0);
+        ctx.line_to(x1 + 4.0, y1 - 4.0);
+    }
+}
+
+fn paint(ctx: &CanvasRenderingContext2d, p: &SpacetimeProps) {
+    let f = Frame { start_us: p.start_us, now_us: p.now_us };
+    let h = height(p.n);
+    ctx.set_line_width(1.0);
+    ctx.set_stroke_style_str(&css_var("--line"));
+    ctx.set_fill_style_str(&css_var("--muted"));
+    ctx.set_font("11px system-ui, sans-serif");
+    for n in 0..p.n {
+        let y = lane_y(n);
+        ctx.begin_path();
+        ctx.move_to(LEFT, y);
+        ctx.line_to(W - RIGHT, y);
+        ctx.stroke();
+        let _ = ctx.fill_text(&format!("n{n}"), 4.0, y + 4.0);
+    }
+    ctx.save();
+    ctx.begin_path();
+    ctx.rect(LEFT, 0.0, W - LEFT - RIGHT, h);
+    ctx.clip();
+    // One path per (colour, in flight) group: a handful of strokes instead of hundreds.
+    let style = |a: &Arrow| (if a.dropped { "--bad" } else { kind_var(a.kind) }, a.end_us.is_none());
+    let mut groups: Vec<(&'static str, bool)> = p.arrows.iter().map(style).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    // In-flight arrows are fainter rather than dashed: a dash pattern over hundreds of long
+    // lines costs a software rasterizer more than the whole rest of the frame.
+    ctx.set_line_width(1.2);
+    for (colour, flying) in groups {
+        ctx.set_stroke_style_str(&css_var(colour));
+        ctx.set_global_alpha(if flying { 0.45 } else { 0.85 });
+        ctx.begin_path();
+        for a in p.arrows.iter().filter(|a| style(a) == (colour, flying)) {
+            trace_arrow(ctx, f.segment(a), a.dropped);
+        }
+        ctx.stroke();
+    }
+    if let Some(a) = p.hovered.and_then(|id| p.arrows.iter().find(|a| a.msg_id == id)) {
+        ctx.set_global_alpha(1.0);
+        ctx.set_line_width(3.5);
+        ctx.set_stroke_style_str(&css_var(style(a).0));
+        ctx.begin_path();
+        trace_arrow(ctx, f.segment(a), a.dropped);
+        ctx.stroke();
+    }
+    ctx.restore();
+    ctx.set_global_alpha(1.0);
+    ctx.set_stroke_style_str(&css_var("--accent"));
+    ctx.set_line_width(1.5);
+    ctx.begin_path();
+    ctx.move_to(W - RIGHT, 0.0);
+    ctx.line_to(W - RIGHT, h);
+    ctx.stroke();
+}
+
+/// The diagram as a standalone SVG document (the "Diagram SVG" download).
+pub fn svg_text(arrows: &[Arrow], n: u32, start_us: u64, now_us: u64) -> String {
+    let f = Frame { start_us, now_us };
+    let h = height(n);
+    let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {h:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n");
+    s += &format!("<title>ClusterLab space-time diagram, {:.3} s to {:.3} s</title>\n", start_us as f64 / 1e6, now_us as f64 / 1e6);
+    for i in 0..n {
+        let y = lane_y(i);
+        s += &format!("<text x=\"4\" y=\"{:.1}\" fill=\"#5d6678\">n{i}</text><line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#dde1e8\"/>\n", y + 4.0, W - RIGHT);
+    }
+    s += &format!("<clipPath id=\"w\"><rect x=\"{LEFT}\" y=\"0\" width=\"{}\" height=\"{h:.0}\"/></clipPath>\n<g clip-path=\"url(#w)\">\n", W - LEFT - RIGHT);
+    for a in arrows {
+        let ((x0, y0), (x1, y1)) = f.segment(a);
+        let colour = if a.dropped { "#d93a3a" } else { "#3b6fe0" };
+        let dash = if a.end_us.is_none() { " stroke-dasharray=\"3 3\"" } else { "" };
+        s += &format!("<line data-msg-id=\"{}\" x1=\"{x0:.1}\" y1=\"{y0:.1}\" x2=\"{x1:.1}\" y2=\"{y1:.1}\" stroke=\"{colour}\" stroke-width=\"1.2\"{dash}><title>{} n{} → n{}</title></line>\n", a.msg_id, a.kind, a.from, a.to);
+        if a.dropped {
+            s += &format!("<path d=\"M{:.1} {:.1} L{:.1} {:.1} M{:.1} {:.1} L{:.1} {:.1}\" stroke=\"#d93a3a\"/>\n", x1 - 4.0, y1 - 4.0, x1 + 4.0, y1 + 4.0, x1 - 4.0, y1 + 4.0, x1 + 4.0, y1 - 4.0);
+        }
+    }
+    s += &format!("</g>\n<line x1=\"{0}\" x2=\"{0}\" y1=\"0\" y2=\"{h:.0}\" stroke=\"#3b6fe0\" stroke-width=\"1.5\"/>\n</svg>\n", W - RIGHT);
+    s
+}
+
+/// A pointer event's position in layout units of the canvas it happened on.
+fn layout_point(e: &MouseEvent) -> Option<(f64, f64)> {
+    let el = e.target()?.dyn_into::<web_sys::Element>().ok()?;
+    let r = el.get_bounding_client_rect();
+    let k = W / r.width().max(1.0);
+    Some(((f64::from(e.client_x()) - r.left()) * k, (f64::from(e.client_y()) - r.top()) * k))
 }
 
 #[function_component(Spacetime)]
 pub fn spacetime(p: &SpacetimeProps) -> Html {
-    let span_ms = ms(p.now_us.saturating_sub(p.start_us).max(1));
-    let inner_w = W - LEFT - RIGHT;
-    let k = inner_w / span_ms;
-    let height = lane_y(p.n) - LANE + 14.0;
-    let hovered = p.hovered;
-    let on_over = Callback::from(move |e: MouseEvent| {
-        let id = super::cluster_svg::data_id(&e, "msg-id");
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        let props = SpacetimeProps { arrows: p.arrows.clone(), n: p.n, start_us: p.start_us, now_us: p.now_us, hovered: p.hovered };
+        use_effect(move || {
+            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, W));
+            if let Some(ctx) = ctx {
+                paint(&ctx, &props);
+            }
+        });
+    }
+    let f = Frame { start_us: p.start_us, now_us: p.now_us };
+    let (arrows, hovered) = (p.arrows.clone(), p.hovered);
+    let on_move = Callback::from(move |e: MouseEvent| {
+        let id = layout_point(&e).and_then(|pt| hit(&arrows, f, pt));
         if id != hovered {
             dispatch(Action::Hover(id));
         }
     });
-    let on_click = Callback::from(|e: MouseEvent| {
-        if let Some(id) = super::cluster_svg::data_id(&e, "msg-id") {
+    let arrows = p.arrows.clone();
+    let on_click = Callback::from(move |e: MouseEvent| {
+        if let Some(id) = layout_point(&e).and_then(|pt| hit(&arrows, f, pt)) {
             dispatch(Action::SelectMessage(id));
         }
     });
-    // Pixels per ms, rounded so the crosses are rebuilt only when the scale really changes.
-    let px_per_ms = (k * 100.0).round() as u32;
+    let h = height(p.n);
+    let dropped = p.arrows.iter().filter(|a| a.dropped).count();
     html! {
         <div class="spacetime">
             <h2>{ t("Space-time diagram") }</h2>
-            <svg xmlns="http://www.w3.org/2000/svg" viewBox={format!("0 0 {W} {height:.0}")} role="img" aria-label={t("Space-time diagram of recent messages")} data-testid="spacetime"
-                onmouseover={on_over} onclick={on_click}>
-                { for (0..p.n).map(|n| html! {
-                    <g class="lane">
-                        <text x="4" y={format!("{:.1}", lane_y(n) + 4.0)}>{ format!("n{n}") }</text>
-                        <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={format!("{:.1}", lane_y(n))} y2={format!("{:.1}", lane_y(n))} />
-                    </g>
-                }) }
-                <svg x={LEFT.to_string()} y="0" width={inner_w.to_string()} height={format!("{height:.0}")} class="arrows">
-                    <g transform={format!("translate({:.2} 0) scale({k:.5} 1)", -ms(p.start_us) * k)}>
-                        { for p.arrows.iter().map(|a| html! { <ArrowMark key={a.msg_id} arrow={a.clone()} hovered={p.hovered == Some(a.msg_id)} {px_per_ms} /> }) }
-                    </g>
-                </svg>
-                <line class="playhead" x1={format!("{:.1}", W - RIGHT)} x2={format!("{:.1}", W - RIGHT)} y1="0" y2={format!("{height:.0}")} />
-            </svg>
+            <canvas ref={canvas} data-testid="spacetime"
+                style={format!("aspect-ratio: {W} / {h:.0}")}
+                data-arrow-count={p.arrows.len().to_string()} data-last-msg={p.arrows.iter().map(|a| a.msg_id).max().unwrap_or(0).to_string()}
+                data-hovered-msg={p.hovered.map(|h| h.to_string()).unwrap_or_default()}
+                role="img" aria-label={format!("{}: {} {}, {} {}", t("Space-time diagram of recent messages"), p.arrows.len(), t("messages"), dropped, t("dropped"))}
+                onmousemove={on_move} onmouseleave={Callback::from(|_| dispatch(Action::Hover(None)))} onclick={on_click}></canvas>
         </div>
     }
 }
