@@ -667,8 +667,10 @@ impl<P: Protocol> Sim<P> {
             drawn.push((Fault::Crash { node }, Fault::Restart { node }));
         }
         if self.rng.chance_ppm(c.partition_ppm) {
-            let mask = self.rng.next_u64();
-            let group: Vec<NodeId> = (0..self.n).filter(|i| mask >> i & 1 == 1).collect();
+            // One random bit per node: one draw per 64 nodes (a cluster of up to 64 draws
+            // exactly one, as links made before larger clusters expect).
+            let words: Vec<u64> = (0..self.n.div_ceil(64).max(1)).map(|_| self.rng.next_u64()).collect();
+            let group: Vec<NodeId> = (0..self.n).filter(|i| words[(i / 64) as usize] >> (i % 64) & 1 == 1).collect();
             drawn.push((Fault::Partition { groups: vec![group] }, Fault::HealAll));
         }
         if self.rng.chance_ppm(c.pause_ppm) {

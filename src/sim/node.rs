@@ -29,6 +29,9 @@ impl<P: Protocol> NodeSlot<P> {
     }
 
     /// The node's local clock reading at global time `global_us`.
+    /// Drift is applied from time 0, so changing a node's drift mid-run also moves its clock
+    /// (by global time × the change). Kept so that every released link replays exactly; a
+    /// continuous clock would need a new link version.
     pub fn local_time(&self, global_us: TimeUs) -> TimeUs {
         let g = global_us as i128;
         let local = g + self.skew_us as i128 + g * self.drift_ppm as i128 / 1_000_000;

@@ -8,16 +8,28 @@ use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 /// The 2D context of `canvas`, its backing store fitted to the screen, with a transform that
 /// maps `layout_w` layout units onto the canvas's width. Clears the canvas.
 pub fn fit(canvas: &HtmlCanvasElement, layout_w: f64) -> Option<CanvasRenderingContext2d> {
-    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-    let (cw, ch) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
-    if cw < 1.0 || ch < 1.0 {
-        return None;
+    thread_local! {
+        static CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     }
-    let (w, h) = ((cw * dpr).round() as u32, (ch * dpr).round() as u32);
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
+    // Reading the element's size forces a layout pass after the frame's DOM changes, so it
+    // is re-read only every so often (a resized panel is followed within half a second).
+    let calls = CALLS.with(|c| {
+        c.set(c.get().wrapping_add(1));
+        c.get()
+    });
+    if canvas.width() <= 1 || calls % 64 == 0 {
+        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+        let (cw, ch) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
+        if cw < 1.0 || ch < 1.0 {
+            return None;
+        }
+        let (w, h) = ((cw * dpr).round() as u32, (ch * dpr).round() as u32);
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
+            canvas.set_height(h);
+        }
     }
+    let (w, h) = (canvas.width(), canvas.height());
     let ctx = canvas.get_context("2d").ok().flatten()?.dyn_into::<CanvasRenderingContext2d>().ok()?;
     let k = f64::from(w) / layout_w;
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;

@@ -189,7 +189,3 @@ test('the space-time diagram follows the playhead and lights up with the cluster
   assert.equal(await diagram.getAttribute('data-hovered-msg'), '', 'leaving the diagram clears it');
   await page.screenshot({ path: join(SHOTS, 'spacetime.png'), fullPage: true });
 });
-    assert.match(await page.getAttribute(`svg.cluster circle[data-msg-id="${flying}"]`, 'class'), /hovered/);
-  }
-  await page.screenshot({ path: join(SHOTS, 'spacetime.png'), fullPage: true });
-});
