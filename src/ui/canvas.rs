@@ -6,8 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// The 2D context of `canvas`, its backing store fitted to the screen, with a transform that
-/// maps `layout_w` layout units onto the canvas's width. Clears the canvas.
-pub fn fit(canvas: &HtmlCanvasElement, layout_w: f64) -> Option<CanvasRenderingContext2d> {
+/// maps `layout_w` × `layout_h` layout units onto the canvas. Clears the canvas.
+pub fn fit(canvas: &HtmlCanvasElement, layout_w: f64, layout_h: f64) -> Option<CanvasRenderingContext2d> {
     thread_local! {
         static CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     }
@@ -17,7 +17,9 @@ pub fn fit(canvas: &HtmlCanvasElement, layout_w: f64) -> Option<CanvasRenderingC
         c.set(c.get().wrapping_add(1));
         c.get()
     });
-    if canvas.width() <= 1 || calls % 64 == 0 {
+    let aspect = f64::from(canvas.height()) / f64::from(canvas.width().max(1));
+    let off = (aspect - layout_h / layout_w).abs() > 0.01 * layout_h / layout_w;
+    if off || calls % 64 == 0 {
         let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
         let (cw, ch) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
         if cw < 1.0 || ch < 1.0 {

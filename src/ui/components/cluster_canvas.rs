@@ -93,7 +93,7 @@ pub fn cluster_canvas(p: &ClusterCanvasProps) -> Html {
         let canvas = canvas.clone();
         let (view, pos, selected) = (p.view.clone(), pos.clone(), p.selected);
         use_effect(move || {
-            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, SIZE));
+            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, SIZE, SIZE));
             if let Some(ctx) = ctx {
                 paint(&ctx, &view, &pos, selected);
             }

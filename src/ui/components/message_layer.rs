@@ -91,7 +91,7 @@ pub fn message_layer(p: &MessageLayerProps) -> Html {
         let canvas = canvas.clone();
         let props = MessageLayerProps { messages: p.messages.clone(), positions: p.positions.clone(), now_us: p.now_us, hovered: p.hovered };
         use_effect(move || {
-            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, SIZE));
+            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, SIZE, SIZE));
             if let Some(ctx) = ctx {
                 paint(&ctx, &props);
             }

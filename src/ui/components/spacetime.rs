@@ -242,7 +242,7 @@ pub fn spacetime(p: &SpacetimeProps) -> Html {
         let canvas = canvas.clone();
         let props = SpacetimeProps { arrows: p.arrows.clone(), n: p.n, start_us: p.start_us, now_us: p.now_us, hovered: p.hovered };
         use_effect(move || {
-            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, W));
+            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, W, height(props.n)));
             if let Some(ctx) = ctx {
                 paint(&ctx, &props);
             }
