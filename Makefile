@@ -31,6 +31,7 @@ test-e2e: setup-test dist
 
 # Long runs: big sweeps and a million link-decoder inputs.
 soak:
+	cargo run --release -- sweep --protocol raft --seeds 100000
 	cargo run --release -- sweep --protocol paxos --seeds 100000
 	cargo run --release -- sweep --protocol flood --seeds 20000
 	cargo run --release -- sweep --protocol gossip --seeds 20000

@@ -139,6 +139,9 @@ pub fn install() {
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(handle_message);
     let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
     on_message.forget();
+    let on_hash = Closure::<dyn Fn()>::new(model::on_hash_change);
+    let _ = window.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
+    on_hash.forget();
 }
 
 /// `{clusterlab: "runFor", us: 500000}` from a parent page → the call, answered with

@@ -125,6 +125,9 @@ const DEFAULT_PRESETS: &[&str] = &["raft-election", "paxos-multi-leader-change",
 pub const MAX_EVENTS_PER_FRAME: u64 = 20_000;
 
 thread_local! {
+    /// The fragment the page last wrote itself ("Copy link"), so its hashchange is not
+    /// taken for a new link pasted by the user.
+    static OWN_HASH: RefCell<String> = const { RefCell::new(String::new()) };
     static MODEL: RefCell<Option<Model>> = const { RefCell::new(None) };
     static NOTIFY: RefCell<Option<Rc<dyn Fn()>>> = const { RefCell::new(None) };
 }
@@ -179,6 +182,7 @@ pub fn page_options() -> PageOptions {
 
 pub fn init_from_location() {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    note_own_hash(&hash);
     let options = page_options();
     apply_lang(options.lang);
     apply_theme(options.theme);
@@ -200,6 +204,21 @@ pub fn apply_lang(lang: crate::i18n::Lang) {
     if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
         let _ = root.set_attribute("lang", if lang == crate::i18n::Lang::Zh { "zh-CN" } else { "en" });
     }
+}
+
+pub fn note_own_hash(hash: &str) {
+    OWN_HASH.with(|h| *h.borrow_mut() = hash.to_string());
+}
+
+/// A link pasted into the address bar of the open page changes only the fragment: open it
+/// (a bad one leaves the current run as it is and says what was wrong).
+pub fn on_hash_change() {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
+    if hash.len() <= 1 || OWN_HASH.with(|h| *h.borrow() == hash) {
+        return;
+    }
+    note_own_hash(&hash);
+    super::state::dispatch(super::state::Action::Open(hash));
 }
 
 /// Set `data-theme` on the document (None: follow the system's colour scheme).

@@ -189,3 +189,25 @@ test('the space-time diagram follows the playhead and lights up with the cluster
   assert.equal(await diagram.getAttribute('data-hovered-msg'), '', 'leaving the diagram clears it');
   await page.screenshot({ path: join(SHOTS, 'spacetime.png'), fullPage: true });
 });
+
+test('a link pasted into the open page opens it; a bad one says what is wrong and keeps the run', async () => {
+  const { page, errors, context } = await open(env.browser, env.base + '#preset=raft-election');
+  await page.evaluate(() => window.clusterlab.pause());
+  await page.evaluate(() => { location.hash = '#preset=paxos-clean-round'; });
+  await page.waitForFunction(() => window.clusterlab.state().protocol === 'paxos');
+  const before = await state(page);
+  assert.equal(before.preset, 'paxos-clean-round');
+  await page.evaluate(() => { location.hash = '#s=1.not-a-link!!'; });
+  await page.locator('[data-testid=notice]').waitFor();
+  assert.match(await page.locator('[data-testid=notice]').textContent(), /Could not open that/);
+  const after = await state(page);
+  assert.deepEqual([after.protocol, after.preset], ['paxos', 'paxos-clean-round'], 'the run on screen is kept');
+  // "Copy link" writes the fragment itself: that must not reopen (and so pause or reset) the run.
+  await page.evaluate(() => window.clusterlab.runFor(200000));
+  const k = (await state(page)).eventCount;
+  await page.click('[data-testid=copy-link]');
+  await page.waitForTimeout(200);
+  assert.equal((await state(page)).eventCount, k);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

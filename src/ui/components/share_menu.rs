@@ -17,7 +17,9 @@ fn copy(text: &str) {
 fn copy_link() {
     let Some(link) = model::with(|m| m.live.link()) else { return };
     let Some(w) = web_sys::window() else { return };
-    let _ = w.location().set_hash(&format!("s={link}"));
+    let hash = format!("#s={link}");
+    model::note_own_hash(&hash);
+    let _ = w.location().set_hash(&hash);
     copy(&w.location().href().unwrap_or_default());
 }
 
