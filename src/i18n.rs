@@ -261,4 +261,6 @@ pub const TABLE: &[(&str, &str)] = &[
     ("storage service", "存储服务"),
     ("releasing", "释放中"),
     ("messages", "条消息"),
+    ("ballot", "选票编号"),
+    ("incarnation", "化身号"),
 ];

@@ -137,6 +137,7 @@ fn violation(property: &str, event_index: u64) -> Violation {
 fn cluster() -> ClusterView {
     ClusterView {
         protocol: "raft",
+        term_name: "term",
         now_us: 1_000_000,
         event_count: 77,
         nodes: vec![

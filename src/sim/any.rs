@@ -113,6 +113,7 @@ impl<P: Protocol> History<P> {
             .collect();
         ClusterView {
             protocol: P::NAME,
+            term_name: P::TERM_NAME,
             now_us: sim.now_us(),
             event_count: sim.event_count(),
             nodes: Vec::new(),

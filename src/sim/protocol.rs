@@ -125,6 +125,9 @@ pub trait Protocol: Clone + Debug + 'static {
 
     /// Short stable name used in links and the CLI (`"raft"`).
     const NAME: &'static str;
+    /// What `NodeView::term` counts, in the paper's word: Raft's term, a Paxos ballot
+    /// round, a SWIM incarnation.
+    const TERM_NAME: &'static str = "term";
 
     fn new(env: NodeEnv, config: &Self::Config) -> Self;
     /// First boot.

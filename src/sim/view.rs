@@ -79,6 +79,8 @@ pub struct MessageView {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClusterView {
     pub protocol: &'static str,
+    /// What each node's `term` counts (`Protocol::TERM_NAME`).
+    pub term_name: &'static str,
     pub now_us: TimeUs,
     pub event_count: u64,
     pub nodes: Vec<NodeView>,

@@ -183,7 +183,7 @@ fn full_view(s: &Snapshot) -> Html {
                     { timeline(s) }
                 </section>
                 <section class="panel side">
-                    <Inspector node={selected.clone()} now_us={if selected.is_some() { s.view.now_us } else { 0 }} message={s.message.clone()} />
+                    <Inspector node={selected.clone()} term_name={s.view.term_name} now_us={if selected.is_some() { s.view.now_us } else { 0 }} message={s.message.clone()} />
                     <FaultPanel n={s.view.nodes.len() as u32} selected={selected.map(|v| (v.id, v.status.unwrap_or(NodeStatus::Up)))}
                         held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} requests={s.requests} />
                 </section>

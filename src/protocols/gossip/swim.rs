@@ -448,6 +448,7 @@ impl Protocol for Swim {
     type Durable = u32;
     type Checker = super::invariants::SwimChecker;
     const NAME: &'static str = "swim";
+    const TERM_NAME: &'static str = "incarnation";
 
     fn new(env: NodeEnv, config: &SwimConfig) -> Self {
         Swim {

@@ -25,6 +25,7 @@ impl Protocol for Paxos {
     type Durable = PaxosDurable;
     type Checker = invariants::PaxosChecker;
     const NAME: &'static str = "paxos";
+    const TERM_NAME: &'static str = "ballot";
 
     fn new(env: NodeEnv, config: &PaxosConfig) -> Self {
         Paxos::create(env, config)

@@ -73,10 +73,10 @@ fn timer_arc(n: &NodeView, now: u64, x: f64, y: f64, r: f64) -> Html {
     }
 }
 
-fn node_g(n: &NodeView, (x, y): (f64, f64), r: f64, now: u64, selected: bool, highlight: bool) -> Html {
+fn node_g(n: &NodeView, term_name: &str, (x, y): (f64, f64), r: f64, now: u64, selected: bool, highlight: bool) -> Html {
     let id = n.id;
     let class = classes!("node", format!("role-{}", role_class(&n.role)), status_class(n), selected.then_some("selected"), highlight.then_some("highlight"));
-    let term = n.term.map(|tm| format!("{} {tm}", t("term"))).unwrap_or_default();
+    let term = n.term.map(|tm| format!("{} {tm}", t_dyn(term_name))).unwrap_or_default();
     let big = r >= 18.0;
     html! {
         <g class={class} data-node-id={id.to_string()} data-role={n.role.clone()} data-status={status_class(n)}
@@ -214,7 +214,7 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
             { cut_lines(v, &pos) }
             { overlay_arrows(&p.overlay, &pos, r) }
             { for p.drops.iter().filter(|a| a.dropped).map(|a| drop_mark(a, &pos, v.now_us)) }
-            { for v.nodes.iter().map(|node| node_g(node, pos.get(node.id as usize).copied().unwrap_or((200.0, 200.0)), r, v.now_us, p.selected == Some(node.id), p.overlay.highlight.contains(&node.id))) }
+            { for v.nodes.iter().map(|node| node_g(node, v.term_name, pos.get(node.id as usize).copied().unwrap_or((200.0, 200.0)), r, v.now_us, p.selected == Some(node.id), p.overlay.highlight.contains(&node.id))) }
             { overlay_bars(&p.overlay, &pos, r) }
         </svg>
         <MessageLayer {messages} {positions} now_us={v.now_us} {hovered} />

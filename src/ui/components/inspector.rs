@@ -12,6 +12,8 @@ pub struct InspectorProps {
     pub node: Option<NodeView>,
     /// Simulated time, for the timers of the selected node (0 when none is selected).
     pub now_us: u64,
+    /// What the node's term counts (term, ballot, incarnation).
+    pub term_name: &'static str,
     /// The clicked message while in flight, with its summary.
     pub message: Option<(MessageView, String)>,
 }
@@ -35,7 +37,7 @@ fn log_grid(log: &LogView) -> Html {
     }
 }
 
-fn node_detail(n: &NodeView, now: u64) -> Html {
+fn node_detail(n: &NodeView, term_name: &str, now: u64) -> Html {
     let status = match n.status {
         Some(crate::sim::NodeStatus::Crashed) => t("crashed"),
         Some(crate::sim::NodeStatus::Paused) => t("paused"),
@@ -46,7 +48,7 @@ fn node_detail(n: &NodeView, now: u64) -> Html {
             <h2>{ format!("{} {} · {}", t("Node"), n.id, t_dyn(&n.role)) }</h2>
             <dl class="fields">
                 <dt>{ t("status") }</dt><dd>{ status }</dd>
-                if let Some(term) = n.term { <dt>{ t("term") }</dt><dd>{ term }</dd> }
+                if let Some(term) = n.term { <dt>{ t_dyn(term_name) }</dt><dd>{ term }</dd> }
                 { for n.fields.iter().map(|(k, v)| html! { <><dt>{ t_dyn(k) }</dt><dd>{ v.clone() }</dd></> }) }
                 if n.clock_skew_us != 0 { <dt>{ t("clock skew") }</dt><dd>{ format!("{} ms", n.clock_skew_us / 1000) }</dd> }
                 if n.clock_drift_ppm != 0 { <dt>{ t("clock drift") }</dt><dd>{ format!("{:+.1}%", n.clock_drift_ppm as f64 / 10_000.0) }</dd> }
@@ -73,7 +75,7 @@ pub fn inspector(p: &InspectorProps) -> Html {
                 </div>
             }
             { match node {
-                Some(n) => node_detail(n, p.now_us),
+                Some(n) => node_detail(n, p.term_name, p.now_us),
                 None => html! { <p class="hint">{ t("Click a node or a message to inspect it.") }</p> },
             } }
         </div>
