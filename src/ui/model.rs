@@ -141,14 +141,20 @@ pub fn default_scenario() -> (Scenario, &'static str) {
     (Scenario::new("flood", 5, 1), "flood")
 }
 
-fn open_default(notice: Option<String>) -> Model {
-    let (s, name) = default_scenario();
-    let live = LiveRun::open(&s).unwrap_or_else(|_| {
-        LiveRun::open(&Scenario::new("flood", 3, 1)).expect("the built-in flood scenario always opens")
-    });
-    let options = page_options();
+fn new_model(live: LiveRun, preset: Option<&'static str>, playing: bool, notice: Option<String>, options: PageOptions) -> Model {
     let speed = options.speed.unwrap_or(Speed::Times(1.0));
-    Model { live, playing: true, speed, selected: None, selected_msg: None, hovered_msg: None, notice, preset: Some(name), last_tick_ms: None, generation: 0, options, marks: FaultMarks::default(), overlay_cache: None, log_cache: None }
+    Model {
+        live, playing, speed, selected: None, selected_msg: None, hovered_msg: None, notice, preset, last_tick_ms: None,
+        generation: 0, options, marks: FaultMarks::default(), overlay_cache: None, log_cache: None,
+    }
+}
+
+/// The default scenario, or if even that will not open (it always should), none: the page
+/// then says it could not start instead of panicking.
+fn open_default(notice: Option<String>, options: PageOptions) -> Option<Model> {
+    let (s, name) = default_scenario();
+    let live = LiveRun::open(&s).or_else(|_| LiveRun::open(&Scenario::new("flood", 3, 1))).ok()?;
+    Some(new_model(live, Some(name), true, notice, options))
 }
 
 /// Open what a link, preset name or fragment asks for. Errors say what was wrong.
@@ -189,13 +195,16 @@ pub fn init_from_location() {
     let model = if hash.len() > 1 {
         match open(&hash) {
             // A shared link shows the exact moment it captured: paused, unless asked.
-            Ok((live, preset)) => Model { live, preset, playing: preset.is_some() || options.autoplay, ..open_default(None) },
-            Err(e) => open_default(Some(format!("{}: {e}. {}", crate::i18n::t("This link could not be opened"), crate::i18n::t("Showing the default scenario instead.")))),
+            Ok((live, preset)) => Some(new_model(live, preset, preset.is_some() || options.autoplay, None, options)),
+            Err(e) => open_default(Some(format!("{}: {e}. {}", crate::i18n::t("This link could not be opened"), crate::i18n::t("Showing the default scenario instead."))), options),
         }
     } else {
-        open_default(None)
+        open_default(None, options)
     };
-    MODEL.with(|m| *m.borrow_mut() = Some(model));
+    if model.is_none() {
+        web_sys::console::error_1(&"ClusterLab: the default scenario could not be opened".into());
+    }
+    MODEL.with(|m| *m.borrow_mut() = model);
 }
 
 /// Switch the page's language, and say it on `<html lang>` (screen readers and font choice).
