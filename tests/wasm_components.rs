@@ -12,6 +12,7 @@ use clusterlab::ui::components::invariant_panel::InvariantPanelProps;
 use clusterlab::ui::components::plot_chart::PlotChartProps;
 use clusterlab::ui::components::timeline::TimelineProps;
 use clusterlab::ui::components::message_layer;
+use clusterlab::ui::components::spacetime::{self, Arrow, Frame, Spacetime, SpacetimeProps};
 use clusterlab::ui::components::{ClusterSvg, Controls, InvariantPanel, PlotChart, Timeline};
 use clusterlab::ui::layout;
 use clusterlab::ui::model::Speed;
@@ -422,4 +423,62 @@ async fn controls_show_the_simulated_clock_and_the_speed() {
     assert_eq!(attr(&link, "target"), "_blank");
     let speed = m.one("select[data-testid=speed]").dyn_into::<web_sys::HtmlSelectElement>().unwrap();
     assert_eq!(speed.value(), "max");
+}
+
+/// The largest alpha of the 3 × 3 device pixels around layout point (x, y) of a canvas drawn
+/// `layout_w` units across (thin lines fall between pixel centres).
+fn alpha_near(canvas: &Element, layout_w: f64, (x, y): (f64, f64)) -> u8 {
+    let c: web_sys::HtmlCanvasElement = canvas.clone().dyn_into().unwrap();
+    let ctx: web_sys::CanvasRenderingContext2d = c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    let k = f64::from(c.width()) / layout_w;
+    let data = ctx.get_image_data((x * k).floor() - 1.0, (y * k).floor() - 1.0, 3.0, 3.0).unwrap().data().0;
+    data.chunks(4).map(|p| p[3]).max().unwrap()
+}
+
+fn arrow(msg_id: u64, from: u32, to: u32, sent_us: u64, end_us: Option<u64>, planned_us: u64, dropped: bool) -> Arrow {
+    Arrow { msg_id, from, to, kind: "AppendEntries", sent_us, end_us, planned_us, dropped }
+}
+
+#[wasm_bindgen_test]
+async fn spacetime_cuts_arrows_to_the_window_and_marks_drops() {
+    // Window 1 s to 2 s over three lanes.
+    let arrows = vec![
+        arrow(1, 0, 2, 1_200_000, Some(1_400_000), 1_400_000, false), // wholly inside
+        arrow(2, 1, 0, 800_000, Some(1_200_000), 1_200_000, false),   // sent before the window
+        arrow(3, 0, 1, 1_500_000, Some(1_600_000), 1_700_000, true),  // dropped
+        arrow(4, 2, 0, 1_900_000, None, 2_300_000, false),            // in flight past the playhead
+    ];
+    let f = Frame { start_us: 1_000_000, now_us: 2_000_000 };
+    let hi = spacetime::W - spacetime::RIGHT;
+    let ((a0, a1), _) = f.visible(&arrows[0]).unwrap();
+    assert!(a0.0 > spacetime::LEFT && a1.0 < hi);
+    assert_eq!((a0.1, a1.1), (spacetime::lane_y(0), spacetime::lane_y(2)));
+    // Cut where the window begins, at the height the line has reached there (half way).
+    let ((b0, b1), _) = f.visible(&arrows[1]).unwrap();
+    assert_eq!(b0.0, spacetime::LEFT);
+    assert!((b0.1 - (spacetime::lane_y(1) + spacetime::lane_y(0)) / 2.0).abs() < 1e-9, "{b0:?}");
+    assert_eq!(b1, (f.segment(&arrows[1]).1));
+    // A drop ends half way between the lanes, inside the window: its cross is drawn.
+    let ((_, c1), cross) = f.visible(&arrows[2]).unwrap();
+    assert!(cross);
+    assert!((c1.1 - (spacetime::lane_y(0) + spacetime::lane_y(1)) / 2.0).abs() < 1e-9);
+    // In flight: stops at the playhead.
+    let ((_, d1), _) = f.visible(&arrows[3]).unwrap();
+    assert_eq!(d1.0, hi);
+    // Wholly before the window: not drawn.
+    assert_eq!(f.visible(&arrow(5, 0, 1, 100_000, Some(200_000), 200_000, false)), None);
+
+    let m = mount::<Spacetime>(SpacetimeProps { arrows: Rc::new(arrows.clone()), n: 3, start_us: 1_000_000, now_us: 2_000_000, hovered: None }).await;
+    let canvas = m.one("canvas[data-testid=spacetime]");
+    assert_eq!(attr(&canvas, "data-arrow-count"), "4");
+    let mid = |((x0, y0), (x1, y1)): ((f64, f64), (f64, f64))| ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    assert!(alpha_near(&canvas, spacetime::W, mid((a0, a1))) > 0, "arrow 1 painted");
+    assert!(alpha_near(&canvas, spacetime::W, mid((b0, b1))) > 0, "arrow 2 painted inside the window");
+    // Arrow 2's line carried on left of the window would cross the label column: nothing there.
+    let (dx, dy) = (b1.0 - b0.0, b1.1 - b0.1);
+    let outside = (b0.0 - 8.0, b0.1 - 8.0 * dy / dx);
+    assert_eq!(alpha_near(&canvas, spacetime::W, outside), 0, "arrow 2 cut at the window's edge");
+    // Pointing finds what is drawn and nothing that is cut away.
+    assert_eq!(spacetime::hit(&arrows, f, mid((a0, a1))), Some(1));
+    assert_eq!(spacetime::hit(&arrows, f, outside), None);
 }

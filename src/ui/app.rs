@@ -198,7 +198,7 @@ fn full_view(s: &Snapshot) -> Html {
                     </section>
                 }
                 <section class="panel">
-                    <EventLog records={s.recent.clone()} />
+                    <EventLog records={s.recent.clone()} playing={s.playing} />
                 </section>
                 <section class={classes!("panel", big.then_some("wide"))}>
                     <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} />

@@ -26,17 +26,32 @@ test('frame time while animating 9 Raft nodes with 300+ messages in flight', asy
   const inFlight = (await page.evaluate(() => window.clusterlab.state())).messagesInFlight;
   assert.ok(inFlight >= 300, `messages in flight: ${inFlight}`);
   await page.evaluate(() => window.clusterlab.play());
-  const frames = await page.evaluate(() => new Promise(done => {
-    const work = [];
-    const orig = window.requestAnimationFrame;
+  // Two figures per frame: the interval between animation frames (what the eye sees; 16.7 ms
+  // at 60 Hz) and the frame's work on the main thread: from the start of the animation
+  // callback to the first task after it, which runs once style, layout, paint and the
+  // commit to the compositor (where canvases are rasterised) are done.
+  const [intervals, work] = await page.evaluate(() => new Promise(done => {
+    const intervals = [], work = [];
+    const after = new MessageChannel();
+    let start = 0;
+    after.port1.onmessage = () => work.push(performance.now() - start);
     let last = performance.now();
     const t0 = last;
-    const tick = now => { work.push(now - last); last = now; if (now - t0 < 4000) orig(tick); else done(work); };
-    orig(tick);
+    const tick = now => {
+      start = performance.now();
+      intervals.push(now - last);
+      last = now;
+      after.port2.postMessage(0);
+      if (now - t0 < 4000) requestAnimationFrame(tick); else setTimeout(() => done([intervals, work]), 50);
+    };
+    requestAnimationFrame(tick);
   }));
-  const p50 = pct(frames, 0.5), p95 = pct(frames, 0.95);
-  console.log(`frame interval over ${frames.length} frames with ${inFlight} messages in flight: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms (budget p95 <= 16.7 ms)`);
-  assert.ok(p95 < 50, `p95 ${p95}`);
+  const f = x => x.toFixed(1);
+  console.log(`${intervals.length} frames with ${inFlight} messages in flight: interval p50 ${f(pct(intervals, 0.5))} ms, p95 ${f(pct(intervals, 0.95))} ms (budget p95 <= 16.7 ms); `
+    + `work per frame p50 ${f(pct(work, 0.5))} ms, p95 ${f(pct(work, 0.95))} ms (aim 8 ms)`);
+  // Loose enough for a loaded machine; the figures above are the measurement.
+  assert.ok(pct(intervals, 0.95) < 40, `interval p95 ${pct(intervals, 0.95)}`);
+  assert.ok(pct(work, 0.5) < 12, `work p50 ${pct(work, 0.5)}`);
   assert.deepEqual(errors, []);
 });
 

@@ -10,7 +10,15 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct EventLogProps {
     pub records: Rc<Vec<TraceRecord>>,
+    /// While playing only the rows the list shows without scrolling are drawn (the log
+    /// turns over faster than anyone can scroll it); paused, the older ones are there too.
+    #[prop_or_default]
+    pub playing: bool,
 }
+
+/// Rows drawn while playing (the list's height) and paused.
+const ROWS_PLAYING: usize = 14;
+const ROWS_PAUSED: usize = 40;
 
 fn describe(r: &TraceRecord) -> String {
     match &r.kind {
@@ -45,7 +53,7 @@ pub fn event_log(p: &EventLogProps) -> Html {
         .rev()
         .map(|r| (r, format!("{}{}", r.node.map(|n| format!("n{n} ")).unwrap_or_default(), describe(r))))
         .filter(|(_, text)| filter.is_empty() || text.to_lowercase().contains(filter.as_str()))
-        .take(40)
+        .take(if p.playing { ROWS_PLAYING } else { ROWS_PAUSED })
         .collect();
     html! {
         <div class="event-log" data-testid="event-log">

@@ -1,7 +1,8 @@
 //! Messages in flight over the cluster view, painted on a canvas laid exactly over the SVG
 //! (same 400 × 400 box): each at the point its flight has reached, coloured by type,
 //! replies hollow, corrupted ones red, held ones faded, the hovered one ringed. Hundreds of
-//! moving dots cost a fraction of a millisecond here; as SVG elements they cost the frame.
+//! moving dots, each a copied sprite, cost about a millisecond here; as SVG elements they
+//! cost the whole frame.
 
 use crate::sim::MessageView;
 use crate::ui::layout::SIZE;
@@ -46,30 +47,32 @@ fn style(m: &MessageView) -> (&'static str, bool, bool) {
     (if m.corrupted { "--bad" } else { kind_var(m.kind) }, m.is_reply && !m.corrupted, m.held)
 }
 
-/// One path per style: a handful of fills and strokes however many messages fly.
-fn paint(ctx: &CanvasRenderingContext2d, p: &MessageLayerProps) {
+/// Each message is a pre-rendered disc copied at whole device pixels (`k` device pixels per
+/// layout unit): one sprite per style, however many messages fly.
+fn paint(ctx: &CanvasRenderingContext2d, p: &MessageLayerProps, k: f64) {
     let mut styles: Vec<(&'static str, bool, bool)> = p.messages.iter().map(style).collect();
     styles.sort_unstable();
     styles.dedup();
     let panel = css_var("--panel");
+    let (r_px, line_px) = (MSG_R * k, 2.5 * k);
+    let half = f64::from(crate::ui::canvas::sprite_side(r_px, line_px) / 2);
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
     for st @ (colour, hollow, held) in styles {
         let colour = css_var(colour);
+        let sprite = if hollow {
+            crate::ui::canvas::disc_sprite(&panel, Some(&colour), r_px, line_px)
+        } else {
+            crate::ui::canvas::disc_sprite(&colour, None, r_px, line_px)
+        };
+        let Some(sprite) = sprite else { continue };
         ctx.set_global_alpha(if held { 0.5 } else { 1.0 });
-        ctx.begin_path();
         for m in p.messages.iter().filter(|m| style(m) == st) {
             if let Some((x, y)) = msg_pos(m, &p.positions, p.now_us) {
-                ctx.move_to(x + MSG_R, y);
-                let _ = ctx.arc(x, y, MSG_R, 0.0, std::f64::consts::TAU);
+                let _ = ctx.draw_image_with_html_canvas_element(&sprite, (x * k - half).round(), (y * k - half).round());
             }
         }
-        ctx.set_fill_style_str(if hollow { &panel } else { &colour });
-        ctx.fill();
-        if hollow {
-            ctx.set_stroke_style_str(&colour);
-            ctx.set_line_width(2.5);
-            ctx.stroke();
-        }
     }
+    let _ = ctx.set_transform(k, 0.0, 0.0, k, 0.0, 0.0);
     ctx.set_global_alpha(1.0);
     if let Some(m) = p.hovered.and_then(|id| p.messages.iter().find(|m| m.id == id)) {
         if let Some((x, y)) = msg_pos(m, &p.positions, p.now_us) {
@@ -91,9 +94,9 @@ pub fn message_layer(p: &MessageLayerProps) -> Html {
         let canvas = canvas.clone();
         let props = MessageLayerProps { messages: p.messages.clone(), positions: p.positions.clone(), now_us: p.now_us, hovered: p.hovered };
         use_effect(move || {
-            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, SIZE, SIZE));
-            if let Some(ctx) = ctx {
-                paint(&ctx, &props);
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
+            if let Some(ctx) = crate::ui::canvas::fit(&c, SIZE, SIZE) {
+                paint(&ctx, &props, crate::ui::canvas::device_scale(&c, SIZE));
             }
         });
     }

@@ -67,12 +67,12 @@ pub struct SpacetimeProps {
     pub hovered: Option<u64>,
 }
 
-const W: f64 = 640.0;
-const LANE: f64 = 26.0;
-const LEFT: f64 = 34.0;
-const RIGHT: f64 = 8.0;
+pub const W: f64 = 640.0;
+pub const LANE: f64 = 26.0;
+pub const LEFT: f64 = 34.0;
+pub const RIGHT: f64 = 8.0;
 
-fn lane_y(n: u32) -> f64 {
+pub fn lane_y(n: u32) -> f64 {
     14.0 + n as f64 * LANE
 }
 
@@ -84,13 +84,15 @@ pub struct Frame {
 }
 
 impl Frame {
+    /// Where time `t` falls across the drawing; left of `LEFT` for times before the window,
+    /// so that an arrow sent earlier keeps its slope and is cut where the window begins.
     fn x(&self, t: u64) -> f64 {
         let span = self.now_us.saturating_sub(self.start_us).max(1) as f64;
-        LEFT + (t.saturating_sub(self.start_us) as f64 / span) * (W - LEFT - RIGHT)
+        LEFT + ((t as f64 - self.start_us as f64) / span) * (W - LEFT - RIGHT)
     }
     /// The segment drawn for an arrow: delivered ones end at the receiver, dropped ones halfway
     /// at the drop, in-flight ones head for their planned arrival and stop at the playhead.
-    pub fn segment(&self, a: &Arrow) -> ((f64, f64), (f64, f64)) {
+    pub fn segment(&self, a: &Arrow) -> Seg {
         let (x0, y0) = (self.x(a.sent_us), lane_y(a.from));
         let end = match (a.end_us, a.dropped) {
             (Some(e), true) => (self.x(e).max(x0 + 4.0), (y0 + lane_y(a.to)) / 2.0),
@@ -110,6 +112,33 @@ impl Frame {
     }
 }
 
+/// A segment cut to the drawing's time window (x from `LEFT` to `W - RIGHT`), or `None` when
+/// none of it falls inside. Cutting here rather than with a canvas clip matters: a clip whose
+/// edges fall between device pixels makes a software rasterizer mask every line, four times
+/// the cost of drawing them.
+fn clip_x(((x0, y0), (x1, y1)): Seg) -> Option<Seg> {
+    let (lo, hi) = (LEFT, W - RIGHT);
+    if x0.max(x1) < lo || x0.min(x1) > hi {
+        return None;
+    }
+    let at = |x: f64| if (x1 - x0).abs() < 1e-9 { y0 } else { y0 + (y1 - y0) * (x - x0) / (x1 - x0) };
+    let cut = |p: (f64, f64)| if p.0 < lo { (lo, at(lo)) } else if p.0 > hi { (hi, at(hi)) } else { p };
+    Some((cut((x0, y0)), cut((x1, y1))))
+}
+
+/// A segment from one point to another, in layout units.
+type Seg = ((f64, f64), (f64, f64));
+
+impl Frame {
+    /// What is drawn of an arrow: its segment cut to the window, and whether its end (where a
+    /// dropped one gets its cross) is inside the window.
+    pub fn visible(&self, a: &Arrow) -> Option<(Seg, bool)> {
+        let seg = self.segment(a);
+        let end_inside = (LEFT..=W - RIGHT).contains(&seg.1 .0);
+        clip_x(seg).map(|s| (s, end_inside))
+    }
+}
+
 pub fn height(n: u32) -> f64 {
     lane_y(n) - LANE + 14.0
 }
@@ -124,24 +153,19 @@ fn dist((px, py): (f64, f64), (ax, ay): (f64, f64), (bx, by): (f64, f64)) -> f64
 
 /// The arrow under a point (layout units), if one passes within a few units.
 pub fn hit(arrows: &[Arrow], f: Frame, p: (f64, f64)) -> Option<u64> {
-    let limit = W - RIGHT;
     arrows
         .iter()
-        .filter(|a| f.x(a.sent_us) <= limit)
-        .map(|a| {
-            let (s, e) = f.segment(a);
-            (a.msg_id, dist(p, s, e))
-        })
+        .filter_map(|a| f.visible(a).map(|((s, e), _)| (a.msg_id, dist(p, s, e))))
         .filter(|(_, d)| *d < 5.0)
         .min_by(|x, y| x.1.total_cmp(&y.1))
         .map(|(id, _)| id)
 }
 
 /// Add an arrow (and a cross where a dropped one ends) to the current path.
-fn trace_arrow(ctx: &CanvasRenderingContext2d, ((x0, y0), (x1, y1)): ((f64, f64), (f64, f64)), dropped: bool) {
+fn trace_arrow(ctx: &CanvasRenderingContext2d, ((x0, y0), (x1, y1)): Seg, cross: bool) {
     ctx.move_to(x0, y0);
     ctx.line_to(x1, y1);
-    if dropped {
+    if cross {
         ctx.move_to(x1 - 4.0, y1 - 4.0);
         ctx.line_to(x1 + 4.0, y1 + 4.0);
         ctx.move_to(x1 - 4.0, y1 + 4.0);
@@ -149,10 +173,17 @@ fn trace_arrow(ctx: &CanvasRenderingContext2d, ((x0, y0), (x1, y1)): ((f64, f64)
     }
 }
 
-fn paint(ctx: &CanvasRenderingContext2d, p: &SpacetimeProps) {
+/// A line width of about one CSS pixel that is a whole number of device pixels (`k` device
+/// pixels per layout unit): at one device pixel a software rasterizer draws hairlines, five
+/// times faster than wider anti-aliased strokes.
+fn thin_line(k: f64) -> f64 {
+    k.round().max(1.0) / k
+}
+
+fn paint(ctx: &CanvasRenderingContext2d, p: &SpacetimeProps, k: f64) {
     let f = Frame { start_us: p.start_us, now_us: p.now_us };
     let h = height(p.n);
-    ctx.set_line_width(1.0);
+    ctx.set_line_width(thin_line(k));
     ctx.set_stroke_style_str(&css_var("--line"));
     ctx.set_fill_style_str(&css_var("--muted"));
     ctx.set_font("11px system-ui, sans-serif");
@@ -164,10 +195,6 @@ fn paint(ctx: &CanvasRenderingContext2d, p: &SpacetimeProps) {
         ctx.stroke();
         let _ = ctx.fill_text(&format!("n{n}"), 4.0, y + 4.0);
     }
-    ctx.save();
-    ctx.begin_path();
-    ctx.rect(LEFT, 0.0, W - LEFT - RIGHT, h);
-    ctx.clip();
     // One path per (colour, in flight) group: a handful of strokes instead of hundreds.
     let style = |a: &Arrow| (if a.dropped { "--bad" } else { kind_var(a.kind) }, a.end_us.is_none());
     let mut groups: Vec<(&'static str, bool)> = p.arrows.iter().map(style).collect();
@@ -175,25 +202,27 @@ fn paint(ctx: &CanvasRenderingContext2d, p: &SpacetimeProps) {
     groups.dedup();
     // In-flight arrows are fainter rather than dashed: a dash pattern over hundreds of long
     // lines costs a software rasterizer more than the whole rest of the frame.
-    ctx.set_line_width(1.2);
+    ctx.set_line_width(thin_line(k));
     for (colour, flying) in groups {
         ctx.set_stroke_style_str(&css_var(colour));
         ctx.set_global_alpha(if flying { 0.45 } else { 0.85 });
         ctx.begin_path();
         for a in p.arrows.iter().filter(|a| style(a) == (colour, flying)) {
-            trace_arrow(ctx, f.segment(a), a.dropped);
+            if let Some((seg, end_inside)) = f.visible(a) {
+                trace_arrow(ctx, seg, a.dropped && end_inside);
+            }
         }
         ctx.stroke();
     }
-    if let Some(a) = p.hovered.and_then(|id| p.arrows.iter().find(|a| a.msg_id == id)) {
+    let hovered = p.hovered.and_then(|id| p.arrows.iter().find(|a| a.msg_id == id));
+    if let Some((a, (seg, end_inside))) = hovered.and_then(|a| f.visible(a).map(|v| (a, v))) {
         ctx.set_global_alpha(1.0);
         ctx.set_line_width(3.5);
         ctx.set_stroke_style_str(&css_var(style(a).0));
         ctx.begin_path();
-        trace_arrow(ctx, f.segment(a), a.dropped);
+        trace_arrow(ctx, seg, a.dropped && end_inside);
         ctx.stroke();
     }
-    ctx.restore();
     ctx.set_global_alpha(1.0);
     ctx.set_stroke_style_str(&css_var("--accent"));
     ctx.set_line_width(1.5);
@@ -242,9 +271,9 @@ pub fn spacetime(p: &SpacetimeProps) -> Html {
         let canvas = canvas.clone();
         let props = SpacetimeProps { arrows: p.arrows.clone(), n: p.n, start_us: p.start_us, now_us: p.now_us, hovered: p.hovered };
         use_effect(move || {
-            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, W, height(props.n)));
-            if let Some(ctx) = ctx {
-                paint(&ctx, &props);
+            let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
+            if let Some(ctx) = crate::ui::canvas::fit(&c, W, height(props.n)) {
+                paint(&ctx, &props, crate::ui::canvas::device_scale(&c, W));
             }
         });
     }
