@@ -1,37 +1,57 @@
 //! Canvas set-up shared by the canvas views: size the backing store to the element's size on
 //! screen times the device pixel ratio (no larger: every pixel is copied to the compositor
-//! each frame) and scale drawing so that callers draw in layout units.
+//! each frame) and scale drawing so that callers draw in layout units. The size on screen
+//! comes from a ResizeObserver, so drawing never forces a layout.
 
+use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
 
-/// The 2D context of `canvas`, its backing store fitted to the screen, with a transform that
-/// maps `layout_w` × `layout_h` layout units onto the canvas. Clears the canvas.
-pub fn fit(canvas: &HtmlCanvasElement, layout_w: f64, layout_h: f64) -> Option<CanvasRenderingContext2d> {
-    thread_local! {
-        static CALLS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+/// The CSS size of the canvas behind `canvas`, kept up to date by a ResizeObserver (which
+/// reports after layout, instead of forcing one as reading `clientWidth` mid-frame does);
+/// the component re-renders, and so redraws, when it changes. `None` until first reported.
+#[hook]
+pub fn use_css_size(canvas: &NodeRef) -> Option<(f64, f64)> {
+    let size = use_state_eq(|| None::<(f64, f64)>);
+    {
+        let (size, canvas) = (size.clone(), canvas.clone());
+        use_effect_with((), move |_| {
+            let on_resize = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+                if let Ok(e) = entries.get(0).dyn_into::<web_sys::ResizeObserverEntry>() {
+                    let r = e.content_rect();
+                    size.set(Some((r.width(), r.height())));
+                }
+            });
+            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(el)) = (&observer, canvas.cast::<web_sys::Element>()) {
+                o.observe(&el);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(on_resize);
+            }
+        });
     }
-    // Reading the element's size forces a layout pass after the frame's DOM changes, so it
-    // is re-read only every so often (a resized panel is followed within half a second).
-    let calls = CALLS.with(|c| {
-        c.set(c.get().wrapping_add(1));
-        c.get()
-    });
-    let aspect = f64::from(canvas.height()) / f64::from(canvas.width().max(1));
-    let off = (aspect - layout_h / layout_w).abs() > 0.01 * layout_h / layout_w;
-    if off || calls % 64 == 0 {
-        let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
-        let (cw, ch) = (f64::from(canvas.client_width()), f64::from(canvas.client_height()));
-        if cw < 1.0 || ch < 1.0 {
-            return None;
-        }
-        let (w, h) = ((cw * dpr).round() as u32, (ch * dpr).round() as u32);
-        if canvas.width() != w || canvas.height() != h {
-            canvas.set_width(w);
-            canvas.set_height(h);
-        }
+    *size
+}
+
+/// The 2D context of `canvas`, its backing store fitted to `css_size` (from
+/// [`use_css_size`]; read from the element once while that is not known yet), with a
+/// transform that maps `layout_w` layout units onto its width. Clears it.
+pub fn fit(canvas: &HtmlCanvasElement, css_size: Option<(f64, f64)>, layout_w: f64) -> Option<CanvasRenderingContext2d> {
+    let (cw, ch) = css_size.unwrap_or_else(|| (f64::from(canvas.client_width()), f64::from(canvas.client_height())));
+    if cw < 1.0 || ch < 1.0 {
+        return None;
     }
-    let (w, h) = (canvas.width(), canvas.height());
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 3.0);
+    let (w, h) = ((cw * dpr).round() as u32, (ch * dpr).round() as u32);
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
     let ctx = canvas.get_context("2d").ok().flatten()?.dyn_into::<CanvasRenderingContext2d>().ok()?;
     let k = f64::from(w) / layout_w;
     ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0).ok()?;

@@ -47,7 +47,11 @@ test('frame time while animating 9 Raft nodes with 300+ messages in flight', asy
     requestAnimationFrame(tick);
   }));
   const f = x => x.toFixed(1);
-  console.log(`${intervals.length} frames with ${inFlight} messages in flight: interval p50 ${f(pct(intervals, 0.5))} ms, p95 ${f(pct(intervals, 0.95))} ms (budget p95 <= 16.7 ms); `
+  // rAF timestamps are coarsened to 0.1 ms, so a steady 60 Hz reads 16.6-16.8 ms; a missed
+  // frame reads 33.3 ms or more.
+  const missed = intervals.filter(x => x > 25).length;
+  console.log(`${intervals.length} frames with ${inFlight} messages in flight: interval p50 ${f(pct(intervals, 0.5))} ms, p95 ${f(pct(intervals, 0.95))} ms, `
+    + `${missed} missed (${f(100 * missed / intervals.length)}%) (budget p95 <= 16.7 ms); `
     + `work per frame p50 ${f(pct(work, 0.5))} ms, p95 ${f(pct(work, 0.95))} ms (aim 8 ms)`);
   // Loose enough for a loaded machine; the figures above are the measurement.
   assert.ok(pct(intervals, 0.95) < 40, `interval p95 ${pct(intervals, 0.95)}`);

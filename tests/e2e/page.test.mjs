@@ -211,3 +211,21 @@ test('a link pasted into the open page opens it; a bad one says what is wrong an
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('canvases keep their backing store fitted to the screen when the window is resized while paused', async () => {
+  const { page, errors } = await open(env.browser, env.base);
+  await page.evaluate(() => window.clusterlab.pause());
+  const fitted = () => page.evaluate(() => [...document.querySelectorAll('canvas.msg-layer, canvas[data-testid=spacetime]')]
+    .map(c => ({ w: c.width, h: c.height, cw: Math.round(c.getBoundingClientRect().width * devicePixelRatio), ch: Math.round(c.getBoundingClientRect().height * devicePixelRatio) })));
+  const check = (sizes, when) => {
+    assert.equal(sizes.length, 2, when);
+    for (const s of sizes) assert.ok(Math.abs(s.w - s.cw) <= 1 && Math.abs(s.h - s.ch) <= 1, `${when}: backing ${s.w}x${s.h}, on screen ${s.cw}x${s.ch}`);
+  };
+  check(await fitted(), 'at 1280x720');
+  await page.setViewportSize({ width: 760, height: 600 });
+  await page.waitForTimeout(300);
+  const narrow = await fitted();
+  check(narrow, 'at 760x600');
+  assert.ok(narrow[0].w < 446, `the message layer shrank: ${narrow[0].w}`);
+  assert.deepEqual(errors, []);
+});

@@ -87,13 +87,14 @@ fn nearest(pos: &[(f64, f64)], x: f64, y: f64) -> Option<u32> {
 #[function_component(ClusterCanvas)]
 pub fn cluster_canvas(p: &ClusterCanvasProps) -> Html {
     let canvas = use_node_ref();
+    let css_size = crate::ui::canvas::use_css_size(&canvas);
     let n = p.view.nodes.len();
     let pos = use_memo(n, |n| layout::sunflower(*n));
     {
         let canvas = canvas.clone();
         let (view, pos, selected) = (p.view.clone(), pos.clone(), p.selected);
         use_effect(move || {
-            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, SIZE, SIZE));
+            let ctx = canvas.cast::<HtmlCanvasElement>().and_then(|c| crate::ui::canvas::fit(&c, css_size, SIZE));
             if let Some(ctx) = ctx {
                 paint(&ctx, &view, &pos, selected);
             }

@@ -90,12 +90,13 @@ fn paint(ctx: &CanvasRenderingContext2d, p: &MessageLayerProps, k: f64) {
 #[function_component(MessageLayer)]
 pub fn message_layer(p: &MessageLayerProps) -> Html {
     let canvas = use_node_ref();
+    let css_size = crate::ui::canvas::use_css_size(&canvas);
     {
         let canvas = canvas.clone();
         let props = MessageLayerProps { messages: p.messages.clone(), positions: p.positions.clone(), now_us: p.now_us, hovered: p.hovered };
         use_effect(move || {
             let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
-            if let Some(ctx) = crate::ui::canvas::fit(&c, SIZE, SIZE) {
+            if let Some(ctx) = crate::ui::canvas::fit(&c, css_size, SIZE) {
                 paint(&ctx, &props, crate::ui::canvas::device_scale(&c, SIZE));
             }
         });

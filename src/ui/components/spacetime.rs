@@ -267,12 +267,13 @@ fn layout_point(e: &MouseEvent) -> Option<(f64, f64)> {
 #[function_component(Spacetime)]
 pub fn spacetime(p: &SpacetimeProps) -> Html {
     let canvas = use_node_ref();
+    let css_size = crate::ui::canvas::use_css_size(&canvas);
     {
         let canvas = canvas.clone();
         let props = SpacetimeProps { arrows: p.arrows.clone(), n: p.n, start_us: p.start_us, now_us: p.now_us, hovered: p.hovered };
         use_effect(move || {
             let Some(c) = canvas.cast::<HtmlCanvasElement>() else { return };
-            if let Some(ctx) = crate::ui::canvas::fit(&c, W, height(props.n)) {
+            if let Some(ctx) = crate::ui::canvas::fit(&c, css_size, W) {
                 paint(&ctx, &props, crate::ui::canvas::device_scale(&c, W));
             }
         });
