@@ -29,14 +29,10 @@ test-wasm: setup-test
 test-e2e: setup-test dist
 	node --test tests/e2e/
 
-# Long runs: big sweeps and a million link-decoder inputs.
+# Long runs: every protocol's soak sweep (seeds from its registry row) and a million
+# link-decoder inputs.
 soak:
-	cargo run --release -- sweep --protocol raft --seeds 100000
-	cargo run --release -- sweep --protocol paxos --seeds 100000
-	cargo run --release -- sweep --protocol flood --seeds 20000
-	cargo run --release -- sweep --protocol gossip --seeds 20000
-	cargo run --release -- sweep --protocol swim --seeds 20000
-	cargo run --release -- sweep --protocol lock --nodes 7 --config '{"rounds":3}' --seeds 20000
+	cargo run --release -- soak
 	LINK_FUZZ_CASES=1000000 cargo test --release --test link_codec
 
 bench:

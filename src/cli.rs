@@ -11,6 +11,8 @@ const USAGE: &str = "usage:
   clusterlab sweep --protocol P --seeds N [--start S] [--nodes N] [--faults chaos|none]
                    [--bug NAME] [--shard i/n] [--json]
   clusterlab presets [--json]
+  clusterlab protocols [--json | --names]
+  clusterlab soak [--protocol P] [--seeds N]
   clusterlab bench [--json]";
 
 /// Parsed `--flag value` pairs and bare words.
@@ -19,7 +21,7 @@ struct Args {
     flags: Vec<(String, Option<String>)>,
 }
 
-const BOOL_FLAGS: &[&str] = &["--json", "--help", "--keep-going"];
+const BOOL_FLAGS: &[&str] = &["--json", "--help", "--keep-going", "--names"];
 const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -83,6 +85,8 @@ fn dispatch(a: &Args) -> Result<i32, String> {
         Some("run") => run(a),
         Some("sweep") => run_sweep(a),
         Some("presets") => list_presets(a),
+        Some("protocols") => list_protocols(a),
+        Some("soak") => soak(a),
         Some("bench") => bench(a),
         Some(other) => Err(format!("unknown command {other:?}")),
         None => Err("no command given".into()),
@@ -135,6 +139,7 @@ fn run(a: &Args) -> Result<i32, String> {
     let out = json!({
         "protocol": s.protocol, "seed": s.seed, "sim_time_us": run.now_us(), "events": run.event_count(),
         "trace_hash": hash_hex(run.trace_hash()), "violations": run.violations(), "nodes": nodes,
+        "assumptions_exceeded": run.exceeded(),
         "liveness": run.check_liveness().err(), "events_per_second": (run.event_count() as f64 / secs.max(1e-9)) as u64,
         "link": scenario::encode_link(&{ let mut l = s.clone(); l.playhead_us = until; l }),
     });
@@ -148,6 +153,9 @@ fn run(a: &Args) -> Result<i32, String> {
         }
         for v in run.violations() {
             println!("  VIOLATION {} at event {}: {}", v.property, v.event_index, v.explanation);
+        }
+        for x in run.exceeded() {
+            println!("  ASSUMPTION EXCEEDED at event {}: {}", x.event_index, x.what);
         }
         println!("  link: #s={}", out["link"].as_str().unwrap_or(""));
     }
@@ -168,14 +176,16 @@ fn shard(a: &Args) -> Result<(u64, u64), String> {
 fn run_sweep(a: &Args) -> Result<i32, String> {
     a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going", "--config", "--chaos"])?;
     let protocol = a.get("--protocol").ok_or("sweep needs --protocol")?;
-    if !scenario::PROTOCOLS.contains(&protocol) {
-        return Err(format!("unknown protocol {protocol:?} (known: {})", scenario::PROTOCOLS.join(", ")));
-    }
+    let row = scenario::registry::row_or_err(protocol)?;
     let seeds = a.num("--seeds", 100)?;
     let start = a.num("--start", 0)?;
     let (i, n) = shard(a)?;
     let mut spec = SweepSpec::new(protocol);
-    spec.nodes = a.num("--nodes", 5)?.clamp(1, 64) as u32;
+    let nodes = a.num("--nodes", u64::from(row.nodes.default))?;
+    if nodes < u64::from(row.nodes.min) || nodes > u64::from(row.nodes.max) {
+        return Err(format!("--nodes: a {protocol} cluster has {} to {} nodes (got {nodes})", row.nodes.min, row.nodes.max));
+    }
+    spec.nodes = nodes as u32;
     spec.chaos = match a.get("--faults").unwrap_or("chaos") {
         "chaos" => true,
         "none" => false,
@@ -246,12 +256,61 @@ fn list_presets(a: &Args) -> Result<i32, String> {
     Ok(0)
 }
 
+/// The registry: every protocol's row (`--names`: one name a line, for scripts).
+fn list_protocols(a: &Args) -> Result<i32, String> {
+    a.only(&["--json", "--names"])?;
+    let rows = scenario::rows();
+    if a.has("--names") {
+        rows.iter().for_each(|r| println!("{}", r.name));
+    } else if a.has("--json") {
+        let v: Vec<_> = rows.iter().map(protocol_json).collect();
+        println!("{}", json!(v));
+    } else {
+        for r in rows {
+            let bugs: Vec<&str> = r.bugs.iter().map(|b| b.name).collect();
+            println!("{:<7} {:<7} nodes {}-{} (default {})  {:?}  bugs: {}", r.name, r.family, r.nodes.min, r.nodes.max, r.nodes.default, r.consistency.model, bugs.join(", "));
+        }
+    }
+    Ok(0)
+}
+
+fn protocol_json(r: &scenario::Row) -> serde_json::Value {
+    let presets: Vec<&str> = (r.presets)().iter().map(|p| p.name).collect();
+    json!({
+        "name": r.name, "family": r.family, "title": r.title, "nodes": r.nodes, "bugs": r.bugs,
+        "presets": presets, "lessons": r.lessons, "consistency": r.consistency, "assumptions": r.assumptions,
+        "sweep": r.sweep, "layout": r.layout,
+    })
+}
+
+/// `make soak`: each protocol's soak sweep from its row (or one protocol's), all seeds.
+fn soak(a: &Args) -> Result<i32, String> {
+    a.only(&["--protocol", "--seeds"])?;
+    let rows: Vec<&scenario::Row> = match a.get("--protocol") {
+        Some(p) => vec![scenario::registry::row_or_err(p)?],
+        None => scenario::rows().iter().collect(),
+    };
+    let mut failed = 0;
+    for r in rows {
+        let seeds = a.num("--seeds", r.sweep.soak_seeds)?;
+        let started = Instant::now();
+        let report = sweep::sweep(&SweepSpec::new(r.name), 0..seeds, false)?;
+        let secs = started.elapsed().as_secs_f64();
+        println!("{:<7} {} seeds, {} events in {secs:.1} s: {} failing", r.name, report.seeds, report.events, report.failures.len());
+        for f in report.failures.iter().take(5) {
+            println!("    seed {}: reproduce with clusterlab run '#s={}'", f.seed, f.link);
+        }
+        failed += report.failures.len();
+    }
+    Ok(i32::from(failed > 0))
+}
+
 /// A fixed workload: each protocol, 5 nodes, chaos on, 60 simulated seconds, trace off
 /// (as in a sweep) and on (as in the page).
 fn bench(a: &Args) -> Result<i32, String> {
     a.only(&["--json"])?;
     let mut rows = Vec::new();
-    for protocol in scenario::PROTOCOLS {
+    for protocol in scenario::rows().iter().map(|r| r.name) {
         for keep_trace in [false, true] {
             let mut spec = SweepSpec::new(protocol);
             spec.chaos_until_us = 60_000_000;

@@ -5,6 +5,7 @@ pub mod i18n;
 pub mod protocols;
 pub mod scenario;
 pub mod sim;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod sweep;
 
 #[cfg(target_arch = "wasm32")]

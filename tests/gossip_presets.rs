@@ -1,7 +1,7 @@
 //! Gossip presets as fixed-seed scenario tests: each asserts what its caption tells the
 //! student to watch, and pins the trace hash so a link to it replays forever.
 
-use clusterlab::protocols::gossip::presets::RUMOR_AT_US;
+use clusterlab::scenario::presets::gossip::RUMOR_AT_US;
 use clusterlab::protocols::gossip::Gossip;
 use clusterlab::scenario::{presets, registry::build_typed};
 use clusterlab::sim::{hash_hex, History, Protocol};

@@ -1,7 +1,7 @@
 //! Lock service presets as fixed-seed scenario tests: each asserts what its caption tells
 //! the student to watch, and the trace hashes are pinned so links replay forever.
 
-use clusterlab::protocols::lock::presets::*;
+use clusterlab::scenario::presets::lock::*;
 use clusterlab::protocols::lock::*;
 use clusterlab::scenario::{presets, registry::build_typed};
 use clusterlab::sim::{hash_hex, History, Protocol, TraceKind};

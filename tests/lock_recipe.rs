@@ -3,7 +3,7 @@
 //! sessions, which direction of client clock drift is dangerous, the overlay, and the
 //! checker list.
 
-use clusterlab::protocols::lock::presets::clock_drift_with;
+use clusterlab::scenario::presets::lock::clock_drift_with;
 use clusterlab::protocols::lock::*;
 use clusterlab::scenario::{registry::build_typed, Scenario};
 use clusterlab::sim::{Checker, Fault, History, Protocol, TimedFault};

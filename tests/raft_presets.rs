@@ -30,11 +30,11 @@ fn election_elects_one_leader_and_commits_puts() {
 #[test]
 fn leader_crash_elects_a_new_leader_in_a_higher_term() {
     let before = run("raft-leader-crash", 900_000);
-    assert_eq!(leaders(&before), vec![(clusterlab::protocols::raft::presets::LEADER_SEED_2, 1)], "the preset crashes the first leader");
+    assert_eq!(leaders(&before), vec![(clusterlab::scenario::presets::raft::LEADER_SEED_2, 1)], "the preset crashes the first leader");
     let after = run("raft-leader-crash", 2_000_000);
     let l = leaders(&after);
     assert_eq!(l.len(), 1);
-    assert!(l[0].1 > 1 && l[0].0 != clusterlab::protocols::raft::presets::LEADER_SEED_2);
+    assert!(l[0].1 > 1 && l[0].0 != clusterlab::scenario::presets::raft::LEADER_SEED_2);
     let end = run("raft-leader-crash", 4_000_000);
     assert!(RaftKv::check(&end), "converged after the old leader restarts");
 }

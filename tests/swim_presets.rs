@@ -1,7 +1,7 @@
 //! SWIM presets as fixed-seed scenario tests: each asserts what its caption tells the
 //! student to watch, and pins the trace hash so a link to it replays forever.
 
-use clusterlab::protocols::gossip::presets::*;
+use clusterlab::scenario::presets::gossip::*;
 use clusterlab::protocols::gossip::{Status, Swim};
 use clusterlab::scenario::{presets, registry::build_typed};
 use clusterlab::sim::{hash_hex, History, Protocol, TraceKind};

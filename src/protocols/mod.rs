@@ -1,7 +1,13 @@
-//! The protocols ClusterLab runs, one folder each.
+//! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
+//! the lock service carries the Raft it runs on).
 
+#[cfg(feature = "flood")]
 pub mod flood;
+#[cfg(feature = "gossip")]
 pub mod gossip;
+#[cfg(feature = "lock")]
 pub mod lock;
+#[cfg(feature = "paxos")]
 pub mod paxos;
+#[cfg(any(feature = "raft", feature = "lock"))]
 pub mod raft;

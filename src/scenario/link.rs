@@ -24,6 +24,9 @@ pub enum LinkError {
     TooLarge,
     BadJson(String),
     Invalid(String),
+    /// A well-formed link of a protocol carried by another page module: the page loads
+    /// that module and opens the link there.
+    OtherModule { protocol: String, family: &'static str },
 }
 
 impl fmt::Display for LinkError {
@@ -37,6 +40,9 @@ impl fmt::Display for LinkError {
             LinkError::TooLarge => write!(f, "the link inflates to more than {MAX_INFLATED_BYTES} bytes"),
             LinkError::BadJson(e) => write!(f, "the link's scenario is malformed: {e}"),
             LinkError::Invalid(e) => write!(f, "the link's scenario is invalid: {e}"),
+            LinkError::OtherModule { protocol, family } => {
+                write!(f, "the link opens {protocol}, which is in the page module {family:?}, not in this one")
+            }
         }
     }
 }
@@ -69,6 +75,11 @@ fn decode_v1(body: &str) -> Result<Scenario, LinkError> {
         }
     })?;
     let s: Scenario = serde_json::from_slice(&json).map_err(|e| LinkError::BadJson(e.to_string()))?;
+    if super::registry::row(&s.protocol).is_none() {
+        if let Some(family) = super::registry::family_of(&s.protocol) {
+            return Err(LinkError::OtherModule { protocol: s.protocol, family });
+        }
+    }
     s.validate().map_err(LinkError::Invalid)?;
     super::registry::check_config(&s).map_err(LinkError::Invalid)?;
     Ok(s)

@@ -1,6 +1,7 @@
 //! Scenarios: the model (protocol, configuration, seed, faults, playhead), the link codec,
 //! validation of untrusted input, the protocol registry and the presets.
 
+pub mod chaos;
 pub mod link;
 pub mod live;
 pub mod model;
@@ -10,4 +11,4 @@ pub mod registry;
 pub use link::{decode_link, encode_link, parse_fragment, Fragment, LinkError};
 pub use live::LiveRun;
 pub use model::Scenario;
-pub use registry::{bug_names, build, PROTOCOLS};
+pub use registry::{bug_names, build, row, rows, Row};

@@ -52,12 +52,9 @@ impl Scenario {
 
     /// Semantic checks; each failure is a message for a person.
     pub fn validate(&self) -> Result<(), String> {
-        if !super::PROTOCOLS.contains(&self.protocol.as_str()) {
-            return Err(format!("unknown protocol {:?} (known: {})", self.protocol, super::PROTOCOLS.join(", ")));
-        }
-        let max_nodes = super::registry::max_nodes(&self.protocol);
-        if self.nodes == 0 || self.nodes > max_nodes {
-            return Err(format!("a {} cluster needs 1 to {max_nodes} nodes (got {})", self.protocol, self.nodes));
+        let range = super::registry::row_or_err(&self.protocol)?.nodes;
+        if self.nodes < range.min || self.nodes > range.max {
+            return Err(format!("a {} cluster needs {} to {} nodes (got {})", self.protocol, range.min, range.max, self.nodes));
         }
         if self.faults.len() > MAX_FAULTS {
             return Err(format!("too many faults ({}; at most {MAX_FAULTS})", self.faults.len()));

@@ -1,50 +1,152 @@
-//! The protocol registry: build a run of any protocol from a scenario.
+//! The protocol registry: one row per protocol, listed once (DESIGN.md, "The protocol
+//! platform"). A row is plain data and constructors: name, family (the page module that
+//! carries it), node range, teaching bugs with their sources, presets, lessons, declared
+//! consistency model and fault assumptions, sweep defaults, view, and how to build a run.
+//! Everything keyed by a protocol's name derives from its row; adding a protocol is its
+//! folder plus one row here. Rows are compiled in per family (Cargo features), so a page
+//! module carries only its own family's protocols.
 
 use super::model::Scenario;
-use crate::protocols::flood::Flood;
-use crate::protocols::gossip::{Gossip, Swim};
-use crate::protocols::lock::LockNode;
-use crate::protocols::paxos::Paxos;
-use crate::protocols::raft::RaftKv;
-use crate::sim::{AnyRun, History, Protocol, Sim, TimedFault};
+use super::presets::Preset;
+use crate::sim::{AnyRun, Assumptions, History, Protocol, Sim, TimedFault};
+use serde::Serialize;
 
-/// Protocols a scenario may name.
-pub const PROTOCOLS: &[&str] = &["raft", "paxos", "flood", "lock", "gossip", "swim"];
-
-/// The most nodes a scenario of `protocol` may have: gossip and SWIM are built for
-/// 1,000+ nodes, the others are drawn one by one.
-pub fn max_nodes(protocol: &str) -> u32 {
-    match protocol {
-        "gossip" | "swim" => 2_000,
-        _ => super::model::MAX_NODES,
-    }
+/// How many nodes a scenario of the protocol may have, and how many it gets by default.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct NodeRange {
+    pub min: u32,
+    pub max: u32,
+    pub default: u32,
 }
 
-fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
-    if s.config.is_null() {
-        return Ok(P::Config::default());
-    }
-    let config: P::Config =
-        serde_json::from_value(s.config.clone()).map_err(|e| format!("{} configuration: {e}", P::NAME))?;
+/// A planted teaching bug and where it comes from (paper section or real ticket).
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Bug {
+    pub name: &'static str,
+    pub source: &'static str,
+}
+
+/// The consistency a protocol promises its clients.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Consistency {
+    Linearizable,
+    Sequential,
+    Eventual,
+}
+
+/// A consistency model and the checkers that enforce it.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ConsistencyModel {
+    pub model: Consistency,
+    pub checker: &'static str,
+}
+
+/// What a sweep of the protocol runs with when given no other flag.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct SweepDefaults {
+    /// Protocol configuration (a JSON object) every sweep seed starts from.
+    pub config: &'static str,
+    /// Seeds `make soak` sweeps.
+    pub soak_seeds: u64,
+}
+
+/// How the page lays the protocol out.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Layout {
+    /// One ring of peers.
+    Ring,
+    /// Groups of roles side by side (the protocol's overlay names them).
+    Groups,
+}
+
+/// One protocol's row.
+pub struct Row {
+    pub name: &'static str,
+    /// The page module (and Cargo feature) that carries this protocol.
+    pub family: &'static str,
+    pub title: &'static str,
+    pub nodes: NodeRange,
+    pub bugs: &'static [Bug],
+    pub presets: fn() -> Vec<Preset>,
+    pub lessons: &'static [&'static str],
+    pub consistency: ConsistencyModel,
+    pub assumptions: Assumptions,
+    pub sweep: SweepDefaults,
+    pub layout: Layout,
+    /// Check a scenario's configuration for this protocol.
+    pub check: fn(&Scenario) -> Result<(), String>,
+    /// Build a run, already run to the scenario's playhead.
+    pub build: fn(&Scenario, &Row, bool) -> Result<Box<dyn AnyRun>, String>,
+}
+
+/// Every protocol this build carries, in menu order.
+pub fn rows() -> &'static [Row] {
+    ROWS
+}
+
+/// The row of `protocol`, if this build carries it.
+pub fn row(protocol: &str) -> Option<&'static Row> {
+    ROWS.iter().find(|r| r.name == protocol)
+}
+
+/// The row of `protocol`, or a message saying which module carries it or naming the
+/// protocols there are.
+pub fn row_or_err(protocol: &str) -> Result<&'static Row, String> {
+    row(protocol).ok_or_else(|| match family_of(protocol) {
+        Some(family) => format!("{protocol} is in the page module {family:?}, which this build does not carry"),
+        None => {
+            let known: Vec<&str> = FAMILIES.iter().map(|(p, _)| *p).collect();
+            format!("unknown protocol {protocol:?} (known: {})", known.join(", "))
+        }
+    })
+}
+
+/// The family (page module) that carries `protocol`, whether or not this build has it:
+/// the page's loader uses it to fetch the right module for a link.
+pub fn family_of(protocol: &str) -> Option<&'static str> {
+    FAMILIES.iter().find(|(p, _)| *p == protocol).map(|(_, f)| *f)
+}
+
+/// Every protocol and its family, compiled into every build (so a page module can tell
+/// that a link belongs to another module rather than to no protocol at all).
+pub const FAMILIES: &[(&str, &str)] =
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood")];
+
+/// The names of the teaching bugs a protocol offers.
+pub fn bug_names(protocol: &str) -> Vec<&'static str> {
+    row(protocol).map(|r| r.bugs.iter().map(|b| b.name).collect()).unwrap_or_default()
+}
+
+/// Check that the scenario's configuration parses and validates for its protocol.
+pub fn check_config(s: &Scenario) -> Result<(), String> {
+    (row_or_err(&s.protocol)?.check)(s)
+}
+
+/// Build a run of the scenario's protocol, already run to its playhead.
+pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> {
+    s.validate()?;
+    let row = row_or_err(&s.protocol)?;
+    (row.check)(s)?;
+    (row.build)(s, row, keep_trace)
+}
+
+/// The protocol's configuration from a scenario (its default when absent), with the bug
+/// name checked against the row.
+pub fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
+    let config: P::Config = if s.config.is_null() {
+        P::Config::default()
+    } else {
+        serde_json::from_value(s.config.clone()).map_err(|e| format!("{} configuration: {e}", P::NAME))?
+    };
     if let Some(bug) = P::config_bug(&config) {
-        if !P::bug_names().contains(&bug) {
-            return Err(format!("{} has no teaching bug {bug:?} (known: {})", P::NAME, P::bug_names().join(", ")));
+        let known = bug_names(P::NAME);
+        if !known.contains(&bug) {
+            return Err(format!("{} has no teaching bug {bug:?} (known: {})", P::NAME, known.join(", ")));
         }
     }
     Ok(config)
-}
-
-/// Check that the scenario's configuration parses for its protocol.
-pub fn check_config(s: &Scenario) -> Result<(), String> {
-    match s.protocol.as_str() {
-        "flood" => config_of::<Flood>(s).map(|_| ()),
-        "paxos" => config_of::<Paxos>(s).map(|_| ()),
-        "raft" => config_of::<RaftKv>(s).and_then(|c| c.validate(s.nodes)),
-        "lock" => config_of::<LockNode>(s).and_then(|c| c.validate(s.nodes)),
-        "gossip" => config_of::<Gossip>(s).and_then(|c| c.validate()),
-        "swim" => config_of::<Swim>(s).and_then(|c| c.validate()),
-        other => Err(format!("unknown protocol {other:?}")),
-    }
 }
 
 /// Build a typed run of protocol `P` (tests use it to look inside the nodes).
@@ -52,6 +154,9 @@ pub fn build_typed<P: Protocol>(s: &Scenario, keep_trace: bool) -> Result<Histor
     s.validate()?;
     let config = config_of::<P>(s)?;
     let mut sim = Sim::<P>::new(s.nodes, s.seed, config, s.net.clone(), s.chaos.clone());
+    if let Some(row) = row(P::NAME) {
+        sim.assume(row.assumptions.clone());
+    }
     if s.chaos_on {
         sim.schedule(0, crate::sim::Fault::SetChaos { on: true });
     }
@@ -71,41 +176,198 @@ pub fn build_typed<P: Protocol>(s: &Scenario, keep_trace: bool) -> Result<Histor
     Ok(run)
 }
 
-/// Build a run of the scenario's protocol, already run to its playhead.
-pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> {
-    s.validate()?;
-    match s.protocol.as_str() {
-        "flood" => Ok(Box::new(build_typed::<Flood>(s, keep_trace)?)),
-        "paxos" => Ok(Box::new(build_typed::<Paxos>(s, keep_trace)?)),
-        "raft" => {
-            config_of::<RaftKv>(s)?.validate(s.nodes)?;
-            Ok(Box::new(build_typed::<RaftKv>(s, keep_trace)?))
-        }
-        "lock" => {
-            config_of::<LockNode>(s)?.validate(s.nodes)?;
-            Ok(Box::new(build_typed::<LockNode>(s, keep_trace)?))
-        }
-        "gossip" => {
-            config_of::<Gossip>(s)?.validate()?;
-            Ok(Box::new(build_typed::<Gossip>(s, keep_trace)?))
-        }
-        "swim" => {
-            config_of::<Swim>(s)?.validate()?;
-            Ok(Box::new(build_typed::<Swim>(s, keep_trace)?))
-        }
-        other => Err(format!("unknown protocol {other:?}")),
-    }
+fn build_any<P: Protocol>(s: &Scenario, _row: &Row, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> {
+    Ok(Box::new(build_typed::<P>(s, keep_trace)?))
 }
 
-/// The teaching bugs a protocol offers.
-pub fn bug_names(protocol: &str) -> &'static [&'static str] {
-    match protocol {
-        "flood" => Flood::bug_names(),
-        "paxos" => Paxos::bug_names(),
-        "raft" => RaftKv::bug_names(),
-        "lock" => LockNode::bug_names(),
-        "gossip" => Gossip::bug_names(),
-        "swim" => Swim::bug_names(),
-        _ => &[],
-    }
+fn parses<P: Protocol>(s: &Scenario) -> Result<(), String> {
+    config_of::<P>(s).map(|_| ())
 }
+
+/// Safety that does not depend on clocks or delays: every fault kind, any drift.
+const ASYNCHRONOUS: Assumptions = Assumptions {
+    faults: crate::sim::assume::ALL_FAULTS,
+    drift_bound_ppm: crate::sim::assume::ANY_DRIFT_PPM,
+    max_adjacent_failures: None,
+    bounded_delay_us: None,
+};
+
+#[cfg(feature = "raft")]
+mod raft_row {
+    use super::*;
+    use crate::protocols::raft::RaftKv;
+
+    fn check(s: &Scenario) -> Result<(), String> {
+        config_of::<RaftKv>(s)?.validate(s.nodes)
+    }
+
+    pub const ROW: Row = Row {
+        name: "raft",
+        family: "raft",
+        title: "Raft (Ongaro & Ousterhout 2014, with PreVote and CheckQuorum)",
+        nodes: NodeRange { min: 1, max: 64, default: 5 },
+        bugs: &[
+            Bug { name: "commit_old_term", source: "Raft paper §5.4.2, Figure 8: a leader commits an entry from an earlier term by counting replicas" },
+            Bug { name: "vote_without_log_check", source: "Raft paper §5.4.1: the election restriction (grant only to an up-to-date log)" },
+            Bug { name: "forget_voted_for", source: "Raft paper Figure 2: votedFor is persistent state" },
+            Bug { name: "truncate_without_conflict", source: "Raft paper Figure 2, AppendEntries receiver rule 3: truncate only on a conflict" },
+            Bug { name: "small_quorum", source: "Raft paper §5.2/§5.3: elections and commitment need a majority" },
+        ],
+        presets: crate::scenario::presets::raft::presets,
+        lessons: &[],
+        consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "State Machine Safety, Leader Completeness (Figure 3)" },
+        assumptions: ASYNCHRONOUS,
+        sweep: SweepDefaults { config: "{}", soak_seeds: 100_000 },
+        layout: Layout::Ring,
+        check,
+        build: build_any::<RaftKv>,
+    };
+}
+
+#[cfg(feature = "paxos")]
+mod paxos_row {
+    use super::*;
+    use crate::protocols::paxos::Paxos;
+
+    pub const ROW: Row = Row {
+        name: "paxos",
+        family: "paxos",
+        title: "Paxos and Multi-Paxos (Lamport, Paxos Made Simple, 2001)",
+        nodes: NodeRange { min: 1, max: 64, default: 5 },
+        bugs: &[
+            Bug { name: "accept_below_promise", source: "Paxos Made Simple §2.2, P1a: accept only if no higher prepare was promised" },
+            Bug { name: "ignore_promise_values", source: "Paxos Made Simple §2.2, P2c: propose the highest-numbered accepted value reported" },
+            Bug { name: "small_quorum", source: "Paxos Made Simple §2.2: any two majorities intersect" },
+            Bug { name: "forget_acceptor_state", source: "Paxos Made Simple §2.3: an acceptor remembers its promise and acceptance across restarts" },
+        ],
+        presets: crate::scenario::presets::paxos::presets,
+        lessons: &[],
+        consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "Agreement, Validity, one value per ballot (Paxos Made Simple §2.1)" },
+        assumptions: ASYNCHRONOUS,
+        sweep: SweepDefaults { config: "{}", soak_seeds: 100_000 },
+        layout: Layout::Ring,
+        check: parses::<Paxos>,
+        build: build_any::<Paxos>,
+    };
+}
+
+#[cfg(feature = "lock")]
+mod lock_row {
+    use super::*;
+    use crate::protocols::lock::LockNode;
+
+    fn check(s: &Scenario) -> Result<(), String> {
+        config_of::<LockNode>(s)?.validate(s.nodes)
+    }
+
+    pub const ROW: Row = Row {
+        name: "lock",
+        family: "lock",
+        title: "Lock service with leases and fencing tokens (Chubby, ZooKeeper recipes) on Raft",
+        nodes: NodeRange { min: 3, max: 64, default: 7 },
+        bugs: &[
+            Bug { name: "herd_effect", source: "ZooKeeper Recipes and Solutions, Locks: watch the predecessor, not the lock node (herd effect)" },
+            Bug { name: "client_ignores_lease", source: "Burrows, The Chubby lock service (OSDI 2006) §2.8; Kleppmann, How to do distributed locking (2016)" },
+            Bug { name: "sequence_from_child_count", source: "ZooKeeper Programmer's Guide, Sequence Nodes: the counter is the parent's, not the child count" },
+        ],
+        presets: crate::scenario::presets::lock::presets,
+        lessons: &[],
+        consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "One Holder, No Interleaving, Token Order, Fencing Enforced" },
+        // Leases depend on clock rates: safety is argued for drift within ρ.
+        assumptions: Assumptions { drift_bound_ppm: crate::sim::assume::CHAOS_DRIFT_PPM, ..ASYNCHRONOUS },
+        sweep: SweepDefaults { config: r#"{"rounds":3}"#, soak_seeds: 20_000 },
+        layout: Layout::Groups,
+        check,
+        build: build_any::<LockNode>,
+    };
+}
+
+#[cfg(feature = "gossip")]
+mod gossip_rows {
+    use super::*;
+    use crate::protocols::gossip::{Gossip, Swim};
+
+    fn check_gossip(s: &Scenario) -> Result<(), String> {
+        config_of::<Gossip>(s)?.validate()
+    }
+    fn check_swim(s: &Scenario) -> Result<(), String> {
+        config_of::<Swim>(s)?.validate()
+    }
+
+    pub const GOSSIP: Row = Row {
+        name: "gossip",
+        family: "gossip",
+        title: "Epidemic dissemination: rumor mongering and anti-entropy (Demers et al. 1987)",
+        nodes: NodeRange { min: 1, max: 2_000, default: 5 },
+        bugs: &[
+            Bug { name: "anti_entropy_hot_only", source: "Demers et al. 1987 §1.4: anti-entropy exchanges whole databases, the backup for rumors that die out" },
+            Bug { name: "concat_on_conflict", source: "Demers et al. 1987 §1.1: the value with the newer timestamp wins" },
+        ],
+        presets: crate::scenario::presets::gossip::gossip_presets,
+        lessons: &[],
+        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Validity; convergence after faults stop (liveness)" },
+        assumptions: ASYNCHRONOUS,
+        sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
+        layout: Layout::Ring,
+        check: check_gossip,
+        build: build_any::<Gossip>,
+    };
+
+    pub const SWIM: Row = Row {
+        name: "swim",
+        family: "gossip",
+        title: "SWIM membership and failure detection (Das, Gupta, Motivala 2002)",
+        nodes: NodeRange { min: 1, max: 2_000, default: 5 },
+        bugs: &[
+            Bug { name: "no_refutation", source: "SWIM §4.2: a suspected member refutes by raising its incarnation" },
+            Bug { name: "accept_stale_incarnation", source: "SWIM §4.2: updates with a lower incarnation are ignored" },
+            Bug { name: "alive_overrides_confirm", source: "SWIM §4.2: Confirm overrides every Alive and Suspect" },
+        ],
+        presets: crate::scenario::presets::gossip::swim_presets,
+        lessons: &[],
+        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Incarnation monotonic, Confirm final; every live member seen alive after faults stop" },
+        assumptions: ASYNCHRONOUS,
+        sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
+        layout: Layout::Ring,
+        check: check_swim,
+        build: build_any::<Swim>,
+    };
+}
+
+#[cfg(feature = "flood")]
+mod flood_row {
+    use super::*;
+    use crate::protocols::flood::Flood;
+
+    pub const ROW: Row = Row {
+        name: "flood",
+        family: "flood",
+        title: "Flooding with anti-entropy (a small protocol that exercises the simulator)",
+        nodes: NodeRange { min: 1, max: 64, default: 5 },
+        bugs: &[Bug { name: "forget_on_restart", source: "simulator contract: what a node knows must be durable to survive a crash" }],
+        presets: crate::scenario::presets::flood_presets,
+        lessons: &[],
+        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Durable knowledge; every node knows every value after faults stop" },
+        assumptions: ASYNCHRONOUS,
+        sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
+        layout: Layout::Ring,
+        check: parses::<Flood>,
+        build: build_any::<Flood>,
+    };
+}
+
+static ROWS: &[Row] = &[
+    #[cfg(feature = "raft")]
+    raft_row::ROW,
+    #[cfg(feature = "paxos")]
+    paxos_row::ROW,
+    #[cfg(feature = "lock")]
+    lock_row::ROW,
+    #[cfg(feature = "gossip")]
+    gossip_rows::GOSSIP,
+    #[cfg(feature = "gossip")]
+    gossip_rows::SWIM,
+    #[cfg(feature = "flood")]
+    flood_row::ROW,
+];
+

@@ -1,6 +1,7 @@
 //! An object-safe face of a run, so the page and the CLI can hold any protocol's run
 //! behind one type.
 
+use super::assume::Exceeded;
 use super::fault::{Fault, TimedFault};
 use super::history::History;
 use super::protocol::{Checker, NodeId, Protocol, TimeUs, Violation};
@@ -32,6 +33,8 @@ pub trait AnyRun {
     fn message_summary(&self, msg_id: u64) -> Option<String>;
     fn trace(&self) -> &[TraceRecord];
     fn violations(&self) -> &[Violation];
+    /// Each moment the run went beyond its protocol's fault assumptions.
+    fn exceeded(&self) -> &[Exceeded];
     fn recorded(&self) -> Vec<TimedFault>;
     fn properties(&self) -> Vec<(&'static str, &'static str)>;
     fn chaos_on(&self) -> bool;
@@ -120,6 +123,7 @@ impl<P: Protocol> History<P> {
             messages,
             trace_hash: hash_hex(sim.trace_hash()),
             violations: sim.violations().to_vec(),
+            exceeded: sim.exceeded().to_vec(),
             cut_links: sim.links.cut_pairs(),
             held_links: sim.links.held_pairs(),
         }
@@ -199,6 +203,9 @@ impl<P: Protocol> AnyRun for History<P> {
     }
     fn violations(&self) -> &[Violation] {
         self.sim().violations()
+    }
+    fn exceeded(&self) -> &[Exceeded] {
+        self.sim().exceeded()
     }
     fn recorded(&self) -> Vec<TimedFault> {
         History::recorded(self).to_vec()

@@ -2,6 +2,7 @@
 //! the network and fault model, and the protocol's checkers run after every event
 //! (in the manner of TigerBeetle's simulator and turmoil: everything drawn from one seed).
 
+use super::assume::{Assumptions, Exceeded};
 use super::fault::{ChaosConfig, Fault, NetConfig};
 use super::hash::stable_hash;
 use super::network::{Flight, LinkState, Links};
@@ -46,6 +47,9 @@ pub struct Sim<P: Protocol> {
     pub(crate) chaos_on: bool,
     checker: P::Checker,
     pub(crate) violations: Vec<Violation>,
+    /// The protocol's declared fault assumptions, and each moment the run went beyond them.
+    assumptions: Assumptions,
+    pub(crate) exceeded: Vec<Exceeded>,
     hash: TraceHash,
     /// Keep trace records (the page and time travel) or only hash them (sweeps).
     pub record: bool,
@@ -79,6 +83,8 @@ impl<P: Protocol> Sim<P> {
             chaos,
             chaos_on: false,
             violations: Vec::new(),
+            assumptions: Assumptions::default(),
+            exceeded: Vec::new(),
             hash: TraceHash::default(),
             record: true,
             records: Vec::new(),
@@ -106,6 +112,21 @@ impl<P: Protocol> Sim<P> {
     }
     pub fn violations(&self) -> &[Violation] {
         &self.violations
+    }
+    /// Declare the protocol's fault assumptions (the registry does, when it builds a run);
+    /// a network already beyond them is noted at once (chaos's network when chaos starts).
+    pub fn assume(&mut self, assumptions: Assumptions) {
+        self.assumptions = assumptions;
+        self.note_exceeded(self.assumptions.check_net(&self.base_net));
+    }
+    /// Each moment the run went beyond its protocol's assumptions.
+    pub fn exceeded(&self) -> &[Exceeded] {
+        &self.exceeded
+    }
+    fn note_exceeded(&mut self, what: Option<String>) {
+        if let Some(what) = what {
+            self.exceeded.push(Exceeded { event_index: self.event_count, time_us: self.now_us, what });
+        }
     }
     pub fn node(&self, id: NodeId) -> Option<&P> {
         self.states.get(id as usize).and_then(|s| s.as_ref())
@@ -543,6 +564,11 @@ impl<P: Protocol> Sim<P> {
     /// Apply a fault; returns the node it concerns and whether that node just restarted.
     pub(crate) fn handle_fault(&mut self, fault: Fault, chaos: bool) -> (Option<NodeId>, bool) {
         let label = fault.label();
+        let beyond = match &fault {
+            Fault::SetChaos { on: true } => self.assumptions.check_net(&self.chaos.net),
+            f => self.assumptions.check_fault(f),
+        };
+        self.note_exceeded(beyond);
         let node = fault.nodes().first().copied();
         let restarting = matches!(fault, Fault::Restart { .. });
         self.trace(node, TraceKind::Fault { label, chaos }, 0);

@@ -2,6 +2,7 @@
 //! PRNG, network and fault model, trace with a stable hash, time travel, and views.
 
 pub mod any;
+pub mod assume;
 pub mod engine;
 pub mod fault;
 pub mod hash;
@@ -16,6 +17,7 @@ pub mod validate;
 pub mod view;
 
 pub use any::AnyRun;
+pub use assume::{Assumptions, Exceeded, FaultClass};
 pub use engine::Sim;
 pub use fault::{ChaosConfig, Fault, NetConfig, TimedFault};
 pub use history::History;

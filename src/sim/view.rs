@@ -87,6 +87,9 @@ pub struct ClusterView {
     pub messages: Vec<MessageView>,
     pub trace_hash: String,
     pub violations: Vec<super::protocol::Violation>,
+    /// Moments the run went beyond its protocol's declared fault assumptions: violations
+    /// after one are labelled "assumption exceeded".
+    pub exceeded: Vec<super::assume::Exceeded>,
     /// Links currently cut: (from, to) one-way pairs.
     pub cut_links: Vec<(NodeId, NodeId)>,
     /// Links whose messages are held until released: (from, to).

@@ -8,7 +8,6 @@ pub mod config;
 pub mod epidemic;
 pub mod invariants;
 pub mod overlay;
-pub mod presets;
 pub mod round_robin;
 pub mod swim;
 pub mod view;

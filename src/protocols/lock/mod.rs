@@ -11,7 +11,6 @@ pub mod client;
 pub mod config;
 pub mod invariants;
 pub mod msg;
-pub mod presets;
 pub mod server;
 pub mod storage;
 pub mod tree;

@@ -7,7 +7,6 @@ pub mod config;
 pub mod invariants;
 pub mod msg;
 pub mod node;
-pub mod presets;
 
 pub use config::{Mode, PaxosConfig};
 pub use msg::{Ballot, PaxosMsg, Value};

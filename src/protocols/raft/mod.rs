@@ -9,7 +9,6 @@ pub mod kv;
 mod log;
 pub mod msg;
 pub mod node;
-pub mod presets;
 pub mod state_machine;
 
 pub use config::RaftConfig;

@@ -4,14 +4,11 @@
 //! and the storage n6 unless a preset says otherwise. The fault times were read off the
 //! seeded runs (who holds the lock when); `tests/lock_presets.rs` checks them.
 
-use crate::scenario::presets::Preset;
+use super::{at, preset, Preset};
 use crate::scenario::Scenario;
-use crate::sim::{Fault, TimedFault};
+use crate::sim::Fault;
 use serde_json::json;
 
-fn at(at_us: u64, fault: Fault) -> TimedFault {
-    TimedFault { at_us, after_event: None, fault }
-}
 
 fn base(seed: u64) -> Scenario {
     Scenario::new("lock", 7, seed)
@@ -85,43 +82,37 @@ fn herd(bug: bool) -> Scenario {
     s
 }
 
-macro_rules! preset {
-    ($name:expr, $title_en:expr, $title_zh:expr, $en:expr, $zh:expr, $build:expr) => {
-        Preset { name: $name, protocol: "lock", title_en: $title_en, title_zh: $title_zh, caption_en: $en, caption_zh: $zh, build: $build }
-    };
-}
-
 pub fn presets() -> Vec<Preset> {
     vec![
-        preset!("lock-acquire-release", "Lock service: acquire and release", "锁服务：获取与释放",
+        preset("lock-acquire-release", "lock", "Lock service: acquire and release", "锁服务：获取与释放",
             "Three lock servers run Raft; three clients open sessions and keep them alive. Each creates an ephemeral sequential node under /lock. The lowest node holds the lock; every other client watches only its predecessor (the dashed arrow). The holder writes begin and end to the storage with its fencing token (the node's creation zxid), deletes its node, and the watch wakes exactly the next client in line.",
             "三台锁服务器运行 Raft；三个客户端打开会话并保持心跳。每个客户端在 /lock 下创建一个临时顺序节点。序号最小的节点持有锁；其他客户端只监视自己的前一个节点（虚线箭头）。持锁者带着自己的隔离令牌（节点创建时的 zxid）向存储写入 begin 和 end，然后删除节点，监视只唤醒排在下一位的客户端。",
             acquire_release),
-        preset!("lock-holder-crash", "Lock service: the holder crashes", "锁服务：持锁者崩溃",
+        preset("lock-holder-crash", "lock", "Lock service: the holder crashes", "锁服务：持锁者崩溃",
             "The client holding the lock crashes. Its keep-alives stop; after the session timeout the Raft leader proposes ExpireSession, every server deletes the session's ephemeral node, the watch fires, and the next client in line takes the lock with a higher token.",
             "持锁的客户端崩溃。它的心跳停止；会话超时后，Raft 领导者提议 ExpireSession，所有服务器删除该会话的临时节点，监视触发，排在下一位的客户端以更大的令牌获得锁。",
             holder_crash),
-        preset!("lock-gc-pause-unfenced", "Lock service: a GC pause without fencing", "锁服务：没有隔离令牌时的 GC 停顿",
+        preset("lock-gc-pause-unfenced", "lock", "Lock service: a GC pause without fencing", "锁服务：没有隔离令牌时的 GC 停顿",
             "Kleppmann's scenario. The holder checks its lease, then freezes (a GC pause) for 2 s before its write leaves. Its session expires, the next client takes the lock and writes. When the paused client wakes it sends its old write; the storage does not check tokens and accepts it: two critical sections interleave, and No Interleaving turns red.",
             "Kleppmann 描述的场景。持锁者检查了租约，随后在写请求发出之前冻结（GC 停顿）2 秒。它的会话过期，下一个客户端获得锁并写入。停顿的客户端醒来后发出旧的写请求；存储不检查令牌而接受了它：两个临界区交错，“无交错”检查变红。",
             || gc_pause(false)),
-        preset!("lock-gc-pause-fenced", "Lock service: the same pause with fencing", "锁服务：同样的停顿，有隔离令牌",
+        preset("lock-gc-pause-fenced", "lock", "Lock service: the same pause with fencing", "锁服务：同样的停顿，有隔离令牌",
             "The same pause, but the storage remembers the highest token it accepted. The woken client's write carries an older token than the new holder's, so the storage rejects it and says so; the client learns it lost the lock. No property is violated: a lease alone cannot make a lock safe, a fencing token can.",
             "同样的停顿，但存储记住了它接受过的最大令牌。醒来的客户端的写请求带着比新持锁者更旧的令牌，存储拒绝它并告知客户端；客户端由此得知自己已失去锁。没有任何性质被违反：仅靠租约无法让锁安全，隔离令牌可以。",
             || gc_pause(true)),
-        preset!("lock-leader-failover", "Lock service: the Raft leader fails", "锁服务：Raft 领导者故障",
+        preset("lock-leader-failover", "lock", "Lock service: the Raft leader fails", "锁服务：Raft 领导者故障",
             "The lock servers' Raft leader crashes while clients wait for the lock. The other two elect a new leader. It knows no keep-alive times, so, like Chubby's new master, it gives every session a fresh timeout plus a grace period instead of expiring them; sessions, lock nodes and watches survive in the replicated tree and the lock keeps passing in order.",
             "锁服务器的 Raft 领导者在客户端等待锁时崩溃。另外两台选出新的领导者。它不知道各会话的心跳时间，因此像 Chubby 的新主节点一样，给每个会话一个新的超时加宽限期，而不是让它们过期；会话、锁节点和监视都保存在复制的树中，锁继续按顺序传递。",
             leader_failover),
-        preset!("lock-clock-drift", "Lock service: a client's clock runs slow", "锁服务：客户端的时钟走慢",
+        preset("lock-clock-drift", "lock", "Lock service: a client's clock runs slow", "锁服务：客户端的时钟走慢",
             "Client n3's clock runs 40% slow. Cut off from the servers while it holds the lock, it still believes its lease has time left, because its own clock says so; the leader, counting real time, has already expired the session and given the lock away, and n3's late write lands after the new holder's (fencing is off here). A slow client clock, or a fast server clock, is the dangerous direction; a fast client clock only gives the lock up early. Chubby assumes bounded drift; fencing does not have to.",
             "客户端 n3 的时钟慢了 40%。它在持锁时与服务器断开，但它自己的时钟显示租约还有剩余，于是仍认为自己持有锁；领导者按真实时间计算，早已让会话过期并把锁交给了别人，n3 迟到的写入落在新持锁者之后（此处关闭了隔离令牌）。客户端时钟走慢，或服务器时钟走快，才是危险的方向；客户端时钟走快只会让它提前放弃锁。Chubby 假设时钟漂移有界；隔离令牌则不需要这个假设。",
             || clock_drift_with(-400_000)),
-        preset!("lock-herd-effect", "Lock service: the herd effect (teaching bug)", "锁服务：羊群效应（教学缺陷）",
+        preset("lock-herd-effect", "lock", "Lock service: the herd effect (teaching bug)", "锁服务：羊群效应（教学缺陷）",
             "Five clients, and every waiter watches the children of /lock instead of its predecessor. Each create and each release wakes every waiter, who all read the children again and re-arm their watches: count the notifications. Nothing unsafe happens, only needless load that grows with the number of waiters.",
             "五个客户端，每个等待者都监视 /lock 的所有子节点，而不是自己的前一个节点。每次创建和释放都会唤醒所有等待者，它们都重新读取子节点并重新设置监视：数一数通知的次数。没有发生不安全的事情，只是产生了随等待者数量增长的无谓负载。",
             || herd(true)),
-        preset!("lock-recipe-no-herd", "Lock service: the recipe without a herd", "锁服务：没有羊群效应的做法",
+        preset("lock-recipe-no-herd", "lock", "Lock service: the recipe without a herd", "锁服务：没有羊群效应的做法",
             "The same five clients following ZooKeeper's recipe: each waiter watches only the node just before its own, so a release wakes exactly one client. Compare the notification count with the herd-effect preset.",
             "同样的五个客户端遵循 ZooKeeper 的做法：每个等待者只监视紧挨在自己前面的节点，因此一次释放只唤醒一个客户端。请与羊群效应预设的通知次数比较。",
             || herd(false)),

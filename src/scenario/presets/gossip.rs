@@ -1,13 +1,10 @@
 //! Gossip and SWIM presets: fixed-seed scenarios with captions in English and Chinese.
 
-use crate::scenario::presets::Preset;
+use super::{at, preset, Preset};
 use crate::scenario::Scenario;
-use crate::sim::{ClientOp, Fault, TimedFault};
+use crate::sim::{ClientOp, Fault};
 use serde_json::json;
 
-fn at(at_us: u64, fault: Fault) -> TimedFault {
-    TimedFault { at_us, after_event: None, fault }
-}
 
 /// When the presets' rumor is injected, at node 0.
 pub const RUMOR_AT_US: u64 = 200_000;
@@ -59,20 +56,8 @@ fn swim_partition() -> Scenario {
     s
 }
 
-#[allow(clippy::too_many_arguments)]
-fn preset(
-    name: &'static str,
-    protocol: &'static str,
-    title_en: &'static str,
-    title_zh: &'static str,
-    caption_en: &'static str,
-    caption_zh: &'static str,
-    build: fn() -> Scenario,
-) -> Preset {
-    Preset { name, protocol, title_en, title_zh, caption_en, caption_zh, build }
-}
-
-pub fn presets() -> Vec<Preset> {
+/// Gossip's and SWIM's presets, apart by protocol for their registry rows.
+fn presets() -> Vec<Preset> {
     vec![
         preset("gossip-push-1000", "gossip", "Gossip: one rumor, push, 1,000 nodes", "Gossip：一条谣言，推模式，1000 个节点",
             "Node 0 learns a rumor and every 100 ms each informed node pushes it to one random node. The informed fraction follows the epidemic curve s' = s·e^(−i): slow start, explosive middle, and a long tail, because late pushes mostly hit nodes that already know (log2 n + ln n rounds, Pittel). A node stops after 8 pushes to nodes that already knew; anti-entropy every 2 s mops up any node the rumor missed.",
@@ -111,4 +96,12 @@ pub fn presets() -> Vec<Preset> {
             "十个成员在 1 秒时分成两半。每一半先怀疑、再确认另一半死亡。5 秒时分区恢复后，成员会偶尔 ping 一个它认为已死的成员；对方得知自己被宣布死亡，用更高的化身号反驳，Alive 更新随之传播，直到每个视图都重新显示十个成员全部存活。",
             swim_partition),
     ]
+}
+
+pub fn gossip_presets() -> Vec<Preset> {
+    presets().into_iter().filter(|p| p.protocol == "gossip").collect()
+}
+
+pub fn swim_presets() -> Vec<Preset> {
+    presets().into_iter().filter(|p| p.protocol == "swim").collect()
 }

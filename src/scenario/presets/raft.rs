@@ -1,14 +1,11 @@
 //! Raft presets: fixed-seed scenarios with captions in English and Chinese, each showing one
 //! part of the Raft paper (§5.2 elections, §5.3-5.4 replication and Figures 7-8, thesis §9.6).
 
-use crate::scenario::presets::Preset;
+use super::{at, preset, Preset};
 use crate::scenario::Scenario;
 use crate::sim::{ClientOp, Fault, NetConfig, TimedFault};
 use serde_json::json;
 
-fn at(at_us: u64, fault: Fault) -> TimedFault {
-    TimedFault { at_us, after_event: None, fault }
-}
 
 fn put(at_us: u64, node: u32, k: &str, v: &str) -> TimedFault {
     at(at_us, Fault::Request { node, op: ClientOp::Put { key: k.into(), value: v.into() } })
@@ -127,47 +124,41 @@ fn rejoin(pre_vote: bool) -> Scenario {
     s
 }
 
-macro_rules! preset {
-    ($name:expr, $title_en:expr, $title_zh:expr, $en:expr, $zh:expr, $build:expr) => {
-        Preset { name: $name, protocol: "raft", title_en: $title_en, title_zh: $title_zh, caption_en: $en, caption_zh: $zh, build: $build }
-    };
-}
-
 pub fn presets() -> Vec<Preset> {
     vec![
-        preset!("raft-election", "Raft: leader election", "Raft：领导者选举",
+        preset("raft-election", "raft", "Raft: leader election", "Raft：领导者选举",
             "Five followers wait for a heartbeat. The first whose randomized election timeout (the orange arc) runs out becomes a candidate, asks for votes with RequestVote, and wins a majority. Then client puts are appended, replicated with AppendEntries and committed.",
             "五个跟随者等待心跳。随机选举超时（橙色弧线）最先耗尽的节点成为候选者，用 RequestVote 拉票并获得多数票。随后客户端写入被追加、通过 AppendEntries 复制并提交。",
             election),
-        preset!("raft-leader-crash", "Raft: the leader crashes", "Raft：领导者崩溃",
+        preset("raft-leader-crash", "raft", "Raft: the leader crashes", "Raft：领导者崩溃",
             "The leader crashes. Followers stop hearing heartbeats, one times out, and a new leader is elected in a higher term; the old leader restarts as a follower and catches up.",
             "领导者崩溃。跟随者收不到心跳，其中一个超时，新的领导者在更高的任期当选；旧领导者重启后作为跟随者追上进度。",
             leader_crash),
-        preset!("raft-split-vote", "Raft: a split vote", "Raft：选票分裂",
+        preset("raft-split-vote", "raft", "Raft: a split vote", "Raft：选票分裂",
             "Two of four nodes time out at once and each gets two votes: nobody has a majority. Their randomized timeouts differ, so one tries again first and wins the next term.",
             "四个节点中的两个同时超时，各得两票：没有人获得多数。它们的随机超时不同，因此其中一个先重试并赢得下一个任期。",
             split_vote),
-        preset!("raft-minority-partition", "Raft: a minority partition", "Raft：少数派分区",
+        preset("raft-minority-partition", "raft", "Raft: a minority partition", "Raft：少数派分区",
             "The leader ends up on the minority side. It keeps appending a client's put but can never commit it; the majority elects a new leader and commits. When the partition heals, the old leader steps down and its uncommitted entry is overwritten; its client is told to ask the new leader and retries.",
             "领导者落在少数派一侧。它继续追加客户端的写入，却永远无法提交；多数派选出新的领导者并提交。分区恢复后，旧领导者退位，其未提交的条目被覆盖；它的客户端被告知去找新的领导者并重试。",
             minority_partition),
-        preset!("raft-figure-7", "Raft: Figure 7 logs", "Raft：论文图 7 的日志",
+        preset("raft-figure-7", "raft", "Raft: Figure 7 logs", "Raft：论文图 7 的日志",
             "The seven logs of the paper's Figure 7. Node 0 becomes leader of term 8; AppendEntries' consistency check walks nextIndex back for each follower until the logs match, then missing entries are filled in and extra uncommitted ones removed.",
             "论文图 7 中的七份日志。节点 0 成为任期 8 的领导者；AppendEntries 的一致性检查为每个跟随者逐步回退 nextIndex，直到日志匹配，然后补齐缺失的条目并删除多余的未提交条目。",
             figure_7),
-        preset!("raft-figure-8", "Raft: Figure 8, done right", "Raft：论文图 8（正确做法）",
+        preset("raft-figure-8", "raft", "Raft: Figure 8, done right", "Raft：论文图 8（正确做法）",
             "The term-2 entry at index 2 reaches a majority, but a leader only commits entries of its own term by counting replicas. Node 0 crashes before its term-4 entry replicates, node 4 wins and overwrites index 2: legal, because it was never committed.",
             "索引 2 处任期 2 的条目到达了多数派，但领导者只通过计数副本来提交自己任期的条目。节点 0 在任期 4 的条目复制前崩溃，节点 4 当选并覆盖索引 2：这是合法的，因为它从未被提交。",
             || figure_8(false)),
-        preset!("raft-figure-8-bug", "Raft: Figure 8 with the teaching bug", "Raft：论文图 8（教学缺陷）",
+        preset("raft-figure-8-bug", "raft", "Raft: Figure 8 with the teaching bug", "Raft：论文图 8（教学缺陷）",
             "The same run with a leader that commits the old-term entry as soon as a majority stores it. Node 4 then overwrites a committed entry: Leader Completeness turns red.",
             "同样的过程，但领导者在多数派存有旧任期条目时就提交它。随后节点 4 覆盖了已提交的条目：领导者完整性检查变红。",
             || figure_8(true)),
-        preset!("raft-rejoin-disrupts", "Raft: a rejoining node disrupts the leader", "Raft：重新加入的节点干扰领导者",
+        preset("raft-rejoin-disrupts", "raft", "Raft: a rejoining node disrupts the leader", "Raft：重新加入的节点干扰领导者",
             "Node 4 is cut off, keeps timing out and raises its term. When it rejoins, its higher term forces the healthy leader to step down and an election follows.",
             "节点 4 被隔离，不断超时并提高任期。它重新加入时，更高的任期迫使健康的领导者退位，随后发生一次选举。",
             || rejoin(false)),
-        preset!("raft-rejoin-prevote", "Raft: PreVote keeps the leader", "Raft：PreVote 保住领导者",
+        preset("raft-rejoin-prevote", "raft", "Raft: PreVote keeps the leader", "Raft：PreVote 保住领导者",
             "The same partition with PreVote on. The isolated node asks \"would you vote for me?\" first and never gets a majority, so its term does not grow and the leader is undisturbed when it rejoins.",
             "同样的分区，但开启了 PreVote。被隔离的节点先询问“你会投票给我吗？”，从未得到多数，因此任期不会增长，它重新加入时领导者不受干扰。",
             || rejoin(true)),

@@ -1,0 +1,88 @@
+//! The chaos schedule a sweep seed runs (on the scenario floor, so presets can open a
+//! sweep seed too): chaos faults and client requests until a heal, then every fault undone
+//! and a liveness phase (in the manner of TigerBeetle's VOPR).
+
+use super::model::Scenario;
+use crate::sim::prng::Prng;
+use crate::sim::{ClientOp, Fault, NodeId, TimedFault, TimeUs};
+
+#[derive(Clone, Debug)]
+pub struct SweepSpec {
+    pub protocol: String,
+    pub nodes: u32,
+    /// Chaos faults on from time 0 until this time; then everything heals.
+    pub chaos: bool,
+    pub chaos_until_us: TimeUs,
+    /// Liveness must hold this long after the heal (the stated bound).
+    pub liveness_bound_us: TimeUs,
+    pub request_every_us: TimeUs,
+    pub bug: Option<String>,
+    /// Extra protocol configuration (JSON object fields), merged with `bug`.
+    pub config: serde_json::Value,
+    /// Fault rates while chaos is on.
+    pub chaos_config: crate::sim::ChaosConfig,
+}
+
+impl SweepSpec {
+    /// The protocol's sweep defaults from its registry row (node count, configuration).
+    pub fn new(protocol: &str) -> Self {
+        let row = super::registry::row(protocol);
+        SweepSpec {
+            protocol: protocol.into(),
+            nodes: row.map_or(5, |r| r.nodes.default),
+            chaos: true,
+            chaos_until_us: 6_000_000,
+            liveness_bound_us: 6_000_000,
+            request_every_us: 150_000,
+            bug: None,
+            config: row.and_then(|r| serde_json::from_str(r.sweep.config).ok()).unwrap_or(serde_json::Value::Null),
+            chaos_config: crate::sim::ChaosConfig::default(),
+        }
+    }
+}
+
+fn at(at_us: TimeUs, fault: Fault) -> TimedFault {
+    TimedFault { at_us, after_event: None, fault }
+}
+
+/// The scenario a sweep runs for one seed.
+pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
+    let mut s = Scenario::new(&spec.protocol, spec.nodes, seed);
+    let mut config = match &spec.config {
+        serde_json::Value::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    if let Some(bug) = &spec.bug {
+        config.insert("bug".into(), serde_json::Value::String(bug.clone()));
+    }
+    if !config.is_empty() {
+        s.config = serde_json::Value::Object(config);
+    }
+    s.chaos_on = spec.chaos;
+    s.chaos = spec.chaos_config.clone();
+    // Client requests come from their own stream so they do not shift the simulator's.
+    let mut rng = Prng::new(seed ^ 0x5eed_c11e_4700_0000);
+    let mut t = spec.request_every_us;
+    let mut i = 0u64;
+    while t < spec.chaos_until_us {
+        let node = rng.below(spec.nodes as u64) as NodeId;
+        let op = ClientOp::Put { key: format!("k{}", i % 5), value: format!("v{i}") };
+        s.faults.push(at(t, Fault::Request { node, op }));
+        t += spec.request_every_us;
+        i += 1;
+    }
+    let heal = spec.chaos_until_us;
+    s.faults.push(at(heal, Fault::SetChaos { on: false }));
+    s.faults.push(at(heal, Fault::HealAll));
+    for node in 0..spec.nodes {
+        s.faults.push(at(heal, Fault::Resume { node }));
+        s.faults.push(at(heal, Fault::Restart { node }));
+        s.faults.push(at(heal, Fault::ClockDrift { node, drift_ppm: 0 }));
+        s.faults.push(at(heal, Fault::ClockSkew { node, skew_us: 0 }));
+    }
+    // One request after the heal, so a live cluster must commit something new.
+    s.faults.push(at(heal + spec.liveness_bound_us / 2, Fault::Request { node: 0, op: ClientOp::Put { key: "final".into(), value: "done".into() } }));
+    s.playhead_us = heal + spec.liveness_bound_us;
+    s
+}
+

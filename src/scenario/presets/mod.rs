@@ -1,0 +1,78 @@
+//! Named presets: fixed-seed scenarios with a caption in English and Chinese, one file per
+//! protocol family, each listed by its protocol's registry row.
+
+#[cfg(feature = "gossip")]
+pub mod gossip;
+#[cfg(feature = "lock")]
+pub mod lock;
+#[cfg(feature = "paxos")]
+pub mod paxos;
+#[cfg(feature = "raft")]
+pub mod raft;
+
+use super::model::Scenario;
+use crate::sim::{Fault, TimedFault};
+
+pub struct Preset {
+    pub name: &'static str,
+    pub protocol: &'static str,
+    pub title_en: &'static str,
+    pub title_zh: &'static str,
+    pub caption_en: &'static str,
+    pub caption_zh: &'static str,
+    pub build: fn() -> Scenario,
+}
+
+/// The one preset form: name, protocol, title and caption in English and Chinese, and
+/// the scenario it opens.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn preset(
+    name: &'static str,
+    protocol: &'static str,
+    title_en: &'static str,
+    title_zh: &'static str,
+    caption_en: &'static str,
+    caption_zh: &'static str,
+    build: fn() -> Scenario,
+) -> Preset {
+    Preset { name, protocol, title_en, title_zh, caption_en, caption_zh, build }
+}
+
+/// A fault at a simulated time.
+pub(crate) fn at(at_us: u64, fault: Fault) -> TimedFault {
+    TimedFault { at_us, after_event: None, fault }
+}
+
+#[cfg(feature = "flood")]
+pub(crate) fn flood_presets() -> Vec<Preset> {
+    use crate::sim::ClientOp;
+    fn flood_basic() -> Scenario {
+        let mut s = Scenario::new("flood", 5, 1);
+        s.faults = vec![
+            at(100_000, Fault::Request { node: 0, op: ClientOp::Propose { value: "x".into() } }),
+            at(400_000, Fault::Crash { node: 3 }),
+            at(500_000, Fault::Request { node: 1, op: ClientOp::Propose { value: "y".into() } }),
+            at(1_200_000, Fault::Restart { node: 3 }),
+        ];
+        s
+    }
+    vec![preset(
+        "flood-basic",
+        "flood",
+        "Flooding a value",
+        "泛洪传播一个值",
+        "Node 0 learns x and floods it to every peer; node 3 crashes, misses y, and catches up through \
+         anti-entropy after it restarts.",
+        "节点 0 得到 x 并把它泛洪给所有节点；节点 3 崩溃后错过了 y，重启后通过反熵同步追上。",
+        flood_basic,
+    )]
+}
+
+/// Every preset of every protocol this build carries, in registry order.
+pub fn all() -> Vec<Preset> {
+    super::registry::rows().iter().flat_map(|r| (r.presets)()).collect()
+}
+
+pub fn find(name: &str) -> Option<Preset> {
+    all().into_iter().find(|p| p.name == name)
+}
