@@ -6,7 +6,7 @@ use crate::protocols::gossip::{Gossip, Swim};
 use crate::protocols::lock::LockNode;
 use crate::protocols::paxos::Paxos;
 use crate::protocols::raft::RaftKv;
-use crate::sim::{AnyRun, History, Protocol, Sim, TimedFault};
+use crate::sim::{AnyRun, History, Protocol, ProtocolConfig, Sim, TimedFault};
 
 /// Protocols a scenario may name.
 pub const PROTOCOLS: &[&str] = &["raft", "paxos", "flood", "lock", "gossip", "swim"];
@@ -26,9 +26,9 @@ fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
     }
     let config: P::Config =
         serde_json::from_value(s.config.clone()).map_err(|e| format!("{} configuration: {e}", P::NAME))?;
-    if let Some(bug) = P::config_bug(&config) {
-        if !P::bug_names().contains(&bug) {
-            return Err(format!("{} has no teaching bug {bug:?} (known: {})", P::NAME, P::bug_names().join(", ")));
+    if let Some(bug) = config.bug() {
+        if !P::Config::BUGS.contains(&bug) {
+            return Err(format!("{} has no teaching bug {bug:?} (known: {})", P::NAME, P::Config::BUGS.join(", ")));
         }
     }
     Ok(config)
@@ -100,12 +100,12 @@ pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> 
 /// The teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> &'static [&'static str] {
     match protocol {
-        "flood" => Flood::bug_names(),
-        "paxos" => Paxos::bug_names(),
-        "raft" => RaftKv::bug_names(),
-        "lock" => LockNode::bug_names(),
-        "gossip" => Gossip::bug_names(),
-        "swim" => Swim::bug_names(),
+        "flood" => <Flood as Protocol>::Config::BUGS,
+        "paxos" => <Paxos as Protocol>::Config::BUGS,
+        "raft" => <RaftKv as Protocol>::Config::BUGS,
+        "lock" => <LockNode as Protocol>::Config::BUGS,
+        "gossip" => <Gossip as Protocol>::Config::BUGS,
+        "swim" => <Swim as Protocol>::Config::BUGS,
         _ => &[],
     }
 }
