@@ -107,6 +107,15 @@ fn role(p: &Paxos) -> RoleView {
     }
 }
 
+/// The headline ballot: the one a proposer runs its phases with (or leads with), else the
+/// highest the node promised as an acceptor (its own proposer ballot is stale or ⊥ then).
+pub fn headline_ballot(p: &Paxos) -> Ballot {
+    match p.phase {
+        Phase::Preparing | Phase::Accepting | Phase::Leading => p.ballot,
+        Phase::Idle | Phase::Decided => p.acceptor.promised,
+    }
+}
+
 fn view(p: &Paxos) -> NodeView {
     let a = &p.acceptor;
     let mut fields = vec![
@@ -142,5 +151,5 @@ fn view(p: &Paxos) -> NodeView {
         headers: vec!["key".into(), "value".into()],
         rows: p.kv.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect(),
     };
-    NodeView { term: Some(p.ballot.round), fields, log, tables: vec![kv], ..Default::default() }
+    NodeView { term: Some(headline_ballot(p).round), fields, log, tables: vec![kv], ..Default::default() }
 }
