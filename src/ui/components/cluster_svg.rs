@@ -115,7 +115,7 @@ fn overlay_arrows(o: &Overlay, pos: &Pos, r: f64) -> Html {
             Some(html! {
                 <g class={classes!("overlay-arrow", a.kind.clone())}>
                     { line(classes!(), (x0, y0), end) }
-                    <title>{ a.label.clone() }</title>
+                    <title>{ t_dyn(&a.label) }</title>
                 </g>
             })
         })
@@ -135,7 +135,7 @@ fn overlay_bars(o: &Overlay, pos: &Pos, r: f64) -> Html {
                 <g class={classes!("lease-bar", low.then_some("low"))} data-bar-node={b.node.to_string()} data-permille={b.permille.to_string()}>
                     <rect class="track" x={format!("{:.1}", x - w / 2.0)} y={format!("{:.1}", y + r + 20.0)} width={format!("{w:.1}")} height="5" rx="2" />
                     <rect class="fill" x={format!("{:.1}", x - w / 2.0)} y={format!("{:.1}", y + r + 20.0)} width={format!("{fill:.1}")} height="5" rx="2" />
-                    <title>{ b.label.clone() }</title>
+                    <title>{ t_dyn(&b.label) }</title>
                 </g>
             })
         })
