@@ -31,6 +31,7 @@ pub enum Tone {
 }
 
 impl Tone {
+    /// Every tone, in declaration order.
     pub const ALL: [Tone; 8] =
         [Tone::Neutral, Tone::Leading, Tone::Contending, Tone::Settled, Tone::Warning, Tone::Failed, Tone::Storage, Tone::Transient];
 
