@@ -1,7 +1,9 @@
 //! Every string the page shows, in English and Simplified Chinese, from one place. A string
-//! is looked up by its English text; `tests/i18n.rs` checks that every `t("…")` in the UI
-//! has a Chinese entry here. Paper names (`RequestVote`, `commitIndex`) stay as the papers
-//! write them in both languages.
+//! is looked up by its English text; an entry with `{}` holes ("watch {}") translates texts
+//! that fill it. `tests/i18n.rs` checks that every `t("…")` in the UI and every label the
+//! protocols' `Present` puts on the page has a Chinese entry here. Paper names
+//! (`RequestVote`, `commitIndex`) stay as the papers write them in both languages
+//! ([`VERBATIM`]).
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -51,18 +53,77 @@ pub fn t(en: &'static str) -> &'static str {
 }
 
 /// Like `t` for text that comes from a protocol's view (role names, table titles): known
-/// words are translated, anything else is shown as it is.
+/// words and texts that fill a `{}` template of the table ("watch /lock/a") are
+/// translated, anything else is shown as it is.
 pub fn t_dyn(en: &str) -> String {
     match lang() {
         Lang::En => en.to_string(),
-        Lang::Zh => ZH.with(|m| m.get(en).map_or_else(|| en.to_string(), |z| z.to_string())),
+        Lang::Zh => zh(en).or_else(|| filled(en)).unwrap_or_else(|| en.to_string()),
     }
+}
+
+fn zh(en: &str) -> Option<String> {
+    ZH.with(|m| m.get(en).map(|z| z.to_string()))
 }
 
 /// Whether the table has a Chinese entry for `en` (for the completeness test).
 pub fn has_zh(en: &str) -> bool {
     ZH.with(|m| m.contains_key(en))
 }
+
+/// Whether `en` is shown in Chinese, by an entry or a template, or is a name kept as the
+/// papers write it ([`VERBATIM`]) (for the completeness tests).
+pub fn has_translation(en: &str) -> bool {
+    has_zh(en) || VERBATIM.contains(&en) || filled(en).is_some()
+}
+
+/// `en` through the first table entry with `{}` holes it fits: the Chinese template with
+/// each hole's text, itself translated when the table knows it.
+fn filled(en: &str) -> Option<String> {
+    let holes = TABLE.iter().filter(|(k, _)| k.contains("{}"));
+    holes.clone().find_map(|(k, z)| fit(k, en).map(|texts| fill(z, &texts)))
+}
+
+/// The texts in the holes of `template` when `en` fits it (every hole holds something).
+fn fit<'a>(template: &str, en: &'a str) -> Option<Vec<&'a str>> {
+    let mut parts = template.split("{}");
+    let mut rest = en.strip_prefix(parts.next()?)?;
+    let lits: Vec<&str> = parts.collect();
+    let mut texts = Vec::new();
+    for (i, lit) in lits.iter().enumerate() {
+        let at = if i + 1 == lits.len() { rest.len().checked_sub(lit.len()).filter(|at| rest.get(*at..) == Some(*lit))? } else { rest.find(lit)? };
+        texts.push(rest.get(..at).filter(|t| !t.is_empty())?);
+        rest = &rest[at + lit.len()..];
+    }
+    Some(texts)
+}
+
+fn fill(template: &str, texts: &[&str]) -> String {
+    let mut out = String::new();
+    for (i, part) in template.split("{}").enumerate() {
+        if i > 0 {
+            out += &texts.get(i - 1).map(|t| zh(t).unwrap_or_else(|| t.to_string())).unwrap_or_default();
+        }
+        out += part;
+    }
+    out
+}
+
+/// Names kept as the papers write them in both languages: message types, Figure 2's
+/// variables, ZooKeeper's zxid.
+pub const VERBATIM: &[&str] = &[
+    // Raft (Figure 2, §9.6 of Ongaro's thesis)
+    "AppendEntries", "AppendEntriesResponse", "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse",
+    "votedFor", "commitIndex", "lastApplied", "nextIndex", "matchIndex",
+    // Paxos Made Simple, and the Multi-Paxos leader's messages
+    "Prepare", "Promise", "Accept", "Accepted", "Nack", "Decide", "Heartbeat", "HeartbeatAck",
+    // The lock service (Chubby, ZooKeeper, Kleppmann's fencing)
+    "Request", "Response", "NotLeader", "KeepAlive", "KeepAliveAck", "Notify", "Write", "WriteAck", "zxid", "#",
+    // Epidemic protocols (Demers et al.) and SWIM
+    "Push", "Pull", "PushPull", "Reply", "Feedback", "AntiEntropy", "AntiEntropyReply", "Ping", "PingReq", "Ack",
+    // Flood
+    "Flood", "Sync",
+];
 
 /// (English, Simplified Chinese).
 pub const TABLE: &[(&str, &str)] = &[
@@ -263,4 +324,74 @@ pub const TABLE: &[(&str, &str)] = &[
     ("messages", "条消息"),
     ("ballot", "选票编号"),
     ("incarnation", "化身号"),
+    // Labels protocols put on the page through `Present` (tests/i18n.rs samples every preset).
+    ("Durable knowledge", "已知值持久保存"),
+    ("False suspicions per probe vs message loss", "每次探测的误报怀疑与消息丢失率"),
+    ("accepted", "已接受"),
+    ("acks received", "收到的确认"),
+    ("asks", "请求发往"),
+    ("critical sections", "临界区次数"),
+    ("dead in", "判定死亡的视图数"),
+    ("false positives", "误报"),
+    ("false suspicions / probe", "误报怀疑 / 每次探测"),
+    ("fanout", "扇出"),
+    ("fencing", "栅栏令牌"),
+    ("fraction informed per round ({}, fanout {})", "每轮已知晓比例（{}，扇出 {}）"),
+    ("highest token", "最高令牌"),
+    ("hot rumors", "热谣言"),
+    ("independent phases: ≈ 2·T′", "各节点相位独立：≈ 2·T′"),
+    ("keep-alive", "保活"),
+    ("key", "键"),
+    ("known", "已知值"),
+    ("learned at (us)", "得知时间（微秒）"),
+    ("lease", "租约"),
+    ("lease left", "租约剩余"),
+    ("lock node", "锁节点"),
+    ("measured", "实测"),
+    ("measured (newest update)", "实测（最新的更新）"),
+    ("measured: last Ack → first Suspect", "实测：最后一次 Ack → 首次 Suspect"),
+    ("member", "成员"),
+    ("members alive", "存活成员"),
+    ("members dead", "已死亡成员"),
+    ("members suspect", "可疑成员"),
+    ("message loss (measured from missing direct Acks)", "消息丢失率（由缺失的直接 Ack 测得）"),
+    ("mode", "模式"),
+    ("notifications", "收到的通知"),
+    ("options", "选项"),
+    ("paper §3.1: (1−(1−q)²)(1−(1−q)⁴)^{}", "论文 §3.1：(1−(1−q)²)(1−(1−q)⁴)^{}"),
+    ("paper: e/(e−1)·T′ to the first probe", "论文：到首次探测 e/(e−1)·T′"),
+    ("peer", "对端"),
+    ("probes acked", "得到确认的探测"),
+    ("probing", "正在探测"),
+    ("promised", "已承诺"),
+    ("promises", "收到的承诺"),
+    ("pull", "拉"),
+    ("push", "推"),
+    ("pushpull", "推拉"),
+    ("refutations", "反驳次数"),
+    ("rest", "休息"),
+    ("rounds", "轮数"),
+    ("rumor", "谣言"),
+    ("session", "会话"),
+    ("session check", "会话检查"),
+    ("session deadlines", "会话截止时间"),
+    ("sessions", "会话数"),
+    ("suspect in", "被怀疑的视图数"),
+    ("suspicions raised", "发起的怀疑"),
+    ("teaching bug", "教学缺陷"),
+    ("theory: s' = s·e^(−f·i)", "理论：s' = s·e^(−f·i)"),
+    ("theory: s' = s·s^f", "理论：s' = s·s^f"),
+    ("theory: s' = s·s^f·e^(−f·i)", "理论：s' = s·s^f·e^(−f·i)"),
+    ("timestamp", "时间戳"),
+    ("truth", "实际状态"),
+    ("updates known", "已知的更新"),
+    ("updates to piggyback", "待捎带的更新"),
+    ("value", "值"),
+    ("votes", "得票"),
+    ("watch {}", "监视 {}"),
+    ("watch notifications", "监视通知"),
+    ("watching", "正在监视"),
+    ("work", "工作"),
+    ("writes / rejected", "写入 / 被拒绝"),
+    ("writes sent / rejected", "已发写入 / 被拒绝"),
 ];

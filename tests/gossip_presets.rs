@@ -4,7 +4,7 @@
 use clusterlab::scenario::presets::gossip::RUMOR_AT_US;
 use clusterlab::protocols::gossip::Gossip;
 use clusterlab::scenario::{presets, registry::build_typed};
-use clusterlab::sim::{hash_hex, History, Protocol};
+use clusterlab::sim::{hash_hex, History, Present, Protocol};
 
 fn run(name: &str, until_us: u64) -> History<Gossip> {
     let mut s = (presets::find(name).expect("preset exists").build)();

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The link codec against good, bad and random input: every bad link gives a clear message,
 //! nothing panics. `LINK_FUZZ_CASES` raises the random-input count (`make soak`).
 

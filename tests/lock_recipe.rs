@@ -6,7 +6,7 @@
 use clusterlab::scenario::presets::lock::clock_drift_with;
 use clusterlab::protocols::lock::*;
 use clusterlab::scenario::{registry::build_typed, Scenario};
-use clusterlab::sim::{Checker, Fault, History, Protocol, TimedFault};
+use clusterlab::sim::{Checker, Fault, History, Present, Protocol, TimedFault};
 use serde_json::json;
 
 fn run(s: &Scenario) -> History<LockNode> {

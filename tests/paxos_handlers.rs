@@ -2,7 +2,7 @@
 //! ("Paxos Made Simple" §2.2 phases 1a/1b/2a/2b).
 
 use clusterlab::protocols::paxos::*;
-use clusterlab::sim::{Effect, NodeEnv, Out, Protocol};
+use clusterlab::sim::{node_view, Effect, NodeEnv, Out, Present, Protocol, Tone};
 
 type E = Effect<PaxosMsg, PaxosTimer, PaxosReply>;
 
@@ -151,4 +151,21 @@ fn multi_paxos_new_leader_recovers_open_slots_and_fills_gaps() {
     assert_eq!(accepts, vec![(0, Value::Noop), (1, Value::Noop), (2, Value::Cmd("a=1".into()))]);
     assert_eq!(l.phase, Phase::Leading);
     assert_eq!(l.next_slot, 3);
+}
+
+// The headline number is the ballot that matters for the node's role: a node that is only
+// accepting shows the highest ballot it promised (its own proposer ballot is ⊥), a
+// proposer the ballot it runs its phases with.
+#[test]
+fn headline_ballot_is_the_promise_for_an_acceptor_and_the_own_ballot_for_a_proposer() {
+    let mut a = node(1, Mode::Single);
+    run(&mut a, |a, out| a.on_message(2, PaxosMsg::Prepare { ballot: b(4, 2), from_slot: 0 }, out));
+    assert_eq!((a.phase, a.ballot), (Phase::Idle, Ballot::ZERO));
+    let v = node_view(&a);
+    assert_eq!((v.role.as_str(), v.tone, v.term), ("acceptor", Tone::Neutral, Some(4)));
+    let mut p = node(0, Mode::Single);
+    run(&mut p, |p, out| p.on_request(7, Value::Cmd("v".into()), out));
+    let v = node_view(&p);
+    assert_eq!((v.role.as_str(), v.tone, v.term), ("proposer: phase 1", Tone::Contending, Some(1)));
+    assert_eq!(Paxos::TERM_NAME, "ballot");
 }

@@ -8,7 +8,7 @@
 
 use clusterlab::protocols::raft::{RaftConfig, RaftKv};
 use clusterlab::sim::prng::Prng;
-use clusterlab::sim::{ChaosConfig, ClientOp, Fault, NetConfig, Protocol, Sim, Violation};
+use clusterlab::sim::{ChaosConfig, ClientOp, Fault, NetConfig, Protocol, ProtocolConfig, Sim, Violation};
 
 const HEAL_US: u64 = 10_000_000;
 const END_US: u64 = 20_000_000;
@@ -91,7 +91,7 @@ fn seeds_to_catch(bug: &str, chaos: ChaosConfig, bound: u64) -> Option<u64> {
 // Every teaching bug is caught by the Figure 3 checkers within 1,000 seeds.
 #[test]
 fn every_teaching_bug_is_caught_within_1000_seeds() {
-    for bug in RaftKv::bug_names() {
+    for bug in <RaftKv as Protocol>::Config::BUGS {
         let chaos = if *bug == "forget_voted_for" { fast_crashes() } else { ChaosConfig::default() };
         let n = seeds_to_catch(bug, chaos, 1_000);
         println!("raft bug {bug}: caught after {n:?} seeds");

@@ -4,7 +4,7 @@
 use clusterlab::scenario::presets::gossip::*;
 use clusterlab::protocols::gossip::{Status, Swim};
 use clusterlab::scenario::{presets, registry::build_typed};
-use clusterlab::sim::{hash_hex, History, Protocol, TraceKind};
+use clusterlab::sim::{hash_hex, History, Present, Protocol, TraceKind};
 
 fn run(name: &str, until_us: u64) -> History<Swim> {
     let mut s = (presets::find(name).expect("preset exists").build)();

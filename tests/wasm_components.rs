@@ -5,7 +5,7 @@
 //! loaded once so that drawn styles (dashed cut links) can be checked too.
 #![cfg(target_arch = "wasm32")]
 
-use clusterlab::sim::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, Violation};
+use clusterlab::sim::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, Tone, Violation};
 use clusterlab::ui::components::cluster_svg::ClusterSvgProps;
 use clusterlab::ui::components::controls::ControlsProps;
 use clusterlab::ui::components::invariant_panel::InvariantPanelProps;
@@ -116,7 +116,12 @@ fn css(e: &Element, property: &str) -> String {
 // ---- view data -----------------------------------------------------------------------
 
 fn node(id: u32, role: &str, status: NodeStatus, term: u64) -> NodeView {
-    NodeView { id, status: Some(status), role: role.into(), term: Some(term), ..Default::default() }
+    let tone = match role {
+        "leader" => Tone::Leading,
+        "candidate" => Tone::Contending,
+        _ => Tone::Neutral,
+    };
+    NodeView { id, status: Some(status), role: role.into(), tone, term: Some(term), ..Default::default() }
 }
 
 fn msg(id: u64, from: u32, to: u32, kind: &'static str, sent_at_us: u64, arrives_at_us: u64, held: bool) -> MessageView {
@@ -174,7 +179,11 @@ async fn cluster_svg_draws_every_node_with_its_role_and_status() {
         nodes.iter().map(|n| (attr(n, "data-node-id"), attr(n, "data-role"), attr(n, "data-status"))).collect();
     let want = [("0", "leader", "up"), ("1", "follower", "up"), ("2", "candidate", "up"), ("3", "follower", "crashed"), ("4", "follower", "paused")];
     assert_eq!(drawn, want.iter().map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string())).collect::<Vec<_>>());
-    assert!(has_class(&nodes[0], "role-leader"));
+    // Colour comes from the role's tone, so the stylesheet names no protocol's roles.
+    assert!(has_class(&nodes[0], "tone-leading"));
+    assert_eq!(attr(&nodes[2], "data-tone"), "contending");
+    assert_eq!(attr(&nodes[1], "data-tone"), "neutral");
+    assert!(!has_class(&nodes[0], "role-leader"));
     assert!(has_class(&nodes[3], "crashed"));
     // Only the selected node is marked, for the eye and for assistive technology.
     assert!(has_class(&nodes[2], "selected"));

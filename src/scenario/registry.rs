@@ -8,7 +8,7 @@
 
 use super::model::Scenario;
 use super::presets::Preset;
-use crate::sim::{AnyRun, Assumptions, History, Protocol, Sim, TimedFault};
+use crate::sim::{AnyRun, Assumptions, History, Present, Protocol, ProtocolConfig, Sim, TimedFault};
 use serde::Serialize;
 
 /// How many nodes a scenario of the protocol may have, and how many it gets by default.
@@ -140,7 +140,7 @@ pub fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
     } else {
         serde_json::from_value(s.config.clone()).map_err(|e| format!("{} configuration: {e}", P::NAME))?
     };
-    if let Some(bug) = P::config_bug(&config) {
+    if let Some(bug) = config.bug() {
         let known = bug_names(P::NAME);
         if !known.contains(&bug) {
             return Err(format!("{} has no teaching bug {bug:?} (known: {})", P::NAME, known.join(", ")));
@@ -176,12 +176,13 @@ pub fn build_typed<P: Protocol>(s: &Scenario, keep_trace: bool) -> Result<Histor
     Ok(run)
 }
 
-fn build_any<P: Protocol>(s: &Scenario, _row: &Row, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> {
+fn build_any<P: Present>(s: &Scenario, _row: &Row, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> {
     Ok(Box::new(build_typed::<P>(s, keep_trace)?))
 }
 
-fn parses<P: Protocol>(s: &Scenario) -> Result<(), String> {
-    config_of::<P>(s).map(|_| ())
+/// The configuration parses, names a known bug, and validates for the node count.
+fn check<P: Protocol>(s: &Scenario) -> Result<(), String> {
+    config_of::<P>(s)?.validate(s.nodes)
 }
 
 /// Safety that does not depend on clocks or delays: every fault kind, any drift.
@@ -196,10 +197,6 @@ const ASYNCHRONOUS: Assumptions = Assumptions {
 mod raft_row {
     use super::*;
     use crate::protocols::raft::RaftKv;
-
-    fn check(s: &Scenario) -> Result<(), String> {
-        config_of::<RaftKv>(s)?.validate(s.nodes)
-    }
 
     pub const ROW: Row = Row {
         name: "raft",
@@ -219,7 +216,7 @@ mod raft_row {
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults { config: "{}", soak_seeds: 100_000 },
         layout: Layout::Ring,
-        check,
+        check: check::<RaftKv>,
         build: build_any::<RaftKv>,
     };
 }
@@ -246,7 +243,7 @@ mod paxos_row {
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults { config: "{}", soak_seeds: 100_000 },
         layout: Layout::Ring,
-        check: parses::<Paxos>,
+        check: check::<Paxos>,
         build: build_any::<Paxos>,
     };
 }
@@ -255,10 +252,6 @@ mod paxos_row {
 mod lock_row {
     use super::*;
     use crate::protocols::lock::LockNode;
-
-    fn check(s: &Scenario) -> Result<(), String> {
-        config_of::<LockNode>(s)?.validate(s.nodes)
-    }
 
     pub const ROW: Row = Row {
         name: "lock",
@@ -277,7 +270,7 @@ mod lock_row {
         assumptions: Assumptions { drift_bound_ppm: crate::sim::assume::CHAOS_DRIFT_PPM, ..ASYNCHRONOUS },
         sweep: SweepDefaults { config: r#"{"rounds":3}"#, soak_seeds: 20_000 },
         layout: Layout::Groups,
-        check,
+        check: check::<LockNode>,
         build: build_any::<LockNode>,
     };
 }
@@ -286,13 +279,6 @@ mod lock_row {
 mod gossip_rows {
     use super::*;
     use crate::protocols::gossip::{Gossip, Swim};
-
-    fn check_gossip(s: &Scenario) -> Result<(), String> {
-        config_of::<Gossip>(s)?.validate()
-    }
-    fn check_swim(s: &Scenario) -> Result<(), String> {
-        config_of::<Swim>(s)?.validate()
-    }
 
     pub const GOSSIP: Row = Row {
         name: "gossip",
@@ -309,7 +295,7 @@ mod gossip_rows {
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
         layout: Layout::Ring,
-        check: check_gossip,
+        check: check::<Gossip>,
         build: build_any::<Gossip>,
     };
 
@@ -329,7 +315,7 @@ mod gossip_rows {
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
         layout: Layout::Ring,
-        check: check_swim,
+        check: check::<Swim>,
         build: build_any::<Swim>,
     };
 }
@@ -351,7 +337,7 @@ mod flood_row {
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
         layout: Layout::Ring,
-        check: parses::<Flood>,
+        check: check::<Flood>,
         build: build_any::<Flood>,
     };
 }

@@ -4,7 +4,8 @@
 use super::assume::Exceeded;
 use super::fault::{Fault, TimedFault};
 use super::history::History;
-use super::protocol::{Checker, NodeId, Protocol, TimeUs, Violation};
+use super::present::{node_view, Present};
+use super::protocol::{Checker, NodeId, TimeUs, Violation};
 use super::trace::{hash_hex, TraceRecord};
 use super::view::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, TimerView};
 
@@ -26,7 +27,7 @@ pub trait AnyRun {
     /// The same view with only each node's id, status and role (large clusters: no fields,
     /// tables, logs or timers are built).
     fn view_light(&self) -> ClusterView;
-    /// The protocol's extra drawing (see `Protocol::overlay`).
+    /// The protocol's extra drawing (see `Present::overlay`).
     fn overlay(&self) -> Overlay;
     fn node_view(&self, id: NodeId) -> Option<NodeView>;
     /// The paper-style summary of a message in flight.
@@ -64,12 +65,12 @@ pub fn validate_fault(fault: &Fault, n: u32) -> Result<(), String> {
     }
 }
 
-impl<P: Protocol> History<P> {
+impl<P: Present> History<P> {
     fn build_node_view(&self, id: NodeId) -> NodeView {
         let sim = self.sim();
         let slot = &sim.slots[id as usize];
         let mut v = match sim.node(id) {
-            Some(p) => p.view(),
+            Some(p) => node_view(p),
             None => NodeView { role: "crashed".into(), ..Default::default() },
         };
         v.id = id;
@@ -130,7 +131,7 @@ impl<P: Protocol> History<P> {
     }
 }
 
-impl<P: Protocol> AnyRun for History<P> {
+impl<P: Present> AnyRun for History<P> {
     fn protocol(&self) -> &'static str {
         P::NAME
     }
@@ -183,8 +184,11 @@ impl<P: Protocol> AnyRun for History<P> {
                     (Some(_), true) => NodeStatus::Paused,
                     (Some(_), false) => NodeStatus::Up,
                 };
-                let role = node.map_or_else(|| "crashed".to_string(), P::role_label);
-                NodeView { id, status: Some(status), role, ..Default::default() }
+                let (role, tone) = node.map_or(("crashed", Default::default()), |p| {
+                    let r = p.role();
+                    (r.label, r.tone)
+                });
+                NodeView { id, status: Some(status), role: role.into(), tone, ..Default::default() }
             })
             .collect();
         ClusterView { nodes, ..self.frame_view() }

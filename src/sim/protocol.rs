@@ -2,7 +2,6 @@
 //! answering only through an [`Out`] collector (in the manner of stateright's `Actor`/`Out`
 //! and raft-rs's `Ready`). Nodes never own randomness or read a clock other than `out.now()`.
 
-use super::view::{NodeView, Overlay};
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -109,10 +108,24 @@ impl NodeEnv {
     }
 }
 
-/// A protocol node. Everything a node does goes through `out`.
+/// A protocol's configuration: its planted teaching bugs and its semantic checks.
+pub trait ProtocolConfig {
+    /// Names of the planted teaching bugs the protocol offers.
+    const BUGS: &'static [&'static str] = &[];
+    /// The bug switched on in this configuration, if any (by convention every protocol's
+    /// configuration has a field `bug: Option<String>` holding one of [`Self::BUGS`]).
+    fn bug(&self) -> Option<&str>;
+    /// Semantic checks for configurations from links and files, for a cluster of `nodes`.
+    fn validate(&self, _nodes: u32) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A protocol node. Everything a node does goes through `out`. How it is drawn is the
+/// companion trait [`super::present::Present`].
 pub trait Protocol: Clone + Debug + 'static {
     /// Protocol-wide configuration (timeouts, options, planted bugs).
-    type Config: Clone + Debug + Default + PartialEq + serde::Serialize + serde::de::DeserializeOwned;
+    type Config: ProtocolConfig + Clone + Debug + Default + PartialEq + serde::Serialize + serde::de::DeserializeOwned;
     /// Wire messages. `Hash` gives the checksum that detects corruption.
     type Msg: Clone + Debug + Hash + PartialEq;
     type Timer: Clone + Debug + PartialEq;
@@ -125,9 +138,6 @@ pub trait Protocol: Clone + Debug + 'static {
 
     /// Short stable name used in links and the CLI (`"raft"`).
     const NAME: &'static str;
-    /// What `NodeView::term` counts, in the paper's word: Raft's term, a Paxos ballot
-    /// round, a SWIM incarnation.
-    const TERM_NAME: &'static str = "term";
 
     fn new(env: NodeEnv, config: &Self::Config) -> Self;
     /// First boot.
@@ -148,37 +158,17 @@ pub trait Protocol: Clone + Debug + 'static {
     fn reply_redirect(_reply: &Self::Reply) -> Option<NodeId> {
         None
     }
-    /// Message type name as in the paper (`"RequestVote"`), for colours and filters.
+    /// Message type name as in the paper (`"RequestVote"`): the wire vocabulary the trace
+    /// records and hashes, and the page colours and filters by.
     fn msg_kind(msg: &Self::Msg) -> &'static str;
-    /// True for replies/responses (drawn differently from requests).
+    /// True for replies/responses (the trace records it; the page draws them apart).
     fn msg_is_reply(msg: &Self::Msg) -> bool;
-    /// One-line human summary of a message.
-    fn msg_summary(msg: &Self::Msg) -> String {
-        format!("{msg:?}")
-    }
+    /// The timer's name, as the trace records and hashes it.
     fn timer_name(timer: &Self::Timer) -> &'static str;
+    /// A client reply as the trace records and hashes it.
     fn reply_summary(reply: &Self::Reply) -> String {
         format!("{reply:?}")
     }
-    /// Plain data for the inspector and cluster view.
-    fn view(&self) -> NodeView;
-    /// Just the role of `view()`, for drawing hundreds of nodes without building their
-    /// full views; protocols with cheap roles and costly views override it.
-    fn role_label(&self) -> String {
-        self.view().role
-    }
-    /// What the page draws beside and over the nodes (groups, watches, leases, tables,
-    /// plots); most protocols draw nothing more.
-    fn overlay(_nodes: &[Option<Self>], _now_us: TimeUs) -> Overlay {
-        Overlay::default()
-    }
-    /// Names of the planted teaching bugs this protocol offers. By convention every
-    /// protocol's `Config` has a field `bug: Option<String>` holding one of these.
-    fn bug_names() -> &'static [&'static str] {
-        &[]
-    }
-    /// The bug switched on in a configuration, if any.
-    fn config_bug(config: &Self::Config) -> Option<&str>;
     /// After faults heal and the cluster has had time, is it where liveness says it must
     /// be (Raft: one leader, all logs equal and applied)? `Err` says what is missing.
     fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String>;

@@ -1,5 +1,6 @@
 //! Plain data views of the simulation for the UI, the CLI and the page API.
 
+use super::present::Tone;
 use super::protocol::{NodeId, TimeUs};
 use serde::Serialize;
 
@@ -41,6 +42,10 @@ pub struct NodeView {
     pub status: Option<NodeStatus>,
     /// Role or state name ("leader", "follower", "candidate", "informed", …).
     pub role: String,
+    /// What the role means for the eye; the page colours nodes by it.
+    pub tone: Tone,
+    /// The headline number: what `ClusterView::term_name` names (Raft's term, the ballot a
+    /// Paxos node leads with or has promised, a SWIM incarnation).
     pub term: Option<u64>,
     /// Key facts as (label, value) pairs, in display order.
     pub fields: Vec<(String, String)>,
@@ -79,7 +84,7 @@ pub struct MessageView {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ClusterView {
     pub protocol: &'static str,
-    /// What each node's `term` counts (`Protocol::TERM_NAME`).
+    /// What each node's headline number `term` counts (`Present::TERM_NAME`).
     pub term_name: &'static str,
     pub now_us: TimeUs,
     pub event_count: u64,

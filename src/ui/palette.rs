@@ -1,6 +1,8 @@
 //! The page's colours for canvas drawing: CSS variables read once per theme (reading computed
-//! style forces a style pass, so never per frame), and the colour of each message type.
+//! style forces a style pass, so never per frame), the colour of each message type and of
+//! each node tone.
 
+use crate::sim::Tone;
 use std::cell::RefCell;
 
 thread_local! {
@@ -42,5 +44,20 @@ pub fn kind_var(kind: &str) -> &'static str {
         "Notify" | "Confirm" => "--m6",
         "Nack" => "--bad",
         _ => "--m1",
+    }
+}
+
+/// The CSS variable holding a node tone's colour: the same as the stylesheet's `tone-…`
+/// rules for the SVG cluster.
+pub fn tone_var(tone: Tone) -> &'static str {
+    match tone {
+        Tone::Neutral => "--follower",
+        Tone::Leading => "--leader",
+        Tone::Contending => "--candidate",
+        Tone::Settled => "--ok",
+        Tone::Warning => "--warn",
+        Tone::Failed => "--bad",
+        Tone::Storage => "--m5",
+        Tone::Transient => "--m4",
     }
 }

@@ -4,9 +4,12 @@
 //! repairs what loss and partitions dropped. Known values are durable.
 
 use crate::sim::view::NodeView;
-use crate::sim::{CheckCtx, Checker, ClientOp, NodeEnv, NodeId, Out, Protocol, Violation};
+use crate::sim::{CheckCtx, Checker, ClientOp, NodeEnv, NodeId, Out, Present, Protocol, ProtocolConfig, RoleView, Tone, Violation};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+
+/// The planted teaching bugs.
+pub const BUGS: &[&str] = &["forget_on_restart"];
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -15,6 +18,13 @@ pub struct FloodConfig {
     /// Planted bug `forget_on_restart`: known values are not persisted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
+}
+
+impl ProtocolConfig for FloodConfig {
+    const BUGS: &'static [&'static str] = BUGS;
+    fn bug(&self) -> Option<&str> {
+        self.bug.as_deref()
+    }
 }
 
 #[derive(Clone, Debug, Hash, PartialEq)]
@@ -145,29 +155,31 @@ impl Protocol for Flood {
     fn timer_name(_timer: &FloodTimer) -> &'static str {
         "anti-entropy"
     }
-    fn view(&self) -> NodeView {
-        let role = if self.known.is_empty() { "idle" } else { "informed" };
-        NodeView {
-            role: role.into(),
-            fields: vec![
-                ("known".into(), self.known.iter().cloned().collect::<Vec<_>>().join(", ")),
-                ("acks received".into(), self.acks.to_string()),
-            ],
-            ..Default::default()
-        }
-    }
-    fn bug_names() -> &'static [&'static str] {
-        &["forget_on_restart"]
-    }
-    fn config_bug(config: &FloodConfig) -> Option<&str> {
-        config.bug.as_deref()
-    }
     fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
         let live: Vec<&Flood> = nodes.iter().flatten().collect();
         let Some(first) = live.first() else { return Err("no node is up".into()) };
         match live.iter().find(|n| n.known != first.known) {
             Some(n) => Err(format!("node {} knows {:?} but node {} knows {:?}", first.env.id, first.known, n.env.id, n.known)),
             None => Ok(()),
+        }
+    }
+}
+
+impl Present for Flood {
+    fn role(&self) -> RoleView {
+        if self.known.is_empty() {
+            RoleView::new("idle", Tone::Neutral)
+        } else {
+            RoleView::new("informed", Tone::Settled)
+        }
+    }
+    fn view(&self) -> NodeView {
+        NodeView {
+            fields: vec![
+                ("known".into(), self.known.iter().cloned().collect::<Vec<_>>().join(", ")),
+                ("acks received".into(), self.acks.to_string()),
+            ],
+            ..Default::default()
         }
     }
 }

@@ -2,6 +2,7 @@
 //! (Demers et al., PODC 1987) and SWIM (Das, Gupta, Motivala, DSN 2002), with their
 //! planted teaching bugs.
 
+use crate::sim::ProtocolConfig;
 use serde::{Deserialize, Serialize};
 
 /// Who carries a rumor in a gossip contact (Demers §1.3, §1.4).
@@ -46,6 +47,16 @@ impl Default for GossipConfig {
             anti_entropy_interval_us: 1_000_000,
             bug: None,
         }
+    }
+}
+
+impl ProtocolConfig for GossipConfig {
+    const BUGS: &'static [&'static str] = GOSSIP_BUGS;
+    fn bug(&self) -> Option<&str> {
+        self.bug.as_deref()
+    }
+    fn validate(&self, _nodes: u32) -> Result<(), String> {
+        GossipConfig::validate(self)
     }
 }
 
@@ -101,6 +112,16 @@ impl Default for SwimConfig {
             reconnect_interval_us: 1_000_000,
             bug: None,
         }
+    }
+}
+
+impl ProtocolConfig for SwimConfig {
+    const BUGS: &'static [&'static str] = SWIM_BUGS;
+    fn bug(&self) -> Option<&str> {
+        self.bug.as_deref()
+    }
+    fn validate(&self, _nodes: u32) -> Result<(), String> {
+        SwimConfig::validate(self)
     }
 }
 

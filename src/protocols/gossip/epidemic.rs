@@ -8,7 +8,7 @@
 //! rumor (Demers' "redistribution"). The database is durable; hot flags are not.
 
 use super::config::{GossipConfig, Mode};
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Protocol, TimeUs};
+use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone, TimeUs};
 use std::collections::BTreeMap;
 
 /// Demers' timestamp: the origin's clock, then its id. Ordered; the larger one wins.
@@ -308,7 +308,9 @@ impl Gossip {
         out.reply(request_id, format!("stored {key}"));
     }
 
-    fn role(&self) -> &'static str {
+    /// Demers' susceptible / infective / removed, shown as "susceptible" / "informed" /
+    /// "removed".
+    pub fn role_name(&self) -> &'static str {
         if self.db.is_empty() {
             "susceptible"
         } else if self.db.values().any(|e| e.hot) {
@@ -382,6 +384,18 @@ impl Protocol for Gossip {
     fn msg_is_reply(msg: &GossipMsg) -> bool {
         matches!(msg, GossipMsg::Reply { .. } | GossipMsg::SyncReply { .. })
     }
+    fn timer_name(timer: &GossipTimer) -> &'static str {
+        match timer {
+            GossipTimer::Round => "gossip round",
+            GossipTimer::AntiEntropy => "anti-entropy",
+        }
+    }
+    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
+        super::invariants::gossip_liveness(nodes)
+    }
+}
+
+impl Present for Gossip {
     fn msg_summary(msg: &GossipMsg) -> String {
         let rs = |v: &[Rumor]| v.iter().map(|r| format!("{}={}", r.key, r.value)).collect::<Vec<_>>().join(", ");
         let ds = |v: &Digest| v.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ");
@@ -394,34 +408,20 @@ impl Protocol for Gossip {
             GossipMsg::SyncReply { db } => format!("AntiEntropyReply [{}]", rs(db)),
         }
     }
-    fn timer_name(timer: &GossipTimer) -> &'static str {
-        match timer {
-            GossipTimer::Round => "gossip round",
-            GossipTimer::AntiEntropy => "anti-entropy",
-        }
+    /// Demers' susceptible / infective / removed; a removed site, which lost interest in
+    /// every rumor it holds, is toned apart from one that never heard.
+    fn role(&self) -> RoleView {
+        let tone = match self.role_name() {
+            "susceptible" => Tone::Neutral,
+            "informed" => Tone::Settled,
+            _ => Tone::Warning,
+        };
+        RoleView::new(self.role_name(), tone)
     }
     fn view(&self) -> crate::sim::NodeView {
         super::view::gossip_view(self)
     }
-    fn role_label(&self) -> String {
-        self.role_name().into()
-    }
     fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> crate::sim::Overlay {
         super::overlay::gossip_overlay(nodes, now_us)
-    }
-    fn bug_names() -> &'static [&'static str] {
-        super::config::GOSSIP_BUGS
-    }
-    fn config_bug(config: &GossipConfig) -> Option<&str> {
-        config.bug.as_deref()
-    }
-    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
-        super::invariants::gossip_liveness(nodes)
-    }
-}
-
-impl Gossip {
-    pub fn role_name(&self) -> &'static str {
-        self.role()
     }
 }

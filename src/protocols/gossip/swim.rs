@@ -21,7 +21,7 @@
 
 use super::config::SwimConfig;
 use super::round_robin::RoundRobin;
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Protocol, TimeUs};
+use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone, TimeUs};
 use std::collections::BTreeMap;
 
 /// A member's status; the order is the precedence at equal incarnations.
@@ -448,7 +448,6 @@ impl Protocol for Swim {
     type Durable = u32;
     type Checker = super::invariants::SwimChecker;
     const NAME: &'static str = "swim";
-    const TERM_NAME: &'static str = "incarnation";
 
     fn new(env: NodeEnv, config: &SwimConfig) -> Self {
         Swim {
@@ -507,6 +506,20 @@ impl Protocol for Swim {
     fn msg_is_reply(msg: &SwimMsg) -> bool {
         matches!(msg, SwimMsg::Ack { .. })
     }
+    fn timer_name(timer: &SwimTimer) -> &'static str {
+        match timer {
+            SwimTimer::ProtocolPeriod => "protocol period",
+            SwimTimer::PingTimeout => "ping timeout",
+        }
+    }
+    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
+        super::invariants::swim_liveness(nodes)
+    }
+}
+
+impl Present for Swim {
+    const TERM_NAME: &'static str = "incarnation";
+
     fn msg_summary(msg: &SwimMsg) -> String {
         let us = |v: &[Update]| {
             v.iter().map(|u| format!("{:?} n{}@{}", u.status, u.member, u.incarnation)).collect::<Vec<_>>().join(", ")
@@ -517,28 +530,18 @@ impl Protocol for Swim {
             SwimMsg::Ack { seq, updates } => format!("Ack #{seq} [{}]", us(updates)),
         }
     }
-    fn timer_name(timer: &SwimTimer) -> &'static str {
-        match timer {
-            SwimTimer::ProtocolPeriod => "protocol period",
-            SwimTimer::PingTimeout => "ping timeout",
-        }
+    fn role(&self) -> RoleView {
+        let tone = match self.self_status {
+            Status::Alive => Tone::Settled,
+            Status::Suspect => Tone::Warning,
+            Status::Confirm => Tone::Failed,
+        };
+        RoleView::new(self.role_name(), tone)
     }
     fn view(&self) -> crate::sim::NodeView {
         super::view::swim_view(self)
     }
-    fn role_label(&self) -> String {
-        self.role_name().into()
-    }
     fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> crate::sim::Overlay {
         super::overlay::swim_overlay(nodes, now_us)
-    }
-    fn bug_names() -> &'static [&'static str] {
-        super::config::SWIM_BUGS
-    }
-    fn config_bug(config: &SwimConfig) -> Option<&str> {
-        config.bug.as_deref()
-    }
-    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
-        super::invariants::swim_liveness(nodes)
     }
 }

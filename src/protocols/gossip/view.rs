@@ -31,7 +31,7 @@ pub fn gossip_view(g: &Gossip) -> NodeView {
         .collect();
     let headers = ["key", "value", "timestamp", "learned at (us)", "rumor"].map(String::from).to_vec();
     let table = TableView { title: "database".into(), headers, rows };
-    NodeView { role: g.role_name().into(), fields, tables: vec![table], ..Default::default() }
+    NodeView { fields, tables: vec![table], ..Default::default() }
 }
 
 pub fn swim_view(s: &Swim) -> NodeView {
@@ -59,5 +59,5 @@ pub fn swim_view(s: &Swim) -> NodeView {
         .collect();
     let headers = ["member", "status", "incarnation"].map(String::from).to_vec();
     let table = TableView { title: "suspected and dead members".into(), headers, rows };
-    NodeView { role: s.role_name().into(), term: Some(u64::from(s.incarnation)), fields, tables: vec![table], ..Default::default() }
+    NodeView { term: Some(u64::from(s.incarnation)), fields, tables: vec![table], ..Default::default() }
 }

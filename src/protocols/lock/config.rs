@@ -70,6 +70,16 @@ impl Default for LockConfig {
     }
 }
 
+impl crate::sim::ProtocolConfig for LockConfig {
+    const BUGS: &'static [&'static str] = BUGS;
+    fn bug(&self) -> Option<&str> {
+        self.bug.as_deref()
+    }
+    fn validate(&self, nodes: u32) -> Result<(), String> {
+        LockConfig::validate(self, nodes)
+    }
+}
+
 impl LockConfig {
     pub fn bug(&self, name: &str) -> bool {
         self.bug.as_deref() == Some(name)

@@ -25,7 +25,7 @@ pub use tree::{LockCommand, LockOutput, LockTree, SessionId, TreeError, TreeOp};
 
 use crate::protocols::raft::{RaftDurable, RaftTimer};
 use crate::sim::view::Overlay;
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Protocol, TimeUs};
+use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone, TimeUs};
 
 #[derive(Clone, Debug)]
 pub enum LockNode {
@@ -158,9 +158,6 @@ impl Protocol for LockNode {
     fn msg_is_reply(msg: &LockMsg) -> bool {
         msg.is_reply()
     }
-    fn msg_summary(msg: &LockMsg) -> String {
-        view::summary(msg)
-    }
     fn timer_name(timer: &LockTimer) -> &'static str {
         match timer {
             LockTimer::Raft(t) => LockServer::timer_name(t),
@@ -173,19 +170,26 @@ impl Protocol for LockNode {
             LockTimer::Rest => "rest",
         }
     }
+    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
+        invariants::liveness(nodes)
+    }
+}
+
+impl Present for LockNode {
+    fn msg_summary(msg: &LockMsg) -> String {
+        view::summary(msg)
+    }
+    fn role(&self) -> RoleView {
+        match self {
+            LockNode::Server(s) => s.raft.role(),
+            LockNode::Client(c) => view::client_role(c),
+            LockNode::Storage(_) => RoleView::new("storage", Tone::Storage),
+        }
+    }
     fn view(&self) -> crate::sim::NodeView {
         view::node_view(self)
     }
     fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> Overlay {
         view::overlay(nodes, now_us)
-    }
-    fn bug_names() -> &'static [&'static str] {
-        config::BUGS
-    }
-    fn config_bug(config: &LockConfig) -> Option<&str> {
-        config.bug.as_deref()
-    }
-    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
-        invariants::liveness(nodes)
     }
 }

@@ -10,11 +10,11 @@ use super::tree::{op_label, tree_rows, LockOutput, LockTree};
 use super::{LockClient, LockNode, LockServer};
 use crate::protocols::raft::{Raft, Role};
 use crate::sim::view::{Overlay, OverlayArrow, OverlayBar};
-use crate::sim::{NodeView, Protocol, TableView, TimeUs};
+use crate::sim::{NodeView, Present, RoleView, TableView, Tone, TimeUs};
 
 pub fn summary(msg: &LockMsg) -> String {
     match msg {
-        LockMsg::Raft(m) => <Raft<LockTree> as Protocol>::msg_summary(m),
+        LockMsg::Raft(m) => <Raft<LockTree> as Present>::msg_summary(m),
         LockMsg::Request { req, op } => format!("request #{} {}", req & 0xffff_ffff, op_label(op)),
         LockMsg::Response { req, output } => format!("answer #{}: {}", req & 0xffff_ffff, output_label(output)),
         LockMsg::NotLeader { hint, .. } => format!("not the leader (try {})", hint.map_or("another".into(), |h| format!("n{h}"))),
@@ -73,14 +73,14 @@ fn server_view(s: &LockServer) -> NodeView {
     v
 }
 
-pub fn client_role(c: &LockClient) -> &'static str {
+pub fn client_role(c: &LockClient) -> RoleView {
     match c.phase {
-        Phase::NoSession => "no session",
-        Phase::LeaseExpired => "lease expired",
-        Phase::Holding => "holder",
-        Phase::Creating | Phase::Checking | Phase::Waiting { .. } => "waiting",
-        Phase::Releasing => "releasing",
-        Phase::Resting | Phase::Done => "idle",
+        Phase::NoSession => RoleView::new("no session", Tone::Neutral),
+        Phase::LeaseExpired => RoleView::new("lease expired", Tone::Failed),
+        Phase::Holding => RoleView::new("holder", Tone::Settled),
+        Phase::Creating | Phase::Checking | Phase::Waiting { .. } => RoleView::new("waiting", Tone::Neutral),
+        Phase::Releasing => RoleView::new("releasing", Tone::Transient),
+        Phase::Resting | Phase::Done => RoleView::new("idle", Tone::Neutral),
     }
 }
 
@@ -98,7 +98,7 @@ fn client_view(c: &LockClient) -> NodeView {
     if let Phase::Waiting { pred } = &c.phase {
         fields.insert(2, ("watching".into(), pred.clone()));
     }
-    NodeView { role: client_role(c).into(), fields, ..Default::default() }
+    NodeView { fields, ..Default::default() }
 }
 
 pub fn writes_table(s: &Storage) -> TableView {
@@ -123,7 +123,7 @@ fn storage_view(s: &Storage) -> NodeView {
         ("highest token".into(), s.max_token.to_string()),
         ("writes / rejected".into(), format!("{} / {}", s.writes, s.rejected)),
     ];
-    NodeView { role: "storage".into(), fields, tables: vec![writes_table(s)], ..Default::default() }
+    NodeView { fields, tables: vec![writes_table(s)], ..Default::default() }
 }
 
 /// The server whose tree the overlay draws: the leader of the highest term, else the one

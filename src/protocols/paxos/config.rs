@@ -51,6 +51,13 @@ impl Default for PaxosConfig {
     }
 }
 
+impl crate::sim::ProtocolConfig for PaxosConfig {
+    const BUGS: &'static [&'static str] = BUGS;
+    fn bug(&self) -> Option<&str> {
+        self.bug.as_deref()
+    }
+}
+
 impl PaxosConfig {
     pub fn bug(&self, name: &str) -> bool {
         self.bug.as_deref() == Some(name)

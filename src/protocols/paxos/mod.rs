@@ -13,7 +13,7 @@ pub use msg::{Ballot, PaxosMsg, Value};
 pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, Phase};
 
 use crate::sim::view::{LogEntryView, LogView, NodeView, TableView};
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Protocol};
+use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone};
 
 impl Protocol for Paxos {
     type Config = PaxosConfig;
@@ -24,7 +24,6 @@ impl Protocol for Paxos {
     type Durable = PaxosDurable;
     type Checker = invariants::PaxosChecker;
     const NAME: &'static str = "paxos";
-    const TERM_NAME: &'static str = "ballot";
 
     fn new(env: NodeEnv, config: &PaxosConfig) -> Self {
         Paxos::create(env, config)
@@ -70,9 +69,6 @@ impl Protocol for Paxos {
     fn msg_is_reply(msg: &PaxosMsg) -> bool {
         msg.is_reply()
     }
-    fn msg_summary(msg: &PaxosMsg) -> String {
-        msg.summary()
-    }
     fn timer_name(timer: &PaxosTimer) -> &'static str {
         match timer {
             PaxosTimer::Retry => "retry",
@@ -80,28 +76,42 @@ impl Protocol for Paxos {
             PaxosTimer::Heartbeat => "heartbeat",
         }
     }
-    fn view(&self) -> NodeView {
-        view(self)
-    }
-    fn bug_names() -> &'static [&'static str] {
-        config::BUGS
-    }
-    fn config_bug(config: &PaxosConfig) -> Option<&str> {
-        config.bug.as_deref()
-    }
     fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
         invariants::liveness(nodes)
     }
 }
 
-fn role(p: &Paxos) -> &'static str {
+impl Present for Paxos {
+    const TERM_NAME: &'static str = "ballot";
+
+    fn msg_summary(msg: &PaxosMsg) -> String {
+        msg.summary()
+    }
+    fn role(&self) -> RoleView {
+        role(self)
+    }
+    fn view(&self) -> NodeView {
+        view(self)
+    }
+}
+
+fn role(p: &Paxos) -> RoleView {
     match p.phase {
-        Phase::Leading => "leader",
-        Phase::Preparing => "proposer: phase 1",
-        Phase::Accepting => "proposer: phase 2",
-        Phase::Decided => "learned",
-        Phase::Idle if p.config.mode == Mode::Single && p.learned.contains_key(&0) => "learned",
-        Phase::Idle => "acceptor",
+        Phase::Leading => RoleView::new("leader", Tone::Leading),
+        Phase::Preparing => RoleView::new("proposer: phase 1", Tone::Contending),
+        Phase::Accepting => RoleView::new("proposer: phase 2", Tone::Contending),
+        Phase::Decided => RoleView::new("learned", Tone::Settled),
+        Phase::Idle if p.config.mode == Mode::Single && p.learned.contains_key(&0) => RoleView::new("learned", Tone::Settled),
+        Phase::Idle => RoleView::new("acceptor", Tone::Neutral),
+    }
+}
+
+/// The headline ballot: the one a proposer runs its phases with (or leads with), else the
+/// highest the node promised as an acceptor (its own proposer ballot is stale or ⊥ then).
+pub fn headline_ballot(p: &Paxos) -> Ballot {
+    match p.phase {
+        Phase::Preparing | Phase::Accepting | Phase::Leading => p.ballot,
+        Phase::Idle | Phase::Decided => p.acceptor.promised,
     }
 }
 
@@ -140,5 +150,5 @@ fn view(p: &Paxos) -> NodeView {
         headers: vec!["key".into(), "value".into()],
         rows: p.kv.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect(),
     };
-    NodeView { role: role(p).into(), term: Some(p.ballot.round), fields, log, tables: vec![kv], ..Default::default() }
+    NodeView { term: Some(headline_ballot(p).round), fields, log, tables: vec![kv], ..Default::default() }
 }

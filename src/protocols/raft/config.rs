@@ -39,6 +39,16 @@ impl Default for RaftConfig {
     }
 }
 
+impl crate::sim::ProtocolConfig for RaftConfig {
+    const BUGS: &'static [&'static str] = BUGS;
+    fn bug(&self) -> Option<&str> {
+        self.bug.as_deref()
+    }
+    fn validate(&self, nodes: u32) -> Result<(), String> {
+        RaftConfig::validate(self, nodes)
+    }
+}
+
 impl RaftConfig {
     pub fn bug(&self, name: &str) -> bool {
         self.bug.as_deref() == Some(name)

@@ -18,7 +18,7 @@ pub use kv::{Kv, KvCommand};
 pub use state_machine::{FromClientOp, StateMachine};
 
 use crate::sim::view::{LogEntryView, LogView, NodeView, TableView};
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Protocol};
+use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone};
 
 /// Raft over the key-value store: what the page and the sweeps run.
 pub type RaftKv = Raft<Kv>;
@@ -78,9 +78,6 @@ impl<S: StateMachine> Protocol for Raft<S> {
     fn msg_is_reply(msg: &Self::Msg) -> bool {
         msg.is_reply()
     }
-    fn msg_summary(msg: &Self::Msg) -> String {
-        summary::<S>(msg)
-    }
     fn timer_name(timer: &RaftTimer) -> &'static str {
         match timer {
             RaftTimer::Election => "election",
@@ -88,17 +85,25 @@ impl<S: StateMachine> Protocol for Raft<S> {
             RaftTimer::CheckQuorum => "check quorum",
         }
     }
-    fn view(&self) -> NodeView {
-        view(self)
-    }
-    fn bug_names() -> &'static [&'static str] {
-        config::BUGS
-    }
-    fn config_bug(config: &RaftConfig) -> Option<&str> {
-        config.bug.as_deref()
-    }
     fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
         invariants::liveness(nodes)
+    }
+}
+
+impl<S: StateMachine> Present for Raft<S> {
+    fn msg_summary(msg: &Self::Msg) -> String {
+        summary::<S>(msg)
+    }
+    fn role(&self) -> RoleView {
+        match self.role {
+            Role::Follower => RoleView::new("follower", Tone::Neutral),
+            Role::PreCandidate => RoleView::new("pre-candidate", Tone::Contending),
+            Role::Candidate => RoleView::new("candidate", Tone::Contending),
+            Role::Leader => RoleView::new("leader", Tone::Leading),
+        }
+    }
+    fn view(&self) -> NodeView {
+        view(self)
     }
 }
 
@@ -120,12 +125,6 @@ fn summary<S: StateMachine>(msg: &RaftMsg<S::Command>) -> String {
 }
 
 fn view<S: StateMachine>(r: &Raft<S>) -> NodeView {
-    let role = match r.role {
-        Role::Follower => "follower",
-        Role::PreCandidate => "pre-candidate",
-        Role::Candidate => "candidate",
-        Role::Leader => "leader",
-    };
     let mut fields = vec![
         ("votedFor".into(), r.voted_for.map_or("none".into(), |v| format!("n{v}"))),
         ("commitIndex".into(), r.commit_index.to_string()),
@@ -158,7 +157,6 @@ fn view<S: StateMachine>(r: &Raft<S>) -> NodeView {
     }
     tables.push(TableView { title: "state machine".into(), headers: vec!["key".into(), "value".into()], rows: r.sm.rows() });
     NodeView {
-        role: role.into(),
         term: Some(r.current_term),
         fields,
         log: Some(LogView { entries, commit_index: r.commit_index, last_applied: r.last_applied }),

@@ -1,11 +1,11 @@
 //! The cluster on a canvas, for hundreds to thousands of nodes (gossip, SWIM): nodes as
-//! points coloured by role on a sunflower layout, messages in flight as fading lines. SVG
+//! points coloured by their role's tone on a sunflower layout, messages in flight as fading lines. SVG
 //! with a thousand nodes would cost far more than a frame; a canvas repaint costs ~1 ms.
 
 use crate::i18n::t;
-use crate::sim::{ClusterView, NodeStatus};
+use crate::sim::{ClusterView, NodeStatus, NodeView};
 use crate::ui::layout::{self, SIZE};
-use crate::ui::palette::css_var;
+use crate::ui::palette::{css_var, tone_var};
 use crate::ui::state::{dispatch, Action};
 use std::rc::Rc;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -17,17 +17,11 @@ pub struct ClusterCanvasProps {
     pub selected: Option<u32>,
 }
 
-
-fn role_colour(role: &str, status: Option<&NodeStatus>) -> &'static str {
-    match status {
+fn node_colour(n: &NodeView) -> &'static str {
+    match n.status {
         Some(NodeStatus::Crashed) => "--crashed",
         Some(NodeStatus::Paused) => "--paused",
-        _ => match role {
-            "informed" | "alive" | "leader" => "--ok",
-            "suspect" | "removed" => "--warn",
-            "dead" | "dead-in-view" => "--bad",
-            _ => "--follower",
-        },
+        _ => tone_var(n.tone),
     }
 }
 
@@ -50,7 +44,7 @@ fn paint(ctx: &CanvasRenderingContext2d, v: &ClusterView, pos: &[(f64, f64)], se
     // are not in the common state (crashed, suspect, dead) are drawn larger to stand out.
     let mut colours: Vec<&'static str> = Vec::new();
     for n in &v.nodes {
-        let c = role_colour(&n.role, n.status.as_ref());
+        let c = node_colour(n);
         if !colours.contains(&c) {
             colours.push(c);
         }
@@ -59,7 +53,7 @@ fn paint(ctx: &CanvasRenderingContext2d, v: &ClusterView, pos: &[(f64, f64)], se
         ctx.set_fill_style_str(&css_var(c));
         ctx.begin_path();
         let s = if matches!(c, "--ok" | "--follower") { r } else { 2.0 * r };
-        for n in v.nodes.iter().filter(|n| role_colour(&n.role, n.status.as_ref()) == c) {
+        for n in v.nodes.iter().filter(|n| node_colour(n) == c) {
             let Some(&(x, y)) = pos.get(n.id as usize) else { continue };
             ctx.rect(x - s, y - s, 2.0 * s, 2.0 * s);
         }

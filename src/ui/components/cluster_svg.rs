@@ -1,4 +1,4 @@
-//! The cluster as SVG (up to 50 nodes): nodes coloured by role, timers as arcs, messages in
+//! The cluster as SVG (up to 50 nodes): nodes coloured by their role's tone, timers as arcs, messages in
 //! flight at the point their flight has reached in simulated time, cut links dashed, drops
 //! marked where they happen, and the protocol's overlay (watches, lease bars, the holder).
 //! Messages are painted on a canvas laid over the SVG (`message_layer.rs`); one listener on
@@ -52,10 +52,6 @@ fn status_class(n: &NodeView) -> &'static str {
     }
 }
 
-fn role_class(role: &str) -> String {
-    role.split(|c: char| !c.is_ascii_alphanumeric()).next().unwrap_or("").to_string()
-}
-
 /// An arc around the node for its first timer: full when just set, empty when due.
 fn timer_arc(n: &NodeView, now: u64, x: f64, y: f64, r: f64) -> Html {
     let Some(t) = n.timers.iter().find(|t| t.name != "heartbeat").or(n.timers.first()) else { return html! {} };
@@ -75,11 +71,11 @@ fn timer_arc(n: &NodeView, now: u64, x: f64, y: f64, r: f64) -> Html {
 
 fn node_g(n: &NodeView, term_name: &str, (x, y): (f64, f64), r: f64, now: u64, selected: bool, highlight: bool) -> Html {
     let id = n.id;
-    let class = classes!("node", format!("role-{}", role_class(&n.role)), status_class(n), selected.then_some("selected"), highlight.then_some("highlight"));
+    let class = classes!("node", format!("tone-{}", n.tone.as_str()), status_class(n), selected.then_some("selected"), highlight.then_some("highlight"));
     let term = n.term.map(|tm| format!("{} {tm}", t_dyn(term_name))).unwrap_or_default();
     let big = r >= 18.0;
     html! {
-        <g class={class} data-node-id={id.to_string()} data-role={n.role.clone()} data-status={status_class(n)}
+        <g class={class} data-node-id={id.to_string()} data-role={n.role.clone()} data-tone={n.tone.as_str()} data-status={status_class(n)}
             tabindex="0" role="button" aria-label={format!("{} {id}: {} {term}", t("node"), t_dyn(&n.role))} aria-pressed={selected.to_string()}>
             { timer_arc(n, now, x, y, r) }
             if highlight { <circle class="halo" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{:.1}", r + 9.0)} /> }
@@ -119,7 +115,7 @@ fn overlay_arrows(o: &Overlay, pos: &Pos, r: f64) -> Html {
             Some(html! {
                 <g class={classes!("overlay-arrow", a.kind.clone())}>
                     { line(classes!(), (x0, y0), end) }
-                    <title>{ a.label.clone() }</title>
+                    <title>{ t_dyn(&a.label) }</title>
                 </g>
             })
         })
@@ -139,7 +135,7 @@ fn overlay_bars(o: &Overlay, pos: &Pos, r: f64) -> Html {
                 <g class={classes!("lease-bar", low.then_some("low"))} data-bar-node={b.node.to_string()} data-permille={b.permille.to_string()}>
                     <rect class="track" x={format!("{:.1}", x - w / 2.0)} y={format!("{:.1}", y + r + 20.0)} width={format!("{w:.1}")} height="5" rx="2" />
                     <rect class="fill" x={format!("{:.1}", x - w / 2.0)} y={format!("{:.1}", y + r + 20.0)} width={format!("{fill:.1}")} height="5" rx="2" />
-                    <title>{ b.label.clone() }</title>
+                    <title>{ t_dyn(&b.label) }</title>
                 </g>
             })
         })

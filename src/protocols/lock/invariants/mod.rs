@@ -164,7 +164,7 @@ pub fn liveness(nodes: &[Option<LockNode>]) -> Result<(), String> {
         match c.session {
             Some(s) if tree.sessions.contains_key(&s) => {}
             Some(s) => return Err(format!("n{} believes in session s{s}, which the leader does not know", c.id)),
-            None => return Err(format!("n{} has no session ({})", c.id, super::view::client_role(c))),
+            None => return Err(format!("n{} has no session ({})", c.id, super::view::client_role(c).label)),
         }
     }
     let holders: Vec<_> = clients.iter().filter(|c| c.phase == super::Phase::Holding).collect();
