@@ -1,0 +1,156 @@
+//! The protocol registry, walked row by row: every protocol builds, runs each of its presets,
+//! sweeps 10 seeds with its default settings, and accepts each of its bug names; rows agree
+//! with the protocols' own bug lists; runs beyond a protocol's declared assumptions say so.
+
+use clusterlab::scenario::{self, chaos::SweepSpec, registry, Scenario};
+use clusterlab::sim::{Fault, ProtocolConfig, TimedFault};
+use std::process::Command;
+
+fn at(at_us: u64, fault: Fault) -> TimedFault {
+    TimedFault { at_us, after_event: None, fault }
+}
+
+#[test]
+fn every_row_builds_runs_its_presets_and_names_unique() {
+    let rows = scenario::rows();
+    assert!(rows.len() >= 6, "every family is compiled into native builds");
+    for (i, r) in rows.iter().enumerate() {
+        assert!(rows[..i].iter().all(|o| o.name != r.name), "{} listed twice", r.name);
+        assert_eq!(registry::family_of(r.name), Some(r.family), "{}: FAMILIES disagrees with the row", r.name);
+        assert!(r.nodes.min <= r.nodes.default && r.nodes.default <= r.nodes.max, "{}: node range", r.name);
+        let s = Scenario::new(r.name, r.nodes.default, 1);
+        let mut run = scenario::build(&s, false).unwrap_or_else(|e| panic!("{}: {e}", r.name));
+        run.run_until(500_000);
+        assert!(run.event_count() > 0, "{}: nothing happened", r.name);
+        let presets = (r.presets)();
+        assert!(!presets.is_empty(), "{} has no preset", r.name);
+        for p in presets {
+            assert_eq!(p.protocol, r.name, "preset {} is listed under {}", p.name, r.name);
+            assert!(!p.caption_zh.is_empty() && !p.title_zh.is_empty(), "preset {} lacks Chinese text", p.name);
+            let built = scenario::build(&(p.build)(), false);
+            assert!(built.is_ok(), "preset {}: {:?}", p.name, built.err());
+        }
+    }
+}
+
+#[test]
+fn every_row_sweeps_ten_default_seeds_clean() {
+    for r in scenario::rows() {
+        let report = clusterlab::sweep::sweep(&SweepSpec::new(r.name), 0..10, false).unwrap();
+        assert_eq!(report.seeds, 10);
+        let first = report.failures.first().map(|f| (f.seed, f.violations.clone(), f.liveness_failure.clone()));
+        assert!(report.failures.is_empty(), "{}: {first:?}", r.name);
+    }
+}
+
+#[test]
+fn every_bug_name_is_accepted_and_unknown_ones_are_refused() {
+    for r in scenario::rows() {
+        assert!(!r.bugs.is_empty(), "{} offers no teaching bug", r.name);
+        for b in r.bugs {
+            assert!(!b.source.is_empty(), "{}/{} has no source", r.name, b.name);
+            let mut s = Scenario::new(r.name, r.nodes.default, 1);
+            s.config = serde_json::json!({ "bug": b.name });
+            assert!(scenario::build(&s, false).is_ok(), "{} refuses its own bug {}", r.name, b.name);
+        }
+        let mut s = Scenario::new(r.name, r.nodes.default, 1);
+        s.config = serde_json::json!({ "bug": "no_such_bug" });
+        let e = scenario::build(&s, false).err().expect("an unknown bug is refused");
+        assert!(e.contains("no teaching bug"), "{e}");
+    }
+}
+
+/// The rows' bug names are exactly the bugs each protocol implements.
+#[test]
+fn rows_list_exactly_the_bugs_the_protocols_implement() {
+    use clusterlab::protocols::*;
+    let own: &[(&str, &[&str])] = &[
+        ("raft", <raft::RaftConfig as ProtocolConfig>::BUGS),
+        ("paxos", <paxos::PaxosConfig as ProtocolConfig>::BUGS),
+        ("lock", <lock::LockConfig as ProtocolConfig>::BUGS),
+        ("gossip", gossip::config::GOSSIP_BUGS),
+        ("swim", gossip::config::SWIM_BUGS),
+        ("flood", <flood::FloodConfig as ProtocolConfig>::BUGS),
+    ];
+    for (name, bugs) in own {
+        assert_eq!(&registry::bug_names(name), bugs, "{name}");
+    }
+    assert_eq!(own.len(), scenario::rows().len(), "a row without a bug list here");
+}
+
+#[test]
+fn unknown_and_other_module_protocols_get_clear_messages() {
+    let e = scenario::build(&Scenario::new("zab2", 3, 1), false).err().unwrap();
+    assert!(e.contains("unknown protocol") && e.contains("raft"), "{e}");
+    let e = scenario::build(&Scenario::new("raft", 65, 1), false).err().unwrap();
+    assert!(e.contains("1 to 64 nodes"), "{e}");
+}
+
+/// A lease-based lock service assumes bounded drift; Raft does not. The same drift far
+/// beyond ρ is labelled on the lock run only, and a correct run within ρ is not labelled.
+#[test]
+fn drift_beyond_the_bound_is_labelled_where_a_protocol_assumes_one() {
+    let drift = |protocol: &str, nodes: u32, drift_ppm: i64| {
+        let mut s = Scenario::new(protocol, nodes, 1);
+        s.faults = vec![at(1_000_000, Fault::ClockDrift { node: 0, drift_ppm })];
+        s.playhead_us = 2_000_000;
+        scenario::build(&s, false).unwrap()
+    };
+    let lock = drift("lock", 7, 500_000);
+    assert_eq!(lock.exceeded().len(), 1);
+    assert!(lock.exceeded()[0].what.contains("ρ = 10%"), "{:?}", lock.exceeded());
+    assert_eq!(lock.exceeded()[0].time_us, 1_000_000);
+    assert!(lock.view().exceeded.len() == 1, "the view carries it to the page");
+    assert!(drift("lock", 7, 50_000).exceeded().is_empty());
+    assert!(drift("raft", 5, 500_000).exceeded().is_empty(), "Raft's safety does not depend on clocks");
+}
+
+/// The default chaos of every protocol stays within its assumptions (the swarm draws only
+/// inside them), so a sweep's violations are never excused.
+#[test]
+fn default_chaos_stays_within_every_protocols_assumptions() {
+    for r in scenario::rows() {
+        for seed in 0..3 {
+            let s = clusterlab::sweep::sweep_scenario(&SweepSpec::new(r.name), seed);
+            let run = scenario::build(&s, false).unwrap();
+            assert!(run.exceeded().is_empty(), "{} seed {seed}: {:?}", r.name, run.exceeded());
+        }
+    }
+}
+
+fn cli(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_clusterlab")).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+#[test]
+fn protocols_json_prints_every_row() {
+    let (code, out, _) = cli(&["protocols", "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), scenario::rows().len());
+    let lock = rows.iter().find(|r| r["name"] == "lock").unwrap();
+    assert_eq!(lock["nodes"], serde_json::json!({"min": 3, "max": 64, "default": 7}));
+    assert_eq!(lock["consistency"]["model"], "linearizable");
+    assert_eq!(lock["assumptions"]["drift_bound_ppm"], 100_000);
+    assert!(lock["bugs"].as_array().unwrap().iter().any(|b| b["name"] == "herd_effect" && b["source"].as_str().unwrap().contains("ZooKeeper")));
+    assert!(lock["presets"].as_array().unwrap().iter().any(|p| p == "lock-holder-crash"));
+    for key in ["family", "lessons", "assumptions"] {
+        assert!(rows.iter().all(|r| !r[key].is_null()), "{key} missing");
+    }
+    let (_, names, _) = cli(&["protocols", "--names"]);
+    assert_eq!(names.lines().count(), rows.len());
+}
+
+/// `clusterlab sweep --protocol P --seeds N` works for every protocol with no other flag.
+#[test]
+fn sweep_needs_no_flag_but_the_protocol() {
+    for r in scenario::rows() {
+        let (code, out, err) = cli(&["sweep", "--protocol", r.name, "--seeds", "2"]);
+        assert_eq!(code, 0, "{}: {out}{err}", r.name);
+    }
+    let (code, _, err) = cli(&["sweep", "--protocol", "lock", "--seeds", "1", "--nodes", "2"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("3 to 64"), "{err}");
+}
