@@ -2,6 +2,7 @@
 //! PRNG, network and fault model, trace with a stable hash, time travel, and views.
 
 pub mod any;
+pub mod durable;
 pub mod engine;
 pub mod fault;
 pub mod hash;
@@ -16,9 +17,10 @@ pub mod validate;
 pub mod view;
 
 pub use any::AnyRun;
+pub use durable::{Disk, DurableLog, DurableState, LogWrite, Register};
 pub use engine::Sim;
 pub use fault::{ChaosConfig, Fault, NetConfig, TimedFault};
 pub use history::History;
-pub use protocol::{CheckCtx, Checker, ClientOp, Effect, NodeEnv, NodeId, Out, Protocol, TimeUs, Violation};
+pub use protocol::{CheckCtx, Checker, ClientOp, Effect, EffectOf, NodeEnv, NodeId, Out, Protocol, TimeUs, Violation, WriteOf};
 pub use trace::{hash_hex, DropReason, TraceKind, TraceRecord};
 pub use view::{ClusterView, LogEntryView, LogView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, TableView, TimerView};

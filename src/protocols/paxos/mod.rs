@@ -11,7 +11,7 @@ pub mod presets;
 
 pub use config::{Mode, PaxosConfig};
 pub use msg::{Ballot, PaxosMsg, Value};
-pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, Phase};
+pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, PaxosWrite, Phase};
 
 use crate::sim::view::{LogEntryView, LogView, NodeView, TableView};
 use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Protocol};
@@ -48,9 +48,6 @@ impl Protocol for Paxos {
     }
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
         self.start_prepare(out);
-    }
-    fn durable(&self) -> PaxosDurable {
-        Paxos::durable(self)
     }
     fn request_from_op(op: &ClientOp) -> Option<Value> {
         match op {
