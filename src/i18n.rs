@@ -144,6 +144,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Corruption", "损坏"),
     ("Could not open that", "无法打开"),
     ("Crash", "崩溃"),
+    ("Crash and lose the writes made since the node last synced to disk", "崩溃，并丢失该节点上次同步到磁盘之后的写入"),
+    ("Crash, lose unsynced", "崩溃并丢失未同步写入"),
     ("Cut", "切断"),
     ("Diagram SVG", "时空图 SVG"),
     ("Dismiss", "关闭"),

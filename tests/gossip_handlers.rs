@@ -4,9 +4,14 @@
 
 use clusterlab::protocols::gossip::epidemic::{Digest, Update};
 use clusterlab::protocols::gossip::*;
-use clusterlab::sim::{Effect, NodeEnv, Out, Protocol};
+use clusterlab::sim::{Disk, Effect, EffectOf, NodeEnv, Out, Protocol};
 
-type E = Effect<GossipMsg, GossipTimer, String>;
+type E = EffectOf<Gossip>;
+
+/// The durable write of a learned rumor, and its sync.
+fn stored(key: &str, value: &str, t: u64, origin: u32, learned_us: u64) -> [E; 2] {
+    [Effect::Write((key.into(), (value.into(), Stamp { time_us: t, origin }, learned_us))), Effect::Sync]
+}
 
 fn node(id: u32, n: u32, mode: Mode, fanout: u32, k: u32) -> Gossip {
     let config = GossipConfig { mode, fanout, k, ..GossipConfig::default() };
@@ -38,7 +43,7 @@ fn send(to: u32, msg: GossipMsg) -> E {
 fn push_of_a_new_rumor_is_learned_hot_without_reply() {
     let mut g = node(1, 3, Mode::Push, 1, 2);
     let e = run(&mut g, 500, |g, out| g.on_message(0, GossipMsg::Push { rumors: vec![rumor("x", "1", 10, 0)] }, out));
-    assert_eq!(e, vec![Effect::Persist]);
+    assert_eq!(e, stored("x", "1", 10, 0, 500).to_vec());
     let entry = &g.db["x"];
     assert!(entry.hot && entry.learned_us == 500 && entry.value == "1");
     assert_eq!(g.role_name(), "informed");
@@ -97,7 +102,9 @@ fn push_pull_answers_the_pull_and_learns_the_push() {
     with(&mut g, rumor("y", "2", 5, 1));
     let msg = GossipMsg::PushPull { rumors: vec![rumor("x", "1", 10, 0)], have: vec![("x".into(), Stamp { time_us: 10, origin: 0 })] };
     let e = run(&mut g, 0, |g, out| g.on_message(0, msg, out));
-    assert_eq!(e, vec![Effect::Persist, send(0, GossipMsg::Reply { rumors: vec![rumor("y", "2", 5, 1)], known: vec![] })]);
+    let mut expect = stored("x", "1", 10, 0, 0).to_vec();
+    expect.push(send(0, GossipMsg::Reply { rumors: vec![rumor("y", "2", 5, 1)], known: vec![] }));
+    assert_eq!(e, expect);
     assert!(g.db["x"].hot && g.db["y"].hot);
 }
 
@@ -126,7 +133,9 @@ fn request_stamps_above_the_held_timestamp() {
     let mut g = node(1, 3, Mode::Push, 1, 2);
     with(&mut g, rumor("x", "a", 900, 2));
     let e = run(&mut g, 300, |g, out| g.on_request(7, Update { key: "x".into(), value: "b".into() }, out));
-    assert_eq!(e, vec![Effect::Persist, Effect::Note("new rumor x @ 901".into()), Effect::Reply { request_id: 7, reply: "stored x".into() }]);
+    let mut expect = stored("x", "b", 901, 1, 300).to_vec();
+    expect.extend([Effect::Note("new rumor x @ 901".into()), Effect::Reply { request_id: 7, reply: "stored x".into() }]);
+    assert_eq!(e, expect);
     assert_eq!((g.db["x"].value.as_str(), g.db["x"].stamp), ("b", Stamp { time_us: 901, origin: 1 }));
 }
 
@@ -141,7 +150,9 @@ fn anti_entropy_exchanges_whole_databases() {
     let db = vec![rumor("b", "0", 5, 0), rumor("c", "3", 30, 0)];
     let e = run(&mut g, 0, |g, out| g.on_message(0, GossipMsg::SyncRequest { db }, out));
     let back = vec![rumor("a", "1", 10, 1), rumor("b", "2", 20, 1)];
-    assert_eq!(e, vec![Effect::Persist, send(0, GossipMsg::SyncReply { db: back })]);
+    let mut expect = stored("c", "3", 30, 0, 0).to_vec();
+    expect.push(send(0, GossipMsg::SyncReply { db: back }));
+    assert_eq!(e, expect);
     assert_eq!(g.db["c"].value, "3");
 }
 
@@ -169,8 +180,15 @@ fn bug_concat_on_conflict_invents_a_value() {
 #[test]
 fn recover_restores_the_database_cold() {
     let mut g = node(1, 3, Mode::Push, 1, 1);
-    with(&mut g, rumor("x", "1", 10, 0));
-    let durable = g.durable();
+    let mut disk = Disk::<GossipDurable>::new();
+    for effect in run(&mut g, 7, |g, out| assert!(g.learn(rumor("x", "1", 10, 0), out))) {
+        match effect {
+            Effect::Write(w) => disk.write(w),
+            Effect::Sync => disk.sync(),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    let durable = disk.recovery_image().expect("written and synced");
     let mut r = node(1, 3, Mode::Push, 1, 1);
     let e = run(&mut r, 0, |r, out| r.on_recover(durable, out));
     assert_eq!(r.db["x"].value, "1");

@@ -7,9 +7,9 @@ use clusterlab::protocols::lock::tree::{Notification, WatchEvent, LOCK_DIR, LOCK
 use clusterlab::protocols::lock::*;
 use clusterlab::protocols::raft::state_machine::StateMachine;
 use clusterlab::protocols::raft::Role;
-use clusterlab::sim::{Effect, NodeEnv, Out, Protocol};
+use clusterlab::sim::{Disk, DurableState, Effect, EffectOf, NodeEnv, Out, Protocol};
 
-type E = Effect<LockMsg, LockTimer, ()>;
+type E = EffectOf<LockNode>;
 
 fn cmd(client: u32, req: u64, op: TreeOp) -> LockCommand {
     LockCommand::Client { client, req, op }
@@ -123,7 +123,8 @@ fn a_client_boots_by_opening_a_session_at_its_guess() {
     assert_eq!(
         effects,
         vec![
-            Effect::Persist,
+            Effect::Write(LockWrite::Incarnation(1)),
+            Effect::Sync,
             Effect::SetTimer { timer: LockTimer::KeepAlive, min_us: 200_000, max_us: 200_000 },
             Effect::Send { to: 0, msg: LockMsg::Request { req, op: TreeOp::CreateSession { timeout_us: 1_000_000 } } },
             retry(),
@@ -295,21 +296,48 @@ fn write(st: &mut LockNode, from: u32, token: u64) -> Vec<E> {
     out.take_effects().into_iter().filter(|e| !matches!(e, Effect::Note(_))).collect()
 }
 
-// Kleppmann 2016: with fencing the storage rejects a token lower than one it accepted.
+fn record(no: u64, client: u32, token: u64, accepted: bool) -> E {
+    Effect::Write(LockWrite::Storage(WriteRecord { no, client, token, seq: 1, op: WriteOp::Begin, accepted }))
+}
+
+// Kleppmann 2016: with fencing the storage rejects a token lower than one it accepted. Each
+// write it receives is on stable storage before the writer is answered.
 #[test]
 fn fenced_storage_rejects_an_older_token_and_says_so() {
     let mut st = storage(true);
-    assert_eq!(write(&mut st, 4, 34), vec![Effect::Persist, Effect::Send { to: 4, msg: LockMsg::WriteAck { token: 34, seq: 1, accepted: true } }]);
-    assert_eq!(write(&mut st, 3, 33), vec![Effect::Persist, Effect::Send { to: 3, msg: LockMsg::WriteAck { token: 33, seq: 1, accepted: false } }]);
+    let first = write(&mut st, 4, 34);
+    assert_eq!(first, vec![record(1, 4, 34, true), Effect::Sync, Effect::Send { to: 4, msg: LockMsg::WriteAck { token: 34, seq: 1, accepted: true } }]);
+    let second = write(&mut st, 3, 33);
+    assert_eq!(second, vec![record(2, 3, 33, false), Effect::Sync, Effect::Send { to: 3, msg: LockMsg::WriteAck { token: 33, seq: 1, accepted: false } }]);
     let s = st.as_storage().unwrap();
     assert_eq!((s.max_token, s.writes, s.rejected), (34, 2, 1));
+    // The disk those writes built restores the same fencing state.
+    let mut disk = Disk::<LockDurable>::new();
+    for effect in first.into_iter().chain(second) {
+        match effect {
+            Effect::Write(w) => disk.write(w),
+            Effect::Sync => disk.sync(),
+            _ => {}
+        }
+    }
+    let mut restarted = storage(true);
+    restarted.on_recover(disk.recovery_image().expect("synced"), &mut Out::new(0));
+    assert_eq!(restarted.as_storage(), st.as_storage());
+}
+
+// A lock-service disk takes the kind of its node's first write.
+#[test]
+fn lock_durable_state_takes_its_node_kind_from_the_first_write() {
+    let mut d = LockDurable::default();
+    d.apply(LockWrite::Incarnation(3));
+    assert_eq!(d, LockDurable::Client { incarnation: 3 });
 }
 
 #[test]
 fn unfenced_storage_accepts_anything() {
     let mut st = storage(false);
     write(&mut st, 4, 34);
-    assert_eq!(write(&mut st, 3, 33), vec![Effect::Persist, Effect::Send { to: 3, msg: LockMsg::WriteAck { token: 33, seq: 1, accepted: true } }]);
+    assert_eq!(write(&mut st, 3, 33), vec![record(2, 3, 33, true), Effect::Sync, Effect::Send { to: 3, msg: LockMsg::WriteAck { token: 33, seq: 1, accepted: true } }]);
 }
 
 #[test]

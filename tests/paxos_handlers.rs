@@ -1,10 +1,15 @@
 //! Exact-effect handler tests for each Paxos role: one input, the exact list of effects
-//! ("Paxos Made Simple" §2.2 phases 1a/1b/2a/2b).
+//! ("Paxos Made Simple" §2.2 phases 1a/1b/2a/2b), durable writes and syncs included (§2.3:
+//! an acceptor remembers what it promised and accepted even if it fails and restarts).
 
 use clusterlab::protocols::paxos::*;
-use clusterlab::sim::{node_view, Effect, NodeEnv, Out, Present, Protocol, Tone};
+use clusterlab::sim::{node_view, Effect, EffectOf, NodeEnv, Out, Present, Protocol, Tone};
 
-type E = Effect<PaxosMsg, PaxosTimer, PaxosReply>;
+type E = EffectOf<Paxos>;
+
+fn write(w: PaxosWrite) -> E {
+    Effect::Write(w)
+}
 
 fn node(id: u32, mode: Mode) -> Paxos {
     let config = PaxosConfig { mode, ..PaxosConfig::default() };
@@ -26,7 +31,8 @@ fn to_all(msg: PaxosMsg) -> Vec<E> {
 }
 
 // Paxos Made Simple §2.2, phase 1b: an acceptor promises a higher ballot and reports what
-// it accepted.
+// it accepted; the promise is synced before it is sent (and the higher round it saw is
+// written with it).
 #[test]
 fn acceptor_promises_a_higher_ballot_with_its_accepted_value() {
     let mut a = node(1, Mode::Single);
@@ -34,8 +40,35 @@ fn acceptor_promises_a_higher_ballot_with_its_accepted_value() {
     a.acceptor.promised = b(1, 0);
     let effects = run(&mut a, |a, out| a.on_message(2, PaxosMsg::Prepare { ballot: b(2, 2), from_slot: 0 }, out));
     let accepted = vec![msg::AcceptedSlot { slot: 0, ballot: b(1, 0), value: Value::Cmd("x".into()) }];
-    assert_eq!(effects, vec![Effect::Persist, Effect::Send { to: 2, msg: PaxosMsg::Promise { ballot: b(2, 2), accepted } }]);
+    assert_eq!(
+        effects,
+        vec![
+            write(PaxosWrite::Promised(b(2, 2))),
+            write(PaxosWrite::MaxRound(2)),
+            Effect::Sync,
+            Effect::Send { to: 2, msg: PaxosMsg::Promise { ballot: b(2, 2), accepted } },
+        ]
+    );
     assert_eq!(a.acceptor.promised, b(2, 2));
+}
+
+// The planted bug forget_acceptor_state: the acceptor's memory never reaches the disk (it
+// writes a fresh acceptor's promise).
+#[test]
+fn bug_forget_acceptor_state_writes_a_fresh_promise() {
+    let config = PaxosConfig { mode: Mode::Single, bug: Some("forget_acceptor_state".into()), ..PaxosConfig::default() };
+    let mut a = Paxos::new(NodeEnv { id: 1, n: 3 }, &config);
+    a.max_round = 2;
+    let effects = run(&mut a, |a, out| a.on_message(2, PaxosMsg::Prepare { ballot: b(2, 2), from_slot: 0 }, out));
+    assert_eq!(
+        effects,
+        vec![
+            write(PaxosWrite::Promised(Ballot::ZERO)),
+            write(PaxosWrite::MaxRound(2)),
+            Effect::Sync,
+            Effect::Send { to: 2, msg: PaxosMsg::Promise { ballot: b(2, 2), accepted: vec![] } },
+        ]
+    );
 }
 
 // §2.2 P1a: an acceptor rejects a Prepare or Accept below its promise (our Nack).
@@ -50,25 +83,27 @@ fn acceptor_nacks_below_its_promise() {
     assert!(a.acceptor.accepted.is_empty());
 }
 
-// §2.2 phase 2b: an acceptor accepts at or above its promise and tells every learner.
+// §2.2 phase 2b: an acceptor accepts at or above its promise, syncs what it accepted, and
+// tells every learner.
 #[test]
 fn acceptor_accepts_and_tells_every_learner() {
     let mut a = node(1, Mode::Single);
     a.acceptor.promised = b(3, 0);
     let v = Value::Cmd("z".into());
     let effects = run(&mut a, |a, out| a.on_message(0, PaxosMsg::Accept { ballot: b(3, 0), slot: 0, value: v.clone() }, out));
-    let mut expect = vec![Effect::Persist];
+    let mut expect = vec![write(PaxosWrite::Accepted { slot: 0, ballot: b(3, 0), value: v.clone() }), Effect::Sync];
     expect.extend(to_all(PaxosMsg::Accepted { ballot: b(3, 0), slot: 0, value: v.clone() }));
     assert_eq!(effects, expect);
     assert_eq!(a.acceptor.accepted.get(&0), Some(&(b(3, 0), v)));
 }
 
-// §2.2 phase 1a: a proposer with a client value sends Prepare with a fresh ballot to all.
+// §2.2 phase 1a: a proposer with a client value sends Prepare with a fresh ballot to all,
+// once the ballot's round is synced (so a restart never reuses it).
 #[test]
 fn proposer_starts_phase_one_on_a_client_request() {
     let mut p = node(0, Mode::Single);
     let effects = run(&mut p, |p, out| p.on_request(7, Value::Cmd("v".into()), out));
-    let mut expect = vec![Effect::Persist];
+    let mut expect = vec![write(PaxosWrite::MaxRound(1)), Effect::Sync];
     expect.extend(to_all(PaxosMsg::Prepare { ballot: b(1, 0), from_slot: 0 }));
     expect.push(Effect::SetTimer { timer: PaxosTimer::Retry, min_us: 480_000, max_us: 720_000 });
     assert_eq!(effects, expect);
@@ -114,7 +149,7 @@ fn learner_learns_on_a_majority_of_accepted_in_one_ballot() {
     assert!(e2.is_empty(), "votes from different ballots do not add up");
     let e3 = run(&mut p, |p, out| p.on_message(2, PaxosMsg::Accepted { ballot: b(1, 0), slot: 0, value: v.clone() }, out));
     let expect = vec![
-        Effect::Persist,
+        write(PaxosWrite::Learned { slot: 0, value: v.clone() }),
         Effect::CancelTimer { timer: PaxosTimer::Retry },
         Effect::Reply { request_id: 7, reply: PaxosReply::Chosen { slot: 0, value: v.clone() } },
         Effect::Send { to: 1, msg: PaxosMsg::Decide { slot: 0, value: v.clone() } },

@@ -3,10 +3,10 @@
 //! Ongaro's thesis §9.6), plus the checkers on hand-made states.
 
 use clusterlab::protocols::raft::*;
-use clusterlab::sim::{CheckCtx, Checker, Effect, NodeEnv, Out, Protocol, Violation};
+use clusterlab::sim::{CheckCtx, Checker, Effect, EffectOf, NodeEnv, Out, Protocol, Violation};
 
 type Msg = RaftMsg<KvCommand>;
-type E = Effect<Msg, RaftTimer, RaftReply<Option<String>>>;
+type E = EffectOf<RaftKv>;
 
 fn node_with(id: u32, n: u32, config: RaftConfig) -> RaftKv {
     RaftKv::new(NodeEnv { id, n }, &config)
@@ -54,7 +54,8 @@ fn winning_the_vote_appends_a_no_op_and_sends_append_entries() {
         e,
         vec![
             Effect::CancelTimer { timer: RaftTimer::Election },
-            Effect::Persist,
+            Effect::Write(RaftWrite::Append(noop(1))),
+            Effect::Sync,
             Effect::Send { to: 1, msg: ae.clone() },
             Effect::Send { to: 2, msg: ae },
             Effect::SetTimer { timer: RaftTimer::Heartbeat, min_us: 50_000, max_us: 50_000 },
@@ -99,7 +100,8 @@ fn a_follower_answers_not_leader_with_a_hint() {
 fn the_leader_replies_once_the_entry_applies() {
     let mut r = leader_of_3();
     let e = effects(&mut r, |r, out| r.on_request(9, put("x", "1"), out));
-    assert_eq!(e[0], Effect::Persist);
+    let entry = Entry { term: 1, cmd: Some(put("x", "1")) };
+    assert_eq!(e[..2], [Effect::Write(RaftWrite::Append(entry)), Effect::Sync], "synced before it counts toward a commit");
     assert!(!e.iter().any(|e| matches!(e, Effect::Reply { .. })), "not yet committed");
     let e = effects(&mut r, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 2 }, out));
     assert_eq!(e, vec![Effect::Reply { request_id: 9, reply: RaftReply::Applied { index: 2, output: None } }]);
@@ -150,11 +152,91 @@ fn a_candidate_steps_down_on_append_entries_of_its_term() {
         vec![
             Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
             Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
-            Effect::Persist,
+            Effect::Write(RaftWrite::Append(noop(1))),
+            Effect::Sync,
             Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 1, success: true, match_index: 1 } },
         ]
     );
     assert_eq!((r.role, r.leader_id), (Role::Follower, Some(0)));
+}
+
+fn hard_state(term: u64, voted_for: Option<u32>) -> E {
+    Effect::Write(RaftWrite::HardState { term, voted_for })
+}
+
+fn request_vote_at_follower(config: RaftConfig) -> Vec<E> {
+    let mut r = node_with(1, 3, config);
+    effects(&mut r, |r, out| r.on_message(0, Msg::RequestVote { term: 1, last_log_index: 0, last_log_term: 0 }, out))
+}
+
+// Raft Figure 2 ("Persistent state on all servers: updated on stable storage before
+// responding to RPCs"): the new term and the vote are written, then synced, then the
+// reply goes out.
+#[test]
+fn a_granted_vote_is_written_and_synced_before_the_reply() {
+    let granted = Effect::Send { to: 0, msg: Msg::RequestVoteResponse { term: 1, vote_granted: true } };
+    let timer = Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 };
+    assert_eq!(
+        request_vote_at_follower(RaftConfig::default()),
+        vec![hard_state(1, None), hard_state(1, Some(0)), timer.clone(), Effect::Sync, granted.clone()]
+    );
+    // The planted bug vote_before_sync answers with the vote still unsynced.
+    let bug = |b: &str| RaftConfig { bug: Some(b.into()), ..RaftConfig::default() };
+    assert_eq!(
+        request_vote_at_follower(bug("vote_before_sync")),
+        vec![hard_state(1, None), hard_state(1, Some(0)), timer.clone(), granted.clone()]
+    );
+    // The planted bug forget_voted_for never makes the vote durable.
+    assert_eq!(
+        request_vote_at_follower(bug("forget_voted_for")),
+        vec![hard_state(1, None), hard_state(1, None), timer, Effect::Sync, granted]
+    );
+}
+
+// Raft Figure 2 (all servers: a higher term in any message → follower): the term is
+// written at once, but only an RPC reply waits for a sync; the next reply carries it.
+#[test]
+fn a_higher_term_from_a_response_is_synced_with_the_next_reply() {
+    let mut r = node(0, 3);
+    effects(&mut r, |r, out| r.on_timer(RaftTimer::Election, out));
+    let e = effects(&mut r, |r, out| r.on_message(1, Msg::RequestVoteResponse { term: 5, vote_granted: false }, out));
+    assert_eq!(e, vec![hard_state(5, None), Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 }]);
+    let e = effects(&mut r, |r, out| {
+        r.on_message(2, Msg::AppendEntries { term: 5, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 }, out)
+    });
+    assert_eq!(
+        e,
+        vec![
+            Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
+            Effect::Sync,
+            Effect::Send { to: 2, msg: Msg::AppendEntriesResponse { term: 5, success: true, match_index: 0 } },
+        ]
+    );
+    let again = effects(&mut r, |r, out| {
+        r.on_message(2, Msg::AppendEntries { term: 5, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 }, out)
+    });
+    assert!(!again.contains(&Effect::Sync), "nothing new to sync");
+}
+
+// A starting log and term from the configuration (the paper's figures) are the disk's
+// first content: written and synced at first boot.
+#[test]
+fn a_configured_starting_log_is_written_at_first_boot() {
+    let cfg = RaftConfig { initial_logs: vec![vec![1, 2]], initial_terms: vec![3], ..RaftConfig::default() };
+    let mut r = node_with(0, 3, cfg);
+    let e = effects(&mut r, |r, out| r.on_start(out));
+    assert_eq!(
+        e,
+        vec![
+            hard_state(3, None),
+            Effect::Write(RaftWrite::Append(noop(1))),
+            Effect::Write(RaftWrite::Append(noop(2))),
+            Effect::Sync,
+            Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
+        ]
+    );
+    let mut empty = node(1, 3);
+    assert_eq!(effects(&mut empty, |r, out| r.on_start(out)), vec![Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 }]);
 }
 
 fn check(checker: &mut invariants::RaftChecker<Kv>, nodes: &[Option<RaftKv>], node: u32) -> Vec<Violation> {

@@ -3,11 +3,15 @@
 
 use clusterlab::protocols::raft::*;
 use clusterlab::scenario::{registry::build_typed, Scenario};
-use clusterlab::sim::{ClientOp, Effect, Fault, History, NodeEnv, Out, Protocol, TimedFault};
+use clusterlab::sim::{ClientOp, Effect, EffectOf, Fault, History, NodeEnv, Out, Protocol, TimedFault};
 use serde_json::json;
 
 type Msg = RaftMsg<KvCommand>;
-type E = Effect<Msg, RaftTimer, RaftReply<Option<String>>>;
+type E = EffectOf<RaftKv>;
+
+fn hard_state(term: u64, voted_for: Option<u32>) -> E {
+    Effect::Write(RaftWrite::HardState { term, voted_for })
+}
 
 fn node(id: u32, n: u32) -> RaftKv {
     RaftKv::new(NodeEnv { id, n }, &RaftConfig::default())
@@ -39,7 +43,8 @@ fn leaders(h: &History<RaftKv>) -> Vec<u32> {
 }
 
 // Raft Figure 2 (Rules for Servers, Followers): on election timeout a follower becomes a
-// candidate: increments currentTerm, votes for itself, persists, sends RequestVote to all.
+// candidate: increments currentTerm, votes for itself, writes both and syncs them before
+// sending RequestVote to all.
 #[test]
 fn election_timeout_starts_an_election_exactly() {
     let mut r = node(0, 3);
@@ -48,7 +53,8 @@ fn election_timeout_starts_an_election_exactly() {
     assert_eq!(
         e,
         vec![
-            Effect::Persist,
+            hard_state(1, Some(0)),
+            Effect::Sync,
             Effect::Send { to: 1, msg: rv.clone() },
             Effect::Send { to: 2, msg: rv },
             Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
@@ -58,14 +64,15 @@ fn election_timeout_starts_an_election_exactly() {
 }
 
 // Raft §5.4.1 (raft-rs test_vote_request / test_leader_election_with_stale_log): a
-// candidate whose log is less up-to-date is refused.
+// candidate whose log is less up-to-date is refused; the higher term it brought is on
+// stable storage before the refusal goes out (Figure 2).
 #[test]
 fn candidate_with_a_stale_log_loses_the_vote() {
     let mut r = node(1, 3);
     r.log = vec![entry(1), entry(2)];
     r.current_term = 2;
     let e = effects(&mut r, |r, out| r.on_message(0, Msg::RequestVote { term: 3, last_log_index: 5, last_log_term: 1 }, out));
-    assert_eq!(e, vec![Effect::Persist, Effect::Send { to: 0, msg: Msg::RequestVoteResponse { term: 3, vote_granted: false } }]);
+    assert_eq!(e, vec![hard_state(3, None), Effect::Sync, Effect::Send { to: 0, msg: Msg::RequestVoteResponse { term: 3, vote_granted: false } }]);
     assert_eq!(r.voted_for, None, "stepped to term 3 but did not vote");
 }
 
@@ -92,7 +99,8 @@ fn old_term_append_entries_is_refused() {
 }
 
 // Figure 2 AppendEntries receiver rules 2-5 (raft-rs test_follower_append_entries): the
-// consistency check, conflict truncation, and commit = min(leaderCommit, last new).
+// consistency check, conflict truncation, and commit = min(leaderCommit, last new). The
+// truncation and the new entries are written and synced before the success reply.
 #[test]
 fn append_entries_consistency_check_truncation_and_commit() {
     let mut r = node(1, 3);
@@ -101,13 +109,30 @@ fn append_entries_consistency_check_truncation_and_commit() {
     let miss = effects(&mut r, |r, out| {
         r.on_message(0, Msg::AppendEntries { term: 3, prev_log_index: 3, prev_log_term: 3, entries: vec![], leader_commit: 0 }, out)
     });
-    assert!(miss.contains(&Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 3, success: false, match_index: 2 } }));
+    assert_eq!(
+        miss,
+        vec![
+            Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
+            Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 3, success: false, match_index: 2 } },
+        ],
+        "nothing written, nothing to sync"
+    );
     let e = effects(&mut r, |r, out| {
         r.on_message(0, Msg::AppendEntries { term: 3, prev_log_index: 2, prev_log_term: 1, entries: vec![entry(3), entry(3)], leader_commit: 9 }, out)
     });
     assert_eq!(r.log, vec![entry(1), entry(1), entry(3), entry(3)], "the conflicting term-2 entry was replaced");
     assert_eq!(r.commit_index, 4, "min(leaderCommit 9, last new 4)");
-    assert!(e.contains(&Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 3, success: true, match_index: 4 } }));
+    assert_eq!(
+        e,
+        vec![
+            Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
+            Effect::Write(RaftWrite::TruncateFrom(3)),
+            Effect::Write(RaftWrite::Append(entry(3))),
+            Effect::Write(RaftWrite::Append(entry(3))),
+            Effect::Sync,
+            Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 3, success: true, match_index: 4 } },
+        ]
+    );
 }
 
 // Figure 2 rule 3: entries that already match are not truncated (an old, shorter

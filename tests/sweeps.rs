@@ -72,13 +72,16 @@ fn fast_crashes() -> clusterlab::sim::ChaosConfig {
 // Each Raft teaching bug must be caught within 1,000 seeds. Sweeps use one entry per
 // AppendEntries (so an old-term entry can reach a majority before the leader's no-op, the
 // Figure 8 window); forget_voted_for needs a restart inside one election, so its sweep uses
-// fast crashes.
+// fast crashes; vote_before_sync also needs crashes that lose unsynced writes.
 #[test]
 fn every_raft_teaching_bug_is_caught_within_1000_seeds() {
     for bug in clusterlab::protocols::raft::config::BUGS {
         let mut spec = SweepSpec { bug: Some(bug.to_string()), config: json!({"max_entries_per_append": 1}), ..SweepSpec::new("raft") };
         if *bug == "forget_voted_for" {
             spec.chaos_config = fast_crashes();
+        }
+        if *bug == "vote_before_sync" {
+            spec.chaos_config = clusterlab::sim::ChaosConfig { lose_unsynced_ppm: 1_000_000, ..fast_crashes() };
         }
         let n = seeds_to_catch(&spec, 1_000);
         println!("raft: {bug} caught within {n} seeds");

@@ -2,10 +2,10 @@
 //! each tagged with its section.
 
 use clusterlab::protocols::gossip::*;
-use clusterlab::sim::{Effect, NodeEnv, Out, Protocol};
+use clusterlab::sim::{Effect, EffectOf, NodeEnv, Out, Protocol, Register};
 use std::collections::BTreeSet;
 
-type E = Effect<SwimMsg, SwimTimer, ()>;
+type E = EffectOf<Swim>;
 
 fn node(id: u32, n: u32) -> Swim {
     Swim::new(NodeEnv { id, n }, &SwimConfig::default())
@@ -39,7 +39,7 @@ fn ping_is_acked_with_its_sequence_number() {
 }
 
 // §4.2: a member that hears it is suspected refutes with a higher incarnation, at once
-// piggybacked on its Ack.
+// piggybacked on its Ack; the incarnation is synced first (it must survive a restart).
 #[test]
 fn suspected_member_refutes_with_a_higher_incarnation() {
     let mut s = node(1, 5);
@@ -47,12 +47,13 @@ fn suspected_member_refutes_with_a_higher_incarnation() {
     assert_eq!(
         e,
         vec![
-            Effect::Persist,
+            Effect::Write(1),
+            Effect::Sync,
             Effect::Note("refute Suspect with incarnation 1".into()),
             Effect::Send { to: 0, msg: SwimMsg::Ack { seq: 3, updates: vec![up(1, 1, Status::Alive)] } },
         ]
     );
-    assert_eq!(s.durable(), 1);
+    assert_eq!(s.incarnation, 1);
 }
 
 // §4.2 override rules: higher incarnation wins; at equal ones Confirm > Suspect > Alive.
@@ -157,11 +158,12 @@ fn round_robin_probes_every_member_once_per_pass() {
 #[test]
 fn restart_rejoins_with_a_higher_incarnation() {
     let mut s = node(3, 5);
-    let e = run(&mut s, 0, |s, out| s.on_recover(4, out));
+    let e = run(&mut s, 0, |s, out| s.on_recover(Register(4), out));
     assert_eq!(
         e,
         vec![
-            Effect::Persist,
+            Effect::Write(5),
+            Effect::Sync,
             Effect::Note("rejoin with incarnation 5".into()),
             Effect::SetTimer { timer: SwimTimer::ProtocolPeriod, min_us: 1, max_us: 200_000 }
         ]

@@ -5,9 +5,10 @@
 //! loaded once so that drawn styles (dashed cut links) can be checked too.
 #![cfg(target_arch = "wasm32")]
 
-use clusterlab::sim::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, Tone, Violation};
+use clusterlab::sim::{ClusterView, MessageView, NetConfig, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, Tone, Violation};
 use clusterlab::ui::components::cluster_svg::ClusterSvgProps;
 use clusterlab::ui::components::controls::ControlsProps;
+use clusterlab::ui::components::fault_panel::{FaultPanel, FaultPanelProps};
 use clusterlab::ui::components::invariant_panel::InvariantPanelProps;
 use clusterlab::ui::components::plot_chart::PlotChartProps;
 use clusterlab::ui::components::timeline::TimelineProps;
@@ -393,6 +394,22 @@ async fn plot_chart_draws_one_path_per_series() {
     // Axes end at round numbers: x up to 5 (4 rounded up), y up to 1.
     let ticks: Vec<String> = m.all("text.tick").iter().map(text).collect();
     assert_eq!(ticks, ["0", "5", "1"]);
+}
+
+// ---- FaultPanel ----------------------------------------------------------------------
+
+// A live node can crash keeping its unsynced writes or losing them; a crashed one restarts.
+#[wasm_bindgen_test]
+async fn fault_panel_offers_both_crashes_for_a_live_node() {
+    let props = |status| FaultPanelProps { n: 3, selected: Some((1, status)), held: Rc::new(Vec::new()), net: NetConfig::default(), chaos_on: false, requests: Some(true) };
+    let mut m = mount::<FaultPanel>(props(NodeStatus::Up)).await;
+    for id in ["crash", "crash-lose-unsynced"] {
+        assert_eq!(m.count(&format!("button[data-testid={id}]")), 1, "{id}");
+    }
+    assert_eq!(m.count("button[data-testid=restart]"), 0);
+    m.update(props(NodeStatus::Crashed)).await;
+    assert_eq!(m.count("button[data-testid=crash-lose-unsynced]"), 0);
+    assert_eq!(m.count("button[data-testid=restart]"), 1);
 }
 
 // ---- Controls ------------------------------------------------------------------------

@@ -209,6 +209,7 @@ mod raft_row {
             Bug { name: "forget_voted_for", source: "Raft paper Figure 2: votedFor is persistent state" },
             Bug { name: "truncate_without_conflict", source: "Raft paper Figure 2, AppendEntries receiver rule 3: truncate only on a conflict" },
             Bug { name: "small_quorum", source: "Raft paper §5.2/§5.3: elections and commitment need a majority" },
+            Bug { name: "vote_before_sync", source: "Raft paper Figure 2: persistent state is updated on stable storage before responding to RPCs" },
         ],
         presets: crate::scenario::presets::raft::presets,
         lessons: &[],

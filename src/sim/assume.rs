@@ -89,6 +89,7 @@ impl Assumptions {
         let label = fault.label();
         match fault {
             Crash { .. } => self.outside(FaultClass::Crash, &label),
+            CrashLoseUnsynced { .. } => self.outside(FaultClass::LoseUnsynced, &label),
             Pause { .. } => self.outside(FaultClass::Pause, &label),
             ClockSkew { skew_us, .. } if *skew_us != 0 => self.outside(FaultClass::Clock, &label),
             ClockDrift { drift_ppm, .. } => self.check_drift(*drift_ppm, &label),

@@ -295,7 +295,7 @@ impl<P: Protocol> Sim<P> {
         let env = NodeEnv { id: node, n: self.n };
         let mut p = P::new(env, &self.config);
         let mut out = self.out_for(node);
-        let durable = self.slots[node as usize].durable.clone();
+        let durable = self.slots[node as usize].disk.recovery_image();
         let kind = if let Some(d) = durable {
             p.on_recover(d, &mut out);
             TraceKind::Recover
@@ -332,12 +332,8 @@ impl<P: Protocol> Sim<P> {
                 Effect::SetTimer { timer, min_us, max_us } => self.set_timer(node, timer, min_us, max_us),
                 Effect::CancelTimer { timer } => self.slots[node as usize].timers.retain(|t| t.timer != timer),
                 Effect::Reply { request_id, reply } => self.client_reply(node, request_id, reply),
-                Effect::Persist => {
-                    let d = self.states[node as usize].as_ref().map(|p| p.durable());
-                    if d.is_some() {
-                        self.slots[node as usize].durable = d;
-                    }
-                }
+                Effect::Write(w) => self.slots[node as usize].disk.write(w),
+                Effect::Sync => self.slots[node as usize].disk.sync(),
                 Effect::Note(text) => self.trace(Some(node), TraceKind::Note { text }, 0),
             }
         }
@@ -362,13 +358,16 @@ impl<P: Protocol> Sim<P> {
         self.with_node(node, |p, out| p.on_timer(timer, out));
     }
 
-    pub(crate) fn crash(&mut self, node: NodeId) -> bool {
+    /// The process dies; its disk keeps every write, or with `lose_unsynced` only the
+    /// synced ones.
+    pub(crate) fn crash(&mut self, node: NodeId, lose_unsynced: bool) -> bool {
         let i = node as usize;
         if self.states[i].is_none() {
             return false;
         }
         self.states[i] = None;
         let slot = &mut self.slots[i];
+        slot.disk.crash(lose_unsynced);
         slot.timers.clear();
         slot.inbox.clear();
         slot.paused = false;
@@ -582,7 +581,8 @@ impl<P: Protocol> Sim<P> {
     fn apply_fault(&mut self, fault: Fault) -> bool {
         use Fault::*;
         match fault {
-            Crash { node } => self.crash(node),
+            Crash { node } => self.crash(node, false),
+            CrashLoseUnsynced { node } => self.crash(node, true),
             Restart { node } => self.restart(node),
             Pause { node } => self.pause(node),
             Resume { node } => self.resume(node),
@@ -690,7 +690,11 @@ impl<P: Protocol> Sim<P> {
         let undo_at = self.now_us + self.rng.range(c.max_downtime_us / 10, c.max_downtime_us.max(1));
         let mut drawn = Vec::new();
         if self.rng.chance_ppm(c.crash_ppm) {
-            drawn.push((Fault::Crash { node }, Fault::Restart { node }));
+            // No draw at all when the rate is 0, so links made before the rate existed
+            // replay exactly.
+            let lose = c.lose_unsynced_ppm > 0 && self.rng.chance_ppm(c.lose_unsynced_ppm);
+            let crash = if lose { Fault::CrashLoseUnsynced { node } } else { Fault::Crash { node } };
+            drawn.push((crash, Fault::Restart { node }));
         }
         if self.rng.chance_ppm(c.partition_ppm) {
             // One random bit per node: one draw per 64 nodes (a cluster of up to 64 draws

@@ -43,6 +43,10 @@ pub struct ChaosConfig {
     pub partition_ppm: u32,
     pub pause_ppm: u32,
     pub skew_ppm: u32,
+    /// Chance that a crash chaos draws loses the node's unsynced writes (a plain crash
+    /// keeps them). 0 draws nothing, so links made before this field replay exactly.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lose_unsynced_ppm: u32,
     /// How long a crashed node stays down / a partition lasts / a pause lasts, at most.
     pub max_downtime_us: TimeUs,
     /// Network faults while chaos is on.
@@ -57,6 +61,7 @@ impl Default for ChaosConfig {
             partition_ppm: 40_000,
             pause_ppm: 40_000,
             skew_ppm: 20_000,
+            lose_unsynced_ppm: 0,
             max_downtime_us: 1_500_000,
             net: NetConfig {
                 latency_min_us: 5_000,
@@ -71,12 +76,21 @@ impl Default for ChaosConfig {
     }
 }
 
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
 /// Every fault and user action the simulator knows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
-    /// The process dies: volatile state lost, durable state kept, timers gone.
+    /// The process dies: volatile state lost, durable state kept (every write, synced or
+    /// not, as if the operating system flushed its page cache), timers gone.
     Crash { node: NodeId },
+    /// The process and the machine die: like `Crash`, but the writes made since the
+    /// node's last sync are lost (the fault behind "acknowledged before fsync" bugs such
+    /// as ZOOKEEPER-4646).
+    CrashLoseUnsynced { node: NodeId },
     /// A crashed node boots again from its durable state.
     Restart { node: NodeId },
     /// The process freezes (a GC pause): timers and incoming messages wait.
@@ -112,7 +126,7 @@ impl Fault {
     pub fn nodes(&self) -> Vec<NodeId> {
         use Fault::*;
         match self {
-            Crash { node } | Restart { node } | Pause { node } | Resume { node } | TimeoutNow { node } => vec![*node],
+            Crash { node } | CrashLoseUnsynced { node } | Restart { node } | Pause { node } | Resume { node } | TimeoutNow { node } => vec![*node],
             ClockSkew { node, .. } | ClockDrift { node, .. } | Request { node, .. } => vec![*node],
             Cut { a, b } | Heal { a, b } => vec![*a, *b],
             CutOneWay { from, to } | Hold { from, to } | Release { from, to } => vec![*from, *to],
@@ -126,6 +140,7 @@ impl Fault {
         use Fault::*;
         match self {
             Crash { node } => format!("crash n{node}"),
+            CrashLoseUnsynced { node } => format!("crash n{node}, unsynced writes lost"),
             Restart { node } => format!("restart n{node}"),
             Pause { node } => format!("pause n{node}"),
             Resume { node } => format!("resume n{node}"),

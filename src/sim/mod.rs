@@ -3,6 +3,7 @@
 
 pub mod any;
 pub mod assume;
+pub mod durable;
 pub mod engine;
 pub mod fault;
 pub mod hash;
@@ -19,10 +20,11 @@ pub mod view;
 
 pub use any::AnyRun;
 pub use assume::{Assumptions, Exceeded, FaultClass};
+pub use durable::{Disk, DurableLog, DurableState, LogWrite, Register};
 pub use engine::Sim;
 pub use fault::{ChaosConfig, Fault, NetConfig, TimedFault};
 pub use history::History;
 pub use present::{node_view, Present, RoleView, Tone};
-pub use protocol::{CheckCtx, Checker, ClientOp, Effect, NodeEnv, NodeId, Out, Protocol, ProtocolConfig, TimeUs, Violation};
+pub use protocol::{CheckCtx, Checker, ClientOp, Effect, EffectOf, NodeEnv, NodeId, Out, Protocol, ProtocolConfig, TimeUs, Violation, WriteOf};
 pub use trace::{hash_hex, DropReason, TraceKind, TraceRecord};
 pub use view::{ClusterView, LogEntryView, LogView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, TableView, TimerView};

@@ -1,6 +1,8 @@
-//! One node's slot in the simulator: its process (absent while crashed), its durable
-//! state, pause inbox, timers, and its clock (skew and drift over global time).
+//! One node's slot in the simulator: its process (absent while crashed), its disk (the
+//! durable state, synced and not), pause inbox, timers, and its clock (skew and drift over
+//! global time).
 
+use super::durable::Disk;
 use super::protocol::{Protocol, TimeUs};
 use super::queue::Ev;
 
@@ -14,7 +16,7 @@ pub struct TimerSlot<T> {
 
 #[derive(Clone, Debug)]
 pub struct NodeSlot<P: Protocol> {
-    pub durable: Option<P::Durable>,
+    pub disk: Disk<P::Durable>,
     pub paused: bool,
     /// Events that arrived while paused, delivered in order on resume.
     pub inbox: Vec<Ev>,
@@ -25,7 +27,7 @@ pub struct NodeSlot<P: Protocol> {
 
 impl<P: Protocol> NodeSlot<P> {
     pub fn new() -> Self {
-        NodeSlot { durable: None, paused: false, inbox: Vec::new(), timers: Vec::new(), skew_us: 0, drift_ppm: 0 }
+        NodeSlot { disk: Disk::new(), paused: false, inbox: Vec::new(), timers: Vec::new(), skew_us: 0, drift_ppm: 0 }
     }
 
     /// The node's local clock reading at global time `global_us`.

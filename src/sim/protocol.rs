@@ -2,6 +2,7 @@
 //! answering only through an [`Out`] collector (in the manner of stateright's `Actor`/`Out`
 //! and raft-rs's `Ready`). Nodes never own randomness or read a clock other than `out.now()`.
 
+use super::durable::DurableState;
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -21,25 +22,31 @@ pub enum ClientOp {
     Propose { value: String },
 }
 
-/// What a protocol hands back for the simulator to carry out.
+/// What a protocol hands back for the simulator to carry out, in order.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Effect<M, T, R> {
+pub enum Effect<M, T, R, W> {
     Send { to: NodeId, msg: M },
     SetTimer { timer: T, min_us: TimeUs, max_us: TimeUs },
     CancelTimer { timer: T },
     Reply { request_id: u64, reply: R },
-    /// The durable state changed; the simulator keeps the value returned by
-    /// [`Protocol::durable`] across crashes.
-    Persist,
+    /// One change to the node's durable state (see [`super::durable`]); durable once synced.
+    Write(W),
+    /// Every write so far is on stable storage before anything after this effect happens.
+    Sync,
     Note(String),
 }
+
+/// The write type of a protocol's durable state.
+pub type WriteOf<P> = <<P as Protocol>::Durable as DurableState>::Write;
+/// The effects a protocol's handlers produce.
+pub type EffectOf<P> = Effect<<P as Protocol>::Msg, <P as Protocol>::Timer, <P as Protocol>::Reply, WriteOf<P>>;
 
 /// The output collector passed to every handler.
 pub struct Out<P: Protocol> {
     now_us: TimeUs,
     /// SplitMix64 state for `random_below`, seeded by the simulator for each handler call.
     entropy: u64,
-    pub(crate) effects: Vec<Effect<P::Msg, P::Timer, P::Reply>>,
+    pub(crate) effects: Vec<EffectOf<P>>,
 }
 
 impl<P: Protocol> Out<P> {
@@ -79,17 +86,22 @@ impl<P: Protocol> Out<P> {
     pub fn reply(&mut self, request_id: u64, reply: P::Reply) {
         self.effects.push(Effect::Reply { request_id, reply });
     }
-    pub fn persist(&mut self) {
-        self.effects.push(Effect::Persist);
+    /// Change the durable state (applied in order; durable at the next sync).
+    pub fn write(&mut self, write: WriteOf<P>) {
+        self.effects.push(Effect::Write(write));
+    }
+    /// Make every write so far durable before the effects that follow (an fsync).
+    pub fn sync(&mut self) {
+        self.effects.push(Effect::Sync);
     }
     pub fn note(&mut self, text: impl Into<String>) {
         self.effects.push(Effect::Note(text.into()));
     }
     /// The effects collected so far (for exact-effect handler tests).
-    pub fn effects(&self) -> &[Effect<P::Msg, P::Timer, P::Reply>] {
+    pub fn effects(&self) -> &[EffectOf<P>] {
         &self.effects
     }
-    pub fn take_effects(&mut self) -> Vec<Effect<P::Msg, P::Timer, P::Reply>> {
+    pub fn take_effects(&mut self) -> Vec<EffectOf<P>> {
         std::mem::take(&mut self.effects)
     }
 }
@@ -131,8 +143,9 @@ pub trait Protocol: Clone + Debug + 'static {
     type Timer: Clone + Debug + PartialEq;
     type Request: Clone + Debug;
     type Reply: Clone + Debug;
-    /// State that survives a crash (Raft: currentTerm, votedFor, log).
-    type Durable: Clone + Debug;
+    /// State that survives a crash (Raft: currentTerm, votedFor, log), changed by the
+    /// writes the node emits (`Out::write`) and made durable by `Out::sync`.
+    type Durable: DurableState;
     /// The protocol's safety checkers, run after every event.
     type Checker: Checker<Self>;
 
@@ -142,7 +155,9 @@ pub trait Protocol: Clone + Debug + 'static {
     fn new(env: NodeEnv, config: &Self::Config) -> Self;
     /// First boot.
     fn on_start(&mut self, out: &mut Out<Self>);
-    /// Boot after a crash with the durable state last persisted.
+    /// Boot after a crash with the durable state on disk (every synced write; a plain
+    /// crash keeps unsynced ones too). A node whose disk was never written boots with
+    /// `on_start` instead.
     fn on_recover(&mut self, durable: Self::Durable, out: &mut Out<Self>);
     fn on_message(&mut self, from: NodeId, msg: Self::Msg, out: &mut Out<Self>);
     fn on_timer(&mut self, timer: Self::Timer, out: &mut Out<Self>);
@@ -150,8 +165,6 @@ pub trait Protocol: Clone + Debug + 'static {
     /// "Time out now": the page's button that fires the node's main timer at once.
     fn on_timeout_now(&mut self, _out: &mut Out<Self>) {}
 
-    /// The durable state as of now (called when the node asked to persist).
-    fn durable(&self) -> Self::Durable;
     /// Map a generic client operation to this protocol's request, if it has one.
     fn request_from_op(op: &ClientOp) -> Option<Self::Request>;
     /// If a reply says "not me, ask node X", the simulated client follows it.

@@ -35,7 +35,14 @@ pub fn validate_chaos(c: &ChaosConfig) -> Result<(), String> {
     if c.max_downtime_us > MAX_LATENCY_US {
         return Err("chaos downtime above 60 s is not supported".into());
     }
-    for (name, v) in [("crash", c.crash_ppm), ("partition", c.partition_ppm), ("pause", c.pause_ppm), ("skew", c.skew_ppm)] {
+    let rates = [
+        ("crash", c.crash_ppm),
+        ("lost unsynced writes", c.lose_unsynced_ppm),
+        ("partition", c.partition_ppm),
+        ("pause", c.pause_ppm),
+        ("skew", c.skew_ppm),
+    ];
+    for (name, v) in rates {
         ppm(name, v)?;
     }
     validate_net(&c.net)

@@ -15,7 +15,7 @@ pub const BUGS: &[&str] = &["forget_on_restart"];
 #[serde(deny_unknown_fields, default)]
 pub struct FloodConfig {
     pub sync_interval_us: u64,
-    /// Planted bug `forget_on_restart`: known values are not persisted.
+    /// Planted bug `forget_on_restart`: known values are never written to disk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
 }
@@ -72,7 +72,8 @@ impl Flood {
             return;
         }
         if self.config.bug.as_deref() != Some("forget_on_restart") {
-            out.persist();
+            out.write(value.clone());
+            out.sync();
         }
         for p in self.env.peers().filter(|p| Some(*p) != skip) {
             out.send(p, FloodMsg::Flood { value: value.clone() });
@@ -132,9 +133,6 @@ impl Protocol for Flood {
     }
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
         self.on_timer(FloodTimer::AntiEntropy, out);
-    }
-    fn durable(&self) -> BTreeSet<String> {
-        self.known.clone()
     }
     fn request_from_op(op: &ClientOp) -> Option<String> {
         match op {

@@ -84,7 +84,8 @@ pub struct Gossip {
     pub sent_per_round: Vec<u32>,
 }
 
-/// What survives a crash: the database with learn times (hot flags are volatile).
+/// What survives a crash: the database with learn times (hot flags are volatile); each
+/// write sets one key.
 pub type GossipDurable = BTreeMap<String, (String, Stamp, TimeUs)>;
 
 impl Gossip {
@@ -168,8 +169,9 @@ impl Gossip {
             _ => r.value,
         };
         let entry = Entry { value, stamp: r.stamp, learned_us: out.now(), hot: true, unnecessary: 0 };
+        out.write((r.key.clone(), (entry.value.clone(), entry.stamp, entry.learned_us)));
+        out.sync();
         self.db.insert(r.key, entry);
-        out.persist();
         true
     }
 
@@ -359,9 +361,6 @@ impl Protocol for Gossip {
     }
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
         self.handle_anti_entropy(out);
-    }
-    fn durable(&self) -> GossipDurable {
-        self.db.iter().map(|(k, e)| (k.clone(), (e.value.clone(), e.stamp, e.learned_us))).collect()
     }
     fn request_from_op(op: &ClientOp) -> Option<Update> {
         match op {

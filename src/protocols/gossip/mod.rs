@@ -13,5 +13,5 @@ pub mod swim;
 pub mod view;
 
 pub use config::{GossipConfig, Mode, SwimConfig};
-pub use epidemic::{Gossip, GossipMsg, GossipTimer, Rumor, Stamp};
+pub use epidemic::{Gossip, GossipDurable, GossipMsg, GossipTimer, Rumor, Stamp};
 pub use swim::{Member, Status, Swim, SwimMsg, SwimTimer, Update};

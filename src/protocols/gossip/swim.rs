@@ -21,7 +21,7 @@
 
 use super::config::SwimConfig;
 use super::round_robin::RoundRobin;
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone, TimeUs};
+use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, Register, RoleView, Tone, TimeUs};
 use std::collections::BTreeMap;
 
 /// A member's status; the order is the precedence at equal incarnations.
@@ -261,7 +261,8 @@ impl Swim {
             self.incarnation = u.incarnation + 1;
             self.self_status = Status::Alive;
             self.stats.refutations += 1;
-            out.persist();
+            out.write(self.incarnation);
+            out.sync();
             out.note(format!("refute {:?} with incarnation {}", u.status, self.incarnation));
         }
         self.announce();
@@ -445,7 +446,8 @@ impl Protocol for Swim {
     type Timer = SwimTimer;
     type Request = ();
     type Reply = ();
-    type Durable = u32;
+    /// Its own incarnation, rewritten whole.
+    type Durable = Register<u32>;
     type Checker = super::invariants::SwimChecker;
     const NAME: &'static str = "swim";
 
@@ -471,9 +473,10 @@ impl Protocol for Swim {
         self.boot(out);
     }
     /// Rejoin with a higher incarnation than any the cluster may hold for us.
-    fn on_recover(&mut self, durable: u32, out: &mut Out<Self>) {
-        self.incarnation = durable + 1;
-        out.persist();
+    fn on_recover(&mut self, durable: Register<u32>, out: &mut Out<Self>) {
+        self.incarnation = durable.0 + 1;
+        out.write(self.incarnation);
+        out.sync();
         out.note(format!("rejoin with incarnation {}", self.incarnation));
         self.boot(out);
     }
@@ -489,9 +492,6 @@ impl Protocol for Swim {
     fn on_request(&mut self, _request_id: u64, _req: (), _out: &mut Out<Self>) {}
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
         self.handle_period(out);
-    }
-    fn durable(&self) -> u32 {
-        self.incarnation
     }
     fn request_from_op(_op: &ClientOp) -> Option<()> {
         None

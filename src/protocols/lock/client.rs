@@ -174,7 +174,9 @@ impl LockClient {
     pub fn boot(&mut self, incarnation: u64, out: &mut Out<LockNode>) {
         self.now_us = out.now();
         self.incarnation = incarnation + 1;
-        out.persist();
+        // Durable before any request id carrying it goes out.
+        out.write(super::LockWrite::Incarnation(self.incarnation));
+        out.sync();
         out.set_timer(LockTimer::KeepAlive, self.t.keepalive_interval_us, self.t.keepalive_interval_us);
         self.open_session(out);
     }

@@ -20,12 +20,12 @@ pub use client::{LockClient, Pending, Phase};
 pub use config::LockConfig;
 pub use msg::{KeepAliveStatus, LockMsg, WriteOp};
 pub use server::LockServer;
-pub use storage::{Storage, WriteRecord};
+pub use storage::{Storage, StorageDisk, WriteRecord};
 pub use tree::{LockCommand, LockOutput, LockTree, SessionId, TreeError, TreeOp};
 
-use crate::protocols::raft::{RaftDurable, RaftTimer};
+use crate::protocols::raft::{RaftDurable, RaftTimer, RaftWrite};
 use crate::sim::view::Overlay;
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone, TimeUs};
+use crate::sim::{ClientOp, DurableState, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone, TimeUs};
 
 #[derive(Clone, Debug)]
 pub enum LockNode {
@@ -50,12 +50,49 @@ pub enum LockTimer {
 }
 
 /// What survives a crash: a server's Raft state, a client's incarnation number (so its
-/// request ids stay fresh), the storage's disk.
+/// request ids stay fresh), the storage's disk. A node's kind never changes, so its first
+/// write sets the variant (the default is a server's empty Raft state).
 #[derive(Clone, Debug, PartialEq)]
 pub enum LockDurable {
     Server(RaftDurable<LockCommand>),
     Client { incarnation: u64 },
-    Storage(Storage),
+    Storage(StorageDisk),
+}
+
+impl Default for LockDurable {
+    fn default() -> Self {
+        LockDurable::Server(RaftDurable::default())
+    }
+}
+
+/// One change to a lock-service node's durable state.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LockWrite {
+    /// A write of the server's Raft.
+    Raft(RaftWrite<LockCommand>),
+    /// The client's incarnation number.
+    Incarnation(u64),
+    /// A write the storage received (accepted or not).
+    Storage(WriteRecord),
+}
+
+impl DurableState for LockDurable {
+    type Write = LockWrite;
+    fn apply(&mut self, write: LockWrite) {
+        match (self, write) {
+            (LockDurable::Server(d), LockWrite::Raft(w)) => d.apply(w),
+            (LockDurable::Client { incarnation }, LockWrite::Incarnation(i)) => *incarnation = i,
+            (LockDurable::Storage(d), LockWrite::Storage(r)) => d.apply(r),
+            (me, w) => {
+                *me = match &w {
+                    LockWrite::Raft(_) => LockDurable::Server(RaftDurable::default()),
+                    LockWrite::Incarnation(_) => LockDurable::Client { incarnation: 0 },
+                    LockWrite::Storage(_) => LockDurable::Storage(StorageDisk::default()),
+                };
+                me.apply(w);
+            }
+        }
+    }
 }
 
 impl LockNode {
@@ -117,7 +154,7 @@ impl Protocol for LockNode {
         match (self, durable) {
             (LockNode::Server(s), LockDurable::Server(d)) => s.on_recover(d, out),
             (LockNode::Client(c), LockDurable::Client { incarnation }) => c.boot(incarnation, out),
-            (LockNode::Storage(s), LockDurable::Storage(d)) => *s = d,
+            (LockNode::Storage(s), LockDurable::Storage(d)) => s.restore(d),
             (node, _) => node.on_start(out),
         }
     }
@@ -139,13 +176,6 @@ impl Protocol for LockNode {
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
         if let LockNode::Server(s) = self {
             s.on_timeout_now(out);
-        }
-    }
-    fn durable(&self) -> LockDurable {
-        match self {
-            LockNode::Server(s) => LockDurable::Server(s.raft.durable()),
-            LockNode::Client(c) => LockDurable::Client { incarnation: c.incarnation },
-            LockNode::Storage(s) => LockDurable::Storage(s.clone()),
         }
     }
     /// Lock clients are nodes that run the recipe on their own.

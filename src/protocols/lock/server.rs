@@ -88,7 +88,8 @@ impl LockServer {
                 Effect::SetTimer { timer, min_us, max_us } => out.set_timer(LockTimer::Raft(timer), min_us, max_us),
                 Effect::CancelTimer { timer } => out.cancel_timer(LockTimer::Raft(timer)),
                 Effect::Reply { request_id, reply } => self.answer(request_id, reply, out),
-                Effect::Persist => out.persist(),
+                Effect::Write(w) => out.write(super::LockWrite::Raft(w)),
+                Effect::Sync => out.sync(),
                 Effect::Note(text) => out.note(text),
             }
         }

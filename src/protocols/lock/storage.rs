@@ -5,7 +5,7 @@
 //! durable (a disk), so fencing holds across its crashes.
 
 use super::msg::{LockMsg, WriteOp};
-use super::LockNode;
+use super::{LockNode, LockWrite};
 use crate::sim::{NodeId, Out};
 
 /// Recent writes kept for the view (and the checkers, which read one write per event).
@@ -53,11 +53,48 @@ impl Storage {
             self.rejected += 1;
             out.note(format!("rejected token {token}: it has seen {}", self.max_token));
         }
-        self.log.push(WriteRecord { no: self.writes, client: from, token, seq, op, accepted });
+        let record = WriteRecord { no: self.writes, client: from, token, seq, op, accepted };
+        out.write(LockWrite::Storage(record.clone()));
+        self.log.push(record);
         if self.log.len() > WRITE_LOG_LEN {
             self.log.remove(0);
         }
-        out.persist();
+        // On stable storage before the writer is told.
+        out.sync();
         out.send(from, LockMsg::WriteAck { token, seq, accepted });
+    }
+
+    /// Boot from the disk after a crash (the layout and fencing come from the config).
+    pub fn restore(&mut self, d: StorageDisk) {
+        self.max_token = d.max_token;
+        self.writes = d.writes;
+        self.rejected = d.rejected;
+        self.log = d.log;
+    }
+}
+
+/// The storage's disk: its highest token, counts and recent writes, each write received
+/// applied as it was counted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StorageDisk {
+    pub max_token: u64,
+    pub writes: u64,
+    pub rejected: u64,
+    pub log: Vec<WriteRecord>,
+}
+
+impl StorageDisk {
+    /// O(1): the log is bounded by `WRITE_LOG_LEN`.
+    pub fn apply(&mut self, r: WriteRecord) {
+        self.writes = r.no;
+        if r.accepted {
+            self.max_token = self.max_token.max(r.token);
+        } else {
+            self.rejected += 1;
+        }
+        self.log.push(r);
+        if self.log.len() > WRITE_LOG_LEN {
+            self.log.remove(0);
+        }
     }
 }

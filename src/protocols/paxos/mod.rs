@@ -10,7 +10,7 @@ pub mod node;
 
 pub use config::{Mode, PaxosConfig};
 pub use msg::{Ballot, PaxosMsg, Value};
-pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, Phase};
+pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, PaxosWrite, Phase};
 
 use crate::sim::view::{LogEntryView, LogView, NodeView, TableView};
 use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone};
@@ -46,9 +46,6 @@ impl Protocol for Paxos {
     }
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
         self.start_prepare(out);
-    }
-    fn durable(&self) -> PaxosDurable {
-        Paxos::durable(self)
     }
     fn request_from_op(op: &ClientOp) -> Option<Value> {
         match op {

@@ -5,7 +5,7 @@
 use super::acceptor::{Acceptor, PrepareOutcome};
 use super::config::{Mode, PaxosConfig};
 use super::msg::{AcceptedSlot, Ballot, PaxosMsg, Value};
-use crate::sim::{NodeEnv, NodeId, Out};
+use crate::sim::{DurableState, NodeEnv, NodeId, Out};
 use std::collections::BTreeMap;
 
 pub type POut = Out<super::Paxos>;
@@ -43,11 +43,40 @@ pub enum PaxosReply {
 
 /// What survives a crash: the acceptor's memory, the learner's log, and the highest round
 /// this proposer used (so it never reuses a ballot).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PaxosDurable {
     pub acceptor: Acceptor,
     pub learned: BTreeMap<u64, Value>,
     pub max_round: u64,
+}
+
+/// One change to a node's durable state, emitted when the change happens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PaxosWrite {
+    /// The acceptor's promise (phase 1b).
+    Promised(Ballot),
+    /// The acceptor accepted `value` in `ballot` for `slot` (phase 2b).
+    Accepted { slot: u64, ballot: Ballot, value: Value },
+    /// The learner learned `value` for `slot`.
+    Learned { slot: u64, value: Value },
+    /// The highest round this proposer has used.
+    MaxRound(u64),
+}
+
+impl DurableState for PaxosDurable {
+    type Write = PaxosWrite;
+    fn apply(&mut self, write: PaxosWrite) {
+        match write {
+            PaxosWrite::Promised(b) => self.acceptor.promised = b,
+            PaxosWrite::Accepted { slot, ballot, value } => {
+                self.acceptor.accepted.insert(slot, (ballot, value));
+            }
+            PaxosWrite::Learned { slot, value } => {
+                self.learned.insert(slot, value);
+            }
+            PaxosWrite::MaxRound(r) => self.max_round = r,
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -63,6 +92,9 @@ pub struct Paxos {
     /// Learner tallies: (slot, ballot) → (value, bitmask of acceptors).
     votes: BTreeMap<(u64, Ballot), (Value, u64)>,
     pub max_round: u64,
+    /// The `max_round` last written (volatile). Rounds learned from others' ballots are
+    /// written with the node's next write: only the rounds it uses itself must be durable.
+    round_on_disk: u64,
     pub ballot: Ballot,
     pub phase: Phase,
     pub promises: u64,
@@ -91,6 +123,7 @@ impl Paxos {
             kv: BTreeMap::new(),
             votes: BTreeMap::new(),
             max_round: 0,
+            round_on_disk: 0,
             ballot: Ballot::ZERO,
             phase: Phase::Idle,
             promises: 0,
@@ -125,13 +158,33 @@ impl Paxos {
         }
     }
 
-    pub fn durable(&self) -> PaxosDurable {
-        let acceptor = if self.config.bug("forget_acceptor_state") { Acceptor::default() } else { self.acceptor.clone() };
-        PaxosDurable { acceptor, learned: self.learned.clone(), max_round: self.max_round }
+    /// Write `max_round` if it moved since it was last written.
+    fn write_round(&mut self, out: &mut POut) {
+        if self.max_round != self.round_on_disk {
+            self.round_on_disk = self.max_round;
+            out.write(PaxosWrite::MaxRound(self.max_round));
+        }
+    }
+
+    /// The acceptor's state changed: write its promise if it moved, and what it accepted
+    /// if it did. The planted bug `forget_acceptor_state` never makes the acceptor's
+    /// memory durable (it writes the promise of a fresh acceptor instead).
+    fn write_acceptor(&self, promised: bool, accepted: Option<(u64, Ballot, Value)>, out: &mut POut) {
+        if self.config.bug("forget_acceptor_state") {
+            out.write(PaxosWrite::Promised(Ballot::ZERO));
+            return;
+        }
+        if promised {
+            out.write(PaxosWrite::Promised(self.acceptor.promised));
+        }
+        if let Some((slot, ballot, value)) = accepted {
+            out.write(PaxosWrite::Accepted { slot, ballot, value });
+        }
     }
 
     pub fn recover(&mut self, d: PaxosDurable) {
         self.acceptor = d.acceptor;
+        self.round_on_disk = d.max_round;
         self.max_round = d.max_round.max(self.acceptor.promised.round);
         for (slot, value) in d.learned {
             self.learned.insert(slot, value);
@@ -202,7 +255,9 @@ impl Paxos {
         self.promised_values.clear();
         self.proposals.clear();
         self.prepare_from = if self.multi() { self.learned_upto } else { 0 };
-        out.persist();
+        // The round is durable before the ballot is sent, so a restart never reuses it.
+        self.write_round(out);
+        out.sync();
         out.note(format!("Prepare with ballot {}", self.ballot));
         self.broadcast(PaxosMsg::Prepare { ballot: self.ballot, from_slot: self.prepare_from }, out);
         self.arm_phase_timeout(out);
@@ -307,8 +362,8 @@ impl Paxos {
         }
     }
 
-    /// A higher ballot exists: give up this one. (Nothing to persist: the next ballot is
-    /// persisted when it is chosen, before it is sent.)
+    /// A higher ballot exists: give up this one. (Nothing to write: the next ballot is
+    /// written and synced when it is chosen, before it is sent.)
     fn step_down(&mut self, seen: Ballot, out: &mut POut) {
         self.max_round = self.max_round.max(seen.round);
         if matches!(self.phase, Phase::Preparing | Phase::Accepting | Phase::Leading) {
@@ -331,10 +386,13 @@ impl Paxos {
     fn handle_prepare(&mut self, from: NodeId, ballot: Ballot, from_slot: u64, out: &mut POut) {
         match self.acceptor.handle_prepare(ballot, from_slot) {
             PrepareOutcome::Promise(accepted) => {
-                out.persist();
+                // The promise is on stable storage before it is sent (§2.3).
+                self.write_acceptor(true, None, out);
                 if ballot > self.ballot && from != self.env.id {
                     self.step_down(ballot, out);
                 }
+                self.write_round(out);
+                out.sync();
                 out.send(from, PaxosMsg::Promise { ballot, accepted });
             }
             PrepareOutcome::Nack(promised) => out.send(from, PaxosMsg::Nack { ballot, promised }),
@@ -347,9 +405,13 @@ impl Paxos {
 
     fn handle_accept(&mut self, from: NodeId, ballot: Ballot, slot: u64, value: Value, out: &mut POut) {
         let ignore = self.config.bug("accept_below_promise");
+        let promised = self.acceptor.promised;
         match self.acceptor.handle_accept(ballot, slot, value.clone(), ignore) {
             Ok(()) => {
-                out.persist();
+                // What it accepted is on stable storage before Accepted goes out (§2.3).
+                self.write_acceptor(self.acceptor.promised != promised, Some((slot, ballot, value.clone())), out);
+                self.write_round(out);
+                out.sync();
                 if self.multi() && from != self.env.id {
                     self.leader = Some(from);
                     self.heard_leader = true;
@@ -381,7 +443,9 @@ impl Paxos {
         }
         self.learned.insert(slot, value.clone());
         self.votes.retain(|(s, _), _| *s != slot);
-        out.persist();
+        // Durable at the next sync; a learner that loses it learns it again.
+        out.write(PaxosWrite::Learned { slot, value: value.clone() });
+        self.write_round(out);
         if !self.multi() {
             self.phase = Phase::Decided;
             out.cancel_timer(PaxosTimer::Retry);

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub const BUGS: &[&str] = &["commit_old_term", "vote_without_log_check", "forget_voted_for", "truncate_without_conflict", "small_quorum"];
+pub const BUGS: &[&str] =
+    &["commit_old_term", "vote_without_log_check", "forget_voted_for", "truncate_without_conflict", "small_quorum", "vote_before_sync"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

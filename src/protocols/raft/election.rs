@@ -25,8 +25,14 @@ impl<S: StateMachine> Raft<S> {
         let grant = term == self.current_term && self.voted_for.is_none_or(|v| v == from) && log_ok;
         if grant {
             self.voted_for = Some(from);
-            out.persist();
+            self.write_hard_state(out);
             self.reset_election_timer(out);
+        }
+        // Figure 2: persistent state is on stable storage before responding. The planted
+        // bug `vote_before_sync` answers first (a crash that loses unsynced writes then
+        // forgets the vote, and the server can vote again in the same term).
+        if !self.config.bug("vote_before_sync") {
+            self.sync(out);
         }
         out.send(from, RaftMsg::RequestVoteResponse { term: self.current_term, vote_granted: grant });
     }

@@ -3,16 +3,20 @@
 //! to the state machine, and client requests (§8).
 
 use super::msg::{Entry, RaftMsg};
-use super::node::{Raft, RaftReply, Role};
+use super::node::{Raft, RaftReply, RaftWrite, Role};
 use super::state_machine::StateMachine;
 use crate::sim::{NodeId, Out};
 
 type ROut<S> = Out<Raft<S>>;
 
 impl<S: StateMachine> Raft<S> {
+    /// Leader: append an entry and sync it; the leader counts itself toward a commit
+    /// (its own matchIndex) only for entries on its stable storage.
     pub(crate) fn append(&mut self, cmd: Option<S::Command>, out: &mut ROut<S>) -> u64 {
-        self.log.push(Entry { term: self.current_term, cmd });
-        out.persist();
+        let entry = Entry { term: self.current_term, cmd };
+        self.write(RaftWrite::Append(entry.clone()), out);
+        self.log.push(entry);
+        self.sync(out);
         let last = self.last_log_index();
         self.match_index[self.env.id as usize] = last;
         last
@@ -81,8 +85,11 @@ impl<S: StateMachine> Raft<S> {
         leader_commit: u64,
         out: &mut ROut<S>,
     ) {
+        // Every reply below waits for stable storage (Figure 2: "updated on stable storage
+        // before responding to RPCs").
         // 1. Reply false if term < currentTerm.
         if term < self.current_term {
+            self.sync(out);
             out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: false, match_index: self.last_log_index() });
             return;
         }
@@ -96,52 +103,57 @@ impl<S: StateMachine> Raft<S> {
         // 2. Reply false if the log has no entry at prevLogIndex whose term matches.
         if self.term_at(prev_log_index) != Some(prev_log_term) {
             let hint = self.last_log_index().min(prev_log_index.saturating_sub(1));
+            self.sync(out);
             out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: false, match_index: hint });
             return;
         }
         // 3-4. Delete a conflicting entry and all that follow it; append new entries.
         let last_new = prev_log_index + entries.len() as u64;
-        if self.merge_entries(prev_log_index, entries) {
-            out.persist();
-        }
+        self.merge_entries(prev_log_index, entries, out);
         // 5. commitIndex = min(leaderCommit, index of last new entry).
         if leader_commit > self.commit_index {
             self.commit_index = leader_commit.min(last_new).max(self.commit_index);
             self.apply(out);
         }
+        self.sync(out);
         out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: true, match_index: last_new });
     }
 
     /// Keep the first `len` entries (rule 3: only a follower ever does this).
-    fn truncate_log(&mut self, len: u64) {
+    fn truncate_log(&mut self, len: u64, out: &mut ROut<S>) {
+        self.write(RaftWrite::TruncateFrom(len + 1), out);
         self.log.truncate(len as usize);
         self.log_truncations += 1;
         self.log_truncated_to = len;
     }
 
-    /// Rules 3 and 4. Returns whether the log changed. The planted bug
-    /// `truncate_without_conflict` cuts the log after prevLogIndex whether or not an
-    /// entry conflicts (losing entries a newer AppendEntries already delivered).
-    pub(crate) fn merge_entries(&mut self, prev: u64, entries: Vec<Entry<S::Command>>) -> bool {
+    /// Rules 3 and 4, writing each change. The planted bug `truncate_without_conflict`
+    /// cuts the log after prevLogIndex whether or not an entry conflicts (losing entries a
+    /// newer AppendEntries already delivered).
+    pub(crate) fn merge_entries(&mut self, prev: u64, entries: Vec<Entry<S::Command>>, out: &mut ROut<S>) {
         if self.config.bug("truncate_without_conflict") && !entries.is_empty() {
-            self.truncate_log(prev);
-            self.log.extend(entries);
-            return true;
+            self.truncate_log(prev, out);
+            for e in entries {
+                self.push_entry(e, out);
+            }
+            return;
         }
-        let mut changed = false;
         for (i, e) in entries.into_iter().enumerate() {
             let index = prev + 1 + i as u64;
             match self.term_at(index) {
                 Some(t) if t == e.term => continue,
                 Some(_) => {
-                    self.truncate_log(index - 1);
-                    self.log.push(e);
+                    self.truncate_log(index - 1, out);
+                    self.push_entry(e, out);
                 }
-                None => self.log.push(e),
+                None => self.push_entry(e, out),
             }
-            changed = true;
         }
-        changed
+    }
+
+    fn push_entry(&mut self, e: Entry<S::Command>, out: &mut ROut<S>) {
+        self.write(RaftWrite::Append(e.clone()), out);
+        self.log.push(e);
     }
 
     /// Leader: on success matchIndex only moves forward (reordered responses are harmless);

@@ -13,7 +13,7 @@ pub mod state_machine;
 
 pub use config::RaftConfig;
 pub use msg::{Entry, RaftMsg};
-pub use node::{Raft, RaftDurable, RaftReply, RaftTimer, Role};
+pub use node::{Raft, RaftDurable, RaftReply, RaftTimer, RaftWrite, Role};
 pub use kv::{Kv, KvCommand};
 pub use state_machine::{FromClientOp, StateMachine};
 
@@ -37,9 +37,7 @@ impl<S: StateMachine> Protocol for Raft<S> {
         Raft::create(env, config)
     }
     fn on_start(&mut self, out: &mut Out<Self>) {
-        if !self.log.is_empty() || self.current_term > 0 {
-            out.persist();
-        }
+        self.write_initial_state(out);
         self.reset_election_timer(out);
     }
     fn on_recover(&mut self, durable: Self::Durable, out: &mut Out<Self>) {
@@ -59,9 +57,6 @@ impl<S: StateMachine> Protocol for Raft<S> {
         if self.role != Role::Leader {
             self.campaign(out);
         }
-    }
-    fn durable(&self) -> Self::Durable {
-        Raft::durable(self)
     }
     fn request_from_op(op: &ClientOp) -> Option<S::Command> {
         S::Command::from_op(op)

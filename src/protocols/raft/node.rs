@@ -7,8 +7,9 @@
 use super::config::RaftConfig;
 use super::msg::{Entry, RaftMsg};
 use super::state_machine::StateMachine;
-use crate::sim::{NodeEnv, NodeId, Out};
+use crate::sim::{DurableState, NodeEnv, NodeId, Out};
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Debug;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Role {
@@ -32,12 +33,44 @@ pub enum RaftReply<O> {
     NotLeader { hint: Option<NodeId> },
 }
 
-/// What survives a crash (Figure 2, "Persistent state on all servers").
+/// What survives a crash (Figure 2, "Persistent state on all servers"), changed only by
+/// [`RaftWrite`]s (raft-rs's `Ready`: a HardState and entries).
 #[derive(Clone, Debug, PartialEq)]
 pub struct RaftDurable<C> {
     pub current_term: u64,
     pub voted_for: Option<NodeId>,
     pub log: Vec<Entry<C>>,
+}
+
+impl<C> Default for RaftDurable<C> {
+    fn default() -> Self {
+        RaftDurable { current_term: 0, voted_for: None, log: Vec::new() }
+    }
+}
+
+/// One change to a server's persistent state, emitted when the state changes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RaftWrite<C> {
+    /// currentTerm and votedFor, rewritten together.
+    HardState { term: u64, voted_for: Option<NodeId> },
+    /// An entry appended at the end of the log.
+    Append(Entry<C>),
+    /// Delete the entry at this index (1-based, as in the paper) and all that follow it.
+    TruncateFrom(u64),
+}
+
+impl<C: Clone + Debug + PartialEq> DurableState for RaftDurable<C> {
+    type Write = RaftWrite<C>;
+    fn apply(&mut self, write: RaftWrite<C>) {
+        match write {
+            RaftWrite::HardState { term, voted_for } => {
+                self.current_term = term;
+                self.voted_for = voted_for;
+            }
+            RaftWrite::Append(e) => self.log.push(e),
+            RaftWrite::TruncateFrom(index) => self.log.truncate(index.saturating_sub(1) as usize),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +99,9 @@ pub struct Raft<S: StateMachine> {
     /// checkers look only at entries that changed (O(new entries) per event).
     pub log_truncations: u64,
     pub log_truncated_to: u64,
+    /// Writes emitted since the last sync (volatile: a restarted server's disk holds
+    /// nothing unsynced).
+    pub(crate) unsynced: bool,
 }
 
 type ROut<S> = Out<Raft<S>>;
@@ -92,6 +128,7 @@ impl<S: StateMachine> Raft<S> {
             pending: BTreeMap::new(),
             log_truncations: 0,
             log_truncated_to: 0,
+            unsynced: false,
         };
         let id = r.env.id as usize;
         if let Some(terms) = config.initial_logs.get(id) {
@@ -122,9 +159,38 @@ impl<S: StateMachine> Raft<S> {
         if self.config.bug("small_quorum") { (majority - 1).max(1) } else { majority }
     }
 
-    pub fn durable(&self) -> RaftDurable<S::Command> {
+    // ---- stable storage --------------------------------------------------------------
+
+    /// Emit a write of the persistent state (it reaches stable storage at the next sync).
+    pub(crate) fn write(&mut self, write: RaftWrite<S::Command>, out: &mut ROut<S>) {
+        out.write(write);
+        self.unsynced = true;
+    }
+
+    /// currentTerm and votedFor changed. The planted bug `forget_voted_for` never makes
+    /// the vote durable.
+    pub(crate) fn write_hard_state(&mut self, out: &mut ROut<S>) {
         let voted_for = if self.config.bug("forget_voted_for") { None } else { self.voted_for };
-        RaftDurable { current_term: self.current_term, voted_for, log: self.log.clone() }
+        self.write(RaftWrite::HardState { term: self.current_term, voted_for }, out);
+    }
+
+    /// Put every write so far on stable storage (nothing to do if there is none).
+    pub(crate) fn sync(&mut self, out: &mut ROut<S>) {
+        if std::mem::take(&mut self.unsynced) {
+            out.sync();
+        }
+    }
+
+    /// First boot: a starting log or term from the configuration is the disk's content.
+    pub(crate) fn write_initial_state(&mut self, out: &mut ROut<S>) {
+        if self.log.is_empty() && self.current_term == 0 {
+            return;
+        }
+        self.write_hard_state(out);
+        for e in self.log.clone() {
+            self.write(RaftWrite::Append(e), out);
+        }
+        self.sync(out);
     }
 
     pub fn recover(&mut self, d: RaftDurable<S::Command>) {
@@ -167,7 +233,7 @@ impl<S: StateMachine> Raft<S> {
         if term > self.current_term {
             self.current_term = term;
             self.voted_for = None;
-            out.persist();
+            self.write_hard_state(out);
         }
         if self.role == Role::Leader {
             out.cancel_timer(RaftTimer::Heartbeat);
@@ -203,7 +269,9 @@ impl<S: StateMachine> Raft<S> {
         self.voted_for = Some(self.env.id);
         self.leader_id = None;
         self.votes = BTreeSet::from([self.env.id]);
-        out.persist();
+        // The new term and the vote for itself are durable before RequestVote goes out.
+        self.write_hard_state(out);
+        self.sync(out);
         out.note(format!("election for term {}", self.current_term));
         let msg = RaftMsg::RequestVote { term: self.current_term, last_log_index: self.last_log_index(), last_log_term: self.last_log_term() };
         for p in self.env.peers() {

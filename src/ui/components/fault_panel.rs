@@ -36,6 +36,7 @@ fn node_buttons(id: u32, status: &NodeStatus) -> Html {
         <div class="row">
             if up {
                 <button data-testid="crash" onclick={inject(Fault::Crash { node: id })}>{ t("Crash") }</button>
+                <button data-testid="crash-lose-unsynced" title={t("Crash and lose the writes made since the node last synced to disk")} onclick={inject(Fault::CrashLoseUnsynced { node: id })}>{ t("Crash, lose unsynced") }</button>
             } else {
                 <button data-testid="restart" onclick={inject(Fault::Restart { node: id })}>{ t("Restart") }</button>
             }
