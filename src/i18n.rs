@@ -143,6 +143,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Copy link", "复制链接"),
     ("Corruption", "损坏"),
     ("Could not open that", "无法打开"),
+    ("Loading the module for this scenario", "正在加载此场景所需的模块"),
+    ("The module for this scenario could not be loaded", "无法加载此场景所需的模块"),
     ("Crash", "崩溃"),
     ("Crash and lose the writes made since the node last synced to disk", "崩溃，并丢失该节点上次同步到磁盘之后的写入"),
     ("Crash, lose unsynced", "崩溃并丢失未同步写入"),

@@ -90,6 +90,11 @@ pub fn call(name: &str, arg: &Value) -> Value {
             None => err("seek takes an event index"),
         },
         "load" => match arg.as_str().or_else(|| arg.get("link").and_then(Value::as_str)) {
+            Some(s) if s.len() <= 16 * 1024 && super::swap::elsewhere(s).is_some() => {
+                let family = super::swap::elsewhere(s).map(|(f, _)| f).unwrap_or_default();
+                dispatch(Action::Open(s.to_string()));
+                json!({"ok": true, "loading": family})
+            }
             Some(s) if s.len() <= 16 * 1024 => match model::open(s) {
                 Ok(_) => {
                     dispatch(Action::Open(s.to_string()));
@@ -110,6 +115,16 @@ pub fn call(name: &str, arg: &Value) -> Value {
                 Err(e) => err(format!("not a fault: {e}")),
             }
         }
+        "notice" => match arg.as_str().or_else(|| arg.get("text").and_then(Value::as_str)) {
+            // The loader's message in English (translated here), and what went wrong.
+            Some(text) if text.len() <= 1_000 => {
+                let detail = arg.get("detail").and_then(Value::as_str).map(|d| d.chars().take(300).collect::<String>());
+                let text = crate::i18n::t_dyn(text);
+                dispatch(Action::Notice(detail.map_or(text.clone(), |d| format!("{text}: {d}"))));
+                ok()
+            }
+            _ => err("notice takes a text of at most 1000 bytes"),
+        },
         other => err(format!("unknown call {:?}", other.chars().take(40).collect::<String>())),
     }
 }
@@ -132,16 +147,34 @@ pub fn install() {
     let Some(window) = web_sys::window() else { return };
     let obj = Object::new();
     let _ = Reflect::set(&obj, &"version".into(), &env!("CARGO_PKG_VERSION").into());
-    for name in ["state", "link", "step", "play", "pause", "runFor", "seek", "load", "inject"] {
+    for name in ["state", "link", "step", "play", "pause", "runFor", "seek", "load", "inject", "notice"] {
         method(&obj, name);
     }
     let _ = Reflect::set(&window, &"clusterlab".into(), &obj);
     let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(handle_message);
-    let _ = window.add_event_listener_with_callback("message", on_message.as_ref().unchecked_ref());
-    on_message.forget();
+    listen(&window, "message", on_message.into_js_value());
     let on_hash = Closure::<dyn Fn()>::new(model::on_hash_change);
-    let _ = window.add_event_listener_with_callback("hashchange", on_hash.as_ref().unchecked_ref());
-    on_hash.forget();
+    listen(&window, "hashchange", on_hash.into_js_value());
+}
+
+thread_local! {
+    /// Window listeners this module added, removed by `uninstall` when another module
+    /// takes the page over.
+    static LISTENERS: std::cell::RefCell<Vec<(&'static str, JsValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn listen(window: &web_sys::Window, event: &'static str, f: JsValue) {
+    let _ = window.add_event_listener_with_callback(event, f.unchecked_ref());
+    LISTENERS.with(|l| l.borrow_mut().push((event, f)));
+}
+
+/// Remove `window.clusterlab` and every listener `install` and `install_keyboard` added.
+pub fn uninstall() {
+    let Some(window) = web_sys::window() else { return };
+    for (event, f) in LISTENERS.with(|l| std::mem::take(&mut *l.borrow_mut())) {
+        let _ = window.remove_event_listener_with_callback(event, f.unchecked_ref());
+    }
+    let _ = Reflect::delete_property(&window, &"clusterlab".into());
 }
 
 /// `{clusterlab: "runFor", us: 500000}` from a parent page → the call, answered with
@@ -186,6 +219,5 @@ pub fn install_keyboard() {
             dispatch(a);
         }
     });
-    let _ = window.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
-    on_key.forget();
+    listen(&window, "keydown", on_key.into_js_value());
 }

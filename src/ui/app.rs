@@ -164,7 +164,7 @@ fn embed_view(s: &Snapshot) -> Html {
 
 fn full_view(s: &Snapshot) -> Html {
     let lang = s.options.lang;
-    let presets: Rc<Vec<(&'static str, &'static str, &'static str)>> = Rc::new(presets::all().iter().map(|p| (p.name, p.title_en, p.title_zh)).collect());
+    let presets = super::swap::menu();
     let caption = s.preset.and_then(presets::find).map(|p| if lang == Lang::Zh { p.caption_zh } else { p.caption_en });
     let big = s.view.nodes.len() > CANVAS_ABOVE;
     let has_overlay = !s.overlay.tables.is_empty() || !s.overlay.plots.is_empty();

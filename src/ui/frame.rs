@@ -10,19 +10,31 @@ use wasm_bindgen::JsCast;
 
 type FrameFn = Closure<dyn FnMut(f64)>;
 
+thread_local! {
+    static STOPPED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// End the loop (another module takes the page over).
+pub fn stop() {
+    STOPPED.with(|s| s.set(true));
+}
+
 fn request(f: &FrameFn) {
     if let Some(w) = web_sys::window() {
         let _ = w.request_animation_frame(f.as_ref().unchecked_ref());
     }
 }
 
-/// Start the loop; it runs for the life of the page.
+/// Start the loop; it runs until `stop`.
 pub fn start() {
     let slot: Rc<RefCell<Option<FrameFn>>> = Rc::new(RefCell::new(None));
     let again = slot.clone();
     *slot.borrow_mut() = Some(Closure::new(move |now_ms: f64| {
         if model::with(|m| m.playing) == Some(true) {
             dispatch(Action::Tick(now_ms));
+        }
+        if STOPPED.with(|s| s.get()) {
+            return;
         }
         if let Some(f) = again.borrow().as_ref() {
             request(f);

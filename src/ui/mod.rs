@@ -11,8 +11,14 @@ pub mod layout;
 pub mod model;
 pub mod palette;
 pub mod state;
+pub mod swap;
 
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+
+thread_local! {
+    static APP: RefCell<Option<yew::AppHandle<app::App>>> = const { RefCell::new(None) };
+}
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -22,8 +28,23 @@ pub fn start() {
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("app"));
     match root {
         Some(root) => {
-            yew::Renderer::<app::App>::with_root(root).render();
+            let handle = yew::Renderer::<app::App>::with_root(root).render();
+            APP.with(|a| *a.borrow_mut() = Some(handle));
         }
         None => web_sys::console::error_1(&"ClusterLab: no #app element".into()),
     }
+}
+
+/// Give the page up to another family's module (called by the page's loader): the page's
+/// options go into the address so the next module starts with the same language, theme
+/// and embed mode; then the app, its listeners and its animation loop are taken down.
+#[wasm_bindgen]
+pub fn stop() {
+    model::keep_options_in_address();
+    api::uninstall();
+    frame::stop();
+    if let Some(app) = APP.with(|a| a.borrow_mut().take()) {
+        app.destroy();
+    }
+    model::clear();
 }

@@ -4,6 +4,7 @@
 use crate::scenario::{self, presets, Fragment, LiveRun, Scenario};
 use std::cell::RefCell;
 use std::rc::Rc;
+use wasm_bindgen::JsValue;
 
 /// How fast simulated time runs against wall time.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -261,6 +262,35 @@ pub fn update<R>(f: impl FnOnce(&mut Model) -> R) -> Option<R> {
     });
     notify();
     r
+}
+
+/// Drop the model and the re-render hook (the module is being stopped).
+pub fn clear() {
+    MODEL.with(|m| *m.borrow_mut() = None);
+    NOTIFY.with(|n| *n.borrow_mut() = None);
+}
+
+/// Write the language and theme chosen on the page into the address's query (keeping its
+/// other options), so a module started next opens with them.
+pub fn keep_options_in_address() {
+    let Some((lang, theme)) = with(|m| (m.options.lang.tag(), m.options.theme)) else { return };
+    let Some(w) = web_sys::window() else { return };
+    let loc = w.location();
+    let search = loc.search().unwrap_or_default();
+    let mut pairs: Vec<String> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|kv| !kv.is_empty() && !kv.starts_with("lang=") && !kv.starts_with("theme="))
+        .map(str::to_string)
+        .collect();
+    pairs.push(format!("lang={lang}"));
+    if let Some(t) = theme {
+        pairs.push(format!("theme={t}"));
+    }
+    let url = format!("{}?{}{}", page_base(), pairs.join("&"), loc.hash().unwrap_or_default());
+    if let Ok(h) = w.history() {
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
 }
 
 pub fn set_notifier(f: Rc<dyn Fn()>) {

@@ -58,6 +58,7 @@ pub fn reduce(m: &mut Model, action: Action) {
             set_playing(m, false);
             m.live.run.seek(k);
         }
+        Action::Open(target) if super::swap::elsewhere(&target).is_some() => hand_over(m, &target),
         Action::Open(target) => match model::open(&target) {
             Ok((live, preset)) => {
                 m.live = live;
@@ -86,6 +87,16 @@ pub fn reduce(m: &mut Model, action: Action) {
             m.options.theme = theme;
         }
     }
+}
+
+/// A scenario of another family: the loader fetches that module and starts it in this
+/// one's place; until it does (or if it cannot), this run stays as it is.
+fn hand_over(m: &mut Model, target: &str) {
+    let Some((family, fragment)) = super::swap::elsewhere(target) else { return };
+    m.notice = Some(match super::swap::request(&family, &fragment) {
+        Ok(()) => format!("{} ({family})…", crate::i18n::t("Loading the module for this scenario")),
+        Err(e) => format!("{}: {e}", crate::i18n::t("Could not open that")),
+    });
 }
 
 fn set_playing(m: &mut Model, playing: bool) {

@@ -1,0 +1,106 @@
+// Finish dist/ after the family modules are built: content-hash each module's wasm and JS,
+// write index.html with the manifest and the loader inlined, write the one-file builds
+// (one per family, for file:// and LMSs that take single HTML files), and measure each
+// family's first download (every wasm/JS/CSS/HTML byte fetched until play works, gzip -9).
+// Usage: node scripts/pack.mjs DIST FAMILIES_JSON PRESETS_JSON BUDGET_KB
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync, constants } from 'node:zlib';
+
+const [dist, protocolsPath, presetsPath, budgetArg, maxArg] = process.argv.slice(2);
+// The budget every family must meet (reported), and the most the build accepts (fails).
+const budgetKb = Number(budgetArg || 300);
+const maxKb = Number(maxArg || budgetKb);
+const rows = JSON.parse(readFileSync(protocolsPath, 'utf8'));
+const presets = JSON.parse(readFileSync(presetsPath, 'utf8'));
+const families = [...new Set(rows.map(r => r.family))];
+const gz = buf => gzipSync(buf, { level: constants.Z_BEST_COMPRESSION }).length;
+const hash = buf => createHash('sha256').update(buf).digest('hex').slice(0, 12);
+
+mkdirSync(join(dist, 'pkg'), { recursive: true });
+const manifest = {
+  defaultFamily: rows.find(r => r.presets.length)?.family || families[0],
+  families: {},
+  protocols: Object.fromEntries(rows.map(r => [r.name, r.family])),
+  presets: Object.fromEntries(presets.map(p => [p.name, p.protocol])),
+  // The preset menu across every family: [name, English title, Chinese title].
+  menu: presets.map(p => [p.name, p.title, p.title_zh]),
+};
+const modules = {};
+for (const fam of families) {
+  const wasm = readFileSync(join('pkg', fam, 'opt.wasm'));
+  const js = readFileSync(join('pkg', fam, 'clusterlab.js'));
+  const files = { wasm: `pkg/${fam}.${hash(wasm)}.wasm`, js: `pkg/${fam}.${hash(js)}.js` };
+  writeFileSync(join(dist, files.wasm), wasm);
+  writeFileSync(join(dist, files.js), js);
+  manifest.families[fam] = files;
+  modules[fam] = { wasm, js: js.toString('utf8') };
+}
+
+const html = readFileSync('index.html', 'utf8');
+const css = readFileSync(join('static', 'style.css'), 'utf8');
+const loader = readFileSync(join('static', 'loader.js'), 'utf8');
+const start = html.indexOf('<!-- clusterlab:boot -->');
+const end = html.indexOf('<!-- /clusterlab:boot -->') + '<!-- /clusterlab:boot -->'.length;
+if (start < 0 || end < start) throw new Error('index.html lacks the clusterlab:boot markers');
+// JSON inside <script>: no "</" can close the element early.
+const manifestTag = `<script type="application/json" id="clusterlab-manifest">${JSON.stringify(manifest).replace(/</g, '\\u003c')}</script>`;
+const page = html.slice(0, start) + `${manifestTag}\n<script type="module">\n${loader}</script>` + html.slice(end);
+writeFileSync(join(dist, 'index.html'), page);
+
+// One file per family: the module inlined (its wasm gzipped, then base64), and a loader
+// that opens another family's scenario in that family's file beside this one.
+const fileOf = fam => (fam === manifest.defaultFamily ? 'clusterlab.html' : `clusterlab-${fam}.html`);
+for (const fam of families) {
+  const glue = modules[fam].js
+    .replace(/^export function /gm, 'function ')
+    .replace(/^export class /gm, 'class ')
+    .replace(/^export const /gm, 'const ')
+    .replace(/^export \{[^}]*\};?\s*$/gm, '')
+    .replace(/^export default [^;]+;\s*$/gm, '');
+  const packed = gzipSync(modules[fam].wasm, { level: 9 }).toString('base64');
+  const files = Object.fromEntries(families.map(f => [f, fileOf(f)]));
+  const boot = `<script type="module">
+${glue}
+window.clusterlabLoader = {
+  manifest: { menu: ${JSON.stringify(manifest.menu).replace(/</g, '\\u003c')} },
+  family: () => ${JSON.stringify(fam)},
+  familyOfPreset: name => { const p = ${JSON.stringify(manifest.presets)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
+  swap(family, fragment) {
+    const file = ${JSON.stringify(files)}[family];
+    if (!file) return false;
+    location.href = new URL(file + location.search + '#' + fragment, location.href).href;
+    return true;
+  },
+};
+const packed = Uint8Array.from(atob(${JSON.stringify(packed)}), c => c.charCodeAt(0));
+new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
+  .then(bytes => __wbg_init({ module_or_path: bytes }))
+  .catch(e => window.clusterlabBootError && window.clusterlabBootError(e));
+</script>`;
+  let out = html.slice(0, start) + boot + html.slice(end);
+  out = out.replace(/<link rel="stylesheet" href="static\/style.css"[^>]*>/, () => `<style>\n${css}\n</style>`);
+  writeFileSync(join(dist, fileOf(fam)), out);
+  if (out.length > 1024 * 1024) throw new Error(`${fileOf(fam)} is ${Math.round(out.length / 1024)} KB (the one-file build must stay under 1 MB)`);
+}
+
+// Each family's first download: the page, the stylesheet, its JS and its wasm.
+const base = gz(Buffer.from(page)) + gz(Buffer.from(css));
+const over = [];
+const failed = [];
+console.log('module     wasm raw   wasm gz    js gz   first download gz (page + css + js + wasm)');
+for (const fam of families) {
+  const m = modules[fam];
+  const first = base + gz(Buffer.from(m.js)) + gz(m.wasm);
+  const kb = n => `${(n / 1024).toFixed(1)} KB`.padStart(9);
+  console.log(`${fam.padEnd(8)} ${kb(m.wasm.length)} ${kb(gz(m.wasm))} ${kb(gz(Buffer.from(m.js)))}   ${kb(first)}${first > budgetKb * 1024 ? '  OVER BUDGET' : ''}`);
+  if (first > budgetKb * 1024) over.push(fam);
+  if (first > maxKb * 1024) failed.push(fam);
+}
+writeFileSync(join(dist, 'sizes.json'), JSON.stringify({ budgetKb, families: Object.fromEntries(families.map(f => [f, { wasmRaw: modules[f].wasm.length, wasmGz: gz(modules[f].wasm), firstDownloadGz: base + gz(Buffer.from(modules[f].js)) + gz(modules[f].wasm) }])) }, null, 1));
+if (over.length) console.error(`pack: OVER the ${budgetKb} KB first-download budget: ${over.join(', ')}`);
+if (failed.length) {
+  console.error(`pack: over the ${maxKb} KB the build accepts: ${failed.join(', ')}`);
+  process.exit(3);
+}

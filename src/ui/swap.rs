@@ -1,0 +1,89 @@
+//! Handing the page to another family's module: each page module carries one protocol
+//! family (DESIGN.md, "Download budget"), so a link or preset of another family is opened
+//! by the page's loader (`window.clusterlabLoader`), which fetches that module, stops this
+//! one (`stop`) and starts the other in its place, keeping language, theme and embed mode.
+
+use crate::scenario::{self, presets, registry, Fragment, LinkError};
+use js_sys::{Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// The family this module carries.
+pub fn own_family() -> &'static str {
+    registry::rows().first().map_or("", |r| r.family)
+}
+
+/// If `target` (a link, `#s=…`, `#preset=NAME` or a preset name) belongs to another module,
+/// that module's family and the fragment to open there.
+pub fn elsewhere(target: &str) -> Option<(String, String)> {
+    let t = target.trim().trim_start_matches('#');
+    match scenario::parse_fragment(t) {
+        Fragment::Link(l) => link_family(&l).map(|f| (f, format!("s={l}"))),
+        Fragment::Preset(p) => preset_family(&p).map(|f| (f, format!("preset={p}"))),
+        Fragment::None if t.starts_with("1.") => link_family(t).map(|f| (f, format!("s={t}"))),
+        Fragment::None => preset_family(t).map(|f| (f, format!("preset={t}"))),
+    }
+}
+
+fn link_family(link: &str) -> Option<String> {
+    match scenario::decode_link(link) {
+        Err(LinkError::OtherModule { family, .. }) => Some(family.to_string()),
+        _ => None,
+    }
+}
+
+/// A preset this module does not carry, looked up in the loader's manifest.
+fn preset_family(name: &str) -> Option<String> {
+    if presets::find(name).is_some() {
+        return None;
+    }
+    let f = loader_fn("familyOfPreset")?;
+    let family = f.1.call1(&f.0, &JsValue::from_str(name)).ok()?.as_string()?;
+    (family != own_family()).then_some(family)
+}
+
+fn loader_fn(name: &str) -> Option<(JsValue, Function)> {
+    let window: JsValue = web_sys::window()?.into();
+    let loader = Reflect::get(&window, &"clusterlabLoader".into()).ok()?;
+    let f = Reflect::get(&loader, &name.into()).ok()?.dyn_into::<Function>().ok()?;
+    Some((loader, f))
+}
+
+/// Ask the loader to open `fragment` in `family`'s module. Err when there is no loader
+/// (a page that embeds one module by hand) to say so.
+pub fn request(family: &str, fragment: &str) -> Result<(), String> {
+    let (loader, swap) = loader_fn("swap").ok_or_else(|| format!("this page cannot load the {family} module"))?;
+    swap.call2(&loader, &family.into(), &fragment.into()).map_err(|e| format!("{e:?}"))?;
+    Ok(())
+}
+
+/// (name, English title, Chinese title).
+pub type MenuEntry = (&'static str, &'static str, &'static str);
+
+thread_local! {
+    static MENU: std::cell::RefCell<Option<std::rc::Rc<Vec<MenuEntry>>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The preset menu: every family's presets from the loader's manifest (picking one of
+/// another family swaps modules), or this module's own where there is no loader.
+pub fn menu() -> std::rc::Rc<Vec<MenuEntry>> {
+    MENU.with(|m| m.borrow_mut().get_or_insert_with(|| std::rc::Rc::new(build_menu())).clone())
+}
+
+fn build_menu() -> Vec<MenuEntry> {
+    let own = || presets::all().iter().map(|p| (p.name, p.title_en, p.title_zh)).collect();
+    let Some(menu) = manifest_menu() else { return own() };
+    // Read once per module; the leaked strings live as long as the page.
+    let leak = |v: &serde_json::Value| -> &'static str { Box::leak(v.as_str().unwrap_or("").to_string().into_boxed_str()) };
+    let entries: Vec<MenuEntry> = menu.iter().filter_map(|e| Some((leak(e.get(0)?), leak(e.get(1)?), leak(e.get(2)?)))).collect();
+    if entries.is_empty() { own() } else { entries }
+}
+
+fn manifest_menu() -> Option<Vec<serde_json::Value>> {
+    let window: JsValue = web_sys::window()?.into();
+    let loader = Reflect::get(&window, &"clusterlabLoader".into()).ok()?;
+    let manifest = Reflect::get(&loader, &"manifest".into()).ok()?;
+    let menu = Reflect::get(&manifest, &"menu".into()).ok()?;
+    let text = js_sys::JSON::stringify(&menu).ok()?.as_string()?;
+    serde_json::from_str::<Vec<serde_json::Value>>(&text).ok().filter(|m| m.len() <= 1_000)
+}

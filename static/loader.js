@@ -1,0 +1,115 @@
+// ClusterLab's loader. Each page module carries one protocol family, so the page learns
+// which protocol the address names (a preset or a #s= link) before loading any
+// module, loads only that family's module, and swaps modules in place when the page opens
+// a scenario of another family. scripts/build.sh writes the manifest (content-hashed module
+// files, protocol -> family, preset -> protocol) into the page beside this script.
+const manifest = JSON.parse(document.getElementById('clusterlab-manifest').textContent);
+
+// The same caps as the link decoder (src/scenario/link.rs), before and during inflation.
+const MAX_LINK_BYTES = 8 * 1024;
+const MAX_INFLATED_BYTES = 64 * 1024;
+
+function base64urlBytes(text) {
+  if (!/^[A-Za-z0-9_-]*=*$/.test(text)) throw new Error('not base64url');
+  const b64 = text.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
+  const bin = atob(b64 + '==='.slice((b64.length + 3) % 4));
+  return Uint8Array.from(bin, c => c.charCodeAt(0));
+}
+
+async function inflateRaw(bytes) {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const parts = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > MAX_INFLATED_BYTES) { reader.cancel(); throw new Error('inflates too far'); }
+    parts.push(value);
+  }
+  return new TextDecoder().decode(await new Blob(parts).arrayBuffer());
+}
+
+// The protocol a fragment names, or null (a bad link: the module says what is wrong).
+async function protocolOf(fragment) {
+  const f = fragment.replace(/^#/, '');
+  const preset = f.match(/^preset=([^&]*)/);
+  if (preset) return manifest.presets[decodeURIComponent(preset[1])] || null;
+  const link = f.startsWith('s=') ? f.slice(2) : /^\d+\./.test(f) ? f : null;
+  if (!link || link.length > MAX_LINK_BYTES) return null;
+  const dot = link.indexOf('.');
+  if (link.slice(0, dot) !== '1') return null;
+  try {
+    const scenario = JSON.parse(await inflateRaw(base64urlBytes(link.slice(dot + 1))));
+    return typeof scenario.protocol === 'string' ? scenario.protocol : null;
+  } catch {
+    return null;
+  }
+}
+
+async function familyFor(fragment) {
+  const protocol = await protocolOf(fragment);
+  return (protocol && manifest.protocols[protocol]) || manifest.defaultFamily;
+}
+
+// Fetch and compile a family's module without starting it.
+async function fetchModule(family) {
+  const files = manifest.families[family];
+  if (!files) throw new Error(`no module ${family}`);
+  const js = await import(new URL(files.js, document.baseURI).href);
+  const response = await fetch(new URL(files.wasm, document.baseURI));
+  if (!response.ok) throw new Error(`${files.wasm}: HTTP ${response.status}`);
+  const wasm = await WebAssembly.compile(await response.arrayBuffer());
+  return { family, js, wasm };
+}
+
+let current = null;
+
+async function startModule(next) {
+  await next.js.default({ module_or_path: next.wasm });
+  current = next;
+  document.documentElement.dataset.module = next.family;
+}
+
+function say(text, detail) {
+  const api = window.clusterlab;
+  if (api && api.notice) api.notice({ text, detail: String(detail && detail.message ? detail.message : detail) });
+  else window.clusterlabBootError(new Error(`${text}: ${detail && detail.message ? detail.message : detail}`));
+}
+
+window.clusterlabLoader = {
+  manifest,
+  family: () => current && current.family,
+  familyOfPreset: name => (manifest.presets[name] ? manifest.protocols[manifest.presets[name]] : null),
+  // Open `fragment` in `family`'s module. If the module cannot be fetched, the open run
+  // stays as it was and the page says why.
+  async swap(family, fragment) {
+    let next;
+    try {
+      next = await fetchModule(family);
+    } catch (e) {
+      say('The module for this scenario could not be loaded', e);
+      return false;
+    }
+    if (current) current.js.stop();
+    history.replaceState(null, '', `${location.pathname}${location.search}#${fragment}`);
+    const app = document.getElementById('app');
+    app.replaceChildren();
+    try {
+      await startModule(next);
+    } catch (e) {
+      app.innerHTML = '<p class="boot error" id="boot"></p>';
+      window.clusterlabBootError(e);
+      return false;
+    }
+    if (window.parent !== window && window.clusterlab) {
+      window.parent.postMessage({ clusterlab: 'loaded', family, state: window.clusterlab.state() }, '*');
+    }
+    return true;
+  },
+};
+
+familyFor(location.hash)
+  .then(fetchModule)
+  .then(startModule)
+  .catch(e => window.clusterlabBootError(e));
