@@ -143,6 +143,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Copy link", "复制链接"),
     ("Corruption", "损坏"),
     ("Could not open that", "无法打开"),
+    ("Assumption exceeded", "超出假设"),
+    ("assumption exceeded", "超出了假设"),
     ("Loading the module for this scenario", "正在加载此场景所需的模块"),
     ("The module for this scenario could not be loaded", "无法加载此场景所需的模块"),
     ("Crash", "崩溃"),

@@ -15,6 +15,9 @@ pub struct SeedOutcome {
     pub violations: Vec<Violation>,
     /// `None` when liveness held; otherwise what was missing.
     pub liveness_failure: Option<String>,
+    /// Moments the seed went beyond its protocol's declared assumptions (never, for the
+    /// default chaos: the sweep draws within them).
+    pub assumptions_exceeded: Vec<crate::sim::Exceeded>,
     pub trace_hash: String,
     /// A link (`#s=…` body) that replays this seed in the page.
     pub link: String,
@@ -35,6 +38,7 @@ pub fn run_seed(spec: &SweepSpec, seed: u64) -> Result<SeedOutcome, String> {
         events: run.event_count(),
         violations: run.violations().to_vec(),
         liveness_failure: run.check_liveness().err(),
+        assumptions_exceeded: run.exceeded().to_vec(),
         trace_hash: crate::sim::hash_hex(run.trace_hash()),
         link: scenario::encode_link(&s),
     })

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! Durable writes and syncs (src/sim/durable.rs): the `Disk` the simulator keeps per node,
 //! the crash that loses unsynced writes, and what it catches. The Raft paper's Figure 2
 //! keeps persistent state "updated on stable storage before responding to RPCs"; a server

@@ -1,3 +1,4 @@
+#![cfg(not(target_arch = "wasm32"))]
 //! The protocol registry, walked row by row: every protocol builds, runs each of its presets,
 //! sweeps 10 seeds with its default settings, and accepts each of its bug names; rows agree
 //! with the protocols' own bug lists; runs beyond a protocol's declared assumptions say so.

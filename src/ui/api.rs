@@ -31,7 +31,7 @@ pub fn state_json() -> Value {
             .collect();
         json!({
             "protocol": view.protocol, "simTimeUs": view.now_us, "eventCount": view.event_count,
-            "frontier": run.frontier(), "traceHash": view.trace_hash, "violations": view.violations,
+            "frontier": run.frontier(), "traceHash": view.trace_hash, "violations": view.violations, "exceeded": view.exceeded,
             "nodes": nodes, "messagesInFlight": view.messages.len(), "playing": m.playing, "preset": m.preset,
             "notice": m.notice, "lang": m.options.lang.tag(), "theme": m.options.theme, "embed": m.options.embed,
             "overlay": run.overlay(), "heldLinks": view.held_links, "cutLinks": view.cut_links,

@@ -201,7 +201,7 @@ fn full_view(s: &Snapshot) -> Html {
                     <EventLog records={s.recent.clone()} playing={s.playing} />
                 </section>
                 <section class={classes!("panel", big.then_some("wide"))}>
-                    <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} />
+                    <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} exceeded={Rc::new(s.view.exceeded.clone())} />
                 </section>
             </main>
         </div>

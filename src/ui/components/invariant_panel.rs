@@ -1,9 +1,11 @@
 //! Live status of every safety property; a violation turns it red, says what happened, and
-//! one click jumps to the event.
+//! one click jumps to the event. A run that went beyond its protocol's declared fault
+//! assumptions says so first, and its later violations carry the label "assumption
+//! exceeded": the protocol was never promised to survive that.
 
 use super::fmt_time;
 use crate::i18n::{t, t_dyn};
-use crate::sim::Violation;
+use crate::sim::{Exceeded, Violation};
 use crate::ui::state::{dispatch, Action};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -12,13 +14,22 @@ use yew::prelude::*;
 pub struct InvariantPanelProps {
     pub properties: Rc<Vec<(&'static str, &'static str)>>,
     pub violations: Rc<Vec<Violation>>,
+    #[prop_or_default]
+    pub exceeded: Rc<Vec<Exceeded>>,
 }
 
 #[function_component(InvariantPanel)]
 pub fn invariant_panel(p: &InvariantPanelProps) -> Html {
     html! {
-        <div class="invariants" data-testid="invariants" data-violation-count={p.violations.len().to_string()}>
+        <div class="invariants" data-testid="invariants" data-violation-count={p.violations.len().to_string()}
+            data-exceeded-count={p.exceeded.len().to_string()}>
             <h2>{ t("Safety properties") }</h2>
+            { for p.exceeded.iter().take(5).map(|x| html! {
+                <p class="exceeded" data-testid="assumption-exceeded">
+                    <strong>{ t("Assumption exceeded") }</strong>
+                    <span>{ format!(" {} {}: {}", t("at"), fmt_time(x.time_us), x.what) }</span>
+                </p>
+            }) }
             <ul>
                 { for p.properties.iter().map(|(name, source)| {
                     let bad = p.violations.iter().filter(|v| v.property == *name).count();
@@ -33,8 +44,12 @@ pub fn invariant_panel(p: &InvariantPanelProps) -> Html {
             </ul>
             { for p.violations.iter().take(20).map(|v| {
                 let ev = v.event_index;
+                let beyond = p.exceeded.iter().any(|x| x.event_index <= ev);
                 html! {
-                    <div class="violation" role="alert">
+                    <div class={classes!("violation", beyond.then_some("beyond"))} role="alert">
+                        if beyond {
+                            <span class="tag" data-testid="exceeded-tag">{ t("assumption exceeded") }</span>
+                        }
                         <strong>{ t_dyn(&v.property) }</strong>
                         <span>{ format!(" {} {} ({} {}): ", t("at"), fmt_time(v.time_us), t("event"), v.event_index) }</span>
                         <span>{ v.explanation.clone() }</span>

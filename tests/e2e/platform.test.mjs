@@ -1,7 +1,8 @@
-// One page module per protocol family: the page fetches only the module the address names
+// The protocol platform in the page. One page module per protocol family: the page fetches only the module the address names
 // (a preset or a #s= link, read before any module loads), swaps modules in place when a
 // scenario of another family is opened (menu, load(), a pasted link), keeps language, theme
 // and embed mode across the swap, and leaves the open run as it was when a module fails.
+// A run that goes beyond its protocol's declared fault assumptions is labelled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -121,7 +122,8 @@ test('a parent page hears when a swapped module is ready', async () => {
   await page.setContent(`<iframe id="f" src="${env.base}?embed=1#preset=raft-election" width="800" height="500"></iframe>`);
   const frame = page.frameLocator('#f');
   await frame.locator('[data-node-id]').first().waitFor();
-  const loaded = await page.evaluate(() => new Promise(resolve => {
+  const loaded = await page.evaluate(() => new Promise((resolve, reject) => {
+    setTimeout(() => reject(new Error('no "loaded" message within 15 s')), 15000);
     window.addEventListener('message', e => { if (e.data && e.data.clusterlab === 'loaded') resolve(e.data); });
     document.getElementById('f').contentWindow.postMessage({ clusterlab: 'load', link: '#preset=paxos-clean-round' }, '*');
   }));
@@ -137,4 +139,27 @@ test('every family has a one-file build, each under 1 MB', () => {
     const size = readFileSync(join(ROOT, 'dist', file)).length;
     assert.ok(size < 1024 * 1024, `${file}: ${size} bytes`);
   }
+});
+
+test('a clock drifting beyond the lock service\'s bound ρ is labelled "assumption exceeded"; Raft has no such bound', async () => {
+  const { page, context, errors } = await openRecording(env.base + '#preset=lock-acquire-release');
+  await page.evaluate(() => window.clusterlab.pause());
+  const r = await page.evaluate(() => window.clusterlab.inject({ kind: 'clock_drift', node: 1, drift_ppm: 400000 }));
+  assert.equal(r.ok, true);
+  const s = await state(page);
+  assert.equal(s.exceeded.length, 1);
+  assert.match(s.exceeded[0].what, /ρ = 10%/);
+  await page.locator('[data-testid=assumption-exceeded]').waitFor();
+  assert.equal(await page.getAttribute('[data-testid=invariants]', 'data-exceeded-count'), '1');
+  await page.screenshot({ path: join(SHOTS, 'platform-assumption-exceeded.png') });
+  // Within the bound: nothing.
+  await page.evaluate(() => window.clusterlab.inject({ kind: 'clock_drift', node: 2, drift_ppm: 50000 }));
+  assert.equal((await state(page)).exceeded.length, 1);
+  await page.evaluate(() => window.clusterlab.load('raft-election'));
+  await waitProtocol(page, 'raft');
+  await page.evaluate(() => window.clusterlab.inject({ kind: 'clock_drift', node: 1, drift_ppm: 400000 }));
+  assert.equal((await state(page)).exceeded.length, 0);
+  assert.equal(await page.locator('[data-testid=assumption-exceeded]').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
