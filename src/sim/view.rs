@@ -1,6 +1,5 @@
 //! Plain data views of the simulation for the UI, the CLI and the page API.
 
-use super::present::Tone;
 use super::protocol::{NodeId, TimeUs};
 use serde::Serialize;
 
@@ -149,4 +148,48 @@ pub struct Series {
     /// A CSS-friendly class ("measured", "theory").
     pub class: String,
     pub points: Vec<(f64, f64)>,
+}
+
+/// What a role means for the eye, so that the page colours nodes without knowing any
+/// protocol's role names. Each tone has one colour (`tone-…` classes in the stylesheet).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tone {
+    /// Following, accepting, waiting or idle: the common state.
+    #[default]
+    Neutral,
+    /// Leads the cluster (a Raft or Multi-Paxos leader).
+    Leading,
+    /// Trying to lead or to get a value chosen (a candidate, a proposer in its phases).
+    Contending,
+    /// Holds the outcome (learned, informed, holds the lock, alive).
+    Settled,
+    /// In doubt or winding down (suspected; a gossip site that lost interest).
+    Warning,
+    /// Lost its standing (its lease expired, confirmed dead).
+    Failed,
+    /// A resource the protocol guards rather than a participant (the fenced storage).
+    Storage,
+    /// Passing through a short step (releasing a lock).
+    Transient,
+}
+
+impl Tone {
+    /// Every tone, in declaration order.
+    pub const ALL: [Tone; 8] =
+        [Tone::Neutral, Tone::Leading, Tone::Contending, Tone::Settled, Tone::Warning, Tone::Failed, Tone::Storage, Tone::Transient];
+
+    /// The snake_case name, as serialized and as used in `tone-…` classes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tone::Neutral => "neutral",
+            Tone::Leading => "leading",
+            Tone::Contending => "contending",
+            Tone::Settled => "settled",
+            Tone::Warning => "warning",
+            Tone::Failed => "failed",
+            Tone::Storage => "storage",
+            Tone::Transient => "transient",
+        }
+    }
 }
