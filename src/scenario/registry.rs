@@ -61,6 +61,9 @@ pub enum Layout {
     Groups,
 }
 
+/// Builds a run of a row's protocol, already run to the scenario's playhead.
+pub type BuildFn = fn(&Scenario, &Row, bool) -> Result<Box<dyn AnyRun>, String>;
+
 /// One protocol's row.
 pub struct Row {
     pub name: &'static str,
@@ -78,7 +81,7 @@ pub struct Row {
     /// Check a scenario's configuration for this protocol.
     pub check: fn(&Scenario) -> Result<(), String>,
     /// Build a run, already run to the scenario's playhead.
-    pub build: fn(&Scenario, &Row, bool) -> Result<Box<dyn AnyRun>, String>,
+    pub build: BuildFn,
 }
 
 /// Every protocol this build carries, in menu order.

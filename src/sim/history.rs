@@ -75,7 +75,7 @@ impl<P: Protocol> History<P> {
         if count > self.frontier {
             self.trace.extend(records);
             self.frontier = count;
-            if count % self.checkpoint_every == 0 {
+            if count.is_multiple_of(self.checkpoint_every) {
                 self.checkpoints.push(self.sim.clone());
             }
         }
