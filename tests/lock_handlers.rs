@@ -5,7 +5,7 @@
 
 use clusterlab::protocols::lock::tree::{Notification, WatchEvent, LOCK_DIR, LOCK_PREFIX};
 use clusterlab::protocols::lock::*;
-use clusterlab::protocols::raft::state_machine::StateMachine;
+use clusterlab::sim::StateMachine;
 use clusterlab::protocols::raft::Role;
 use clusterlab::sim::{Disk, DurableState, Effect, EffectOf, NodeEnv, Out, Protocol};
 
@@ -92,7 +92,7 @@ fn a_retried_create_is_answered_not_run_twice() {
 // ---- clients ------------------------------------------------------------------------------
 
 fn client() -> LockClient {
-    LockClient::new(3, &LockConfig::default())
+    LockClient::new(3, &<LockConfig>::default())
 }
 
 fn run(c: &mut LockClient, now_us: u64, f: impl FnOnce(&mut LockClient, &mut Out<LockNode>)) -> Vec<E> {
@@ -201,7 +201,7 @@ fn an_expired_lease_stops_the_end_write() {
 // The teaching bug `client_ignores_lease`: the same check, ignored.
 #[test]
 fn the_lease_ignoring_client_writes_anyway() {
-    let config = LockConfig { bug: Some("client_ignores_lease".into()), ..LockConfig::default() };
+    let config = LockConfig { bug: Some("client_ignores_lease".into()), ..<LockConfig>::default() };
     let mut c = LockClient::new(3, &config);
     c.session = Some(7);
     c.lease_until_us = 2_000_000;
@@ -226,18 +226,18 @@ fn a_keepalive_ack_extends_the_lease_from_its_send() {
 // ---- the leader's session tracker ----------------------------------------------------------
 
 fn leader_with_session() -> LockServer {
-    let mut s = LockServer::new(0, &LockConfig { servers: 1, ..LockConfig::default() });
+    let mut s = <LockServer>::new(0, &LockConfig { servers: 1, ..<LockConfig>::default() });
     let mut out = Out::new(0);
     s.on_timeout_now(&mut out);
-    assert_eq!(s.raft.role, Role::Leader);
-    s.raft.sm.apply(&cmd(3, 1, TreeOp::CreateSession { timeout_us: 1_000_000 }));
+    assert_eq!(s.log.role, Role::Leader);
+    s.log.sm.apply(&cmd(3, 1, TreeOp::CreateSession { timeout_us: 1_000_000 }));
     s
 }
 
 #[test]
 fn the_leader_answers_a_keepalive_with_the_sessions_watches() {
     let mut s = leader_with_session();
-    let sess = s.raft.sm.zxid;
+    let sess = s.log.sm.zxid;
     let mut out = Out::new(500_000);
     s.on_message(3, LockMsg::KeepAlive { session: sess, sent_at_us: 490_000 }, &mut out);
     let ack = LockMsg::KeepAliveAck { session: sess, sent_at_us: 490_000, status: KeepAliveStatus::Alive { watches: vec![] } };
@@ -247,8 +247,8 @@ fn the_leader_answers_a_keepalive_with_the_sessions_watches() {
 
 #[test]
 fn a_follower_points_a_keepalive_at_the_leader() {
-    let mut s = LockServer::new(1, &LockConfig::default());
-    s.raft.leader_id = Some(2);
+    let mut s = <LockServer>::new(1, &<LockConfig>::default());
+    s.log.leader_id = Some(2);
     let mut out = Out::new(0);
     s.on_message(3, LockMsg::KeepAlive { session: 4, sent_at_us: 0 }, &mut out);
     let ack = LockMsg::KeepAliveAck { session: 4, sent_at_us: 0, status: KeepAliveStatus::NotLeader { hint: Some(2) } };
@@ -259,11 +259,11 @@ fn a_follower_points_a_keepalive_at_the_leader() {
 #[test]
 fn the_leader_proposes_the_expiry_of_a_silent_session() {
     let mut s = leader_with_session();
-    let sess = s.raft.sm.zxid;
+    let sess = s.log.sm.zxid;
     s.deadlines.insert(sess, 1_000_000);
     let mut out = Out::new(1_000_000);
     s.on_timer(LockTimer::SessionCheck, &mut out);
-    let last = s.raft.log.last().unwrap();
+    let last = s.log.log.last().unwrap();
     assert_eq!(last.cmd, Some(LockCommand::ExpireSession { session: sess }));
     assert!(s.expiring.contains(&sess));
     // A session whose expiry is in the log gets no more keep-alives.
@@ -277,7 +277,7 @@ fn the_leader_proposes_the_expiry_of_a_silent_session() {
 #[test]
 fn a_new_leader_gives_every_session_a_fresh_timeout_and_grace() {
     let mut s = leader_with_session();
-    let sess = s.raft.sm.zxid;
+    let sess = s.log.sm.zxid;
     let mut out = Out::new(5_000_000);
     s.on_timer(LockTimer::SessionCheck, &mut out);
     assert_eq!(s.deadlines.get(&sess), Some(&(5_000_000 + 1_000_000 + 300_000)));
@@ -287,7 +287,7 @@ fn a_new_leader_gives_every_session_a_fresh_timeout_and_grace() {
 // ---- storage ------------------------------------------------------------------------------
 
 fn storage(fencing: bool) -> LockNode {
-    LockNode::new(NodeEnv { id: 6, n: 7 }, &LockConfig { fencing, ..LockConfig::default() })
+    LockNode::new(NodeEnv { id: 6, n: 7 }, &LockConfig { fencing, ..<LockConfig>::default() })
 }
 
 fn write(st: &mut LockNode, from: u32, token: u64) -> Vec<E> {
@@ -328,7 +328,7 @@ fn fenced_storage_rejects_an_older_token_and_says_so() {
 // A lock-service disk takes the kind of its node's first write.
 #[test]
 fn lock_durable_state_takes_its_node_kind_from_the_first_write() {
-    let mut d = LockDurable::default();
+    let mut d = <LockDurable>::default();
     d.apply(LockWrite::Incarnation(3));
     assert_eq!(d, LockDurable::Client { incarnation: 3 });
 }
@@ -342,7 +342,7 @@ fn unfenced_storage_accepts_anything() {
 
 #[test]
 fn node_count_must_match_the_layout() {
-    let err = LockConfig::default().validate(6).unwrap_err();
+    let err = <LockConfig>::default().validate(6).unwrap_err();
     assert!(err.contains("need 7 nodes") && err.contains("has 6"), "{err}");
-    assert!(LockConfig::default().validate(7).is_ok());
+    assert!(<LockConfig>::default().validate(7).is_ok());
 }

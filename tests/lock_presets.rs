@@ -100,7 +100,7 @@ fn leader_failover_keeps_sessions_and_the_lock_moving() {
     let lost = h.trace().iter().filter(|r| matches!(&r.kind, TraceKind::Note { text } if text.contains("lease ran out"))).count();
     assert_eq!(lost, 0, "no client lost its lease");
     let leader = h.sim().nodes().iter().flatten().filter_map(LockNode::as_server).find(|s| s.is_leader()).expect("a leader");
-    assert_ne!(leader.raft.id(), CRASHED_LEADER);
+    assert_ne!(leader.id, CRASHED_LEADER);
     assert!(grants(&h).iter().filter(|x| x.0 > 1_500_000).count() >= 3, "the lock keeps passing");
     assert!(violated(&h).is_empty());
 }

@@ -39,7 +39,7 @@ fn the_recipe_runs_its_rounds_and_converges() {
     let st = h.sim().node(6).unwrap().as_storage().unwrap();
     assert_eq!((st.writes, st.rejected), (12, 0));
     assert!(st.log.windows(2).all(|w| w[0].token <= w[1].token));
-    assert!(leader(&h).raft.sm.children(tree::LOCK_DIR).is_empty(), "the lock ends free");
+    assert!(leader(&h).log.sm.children(tree::LOCK_DIR).is_empty(), "the lock ends free");
     LockNode::check_liveness(h.sim().nodes()).expect("converged");
     assert!(h.sim().violations().is_empty());
 }
@@ -55,9 +55,9 @@ fn a_dead_clients_session_expires_everywhere() {
     s.playhead_us = 3_000_000;
     let h = run(&s);
     for srv in h.sim().nodes().iter().flatten().filter_map(LockNode::as_server) {
-        assert!(!srv.raft.sm.sessions.contains_key(&sess5), "n{} still has s{sess5}", srv.raft.id());
-        assert!(srv.raft.sm.sessions.values().all(|x| x.client != 5));
-        assert!(srv.raft.sm.nodes.values().all(|n| n.ephemeral_owner != Some(sess5)));
+        assert!(!srv.log.sm.sessions.contains_key(&sess5), "n{} still has s{sess5}", srv.id);
+        assert!(srv.log.sm.sessions.values().all(|x| x.client != 5));
+        assert!(srv.log.sm.nodes.values().all(|n| n.ephemeral_owner != Some(sess5)));
     }
     assert!(h.sim().violations().is_empty());
 }
@@ -68,12 +68,12 @@ fn a_dead_clients_session_expires_everywhere() {
 fn a_partitioned_leader_is_replaced_without_losing_sessions() {
     let mut s = Scenario::new("lock", 7, 13);
     s.playhead_us = 1_000_000;
-    let old = leader(&run(&s)).raft.id();
+    let old = leader(&run(&s)).id;
     let others: Vec<u32> = (0..3).filter(|i| *i != old).collect();
     s.faults = vec![at(1_000_000, Fault::Partition { groups: vec![vec![old], vec![others[0], others[1], 3, 4, 5, 6]] }), at(3_000_000, Fault::HealAll)];
     s.playhead_us = 4_000_000;
     let h = run(&s);
-    assert_ne!(leader(&h).raft.id(), old);
+    assert_ne!(leader(&h).id, old);
     let sessions: Vec<_> = clients(&h).iter().map(|c| c.session).collect();
     let first: Vec<_> = {
         let mut s1 = s.clone();

@@ -1,5 +1,6 @@
 //! The deterministic cluster simulator: sans-IO protocol contract, event queue, seeded
-//! PRNG, network and fault model, trace with a stable hash, time travel, and views.
+//! PRNG, network and fault model, trace with a stable hash, time travel, views, and the
+//! replicated-log interface through which one protocol runs on another.
 
 pub mod any;
 pub mod assume;
@@ -14,6 +15,7 @@ pub mod present;
 pub mod prng;
 pub mod protocol;
 pub mod queue;
+pub mod rsm;
 pub mod trace;
 pub mod validate;
 pub mod view;
@@ -26,5 +28,6 @@ pub use fault::{ChaosConfig, Fault, NetConfig, TimedFault};
 pub use history::History;
 pub use present::{node_view, Present, RoleView, Tone};
 pub use protocol::{CheckCtx, Checker, ClientOp, Effect, EffectOf, NodeEnv, NodeId, Out, Protocol, ProtocolConfig, TimeUs, Violation, WriteOf};
+pub use rsm::{FromClientOp, LogConfig, NotLeader, Outcome, Replicas, ReplicatedLog, StateMachine};
 pub use trace::{hash_hex, DropReason, TraceKind, TraceRecord};
 pub use view::{ClusterView, LogEntryView, LogView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, TableView, TimerView};

@@ -24,7 +24,7 @@
 use super::config::LockConfig;
 use super::msg::{KeepAliveStatus, LockMsg, WriteOp};
 use super::tree::{LockOutput, SessionId, TreeError, TreeOp, LOCK_DIR, LOCK_PREFIX};
-use super::{LockNode, LockTimer};
+use super::{LockLog, LockNode, LockTimer};
 use crate::sim::{NodeId, Out};
 
 /// Backoff after a redirect, before asking the named server.
@@ -111,7 +111,7 @@ pub struct LockClient {
 }
 
 impl LockClient {
-    pub fn new(id: NodeId, c: &LockConfig) -> Self {
+    pub fn new<C>(id: NodeId, c: &LockConfig<C>) -> Self {
         let t = Timing {
             servers: c.servers,
             clients: c.clients,
@@ -171,7 +171,7 @@ impl LockClient {
     // ---- boot ----------------------------------------------------------------------------
 
     /// First boot (`incarnation` 0) or a restart after a crash.
-    pub fn boot(&mut self, incarnation: u64, out: &mut Out<LockNode>) {
+    pub fn boot<R: LockLog>(&mut self, incarnation: u64, out: &mut Out<LockNode<R>>) {
         self.now_us = out.now();
         self.incarnation = incarnation + 1;
         // Durable before any request id carrying it goes out.
@@ -181,7 +181,7 @@ impl LockClient {
         self.open_session(out);
     }
 
-    fn open_session(&mut self, out: &mut Out<LockNode>) {
+    fn open_session<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         self.phase = Phase::NoSession;
         self.session = None;
         self.my_node = None;
@@ -190,14 +190,14 @@ impl LockClient {
 
     // ---- requests ------------------------------------------------------------------------
 
-    fn request(&mut self, op: TreeOp, out: &mut Out<LockNode>) {
+    fn request<R: LockLog>(&mut self, op: TreeOp, out: &mut Out<LockNode<R>>) {
         self.next_req += 1;
         let req = self.incarnation << 32 | self.next_req;
         self.pending = Some(Pending { req, op, first_sent_us: out.now(), redirected: false, sent_to: self.leader_guess });
         self.send_pending(out);
     }
 
-    fn send_pending(&mut self, out: &mut Out<LockNode>) {
+    fn send_pending<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let Some(p) = self.pending.as_mut() else { return };
         p.sent_to = self.leader_guess;
         out.send(self.leader_guess, LockMsg::Request { req: p.req, op: p.op.clone() });
@@ -232,7 +232,7 @@ impl LockClient {
         }
     }
 
-    fn on_retry(&mut self, out: &mut Out<LockNode>) {
+    fn on_retry<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let Some(p) = self.pending.as_mut() else { return };
         let redirected = std::mem::replace(&mut p.redirected, false);
         let sent_to = p.sent_to;
@@ -242,20 +242,20 @@ impl LockClient {
         self.send_pending(out);
     }
 
-    fn on_not_leader(&mut self, req: u64, hint: Option<NodeId>, out: &mut Out<LockNode>) {
+    fn on_not_leader<R: LockLog>(&mut self, req: u64, hint: Option<NodeId>, out: &mut Out<LockNode<R>>) {
         let Some(p) = self.pending.as_mut().filter(|p| p.req == req) else { return };
         p.redirected = true;
         self.follow_hint(hint);
         out.set_timer(LockTimer::Retry, REDIRECT_BACKOFF_US.0, REDIRECT_BACKOFF_US.1);
     }
 
-    fn on_response(&mut self, req: u64, output: LockOutput, out: &mut Out<LockNode>) {
+    fn on_response<R: LockLog>(&mut self, req: u64, output: LockOutput, out: &mut Out<LockNode<R>>) {
         let Some(p) = self.pending.take_if(|p| p.req == req) else { return };
         out.cancel_timer(LockTimer::Retry);
         self.handle_output(p, output, out);
     }
 
-    fn handle_output(&mut self, p: Pending, output: LockOutput, out: &mut Out<LockNode>) {
+    fn handle_output<R: LockLog>(&mut self, p: Pending, output: LockOutput, out: &mut Out<LockNode<R>>) {
         match (&p.op, output) {
             (_, LockOutput::Error(TreeError::SessionExpired)) => self.session_gone("the service expired the session", out),
             (TreeOp::CreateSession { .. }, LockOutput::Session { session }) => {
@@ -286,7 +286,7 @@ impl LockClient {
         }
     }
 
-    fn restart_recipe(&mut self, out: &mut Out<LockNode>) {
+    fn restart_recipe<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         match (&self.session, &self.my_node) {
             (None, _) => self.open_session(out),
             (Some(_), Some(_)) => self.check(out),
@@ -296,7 +296,7 @@ impl LockClient {
 
     // ---- the recipe ----------------------------------------------------------------------
 
-    fn compete(&mut self, out: &mut Out<LockNode>) {
+    fn compete<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let Some(session) = self.session else { return self.open_session(out) };
         if self.t.rounds > 0 && self.rounds_done >= self.t.rounds {
             self.phase = Phase::Done;
@@ -306,7 +306,7 @@ impl LockClient {
         self.request(TreeOp::Create { session, path: LOCK_PREFIX.into(), ephemeral: true, sequential: true }, out);
     }
 
-    fn check(&mut self, out: &mut Out<LockNode>) {
+    fn check<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let Some(session) = self.session else { return self.open_session(out) };
         self.phase = Phase::Checking;
         self.request(TreeOp::GetChildren { session, path: LOCK_DIR.into(), watch: self.t.herd_effect }, out);
@@ -314,7 +314,7 @@ impl LockClient {
 
     /// Lowest: the lock is ours. Otherwise watch the predecessor only (with the herd bug,
     /// the child watch set by the read already watches every change of `/lock`).
-    fn decide(&mut self, paths: &[String], out: &mut Out<LockNode>) {
+    fn decide<R: LockLog>(&mut self, paths: &[String], out: &mut Out<LockNode<R>>) {
         let (Some(session), Some((mine, _))) = (self.session, self.my_node.clone()) else { return self.restart_recipe(out) };
         let Some(pos) = paths.iter().position(|p| *p == mine) else {
             out.note(format!("{mine} is gone: competing again"));
@@ -333,7 +333,7 @@ impl LockClient {
         self.request(TreeOp::Exists { session, path: pred, watch: true }, out);
     }
 
-    fn on_notify(&mut self, session: SessionId, out: &mut Out<LockNode>) {
+    fn on_notify<R: LockLog>(&mut self, session: SessionId, out: &mut Out<LockNode<R>>) {
         if Some(session) != self.session {
             return;
         }
@@ -343,7 +343,7 @@ impl LockClient {
         }
     }
 
-    fn acquire(&mut self, out: &mut Out<LockNode>) {
+    fn acquire<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         self.phase = Phase::Holding;
         self.step = WriteOp::Begin;
         out.note(format!("holds the lock, token {}", self.token().unwrap_or(0)));
@@ -351,7 +351,7 @@ impl LockClient {
     }
 
     /// The lease check before a write; the write leaves `write_prep_us` later.
-    fn check_lease_then_write(&mut self, out: &mut Out<LockNode>) {
+    fn check_lease_then_write<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let now = out.now();
         self.last_check = Some((now, self.lease_until_us));
         if now >= self.lease_until_us && !self.t.ignores_lease {
@@ -360,7 +360,7 @@ impl LockClient {
         out.set_timer(LockTimer::Write, self.t.write_prep_us, self.t.write_prep_us);
     }
 
-    fn write(&mut self, out: &mut Out<LockNode>) {
+    fn write<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let (Phase::Holding, Some(token)) = (&self.phase, self.token()) else { return };
         self.write_seq += 1;
         self.writes_sent += 1;
@@ -374,7 +374,7 @@ impl LockClient {
         }
     }
 
-    fn release(&mut self, out: &mut Out<LockNode>) {
+    fn release<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let (Some(session), Some((path, _))) = (self.session, self.my_node.clone()) else { return self.restart_recipe(out) };
         out.cancel_timer(LockTimer::Work);
         out.cancel_timer(LockTimer::Write);
@@ -382,14 +382,14 @@ impl LockClient {
         self.request(TreeOp::Delete { session, path }, out);
     }
 
-    fn released(&mut self, out: &mut Out<LockNode>) {
+    fn released<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         self.my_node = None;
         self.rounds_done += 1;
         self.phase = Phase::Resting;
         out.set_timer(LockTimer::Rest, self.t.rest_us.0, self.t.rest_us.1);
     }
 
-    fn on_write_ack(&mut self, token: u64, accepted: bool, out: &mut Out<LockNode>) {
+    fn on_write_ack<R: LockLog>(&mut self, token: u64, accepted: bool, out: &mut Out<LockNode<R>>) {
         if accepted {
             return;
         }
@@ -402,33 +402,33 @@ impl LockClient {
 
     // ---- sessions and leases -------------------------------------------------------------
 
-    fn set_lease(&mut self, until_us: u64, out: &mut Out<LockNode>) {
+    fn set_lease<R: LockLog>(&mut self, until_us: u64, out: &mut Out<LockNode<R>>) {
         self.lease_until_us = self.lease_until_us.max(until_us);
         let left = self.lease_until_us.saturating_sub(out.now());
         out.set_timer(LockTimer::Lease, left, left);
     }
 
-    fn on_lease_timer(&mut self, out: &mut Out<LockNode>) {
+    fn on_lease_timer<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         if self.session.is_some() && out.now() >= self.lease_until_us && !self.t.ignores_lease {
             self.lease_lost(out);
         }
     }
 
     /// Its own lease ran out: the lock is lost; stop writing, later open a new session.
-    fn lease_lost(&mut self, out: &mut Out<LockNode>) {
+    fn lease_lost<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         out.note("own lease ran out: the lock is lost");
         self.drop_session(out);
         self.phase = Phase::LeaseExpired;
         out.set_timer(LockTimer::Rest, LOST_BACKOFF_US.0, LOST_BACKOFF_US.1);
     }
 
-    fn session_gone(&mut self, why: &str, out: &mut Out<LockNode>) {
+    fn session_gone<R: LockLog>(&mut self, why: &str, out: &mut Out<LockNode<R>>) {
         out.note(why.to_string());
         self.drop_session(out);
         self.open_session(out);
     }
 
-    fn drop_session(&mut self, out: &mut Out<LockNode>) {
+    fn drop_session<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         for t in [LockTimer::Write, LockTimer::Work, LockTimer::Retry, LockTimer::Lease, LockTimer::Rest] {
             out.cancel_timer(t);
         }
@@ -438,7 +438,7 @@ impl LockClient {
         self.lease_until_us = 0;
     }
 
-    fn on_keepalive_timer(&mut self, out: &mut Out<LockNode>) {
+    fn on_keepalive_timer<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         out.set_timer(LockTimer::KeepAlive, self.t.keepalive_interval_us, self.t.keepalive_interval_us);
         let Some(session) = self.session else { return };
         if self.ka_unanswered {
@@ -447,13 +447,13 @@ impl LockClient {
         self.send_keepalive(session, out);
     }
 
-    fn send_keepalive(&mut self, session: SessionId, out: &mut Out<LockNode>) {
+    fn send_keepalive<R: LockLog>(&mut self, session: SessionId, out: &mut Out<LockNode<R>>) {
         self.ka_unanswered = true;
         self.ka_sent_to = self.leader_guess;
         out.send(self.leader_guess, LockMsg::KeepAlive { session, sent_at_us: out.now() });
     }
 
-    fn on_keepalive_ack(&mut self, from: NodeId, session: SessionId, sent_at_us: u64, status: KeepAliveStatus, out: &mut Out<LockNode>) {
+    fn on_keepalive_ack<R: LockLog>(&mut self, from: NodeId, session: SessionId, sent_at_us: u64, status: KeepAliveStatus, out: &mut Out<LockNode<R>>) {
         if Some(session) != self.session {
             return;
         }
@@ -480,7 +480,7 @@ impl LockClient {
 
     // ---- dispatch ------------------------------------------------------------------------
 
-    pub fn on_message(&mut self, from: NodeId, msg: LockMsg, out: &mut Out<LockNode>) {
+    pub fn on_message<R: LockLog>(&mut self, from: NodeId, msg: LockMsg<R::Msg>, out: &mut Out<LockNode<R>>) {
         self.now_us = out.now();
         if self.suspect == Some(from) {
             self.suspect = None;
@@ -495,7 +495,7 @@ impl LockClient {
         }
     }
 
-    pub fn on_timer(&mut self, timer: LockTimer, out: &mut Out<LockNode>) {
+    pub fn on_timer<R: LockLog>(&mut self, timer: LockTimer<R::Timer>, out: &mut Out<LockNode<R>>) {
         self.now_us = out.now();
         match timer {
             LockTimer::Retry => self.on_retry(out),
@@ -509,7 +509,7 @@ impl LockClient {
                 Phase::Resting | Phase::Creating => self.compete(out),
                 _ => {}
             },
-            LockTimer::Raft(_) | LockTimer::SessionCheck => {}
+            LockTimer::Log(_) | LockTimer::SessionCheck => {}
         }
     }
 }

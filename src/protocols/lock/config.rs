@@ -1,9 +1,10 @@
 //! Lock service configuration: how many servers and clients, fencing at the storage, the
 //! session timeout and keep-alive interval (Chubby §2.8, ZooKeeper §4.1), the clients'
-//! critical-section timing, the servers' Raft options, and the planted teaching bugs.
+//! critical-section timing, the servers' log options (with leader leases, Chubby §2.9),
+//! and the planted teaching bugs.
 
-use crate::protocols::raft::RaftConfig;
-use crate::sim::NodeId;
+use super::ServerLog;
+use crate::sim::{LogConfig, NodeId, Protocol};
 use serde::{Deserialize, Serialize};
 
 /// - `herd_effect`: every waiter watches the children of `/lock` instead of its predecessor,
@@ -14,10 +15,11 @@ use serde::{Deserialize, Serialize};
 ///   `cversion`), so a newcomer can sort before the current holder.
 pub const BUGS: &[&str] = &["herd_effect", "client_ignores_lease", "sequence_from_child_count"];
 
+/// `C`: the configuration of the servers' replicated log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
-pub struct LockConfig {
-    /// Lock servers (one Raft group), ids `0..servers`.
+pub struct LockConfig<C = <ServerLog as Protocol>::Config> {
+    /// Lock servers (one replicated-log group), ids `0..servers`.
     pub servers: u32,
     /// Clients, ids `servers..servers + clients`; the storage is the last id.
     pub clients: u32,
@@ -42,12 +44,14 @@ pub struct LockConfig {
     /// Critical sections each client runs before it stays idle (0: forever). Sweeps set it
     /// so the log goes quiet and the liveness check can ask for equal logs.
     pub rounds: u32,
-    pub raft: RaftConfig,
+    /// The servers' log (named `raft` in links, after the log the servers run).
+    #[serde(rename = "raft")]
+    pub log: C,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
 }
 
-impl Default for LockConfig {
+impl<C: LogConfig> Default for LockConfig<C> {
     fn default() -> Self {
         LockConfig {
             servers: 3,
@@ -64,13 +68,13 @@ impl Default for LockConfig {
             rest_us_min: 200_000,
             rest_us_max: 400_000,
             rounds: 0,
-            raft: RaftConfig { pre_vote: true, check_quorum: true, ..RaftConfig::default() },
+            log: C::default().with_leases(),
             bug: None,
         }
     }
 }
 
-impl crate::sim::ProtocolConfig for LockConfig {
+impl<C: LogConfig> crate::sim::ProtocolConfig for LockConfig<C> {
     const BUGS: &'static [&'static str] = BUGS;
     fn bug(&self) -> Option<&str> {
         self.bug.as_deref()
@@ -80,7 +84,7 @@ impl crate::sim::ProtocolConfig for LockConfig {
     }
 }
 
-impl LockConfig {
+impl<C> LockConfig<C> {
     pub fn bug(&self, name: &str) -> bool {
         self.bug.as_deref() == Some(name)
     }
@@ -88,11 +92,14 @@ impl LockConfig {
     pub fn storage_id(&self) -> NodeId {
         self.servers + self.clients
     }
-    /// Chubby's grace period: a new leader gives every session a fresh timeout plus the
-    /// longest election timeout, the most a deposed leader (which steps down within
-    /// CheckQuorum's window) may have extended a lease after the new one was elected.
+}
+
+impl<C: LogConfig> LockConfig<C> {
+    /// Chubby's grace period (§2.9): a new leader gives every session a fresh timeout plus
+    /// the most a deposed leader may have extended a lease after the new one was elected,
+    /// as the log bounds it ([`LogConfig::lease_grace_us`]).
     pub fn failover_grace_us(&self) -> u64 {
-        self.raft.election_timeout_us_max
+        self.log.lease_grace_us()
     }
 
     /// Semantic checks for configurations from links and files: the node count matches,
@@ -131,6 +138,6 @@ impl LockConfig {
         if self.keepalive_interval_us >= self.session_timeout_us {
             return Err("lock: keepalive_interval_us must be shorter than session_timeout_us".into());
         }
-        self.raft.validate(self.servers).map_err(|e| format!("lock: {e}"))
+        self.log.validate(self.servers).map_err(|e| format!("lock: {e}"))
     }
 }

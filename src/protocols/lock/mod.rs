@@ -1,11 +1,13 @@
-//! A Chubby/ZooKeeper-style lock service on the project's own Raft: Chubby (Burrows,
-//! "The Chubby lock service for loosely-coupled distributed systems", OSDI 2006), ZooKeeper
-//! (Hunt et al., ATC 2010) and its lock recipe, and fencing tokens from Kleppmann's "How to
-//! do distributed locking" (2016).
+//! A Chubby/ZooKeeper-style lock service on a replicated log: Chubby (Burrows, "The Chubby
+//! lock service for loosely-coupled distributed systems", OSDI 2006), ZooKeeper (Hunt et
+//! al., ATC 2010) and its lock recipe, and fencing tokens from Kleppmann's "How to do
+//! distributed locking" (2016).
 //!
-//! The cluster is heterogeneous. Node ids: servers `0..S` (one Raft group replicating a
-//! [`LockTree`]), clients `S..S+C` (running the lock recipe with their own lease), and the
-//! storage the lock protects, the last id. One message enum covers all three.
+//! The cluster is heterogeneous. Node ids: servers `0..S` (one replicated-log group
+//! replicating a [`LockTree`]), clients `S..S+C` (running the lock recipe with their own
+//! lease), and the storage the lock protects, the last id. One message enum covers all
+//! three. The servers reach their log only through the simulator's [`ReplicatedLog`]; which
+//! log they run is chosen once, by [`ServerLog`]: the project's Raft.
 
 pub mod client;
 pub mod config;
@@ -23,21 +25,28 @@ pub use server::LockServer;
 pub use storage::{Storage, StorageDisk, WriteRecord};
 pub use tree::{LockCommand, LockOutput, LockTree, SessionId, TreeError, TreeOp};
 
-use crate::protocols::raft::{RaftDurable, RaftTimer, RaftWrite};
 use crate::sim::view::Overlay;
-use crate::sim::{ClientOp, DurableState, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone, TimeUs};
+use crate::sim::{ClientOp, DurableState, NodeEnv, NodeId, Out, Present, Protocol, ReplicatedLog, RoleView, Tone, TimeUs, WriteOf};
+
+/// The composition point, the one place the lock service names the log it runs on: the
+/// project's Raft, replicating the lock tree.
+pub type ServerLog = crate::protocols::raft::Raft<LockTree>;
+
+/// A replicated log of the lock tree's commands: what a lock server can run on.
+pub trait LockLog: ReplicatedLog<LockTree> {}
+impl<R: ReplicatedLog<LockTree>> LockLog for R {}
 
 #[derive(Clone, Debug)]
-pub enum LockNode {
-    Server(LockServer),
+pub enum LockNode<R = ServerLog> {
+    Server(LockServer<R>),
     Client(LockClient),
     Storage(Storage),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum LockTimer {
-    /// A timer of the server's Raft.
-    Raft(RaftTimer),
+pub enum LockTimer<T = <ServerLog as Protocol>::Timer> {
+    /// A timer of the server's log.
+    Log(T),
     /// Leader: look for sessions whose timeout passed.
     SessionCheck,
     /// Client timers.
@@ -49,43 +58,43 @@ pub enum LockTimer {
     Rest,
 }
 
-/// What survives a crash: a server's Raft state, a client's incarnation number (so its
+/// What survives a crash: a server's log state, a client's incarnation number (so its
 /// request ids stay fresh), the storage's disk. A node's kind never changes, so its first
-/// write sets the variant (the default is a server's empty Raft state).
+/// write sets the variant (the default is a server's empty log state).
 #[derive(Clone, Debug, PartialEq)]
-pub enum LockDurable {
-    Server(RaftDurable<LockCommand>),
+pub enum LockDurable<D = <ServerLog as Protocol>::Durable> {
+    Server(D),
     Client { incarnation: u64 },
     Storage(StorageDisk),
 }
 
-impl Default for LockDurable {
+impl<D: Default> Default for LockDurable<D> {
     fn default() -> Self {
-        LockDurable::Server(RaftDurable::default())
+        LockDurable::Server(D::default())
     }
 }
 
 /// One change to a lock-service node's durable state.
 #[derive(Clone, Debug, PartialEq)]
-pub enum LockWrite {
-    /// A write of the server's Raft.
-    Raft(RaftWrite<LockCommand>),
+pub enum LockWrite<W = WriteOf<ServerLog>> {
+    /// A write of the server's log.
+    Log(W),
     /// The client's incarnation number.
     Incarnation(u64),
     /// A write the storage received (accepted or not).
     Storage(WriteRecord),
 }
 
-impl DurableState for LockDurable {
-    type Write = LockWrite;
-    fn apply(&mut self, write: LockWrite) {
+impl<D: DurableState> DurableState for LockDurable<D> {
+    type Write = LockWrite<D::Write>;
+    fn apply(&mut self, write: LockWrite<D::Write>) {
         match (self, write) {
-            (LockDurable::Server(d), LockWrite::Raft(w)) => d.apply(w),
+            (LockDurable::Server(d), LockWrite::Log(w)) => d.apply(w),
             (LockDurable::Client { incarnation }, LockWrite::Incarnation(i)) => *incarnation = i,
             (LockDurable::Storage(d), LockWrite::Storage(r)) => d.apply(r),
             (me, w) => {
                 *me = match &w {
-                    LockWrite::Raft(_) => LockDurable::Server(RaftDurable::default()),
+                    LockWrite::Log(_) => LockDurable::Server(D::default()),
                     LockWrite::Incarnation(_) => LockDurable::Client { incarnation: 0 },
                     LockWrite::Storage(_) => LockDurable::Storage(StorageDisk::default()),
                 };
@@ -95,8 +104,9 @@ impl DurableState for LockDurable {
     }
 }
 
-impl LockNode {
-    pub fn as_server(&self) -> Option<&LockServer> {
+
+impl<R> LockNode<R> {
+    pub fn as_server(&self) -> Option<&LockServer<R>> {
         match self {
             LockNode::Server(s) => Some(s),
             _ => None,
@@ -124,17 +134,17 @@ impl LockNode {
     }
 }
 
-impl Protocol for LockNode {
-    type Config = LockConfig;
-    type Msg = LockMsg;
-    type Timer = LockTimer;
+impl<R: LockLog> Protocol for LockNode<R> {
+    type Config = LockConfig<R::Config>;
+    type Msg = LockMsg<R::Msg>;
+    type Timer = LockTimer<R::Timer>;
     type Request = ();
     type Reply = ();
-    type Durable = LockDurable;
-    type Checker = invariants::LockChecker;
+    type Durable = LockDurable<R::Durable>;
+    type Checker = invariants::LockChecker<R>;
     const NAME: &'static str = "lock";
 
-    fn new(env: NodeEnv, config: &LockConfig) -> Self {
+    fn new(env: NodeEnv, config: &Self::Config) -> Self {
         if env.id < config.servers {
             LockNode::Server(LockServer::new(env.id, config))
         } else if env.id < config.storage_id() {
@@ -150,7 +160,7 @@ impl Protocol for LockNode {
             LockNode::Storage(_) => {}
         }
     }
-    fn on_recover(&mut self, durable: LockDurable, out: &mut Out<Self>) {
+    fn on_recover(&mut self, durable: Self::Durable, out: &mut Out<Self>) {
         match (self, durable) {
             (LockNode::Server(s), LockDurable::Server(d)) => s.on_recover(d, out),
             (LockNode::Client(c), LockDurable::Client { incarnation }) => c.boot(incarnation, out),
@@ -158,14 +168,14 @@ impl Protocol for LockNode {
             (node, _) => node.on_start(out),
         }
     }
-    fn on_message(&mut self, from: NodeId, msg: LockMsg, out: &mut Out<Self>) {
+    fn on_message(&mut self, from: NodeId, msg: Self::Msg, out: &mut Out<Self>) {
         match self {
             LockNode::Server(s) => s.on_message(from, msg, out),
             LockNode::Client(c) => c.on_message(from, msg, out),
             LockNode::Storage(s) => s.on_message(from, msg, out),
         }
     }
-    fn on_timer(&mut self, timer: LockTimer, out: &mut Out<Self>) {
+    fn on_timer(&mut self, timer: Self::Timer, out: &mut Out<Self>) {
         match self {
             LockNode::Server(s) => s.on_timer(timer, out),
             LockNode::Client(c) => c.on_timer(timer, out),
@@ -182,15 +192,15 @@ impl Protocol for LockNode {
     fn request_from_op(_op: &ClientOp) -> Option<()> {
         None
     }
-    fn msg_kind(msg: &LockMsg) -> &'static str {
-        msg.kind()
+    fn msg_kind(msg: &Self::Msg) -> &'static str {
+        msg.kind::<R>()
     }
-    fn msg_is_reply(msg: &LockMsg) -> bool {
-        msg.is_reply()
+    fn msg_is_reply(msg: &Self::Msg) -> bool {
+        msg.is_reply::<R>()
     }
-    fn timer_name(timer: &LockTimer) -> &'static str {
+    fn timer_name(timer: &Self::Timer) -> &'static str {
         match timer {
-            LockTimer::Raft(t) => LockServer::timer_name(t),
+            LockTimer::Log(t) => R::timer_name(t),
             LockTimer::SessionCheck => "session check",
             LockTimer::KeepAlive => "keep-alive",
             LockTimer::Retry => "retry",
@@ -205,13 +215,13 @@ impl Protocol for LockNode {
     }
 }
 
-impl Present for LockNode {
-    fn msg_summary(msg: &LockMsg) -> String {
-        view::summary(msg)
+impl<R: LockLog> Present for LockNode<R> {
+    fn msg_summary(msg: &Self::Msg) -> String {
+        view::summary::<R>(msg)
     }
     fn role(&self) -> RoleView {
         match self {
-            LockNode::Server(s) => s.raft.role(),
+            LockNode::Server(s) => s.log.role(),
             LockNode::Client(c) => view::client_role(c),
             LockNode::Storage(_) => RoleView::new("storage", Tone::Storage),
         }

@@ -1,10 +1,10 @@
-//! The lock service's messages: Raft RPCs between servers (wrapped), client requests and
-//! their answers (ZooKeeper §2.2), keep-alives (Chubby §2.8 `KeepAlive`), watch
-//! notifications (ZooKeeper §2.1), and fenced writes to the storage (Kleppmann 2016).
+//! The lock service's messages: the log's messages between servers (wrapped), client
+//! requests and their answers (ZooKeeper §2.2), keep-alives (Chubby §2.8 `KeepAlive`),
+//! watch notifications (ZooKeeper §2.1), and fenced writes to the storage (Kleppmann 2016).
 
-use super::tree::{LockCommand, LockOutput, SessionId, TreeOp, WatchEvent};
-use crate::protocols::raft::RaftMsg;
-use crate::sim::NodeId;
+use super::tree::{LockOutput, SessionId, TreeOp, WatchEvent};
+use super::ServerLog;
+use crate::sim::{NodeId, Protocol};
 
 /// The two writes of a critical section.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -32,10 +32,11 @@ pub enum KeepAliveStatus {
     NotLeader { hint: Option<NodeId> },
 }
 
+/// `M`: the messages of the servers' replicated log.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum LockMsg {
-    /// Between lock servers.
-    Raft(RaftMsg<LockCommand>),
+pub enum LockMsg<M = <ServerLog as Protocol>::Msg> {
+    /// Between lock servers: a message of their log.
+    Log(M),
     /// Client → server.
     Request { req: u64, op: TreeOp },
     /// Server → client: the applied result.
@@ -53,10 +54,11 @@ pub enum LockMsg {
     WriteAck { token: u64, seq: u64, accepted: bool },
 }
 
-impl LockMsg {
-    pub fn kind(&self) -> &'static str {
+impl<M> LockMsg<M> {
+    /// The message's name; a log message is named by its log `R`.
+    pub fn kind<R: Protocol<Msg = M>>(&self) -> &'static str {
         match self {
-            LockMsg::Raft(m) => m.kind(),
+            LockMsg::Log(m) => R::msg_kind(m),
             LockMsg::Request { .. } => "Request",
             LockMsg::Response { .. } => "Response",
             LockMsg::NotLeader { .. } => "NotLeader",
@@ -68,9 +70,9 @@ impl LockMsg {
         }
     }
 
-    pub fn is_reply(&self) -> bool {
+    pub fn is_reply<R: Protocol<Msg = M>>(&self) -> bool {
         match self {
-            LockMsg::Raft(m) => m.is_reply(),
+            LockMsg::Log(m) => R::msg_is_reply(m),
             LockMsg::Response { .. } | LockMsg::NotLeader { .. } | LockMsg::KeepAliveAck { .. } | LockMsg::WriteAck { .. } => true,
             LockMsg::Request { .. } | LockMsg::KeepAlive { .. } | LockMsg::Notify { .. } | LockMsg::Write { .. } => false,
         }

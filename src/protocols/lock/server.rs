@@ -1,9 +1,12 @@
-//! A lock server: the project's own Raft over the [`LockTree`], plus what ZooKeeper's leader
-//! keeps in volatile state (Hunt et al. 2010, §4.1; Chubby, Burrows 2006, §2.8-2.9).
+//! A lock server: a replicated log of the [`LockTree`](super::LockTree) (any
+//! [`ReplicatedLog`](crate::sim::ReplicatedLog); the project's Raft as composed), plus what
+//! ZooKeeper's leader keeps in volatile state (Hunt et al. 2010, §4.1; Chubby, Burrows
+//! 2006, §2.8-2.9).
 //!
-//! - The Raft instance sees only the servers as its cluster (`NodeEnv { id, n: servers }`).
-//!   It runs with its own `Out<Raft<LockTree>>`; its effects are mapped into the lock
-//!   service's (`LockMsg::Raft`, `LockTimer::Raft`, the durable Raft state).
+//! - The log sees only the servers as its cluster (`NodeEnv { id, n: servers }`). It runs
+//!   with its own `Out`; its effects are mapped into the lock service's, in order
+//!   (`LockMsg::Log`, `LockTimer::Log`, `LockWrite::Log`), and the outcome of a client's
+//!   proposal goes back to that client at the point the log reports it.
 //! - Client requests (open/close session, create, delete, get children, exists with watch)
 //!   all go through the log, reads included, so answers are linearizable; a follower
 //!   answers `NotLeader` with its hint. The applied result goes back to the client.
@@ -21,26 +24,23 @@
 
 use super::config::LockConfig;
 use super::msg::{KeepAliveStatus, LockMsg};
-use super::tree::{LockCommand, LockTree, SessionId};
-use super::{LockNode, LockTimer};
-use crate::protocols::raft::{Raft, RaftReply, RaftTimer, Role};
-use crate::sim::{Effect, NodeEnv, NodeId, Out, Protocol};
+use super::tree::{LockCommand, LockOutput, SessionId};
+use super::{LockLog, LockNode, LockTimer, LockWrite, ServerLog};
+use crate::sim::{Effect, NodeEnv, NodeId, NotLeader, Out, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 
-type RaftOut = Out<Raft<LockTree>>;
-
 #[derive(Clone, Debug)]
-pub struct LockServer {
-    pub raft: Raft<LockTree>,
+pub struct LockServer<R = ServerLog> {
+    pub id: NodeId,
+    pub log: R,
     /// Leader only: session → deadline on this server's clock.
     pub deadlines: BTreeMap<SessionId, u64>,
     /// Leader only: sessions whose `ExpireSession` this leader proposed.
     pub expiring: BTreeSet<SessionId>,
-    /// Raft request id → (client, the client's request id).
+    /// Client requests proposed: log index → (client, the client's request id).
     pub pending: BTreeMap<u64, (NodeId, u64)>,
     /// Keep-alives a new leader holds until its tree is current: (client, session, sent at).
     pub held_keepalives: Vec<(NodeId, SessionId, u64)>,
-    next_request: u64,
     was_leader: bool,
     /// The cluster's layout, for views.
     pub servers: u32,
@@ -49,17 +49,17 @@ pub struct LockServer {
     grace_us: u64,
 }
 
-impl LockServer {
-    pub fn new(id: NodeId, config: &LockConfig) -> Self {
-        let mut raft: Raft<LockTree> = Raft::create(NodeEnv { id, n: config.servers }, &config.raft);
-        raft.sm.bug_child_count_sequence = config.bug("sequence_from_child_count");
+impl<R: LockLog> LockServer<R> {
+    pub fn new(id: NodeId, config: &LockConfig<R::Config>) -> Self {
+        let mut log = R::new(NodeEnv { id, n: config.servers }, &config.log);
+        log.state_mut().bug_child_count_sequence = config.bug("sequence_from_child_count");
         LockServer {
-            raft,
+            id,
+            log,
             deadlines: BTreeMap::new(),
             expiring: BTreeSet::new(),
             pending: BTreeMap::new(),
             held_keepalives: Vec::new(),
-            next_request: 0,
             was_leader: false,
             servers: config.servers,
             clients: config.clients,
@@ -69,45 +69,63 @@ impl LockServer {
     }
 
     pub fn is_leader(&self) -> bool {
-        self.raft.role == Role::Leader
+        self.log.is_leader()
     }
 
     /// A leader that has committed an entry of its own term has applied everything
     /// committed before it: its tree is current (Raft §8, the no-op).
     pub fn caught_up(&self) -> bool {
-        self.is_leader() && self.raft.term_at(self.raft.commit_index) == Some(self.raft.current_term)
+        self.log.caught_up()
     }
 
-    /// Run a Raft handler with Raft's own collector and map its effects into ours.
-    pub fn drive(&mut self, out: &mut Out<LockNode>, f: impl FnOnce(&mut Raft<LockTree>, &mut RaftOut)) {
-        let mut rout = RaftOut::new(out.now());
-        f(&mut self.raft, &mut rout);
-        for effect in rout.take_effects() {
+    /// Run a handler of the log with the log's own collector and carry out its effects.
+    fn drive(&mut self, out: &mut Out<LockNode<R>>, f: impl FnOnce(&mut R, &mut Out<R>)) {
+        let mut lout = Out::new(out.now());
+        f(&mut self.log, &mut lout);
+        self.forward(lout, out);
+    }
+
+    /// Propose a command to the log; the client that asked, if any, gets its outcome.
+    fn propose(&mut self, cmd: LockCommand, asker: Option<(NodeId, u64)>, out: &mut Out<LockNode<R>>) {
+        let mut lout = Out::new(out.now());
+        match (self.log.propose(cmd, &mut lout), asker) {
+            (Ok(index), Some(asker)) => {
+                self.pending.insert(index, asker);
+            }
+            (Err(NotLeader { hint }), Some((client, req))) => out.send(client, LockMsg::NotLeader { req, hint }),
+            _ => {}
+        }
+        self.forward(lout, out);
+    }
+
+    /// Map the log's effects into ours, in order.
+    fn forward(&mut self, mut lout: Out<R>, out: &mut Out<LockNode<R>>) {
+        for effect in lout.take_effects() {
             match effect {
-                Effect::Send { to, msg } => out.send(to, LockMsg::Raft(msg)),
-                Effect::SetTimer { timer, min_us, max_us } => out.set_timer(LockTimer::Raft(timer), min_us, max_us),
-                Effect::CancelTimer { timer } => out.cancel_timer(LockTimer::Raft(timer)),
+                Effect::Send { to, msg } => out.send(to, LockMsg::Log(msg)),
+                Effect::SetTimer { timer, min_us, max_us } => out.set_timer(LockTimer::Log(timer), min_us, max_us),
+                Effect::CancelTimer { timer } => out.cancel_timer(LockTimer::Log(timer)),
                 Effect::Reply { request_id, reply } => self.answer(request_id, reply, out),
-                Effect::Write(w) => out.write(super::LockWrite::Raft(w)),
+                Effect::Write(w) => out.write(LockWrite::Log(w)),
                 Effect::Sync => out.sync(),
                 Effect::Note(text) => out.note(text),
             }
         }
-        self.after_raft(out);
+        self.after_log(out);
     }
 
-    /// Send an applied result (or a redirect) back to the client that asked.
-    fn answer(&mut self, request_id: u64, reply: RaftReply<super::tree::LockOutput>, out: &mut Out<LockNode>) {
-        let Some((client, req)) = self.pending.remove(&request_id) else { return };
-        let msg = match reply {
-            RaftReply::Applied { output, .. } => LockMsg::Response { req, output },
-            RaftReply::NotLeader { hint } => LockMsg::NotLeader { req, hint },
+    /// Send an applied result (or a redirect) back to the client whose proposal it was.
+    fn answer(&mut self, index: u64, outcome: Outcome<LockOutput>, out: &mut Out<LockNode<R>>) {
+        let Some((client, req)) = self.pending.remove(&index) else { return };
+        let msg = match outcome {
+            Outcome::Applied { output, .. } => LockMsg::Response { req, output },
+            Outcome::NotLeader { hint } => LockMsg::NotLeader { req, hint },
         };
         out.send(client, msg);
     }
 
     /// Leadership changes reset the session tracker; fired watches go out from the leader.
-    fn after_raft(&mut self, out: &mut Out<LockNode>) {
+    fn after_log(&mut self, out: &mut Out<LockNode<R>>) {
         let leader = self.is_leader();
         if leader != self.was_leader {
             self.was_leader = leader;
@@ -120,7 +138,7 @@ impl LockServer {
                 out.cancel_timer(LockTimer::SessionCheck);
             }
         }
-        for n in self.raft.sm.take_fired() {
+        for n in self.log.state_mut().take_fired() {
             if leader {
                 out.send(n.client, LockMsg::Notify { session: n.session, path: n.path, event: n.event });
             }
@@ -132,37 +150,29 @@ impl LockServer {
         }
     }
 
-    pub fn on_start(&mut self, out: &mut Out<LockNode>) {
+    pub fn on_start(&mut self, out: &mut Out<LockNode<R>>) {
         self.drive(out, |r, o| r.on_start(o));
     }
 
-    pub fn on_recover(&mut self, durable: crate::protocols::raft::RaftDurable<LockCommand>, out: &mut Out<LockNode>) {
+    pub fn on_recover(&mut self, durable: R::Durable, out: &mut Out<LockNode<R>>) {
         self.drive(out, |r, o| r.on_recover(durable, o));
     }
 
-    pub fn on_message(&mut self, from: NodeId, msg: LockMsg, out: &mut Out<LockNode>) {
+    pub fn on_message(&mut self, from: NodeId, msg: LockMsg<R::Msg>, out: &mut Out<LockNode<R>>) {
         match msg {
-            LockMsg::Raft(m) => self.drive(out, |r, o| r.on_message(from, m, o)),
-            LockMsg::Request { req, op } => {
-                let rid = self.next_request_id();
-                self.pending.insert(rid, (from, req));
-                self.drive(out, |r, o| r.handle_client(rid, LockCommand::Client { client: from, req, op }, o));
-            }
+            LockMsg::Log(m) => self.drive(out, |r, o| r.on_message(from, m, o)),
+            LockMsg::Request { req, op } => self.propose(LockCommand::Client { client: from, req, op }, Some((from, req)), out),
             LockMsg::KeepAlive { session, sent_at_us } => self.handle_keepalive(from, session, sent_at_us, out),
             _ => {}
         }
     }
 
-    fn next_request_id(&mut self) -> u64 {
-        self.next_request += 1;
-        self.next_request
-    }
-
     /// Chubby's KeepAlive: the leader extends the session and answers; a follower points
     /// at the leader; a leader not yet caught up holds it until its no-op commits.
-    fn handle_keepalive(&mut self, from: NodeId, session: SessionId, sent_at_us: u64, out: &mut Out<LockNode>) {
+    fn handle_keepalive(&mut self, from: NodeId, session: SessionId, sent_at_us: u64, out: &mut Out<LockNode<R>>) {
+        let tree = self.log.state();
         let status = if !self.is_leader() {
-            KeepAliveStatus::NotLeader { hint: self.raft.leader_id.filter(|l| *l != self.raft.id()) }
+            KeepAliveStatus::NotLeader { hint: self.log.leader().filter(|l| *l != self.id) }
         } else if !self.caught_up() {
             if self.held_keepalives.len() < 64 {
                 self.held_keepalives.push((from, session, sent_at_us));
@@ -170,10 +180,10 @@ impl LockServer {
             return;
         } else if self.expiring.contains(&session) {
             KeepAliveStatus::Expired
-        } else if let Some(s) = self.raft.sm.sessions.get(&session) {
+        } else if let Some(s) = tree.sessions.get(&session) {
             self.deadlines.insert(session, out.now() + s.timeout_us);
-            KeepAliveStatus::Alive { watches: self.raft.sm.watches_of(session) }
-        } else if session <= self.raft.sm.zxid {
+            KeepAliveStatus::Alive { watches: tree.watches_of(session) }
+        } else if session <= tree.zxid {
             KeepAliveStatus::Expired
         } else {
             return;
@@ -181,9 +191,9 @@ impl LockServer {
         out.send(from, LockMsg::KeepAliveAck { session, sent_at_us, status });
     }
 
-    pub fn on_timer(&mut self, timer: LockTimer, out: &mut Out<LockNode>) {
+    pub fn on_timer(&mut self, timer: LockTimer<R::Timer>, out: &mut Out<LockNode<R>>) {
         match timer {
-            LockTimer::Raft(t) => self.drive(out, |r, o| r.on_timer(t, o)),
+            LockTimer::Log(t) => self.drive(out, |r, o| r.on_timer(t, o)),
             LockTimer::SessionCheck if self.is_leader() => {
                 self.expire_sessions(out);
                 out.set_timer(LockTimer::SessionCheck, self.session_check_us, self.session_check_us);
@@ -194,30 +204,25 @@ impl LockServer {
 
     /// The leader's session tracker: a session it has no deadline for gets a fresh
     /// timeout plus the grace period; one whose deadline passed is expired through the log.
-    fn expire_sessions(&mut self, out: &mut Out<LockNode>) {
+    fn expire_sessions(&mut self, out: &mut Out<LockNode<R>>) {
         let now = out.now();
         let mut expire = Vec::new();
-        for (s, sess) in &self.raft.sm.sessions {
+        let sessions = &self.log.state().sessions;
+        for (s, sess) in sessions {
             let deadline = *self.deadlines.entry(*s).or_insert(now + sess.timeout_us + self.grace_us);
             if now >= deadline && !self.expiring.contains(s) {
                 expire.push(*s);
             }
         }
-        let sessions = &self.raft.sm.sessions;
         self.deadlines.retain(|s, _| sessions.contains_key(s));
         for session in expire {
             self.expiring.insert(session);
             out.note(format!("session s{session} timed out: proposing its expiry"));
-            let rid = self.next_request_id();
-            self.drive(out, |r, o| r.handle_client(rid, LockCommand::ExpireSession { session }, o));
+            self.propose(LockCommand::ExpireSession { session }, None, out);
         }
     }
 
-    pub fn on_timeout_now(&mut self, out: &mut Out<LockNode>) {
+    pub fn on_timeout_now(&mut self, out: &mut Out<LockNode<R>>) {
         self.drive(out, |r, o| r.on_timeout_now(o));
-    }
-
-    pub fn timer_name(t: &RaftTimer) -> &'static str {
-        <Raft<LockTree> as Protocol>::timer_name(t)
     }
 }

@@ -5,7 +5,7 @@
 //! durable (a disk), so fencing holds across its crashes.
 
 use super::msg::{LockMsg, WriteOp};
-use super::{LockNode, LockWrite};
+use super::{LockLog, LockNode, LockWrite};
 use crate::sim::{NodeId, Out};
 
 /// Recent writes kept for the view (and the checkers, which read one write per event).
@@ -38,12 +38,12 @@ pub struct Storage {
 }
 
 impl Storage {
-    pub fn new(config: &super::LockConfig) -> Self {
+    pub fn new<C>(config: &super::LockConfig<C>) -> Self {
         let (servers, clients, fencing) = (config.servers, config.clients, config.fencing);
         Storage { servers, clients, fencing, max_token: 0, writes: 0, rejected: 0, log: Vec::new() }
     }
 
-    pub fn on_message(&mut self, from: NodeId, msg: LockMsg, out: &mut Out<LockNode>) {
+    pub fn on_message<R: LockLog>(&mut self, from: NodeId, msg: LockMsg<R::Msg>, out: &mut Out<LockNode<R>>) {
         let LockMsg::Write { token, seq, op } = msg else { return };
         let accepted = !self.fencing || token >= self.max_token;
         self.writes += 1;

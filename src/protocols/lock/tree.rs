@@ -1,6 +1,6 @@
 //! The lock service's replicated state machine: a small ZooKeeper-like tree (Hunt et al.,
 //! "ZooKeeper: Wait-free coordination for Internet-scale systems", ATC 2010, §2.1-2.2) that
-//! every lock server applies in Raft log order.
+//! every lock server applies in log order.
 //!
 //! - Sessions (id, owner client, timeout). A session's id is the zxid of the command that
 //!   created it. Closing or expiring a session deletes its ephemeral nodes and its watches.
@@ -19,8 +19,7 @@
 //!   request id and answer, so a retried command is answered, not run twice (Raft
 //!   dissertation §6.3).
 
-use crate::protocols::raft::state_machine::{FromClientOp, StateMachine};
-use crate::sim::{ClientOp, NodeId};
+use crate::sim::{ClientOp, FromClientOp, NodeId, StateMachine};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub type SessionId = u64;
@@ -44,7 +43,7 @@ pub enum TreeOp {
     Exists { session: SessionId, path: String, watch: bool },
 }
 
-/// A command in the Raft log.
+/// A command in the servers' log.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum LockCommand {
     Client { client: NodeId, req: u64, op: TreeOp },

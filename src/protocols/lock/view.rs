@@ -1,4 +1,4 @@
-//! What the page shows of the lock service: per node views (a server's Raft role, term
+//! What the page shows of the lock service: per node views (a server's log role, term
 //! and tree; a client's place in the recipe and its lease; the storage's write log), and
 //! the overlay (node groups, watches as dashed arrows, lease bars, the lock tree and the
 //! recent writes, the holder highlighted).
@@ -7,14 +7,13 @@ use super::client::Phase;
 use super::msg::{KeepAliveStatus, LockMsg};
 use super::storage::Storage;
 use super::tree::{op_label, tree_rows, LockOutput, LockTree};
-use super::{LockClient, LockNode, LockServer};
-use crate::protocols::raft::{Raft, Role};
+use super::{LockClient, LockLog, LockNode, LockServer};
 use crate::sim::view::{Overlay, OverlayArrow, OverlayBar};
-use crate::sim::{NodeView, Present, RoleView, TableView, Tone, TimeUs};
+use crate::sim::{NodeView, RoleView, TableView, Tone, TimeUs};
 
-pub fn summary(msg: &LockMsg) -> String {
+pub fn summary<R: LockLog>(msg: &LockMsg<R::Msg>) -> String {
     match msg {
-        LockMsg::Raft(m) => <Raft<LockTree> as Present>::msg_summary(m),
+        LockMsg::Log(m) => R::msg_summary(m),
         LockMsg::Request { req, op } => format!("request #{} {}", req & 0xffff_ffff, op_label(op)),
         LockMsg::Response { req, output } => format!("answer #{}: {}", req & 0xffff_ffff, output_label(output)),
         LockMsg::NotLeader { hint, .. } => format!("not the leader (try {})", hint.map_or("another".into(), |h| format!("n{h}"))),
@@ -43,7 +42,7 @@ fn output_label(o: &LockOutput) -> String {
     }
 }
 
-pub fn node_view(node: &LockNode) -> NodeView {
+pub fn node_view<R: LockLog>(node: &LockNode<R>) -> NodeView {
     match node {
         LockNode::Server(s) => server_view(s),
         LockNode::Client(c) => client_view(c),
@@ -59,13 +58,14 @@ pub fn tree_table(t: &LockTree) -> TableView {
     }
 }
 
-fn server_view(s: &LockServer) -> NodeView {
-    let mut v = s.raft.view();
+fn server_view<R: LockLog>(s: &LockServer<R>) -> NodeView {
+    let tree = s.log.state();
+    let mut v = s.log.view();
     v.tables.retain(|t| t.title != "state machine");
-    v.tables.push(tree_table(&s.raft.sm));
-    v.fields.push(("zxid".into(), s.raft.sm.zxid.to_string()));
-    v.fields.push(("sessions".into(), s.raft.sm.sessions.len().to_string()));
-    v.fields.push(("watch notifications".into(), s.raft.sm.notifications_total.to_string()));
+    v.tables.push(tree_table(tree));
+    v.fields.push(("zxid".into(), tree.zxid.to_string()));
+    v.fields.push(("sessions".into(), tree.sessions.len().to_string()));
+    v.fields.push(("watch notifications".into(), tree.notifications_total.to_string()));
     if s.is_leader() {
         let d: Vec<String> = s.deadlines.iter().map(|(sess, t)| format!("s{sess}@{}ms", t / 1000)).collect();
         v.fields.push(("session deadlines".into(), d.join(" ")));
@@ -128,12 +128,12 @@ fn storage_view(s: &Storage) -> NodeView {
 
 /// The server whose tree the overlay draws: the leader of the highest term, else the one
 /// that applied the most.
-pub fn reference_server(nodes: &[Option<LockNode>]) -> Option<&LockServer> {
+pub fn reference_server<R: LockLog>(nodes: &[Option<LockNode<R>>]) -> Option<&LockServer<R>> {
     let servers = nodes.iter().flatten().filter_map(LockNode::as_server);
-    servers.max_by_key(|s| (s.raft.role == Role::Leader, s.raft.current_term, s.raft.last_applied, std::cmp::Reverse(s.raft.id())))
+    servers.max_by_key(|s| (s.log.is_leader(), s.log.term(), s.log.applied(), std::cmp::Reverse(s.id)))
 }
 
-pub fn overlay(nodes: &[Option<LockNode>], _now_us: TimeUs) -> Overlay {
+pub fn overlay<R: LockLog>(nodes: &[Option<LockNode<R>>], _now_us: TimeUs) -> Overlay {
     let Some((servers, clients)) = nodes.iter().flatten().next().map(LockNode::layout) else { return Overlay::default() };
     let mut o = Overlay::default();
     o.groups = (0..nodes.len() as u32)
@@ -150,8 +150,8 @@ pub fn overlay(nodes: &[Option<LockNode>], _now_us: TimeUs) -> Overlay {
         }
     }
     if let Some(s) = reference_server(nodes) {
-        o.arrows = watch_arrows(&s.raft.sm);
-        o.tables.push(tree_table(&s.raft.sm));
+        o.arrows = watch_arrows(s.log.state());
+        o.tables.push(tree_table(s.log.state()));
     }
     if let Some(st) = nodes.iter().flatten().find_map(LockNode::as_storage) {
         o.tables.push(writes_table(st));

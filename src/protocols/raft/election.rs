@@ -4,8 +4,7 @@
 
 use super::msg::RaftMsg;
 use super::node::{Raft, Role};
-use super::state_machine::StateMachine;
-use crate::sim::{NodeId, Out};
+use crate::sim::{NodeId, Out, StateMachine};
 
 type ROut<S> = Out<Raft<S>>;
 

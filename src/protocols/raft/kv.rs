@@ -1,8 +1,7 @@
 //! The key-value store, one replicated state machine Raft drives (Raft paper §2 and §8:
 //! clients Put and Get through the log, and a reply carries the applied result).
 
-use super::state_machine::{FromClientOp, StateMachine};
-use crate::sim::ClientOp;
+use crate::sim::{ClientOp, FromClientOp, StateMachine};
 use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

@@ -4,8 +4,7 @@
 
 use super::msg::{Entry, RaftMsg};
 use super::node::{Raft, RaftReply, RaftWrite, Role};
-use super::state_machine::StateMachine;
-use crate::sim::{NodeId, Out};
+use crate::sim::{NodeId, NotLeader, Out, StateMachine};
 
 type ROut<S> = Out<Raft<S>>;
 
@@ -179,13 +178,21 @@ impl<S: StateMachine> Raft<S> {
     // ---- clients -------------------------------------------------------------------------
 
     pub fn handle_client(&mut self, request_id: u64, cmd: S::Command, out: &mut ROut<S>) {
+        if let Err(NotLeader { hint }) = self.propose_as(Some(request_id), cmd, out) {
+            out.reply(request_id, RaftReply::NotLeader { hint });
+        }
+    }
+
+    /// §8: only the leader appends a client's command; its answer goes to `request_id` (the
+    /// entry's index if none) when the entry applies, or "not the leader" if it steps down.
+    pub(crate) fn propose_as(&mut self, request_id: Option<u64>, cmd: S::Command, out: &mut ROut<S>) -> Result<u64, NotLeader> {
         if self.role != Role::Leader {
-            out.reply(request_id, RaftReply::NotLeader { hint: self.leader_id.filter(|l| *l != self.env.id) });
-            return;
+            return Err(NotLeader { hint: self.leader_id.filter(|l| *l != self.env.id) });
         }
         let index = self.append(Some(cmd), out);
-        self.pending.insert(index, request_id);
+        self.pending.insert(index, request_id.unwrap_or(index));
         self.maybe_commit(out);
         self.bcast_append(out);
+        Ok(index)
     }
 }

@@ -9,13 +9,13 @@ pub mod kv;
 mod log;
 pub mod msg;
 pub mod node;
-pub mod state_machine;
+mod rsm;
 
 pub use config::RaftConfig;
 pub use msg::{Entry, RaftMsg};
 pub use node::{Raft, RaftDurable, RaftReply, RaftTimer, RaftWrite, Role};
 pub use kv::{Kv, KvCommand};
-pub use state_machine::{FromClientOp, StateMachine};
+pub use crate::sim::{FromClientOp, StateMachine};
 
 use crate::sim::view::{LogEntryView, LogView, NodeView, TableView};
 use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone};

@@ -6,8 +6,7 @@
 
 use super::config::RaftConfig;
 use super::msg::{Entry, RaftMsg};
-use super::state_machine::StateMachine;
-use crate::sim::{DurableState, NodeEnv, NodeId, Out};
+use crate::sim::{DurableState, NodeEnv, NodeId, Out, StateMachine};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 
@@ -27,11 +26,9 @@ pub enum RaftTimer {
     CheckQuorum,
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum RaftReply<O> {
-    Applied { index: u64, output: O },
-    NotLeader { hint: Option<NodeId> },
-}
+/// A client's answer: its command applied, or "not the leader" (the outcome of a proposal
+/// in the replicated-log interface).
+pub type RaftReply<O> = crate::sim::Outcome<O>;
 
 /// What survives a crash (Figure 2, "Persistent state on all servers"), changed only by
 /// [`RaftWrite`]s (raft-rs's `Ready`: a HardState and entries).

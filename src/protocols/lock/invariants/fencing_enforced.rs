@@ -7,13 +7,13 @@
 //! storage accepted; the user-facing consequence is "No Interleaving".
 
 use super::{violation, LockChecker};
-use crate::protocols::lock::{LockNode, WriteRecord};
+use crate::protocols::lock::{LockLog, LockNode, WriteRecord};
 use crate::sim::{CheckCtx, Violation};
 
 pub const NAME: &str = "Fencing Enforced";
 pub const SOURCE: &str = "Kleppmann 2016, \"Making the lock safe with fencing\"";
 
-pub fn check(c: &mut LockChecker, ctx: &CheckCtx<LockNode>, w: &WriteRecord, out: &mut Vec<Violation>) {
+pub fn check<R: LockLog>(c: &mut LockChecker<R>, ctx: &CheckCtx<LockNode<R>>, w: &WriteRecord, out: &mut Vec<Violation>) {
     if !w.accepted {
         return;
     }

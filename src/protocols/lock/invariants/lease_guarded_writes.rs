@@ -6,13 +6,13 @@
 //! fencing is for); a client that writes after a failed check is not.
 
 use super::violation;
-use crate::protocols::lock::{LockClient, LockNode};
+use crate::protocols::lock::{LockClient, LockLog, LockNode};
 use crate::sim::{CheckCtx, Violation};
 
 pub const NAME: &str = "Lease-Guarded Writes";
 pub const SOURCE: &str = "Chubby (Burrows, OSDI 2006) §2.8; Kleppmann 2016";
 
-pub fn check(ctx: &CheckCtx<LockNode>, c: &LockClient, out: &mut Vec<Violation>) {
+pub fn check<R: LockLog>(ctx: &CheckCtx<LockNode<R>>, c: &LockClient, out: &mut Vec<Violation>) {
     match c.last_check {
         Some((at, until)) if at < until => {}
         Some((at, until)) => out.push(violation(

@@ -1,6 +1,6 @@
 //! The lock service's safety properties, one checker per file, run after every event on
-//! the node the event touched: the five Raft properties of Figure 3 on the server group
-//! (driven through `RaftGroup`, without cloning servers), the lock's own properties on
+//! the node the event touched: the log's own properties on the server group (Raft's five
+//! of Figure 3, driven through `Replicas`, without cloning servers), the lock's own on
 //! each server's applied tree, on the storage's writes and on the clients' writes; and
 //! the liveness condition for sweeps.
 
@@ -10,30 +10,28 @@ pub mod no_interleaving;
 pub mod one_holder;
 pub mod token_order;
 
-use super::{LockConfig, LockNode, LockTree};
-use crate::protocols::raft::invariants::{self as raft_inv, RaftChecker, RaftCtx, RaftGroup};
-use crate::protocols::raft::{Raft, Role};
-use crate::sim::{CheckCtx, Checker, NodeId, Violation};
+use super::{LockConfig, LockLog, LockNode, ServerLog};
+use crate::sim::{CheckCtx, Checker, NodeId, Protocol, Replicas, Violation};
 
-/// The servers of a lock cluster as a Raft group.
-pub struct Servers<'a> {
-    pub nodes: &'a [Option<LockNode>],
+/// The servers of a lock cluster as a log group.
+pub struct Servers<'a, R> {
+    pub nodes: &'a [Option<LockNode<R>>],
     pub servers: usize,
 }
 
-impl RaftGroup<LockTree> for Servers<'_> {
+impl<R> Replicas<R> for Servers<'_, R> {
     fn size(&self) -> usize {
         self.servers
     }
-    fn server(&self, id: usize) -> Option<&Raft<LockTree>> {
-        self.nodes.get(id)?.as_ref()?.as_server().map(|s| &s.raft)
+    fn replica(&self, id: usize) -> Option<&R> {
+        self.nodes.get(id)?.as_ref()?.as_server().map(|s| &s.log)
     }
 }
 
 /// The checkers' memory of the whole history (cloned at checkpoints).
 #[derive(Clone, Debug)]
-pub struct LockChecker {
-    raft: RaftChecker<LockTree>,
+pub struct LockChecker<R: Protocol = ServerLog> {
+    log: R::Checker,
     servers: usize,
     clients: usize,
     fencing: bool,
@@ -50,15 +48,15 @@ pub struct LockChecker {
     client_writes: Vec<u64>,
 }
 
-pub(crate) fn violation(ctx: &CheckCtx<LockNode>, property: &str, source: &str, explanation: String) -> Violation {
+pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: &str, explanation: String) -> Violation {
     Violation { property: property.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
 }
 
-impl Checker<LockNode> for LockChecker {
-    fn new(config: &LockConfig, _n: u32) -> Self {
+impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
+    fn new(config: &LockConfig<R::Config>, _n: u32) -> Self {
         let (s, c) = (config.servers as usize, config.clients as usize);
         LockChecker {
-            raft: <RaftChecker<LockTree> as Checker<Raft<LockTree>>>::new(&config.raft, config.servers),
+            log: <R::Checker as Checker<R>>::new(&config.log, config.servers),
             servers: s,
             clients: c,
             fencing: config.fencing,
@@ -73,7 +71,7 @@ impl Checker<LockNode> for LockChecker {
     }
 
     fn properties() -> Vec<(&'static str, &'static str)> {
-        let mut v = <RaftChecker<LockTree> as Checker<Raft<LockTree>>>::properties();
+        let mut v = <R::Checker as Checker<R>>::properties();
         v.extend([
             (one_holder::NAME, one_holder::SOURCE),
             (token_order::NAME, token_order::SOURCE),
@@ -84,7 +82,7 @@ impl Checker<LockNode> for LockChecker {
         v
     }
 
-    fn check(&mut self, ctx: &CheckCtx<LockNode>, out: &mut Vec<Violation>) {
+    fn check(&mut self, ctx: &CheckCtx<LockNode<R>>, out: &mut Vec<Violation>) {
         let Some(id) = ctx.node else { return };
         let i = id as usize;
         if i < self.servers {
@@ -97,31 +95,30 @@ impl Checker<LockNode> for LockChecker {
     }
 }
 
-impl LockChecker {
-    fn check_server(&mut self, ctx: &CheckCtx<LockNode>, i: usize, out: &mut Vec<Violation>) {
+impl<R: LockLog> LockChecker<R> {
+    fn check_server(&mut self, ctx: &CheckCtx<LockNode<R>>, i: usize, out: &mut Vec<Violation>) {
         let group = Servers { nodes: ctx.nodes, servers: self.servers };
-        let rctx = RaftCtx { event_index: ctx.event_index, now_us: ctx.now_us, restarted: ctx.restarted, group: &group };
-        self.raft.check_server(&rctx, i, out);
-        let Some(r) = group.server(i).filter(|_| !ctx.restarted) else {
+        R::check_replica(&mut self.log, ctx, &group, i, out);
+        let Some(tree) = group.replica(i).filter(|_| !ctx.restarted).map(R::state) else {
             self.seen_zxid[i] = 0;
             self.holder[i] = None;
             self.max_granted[i] = 0;
             return;
         };
-        if r.sm.zxid == self.seen_zxid[i] {
+        if tree.zxid == self.seen_zxid[i] {
             return;
         }
-        self.seen_zxid[i] = r.sm.zxid;
-        let now = r.sm.lock_holder().map(|(p, n)| (p.clone(), n.czxid));
+        self.seen_zxid[i] = tree.zxid;
+        let now = tree.lock_holder().map(|(p, n)| (p.clone(), n.czxid));
         if now == self.holder[i] {
             return;
         }
-        one_holder::check(self, ctx, i, &r.sm, now.as_ref(), out);
+        one_holder::check(self, ctx, i, tree, now.as_ref(), out);
         token_order::check(self, ctx, i, now.as_ref(), out);
         self.holder[i] = now;
     }
 
-    fn check_client(&mut self, ctx: &CheckCtx<LockNode>, c: usize, out: &mut Vec<Violation>) {
+    fn check_client(&mut self, ctx: &CheckCtx<LockNode<R>>, c: usize, out: &mut Vec<Violation>) {
         let node = ctx.nodes.get(self.servers + c).and_then(|n| n.as_ref()).and_then(LockNode::as_client);
         let Some(client) = node.filter(|_| !ctx.restarted) else {
             self.client_writes[c] = 0;
@@ -133,7 +130,7 @@ impl LockChecker {
         self.client_writes[c] = client.writes_sent;
     }
 
-    fn check_storage(&mut self, ctx: &CheckCtx<LockNode>, s: &super::Storage, out: &mut Vec<Violation>) {
+    fn check_storage(&mut self, ctx: &CheckCtx<LockNode<R>>, s: &super::Storage, out: &mut Vec<Violation>) {
         let seen = self.storage_seen;
         for w in s.log.iter().filter(|w| w.no > seen) {
             if self.fencing {
@@ -145,20 +142,17 @@ impl LockChecker {
     }
 }
 
-/// After faults heal: the servers have one leader and equal, applied logs (Raft
-/// liveness); every live client has a session the leader's tree knows and is not stuck
+/// After faults heal: the servers' log is live (Raft: one leader, equal logs, all
+/// applied); every live client has a session the leader's tree knows and is not stuck
 /// without one; and the lock is held or free consistently: at most one client acts as the
 /// holder, and it is the owner of the lowest node, and a lowest node belongs to a live
 /// client that knows it (no lock left to a dead session).
-pub fn liveness(nodes: &[Option<LockNode>]) -> Result<(), String> {
+pub fn liveness<R: LockLog>(nodes: &[Option<LockNode<R>>]) -> Result<(), String> {
     let Some((servers, _)) = nodes.iter().flatten().next().map(LockNode::layout) else { return Err("every node is down".into()) };
     let group = Servers { nodes, servers: servers as usize };
-    raft_inv::group_liveness(&group)?;
-    let leader = (0..group.size())
-        .filter_map(|i| group.server(i))
-        .find(|r| r.role == Role::Leader)
-        .ok_or("no leader among the servers")?;
-    let tree = &leader.sm;
+    R::group_liveness(&group)?;
+    let leader = (0..group.size()).filter_map(|i| group.replica(i)).find(|r| r.is_leader()).ok_or("no leader among the servers")?;
+    let tree = leader.state();
     let clients: Vec<_> = nodes.iter().flatten().filter_map(LockNode::as_client).collect();
     for c in &clients {
         match c.session {

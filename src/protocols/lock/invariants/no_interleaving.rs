@@ -10,13 +10,13 @@
 //! while another client takes the lock; with fencing on the storage refuses that write.
 
 use super::{violation, LockChecker};
-use crate::protocols::lock::{LockNode, WriteRecord};
+use crate::protocols::lock::{LockLog, LockNode, WriteRecord};
 use crate::sim::{CheckCtx, Violation};
 
 pub const NAME: &str = "No Interleaving";
 pub const SOURCE: &str = "Kleppmann 2016, \"Protecting a resource with a lock\"; Chubby §2.4";
 
-pub fn check(c: &mut LockChecker, ctx: &CheckCtx<LockNode>, w: &WriteRecord, out: &mut Vec<Violation>) {
+pub fn check<R: LockLog>(c: &mut LockChecker<R>, ctx: &CheckCtx<LockNode<R>>, w: &WriteRecord, out: &mut Vec<Violation>) {
     if !w.accepted {
         return;
     }

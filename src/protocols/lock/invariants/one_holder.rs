@@ -11,14 +11,14 @@
 //! OSDI 2006, §2.1) states the same goal: at most one client holds an exclusive lock.
 
 use super::{violation, LockChecker};
-use crate::protocols::lock::{LockNode, LockTree};
+use crate::protocols::lock::{LockLog, LockNode, LockTree};
 use crate::sim::{CheckCtx, Violation};
 
 pub const NAME: &str = "One Holder";
 pub const SOURCE: &str = "ZooKeeper (Hunt et al., ATC 2010) §2.4 lock recipe; Chubby §2.1";
 
 /// Called when server `i`'s lowest child of `/lock` changed to `now`.
-pub fn check(c: &LockChecker, ctx: &CheckCtx<LockNode>, i: usize, tree: &LockTree, now: Option<&(String, u64)>, out: &mut Vec<Violation>) {
+pub fn check<R: LockLog>(c: &LockChecker<R>, ctx: &CheckCtx<LockNode<R>>, i: usize, tree: &LockTree, now: Option<&(String, u64)>, out: &mut Vec<Violation>) {
     if let (Some((old, _)), Some((new, _))) = (&c.holder[i], now) {
         if tree.nodes.contains_key(old) {
             out.push(violation(ctx, NAME, SOURCE, format!("on n{i}, {new} became the lowest lock node while {old}, which held the lock, still exists: two holders")));

@@ -9,14 +9,14 @@
 //! creation order.
 
 use super::{violation, LockChecker};
-use crate::protocols::lock::LockNode;
+use crate::protocols::lock::{LockLog, LockNode};
 use crate::sim::{CheckCtx, Violation};
 
 pub const NAME: &str = "Token Order";
 pub const SOURCE: &str = "Kleppmann 2016, fencing tokens; Chubby §2.4 sequencers";
 
 /// Called when server `i`'s holder changed to `now`.
-pub fn check(c: &mut LockChecker, ctx: &CheckCtx<LockNode>, i: usize, now: Option<&(String, u64)>, out: &mut Vec<Violation>) {
+pub fn check<R: LockLog>(c: &mut LockChecker<R>, ctx: &CheckCtx<LockNode<R>>, i: usize, now: Option<&(String, u64)>, out: &mut Vec<Violation>) {
     let Some((path, token)) = now else { return };
     if *token <= c.max_granted[i] {
         out.push(violation(ctx, NAME, SOURCE, format!("on n{i}, {path} was granted the lock with token {token}, not above the earlier grant's {}", c.max_granted[i])));

@@ -1,10 +1,10 @@
 //! The five safety properties of Figure 3 of the Raft paper, one checker per file, run after
 //! every event on the node the event touched; and the liveness condition for sweeps.
 //!
-//! The per-property checks read the Raft group through [`RaftCtx`] and [`RaftGroup`], not
-//! through a `CheckCtx<Raft<S>>`, so that a protocol built on Raft (the lock service, whose
-//! nodes are servers, clients and a storage) can drive them over its servers without
-//! cloning whole Raft nodes each event.
+//! The per-property checks read the Raft group through [`RaftCtx`] and the simulator's
+//! [`Replicas`], not through a `CheckCtx<Raft<S>>`, so that a protocol built on Raft (the
+//! lock service, whose nodes are servers, clients and a storage) can drive them over its
+//! servers without cloning whole Raft nodes each event.
 
 pub mod election_safety;
 pub mod leader_append_only;
@@ -14,7 +14,7 @@ pub mod state_machine_safety;
 
 use super::{Raft, RaftConfig, Role, StateMachine};
 use crate::sim::hash::stable_hash;
-use crate::sim::{CheckCtx, Checker, TimeUs, Violation};
+use crate::sim::{CheckCtx, Checker, Replicas, TimeUs, Violation};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
@@ -42,34 +42,19 @@ pub struct RaftChecker<S> {
     _sm: PhantomData<S>,
 }
 
-/// The servers of one Raft group, by id `0..size()`; `None` while crashed.
-pub trait RaftGroup<S: StateMachine> {
-    fn size(&self) -> usize;
-    fn server(&self, id: usize) -> Option<&Raft<S>>;
-}
-
-impl<S: StateMachine> RaftGroup<S> for &[Option<Raft<S>>] {
-    fn size(&self) -> usize {
-        self.len()
-    }
-    fn server(&self, id: usize) -> Option<&Raft<S>> {
-        self.get(id).and_then(|r| r.as_ref())
-    }
-}
-
 /// What the per-property checks see after an event at one server of the group.
 pub struct RaftCtx<'a, S: StateMachine> {
     pub event_index: u64,
     pub now_us: TimeUs,
     /// The server just restarted (its volatile state is new).
     pub restarted: bool,
-    pub group: &'a dyn RaftGroup<S>,
+    pub group: &'a dyn Replicas<Raft<S>>,
 }
 
 impl<S: StateMachine> RaftCtx<'_, S> {
     /// Every live server of the group.
     pub fn live(&self) -> impl Iterator<Item = &Raft<S>> + '_ {
-        (0..self.group.size()).filter_map(move |i| self.group.server(i))
+        (0..self.group.size()).filter_map(move |i| self.group.replica(i))
     }
 }
 
@@ -114,7 +99,7 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
 impl<S: StateMachine> RaftChecker<S> {
     /// Run every property on server `i` of the group after an event there.
     pub fn check_server(&mut self, ctx: &RaftCtx<S>, i: usize, out: &mut Vec<Violation>) {
-        let Some(r) = ctx.group.server(i) else {
+        let Some(r) = ctx.group.replica(i) else {
             self.leader_logs[i] = None;
             self.commit_seen[i] = 0;
             self.applied_seen[i] = 0;
@@ -139,9 +124,9 @@ pub fn liveness<S: StateMachine>(nodes: &[Option<Raft<S>>]) -> Result<(), String
     group_liveness(&nodes)
 }
 
-/// [`liveness`] over any Raft group.
-pub fn group_liveness<S: StateMachine>(group: &dyn RaftGroup<S>) -> Result<(), String> {
-    let live: Vec<&Raft<S>> = (0..group.size()).filter_map(|i| group.server(i)).collect();
+/// [`liveness`] over a Raft group embedded anywhere.
+pub fn group_liveness<S: StateMachine>(group: &dyn Replicas<Raft<S>>) -> Result<(), String> {
+    let live: Vec<&Raft<S>> = (0..group.size()).filter_map(|i| group.replica(i)).collect();
     let top = live.iter().map(|r| r.current_term).max().unwrap_or(0);
     let leaders: Vec<&&Raft<S>> = live.iter().filter(|r| r.role == Role::Leader && r.current_term == top).collect();
     let [leader] = leaders.as_slice() else {

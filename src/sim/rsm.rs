@@ -1,0 +1,104 @@
+//! A replicated log that a composite protocol drives, in the manner of etcd/raft-rs's
+//! `RawNode` (`propose`, then carry out the step's `Ready` in order): Schneider's
+//! state-machine approach ("Implementing Fault-Tolerant Services Using the State Machine
+//! Approach", 1990) as the Raft paper states it in §2, with the client interaction of §8.
+//!
+//! A protocol built on another (the lock service on Raft) embeds a [`ReplicatedLog`] per
+//! server, runs its handlers with the log's own [`Out`] and maps the effects into its own
+//! in order: the log's messages, timers and durable writes are wrapped, and the outcome of
+//! each proposal comes back as a reply at the point it happened. The log owns the
+//! [`StateMachine`] and applies committed commands to it; the embedding protocol reads it.
+
+use super::present::Present;
+use super::protocol::{CheckCtx, ClientOp, NodeId, Out, Protocol, ProtocolConfig, Violation};
+use std::fmt::Debug;
+use std::hash::Hash;
+
+/// A deterministic state machine every replica applies the same commands to in log order
+/// (Raft §2): Raft's key-value store, the lock service's tree.
+pub trait StateMachine: Clone + Debug + Default + 'static {
+    type Command: Clone + Debug + Hash + PartialEq + Eq + FromClientOp;
+    type Output: Clone + Debug + PartialEq;
+    fn apply(&mut self, cmd: &Self::Command) -> Self::Output;
+    /// A short label for the log grid.
+    fn label(cmd: &Self::Command) -> String;
+    /// Rows for the inspector.
+    fn rows(&self) -> Vec<Vec<String>>;
+}
+
+/// How a generic client operation becomes a state-machine command.
+pub trait FromClientOp: Sized {
+    fn from_op(op: &ClientOp) -> Option<Self>;
+}
+
+/// What became of a proposal: a reply among the log's effects whose request id is the
+/// proposal's index (or the client's request id when the log runs as a protocol alone).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome<O> {
+    /// Committed and applied here; `output` is what the state machine answered.
+    Applied { index: u64, output: O },
+    /// This replica stopped leading before the entry committed; it may or may not commit.
+    NotLeader { hint: Option<NodeId> },
+}
+
+/// A proposal refused: this replica does not lead (`hint`: the leader it knows of).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NotLeader {
+    pub hint: Option<NodeId>,
+}
+
+/// The replicas of one log group, by id `0..size()`, wherever they live (`None` while
+/// crashed): the log's checkers read the group through it without cloning nodes.
+pub trait Replicas<R> {
+    fn size(&self) -> usize;
+    fn replica(&self, id: usize) -> Option<&R>;
+}
+
+impl<R> Replicas<R> for &[Option<R>] {
+    fn size(&self) -> usize {
+        self.len()
+    }
+    fn replica(&self, id: usize) -> Option<&R> {
+        self.get(id).and_then(|r| r.as_ref())
+    }
+}
+
+/// A log's configuration, with what a service granting leases through the leader needs
+/// (Chubby, Burrows 2006, §2.9: master leases and the new master's grace period).
+pub trait LogConfig: ProtocolConfig + Clone + Debug + Default + PartialEq + serde::Serialize + serde::de::DeserializeOwned {
+    /// This configuration with leader leases: a leader cut off from a majority steps down,
+    /// and a server that hears from its leader does not depose it (Raft: CheckQuorum and
+    /// PreVote, Ongaro's thesis §9.6).
+    fn with_leases(self) -> Self;
+    /// With leases on, how long a deposed leader may go on acting after its successor is
+    /// elected: the grace a new leader adds to every lease it inherits.
+    fn lease_grace_us(&self) -> u64;
+}
+
+/// A replica of a replicated log: a [`Protocol`] of its own (messages, timers, durable
+/// state, checkers, all as its associated types) that another protocol embeds and drives
+/// through its handlers, plus proposals and the queries that protocol needs.
+pub trait ReplicatedLog<S: StateMachine>: Present<Config: LogConfig, Reply = Outcome<S::Output>> {
+    /// Append `cmd` if this replica leads; its [`Outcome`] comes back among the effects, as
+    /// a reply whose request id is the returned index.
+    fn propose(&mut self, cmd: S::Command, out: &mut Out<Self>) -> Result<u64, NotLeader>;
+    fn is_leader(&self) -> bool;
+    /// The leader this replica knows of (itself while it leads).
+    fn leader(&self) -> Option<NodeId>;
+    /// The replica's term (Raft's term, a ballot, an epoch).
+    fn term(&self) -> u64;
+    /// The index of the last entry applied to the state machine.
+    fn applied(&self) -> u64;
+    /// Leads, and has committed an entry of its own term: its state machine holds every
+    /// command committed before it (Raft §8, the leader's no-op).
+    fn caught_up(&self) -> bool;
+    /// The state machine, as applied so far.
+    fn state(&self) -> &S;
+    fn state_mut(&mut self) -> &mut S;
+    /// Run the log's safety checkers after an event at replica `i` of a group embedded in
+    /// another protocol's nodes.
+    fn check_replica<P: Protocol>(checker: &mut Self::Checker, ctx: &CheckCtx<P>, group: &dyn Replicas<Self>, i: usize, out: &mut Vec<Violation>);
+    /// The log's liveness condition over such a group (Raft: one leader, equal logs, all
+    /// applied).
+    fn group_liveness(group: &dyn Replicas<Self>) -> Result<(), String>;
+}
