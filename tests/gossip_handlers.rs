@@ -2,7 +2,7 @@
 //! al., PODC 1987: §1.1 timestamps, §1.3 anti-entropy, §1.4 rumor mongering with feedback
 //! and counter).
 
-use clusterlab::protocols::gossip::epidemic::{Digest, Update};
+use clusterlab::protocols::gossip::msg::{Digest, Update};
 use clusterlab::protocols::gossip::*;
 use clusterlab::sim::{Disk, Effect, EffectOf, NodeEnv, Out, Protocol};
 

@@ -69,8 +69,8 @@ fn rows_list_exactly_the_bugs_the_protocols_implement() {
         ("raft", <raft::RaftConfig as ProtocolConfig>::BUGS),
         ("paxos", <paxos::PaxosConfig as ProtocolConfig>::BUGS),
         ("lock", <lock::LockConfig as ProtocolConfig>::BUGS),
-        ("gossip", gossip::config::GOSSIP_BUGS),
-        ("swim", gossip::config::SWIM_BUGS),
+        ("gossip", gossip::config::BUGS),
+        ("swim", swim::config::BUGS),
         ("flood", <flood::FloodConfig as ProtocolConfig>::BUGS),
     ];
     for (name, bugs) in own {

@@ -120,7 +120,7 @@ fn swim_sweep_is_clean() {
 // SWIM §4.2: refutation, incarnation order, Confirm's finality.
 #[test]
 fn every_gossip_and_swim_teaching_bug_is_caught_within_200_seeds() {
-    for (protocol, bugs) in [("gossip", clusterlab::protocols::gossip::config::GOSSIP_BUGS), ("swim", clusterlab::protocols::gossip::config::SWIM_BUGS)] {
+    for (protocol, bugs) in [("gossip", clusterlab::protocols::gossip::config::BUGS), ("swim", clusterlab::protocols::swim::config::BUGS)] {
         for bug in bugs {
             let spec = SweepSpec { bug: Some(bug.to_string()), ..SweepSpec::new(protocol) };
             let (n, why) = seeds_to_fail(&spec, 200);

@@ -1,7 +1,7 @@
 //! SWIM failure detection at scale: a crash in a 1,000-member group is suspected within
 //! the paper's expected time, and confirmed dead in every view (strong completeness).
 
-use clusterlab::protocols::gossip::{Status, Swim};
+use clusterlab::protocols::swim::{Status, Swim};
 use clusterlab::scenario::{registry::build_typed, Scenario};
 use clusterlab::sim::{Fault, History, Protocol, TimedFault};
 

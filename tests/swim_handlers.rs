@@ -1,7 +1,7 @@
 //! Exact-effect handler tests and paper cases for SWIM (Das, Gupta, Motivala, DSN 2002),
 //! each tagged with its section.
 
-use clusterlab::protocols::gossip::*;
+use clusterlab::protocols::swim::*;
 use clusterlab::sim::{Effect, EffectOf, NodeEnv, Out, Protocol, Register};
 use std::collections::BTreeSet;
 

@@ -1,8 +1,8 @@
 //! SWIM paper scenarios at scale, tagged with their sections: indirect probing against
 //! message loss (§3.1), and a crashed member that restarts and rejoins (§4.2).
 
-use clusterlab::protocols::gossip::overlay::false_positive_theory;
-use clusterlab::protocols::gossip::{Status, Swim};
+use clusterlab::protocols::swim::overlay::false_positive_theory;
+use clusterlab::protocols::swim::{Status, Swim};
 use clusterlab::scenario::{registry::build_typed, Scenario};
 use clusterlab::sim::{Fault, NetConfig, Protocol, TimedFault};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! student to watch, and pins the trace hash so a link to it replays forever.
 
 use clusterlab::scenario::presets::gossip::*;
-use clusterlab::protocols::gossip::{Status, Swim};
+use clusterlab::protocols::swim::{Status, Swim};
 use clusterlab::scenario::{presets, registry::build_typed};
 use clusterlab::sim::{hash_hex, History, Present, Protocol, TraceKind};
 

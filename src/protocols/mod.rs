@@ -1,5 +1,5 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
-//! the lock service carries the Raft it runs on).
+//! the lock service carries the Raft it runs on, the gossip family carries SWIM).
 
 #[cfg(feature = "flood")]
 pub mod flood;
@@ -11,3 +11,5 @@ pub mod lock;
 pub mod paxos;
 #[cfg(any(feature = "raft", feature = "lock"))]
 pub mod raft;
+#[cfg(feature = "gossip")]
+pub mod swim;

@@ -282,7 +282,8 @@ mod lock_row {
 #[cfg(feature = "gossip")]
 mod gossip_rows {
     use super::*;
-    use crate::protocols::gossip::{Gossip, Swim};
+    use crate::protocols::gossip::Gossip;
+    use crate::protocols::swim::Swim;
 
     pub const GOSSIP: Row = Row {
         name: "gossip",

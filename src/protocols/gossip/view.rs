@@ -1,15 +1,40 @@
-//! Node views for gossip (Demers' susceptible / infective / removed, shown as
-//! "susceptible" / "informed" / "removed") and SWIM (the member's own status and its view's
-//! alive / suspect / dead counts).
+//! How a gossip site is drawn: Demers' susceptible / infective / removed (Demers et al.,
+//! PODC 1987, §1.4), shown as "susceptible" / "informed" / "removed", its database with the
+//! rumors it still spreads, and message summaries.
 
-use super::epidemic::Gossip;
-use super::swim::{Status, Swim};
+use super::msg::{Digest, GossipMsg, Rumor};
+use super::node::Gossip;
 use crate::sim::view::{NodeView, TableView};
+use crate::sim::{RoleView, Tone};
 
 /// Rows shown in a view's table at most (1,000-node clusters).
 const MAX_ROWS: usize = 32;
 
-pub fn gossip_view(g: &Gossip) -> NodeView {
+pub fn summary(msg: &GossipMsg) -> String {
+    let rs = |v: &[Rumor]| v.iter().map(|r| format!("{}={}", r.key, r.value)).collect::<Vec<_>>().join(", ");
+    let ds = |v: &Digest| v.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ");
+    match msg {
+        GossipMsg::Push { rumors } => format!("Push [{}]", rs(rumors)),
+        GossipMsg::Pull { have } => format!("Pull (has {})", have.len()),
+        GossipMsg::PushPull { rumors, have } => format!("PushPull [{}] (has {})", rs(rumors), have.len()),
+        GossipMsg::Reply { rumors, known } => format!("Reply [{}] already knew [{}]", rs(rumors), ds(known)),
+        GossipMsg::SyncRequest { db } => format!("AntiEntropy ({} entries)", db.len()),
+        GossipMsg::SyncReply { db } => format!("AntiEntropyReply [{}]", rs(db)),
+    }
+}
+
+/// Demers' susceptible / infective / removed; a removed site, which lost interest in
+/// every rumor it holds, is toned apart from one that never heard.
+pub fn role(g: &Gossip) -> RoleView {
+    let tone = match g.role_name() {
+        "susceptible" => Tone::Neutral,
+        "informed" => Tone::Settled,
+        _ => Tone::Warning,
+    };
+    RoleView::new(g.role_name(), tone)
+}
+
+pub fn node_view(g: &Gossip) -> NodeView {
     let mut fields = vec![
         ("mode".into(), format!("{:?}", g.config.mode).to_lowercase()),
         ("fanout".into(), g.config.fanout.to_string()),
@@ -32,32 +57,4 @@ pub fn gossip_view(g: &Gossip) -> NodeView {
     let headers = ["key", "value", "timestamp", "learned at (us)", "rumor"].map(String::from).to_vec();
     let table = TableView { title: "database".into(), headers, rows };
     NodeView { fields, tables: vec![table], ..Default::default() }
-}
-
-pub fn swim_view(s: &Swim) -> NodeView {
-    let (alive, suspect, dead) = s.counts();
-    let mut fields = vec![
-        ("incarnation".into(), s.incarnation.to_string()),
-        ("members alive".into(), alive.to_string()),
-        ("members suspect".into(), suspect.to_string()),
-        ("members dead".into(), dead.to_string()),
-        ("probing".into(), s.probe.as_ref().map_or("—".into(), |p| format!("n{}{}", p.target, if p.acked { " (acked)" } else { "" }))),
-        ("suspicions raised".into(), s.stats.suspicions.to_string()),
-        ("false positives".into(), s.stats.false_positives.to_string()),
-        ("refutations".into(), s.stats.refutations.to_string()),
-        ("updates to piggyback".into(), s.buffer.len().to_string()),
-    ];
-    if let Some(b) = &s.config.bug {
-        fields.push(("teaching bug".into(), b.clone()));
-    }
-    let rows = s
-        .members
-        .iter()
-        .filter(|(_, m)| m.status != Status::Alive)
-        .take(MAX_ROWS)
-        .map(|(id, m)| vec![format!("n{id}"), format!("{:?}", m.status), m.incarnation.to_string()])
-        .collect();
-    let headers = ["member", "status", "incarnation"].map(String::from).to_vec();
-    let table = TableView { title: "suspected and dead members".into(), headers, rows };
-    NodeView { term: Some(u64::from(s.incarnation)), fields, tables: vec![table], ..Default::default() }
 }

@@ -1,15 +1,12 @@
-//! Checkers for gossip and SWIM, one file per property, run after every event, and the
-//! liveness conditions the sweeps check after faults heal.
+//! Gossip's checkers, one file per property, run after every event, and the liveness
+//! condition the sweeps check after faults heal.
 
-pub mod confirm_final;
-pub mod incarnation_monotonic;
 pub mod validity;
 
-use super::config::{GossipConfig, SwimConfig};
-use super::epidemic::Gossip;
-use super::swim::{Member, Status, Swim};
+use super::config::GossipConfig;
+use super::node::Gossip;
 use crate::sim::{CheckCtx, Checker, NodeId, Protocol, Violation};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: &str, explanation: String) -> Violation {
     Violation { property: property.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
@@ -44,7 +41,7 @@ impl Checker<Gossip> for GossipChecker {
 
 /// After the heal: every live site holds the same database, so each knows the newest
 /// injected update of every key (anti-entropy's guarantee, Demers §1.3).
-pub fn gossip_liveness(nodes: &[Option<Gossip>]) -> Result<(), String> {
+pub fn liveness(nodes: &[Option<Gossip>]) -> Result<(), String> {
     let live: Vec<&Gossip> = nodes.iter().flatten().collect();
     let Some(first) = live.first() else { return Err("no node is up".into()) };
     let db = |g: &Gossip| g.db.iter().map(|(k, e)| (k.clone(), e.value.clone(), e.stamp)).collect::<Vec<_>>();
@@ -55,76 +52,6 @@ pub fn gossip_liveness(nodes: &[Option<Gossip>]) -> Result<(), String> {
             let missing: Vec<&String> = want.iter().filter(|w| !have.contains(w)).map(|w| &w.0).collect();
             let extra: Vec<&String> = have.iter().filter(|h| !want.contains(h)).map(|h| &h.0).collect();
             return Err(format!("n{} and n{} disagree: n{} lacks {missing:?}, has other {extra:?}", first.id(), g.id(), g.id()));
-        }
-    }
-    Ok(())
-}
-
-/// Per observer and member, the last view entry seen; per node, the highest own
-/// incarnation seen (kept across restarts).
-#[derive(Clone, Debug, Default)]
-pub struct SwimChecker {
-    pub own: Vec<u32>,
-    pub seen: BTreeMap<(NodeId, NodeId), Member>,
-}
-
-impl Checker<Swim> for SwimChecker {
-    fn new(_config: &SwimConfig, n: u32) -> Self {
-        SwimChecker { own: vec![0; n as usize], seen: BTreeMap::new() }
-    }
-    fn properties() -> Vec<(&'static str, &'static str)> {
-        vec![(incarnation_monotonic::NAME, incarnation_monotonic::SOURCE), (confirm_final::NAME, confirm_final::SOURCE)]
-    }
-    fn check(&mut self, ctx: &CheckCtx<Swim>, out: &mut Vec<Violation>) {
-        let Some(id) = ctx.node else { return };
-        let Some(node) = ctx.nodes[id as usize].as_ref() else { return };
-        if ctx.restarted {
-            // A restarted member's view starts afresh; only its own incarnation is durable.
-            let rows: Vec<(NodeId, NodeId)> = self.seen.range((id, 0)..=(id, NodeId::MAX)).map(|(k, _)| *k).collect();
-            for k in rows {
-                self.seen.remove(&k);
-            }
-        }
-        incarnation_monotonic::check_own(self, ctx, node, out);
-        // Entries in the view, and entries that vanished from it (back to Alive at 0).
-        let mut entries: BTreeMap<NodeId, Member> = node.members.clone();
-        for ((_, m), _) in self.seen.range((id, 0)..=(id, NodeId::MAX)) {
-            entries.entry(*m).or_insert(super::swim::ALIVE_0);
-        }
-        for (m, now) in entries {
-            let before = self.seen.get(&(id, m)).copied().unwrap_or(super::swim::ALIVE_0);
-            if before == now {
-                continue;
-            }
-            incarnation_monotonic::check_member(ctx, id, m, before, now, out);
-            confirm_final::check(ctx, id, m, before, now, out);
-            self.seen.insert((id, m), now);
-        }
-    }
-}
-
-/// After the heal: each live member holds every live member Alive and every crashed one
-/// dead (strong completeness, SWIM §2), and nobody holds itself suspected.
-pub fn swim_liveness(nodes: &[Option<Swim>]) -> Result<(), String> {
-    let live: Vec<&Swim> = nodes.iter().flatten().collect();
-    if live.is_empty() {
-        return Err("no node is up".into());
-    }
-    for s in &live {
-        if s.self_status != Status::Alive {
-            return Err(format!("n{} heard it is {:?} and did not refute", s.id(), s.self_status));
-        }
-        for (m, slot) in nodes.iter().enumerate() {
-            let m = m as NodeId;
-            if m == s.id() {
-                continue;
-            }
-            let e = s.member(m);
-            match (slot.is_some(), e.status) {
-                (true, Status::Alive) | (false, Status::Confirm) => {}
-                (true, st) => return Err(format!("n{} holds live n{m} as {st:?} (incarnation {})", s.id(), e.incarnation)),
-                (false, st) => return Err(format!("n{} holds crashed n{m} as {st:?}, not dead", s.id())),
-            }
         }
     }
     Ok(())

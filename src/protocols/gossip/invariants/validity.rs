@@ -3,7 +3,7 @@
 //! (value, timestamp) pair from another site, never by inventing one.
 
 use super::{violation, GossipChecker};
-use crate::protocols::gossip::epidemic::Gossip;
+use crate::protocols::gossip::Gossip;
 use crate::sim::{CheckCtx, NodeId, Violation};
 
 pub const NAME: &str = "Validity";

@@ -4,7 +4,7 @@
 //! overrides one with a higher.
 
 use super::{violation, SwimChecker};
-use crate::protocols::gossip::swim::{Member, Swim};
+use crate::protocols::swim::{Member, Swim};
 use crate::sim::{CheckCtx, NodeId, Violation};
 
 pub const NAME: &str = "Incarnations never decrease";

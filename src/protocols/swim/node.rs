@@ -1,11 +1,6 @@
-//! SWIM as in Das, Gupta and Motivala, "SWIM: Scalable Weakly-consistent Infection-style
-//! Process Group Membership Protocol" (DSN 2002). Each protocol period T′ a member probes
-//! one member chosen round-robin over a random permutation (§4.3) with `Ping`; without an
-//! `Ack` within the ping timeout it asks k random members with `PingReq` to probe for it
-//! and relay the Ack (§3.1); with no Ack by the end of the period the target becomes
-//! `Suspect` (§4.2), and `Confirm`ed dead after the suspicion timeout unless it refutes by
-//! raising its incarnation (`Alive` with a higher incarnation). Membership updates ride
-//! piggybacked on Ping/PingReq/Ack, each sent λ·⌈log2(n+1)⌉ times (§4.1).
+//! A SWIM member (Das, Gupta, Motivala, DSN 2002, §3-§4): its view of the group, the probe
+//! of each protocol period (§3.1, round-robin targets §4.3), suspicion (§4.2) and the
+//! piggyback queue of the infection-style dissemination (§4.1).
 //!
 //! Override rule: of two updates about a member, the one with the higher incarnation wins;
 //! at equal incarnations Confirm beats Suspect beats Alive (§4.2). The paper makes Confirm
@@ -20,41 +15,10 @@
 //! state grows with membership events, not with n.
 
 use super::config::SwimConfig;
+use super::msg::{Status, SwimMsg, Update};
 use super::round_robin::RoundRobin;
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, Register, RoleView, Tone, TimeUs};
+use crate::sim::{NodeEnv, NodeId, Out, TimeUs};
 use std::collections::BTreeMap;
-
-/// A member's status; the order is the precedence at equal incarnations.
-#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Status {
-    Alive,
-    Suspect,
-    /// Confirmed dead.
-    Confirm,
-}
-
-/// A membership update as piggybacked: `Alive`, `Suspect` or `Confirm` of a member at an
-/// incarnation.
-#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
-pub struct Update {
-    pub member: NodeId,
-    pub incarnation: u32,
-    pub status: Status,
-}
-
-impl Update {
-    fn rank(&self) -> (u32, Status) {
-        (self.incarnation, self.status)
-    }
-}
-
-#[derive(Clone, Debug, Hash, PartialEq)]
-pub enum SwimMsg {
-    Ping { seq: u64, updates: Vec<Update> },
-    /// "Probe `target` for me" (§3.1).
-    PingReq { seq: u64, target: NodeId, updates: Vec<Update> },
-    Ack { seq: u64, updates: Vec<Update> },
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SwimTimer {
@@ -140,6 +104,24 @@ pub struct Swim {
 }
 
 impl Swim {
+    pub fn create(env: NodeEnv, config: &SwimConfig) -> Self {
+        Swim {
+            rr: RoundRobin::new(env.n),
+            env,
+            config: config.clone(),
+            incarnation: 0,
+            self_status: Status::Alive,
+            members: BTreeMap::new(),
+            suspect_since: BTreeMap::new(),
+            buffer: BTreeMap::new(),
+            seq: 0,
+            probe: None,
+            relays: BTreeMap::new(),
+            last_reconnect_us: 0,
+            own_suspicions: BTreeMap::new(),
+            stats: SwimStats::default(),
+        }
+    }
     pub fn id(&self) -> NodeId {
         self.env.id
     }
@@ -424,7 +406,7 @@ impl Swim {
         push_ring(&mut self.stats.recent_acks, (from, out.now()), RING);
     }
 
-    fn boot(&mut self, out: &mut Out<Self>) {
+    pub(crate) fn boot(&mut self, out: &mut Out<Self>) {
         // Sequence numbers are unique across restarts (the incarnation is their top half).
         self.seq = u64::from(self.incarnation) << 32;
         self.announce();
@@ -437,111 +419,5 @@ impl Swim {
             Status::Suspect => "suspect",
             Status::Confirm => "dead-in-view",
         }
-    }
-}
-
-impl Protocol for Swim {
-    type Config = SwimConfig;
-    type Msg = SwimMsg;
-    type Timer = SwimTimer;
-    type Request = ();
-    type Reply = ();
-    /// Its own incarnation, rewritten whole.
-    type Durable = Register<u32>;
-    type Checker = super::invariants::SwimChecker;
-    const NAME: &'static str = "swim";
-
-    fn new(env: NodeEnv, config: &SwimConfig) -> Self {
-        Swim {
-            rr: RoundRobin::new(env.n),
-            env,
-            config: config.clone(),
-            incarnation: 0,
-            self_status: Status::Alive,
-            members: BTreeMap::new(),
-            suspect_since: BTreeMap::new(),
-            buffer: BTreeMap::new(),
-            seq: 0,
-            probe: None,
-            relays: BTreeMap::new(),
-            last_reconnect_us: 0,
-            own_suspicions: BTreeMap::new(),
-            stats: SwimStats::default(),
-        }
-    }
-    fn on_start(&mut self, out: &mut Out<Self>) {
-        self.boot(out);
-    }
-    /// Rejoin with a higher incarnation than any the cluster may hold for us.
-    fn on_recover(&mut self, durable: Register<u32>, out: &mut Out<Self>) {
-        self.incarnation = durable.0 + 1;
-        out.write(self.incarnation);
-        out.sync();
-        out.note(format!("rejoin with incarnation {}", self.incarnation));
-        self.boot(out);
-    }
-    fn on_message(&mut self, from: NodeId, msg: SwimMsg, out: &mut Out<Self>) {
-        self.handle_message(from, msg, out);
-    }
-    fn on_timer(&mut self, timer: SwimTimer, out: &mut Out<Self>) {
-        match timer {
-            SwimTimer::ProtocolPeriod => self.handle_period(out),
-            SwimTimer::PingTimeout => self.handle_ping_timeout(out),
-        }
-    }
-    fn on_request(&mut self, _request_id: u64, _req: (), _out: &mut Out<Self>) {}
-    fn on_timeout_now(&mut self, out: &mut Out<Self>) {
-        self.handle_period(out);
-    }
-    fn request_from_op(_op: &ClientOp) -> Option<()> {
-        None
-    }
-    fn msg_kind(msg: &SwimMsg) -> &'static str {
-        match msg {
-            SwimMsg::Ping { .. } => "Ping",
-            SwimMsg::PingReq { .. } => "PingReq",
-            SwimMsg::Ack { .. } => "Ack",
-        }
-    }
-    fn msg_is_reply(msg: &SwimMsg) -> bool {
-        matches!(msg, SwimMsg::Ack { .. })
-    }
-    fn timer_name(timer: &SwimTimer) -> &'static str {
-        match timer {
-            SwimTimer::ProtocolPeriod => "protocol period",
-            SwimTimer::PingTimeout => "ping timeout",
-        }
-    }
-    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
-        super::invariants::swim_liveness(nodes)
-    }
-}
-
-impl Present for Swim {
-    const TERM_NAME: &'static str = "incarnation";
-
-    fn msg_summary(msg: &SwimMsg) -> String {
-        let us = |v: &[Update]| {
-            v.iter().map(|u| format!("{:?} n{}@{}", u.status, u.member, u.incarnation)).collect::<Vec<_>>().join(", ")
-        };
-        match msg {
-            SwimMsg::Ping { seq, updates } => format!("Ping #{seq} [{}]", us(updates)),
-            SwimMsg::PingReq { seq, target, updates } => format!("PingReq #{seq} n{target} [{}]", us(updates)),
-            SwimMsg::Ack { seq, updates } => format!("Ack #{seq} [{}]", us(updates)),
-        }
-    }
-    fn role(&self) -> RoleView {
-        let tone = match self.self_status {
-            Status::Alive => Tone::Settled,
-            Status::Suspect => Tone::Warning,
-            Status::Confirm => Tone::Failed,
-        };
-        RoleView::new(self.role_name(), tone)
-    }
-    fn view(&self) -> crate::sim::NodeView {
-        super::view::swim_view(self)
-    }
-    fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> crate::sim::Overlay {
-        super::overlay::swim_overlay(nodes, now_us)
     }
 }

@@ -1,4 +1,4 @@
-//! Epidemic dissemination as in Demers et al., "Epidemic Algorithms for Replicated
+//! A gossip site, as in Demers et al., "Epidemic Algorithms for Replicated
 //! Database Maintenance" (PODC 1987): a database of key → (value, timestamp) where the
 //! newest timestamp wins (§1.1); rumor mongering (§1.4) in push, pull or push-pull mode with
 //! a configurable fanout and the "feedback, counter" loss of interest (a site stops
@@ -8,53 +8,14 @@
 //! rumor (Demers' "redistribution"). The database is durable; hot flags are not.
 
 use super::config::{GossipConfig, Mode};
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Tone, TimeUs};
+use super::msg::{Digest, GossipMsg, Rumor, Stamp, Update};
+use crate::sim::{NodeEnv, NodeId, Out, TimeUs};
 use std::collections::BTreeMap;
-
-/// Demers' timestamp: the origin's clock, then its id. Ordered; the larger one wins.
-#[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Stamp {
-    pub time_us: TimeUs,
-    pub origin: NodeId,
-}
-
-/// One database entry on the wire.
-#[derive(Clone, Debug, Hash, PartialEq, Eq)]
-pub struct Rumor {
-    pub key: String,
-    pub value: String,
-    pub stamp: Stamp,
-}
-
-/// (key, timestamp held) pairs: what a site has, for a pull or as feedback.
-pub type Digest = Vec<(String, Stamp)>;
-
-#[derive(Clone, Debug, Hash, PartialEq)]
-pub enum GossipMsg {
-    /// Push: the caller's hot rumors.
-    Push { rumors: Vec<Rumor> },
-    /// Pull: "send me your hot rumors I lack"; `have` is the caller's digest.
-    Pull { have: Digest },
-    PushPull { rumors: Vec<Rumor>, have: Digest },
-    /// The callee's answer: rumors the caller lacked, and feedback (`known`: pushed
-    /// rumors it already had), which drives the caller's loss of interest.
-    Reply { rumors: Vec<Rumor>, known: Digest },
-    /// Anti-entropy: the whole database, and the callee's answer with what the caller lacks.
-    SyncRequest { db: Vec<Rumor> },
-    SyncReply { db: Vec<Rumor> },
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum GossipTimer {
     Round,
     AntiEntropy,
-}
-
-/// A client update: `Put { key, value }`, or `Propose { value }` stored under its own key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Update {
-    pub key: String,
-    pub value: String,
 }
 
 /// One database entry at a site.
@@ -96,7 +57,7 @@ impl Gossip {
         self.db.values().filter(|e| e.hot).count()
     }
 
-    fn arm_round(&self, first: bool, out: &mut Out<Self>) {
+    pub(crate) fn arm_round(&self, first: bool, out: &mut Out<Self>) {
         let t = self.config.gossip_interval_us;
         // The first round starts at a random phase; then exactly every interval.
         if first {
@@ -106,7 +67,7 @@ impl Gossip {
         }
     }
 
-    fn arm_anti_entropy(&self, out: &mut Out<Self>) {
+    pub(crate) fn arm_anti_entropy(&self, out: &mut Out<Self>) {
         let t = self.config.anti_entropy_interval_us;
         if t > 0 {
             out.set_timer(GossipTimer::AntiEntropy, t / 2, t + t / 2);
@@ -320,107 +281,5 @@ impl Gossip {
         } else {
             "removed"
         }
-    }
-}
-
-impl Protocol for Gossip {
-    type Config = GossipConfig;
-    type Msg = GossipMsg;
-    type Timer = GossipTimer;
-    type Request = Update;
-    type Reply = String;
-    type Durable = GossipDurable;
-    type Checker = super::invariants::GossipChecker;
-    const NAME: &'static str = "gossip";
-
-    fn new(env: NodeEnv, config: &GossipConfig) -> Self {
-        Gossip { env, config: config.clone(), db: BTreeMap::new(), rounds: 0, sent_per_round: Vec::new() }
-    }
-    fn on_start(&mut self, out: &mut Out<Self>) {
-        self.arm_round(true, out);
-        self.arm_anti_entropy(out);
-    }
-    fn on_recover(&mut self, durable: GossipDurable, out: &mut Out<Self>) {
-        self.db = durable
-            .into_iter()
-            .map(|(k, (value, stamp, learned_us))| (k, Entry { value, stamp, learned_us, hot: false, unnecessary: 0 }))
-            .collect();
-        self.on_start(out);
-    }
-    fn on_message(&mut self, from: NodeId, msg: GossipMsg, out: &mut Out<Self>) {
-        self.handle_message(from, msg, out);
-    }
-    fn on_timer(&mut self, timer: GossipTimer, out: &mut Out<Self>) {
-        match timer {
-            GossipTimer::Round => self.handle_round(out),
-            GossipTimer::AntiEntropy => self.handle_anti_entropy(out),
-        }
-    }
-    fn on_request(&mut self, request_id: u64, req: Update, out: &mut Out<Self>) {
-        self.handle_request(request_id, req, out);
-    }
-    fn on_timeout_now(&mut self, out: &mut Out<Self>) {
-        self.handle_anti_entropy(out);
-    }
-    fn request_from_op(op: &ClientOp) -> Option<Update> {
-        match op {
-            ClientOp::Put { key, value } => Some(Update { key: key.clone(), value: value.clone() }),
-            ClientOp::Propose { value } => Some(Update { key: value.clone(), value: value.clone() }),
-            ClientOp::Get { .. } => None,
-        }
-    }
-    fn msg_kind(msg: &GossipMsg) -> &'static str {
-        match msg {
-            GossipMsg::Push { .. } => "Push",
-            GossipMsg::Pull { .. } => "Pull",
-            GossipMsg::PushPull { .. } => "PushPull",
-            GossipMsg::Reply { rumors, .. } if rumors.is_empty() => "Feedback",
-            GossipMsg::Reply { .. } => "Reply",
-            GossipMsg::SyncRequest { .. } => "AntiEntropy",
-            GossipMsg::SyncReply { .. } => "AntiEntropyReply",
-        }
-    }
-    fn msg_is_reply(msg: &GossipMsg) -> bool {
-        matches!(msg, GossipMsg::Reply { .. } | GossipMsg::SyncReply { .. })
-    }
-    fn timer_name(timer: &GossipTimer) -> &'static str {
-        match timer {
-            GossipTimer::Round => "gossip round",
-            GossipTimer::AntiEntropy => "anti-entropy",
-        }
-    }
-    fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
-        super::invariants::gossip_liveness(nodes)
-    }
-}
-
-impl Present for Gossip {
-    fn msg_summary(msg: &GossipMsg) -> String {
-        let rs = |v: &[Rumor]| v.iter().map(|r| format!("{}={}", r.key, r.value)).collect::<Vec<_>>().join(", ");
-        let ds = |v: &Digest| v.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ");
-        match msg {
-            GossipMsg::Push { rumors } => format!("Push [{}]", rs(rumors)),
-            GossipMsg::Pull { have } => format!("Pull (has {})", have.len()),
-            GossipMsg::PushPull { rumors, have } => format!("PushPull [{}] (has {})", rs(rumors), have.len()),
-            GossipMsg::Reply { rumors, known } => format!("Reply [{}] already knew [{}]", rs(rumors), ds(known)),
-            GossipMsg::SyncRequest { db } => format!("AntiEntropy ({} entries)", db.len()),
-            GossipMsg::SyncReply { db } => format!("AntiEntropyReply [{}]", rs(db)),
-        }
-    }
-    /// Demers' susceptible / infective / removed; a removed site, which lost interest in
-    /// every rumor it holds, is toned apart from one that never heard.
-    fn role(&self) -> RoleView {
-        let tone = match self.role_name() {
-            "susceptible" => Tone::Neutral,
-            "informed" => Tone::Settled,
-            _ => Tone::Warning,
-        };
-        RoleView::new(self.role_name(), tone)
-    }
-    fn view(&self) -> crate::sim::NodeView {
-        super::view::gossip_view(self)
-    }
-    fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> crate::sim::Overlay {
-        super::overlay::gossip_overlay(nodes, now_us)
     }
 }

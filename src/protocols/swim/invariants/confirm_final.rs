@@ -4,7 +4,7 @@
 //! with a higher incarnation.
 
 use super::violation;
-use crate::protocols::gossip::swim::{Member, Status, Swim};
+use crate::protocols::swim::{Member, Status, Swim};
 use crate::sim::{CheckCtx, NodeId, Violation};
 
 pub const NAME: &str = "Confirm is final for its incarnation";
