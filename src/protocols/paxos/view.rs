@@ -1,0 +1,67 @@
+//! How a Paxos node is drawn: its role as proposer (phase 1, phase 2), leader (Multi-Paxos,
+//! "Paxos Made Simple" §3), acceptor or learner (§2.1), the ballot that matters for it as the
+//! headline number, its acceptor state and the slots learned.
+
+use super::config::Mode;
+use super::msg::Ballot;
+use super::node::{Paxos, Phase};
+use crate::sim::view::{LogEntryView, LogView, NodeView, TableView};
+use crate::sim::{RoleView, Tone};
+
+pub fn role(p: &Paxos) -> RoleView {
+    match p.phase {
+        Phase::Leading => RoleView::new("leader", Tone::Leading),
+        Phase::Preparing => RoleView::new("proposer: phase 1", Tone::Contending),
+        Phase::Accepting => RoleView::new("proposer: phase 2", Tone::Contending),
+        Phase::Decided => RoleView::new("learned", Tone::Settled),
+        Phase::Idle if p.config.mode == Mode::Single && p.learned.contains_key(&0) => RoleView::new("learned", Tone::Settled),
+        Phase::Idle => RoleView::new("acceptor", Tone::Neutral),
+    }
+}
+
+/// The headline ballot: the one a proposer runs its phases with (or leads with), else the
+/// highest the node promised as an acceptor (its own proposer ballot is stale or ⊥ then).
+pub fn headline_ballot(p: &Paxos) -> Ballot {
+    match p.phase {
+        Phase::Preparing | Phase::Accepting | Phase::Leading => p.ballot,
+        Phase::Idle | Phase::Decided => p.acceptor.promised,
+    }
+}
+
+pub fn node_view(p: &Paxos) -> NodeView {
+    let a = &p.acceptor;
+    let mut fields = vec![
+        ("mode".into(), format!("{:?}", p.config.mode).to_lowercase()),
+        ("ballot".into(), p.ballot.to_string()),
+        ("promises".into(), format!("{}/{} (quorum {})", p.promises.count_ones(), p.env.n, p.quorum())),
+        ("promised".into(), a.promised.to_string()),
+        ("leader".into(), p.leader.map_or("unknown".into(), |l| format!("n{l}"))),
+    ];
+    if p.config.mode == Mode::Single {
+        let acc = a.accepted.get(&0).map_or("none".into(), |(b, v)| format!("{v} @ {b}"));
+        fields.push(("accepted".into(), acc));
+        fields.push(("learned".into(), p.learned.get(&0).map_or("nothing".into(), |v| v.to_string())));
+    }
+    if let Some(b) = &p.config.bug {
+        fields.push(("teaching bug".into(), b.clone()));
+    }
+    let top = p.learned.keys().chain(a.accepted.keys()).max().map_or(0, |s| s + 1);
+    let entries = (0..top)
+        .map(|slot| {
+            let (term, label) = match (p.learned.get(&slot), a.accepted.get(&slot)) {
+                (Some(v), acc) => (acc.map_or(0, |(b, _)| b.round), format!("{v} ✓")),
+                (None, Some((b, v))) => (b.round, format!("{v} (accepted)")),
+                (None, None) => (0, "—".into()),
+            };
+            // 1-based in the view, so that commit_index (= slots learned) marks the prefix.
+            LogEntryView { index: slot + 1, term, label }
+        })
+        .collect();
+    let log = Some(LogView { entries, commit_index: p.learned_upto, last_applied: p.applied_upto });
+    let kv = TableView {
+        title: "state machine".into(),
+        headers: vec!["key".into(), "value".into()],
+        rows: p.kv.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect(),
+    };
+    NodeView { term: Some(headline_ballot(p).round), fields, log, tables: vec![kv], ..Default::default() }
+}
