@@ -1,5 +1,5 @@
 //! Flood configuration: the anti-entropy period and the planted teaching bug (Flood follows
-//! no paper; its anti-entropy is Demers et al.'s, PODC 1987, §1.3, in round-robin order).
+//! no paper; its anti-entropy is Demers et al.'s (PODC 1987), in round-robin order).
 
 use crate::sim::ProtocolConfig;
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! Flood's messages (no paper): a value flooded to every peer, its acknowledgement, and the
 //! anti-entropy `Sync` carrying every value a node knows (as Demers et al.'s anti-entropy,
-//! PODC 1987, §1.3).
+//! PODC 1987).
 
 #[derive(Clone, Debug, Hash, PartialEq)]
 pub enum FloodMsg {

@@ -1,7 +1,7 @@
 //! A flood node (no paper; the simulator's exercise): it learns a value from a client, a
 //! flood or a sync, makes it durable, and floods what it had not seen to every peer; every
 //! period it sends all it knows to the next peer in turn (anti-entropy, as Demers et al.,
-//! PODC 1987, §1.3), which repairs what loss and partitions dropped.
+//! PODC 1987), which repairs what loss and partitions dropped.
 
 use super::config::FloodConfig;
 use super::msg::FloodMsg;

@@ -6,6 +6,7 @@
 //! `Suspect` (§4.2), and `Confirm`ed dead after the suspicion timeout unless it refutes by
 //! raising its incarnation (`Alive` with a higher incarnation). Membership updates ride
 //! piggybacked on Ping/PingReq/Ack, each sent λ·⌈log2(n+1)⌉ times (§4.1).
+//!
 //! Built to run at 1,000+ nodes: per-node state is sparse and per-event work is
 //! O(piggyback).
 
@@ -19,7 +20,7 @@ pub mod view;
 
 pub use config::SwimConfig;
 pub use msg::{Status, SwimMsg, Update};
-pub use node::{Member, Probe, Relay, Swim, SwimStats, SwimTimer, ALIVE_0};
+pub use node::{Member, Swim, SwimTimer};
 
 use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, Register, RoleView, TimeUs};
 
