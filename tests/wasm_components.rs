@@ -145,6 +145,7 @@ fn cluster() -> ClusterView {
     ClusterView {
         protocol: "raft",
         term_name: "term",
+        exceeded: vec![],
         now_us: 1_000_000,
         event_count: 77,
         nodes: vec![
@@ -315,7 +316,7 @@ fn raft_properties() -> Rc<Vec<(&'static str, &'static str)>> {
 
 #[wasm_bindgen_test]
 async fn invariant_panel_is_green_until_a_property_is_violated() {
-    let mut m = mount::<InvariantPanel>(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(vec![]) }).await;
+    let mut m = mount::<InvariantPanel>(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(vec![]), exceeded: Rc::new(vec![]) }).await;
     let panel = m.one("[data-testid=invariants]");
     assert_eq!(attr(&panel, "data-violation-count"), "0");
     assert_eq!(m.count("li.ok"), 2);
@@ -324,7 +325,7 @@ async fn invariant_panel_is_green_until_a_property_is_violated() {
     assert_eq!(attr(&m.all("li")[1], "title"), "Raft paper, §5.4", "each property cites its source");
 
     let v = vec![violation("Leader Completeness", 120), violation("Leader Completeness", 180)];
-    m.update(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(v) }).await;
+    m.update(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(v), exceeded: Rc::new(vec![]) }).await;
     assert_eq!(attr(&m.one("[data-testid=invariants]"), "data-violation-count"), "2");
     let bad = m.one("li.bad");
     assert!(text(&bad).contains("Leader Completeness"), "{}", text(&bad));
@@ -338,6 +339,25 @@ async fn invariant_panel_is_green_until_a_property_is_violated() {
     assert_eq!(m.count(".violation button"), 2, "each violation can be jumped to");
     // The page's red: the bad item's dot is not the ok item's colour.
     assert_ne!(css(&m.one("li.bad .dot"), "background-color"), css(&m.one("li.ok .dot"), "background-color"));
+    assert_eq!(m.count("[data-testid=assumption-exceeded]"), 0);
+    assert_eq!(m.count("[data-testid=exceeded-tag]"), 0);
+}
+
+/// A run that went beyond its protocol's assumptions says so, and only the violations that
+/// came after that moment carry the "assumption exceeded" tag.
+#[wasm_bindgen_test]
+async fn invariant_panel_labels_violations_after_an_assumption_was_exceeded() {
+    let v = vec![violation("Leader Completeness", 120), violation("Leader Completeness", 180)];
+    let x = clusterlab::sim::Exceeded { event_index: 150, time_us: 1_500_000, what: "clock drift n1 400000ppm: drift beyond the bound ρ = 10%".into() };
+    let m = mount::<InvariantPanel>(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(v), exceeded: Rc::new(vec![x]) }).await;
+    assert_eq!(attr(&m.one("[data-testid=invariants]"), "data-exceeded-count"), "1");
+    let label = m.one("[data-testid=assumption-exceeded]");
+    assert!(text(&label).contains("Assumption exceeded") && text(&label).contains("ρ = 10%"), "{}", text(&label));
+    let items = m.all(".violation");
+    assert_eq!(items.len(), 2);
+    assert!(!text(&items[0]).contains("assumption exceeded"), "event 120 came before the drift: {}", text(&items[0]));
+    assert!(text(&items[1]).contains("assumption exceeded"), "event 180 came after it: {}", text(&items[1]));
+    assert_eq!(m.count("[data-testid=exceeded-tag]"), 1);
 }
 
 // ---- Timeline ------------------------------------------------------------------------
