@@ -81,7 +81,12 @@ fn node_g(n: &NodeView, term_name: &str, (x, y): (f64, f64), r: f64, now: u64, s
             if highlight { <circle class="halo" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{:.1}", r + 9.0)} /> }
             <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{r:.1}")} />
             <text x={format!("{x:.1}")} y={format!("{:.1}", y + if big { -4.0 } else { 4.0 })} class="node-id">{ format!("n{id}") }</text>
-            if big { <text x={format!("{x:.1}")} y={format!("{:.1}", y + 10.0)} class="node-term">{ term }</text> }
+            if big {
+                // A long headline ("incarnation 12", Chinese words) is squeezed to fit inside the circle.
+                <text x={format!("{x:.1}")} y={format!("{:.1}", y + 10.0)} class="node-term"
+                    textLength={(term.chars().count() > 8).then(|| format!("{:.1}", r * 1.6))}
+                    lengthAdjust={(term.chars().count() > 8).then_some("spacingAndGlyphs")}>{ term }</text>
+            }
             <text x={format!("{x:.1}")} y={format!("{:.1}", y + r + 15.0)} class="node-role">{ t_dyn(&n.role) }</text>
         </g>
     }
