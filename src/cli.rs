@@ -139,7 +139,7 @@ fn run(a: &Args) -> Result<i32, String> {
     let out = json!({
         "protocol": s.protocol, "seed": s.seed, "sim_time_us": run.now_us(), "events": run.event_count(),
         "trace_hash": hash_hex(run.trace_hash()), "violations": run.violations(), "nodes": nodes,
-        "assumptions_exceeded": run.exceeded(),
+        "assumptions_exceeded": run.exceeded(), "cluster_table": run.cluster_table(),
         "liveness": run.check_liveness().err(), "events_per_second": (run.event_count() as f64 / secs.max(1e-9)) as u64,
         "link": scenario::encode_link(&{ let mut l = s.clone(); l.playhead_us = until; l }),
     });

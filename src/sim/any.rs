@@ -7,7 +7,7 @@ use super::history::History;
 use super::present::{node_view, Present};
 use super::protocol::{Checker, NodeId, TimeUs, Violation};
 use super::trace::{hash_hex, TraceRecord};
-use super::view::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, TimerView};
+use super::view::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, TableView, TimerView};
 
 pub trait AnyRun {
     fn protocol(&self) -> &'static str;
@@ -29,6 +29,8 @@ pub trait AnyRun {
     fn view_light(&self) -> ClusterView;
     /// The protocol's extra drawing (see `Present::overlay`).
     fn overlay(&self) -> Overlay;
+    /// Every node's key state side by side (see `Present::cluster_table`).
+    fn cluster_table(&self) -> TableView;
     fn node_view(&self, id: NodeId) -> Option<NodeView>;
     /// The paper-style summary of a message in flight.
     fn message_summary(&self, msg_id: u64) -> Option<String>;
@@ -195,6 +197,9 @@ impl<P: Present> AnyRun for History<P> {
     }
     fn overlay(&self) -> Overlay {
         P::overlay(self.sim().nodes(), self.sim().now_us())
+    }
+    fn cluster_table(&self) -> TableView {
+        P::cluster_table(self.sim().nodes())
     }
     fn message_summary(&self, msg_id: u64) -> Option<String> {
         self.sim().flights.get(&msg_id).map(|f| P::msg_summary(&f.msg))

@@ -97,4 +97,7 @@ impl<S: StateMachine> Present for Raft<S> {
     fn view(&self) -> NodeView {
         view::node_view(self)
     }
+    fn cluster_table(nodes: &[Option<Self>]) -> crate::sim::TableView {
+        view::cluster_table(nodes)
+    }
 }

@@ -73,3 +73,28 @@ pub fn node_view<S: StateMachine>(r: &Raft<S>) -> NodeView {
         ..Default::default()
     }
 }
+
+/// Every server's Figure 2 state side by side: term, vote, last log entry, commit and apply
+/// points, and the leader's nextIndex/matchIndex for each peer. Above 64 servers, the
+/// default summary by role.
+pub fn cluster_table<S: StateMachine>(nodes: &[Option<Raft<S>>]) -> TableView {
+    if nodes.len() > crate::sim::present::TABLE_ROWS_MAX {
+        return crate::sim::present::default_cluster_table(nodes);
+    }
+    let leader = nodes.iter().flatten().filter(|r| r.role == Role::Leader).max_by_key(|r| r.current_term);
+    let headers = ["node", "role", "currentTerm", "votedFor", "last log (index, term)", "commitIndex", "lastApplied", "nextIndex / matchIndex"];
+    let rows = nodes.iter().enumerate().map(|(id, n)| match n {
+        None => vec![format!("n{id}"), "crashed".into(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new()],
+        Some(r) => vec![
+            format!("n{id}"),
+            role(r).label.into(),
+            r.current_term.to_string(),
+            r.voted_for.map_or("none".into(), |v| format!("n{v}")),
+            format!("({}, t{})", r.last_log_index(), r.last_log_term()),
+            r.commit_index.to_string(),
+            r.last_applied.to_string(),
+            leader.filter(|l| l.env.id as usize != id).map_or(String::new(), |l| format!("{} / {}", l.next_index[id], l.match_index[id])),
+        ],
+    });
+    TableView { title: "cluster".into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows: rows.collect() }
+}
