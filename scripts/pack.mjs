@@ -70,7 +70,12 @@ window.clusterlabLoader = {
   swap(family, fragment) {
     const file = ${JSON.stringify(files)}[family];
     if (!file) return false;
-    location.href = new URL(file + location.search + '#' + fragment, location.href).href;
+    // After the call that asked for it returns: stop() writes the page's language and
+    // theme into the address, then the family's own file opens.
+    setTimeout(() => {
+      stop();
+      location.href = new URL(file + location.search + '#' + fragment, location.href).href;
+    }, 0);
     return true;
   },
 };

@@ -266,8 +266,16 @@ pub fn update<R>(f: impl FnOnce(&mut Model) -> R) -> Option<R> {
 
 /// Drop the model and the re-render hook (the module is being stopped).
 pub fn clear() {
-    MODEL.with(|m| *m.borrow_mut() = None);
-    NOTIFY.with(|n| *n.borrow_mut() = None);
+    MODEL.with(|m| {
+        if let Ok(mut m) = m.try_borrow_mut() {
+            *m = None;
+        }
+    });
+    NOTIFY.with(|n| {
+        if let Ok(mut n) = n.try_borrow_mut() {
+            *n = None;
+        }
+    });
 }
 
 /// Write the language and theme chosen on the page into the address's query (keeping its

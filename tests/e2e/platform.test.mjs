@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { start, open, state, ROOT, SHOTS } from './helpers.mjs';
 
 let env;
@@ -129,6 +130,23 @@ test('a parent page hears when a swapped module is ready', async () => {
   }));
   assert.equal(loaded.family, 'paxos');
   assert.equal(loaded.state.protocol, 'paxos');
+  await context.close();
+});
+
+test('a one-file build opens another family\'s scenario in that family\'s file, keeping the language', async () => {
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(pathToFileURL(join(ROOT, 'dist', 'clusterlab.html')).href + '#preset=raft-election');
+  await page.waitForFunction(() => window.clusterlab && window.clusterlab.state().protocol === 'raft');
+  await page.selectOption('[data-testid=lang]', 'zh');
+  assert.equal(await page.locator('[data-testid=preset] option').count(), Object.keys(manifest().presets).length, 'the menu lists every family\'s presets');
+  await page.evaluate(() => window.clusterlab.load('swim-crash-detection'));
+  await waitProtocol(page, 'swim');
+  assert.match(page.url(), /clusterlab-gossip\.html\?lang=zh#preset=swim-crash-detection$/);
+  assert.equal((await state(page)).lang, 'zh');
+  assert.deepEqual(errors, []);
   await context.close();
 });
 
