@@ -90,18 +90,7 @@ pub fn call(name: &str, arg: &Value) -> Value {
             None => err("seek takes an event index"),
         },
         "load" => match arg.as_str().or_else(|| arg.get("link").and_then(Value::as_str)) {
-            Some(s) if s.len() <= 16 * 1024 && super::swap::elsewhere(s).is_some() => {
-                let family = super::swap::elsewhere(s).map(|(f, _)| f).unwrap_or_default();
-                dispatch(Action::Open(s.to_string()));
-                json!({"ok": true, "loading": family})
-            }
-            Some(s) if s.len() <= 16 * 1024 => match model::open(s) {
-                Ok(_) => {
-                    dispatch(Action::Open(s.to_string()));
-                    ok()
-                }
-                Err(e) => err(e),
-            },
+            Some(s) if s.len() <= 16 * 1024 => load(s),
             _ => err("load takes a link (#s=…), a preset name or #preset=NAME"),
         },
         "inject" => {
@@ -127,6 +116,19 @@ pub fn call(name: &str, arg: &Value) -> Value {
         },
         other => err(format!("unknown call {:?}", other.chars().take(40).collect::<String>())),
     }
+}
+
+/// Open a link or preset: here, or (another family's) by handing the page to its module.
+fn load(s: &str) -> Value {
+    let answer = match super::swap::elsewhere(s) {
+        Some((family, _)) => json!({"ok": true, "loading": family}),
+        None => match model::open(s) {
+            Ok(_) => ok(),
+            Err(e) => return err(e),
+        },
+    };
+    dispatch(Action::Open(s.to_string()));
+    answer
 }
 
 fn js_arg(v: &JsValue) -> Value {

@@ -58,17 +58,9 @@ pub fn reduce(m: &mut Model, action: Action) {
             set_playing(m, false);
             m.live.run.seek(k);
         }
-        Action::Open(target) if super::swap::elsewhere(&target).is_some() => hand_over(m, &target),
-        Action::Open(target) => match model::open(&target) {
-            Ok((live, preset)) => {
-                m.live = live;
-                m.preset = preset;
-                m.selected = None;
-                m.notice = None;
-                // Presets play; a link shows the exact moment it captured.
-                set_playing(m, preset.is_some());
-            }
-            Err(e) => m.notice = Some(format!("{}: {e}", crate::i18n::t("Could not open that"))),
+        Action::Open(target) => match super::swap::elsewhere(&target) {
+            Some((family, fragment)) => hand_over(m, &family, &fragment),
+            None => open_here(m, &target),
         },
         Action::Select(n) => {
             m.selected = n;
@@ -89,11 +81,25 @@ pub fn reduce(m: &mut Model, action: Action) {
     }
 }
 
+/// A scenario this module carries.
+fn open_here(m: &mut Model, target: &str) {
+    match model::open(target) {
+        Ok((live, preset)) => {
+            m.live = live;
+            m.preset = preset;
+            m.selected = None;
+            m.notice = None;
+            // Presets play; a link shows the exact moment it captured.
+            set_playing(m, preset.is_some());
+        }
+        Err(e) => m.notice = Some(format!("{}: {e}", crate::i18n::t("Could not open that"))),
+    }
+}
+
 /// A scenario of another family: the loader fetches that module and starts it in this
 /// one's place; until it does (or if it cannot), this run stays as it is.
-fn hand_over(m: &mut Model, target: &str) {
-    let Some((family, fragment)) = super::swap::elsewhere(target) else { return };
-    m.notice = Some(match super::swap::request(&family, &fragment) {
+fn hand_over(m: &mut Model, family: &str, fragment: &str) {
+    m.notice = Some(match super::swap::request(family, fragment) {
         Ok(()) => format!("{} ({family})…", crate::i18n::t("Loading the module for this scenario")),
         Err(e) => format!("{}: {e}", crate::i18n::t("Could not open that")),
     });
