@@ -1,0 +1,170 @@
+//! The simulator's fault handling: applying each fault of the one fault vocabulary (crash,
+//! restart, pause, clocks, links, partitions, network, chaos, client requests), noting when
+//! one goes beyond the protocol's declared assumptions, healing everything before a
+//! liveness phase, and chaos mode's random faults drawn from the seed.
+
+use super::Sim;
+use crate::sim::fault::Fault;
+use crate::sim::network::LinkState;
+use crate::sim::protocol::{NodeId, Protocol};
+use crate::sim::queue::Ev;
+use crate::sim::trace::TraceKind;
+
+impl<P: Protocol> Sim<P> {
+    /// Apply a fault; returns the node it concerns and whether that node just restarted.
+    pub(crate) fn handle_fault(&mut self, fault: Fault, chaos: bool) -> (Option<NodeId>, bool) {
+        let label = fault.label();
+        let beyond = match &fault {
+            Fault::SetChaos { on: true } => self.assumptions.check_net(&self.chaos.net),
+            f => self.assumptions.check_fault(f),
+        };
+        self.note_exceeded(beyond);
+        let node = fault.nodes().first().copied();
+        let restarting = matches!(fault, Fault::Restart { .. });
+        self.trace(node, TraceKind::Fault { label, chaos }, 0);
+        let changed = self.apply_fault(fault);
+        if !changed {
+            self.trace(node, TraceKind::Note { text: "no effect".into() }, 0);
+        }
+        (node, restarting && changed)
+    }
+
+    fn apply_fault(&mut self, fault: Fault) -> bool {
+        use Fault::*;
+        match fault {
+            Crash { node } => self.crash(node, false),
+            CrashLoseUnsynced { node } => self.crash(node, true),
+            Restart { node } => self.restart(node),
+            Pause { node } => self.pause(node),
+            Resume { node } => self.resume(node),
+            TimeoutNow { node } => {
+                let up = self.states[node as usize].is_some() && !self.slots[node as usize].paused;
+                if up {
+                    self.with_node(node, |p, out| p.on_timeout_now(out));
+                }
+                up
+            }
+            ClockSkew { node, skew_us } => {
+                self.slots[node as usize].skew_us = skew_us;
+                true
+            }
+            ClockDrift { node, drift_ppm } => {
+                self.slots[node as usize].drift_ppm = drift_ppm.clamp(-500_000, 500_000);
+                true
+            }
+            Cut { a, b } => {
+                self.set_link(a, b, LinkState::Cut);
+                self.set_link(b, a, LinkState::Cut);
+                true
+            }
+            CutOneWay { from, to } => {
+                self.set_link(from, to, LinkState::Cut);
+                true
+            }
+            Heal { a, b } => {
+                self.set_link(a, b, LinkState::Open);
+                self.set_link(b, a, LinkState::Open);
+                true
+            }
+            Hold { from, to } => {
+                self.set_link(from, to, LinkState::Held);
+                true
+            }
+            Release { from, to } => {
+                self.set_link(from, to, LinkState::Open);
+                true
+            }
+            Partition { groups } => {
+                self.heal_all();
+                self.links.partition(&groups);
+                true
+            }
+            HealAll => {
+                self.heal_all();
+                true
+            }
+            SetNetwork { net } => {
+                self.base_net = net;
+                true
+            }
+            SetChaos { on } => self.set_chaos(on),
+            Request { node, op } => {
+                self.submit_request(node, &op);
+                true
+            }
+        }
+    }
+
+    fn set_chaos(&mut self, on: bool) -> bool {
+        if self.chaos_on == on {
+            return false;
+        }
+        self.chaos_on = on;
+        if on {
+            self.queue.push(self.now_us + self.chaos.tick_us.max(1), Ev::ChaosTick);
+        }
+        true
+    }
+
+    /// Turn chaos off and undo every fault: heal links, restart crashed nodes, resume
+    /// paused ones, reset clocks. The start of a sweep's liveness phase.
+    pub fn heal_everything(&mut self) {
+        let mut faults = vec![Fault::SetChaos { on: false }, Fault::HealAll];
+        for node in 0..self.n {
+            if self.slots[node as usize].paused {
+                faults.push(Fault::Resume { node });
+            }
+            if self.states[node as usize].is_none() {
+                faults.push(Fault::Restart { node });
+            }
+            if self.slots[node as usize].skew_us != 0 {
+                faults.push(Fault::ClockSkew { node, skew_us: 0 });
+            }
+            if self.slots[node as usize].drift_ppm != 0 {
+                faults.push(Fault::ClockDrift { node, drift_ppm: 0 });
+            }
+        }
+        for f in faults {
+            if f == (Fault::SetChaos { on: false }) && !self.chaos_on {
+                continue;
+            }
+            self.apply_now(self.now_us, f);
+        }
+    }
+
+    /// Chaos mode: one tick may draw a crash, a partition, a pause or a clock fault, each
+    /// undone after a random time drawn from the same seed.
+    pub(super) fn chaos_tick(&mut self) {
+        let c = self.chaos.clone();
+        let n = self.n as u64;
+        let node = self.rng.below(n) as NodeId;
+        let undo_at = self.now_us + self.rng.range(c.max_downtime_us / 10, c.max_downtime_us.max(1));
+        let mut drawn = Vec::new();
+        if self.rng.chance_ppm(c.crash_ppm) {
+            // No draw at all when the rate is 0, so links made before the rate existed
+            // replay exactly.
+            let lose = c.lose_unsynced_ppm > 0 && self.rng.chance_ppm(c.lose_unsynced_ppm);
+            let crash = if lose { Fault::CrashLoseUnsynced { node } } else { Fault::Crash { node } };
+            drawn.push((crash, Fault::Restart { node }));
+        }
+        if self.rng.chance_ppm(c.partition_ppm) {
+            // One random bit per node: one draw per 64 nodes (a cluster of up to 64 draws
+            // exactly one, as links made before larger clusters expect).
+            let words: Vec<u64> = (0..self.n.div_ceil(64).max(1)).map(|_| self.rng.next_u64()).collect();
+            let group: Vec<NodeId> = (0..self.n).filter(|i| words[(i / 64) as usize] >> (i % 64) & 1 == 1).collect();
+            drawn.push((Fault::Partition { groups: vec![group] }, Fault::HealAll));
+        }
+        if self.rng.chance_ppm(c.pause_ppm) {
+            drawn.push((Fault::Pause { node }, Fault::Resume { node }));
+        }
+        if self.rng.chance_ppm(c.skew_ppm) {
+            let drift_ppm = self.rng.range(0, 200_000) as i64 - 100_000;
+            drawn.push((Fault::ClockDrift { node, drift_ppm }, Fault::ClockDrift { node, drift_ppm: 0 }));
+        }
+        for (fault, undo) in drawn {
+            self.handle_fault(fault, true);
+            self.queue.push(undo_at, Ev::Fault { fault: undo, chaos: true });
+        }
+        self.queue.push(self.now_us + c.tick_us.max(1), Ev::ChaosTick);
+    }
+}
