@@ -9,6 +9,7 @@ pub mod engine;
 pub mod fault;
 pub mod hash;
 pub mod history;
+pub mod lin;
 pub mod network;
 pub mod node;
 pub mod present;
