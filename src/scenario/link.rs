@@ -1,5 +1,7 @@
-//! The link codec: `1.<base64url(raw deflate(json))>` in the URL fragment. The version
-//! comes first and every released version keeps decoding. Input is untrusted: sizes are
+//! The link codec: `V.<base64url(raw deflate(json))>` in the URL fragment. The version
+//! comes first and every released version keeps decoding and replaying as it did: version
+//! 1's semantics are frozen; version 2 adds client sessions, retries and the client
+//! history (see `Scenario::version`). Input is untrusted: sizes are
 //! capped before and during inflation, fields are typed, unknown fields refused.
 
 use super::model::Scenario;
@@ -8,7 +10,7 @@ use base64::Engine;
 use std::fmt;
 
 /// The current link version.
-pub const LINK_VERSION: u32 = 1;
+pub const LINK_VERSION: u32 = 2;
 /// Links longer than this are refused before decoding.
 pub const MAX_LINK_BYTES: usize = 8 * 1024;
 /// Inflated JSON larger than this is refused (an inflation bomb).
@@ -33,7 +35,7 @@ impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LinkError::TooLong(n) => write!(f, "the link is too long ({n} bytes; at most {MAX_LINK_BYTES})"),
-            LinkError::NoVersion => write!(f, "the link has no version (expected it to start with \"1.\")"),
+            LinkError::NoVersion => write!(f, "the link has no version (expected it to start with \"1.\" or \"2.\")"),
             LinkError::UnknownVersion(v) => write!(f, "the link's version {v:?} is not one this page knows"),
             LinkError::BadBase64 => write!(f, "the link is damaged: it is not valid base64url"),
             LinkError::BadDeflate => write!(f, "the link is damaged or truncated: its compressed data does not inflate"),
@@ -50,7 +52,7 @@ impl fmt::Display for LinkError {
 pub fn encode_link(s: &Scenario) -> String {
     let json = serde_json::to_vec(s).unwrap_or_default();
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    format!("{LINK_VERSION}.{}", URL_SAFE_NO_PAD.encode(packed))
+    format!("{}.{}", s.version, URL_SAFE_NO_PAD.encode(packed))
 }
 
 /// Decode a link body (`1.xxxx`, without `#s=`).
@@ -60,12 +62,15 @@ pub fn decode_link(link: &str) -> Result<Scenario, LinkError> {
     }
     let (version, body) = link.split_once('.').ok_or(LinkError::NoVersion)?;
     match version {
-        "1" => decode_v1(body),
+        "1" => decode_body(body, 1),
+        "2" => decode_body(body, 2),
         v => Err(LinkError::UnknownVersion(v.chars().take(16).collect())),
     }
 }
 
-fn decode_v1(body: &str) -> Result<Scenario, LinkError> {
+/// Every version so far shares one body format; the scenario inside must be of the
+/// link's version.
+fn decode_body(body: &str, version: u32) -> Result<Scenario, LinkError> {
     let packed = URL_SAFE_NO_PAD.decode(body.trim_end_matches('=')).map_err(|_| LinkError::BadBase64)?;
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED_BYTES).map_err(|e| {
         if matches!(e.status, miniz_oxide::inflate::TINFLStatus::HasMoreOutput) {
@@ -75,6 +80,9 @@ fn decode_v1(body: &str) -> Result<Scenario, LinkError> {
         }
     })?;
     let s: Scenario = serde_json::from_slice(&json).map_err(|e| LinkError::BadJson(e.to_string()))?;
+    if s.version != version {
+        return Err(LinkError::Invalid(format!("a version {version} link holds a version {} scenario", s.version)));
+    }
     if super::registry::row(&s.protocol).is_none() {
         if let Some(family) = super::registry::family_of(&s.protocol) {
             return Err(LinkError::OtherModule { protocol: s.protocol, family });

@@ -11,6 +11,10 @@ pub const MAX_PLAYHEAD_US: TimeUs = 600_000_000;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// The semantics this scenario replays under: its link version ("Links live forever" in
+    /// DESIGN.md). Absent in files and links made before version 2, which replay as 1.
+    #[serde(default = "version_1", skip_serializing_if = "is_version_1")]
+    pub version: u32,
     pub protocol: String,
     pub nodes: u32,
     pub seed: u64,
@@ -34,9 +38,18 @@ pub struct Scenario {
     pub playhead_event: Option<u64>,
 }
 
+fn version_1() -> u32 {
+    1
+}
+fn is_version_1(v: &u32) -> bool {
+    *v == 1
+}
+
 impl Scenario {
+    /// A scenario under version 1's frozen semantics (every preset made before version 2).
     pub fn new(protocol: &str, nodes: u32, seed: u64) -> Self {
         Scenario {
+            version: 1,
             protocol: protocol.into(),
             nodes,
             seed,
@@ -50,8 +63,16 @@ impl Scenario {
         }
     }
 
+    /// A scenario under the current semantics ([`super::link::LINK_VERSION`]).
+    pub fn current(protocol: &str, nodes: u32, seed: u64) -> Self {
+        Scenario { version: super::link::LINK_VERSION, ..Scenario::new(protocol, nodes, seed) }
+    }
+
     /// Semantic checks; each failure is a message for a person.
     pub fn validate(&self) -> Result<(), String> {
+        if self.version == 0 || self.version > super::link::LINK_VERSION {
+            return Err(format!("version {} is not one this page knows (1 to {})", self.version, super::link::LINK_VERSION));
+        }
         let range = super::registry::row_or_err(&self.protocol)?.nodes;
         if self.nodes < range.min || self.nodes > range.max {
             return Err(format!("a {} cluster needs {} to {} nodes (got {})", self.protocol, range.min, range.max, self.nodes));

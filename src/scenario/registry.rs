@@ -138,11 +138,12 @@ pub fn build(s: &Scenario, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> 
 /// The protocol's configuration from a scenario (its default when absent), with the bug
 /// name checked against the row.
 pub fn config_of<P: Protocol>(s: &Scenario) -> Result<P::Config, String> {
-    let config: P::Config = if s.config.is_null() {
+    let mut config: P::Config = if s.config.is_null() {
         P::Config::default()
     } else {
         serde_json::from_value(s.config.clone()).map_err(|e| format!("{} configuration: {e}", P::NAME))?
     };
+    config.set_version(s.version);
     if let Some(bug) = config.bug() {
         let known = bug_names(P::NAME);
         if !known.contains(&bug) {
@@ -157,6 +158,7 @@ pub fn build_typed<P: Protocol>(s: &Scenario, keep_trace: bool) -> Result<Histor
     s.validate()?;
     let config = config_of::<P>(s)?;
     let mut sim = Sim::<P>::new(s.nodes, s.seed, config, s.net.clone(), s.chaos.clone());
+    sim.set_version(s.version);
     if let Some(row) = row(P::NAME) {
         sim.assume(row.assumptions.clone());
     }

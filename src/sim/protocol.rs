@@ -131,6 +131,34 @@ pub trait ProtocolConfig {
     fn validate(&self, _nodes: u32) -> Result<(), String> {
         Ok(())
     }
+    /// The scenario's semantics version (its link version): a protocol whose behaviour
+    /// changed keeps the old behaviour for older versions, so their links replay exactly.
+    /// Configurations default to the current version.
+    fn set_version(&mut self, _version: u32) {}
+}
+
+/// The semantics version every configuration defaults to.
+pub const CURRENT_VERSION: u32 = 2;
+
+/// A client session (Ongaro's thesis §6.3): the client's id and the request's serial
+/// number. A retry carries the same serial, so the state machine applies a command once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Session {
+    pub client: u64,
+    pub serial: u64,
+}
+
+/// What a reply tells the simulated client: its result for the history, or to try again.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ClientResult {
+    /// Took effect; a read's value (`None` for writes, or a key that is absent).
+    Ok(Option<String>),
+    /// Did not take effect.
+    Fail,
+    /// Not known: it may take effect later. A client with a session retries it.
+    Unknown,
+    /// Not this node: try the one named, or another.
+    Redirect(Option<NodeId>),
 }
 
 /// A protocol node. Everything a node does goes through `out`. How it is drawn is the
@@ -167,6 +195,20 @@ pub trait Protocol: Clone + Debug + 'static {
 
     /// Map a generic client operation to this protocol's request, if it has one.
     fn request_from_op(op: &ClientOp) -> Option<Self::Request>;
+    /// Does this protocol keep client sessions (so a retry is safe)?
+    const CLIENT_SESSIONS: bool = false;
+    /// The request for `op` within a client session (version 2 and later); protocols
+    /// without sessions ignore the session.
+    fn request_in_session(op: &ClientOp, _session: Session) -> Option<Self::Request> {
+        Self::request_from_op(op)
+    }
+    /// How the simulated client reads a reply (version 2 and later).
+    fn reply_result(reply: &Self::Reply) -> ClientResult {
+        match Self::reply_redirect(reply) {
+            Some(n) => ClientResult::Redirect(Some(n)),
+            None => ClientResult::Unknown,
+        }
+    }
     /// If a reply says "not me, ask node X", the simulated client follows it.
     fn reply_redirect(_reply: &Self::Reply) -> Option<NodeId> {
         None

@@ -33,6 +33,10 @@ pub struct PaxosConfig {
     pub proposers: Vec<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
+    /// The scenario's semantics version (not part of the configuration's JSON: it comes
+    /// from the scenario); behaviour changed since version 1 checks it.
+    #[serde(skip)]
+    pub version: u32,
 }
 
 impl Default for PaxosConfig {
@@ -47,6 +51,7 @@ impl Default for PaxosConfig {
             leader_timeout_max_us: 400_000,
             proposers: Vec::new(),
             bug: None,
+            version: crate::sim::CURRENT_VERSION,
         }
     }
 }
@@ -55,6 +60,9 @@ impl crate::sim::ProtocolConfig for PaxosConfig {
     const BUGS: &'static [&'static str] = BUGS;
     fn bug(&self) -> Option<&str> {
         self.bug.as_deref()
+    }
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
     }
 }
 

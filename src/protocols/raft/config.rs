@@ -22,6 +22,10 @@ pub struct RaftConfig {
     pub initial_terms: Vec<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
+    /// The scenario's semantics version (not part of the configuration's JSON: it comes
+    /// from the scenario); behaviour changed since version 1 checks it.
+    #[serde(skip)]
+    pub version: u32,
 }
 
 impl Default for RaftConfig {
@@ -36,6 +40,7 @@ impl Default for RaftConfig {
             initial_logs: Vec::new(),
             initial_terms: Vec::new(),
             bug: None,
+            version: crate::sim::CURRENT_VERSION,
         }
     }
 }
@@ -44,6 +49,9 @@ impl crate::sim::ProtocolConfig for RaftConfig {
     const BUGS: &'static [&'static str] = BUGS;
     fn bug(&self) -> Option<&str> {
         self.bug.as_deref()
+    }
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
     }
     fn validate(&self, nodes: u32) -> Result<(), String> {
         RaftConfig::validate(self, nodes)

@@ -36,6 +36,8 @@ pub struct Sim<P: Protocol> {
     pub(crate) rng: Prng,
     /// The scenario's seed; with the event index it seeds each handler's `Out` entropy.
     seed: u64,
+    /// The scenario's semantics version (its link version): 1 keeps version 1's clients.
+    pub(crate) version: u32,
     pub(crate) states: Vec<Option<P>>,
     pub(crate) slots: Vec<NodeSlot<P>>,
     pub(crate) flights: BTreeMap<u64, Flight<P::Msg>>,
@@ -73,6 +75,7 @@ impl<P: Protocol> Sim<P> {
             queue: EventQueue::default(),
             rng: Prng::new(seed),
             seed,
+            version: super::protocol::CURRENT_VERSION,
             states: (0..n).map(|_| None).collect(),
             slots: (0..n).map(|_| NodeSlot::new()).collect(),
             flights: BTreeMap::new(),
@@ -100,6 +103,13 @@ impl<P: Protocol> Sim<P> {
         sim
     }
 
+    /// Run under the semantics of link version `version` (the registry sets the scenario's).
+    pub fn set_version(&mut self, version: u32) {
+        self.version = version;
+    }
+    pub fn version(&self) -> u32 {
+        self.version
+    }
     pub fn n(&self) -> u32 {
         self.n
     }
