@@ -6,6 +6,8 @@
 //! `check` answers for a whole history; `Incremental` answers as a run goes on, re-searching
 //! only the keys that changed and starting each key after its last quiescent cut.
 
+mod cache;
+mod entries;
 mod history;
 mod model;
 mod partition;
