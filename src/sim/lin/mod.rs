@@ -8,10 +8,14 @@
 
 mod cache;
 mod entries;
+mod explain;
 mod history;
 mod model;
+mod observed;
 mod partition;
 mod verdict;
+mod wgl;
 
 pub use history::{OpKind, OpResult, Operation};
+pub use wgl::check;
 pub use verdict::{KeyFailure, Limits, Verdict};
