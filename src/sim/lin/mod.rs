@@ -10,6 +10,7 @@ mod cache;
 mod entries;
 mod explain;
 mod history;
+mod incremental;
 mod model;
 mod observed;
 mod partition;
@@ -17,5 +18,6 @@ mod verdict;
 mod wgl;
 
 pub use history::{OpKind, OpResult, Operation};
-pub use wgl::check;
+pub use incremental::Incremental;
 pub use verdict::{KeyFailure, Limits, Verdict};
+pub use wgl::check;
