@@ -38,7 +38,7 @@ use super::wgl::{self, Ending, KeyVerdict, Mode, Run, Search, Start};
 const MAX_BASE: usize = 64;
 
 /// A history growing during a run, with its last verdict.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Incremental {
     ops: Vec<Operation>,
     keys: BTreeMap<String, KeyLog>,
@@ -89,7 +89,7 @@ impl Incremental {
 }
 
 /// One key's operations and what is known about them.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct KeyLog {
     /// Every operation on the key, in invocation order.
     all: Vec<usize>,
