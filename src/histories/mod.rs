@@ -183,7 +183,7 @@ fn detect(text: &str) -> Result<&'static str, ParseError> {
         }
     }
     let first = text.lines().map(str::trim).find(|l| !l.is_empty() && !l.starts_with(';')).unwrap_or("");
-    if first.starts_with('{') || first.starts_with('#') {
+    if first.starts_with(['{', '#', '[']) {
         return Ok(JEPSEN_EDN);
     }
     if text.lines().any(text_log::looks_like_event) {
