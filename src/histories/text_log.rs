@@ -1,5 +1,6 @@
 //! Jepsen's older text logs, where each client event is a log line whose tab-separated
-//! tail is process, type, `:f` and value: `INFO  jepsen.util - 3	:invoke	:cas	[1 4]`.
+//! tail is process, type, `:f` and value: `INFO  jepsen.util - 3\t:invoke\t:cas\t[1 4]`
+//! (`\t` a tab).
 //!
 //! A line is an event when one of its tab-separated fields is `:invoke`, `:ok`, `:fail` or
 //! `:info` and the field before it ends with the process (a whole number, or `:nemesis`,
