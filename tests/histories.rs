@@ -220,3 +220,39 @@ fn unknown_formats_and_caps() {
     assert!(e.contains("6 operations; the limit is 2"), "{e}");
     assert_eq!(Caps::default(), Caps { max_bytes: 64 << 20, max_operations: 1_000_000 });
 }
+
+#[test]
+fn known_answers_from_the_checker() {
+    use clusterlab::sim::lin::{check, Limits, Verdict};
+    for (name, linearizable, failing_key) in [
+        ("register_concurrent.edn", true, ""),
+        ("never_written.edn", false, "x"),
+        ("cas_ok.edn", true, ""),
+        ("cas_bad.edn", false, "register"),
+        ("info_must_apply.edn", true, ""),
+        ("info_need_not_apply.edn", true, ""),
+        ("fail_then_read.edn", false, "register"),
+        ("stale_read.edn", false, "register"),
+        ("independent.edn", false, "2"),
+        ("register.log", true, ""),
+        ("stale.log", false, "register"),
+        ("kv_ok.json", true, ""),
+        ("kv_bad.json", false, "a"),
+    ] {
+        let p = parsed(name);
+        match check(&p.operations, Limits::default()) {
+            Verdict::Linearizable => assert!(linearizable, "{name} should not be linearizable"),
+            Verdict::NotLinearizable { failures } => {
+                assert!(!linearizable, "{name} should be linearizable: {failures:?}");
+                let keys: Vec<&str> = failures.iter().map(|f| f.key.as_str()).collect();
+                assert_eq!(keys, [failing_key], "{name}");
+            }
+            v => panic!("{name}: {v:?}"),
+        }
+    }
+    // The stale read of stale_read.edn is the one that cannot be placed.
+    let p = parsed("stale_read.edn");
+    let Verdict::NotLinearizable { failures } = check(&p.operations, Limits::default()) else { panic!() };
+    assert_eq!(failures[0].stuck, [3]);
+    assert_eq!(failures[0].states, [Some("2".to_string())]);
+}
