@@ -341,21 +341,21 @@ fn op_kind(e: &Event) -> Result<(Option<String>, bool, OpKind), String> {
         }
     };
     let (key, value, tuple) = match (&e.key, &e.value) {
-        (Some(k), v) => (Some(required(k, ":key")?), v, false),
+        (Some(k), v) => (Some(required(k, || ":key".into())?), v, false),
         (None, edn::Value::Seq(items)) if items.len() == 2 && (verb != Verb::Cas || matches!(items[1], edn::Value::Seq(_))) => {
-            (Some(required(&items[0], "the key in [key value]")?), &items[1], true)
+            (Some(required(&items[0], || "the key in [key value]".into())?), &items[1], true)
         }
         (None, v) => (None, v, false),
     };
     let f = &e.f;
     let kind = match verb {
         Verb::Read => OpKind::Read,
-        Verb::Write => OpKind::Write { value: required(value, &format!("a :{f}'s value"))? },
-        Verb::Append => OpKind::Append { value: required(value, &format!("an :{f}'s value"))? },
+        Verb::Write => OpKind::Write { value: required(value, || format!("a :{f}'s value"))? },
+        Verb::Append => OpKind::Append { value: required(value, || format!("an :{f}'s value"))? },
         Verb::Cas => match value {
             edn::Value::Seq(pair) if pair.len() == 2 => OpKind::Cas {
                 expected: plain(&pair[0]).map_err(|m| format!("a :cas's expected value {m}"))?,
-                new: required(&pair[1], "a :cas's new value")?,
+                new: required(&pair[1], || "a :cas's new value".into())?,
             },
             v => return Err(format!("a :cas's value must be [expected new] (got {})", v.show())),
         },
@@ -394,10 +394,11 @@ fn plain(v: &edn::Value) -> Result<Option<String>, String> {
     }))
 }
 
-fn required(v: &edn::Value, what: &str) -> Result<String, String> {
+/// A plain value that must not be nil; `what` names it in the message.
+fn required(v: &edn::Value, what: impl FnOnce() -> String) -> Result<String, String> {
     match plain(v) {
         Ok(Some(s)) => Ok(s),
-        Ok(None) => Err(format!("{what} is nil (expected a string or number)")),
-        Err(m) => Err(format!("{what} {m}")),
+        Ok(None) => Err(format!("{} is nil (expected a string or number)", what())),
+        Err(m) => Err(format!("{} {m}", what())),
     }
 }
