@@ -1,4 +1,4 @@
-//! The `clusterlab` command line: `run`, `sweep`, `presets`, `bench` (see DESIGN.md, CLI).
+//! The `clusterlab` command line: `run`, `sweep`, `presets`, `bench`, `check` (see DESIGN.md, CLI).
 
 use clusterlab::scenario::{self, presets, Fragment, Scenario};
 use clusterlab::sweep::{self, SweepSpec};
@@ -13,7 +13,8 @@ const USAGE: &str = "usage:
   clusterlab presets [--json]
   clusterlab protocols [--json | --names]
   clusterlab soak [--protocol P] [--seeds N]
-  clusterlab bench [--json]";
+  clusterlab bench [--json]
+  clusterlab check <history file|-> [--model register|kv] [--json] [--timeout-ms N]";
 
 /// Parsed `--flag value` pairs and bare words.
 struct Args {
@@ -22,7 +23,7 @@ struct Args {
 }
 
 const BOOL_FLAGS: &[&str] = &["--json", "--help", "--keep-going", "--names"];
-const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos"];
+const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut a = Args { words: Vec::new(), flags: Vec::new() };
@@ -88,6 +89,7 @@ fn dispatch(a: &Args) -> Result<i32, String> {
         Some("protocols") => list_protocols(a),
         Some("soak") => soak(a),
         Some("bench") => bench(a),
+        Some("check") => a.only(&["--model", "--timeout-ms", "--json"]).and_then(|_| crate::cli_check::run(&a.words[1..], a.get("--model"), a.get("--timeout-ms"), a.has("--json"))),
         Some(other) => Err(format!("unknown command {other:?}")),
         None => Err("no command given".into()),
     }
