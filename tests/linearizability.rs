@@ -115,7 +115,7 @@ fn a_stale_read_after_a_completed_write_is_caught() {
             prefix: vec![0, 1],
             stuck: vec![2],
             states: vec![some("2")],
-            explanation: "get x returned 1, but after the 2 operations that can be ordered x holds 2".into(),
+            explanation: "a read of x returned 1, but after the 2 operations that can be ordered x holds 2".into(),
         }
     );
 }
@@ -138,7 +138,7 @@ fn a_read_of_a_value_never_written_is_caught() {
     let ops = [write(0, "x", (0, 10), "1"), read(1, "x", (20, 30), Some("7"))];
     let failure = only_failure(&ops);
     assert_eq!((failure.prefix, failure.stuck), (vec![0], vec![1]));
-    assert_eq!(failure.explanation, "get x returned 7, but after the 1 operation that can be ordered x holds 1");
+    assert_eq!(failure.explanation, "a read of x returned 7, but after the 1 operation that can be ordered x holds 1");
 }
 
 #[test]
@@ -204,7 +204,7 @@ fn an_unknown_write_cannot_take_effect_before_its_invocation() {
     let ops = [read(0, "x", (0, 10), Some("2")), unknown(write(1, "x", (20, 30), "2"))];
     let failure = only_failure(&ops);
     assert_eq!((failure.prefix, failure.stuck, failure.states), (vec![], vec![0], vec![None]));
-    assert_eq!(failure.explanation, "get x returned 2, but at the start x holds nothing");
+    assert_eq!(failure.explanation, "a read of x returned 2, but at the start x holds nothing");
 }
 
 #[test]
@@ -255,7 +255,7 @@ fn the_witness_names_the_longest_prefix_in_placed_order_by_index_into_the_histor
     assert_eq!(failure.prefix, vec![2, 5, 4]);
     assert_eq!(failure.stuck, vec![1]);
     assert_eq!(failure.states, vec![some("2")]);
-    assert_eq!(failure.explanation, "get x returned 1, but after the 3 operations that can be ordered x holds 2");
+    assert_eq!(failure.explanation, "a read of x returned 1, but after the 3 operations that can be ordered x holds 2");
 }
 
 #[test]
@@ -265,7 +265,7 @@ fn every_candidate_that_cannot_come_next_is_named() {
     assert_eq!((failure.prefix, failure.stuck), (vec![0], vec![1, 2]));
     assert_eq!(
         failure.explanation,
-        "After the 1 operation that can be ordered x holds 1, and none of the 2 operations that could come next fits: get x returned 5; get x returned 6"
+        "After the 1 operation that can be ordered x holds 1, and none of the 2 operations that could come next fits: a read of x returned 5; a read of x returned 6"
     );
 }
 
@@ -475,7 +475,7 @@ fn an_impossible_read_among_ten_thousand_operations_is_caught() {
     println!("mutated history checked in {:?}: {}", start.elapsed(), failure.explanation);
     assert_eq!(failure.key, ops[at].key);
     assert!(failure.stuck.contains(&at), "{failure:?}");
-    assert!(failure.explanation.starts_with(&format!("get {} returned never", ops[at].key)), "{}", failure.explanation);
+    assert!(failure.explanation.starts_with(&format!("a read of {} returned never", ops[at].key)), "{}", failure.explanation);
 }
 
 // ---------------------------------------------------------------------------------------

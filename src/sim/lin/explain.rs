@@ -57,8 +57,8 @@ fn holds(key: &str, states: &[Option<String>]) -> String {
 fn seen(op: &Operation) -> String {
     let key = &op.key;
     match (&op.kind, &op.result) {
-        (OpKind::Read, OpResult::Ok { value: v }) => format!("get {key} returned {}", value(v)),
-        (OpKind::Read, _) => format!("get {key}"),
+        (OpKind::Read, OpResult::Ok { value: v }) => format!("a read of {key} returned {}", value(v)),
+        (OpKind::Read, _) => format!("a read of {key}"),
         (OpKind::Write { value: v }, _) => format!("put {key} {v}"),
         (OpKind::Cas { expected, new }, _) => format!("cas {key} from {} to {new} succeeded", value(expected)),
         (OpKind::Append { value: v }, _) => format!("append {v} to {key}"),
