@@ -7,7 +7,7 @@ use serde_json::json;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  clusterlab run <link|preset|file.json> [--until-us T] [--json]
+  clusterlab run <link|preset|file.json> [--until-us T] [--json | --history]
   clusterlab sweep --protocol P --seeds N [--start S] [--nodes N] [--faults chaos|none]
                    [--bug NAME] [--shard i/n] [--json]
   clusterlab presets [--json]
@@ -22,7 +22,7 @@ struct Args {
     flags: Vec<(String, Option<String>)>,
 }
 
-const BOOL_FLAGS: &[&str] = &["--json", "--help", "--keep-going", "--names"];
+const BOOL_FLAGS: &[&str] = &["--json", "--history", "--help", "--keep-going", "--names"];
 const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -121,7 +121,7 @@ fn preset(name: &str) -> Result<Scenario, String> {
 }
 
 fn run(a: &Args) -> Result<i32, String> {
-    a.only(&["--until-us", "--json"])?;
+    a.only(&["--until-us", "--json", "--history"])?;
     let src = a.words.get(1).ok_or("run needs a link, a preset name or a file")?;
     let mut s = load_scenario(src)?;
     let default_until = if s.playhead_us > 0 { s.playhead_us } else { 5_000_000 };
@@ -145,7 +145,9 @@ fn run(a: &Args) -> Result<i32, String> {
         "liveness": run.check_liveness().err(), "events_per_second": (run.event_count() as f64 / secs.max(1e-9)) as u64,
         "link": scenario::encode_link(&{ let mut l = s.clone(); l.playhead_us = until; l }),
     });
-    if a.has("--json") {
+    if a.has("--history") {
+        print!("{}", clusterlab::histories::to_json(clusterlab::histories::Model::Kv, run.client_history()));
+    } else if a.has("--json") {
         println!("{out}");
     } else {
         println!("{} · {} nodes · seed {} · {} us · {} events · hash {}", s.protocol, s.nodes, s.seed, run.now_us(), run.event_count(), out["trace_hash"].as_str().unwrap_or(""));

@@ -387,3 +387,16 @@ fn steps_per_ms() {
         }
     }
 }
+
+// A run's own client history, exported by `run --history`, checks as the run's checker
+// said: the stale-read preset's history is not linearizable, the ReadIndex preset's is.
+#[test]
+fn a_runs_exported_history_checks_like_the_run() {
+    for (preset, code) in [("raft-stale-read", 1), ("raft-read-index", 0)] {
+        let (run_code, history, err) = cli(&["run", preset, "--history"], None);
+        assert_eq!(run_code, 0, "{err}");
+        assert!(history.starts_with("{\"format\":\"clusterlab-history\""), "{history}");
+        let (check_code, out, err) = cli(&["check", "-"], Some(&history));
+        assert_eq!(check_code, code, "{preset}: {out}{err}");
+    }
+}
