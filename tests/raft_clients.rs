@@ -122,3 +122,41 @@ fn version_1_scenarios_keep_version_1_clients() {
     assert!(!run.sim().checks_linearizability(), "nor checks one");
 }
 
+
+fn sweep_clean(config: serde_json::Value, seeds: u64) {
+    use clusterlab::sweep::{sweep, SweepSpec};
+    let spec = SweepSpec { config, ..SweepSpec::new("raft") };
+    let report = sweep(&spec, 0..seeds, false).expect("sweep runs");
+    let first = report.failures.first().map(|f| (f.seed, f.violations.first().cloned(), f.liveness_failure.clone(), f.inconclusive.clone()));
+    assert!(report.failures.is_empty(), "{:?}: {} of {seeds} seeds failed, first {first:?}", spec.config, report.failures.len());
+}
+
+// Thesis §6.4: ReadIndex keeps reads linearizable under every fault the sweep draws.
+#[test]
+fn read_index_sweep_is_linearizable() {
+    sweep_clean(serde_json::json!({"read": "read_index"}), 500);
+}
+
+// Thesis §6.4.1: lease reads with PreVote and CheckQuorum, clocks within the drift bound.
+#[test]
+fn lease_read_sweep_is_linearizable() {
+    sweep_clean(serde_json::json!({"read": "lease", "pre_vote": true, "check_quorum": true}), 500);
+}
+
+/// The leader's answer to a read: in the same event as the request (served from its own
+/// state) or later (after a round of heartbeats).
+fn read_answered_at_once(config: serde_json::Value) -> bool {
+    let leader = leader_at(&config, 1_000_000);
+    let mut s = scenario(config, vec![at(1_000_000, Fault::Request { node: leader, op: ClientOp::Get { key: "x".into() } })], 1_500_000);
+    s.nodes = 3;
+    let run = build_typed::<RaftKv>(&s, true).unwrap();
+    let read = run.sim().client_history()[0].clone();
+    assert!(matches!(read.result, OpResult::Ok { .. }), "{read:?}");
+    read.complete_us == Some(read.invoke_us)
+}
+
+#[test]
+fn a_lease_answers_from_local_state_and_read_index_waits_for_a_round() {
+    assert!(read_answered_at_once(serde_json::json!({"read": "lease", "pre_vote": true, "check_quorum": true})));
+    assert!(!read_answered_at_once(serde_json::json!({"read": "read_index"})));
+}
