@@ -195,7 +195,8 @@ pub trait Protocol: Clone + Debug + 'static {
 
     /// Map a generic client operation to this protocol's request, if it has one.
     fn request_from_op(op: &ClientOp) -> Option<Self::Request>;
-    /// Does this protocol keep client sessions (so a retry is safe)?
+    /// Does this protocol keep client sessions (so a retry is safe)? Such a store's client
+    /// history is recorded and, where its registry row says linearizable, checked.
     const CLIENT_SESSIONS: bool = false;
     /// The request for `op` within a client session (version 2 and later); protocols
     /// without sessions ignore the session.

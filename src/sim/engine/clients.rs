@@ -62,11 +62,11 @@ impl<P: Protocol> Sim<P> {
     pub fn checks_linearizability(&self) -> bool {
         self.clients.check || !self.violations.iter().all(|v| v.property != LINEARIZABILITY.0)
     }
-    /// Check client histories for linearizability as calls complete (protocols that take
-    /// key-value reads only: the others have no history to check).
+    /// Check client histories for linearizability as calls complete (key-value stores with
+    /// client sessions only: the others record no history).
     pub fn check_linearizability(&mut self, on: bool) {
         let read = ClientOp::Get { key: "k".into() };
-        self.clients.check = on && P::request_in_session(&read, Session { client: 0, serial: 0 }).is_some();
+        self.clients.check = on && P::CLIENT_SESSIONS && P::request_in_session(&read, Session { client: 0, serial: 0 }).is_some();
     }
     /// Every client operation so far (pending ones have no completion).
     pub fn client_history(&self) -> &[Operation] {
@@ -82,7 +82,9 @@ impl<P: Protocol> Sim<P> {
         self.clients.next_client += 1;
         let client = self.clients.next_client;
         let session = Session { client, serial: 1 };
-        let taken = P::request_in_session(op, session).is_some();
+        // Only stores with client sessions record a history (a compile-time constant, so
+        // page modules of other protocols carry no checker).
+        let taken = P::CLIENT_SESSIONS && P::request_in_session(op, session).is_some();
         let history = history_kind(op).filter(|_| taken).map(|(key, kind)| {
             let invoke_us = self.now_us;
             self.clients.history.invoke(Operation { client, key, kind, invoke_us, complete_us: None, result: OpResult::Unknown })
@@ -190,7 +192,7 @@ impl<P: Protocol> Sim<P> {
     }
 
     fn check_history(&mut self) {
-        if !self.clients.check || self.clients.inconclusive.is_some() {
+        if !P::CLIENT_SESSIONS || !self.clients.check || self.clients.inconclusive.is_some() {
             return;
         }
         match self.clients.history.check(Limits::default()) {
