@@ -70,6 +70,11 @@ impl PaxosConfig {
     pub fn bug(&self, name: &str) -> bool {
         self.bug.as_deref() == Some(name)
     }
+    /// Version 2 semantics (client commands with their request, sessions, and the fixes
+    /// made since version 1); version 1 replays exactly as it was.
+    pub fn v2(&self) -> bool {
+        self.version >= 2
+    }
     pub fn is_proposer(&self, id: u32) -> bool {
         self.proposers.is_empty() || self.proposers.contains(&id)
     }

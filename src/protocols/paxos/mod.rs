@@ -34,7 +34,7 @@ impl Protocol for Paxos {
         self.arm_leader_timeout(out);
     }
     fn on_recover(&mut self, durable: PaxosDurable, out: &mut Out<Self>) {
-        self.recover(durable);
+        self.recover(durable, out);
         self.arm_leader_timeout(out);
     }
     fn on_message(&mut self, from: NodeId, msg: PaxosMsg, out: &mut Out<Self>) {

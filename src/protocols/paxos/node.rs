@@ -182,7 +182,10 @@ impl Paxos {
         }
     }
 
-    pub fn recover(&mut self, d: PaxosDurable) {
+    /// Boot from the durable state. Version 2 also applies the durable learned prefix to
+    /// the state machine again, in slot order up to the first gap (version 1 applied
+    /// nothing until some new slot was learned, and its state machine stayed empty).
+    pub fn recover(&mut self, d: PaxosDurable, out: &mut POut) {
         self.acceptor = d.acceptor;
         self.round_on_disk = d.max_round;
         self.max_round = d.max_round.max(self.acceptor.promised.round);
@@ -190,6 +193,9 @@ impl Paxos {
             self.learned.insert(slot, value);
         }
         self.advance_learned();
+        if self.config.v2() {
+            self.apply(out);
+        }
     }
 
     // ---- timers ------------------------------------------------------------------------
