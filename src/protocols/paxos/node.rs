@@ -230,6 +230,10 @@ impl Paxos {
                 let waiting = self.multi() || !self.pending.is_empty();
                 if matches!(self.phase, Phase::Idle | Phase::Preparing | Phase::Accepting) && waiting {
                     self.start_prepare(out);
+                } else if self.config.v2() && self.phase == Phase::Preparing {
+                    // Version 2, single-decree: phase 1 with no value to propose is over; a
+                    // client value starts a new ballot.
+                    self.phase = Phase::Idle;
                 }
             }
             PaxosTimer::LeaderTimeout => {
@@ -300,8 +304,17 @@ impl Paxos {
     }
 
     fn start_accept_single(&mut self, out: &mut POut) {
-        let own = self.pending.first().map(|(_, v)| v.clone()).unwrap_or(Value::Noop);
-        let value = self.choose_value(0, own);
+        let own = self.pending.first().map(|(_, v)| v.clone());
+        let value = match own {
+            Some(own) => self.choose_value(0, own),
+            None if !self.config.v2() => self.choose_value(0, Value::Noop),
+            // Version 2: a proposer proposes a value only if it has one or one is reported
+            // (§2.2); otherwise it keeps its prepared ballot and waits for a client value.
+            None => match self.promised_values.get(&0) {
+                Some((_, v)) => v.clone(),
+                None => return,
+            },
+        };
         self.phase = Phase::Accepting;
         self.proposals.insert(0, value.clone());
         self.broadcast(PaxosMsg::Accept { ballot: self.ballot, slot: 0, value }, out);
@@ -550,6 +563,9 @@ impl Paxos {
             self.pending.push((request_id, value));
             if self.phase == Phase::Idle {
                 self.start_prepare(out);
+            } else if self.config.v2() && self.phase == Phase::Preparing && self.promises.count_ones() >= self.quorum() {
+                // Phase 1 already succeeded with nothing to propose: phase 2 with this value.
+                self.start_accept_single(out);
             }
             return;
         }

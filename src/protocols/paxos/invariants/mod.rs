@@ -27,6 +27,10 @@ pub struct PaxosChecker {
     accept_values: BTreeMap<(Ballot, u64), Value>,
     max_promised: Vec<Ballot>,
     learned_seen: Vec<usize>,
+    /// May a no-op be chosen without a client proposing it? In Multi-Paxos a new leader
+    /// fills gaps with no-ops (Paxos Made Simple §3); single-decree Paxos has no gaps, and
+    /// from version 2 on a no-op chosen there breaks Validity (version 1 exempted it).
+    noop_allowed: bool,
 }
 
 pub(crate) fn violation(ctx: &CheckCtx<Paxos>, property: &str, source: &str, explanation: String) -> Violation {
@@ -42,11 +46,12 @@ pub(crate) fn violation(ctx: &CheckCtx<Paxos>, property: &str, source: &str, exp
 impl Checker<Paxos> for PaxosChecker {
     const OBSERVES_MESSAGES: bool = true;
 
-    fn new(_config: &PaxosConfig, n: u32) -> Self {
+    fn new(config: &PaxosConfig, n: u32) -> Self {
         PaxosChecker {
             majority: n / 2 + 1,
             max_promised: vec![Ballot::ZERO; n as usize],
             learned_seen: vec![0; n as usize],
+            noop_allowed: config.mode == Mode::Multi || !config.v2(),
             ..Default::default()
         }
     }
