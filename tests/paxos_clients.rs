@@ -6,7 +6,7 @@
 use clusterlab::protocols::paxos::invariants::PaxosChecker;
 use clusterlab::protocols::paxos::*;
 use clusterlab::scenario::{registry::build_typed, Scenario};
-use clusterlab::sim::{CheckCtx, Checker, ClientOp, Effect, EffectOf, Fault, History, NodeEnv, Out, Protocol, TimedFault};
+use clusterlab::sim::{CheckCtx, Checker, ClientOp, Effect, EffectOf, Fault, History, NetConfig, NodeEnv, Out, Protocol, TimedFault, TraceKind};
 use serde_json::json;
 
 fn at(at_us: u64, fault: Fault) -> TimedFault {
@@ -26,6 +26,17 @@ fn run(s: &Scenario, until_us: u64) -> History<Paxos> {
     let mut s = s.clone();
     s.playhead_us = until_us;
     build_typed::<Paxos>(&s, true).expect("scenario builds")
+}
+
+/// Every client reply in the trace: (node, request id, reply as the trace records it).
+fn replies(h: &History<Paxos>) -> Vec<(u32, u64, String)> {
+    h.trace()
+        .iter()
+        .filter_map(|r| match &r.kind {
+            TraceKind::Reply { request_id, reply } => Some((r.node.unwrap_or(u32::MAX), *request_id, reply.clone())),
+            _ => None,
+        })
+        .collect()
 }
 
 fn kv(h: &History<Paxos>, node: u32) -> Vec<(String, String)> {
@@ -106,6 +117,110 @@ fn v1_single_decree_timeout_now_still_chooses_a_no_op_unflagged() {
     let h = run(&as_v1(&timeout_now_before_any_value()), 2_000_000);
     assert_eq!(learned_labels(&h), vec![Some("no-op".to_string()); 5]);
     assert!(h.sim().violations().is_empty(), "version 1's Validity exempts the no-op");
+}
+
+// ---- 3a. requests queued while preparing are answered when the proposer steps down -------
+
+/// Multi-Paxos, proposers 0 and 1, fixed 10 ms latency. Node 1 leads; node 0 is cut off
+/// from nodes 2-4 and starts phase 1 (it can reach only node 1: no majority), a put reaches
+/// it while it prepares, and node 1's higher ballot pre-empts it.
+fn queued_while_preparing() -> Scenario {
+    let mut s = Scenario::current("paxos", 5, 1);
+    s.config = json!({"mode": "multi", "proposers": [0, 1]});
+    s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 10_000, ..NetConfig::default() };
+    s.faults = vec![at(10_000, Fault::TimeoutNow { node: 1 })];
+    for b in [2, 3, 4] {
+        s.faults.push(at(1_000_000, Fault::Cut { a: 0, b }));
+    }
+    s.faults.push(at(1_010_000, Fault::TimeoutNow { node: 0 }));
+    s.faults.push(put(1_050_000, 0, "a", "1"));
+    s.faults.push(at(1_100_000, Fault::TimeoutNow { node: 1 }));
+    s.faults.push(at(1_500_000, Fault::HealAll));
+    s
+}
+
+#[test]
+fn requests_queued_while_preparing_are_redirected_when_the_proposer_steps_down() {
+    let h = run(&queued_while_preparing(), 3_000_000);
+    let r = replies(&h);
+    assert_eq!(r.first(), Some(&(0, 0, "NotLeader { hint: Some(1) }".to_string())), "n0 answers at once, naming n1: {r:?}");
+    assert_eq!(r.get(1), Some(&(1, 0, "Applied { slot: 0, output: None }".to_string())), "the client followed the hint: {r:?}");
+    for n in 0..5 {
+        assert_eq!(kv(&h, n), pairs(&[("a", "1")]), "n{n}");
+    }
+}
+
+#[test]
+fn v1_requests_queued_while_preparing_are_still_never_answered() {
+    let h = run(&as_v1(&queued_while_preparing()), 3_000_000);
+    assert!(replies(&h).is_empty(), "{:?}", replies(&h));
+    assert!((0..5).all(|n| kv(&h, n).is_empty()));
+}
+
+// ---- 3b. a command chosen while its leader re-prepares is answered as applied -----------
+
+/// Multi-Paxos, node 0 the only proposer: a put, and 1 ms later TimeoutNow at node 0 (it
+/// starts phase 1 again while the Accepteds of the put are on their way).
+fn reprepare_while_accepting() -> Scenario {
+    let mut s = Scenario::current("paxos", 5, 1);
+    s.config = json!({"mode": "multi", "proposers": [0]});
+    s.faults = vec![put(1_000_000, 0, "a", "1"), at(1_001_000, Fault::TimeoutNow { node: 0 })];
+    s
+}
+
+#[test]
+fn a_command_chosen_during_a_re_prepare_is_answered_applied() {
+    let h = run(&reprepare_while_accepting(), 3_000_000);
+    assert_eq!(replies(&h), vec![(0, 0, "Applied { slot: 0, output: None }".to_string())]);
+    assert_eq!(kv(&h, 0), pairs(&[("a", "1")]));
+}
+
+#[test]
+fn v1_a_command_chosen_during_a_re_prepare_is_still_answered_lost() {
+    let h = run(&as_v1(&reprepare_while_accepting()), 3_000_000);
+    assert_eq!(replies(&h), vec![(0, 0, "Lost { slot: 0 }".to_string())]);
+    assert_eq!(h.sim().node(0).unwrap().learned.get(&0), Some(&Value::Cmd("a=1".into())), "yet a=1 was chosen");
+}
+
+// ---- 3c. two clients proposing the same string are told apart --------------------------
+
+/// Multi-Paxos, proposers 0 and 1. Node 0 leads, is partitioned alone and takes a put of
+/// a=1 that can never be chosen; node 1 takes over the majority side and chooses another
+/// client's identical put of a=1 in the same slot; then the partition heals.
+fn same_string_two_clients() -> Scenario {
+    let mut s = Scenario::current("paxos", 5, 1);
+    s.config = json!({"mode": "multi", "proposers": [0, 1]});
+    s.faults = vec![
+        at(10_000, Fault::TimeoutNow { node: 0 }),
+        at(1_000_000, Fault::Partition { groups: vec![vec![0]] }),
+        put(1_050_000, 0, "a", "1"),
+        put(1_800_000, 1, "a", "1"),
+        at(2_000_000, Fault::HealAll),
+    ];
+    s
+}
+
+#[test]
+fn two_clients_with_the_same_string_are_told_apart() {
+    let h = run(&same_string_two_clients(), 3_000_000);
+    let mut r = replies(&h);
+    r.sort_by_key(|(_, id, _)| *id);
+    assert_eq!(
+        r,
+        vec![(0, 0, "Unknown { reason: SteppedDown }".to_string()), (1, 1, "Applied { slot: 0, output: None }".to_string())],
+        "only the request whose command is in slot 0 is told it was applied there"
+    );
+    let slot0 = h.sim().node(0).unwrap().learned.get(&0).cloned();
+    assert!(matches!(slot0, Some(Value::Op(Command { origin: Origin::Request { node: 1, request: 1 }, .. }))), "{slot0:?}");
+}
+
+#[test]
+fn v1_two_clients_with_the_same_string_are_still_both_told_chosen() {
+    let h = run(&as_v1(&same_string_two_clients()), 3_000_000);
+    let mut r = replies(&h);
+    r.sort_by_key(|(_, id, _)| *id);
+    let chosen = "Chosen { slot: 0, value: Cmd(\"a=1\") }".to_string();
+    assert_eq!(r, vec![(0, 0, chosen.clone()), (1, 1, chosen)]);
 }
 
 /// The Validity checker fed Accepted messages for `value` in slot 0 from a majority of 3.
@@ -204,4 +319,123 @@ fn v1_single_decree_proposer_without_a_value_still_proposes_a_no_op() {
     promise(&mut p, 0, b(1, 0), vec![]);
     let e = promise(&mut p, 1, b(1, 0), vec![]);
     assert_eq!(accepts(&e), vec![(b(1, 0), 0, Value::Noop)]);
+}
+
+fn multi_v2(id: u32) -> Paxos {
+    node_with(id, PaxosConfig { mode: Mode::Multi, ..PaxosConfig::default() })
+}
+
+/// The reply effects among `effects`.
+fn replies_in(effects: &[E]) -> Vec<(u64, PaxosReply)> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Reply { request_id, reply } => Some((*request_id, reply.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A version-2 command as the node makes it from a plain request.
+fn request_cmd(node: u32, request: u64, op: Op) -> Value {
+    Value::Op(Command { origin: Origin::Request { node, request }, op })
+}
+
+fn put_op(key: &str, value: &str) -> Op {
+    Op::Put { key: key.into(), value: value.into() }
+}
+
+/// Node 0 of three leads with ballot 1.0 (both promises empty).
+fn leader_v2(config: PaxosConfig) -> Paxos {
+    let mut l = node_with(0, config);
+    handle(&mut l, |l, out| l.on_timeout_now(out));
+    promise(&mut l, 0, b(1, 0), vec![]);
+    promise(&mut l, 1, b(1, 0), vec![]);
+    assert_eq!(l.phase, Phase::Leading);
+    l
+}
+
+fn accepted(p: &mut Paxos, from: u32, ballot: Ballot, slot: u64, value: &Value) -> Vec<E> {
+    handle(p, |p, out| p.on_message(from, PaxosMsg::Accepted { ballot, slot, value: value.clone() }, out))
+}
+
+// Version 2 of the learner test in paxos_handlers.rs: the reply says whether the value
+// chosen is this request's (a plain request becomes a command naming it).
+#[test]
+fn single_decree_v2_reply_says_whose_value_was_chosen() {
+    let mut p = single_v2(0);
+    handle(&mut p, |p, out| p.on_request(7, Value::Cmd("v".into()), out));
+    let mine = request_cmd(0, 7, Op::Propose { value: "v".into() });
+    accepted(&mut p, 1, b(1, 0), 0, &mine);
+    let e = accepted(&mut p, 2, b(1, 0), 0, &mine);
+    assert_eq!(replies_in(&e), vec![(7, PaxosReply::Decided { value: mine.clone(), yours: true })]);
+    // A later request, another value: the decision stands, and it is not this one's.
+    let e = handle(&mut p, |p, out| p.on_request(8, Value::Cmd("w".into()), out));
+    assert_eq!(replies_in(&e), vec![(8, PaxosReply::Decided { value: mine, yours: false })]);
+}
+
+// Version 2 of the ignore_promise_values test: the bug proposes the request's own command.
+#[test]
+fn bug_ignore_promise_values_v2_proposes_its_own_command() {
+    let config = PaxosConfig { mode: Mode::Single, bug: Some("ignore_promise_values".into()), ..PaxosConfig::default() };
+    let mut p = node_with(0, config);
+    handle(&mut p, |p, out| p.on_request(7, Value::Cmd("mine".into()), out));
+    let acc = msg::AcceptedSlot { slot: 0, ballot: b(0, 1), value: Value::Cmd("old".into()) };
+    promise(&mut p, 1, b(1, 0), vec![acc.clone()]);
+    let e = promise(&mut p, 2, b(1, 0), vec![acc]);
+    assert_eq!(accepts(&e), vec![(b(1, 0), 0, request_cmd(0, 7, Op::Propose { value: "mine".into() }))]);
+}
+
+// 3a: a request queued during phase 1 is answered when a higher ballot pre-empts it, with
+// the node of that ballot as the hint (it was never proposed).
+#[test]
+fn queued_request_is_redirected_on_step_down() {
+    let mut p = multi_v2(0);
+    handle(&mut p, |p, out| p.on_timeout_now(out));
+    let e = handle(&mut p, |p, out| p.on_request(4, Value::Cmd("a=1".into()), out));
+    assert!(replies_in(&e).is_empty(), "queued while preparing");
+    let e = handle(&mut p, |p, out| p.on_message(2, PaxosMsg::Nack { ballot: b(1, 0), promised: b(3, 2) }, out));
+    assert_eq!(replies_in(&e), vec![(4, PaxosReply::NotLeader { hint: Some(2) })]);
+    assert!(p.pending.is_empty());
+}
+
+// A leader pre-empted with a slot open cannot know whether it will be chosen.
+#[test]
+fn open_slot_is_answered_unknown_on_step_down() {
+    let mut l = leader_v2(PaxosConfig::default());
+    handle(&mut l, |l, out| l.on_request(5, Value::Cmd("a=1".into()), out));
+    let e = handle(&mut l, |l, out| l.on_message(1, PaxosMsg::Heartbeat { ballot: b(2, 1), learned_upto: 0 }, out));
+    assert_eq!(replies_in(&e), vec![(5, PaxosReply::Unknown { reason: Uncertain::SteppedDown })]);
+}
+
+// 3b: the leader starts phase 1 again (its proposals cleared) and learns its command in
+// the old ballot meanwhile: applied, not lost.
+#[test]
+fn command_learned_during_a_re_prepare_is_applied() {
+    let mut l = leader_v2(PaxosConfig::default());
+    handle(&mut l, |l, out| l.on_request(5, Value::Cmd("a=1".into()), out));
+    handle(&mut l, |l, out| l.on_timeout_now(out));
+    assert_eq!(l.phase, Phase::Preparing);
+    let cmd = request_cmd(0, 5, put_op("a", "1"));
+    accepted(&mut l, 1, b(1, 0), 0, &cmd);
+    let e = accepted(&mut l, 2, b(1, 0), 0, &cmd);
+    assert_eq!(replies_in(&e), vec![(5, PaxosReply::Applied { slot: 0, output: None })]);
+}
+
+// 3c: the slot went to another client's command with the same string (re-proposed by this
+// very leader, as phase 1 reported it): this request is not told it was applied.
+#[test]
+fn same_string_from_another_request_is_not_this_requests_command() {
+    let mut l = leader_v2(PaxosConfig::default());
+    handle(&mut l, |l, out| l.on_request(5, Value::Cmd("a=1".into()), out));
+    handle(&mut l, |l, out| l.on_timeout_now(out));
+    let theirs = request_cmd(1, 9, put_op("a", "1"));
+    let acc = vec![msg::AcceptedSlot { slot: 0, ballot: b(1, 1), value: theirs.clone() }];
+    promise(&mut l, 0, b(2, 0), vec![]);
+    let e = promise(&mut l, 1, b(2, 0), acc);
+    assert_eq!(accepts(&e), vec![(b(2, 0), 0, theirs.clone())], "P2c: the reported value");
+    accepted(&mut l, 1, b(2, 0), 0, &theirs);
+    let e = accepted(&mut l, 2, b(2, 0), 0, &theirs);
+    assert_eq!(replies_in(&e), vec![(5, PaxosReply::Unknown { reason: Uncertain::SlotTaken { slot: 0 } })]);
+    assert_eq!(l.kv.get("a").map(String::as_str), Some("1"), "the other client's put is applied");
 }

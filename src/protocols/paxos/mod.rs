@@ -5,13 +5,14 @@
 pub mod acceptor;
 pub mod config;
 pub mod invariants;
+pub mod kv;
 pub mod msg;
 pub mod node;
 pub mod view;
 
 pub use config::{Mode, PaxosConfig};
-pub use msg::{Ballot, PaxosMsg, Value};
-pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, PaxosWrite, Phase};
+pub use msg::{Ballot, Command, Op, Origin, PaxosMsg, Value};
+pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, PaxosWrite, Phase, Uncertain};
 pub use view::headline_ballot;
 
 use crate::sim::view::NodeView;

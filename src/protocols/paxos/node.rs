@@ -4,7 +4,7 @@
 
 use super::acceptor::{Acceptor, PrepareOutcome};
 use super::config::{Mode, PaxosConfig};
-use super::msg::{AcceptedSlot, Ballot, PaxosMsg, Value};
+use super::msg::{client_command, AcceptedSlot, Ballot, Command, Op, PaxosMsg, Value};
 use crate::sim::{DurableState, NodeEnv, NodeId, Out};
 use std::collections::BTreeMap;
 
@@ -32,6 +32,9 @@ pub enum PaxosTimer {
     Heartbeat,
 }
 
+/// A client reply. Version 1 answers with `Chosen`, `NotLeader` and `Lost` only (their
+/// Debug output is what version-1 traces hash, so it never changes); version 2 answers each
+/// request about its own command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaxosReply {
     /// The value chosen (single-decree) or applied at `slot` (Multi-Paxos).
@@ -39,6 +42,25 @@ pub enum PaxosReply {
     NotLeader { hint: Option<NodeId> },
     /// The slot this request was proposed for went to another value.
     Lost { slot: u64 },
+    /// Version 2, Multi-Paxos: this request's command took effect in `slot`; a Get's value.
+    Applied { slot: u64, output: Option<String> },
+    /// Version 2, single-decree: `value` is chosen; `yours` if it is this request's command
+    /// (if not, this request's value can never be chosen).
+    Decided { value: Value, yours: bool },
+    /// Version 2: the outcome cannot be known here; the command may yet take effect.
+    Unknown { reason: Uncertain },
+    /// Version 2: refused before it was proposed, so it certainly had no effect.
+    Refused { reason: &'static str },
+}
+
+/// Why a version-2 reply cannot say whether the command took effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Uncertain {
+    /// This node stopped leading before the command's slot was chosen.
+    SteppedDown,
+    /// The slot it was proposed for went to another command (a retry of it may have
+    /// taken effect elsewhere).
+    SlotTaken { slot: u64 },
 }
 
 /// What survives a crash: the acceptor's memory, the learner's log, and the highest round
@@ -106,7 +128,9 @@ pub struct Paxos {
     pub next_slot: u64,
     /// Client requests waiting for a ballot (single-decree) or a leader.
     pub pending: Vec<(u64, Value)>,
-    slot_requests: BTreeMap<u64, u64>,
+    /// Multi-Paxos: the request each slot was proposed for, with the value it asked for
+    /// (version 2 answers by that value, not by what this node last proposed there).
+    slot_requests: BTreeMap<u64, (u64, Value)>,
     pub leader: Option<NodeId>,
     heard_leader: bool,
 }
@@ -350,7 +374,7 @@ impl Paxos {
     fn propose_new(&mut self, request_id: u64, value: Value, out: &mut POut) {
         let slot = self.next_slot;
         self.next_slot += 1;
-        self.slot_requests.insert(slot, request_id);
+        self.slot_requests.insert(slot, (request_id, value.clone()));
         self.propose(slot, value, out);
     }
 
@@ -387,6 +411,9 @@ impl Paxos {
         self.max_round = self.max_round.max(seen.round);
         if matches!(self.phase, Phase::Preparing | Phase::Accepting | Phase::Leading) {
             out.note(format!("ballot {} pre-empted by {}", self.ballot, seen));
+            if self.config.v2() && self.multi() {
+                self.answer_on_step_down(seen, out);
+            }
             self.phase = Phase::Idle;
             out.cancel_timer(PaxosTimer::Heartbeat);
             if self.leader == Some(self.env.id) {
@@ -397,6 +424,19 @@ impl Paxos {
             } else {
                 self.arm_retry(out);
             }
+        }
+    }
+
+    /// Version 2, Multi-Paxos: a proposer that gives up its ballot answers every request
+    /// it holds. Those still queued were never proposed: try the node with the higher
+    /// ballot. Those proposed in a slot not yet applied may or may not take effect.
+    fn answer_on_step_down(&mut self, seen: Ballot, out: &mut POut) {
+        let hint = (seen.node != self.env.id).then_some(seen.node);
+        for (request_id, _) in std::mem::take(&mut self.pending) {
+            out.reply(request_id, PaxosReply::NotLeader { hint });
+        }
+        for (_, (request_id, _)) in std::mem::take(&mut self.slot_requests) {
+            out.reply(request_id, PaxosReply::Unknown { reason: Uncertain::SteppedDown });
         }
     }
 
@@ -468,8 +508,8 @@ impl Paxos {
         if !self.multi() {
             self.phase = Phase::Decided;
             out.cancel_timer(PaxosTimer::Retry);
-            for (request_id, _) in std::mem::take(&mut self.pending) {
-                out.reply(request_id, PaxosReply::Chosen { slot, value: value.clone() });
+            for (request_id, asked) in std::mem::take(&mut self.pending) {
+                out.reply(request_id, self.decided_reply(slot, &value, &asked));
             }
             if self.ballot.node == self.env.id && !self.ballot.is_zero() {
                 for p in self.env.peers() {
@@ -487,23 +527,49 @@ impl Paxos {
         }
     }
 
+    /// Single-decree: the reply to a request that asked for `asked` once `value` is chosen.
+    fn decided_reply(&self, slot: u64, value: &Value, asked: &Value) -> PaxosReply {
+        if self.config.v2() {
+            PaxosReply::Decided { value: value.clone(), yours: asked == value }
+        } else {
+            PaxosReply::Chosen { slot, value: value.clone() }
+        }
+    }
+
     /// Apply the chosen prefix in slot order to the key-value state machine.
     fn apply(&mut self, out: &mut POut) {
         while self.applied_upto < self.learned_upto {
             let slot = self.applied_upto;
             let value = self.learned.get(&slot).cloned().unwrap_or(Value::Noop);
-            if let Value::Cmd(c) = &value {
-                if let Some((k, v)) = c.split_once('=') {
-                    self.kv.insert(k.to_string(), v.to_string());
+            let output = match &value {
+                Value::Cmd(c) => {
+                    if let Some((k, v)) = c.split_once('=') {
+                        self.kv.insert(k.to_string(), v.to_string());
+                    }
+                    None
                 }
-            }
+                Value::Op(cmd) if self.multi() => self.apply_command(cmd),
+                Value::Op(_) | Value::Noop => None,
+            };
             self.applied_upto += 1;
-            if let Some(request_id) = self.slot_requests.remove(&slot) {
-                let mine = self.proposals.get(&slot) == Some(&value);
-                let reply = if mine { PaxosReply::Chosen { slot, value } } else { PaxosReply::Lost { slot } };
+            if let Some((request_id, asked)) = self.slot_requests.remove(&slot) {
+                let reply = if !self.config.v2() {
+                    let mine = self.proposals.get(&slot) == Some(&value);
+                    if mine { PaxosReply::Chosen { slot, value } } else { PaxosReply::Lost { slot } }
+                } else if asked != value {
+                    // Told apart by request, not by string: another command has this slot.
+                    PaxosReply::Unknown { reason: Uncertain::SlotTaken { slot } }
+                } else {
+                    PaxosReply::Applied { slot, output }
+                };
                 out.reply(request_id, reply);
             }
         }
+    }
+
+    /// Version 2: run one client command on the key-value store.
+    fn apply_command(&mut self, cmd: &Command) -> Option<String> {
+        super::kv::run(&mut self.kv, &cmd.op)
     }
 
     // ---- Multi-Paxos liveness ------------------------------------------------------------
@@ -551,10 +617,23 @@ impl Paxos {
     }
 
     pub fn handle_request(&mut self, request_id: u64, value: Value, out: &mut POut) {
+        let value = if self.config.v2() {
+            // Version 2: the command knows which request it is.
+            match client_command(self.multi(), self.env.id, request_id, &value) {
+                Some(Command { op: Op::Put { .. } | Op::Get { .. }, .. }) if !self.multi() => {
+                    let reason = "single-decree Paxos decides one proposed value: it takes no put or get";
+                    return out.reply(request_id, PaxosReply::Refused { reason });
+                }
+                Some(cmd) => Value::Op(cmd),
+                None => return out.reply(request_id, PaxosReply::Refused { reason: "not a client command" }),
+            }
+        } else {
+            value
+        };
         if !self.multi() {
             if let Some(v) = self.learned.get(&0).cloned() {
                 // Already decided: answer, and tell every learner in case one missed it.
-                out.reply(request_id, PaxosReply::Chosen { slot: 0, value: v.clone() });
+                out.reply(request_id, self.decided_reply(0, &v, &value));
                 for p in self.env.peers() {
                     out.send(p, PaxosMsg::Decide { slot: 0, value: v.clone() });
                 }
