@@ -6,7 +6,7 @@
 use clusterlab::protocols::paxos::invariants::PaxosChecker;
 use clusterlab::protocols::paxos::*;
 use clusterlab::scenario::{registry::build_typed, Scenario};
-use clusterlab::sim::{CheckCtx, Checker, ClientOp, Effect, EffectOf, Fault, History, NetConfig, NodeEnv, Out, Protocol, TimedFault, TraceKind};
+use clusterlab::sim::{CheckCtx, Checker, ClientOp, Effect, EffectOf, Fault, History, NetConfig, NodeEnv, Out, Protocol, Session, TimedFault, TraceKind};
 use serde_json::json;
 
 fn at(at_us: u64, fault: Fault) -> TimedFault {
@@ -438,4 +438,181 @@ fn same_string_from_another_request_is_not_this_requests_command() {
     let e = accepted(&mut l, 2, b(2, 0), 0, &theirs);
     assert_eq!(replies_in(&e), vec![(5, PaxosReply::Unknown { reason: Uncertain::SlotTaken { slot: 0 } })]);
     assert_eq!(l.kv.get("a").map(String::as_str), Some("1"), "the other client's put is applied");
+}
+
+// ---- 4. Multi-Paxos key-value store with client sessions (Ongaro's thesis §6.3) ---------
+
+fn in_session(client: u64, serial: u64, op: ClientOp) -> Value {
+    Paxos::request_in_session(&op, Session { client, serial }).expect("every operation has a request")
+}
+
+fn put_in(client: u64, serial: u64, key: &str, value: &str) -> Value {
+    in_session(client, serial, ClientOp::Put { key: key.into(), value: value.into() })
+}
+
+fn get_in(client: u64, serial: u64, key: &str) -> Value {
+    in_session(client, serial, ClientOp::Get { key: key.into() })
+}
+
+/// Have the leader (node 0 of three, ballot 1.0) propose `value` for request `request_id`
+/// and learn it from a majority; the replies it gives.
+fn commit(l: &mut Paxos, request_id: u64, value: Value) -> Vec<(u64, PaxosReply)> {
+    let slot = l.next_slot;
+    let mut e = handle(l, |l, out| l.on_request(request_id, value.clone(), out));
+    assert_eq!(accepts(&e), vec![(b(1, 0), slot, value.clone())], "proposed in the next slot");
+    e.extend(accepted(l, 1, b(1, 0), slot, &value));
+    e.extend(accepted(l, 2, b(1, 0), slot, &value));
+    replies_in(&e)
+}
+
+fn applied(slot: u64, output: Option<&str>) -> PaxosReply {
+    PaxosReply::Applied { slot, output: output.map(String::from) }
+}
+
+#[test]
+fn request_in_session_carries_the_session_for_every_operation() {
+    let s = Session { client: 3, serial: 9 };
+    let origin = Origin::Session { client: 3, serial: 9 };
+    let cases = [
+        (ClientOp::Put { key: "k".into(), value: "v".into() }, Op::Put { key: "k".into(), value: "v".into() }),
+        (ClientOp::Get { key: "k".into() }, Op::Get { key: "k".into() }),
+        (ClientOp::Propose { value: "apple".into() }, Op::Propose { value: "apple".into() }),
+    ];
+    for (op, expect) in cases {
+        assert_eq!(Paxos::request_in_session(&op, s), Some(Value::Op(Command { origin, op: expect })));
+    }
+    const { assert!(Paxos::CLIENT_SESSIONS, "retries in a session are safe") };
+}
+
+#[test]
+fn reply_result_classifies_every_reply() {
+    use clusterlab::sim::ClientResult as R;
+    let cmd = request_cmd(0, 1, Op::Propose { value: "v".into() });
+    let cases = [
+        (applied(2, Some("1")), R::Ok(Some("1".into()))),
+        (applied(2, None), R::Ok(None)),
+        (PaxosReply::Decided { value: cmd.clone(), yours: true }, R::Ok(None)),
+        (PaxosReply::Decided { value: cmd.clone(), yours: false }, R::Fail),
+        (PaxosReply::Refused { reason: "no" }, R::Fail),
+        (PaxosReply::NotLeader { hint: Some(2) }, R::Redirect(Some(2))),
+        (PaxosReply::NotLeader { hint: None }, R::Redirect(None)),
+        (PaxosReply::Unknown { reason: Uncertain::SteppedDown }, R::Unknown),
+        (PaxosReply::Unknown { reason: Uncertain::SessionExpired }, R::Unknown),
+        (PaxosReply::Unknown { reason: Uncertain::SlotTaken { slot: 0 } }, R::Unknown),
+        (PaxosReply::Chosen { slot: 0, value: cmd }, R::Unknown),
+        (PaxosReply::Lost { slot: 0 }, R::Unknown),
+    ];
+    for (reply, expect) in cases {
+        assert_eq!(Paxos::reply_result(&reply), expect, "{reply:?}");
+    }
+}
+
+// Get goes through the log and answers the value at its place in the log.
+#[test]
+fn get_is_a_log_command_answered_with_the_value() {
+    let mut l = leader_v2(PaxosConfig::default());
+    assert_eq!(commit(&mut l, 1, get_in(1, 1, "a")), vec![(1, applied(0, None))], "absent key");
+    assert_eq!(commit(&mut l, 2, put_in(1, 2, "a", "1")), vec![(2, applied(1, None))]);
+    assert_eq!(commit(&mut l, 3, get_in(2, 1, "a")), vec![(3, applied(2, Some("1")))]);
+    assert_eq!(commit(&mut l, 4, in_session(2, 2, ClientOp::Propose { value: "p".into() })), vec![(4, applied(3, None))]);
+    assert_eq!(l.kv.get("x").map(String::as_str), Some("p"), "Propose is a put of x");
+}
+
+// §6.3: a retry (same client, same serial) is answered from the session table and not
+// applied again, even when another client wrote in between.
+#[test]
+fn duplicate_serial_is_answered_from_the_table_without_reapplying() {
+    let mut l = leader_v2(PaxosConfig::default());
+    commit(&mut l, 1, put_in(1, 1, "a", "1"));
+    commit(&mut l, 2, put_in(2, 1, "a", "2"));
+    assert_eq!(commit(&mut l, 3, put_in(1, 1, "a", "1")), vec![(3, applied(2, None))], "the retry is answered...");
+    assert_eq!(l.kv.get("a").map(String::as_str), Some("2"), "...and not applied again");
+    assert_eq!(commit(&mut l, 4, get_in(1, 2, "a")), vec![(4, applied(3, Some("2")))]);
+    commit(&mut l, 5, put_in(2, 2, "a", "3"));
+    assert_eq!(commit(&mut l, 6, get_in(1, 2, "a")), vec![(6, applied(5, Some("2")))], "the table's reply, read at slot 3");
+    assert_eq!(l.kv.get("a").map(String::as_str), Some("3"));
+    assert_eq!(l.sessions.table.get(&1), Some(&SessionEntry { serial: 2, output: Some("2".into()), last_slot: 5 }));
+    assert_eq!(l.applied_upto, 6);
+}
+
+#[test]
+fn older_serial_than_the_last_is_not_applied_and_answered_unknown() {
+    let mut l = leader_v2(PaxosConfig::default());
+    commit(&mut l, 1, put_in(1, 2, "a", "new"));
+    let r = commit(&mut l, 2, put_in(1, 1, "a", "old"));
+    assert_eq!(r, vec![(2, PaxosReply::Unknown { reason: Uncertain::OlderSerial })]);
+    assert_eq!(l.kv.get("a").map(String::as_str), Some("new"));
+}
+
+// Sessions expire through the log: with room for two, a third client evicts the least
+// recently used, and that client's next command is not applied ("session expired").
+#[test]
+fn least_recently_used_session_expires_and_its_commands_are_not_applied() {
+    let mut l = leader_v2(PaxosConfig { max_sessions: 2, ..PaxosConfig::default() });
+    commit(&mut l, 1, put_in(1, 1, "a", "1"));
+    commit(&mut l, 2, put_in(2, 1, "b", "1"));
+    commit(&mut l, 3, put_in(1, 2, "a", "2")); // client 1 used again: client 2 is now the LRU
+    commit(&mut l, 4, put_in(3, 1, "c", "1"));
+    assert_eq!(l.sessions.table.keys().copied().collect::<Vec<_>>(), vec![1, 3]);
+    assert_eq!(l.sessions.expired.iter().copied().collect::<Vec<_>>(), vec![2]);
+    let r = commit(&mut l, 5, put_in(2, 2, "b", "2"));
+    assert_eq!(r, vec![(5, PaxosReply::Unknown { reason: Uncertain::SessionExpired })]);
+    assert_eq!(l.kv.get("b").map(String::as_str), Some("1"), "not applied");
+    // A retry of the expired client's old command is not applied either.
+    assert_eq!(commit(&mut l, 6, put_in(2, 1, "b", "1")), vec![(6, PaxosReply::Unknown { reason: Uncertain::SessionExpired })]);
+}
+
+// Every replica evicts the same session: it happens on apply, from the log alone. A
+// follower learning the leader's log (by Decide), and a restarted node re-applying its
+// durable prefix, end with the leader's table.
+#[test]
+fn session_table_is_the_same_on_every_replica_and_after_a_restart() {
+    let config = PaxosConfig { max_sessions: 2, ..PaxosConfig::default() };
+    let mut l = leader_v2(config.clone());
+    let log = [put_in(1, 1, "a", "1"), put_in(2, 1, "b", "1"), put_in(1, 1, "a", "1"), put_in(3, 1, "c", "1"), get_in(2, 2, "b")];
+    for (i, v) in log.iter().enumerate() {
+        commit(&mut l, i as u64, v.clone());
+    }
+    let mut f = node_with(1, config.clone());
+    let mut durable = PaxosDurable::default();
+    for (slot, v) in log.iter().enumerate().rev() {
+        // Out of order: nothing is applied past a gap.
+        handle(&mut f, |f, out| f.on_message(0, PaxosMsg::Decide { slot: slot as u64, value: v.clone() }, out));
+        durable.learned.insert(slot as u64, v.clone());
+        if slot > 0 {
+            assert_eq!(f.applied_upto, 0);
+        }
+    }
+    assert_eq!((&f.kv, &f.sessions, f.applied_upto), (&l.kv, &l.sessions, 5));
+    assert_eq!(l.sessions.expired.iter().copied().collect::<Vec<_>>(), vec![2]);
+    let mut r = node_with(2, config);
+    handle(&mut r, |r, out| r.on_recover(durable, out));
+    assert_eq!((&r.kv, &r.sessions, r.applied_upto), (&l.kv, &l.sessions, 5));
+}
+
+// The planted bug no_sessions: the state machine ignores the table and applies the retry
+// again, undoing the other client's later write.
+#[test]
+fn bug_no_sessions_applies_a_retry_again() {
+    let mut l = leader_v2(PaxosConfig { bug: Some("no_sessions".into()), ..PaxosConfig::default() });
+    commit(&mut l, 1, put_in(1, 1, "a", "1"));
+    commit(&mut l, 2, put_in(2, 1, "a", "2"));
+    assert_eq!(commit(&mut l, 3, put_in(1, 1, "a", "1")), vec![(3, applied(2, None))]);
+    assert_eq!(l.kv.get("a").map(String::as_str), Some("1"), "the duplicate overwrote client 2's put");
+    assert!(l.sessions.table.is_empty());
+}
+
+// Single-decree Paxos takes only Propose: a put or get in a session is refused before it
+// is proposed (it certainly had no effect).
+#[test]
+fn single_decree_refuses_put_and_get() {
+    let mut p = single_v2(0);
+    let e = handle(&mut p, |p, out| p.on_request(1, put_in(1, 1, "a", "1"), out));
+    assert!(matches!(replies_in(&e).as_slice(), [(1, PaxosReply::Refused { .. })]), "{e:?}");
+    let e = handle(&mut p, |p, out| p.on_request(2, get_in(1, 2, "a"), out));
+    assert!(matches!(replies_in(&e).as_slice(), [(2, PaxosReply::Refused { .. })]), "{e:?}");
+    assert_eq!(p.phase, Phase::Idle, "nothing proposed");
+    let e = handle(&mut p, |p, out| p.on_request(3, in_session(1, 3, ClientOp::Propose { value: "v".into() }), out));
+    assert!(replies_in(&e).is_empty());
+    assert_eq!(p.phase, Phase::Preparing);
 }

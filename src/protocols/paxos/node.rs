@@ -4,6 +4,7 @@
 
 use super::acceptor::{Acceptor, PrepareOutcome};
 use super::config::{Mode, PaxosConfig};
+use super::kv::{Applied, Sessions};
 use super::msg::{client_command, AcceptedSlot, Ballot, Command, Op, PaxosMsg, Value};
 use crate::sim::{DurableState, NodeEnv, NodeId, Out};
 use std::collections::BTreeMap;
@@ -61,6 +62,12 @@ pub enum Uncertain {
     /// The slot it was proposed for went to another command (a retry of it may have
     /// taken effect elsewhere).
     SlotTaken { slot: u64 },
+    /// Its client session was evicted from the session table: the command was not applied
+    /// (a retry of it could not be recognised), and an earlier copy may have been.
+    SessionExpired,
+    /// Its session has applied a later serial: not applied now, and its reply is no
+    /// longer kept.
+    OlderSerial,
 }
 
 /// What survives a crash: the acceptor's memory, the learner's log, and the highest round
@@ -111,6 +118,9 @@ pub struct Paxos {
     pub learned_upto: u64,
     pub applied_upto: u64,
     pub kv: BTreeMap<String, String>,
+    /// Version 2, Multi-Paxos: the replicated client-session table (rebuilt from the log
+    /// on recovery, like `kv`).
+    pub sessions: Sessions,
     /// Learner tallies: (slot, ballot) → (value, bitmask of acceptors).
     votes: BTreeMap<(u64, Ballot), (Value, u64)>,
     pub max_round: u64,
@@ -145,6 +155,7 @@ impl Paxos {
             learned_upto: 0,
             applied_upto: 0,
             kv: BTreeMap::new(),
+            sessions: Sessions::default(),
             votes: BTreeMap::new(),
             max_round: 0,
             round_on_disk: 0,
@@ -541,15 +552,15 @@ impl Paxos {
         while self.applied_upto < self.learned_upto {
             let slot = self.applied_upto;
             let value = self.learned.get(&slot).cloned().unwrap_or(Value::Noop);
-            let output = match &value {
+            let applied = match &value {
                 Value::Cmd(c) => {
                     if let Some((k, v)) = c.split_once('=') {
                         self.kv.insert(k.to_string(), v.to_string());
                     }
-                    None
+                    Applied::Done(None)
                 }
-                Value::Op(cmd) if self.multi() => self.apply_command(cmd),
-                Value::Op(_) | Value::Noop => None,
+                Value::Op(cmd) if self.multi() => self.apply_command(slot, cmd),
+                Value::Op(_) | Value::Noop => Applied::Done(None),
             };
             self.applied_upto += 1;
             if let Some((request_id, asked)) = self.slot_requests.remove(&slot) {
@@ -560,16 +571,22 @@ impl Paxos {
                     // Told apart by request, not by string: another command has this slot.
                     PaxosReply::Unknown { reason: Uncertain::SlotTaken { slot } }
                 } else {
-                    PaxosReply::Applied { slot, output }
+                    match applied {
+                        Applied::Done(output) | Applied::Duplicate(output) => PaxosReply::Applied { slot, output },
+                        Applied::Stale => PaxosReply::Unknown { reason: Uncertain::OlderSerial },
+                        Applied::Expired => PaxosReply::Unknown { reason: Uncertain::SessionExpired },
+                    }
                 };
                 out.reply(request_id, reply);
             }
         }
     }
 
-    /// Version 2: run one client command on the key-value store.
-    fn apply_command(&mut self, cmd: &Command) -> Option<String> {
-        super::kv::run(&mut self.kv, &cmd.op)
+    /// Version 2: apply one client command to the key-value store through the session
+    /// table (which the planted bug `no_sessions` ignores, applying every retry again).
+    fn apply_command(&mut self, slot: u64, cmd: &Command) -> Applied {
+        let use_sessions = !self.config.bug("no_sessions");
+        super::kv::apply(&mut self.kv, &mut self.sessions, slot, cmd, self.config.max_sessions as usize, use_sessions)
     }
 
     // ---- Multi-Paxos liveness ------------------------------------------------------------
