@@ -70,6 +70,7 @@ fn restarted_node_reapplies_its_learned_prefix() {
     assert_eq!((n3.learned_upto, n3.applied_upto), (2, 2));
     assert_eq!(kv(&h, 3), pairs(&[("a", "1"), ("b", "2")]));
     assert_eq!(Paxos::check_liveness(h.sim().nodes()), Ok(()));
+    assert!(h.sim().violations().is_empty(), "{:?}", h.sim().violations());
 }
 
 #[test]
@@ -148,6 +149,7 @@ fn requests_queued_while_preparing_are_redirected_when_the_proposer_steps_down()
     for n in 0..5 {
         assert_eq!(kv(&h, n), pairs(&[("a", "1")]), "n{n}");
     }
+    assert!(h.sim().violations().is_empty(), "the redirected command counts as proposed: {:?}", h.sim().violations());
 }
 
 #[test]
@@ -173,6 +175,7 @@ fn a_command_chosen_during_a_re_prepare_is_answered_applied() {
     let h = run(&reprepare_while_accepting(), 3_000_000);
     assert_eq!(replies(&h), vec![(0, 0, "Applied { slot: 0, output: None }".to_string())]);
     assert_eq!(kv(&h, 0), pairs(&[("a", "1")]));
+    assert!(h.sim().violations().is_empty(), "{:?}", h.sim().violations());
 }
 
 #[test]
@@ -212,6 +215,7 @@ fn two_clients_with_the_same_string_are_told_apart() {
     );
     let slot0 = h.sim().node(0).unwrap().learned.get(&0).cloned();
     assert!(matches!(slot0, Some(Value::Op(Command { origin: Origin::Request { node: 1, request: 1 }, .. }))), "{slot0:?}");
+    assert!(h.sim().violations().is_empty(), "{:?}", h.sim().violations());
 }
 
 #[test]
