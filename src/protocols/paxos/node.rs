@@ -265,7 +265,7 @@ impl Paxos {
                 let waiting = self.multi() || !self.pending.is_empty();
                 if matches!(self.phase, Phase::Idle | Phase::Preparing | Phase::Accepting) && waiting {
                     self.start_prepare(out);
-                } else if self.config.v2() && self.phase == Phase::Preparing {
+                } else if self.config.v2() && !self.multi() && self.phase == Phase::Preparing {
                     // Version 2, single-decree: phase 1 with no value to propose is over; a
                     // client value starts a new ballot.
                     self.phase = Phase::Idle;
