@@ -620,3 +620,38 @@ fn single_decree_refuses_put_and_get() {
     assert!(replies_in(&e).is_empty());
     assert_eq!(p.phase, Phase::Preparing);
 }
+
+// The client of version 2 as the contract describes it: a request made in a session, the
+// reply read with reply_result, an Unknown retried at another node with the same session.
+// The first leader steps down with the put open; the put was accepted there after all, so
+// the new leader re-proposes it in slot 0 and the retry lands in slot 1: applied once,
+// the retry answered from the session table.
+#[test]
+fn unknown_retried_in_the_same_session_is_applied_once() {
+    use clusterlab::sim::ClientResult as R;
+    let request = Paxos::request_in_session(&ClientOp::Put { key: "a".into(), value: "1".into() }, Session { client: 7, serial: 1 }).unwrap();
+    let mut old = leader_v2(PaxosConfig::default());
+    handle(&mut old, |l, out| l.on_request(1, request.clone(), out));
+    let e = handle(&mut old, |l, out| l.on_message(1, PaxosMsg::Heartbeat { ballot: b(2, 1), learned_upto: 0 }, out));
+    let Ok([(1, reply)]) = <[_; 1]>::try_from(replies_in(&e)) else { panic!("{e:?}") };
+    assert_eq!(Paxos::reply_result(&reply), R::Unknown, "{reply:?}");
+
+    let mut new = node_with(1, PaxosConfig::default());
+    handle(&mut new, |n, out| n.on_timeout_now(out));
+    promise(&mut new, 1, b(1, 1), vec![]);
+    let acc = vec![msg::AcceptedSlot { slot: 0, ballot: b(1, 0), value: request.clone() }];
+    let e = promise(&mut new, 2, b(1, 1), acc);
+    assert_eq!(accepts(&e), vec![(b(1, 1), 0, request.clone())], "P2c: slot 0 keeps the put");
+    let e = handle(&mut new, |n, out| n.on_request(2, request.clone(), out));
+    assert_eq!(accepts(&e), vec![(b(1, 1), 1, request.clone())], "the retry goes to slot 1");
+    let mut e = Vec::new();
+    for slot in [0, 1] {
+        for from in [1, 2] {
+            e.extend(handle(&mut new, |n, out| n.on_message(from, PaxosMsg::Accepted { ballot: b(1, 1), slot, value: request.clone() }, out)));
+        }
+    }
+    let Ok([(2, reply)]) = <[_; 1]>::try_from(replies_in(&e)) else { panic!("{e:?}") };
+    assert_eq!((Paxos::reply_result(&reply), reply), (R::Ok(None), applied(1, None)));
+    assert_eq!(new.sessions.table.get(&7), Some(&SessionEntry { serial: 1, output: None, last_slot: 1 }));
+    assert_eq!((new.kv.get("a").map(String::as_str), new.applied_upto), (Some("1"), 2));
+}
