@@ -1,4 +1,4 @@
-//! The `clusterlab` command line: `run`, `sweep`, `presets`, `bench` (see DESIGN.md, CLI).
+//! The `clusterlab` command line: `run`, `sweep`, `presets`, `bench`, `check` (see DESIGN.md, CLI).
 
 use clusterlab::scenario::{self, presets, Fragment, Scenario};
 use clusterlab::sweep::{self, SweepSpec};
@@ -7,13 +7,14 @@ use serde_json::json;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  clusterlab run <link|preset|file.json> [--until-us T] [--json]
+  clusterlab run <link|preset|file.json> [--until-us T] [--json | --history]
   clusterlab sweep --protocol P --seeds N [--start S] [--nodes N] [--faults chaos|none]
                    [--bug NAME] [--shard i/n] [--json]
   clusterlab presets [--json]
   clusterlab protocols [--json | --names]
   clusterlab soak [--protocol P] [--seeds N]
-  clusterlab bench [--json]";
+  clusterlab bench [--json]
+  clusterlab check <history file|-> [--model register|kv] [--json] [--timeout-ms N]";
 
 /// Parsed `--flag value` pairs and bare words.
 struct Args {
@@ -21,8 +22,8 @@ struct Args {
     flags: Vec<(String, Option<String>)>,
 }
 
-const BOOL_FLAGS: &[&str] = &["--json", "--help", "--keep-going", "--names"];
-const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos"];
+const BOOL_FLAGS: &[&str] = &["--json", "--history", "--help", "--keep-going", "--names"];
+const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut a = Args { words: Vec::new(), flags: Vec::new() };
@@ -88,6 +89,7 @@ fn dispatch(a: &Args) -> Result<i32, String> {
         Some("protocols") => list_protocols(a),
         Some("soak") => soak(a),
         Some("bench") => bench(a),
+        Some("check") => a.only(&["--model", "--timeout-ms", "--json"]).and_then(|_| crate::cli_check::run(&a.words[1..], a.get("--model"), a.get("--timeout-ms"), a.has("--json"))),
         Some(other) => Err(format!("unknown command {other:?}")),
         None => Err("no command given".into()),
     }
@@ -119,7 +121,7 @@ fn preset(name: &str) -> Result<Scenario, String> {
 }
 
 fn run(a: &Args) -> Result<i32, String> {
-    a.only(&["--until-us", "--json"])?;
+    a.only(&["--until-us", "--json", "--history"])?;
     let src = a.words.get(1).ok_or("run needs a link, a preset name or a file")?;
     let mut s = load_scenario(src)?;
     let default_until = if s.playhead_us > 0 { s.playhead_us } else { 5_000_000 };
@@ -143,7 +145,9 @@ fn run(a: &Args) -> Result<i32, String> {
         "liveness": run.check_liveness().err(), "events_per_second": (run.event_count() as f64 / secs.max(1e-9)) as u64,
         "link": scenario::encode_link(&{ let mut l = s.clone(); l.playhead_us = until; l }),
     });
-    if a.has("--json") {
+    if a.has("--history") {
+        print!("{}", clusterlab::histories::to_json(clusterlab::histories::Model::Kv, run.client_history()));
+    } else if a.has("--json") {
         println!("{out}");
     } else {
         println!("{} · {} nodes · seed {} · {} us · {} events · hash {}", s.protocol, s.nodes, s.seed, run.now_us(), run.event_count(), out["trace_hash"].as_str().unwrap_or(""));

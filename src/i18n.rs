@@ -289,6 +289,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Learners learn only chosen values", "学习者只学习被选定的值"),
     ("Promises never decrease", "承诺永不减小"),
     ("One value per ballot", "每个选票编号只有一个值"),
+    ("Linearizability", "线性一致性"),
     ("no session", "无会话"),
     ("acquiring", "获取中"),
     ("lease expired", "租约已过期"),

@@ -1,6 +1,7 @@
 //! ClusterLab: distributed-systems algorithms run as a deterministic simulated cluster,
 //! natively (tests, CLI) and as WebAssembly in the page.
 
+pub mod histories;
 pub mod i18n;
 pub mod protocols;
 pub mod scenario;

@@ -1,7 +1,9 @@
-//! The `clusterlab` command line: run, sweep, presets, bench.
+//! The `clusterlab` command line: run, sweep, presets, bench, check.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+mod cli_check;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {

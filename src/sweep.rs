@@ -18,6 +18,11 @@ pub struct SeedOutcome {
     /// Moments the seed went beyond its protocol's declared assumptions (never, for the
     /// default chaos: the sweep draws within them).
     pub assumptions_exceeded: Vec<crate::sim::Exceeded>,
+    /// The linearizability search hit its cap: neither answer is known (counted as a
+    /// failure: a sweep must be able to say "linearizable").
+    pub inconclusive: Option<String>,
+    /// Client operations in the history (version 2 sweeps).
+    pub client_ops: usize,
     pub trace_hash: String,
     /// A link (`#s=…` body) that replays this seed in the page.
     pub link: String,
@@ -25,7 +30,7 @@ pub struct SeedOutcome {
 
 impl SeedOutcome {
     pub fn ok(&self) -> bool {
-        self.violations.is_empty() && self.liveness_failure.is_none()
+        self.violations.is_empty() && self.liveness_failure.is_none() && self.inconclusive.is_none()
     }
 }
 
@@ -39,6 +44,8 @@ pub fn run_seed(spec: &SweepSpec, seed: u64) -> Result<SeedOutcome, String> {
         violations: run.violations().to_vec(),
         liveness_failure: run.check_liveness().err(),
         assumptions_exceeded: run.exceeded().to_vec(),
+        inconclusive: run.inconclusive().map(str::to_string),
+        client_ops: run.client_history().len(),
         trace_hash: crate::sim::hash_hex(run.trace_hash()),
         link: scenario::encode_link(&s),
     })

@@ -1,6 +1,7 @@
 //! Raft under chaos, driven straight through `Sim` (independent of the sweep harness):
 //! crash/restart, partitions, loss, duplication, reordering, corruption drops, pauses and
-//! clock drift for 10 s with a Put every 150 ms to a random node, then every fault healed
+//! clock drift for 10 s with a Put or Get every 150 ms to a random node (clients in sessions
+//! that retry; their history checked for linearizability), then every fault healed
 //! and the cluster run to 20 s; zero safety violations (Raft paper, Figure 3) and the
 //! liveness condition must hold. Each teaching bug must be caught within 1,000 seeds.
 //!
@@ -21,13 +22,16 @@ struct Outcome {
 fn run(seed: u64, config: RaftConfig, chaos: ChaosConfig, nodes: u32) -> Outcome {
     let mut sim = Sim::<RaftKv>::new(nodes, seed, config, NetConfig::default(), chaos);
     sim.record = false;
+    sim.check_linearizability(true);
     sim.schedule(0, Fault::SetChaos { on: true });
     let mut rng = Prng::new(seed ^ 0xc1_1e47);
     let mut t = 150_000;
     let mut i = 0;
     while t < HEAL_US {
         let node = rng.below(nodes as u64) as u32;
-        sim.schedule(t, Fault::Request { node, op: ClientOp::Put { key: format!("k{}", i % 4), value: format!("v{i}") } });
+        let key = format!("k{}", i % 4);
+        let op = if rng.below(3) == 0 { ClientOp::Get { key } } else { ClientOp::Put { key, value: format!("v{i}") } };
+        sim.schedule(t, Fault::Request { node, op });
         t += 150_000;
         i += 1;
     }

@@ -49,7 +49,7 @@ fn winning_the_vote_appends_a_no_op_and_sends_append_entries() {
     let mut r = node(0, 3);
     effects(&mut r, |r, out| r.on_timer(RaftTimer::Election, out));
     let e = effects(&mut r, |r, out| r.on_message(1, Msg::RequestVoteResponse { term: 1, vote_granted: true }, out));
-    let ae = Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![noop(1)], leader_commit: 0 };
+    let ae = Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![noop(1)], leader_commit: 0, read_seq: Default::default() };
     assert_eq!(
         e,
         vec![
@@ -68,14 +68,14 @@ fn winning_the_vote_appends_a_no_op_and_sends_append_entries() {
 #[test]
 fn heartbeat_timer_sends_append_entries_from_next_index_and_rearms() {
     let mut r = leader_of_3();
-    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 1 }, out));
+    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 1, read_seq: Default::default() }, out));
     assert_eq!(r.commit_index, 1, "the no-op is on 2 of 3 servers");
     let e = effects(&mut r, |r, out| r.on_timer(RaftTimer::Heartbeat, out));
     assert_eq!(
         e,
         vec![
-            Effect::Send { to: 1, msg: Msg::AppendEntries { term: 1, prev_log_index: 1, prev_log_term: 1, entries: vec![], leader_commit: 1 } },
-            Effect::Send { to: 2, msg: Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![noop(1)], leader_commit: 1 } },
+            Effect::Send { to: 1, msg: Msg::AppendEntries { term: 1, prev_log_index: 1, prev_log_term: 1, entries: vec![], leader_commit: 1, read_seq: Default::default() } },
+            Effect::Send { to: 2, msg: Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![noop(1)], leader_commit: 1, read_seq: Default::default() } },
             Effect::SetTimer { timer: RaftTimer::Heartbeat, min_us: 50_000, max_us: 50_000 },
         ]
     );
@@ -87,7 +87,7 @@ fn heartbeat_timer_sends_append_entries_from_next_index_and_rearms() {
 fn a_follower_answers_not_leader_with_a_hint() {
     let mut r = node(2, 3);
     effects(&mut r, |r, out| {
-        r.on_message(0, Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 }, out)
+        r.on_message(0, Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0, read_seq: Default::default() }, out)
     });
     let e = effects(&mut r, |r, out| r.on_request(7, put("x", "1"), out));
     assert_eq!(e, vec![Effect::Reply { request_id: 7, reply: RaftReply::NotLeader { hint: Some(0) } }]);
@@ -103,8 +103,8 @@ fn the_leader_replies_once_the_entry_applies() {
     let entry = Entry { term: 1, cmd: Some(put("x", "1")) };
     assert_eq!(e[..2], [Effect::Write(RaftWrite::Append(entry)), Effect::Sync], "synced before it counts toward a commit");
     assert!(!e.iter().any(|e| matches!(e, Effect::Reply { .. })), "not yet committed");
-    let e = effects(&mut r, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 2 }, out));
-    assert_eq!(e, vec![Effect::Reply { request_id: 9, reply: RaftReply::Applied { index: 2, output: None } }]);
+    let e = effects(&mut r, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 2, read_seq: Default::default() }, out));
+    assert_eq!(e, vec![Effect::Reply { request_id: 9, reply: RaftReply::Applied { index: 2, output: clusterlab::protocols::raft::KvOutput::Value(None) } }]);
     assert_eq!(r.sm.data.get("x").map(String::as_str), Some("1"));
 }
 
@@ -143,7 +143,7 @@ fn a_candidate_steps_down_on_append_entries_of_its_term() {
     let mut r = node(2, 3);
     effects(&mut r, |r, out| r.on_timer(RaftTimer::Election, out));
     let e = effects(&mut r, |r, out| {
-        r.on_message(0, Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![noop(1)], leader_commit: 0 }, out)
+        r.on_message(0, Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![noop(1)], leader_commit: 0, read_seq: Default::default() }, out)
     });
     // Stepping down re-arms the election timer, and so does hearing a leader (re-arming
     // replaces the timer, so the first is redundant but harmless).
@@ -154,7 +154,7 @@ fn a_candidate_steps_down_on_append_entries_of_its_term() {
             Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
             Effect::Write(RaftWrite::Append(noop(1))),
             Effect::Sync,
-            Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 1, success: true, match_index: 1 } },
+            Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 1, success: true, match_index: 1, read_seq: Default::default() } },
         ]
     );
     assert_eq!((r.role, r.leader_id), (Role::Follower, Some(0)));
@@ -202,18 +202,18 @@ fn a_higher_term_from_a_response_is_synced_with_the_next_reply() {
     let e = effects(&mut r, |r, out| r.on_message(1, Msg::RequestVoteResponse { term: 5, vote_granted: false }, out));
     assert_eq!(e, vec![hard_state(5, None), Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 }]);
     let e = effects(&mut r, |r, out| {
-        r.on_message(2, Msg::AppendEntries { term: 5, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 }, out)
+        r.on_message(2, Msg::AppendEntries { term: 5, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0, read_seq: Default::default() }, out)
     });
     assert_eq!(
         e,
         vec![
             Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
             Effect::Sync,
-            Effect::Send { to: 2, msg: Msg::AppendEntriesResponse { term: 5, success: true, match_index: 0 } },
+            Effect::Send { to: 2, msg: Msg::AppendEntriesResponse { term: 5, success: true, match_index: 0, read_seq: Default::default() } },
         ]
     );
     let again = effects(&mut r, |r, out| {
-        r.on_message(2, Msg::AppendEntries { term: 5, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0 }, out)
+        r.on_message(2, Msg::AppendEntries { term: 5, prev_log_index: 0, prev_log_term: 0, entries: vec![], leader_commit: 0, read_seq: Default::default() }, out)
     });
     assert!(!again.contains(&Effect::Sync), "nothing new to sync");
 }
@@ -268,7 +268,7 @@ fn figure_8_unsafe_commit_is_caught_when_it_happens() {
         let s1 = nodes[0].as_mut().unwrap();
         s1.role = Role::Leader;
         s1.match_index = vec![3, 2, 2, 0, 0];
-        effects(s1, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 4, success: true, match_index: 2 }, out));
+        effects(s1, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 4, success: true, match_index: 2, read_seq: Default::default() }, out));
         let v = check(&mut checker, &nodes, 0);
         if bug.is_some() {
             assert_eq!(nodes[0].as_ref().unwrap().commit_index, 2);

@@ -92,9 +92,9 @@ fn old_term_append_entries_is_refused() {
     let mut r = node(1, 3);
     r.current_term = 5;
     let e = effects(&mut r, |r, out| {
-        r.on_message(0, Msg::AppendEntries { term: 4, prev_log_index: 0, prev_log_term: 0, entries: vec![entry(4)], leader_commit: 1 }, out)
+        r.on_message(0, Msg::AppendEntries { term: 4, prev_log_index: 0, prev_log_term: 0, entries: vec![entry(4)], leader_commit: 1, read_seq: Default::default() }, out)
     });
-    assert_eq!(e, vec![Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 5, success: false, match_index: 0 } }]);
+    assert_eq!(e, vec![Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 5, success: false, match_index: 0, read_seq: Default::default() } }]);
     assert!(r.log.is_empty());
 }
 
@@ -107,18 +107,18 @@ fn append_entries_consistency_check_truncation_and_commit() {
     r.log = vec![entry(1), entry(1), entry(2)];
     r.current_term = 3;
     let miss = effects(&mut r, |r, out| {
-        r.on_message(0, Msg::AppendEntries { term: 3, prev_log_index: 3, prev_log_term: 3, entries: vec![], leader_commit: 0 }, out)
+        r.on_message(0, Msg::AppendEntries { term: 3, prev_log_index: 3, prev_log_term: 3, entries: vec![], leader_commit: 0, read_seq: Default::default() }, out)
     });
     assert_eq!(
         miss,
         vec![
             Effect::SetTimer { timer: RaftTimer::Election, min_us: 150_000, max_us: 300_000 },
-            Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 3, success: false, match_index: 2 } },
+            Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 3, success: false, match_index: 2, read_seq: Default::default() } },
         ],
         "nothing written, nothing to sync"
     );
     let e = effects(&mut r, |r, out| {
-        r.on_message(0, Msg::AppendEntries { term: 3, prev_log_index: 2, prev_log_term: 1, entries: vec![entry(3), entry(3)], leader_commit: 9 }, out)
+        r.on_message(0, Msg::AppendEntries { term: 3, prev_log_index: 2, prev_log_term: 1, entries: vec![entry(3), entry(3)], leader_commit: 9, read_seq: Default::default() }, out)
     });
     assert_eq!(r.log, vec![entry(1), entry(1), entry(3), entry(3)], "the conflicting term-2 entry was replaced");
     assert_eq!(r.commit_index, 4, "min(leaderCommit 9, last new 4)");
@@ -130,7 +130,7 @@ fn append_entries_consistency_check_truncation_and_commit() {
             Effect::Write(RaftWrite::Append(entry(3))),
             Effect::Write(RaftWrite::Append(entry(3))),
             Effect::Sync,
-            Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 3, success: true, match_index: 4 } },
+            Effect::Send { to: 0, msg: Msg::AppendEntriesResponse { term: 3, success: true, match_index: 4, read_seq: Default::default() } },
         ]
     );
 }
@@ -143,7 +143,7 @@ fn a_late_shorter_append_does_not_truncate_matching_entries() {
     r.current_term = 1;
     r.log = vec![entry(1), entry(1), entry(1)];
     effects(&mut r, |r, out| {
-        r.on_message(0, Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![entry(1)], leader_commit: 0 }, out)
+        r.on_message(0, Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![entry(1)], leader_commit: 0, read_seq: Default::default() }, out)
     });
     assert_eq!(r.log.len(), 3);
 }
@@ -156,8 +156,8 @@ fn reordered_append_responses_never_move_match_index_backwards() {
     effects(&mut r, |r, out| r.on_message(1, Msg::RequestVoteResponse { term: 1, vote_granted: true }, out));
     assert_eq!(r.role, Role::Leader);
     effects(&mut r, |r, out| r.on_request(1, put("a"), out));
-    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 2 }, out));
-    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 1 }, out));
+    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 2, read_seq: Default::default() }, out));
+    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 1, read_seq: Default::default() }, out));
     assert_eq!(r.match_index[1], 2);
     assert_eq!(r.commit_index, 2);
 }
@@ -222,9 +222,9 @@ fn new_leader_commits_old_entries_only_with_one_of_its_own_term() {
     effects(&mut r, |r, out| r.on_message(1, Msg::RequestVoteResponse { term: 3, vote_granted: true }, out));
     assert_eq!(r.role, Role::Leader);
     assert_eq!(r.log.last().map(|e| e.term), Some(3), "a no-op of term 3 was appended");
-    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 3, success: true, match_index: 2 }, out));
+    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 3, success: true, match_index: 2, read_seq: Default::default() }, out));
     assert_eq!(r.commit_index, 0, "index 2 is on a majority but from term 2");
-    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 3, success: true, match_index: 3 }, out));
+    effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 3, success: true, match_index: 3, read_seq: Default::default() }, out));
     assert_eq!(r.commit_index, 3, "the term-3 entry commits, and everything before it");
 }
 
@@ -234,7 +234,7 @@ fn higher_term_in_a_response_makes_the_leader_step_down() {
     let mut r = node(0, 3);
     effects(&mut r, |r, out| r.on_timer(RaftTimer::Election, out));
     effects(&mut r, |r, out| r.on_message(1, Msg::RequestVoteResponse { term: 1, vote_granted: true }, out));
-    effects(&mut r, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 7, success: false, match_index: 0 }, out));
+    effects(&mut r, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 7, success: false, match_index: 0, read_seq: Default::default() }, out));
     assert_eq!((r.role, r.current_term), (Role::Follower, 7));
 }
 

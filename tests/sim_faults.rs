@@ -195,6 +195,8 @@ fn invariant_violation_is_reported_as_data() {
     let mut h = History::new(s, Vec::new(), true);
     h.run_until(1_000);
     h.inject(propose(0, "v"));
+    // Version 2 clients send through the event queue: let the request land first.
+    h.run_until(1_000);
     h.inject(Fault::Crash { node: 0 });
     h.inject(Fault::Restart { node: 0 });
     let v = h.sim().violations();

@@ -45,9 +45,18 @@ fn at(at_us: TimeUs, fault: Fault) -> TimedFault {
     TimedFault { at_us, after_event: None, fault }
 }
 
-/// The scenario a sweep runs for one seed.
+/// The scenario a sweep runs for one seed, under the current link version.
 pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
+    sweep_scenario_of(spec, seed, super::link::LINK_VERSION)
+}
+
+/// The scenario a sweep of link version `version` runs for one seed. Each version's
+/// generator is frozen ("Links live forever"): version 1 sends one put every tick; version
+/// 2 has one or two clients call every tick, a third of them reads where the store is
+/// linearizable.
+pub fn sweep_scenario_of(spec: &SweepSpec, seed: u64, version: u32) -> Scenario {
     let mut s = Scenario::new(&spec.protocol, spec.nodes, seed);
+    s.version = version;
     let mut config = match &spec.config {
         serde_json::Value::Object(m) => m.clone(),
         _ => serde_json::Map::new(),
@@ -60,6 +69,16 @@ pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
     }
     s.chaos_on = spec.chaos;
     s.chaos = spec.chaos_config.clone();
+    if version == 1 {
+        requests_v1(spec, seed, &mut s);
+    } else {
+        requests_v2(spec, seed, &mut s);
+    }
+    heal_and_settle(spec, &mut s);
+    s
+}
+
+fn requests_v1(spec: &SweepSpec, seed: u64, s: &mut Scenario) {
     // Client requests come from their own stream so they do not shift the simulator's.
     let mut rng = Prng::new(seed ^ 0x5eed_c11e_4700_0000);
     let mut t = spec.request_every_us;
@@ -71,6 +90,28 @@ pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
         t += spec.request_every_us;
         i += 1;
     }
+}
+
+fn requests_v2(spec: &SweepSpec, seed: u64, s: &mut Scenario) {
+    let mut rng = Prng::new(seed ^ 0x5eed_c11e_4700_0000);
+    let reads = super::registry::row(&spec.protocol).is_some_and(|r| r.consistency.model == super::registry::Consistency::Linearizable);
+    let mut t = spec.request_every_us;
+    let mut i = 0u64;
+    while t < spec.chaos_until_us {
+        for _ in 0..=rng.below(2) {
+            let node = rng.below(spec.nodes as u64) as NodeId;
+            let key = format!("k{}", rng.below(5));
+            let op = if reads && rng.below(3) == 0 { ClientOp::Get { key } } else { ClientOp::Put { key, value: format!("v{i}") } };
+            s.faults.push(at(t, Fault::Request { node, op }));
+            i += 1;
+        }
+        t += spec.request_every_us;
+    }
+}
+
+/// Every fault undone at the heal, and one request after it, so a live cluster must
+/// commit something new.
+fn heal_and_settle(spec: &SweepSpec, s: &mut Scenario) {
     let heal = spec.chaos_until_us;
     s.faults.push(at(heal, Fault::SetChaos { on: false }));
     s.faults.push(at(heal, Fault::HealAll));
@@ -83,6 +124,5 @@ pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
     // One request after the heal, so a live cluster must commit something new.
     s.faults.push(at(heal + spec.liveness_bound_us / 2, Fault::Request { node: 0, op: ClientOp::Put { key: "final".into(), value: "done".into() } }));
     s.playhead_us = heal + spec.liveness_bound_us;
-    s
 }
 

@@ -161,6 +161,7 @@ pub fn build_typed<P: Protocol>(s: &Scenario, keep_trace: bool) -> Result<Histor
     sim.set_version(s.version);
     if let Some(row) = row(P::NAME) {
         sim.assume(row.assumptions.clone());
+        sim.check_linearizability(s.version >= 2 && row.consistency.model == Consistency::Linearizable);
     }
     if s.chaos_on {
         sim.schedule(0, crate::sim::Fault::SetChaos { on: true });
@@ -215,6 +216,9 @@ mod raft_row {
             Bug { name: "truncate_without_conflict", source: "Raft paper Figure 2, AppendEntries receiver rule 3: truncate only on a conflict" },
             Bug { name: "small_quorum", source: "Raft paper §5.2/§5.3: elections and commitment need a majority" },
             Bug { name: "vote_before_sync", source: "Raft paper Figure 2: persistent state is updated on stable storage before responding to RPCs" },
+            Bug { name: "no_sessions", source: "Ongaro's thesis §6.3: without client sessions a retried command is applied twice" },
+            Bug { name: "stale_read", source: "Ongaro's thesis §6.4: a leader must confirm it still leads before serving a read from its state" },
+            Bug { name: "ack_before_commit", source: "Raft paper §8: a leader answers a client only once the command is committed and applied (otherwise an acknowledged write can be lost)" },
         ],
         presets: crate::scenario::presets::raft::presets,
         lessons: &[],

@@ -48,6 +48,11 @@ pub trait AnyRun {
     /// What client requests the protocol takes: `Some(true)` key-value puts, `Some(false)`
     /// proposed values, `None` none (its clients are part of the simulation).
     fn client_requests(&self) -> Option<bool>;
+    /// Every client operation so far (version 2 and later), as the linearizability checker
+    /// reads it.
+    fn client_history(&self) -> &[super::lin::Operation];
+    /// A linearizability search that hit its cap (neither answer known), if one did.
+    fn inconclusive(&self) -> Option<&str>;
 }
 
 /// Check a fault's node ids and values against a cluster of `n` nodes.
@@ -220,7 +225,11 @@ impl<P: Present> AnyRun for History<P> {
         History::recorded(self).to_vec()
     }
     fn properties(&self) -> Vec<(&'static str, &'static str)> {
-        P::Checker::properties()
+        let mut properties = P::Checker::properties();
+        if self.sim().checks_linearizability() {
+            properties.push(super::engine::LINEARIZABILITY);
+        }
+        properties
     }
     fn chaos_on(&self) -> bool {
         self.sim().chaos_on()
@@ -233,6 +242,12 @@ impl<P: Present> AnyRun for History<P> {
     }
     fn check_liveness(&self) -> Result<(), String> {
         P::check_liveness(self.sim().nodes())
+    }
+    fn client_history(&self) -> &[super::lin::Operation] {
+        self.sim().client_history()
+    }
+    fn inconclusive(&self) -> Option<&str> {
+        self.sim().inconclusive()
     }
     fn client_requests(&self) -> Option<bool> {
         let put = super::protocol::ClientOp::Put { key: "k".into(), value: "v".into() };

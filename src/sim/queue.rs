@@ -14,6 +14,10 @@ pub enum Ev {
     Request { node: NodeId, request_id: u64 },
     Fault { fault: Fault, chaos: bool },
     ChaosTick,
+    /// A client's attempt got no answer in time (version 2 clients).
+    ClientTimeout { client: u64, attempt: u32 },
+    /// A client tries its call again at `node`.
+    ClientRetry { client: u64, node: NodeId },
 }
 
 impl Ev {

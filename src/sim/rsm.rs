@@ -10,7 +10,7 @@
 //! [`StateMachine`] and applies committed commands to it; the embedding protocol reads it.
 
 use super::present::Present;
-use super::protocol::{CheckCtx, ClientOp, NodeId, Out, Protocol, ProtocolConfig, Violation};
+use super::protocol::{CheckCtx, ClientOp, ClientResult, NodeId, Out, Protocol, ProtocolConfig, Session, Violation};
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -19,7 +19,18 @@ use std::hash::Hash;
 pub trait StateMachine: Clone + Debug + Default + 'static {
     type Command: Clone + Debug + Hash + PartialEq + Eq + FromClientOp;
     type Output: Clone + Debug + PartialEq;
+    /// Does the machine keep client sessions (thesis §6.3), so a client may retry?
+    const SESSIONS: bool = false;
     fn apply(&mut self, cmd: &Self::Command) -> Self::Output;
+    /// A read-only command's answer from the current state, without applying anything
+    /// (`None` for commands that change state): what ReadIndex and lease reads serve.
+    fn query(&self, _cmd: &Self::Command) -> Option<Self::Output> {
+        None
+    }
+    /// What an applied command's output tells a simulated client.
+    fn client_result(_output: &Self::Output) -> ClientResult {
+        ClientResult::Ok(None)
+    }
     /// A short label for the log grid.
     fn label(cmd: &Self::Command) -> String;
     /// Rows for the inspector.
@@ -29,6 +40,14 @@ pub trait StateMachine: Clone + Debug + Default + 'static {
 /// How a generic client operation becomes a state-machine command.
 pub trait FromClientOp: Sized {
     fn from_op(op: &ClientOp) -> Option<Self>;
+    /// The command for `op` within a client session (machines without sessions ignore it).
+    fn in_session(op: &ClientOp, _session: Session) -> Option<Self> {
+        Self::from_op(op)
+    }
+    /// The command with its session stripped (the planted bug "no sessions").
+    fn without_session(self) -> Self {
+        self
+    }
 }
 
 /// What became of a proposal: a reply among the log's effects whose request id is the
@@ -37,8 +56,12 @@ pub trait FromClientOp: Sized {
 pub enum Outcome<O> {
     /// Committed and applied here; `output` is what the state machine answered.
     Applied { index: u64, output: O },
-    /// This replica stopped leading before the entry committed; it may or may not commit.
+    /// This replica does not lead (version 1: also when it stopped leading before the
+    /// entry committed).
     NotLeader { hint: Option<NodeId> },
+    /// Version 2: this replica stopped leading before the entry committed; it may or may
+    /// not commit, so the outcome is unknown (the client retries in its session).
+    Unknown { hint: Option<NodeId> },
 }
 
 /// A proposal refused: this replica does not lead (`hint`: the leader it knows of).

@@ -119,7 +119,7 @@ impl<R: LockLog> LockServer<R> {
         let Some((client, req)) = self.pending.remove(&index) else { return };
         let msg = match outcome {
             Outcome::Applied { output, .. } => LockMsg::Response { req, output },
-            Outcome::NotLeader { hint } => LockMsg::NotLeader { req, hint },
+            Outcome::NotLeader { hint } | Outcome::Unknown { hint } => LockMsg::NotLeader { req, hint },
         };
         out.send(client, msg);
     }

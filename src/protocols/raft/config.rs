@@ -4,7 +4,28 @@
 use serde::{Deserialize, Serialize};
 
 pub const BUGS: &[&str] =
-    &["commit_old_term", "vote_without_log_check", "forget_voted_for", "truncate_without_conflict", "small_quorum", "vote_before_sync"];
+    &["commit_old_term", "vote_without_log_check", "forget_voted_for", "truncate_without_conflict", "small_quorum", "vote_before_sync", "no_sessions", "stale_read", "ack_before_commit"];
+
+/// How a leader answers a read (Ongaro's thesis §6.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadMode {
+    /// Append the read to the log and answer when it applies.
+    #[default]
+    Log,
+    /// §6.4: note the commit index, confirm leadership with a heartbeat round, answer once
+    /// the state machine has applied that index.
+    ReadIndex,
+    /// §6.4.1: answer from local state while a lease from the last confirmed heartbeat
+    /// round lasts (the election timeout shrunk by the drift bound); ReadIndex otherwise.
+    Lease,
+}
+
+impl ReadMode {
+    fn is_log(&self) -> bool {
+        *self == ReadMode::Log
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -20,6 +41,12 @@ pub struct RaftConfig {
     /// the paper's figures. Empty: every node starts empty at term 0.
     pub initial_logs: Vec<Vec<u64>>,
     pub initial_terms: Vec<u64>,
+    /// How the leader serves reads (thesis §6.4): through the log (the default), by
+    /// ReadIndex, or under a leader lease.
+    #[serde(skip_serializing_if = "ReadMode::is_log")]
+    pub read: ReadMode,
+    /// The clock drift bound ρ (ppm) lease reads assume (the registry row's).
+    pub lease_drift_bound_ppm: u64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
     /// The scenario's semantics version (not part of the configuration's JSON: it comes
@@ -39,6 +66,8 @@ impl Default for RaftConfig {
             max_entries_per_append: 64,
             initial_logs: Vec::new(),
             initial_terms: Vec::new(),
+            read: ReadMode::Log,
+            lease_drift_bound_ppm: 500_000,
             bug: None,
             version: crate::sim::CURRENT_VERSION,
         }
@@ -74,6 +103,12 @@ impl RaftConfig {
         }
         if !(1_000..=60_000_000).contains(&self.heartbeat_interval_us) {
             return Err("raft: heartbeat_interval_us must lie within 1 ms..60 s".into());
+        }
+        if self.read == ReadMode::Lease && !(self.pre_vote && self.check_quorum) {
+            return Err("raft: lease reads need pre_vote and check_quorum (a leader must not be deposed within the lease, thesis §6.4.1)".into());
+        }
+        if self.lease_drift_bound_ppm >= 1_000_000 {
+            return Err("raft: lease_drift_bound_ppm must be below 1,000,000".into());
         }
         if self.initial_logs.len() > nodes as usize || self.initial_terms.len() > nodes as usize {
             return Err(format!("raft: initial_logs/initial_terms name more than the {nodes} nodes"));

@@ -1,37 +1,134 @@
 //! The key-value store, one replicated state machine Raft drives (Raft paper §2 and §8:
-//! clients Put and Get through the log, and a reply carries the applied result).
+//! clients Put and Get through the log, and a reply carries the applied result), with the
+//! client sessions of Ongaro's thesis §6.3: a command in a session is applied once however
+//! often its client retries it, and sessions expire deterministically through the log.
 
-use crate::sim::{ClientOp, FromClientOp, StateMachine};
+use crate::sim::{ClientOp, ClientResult, FromClientOp, Session, StateMachine};
 use std::collections::BTreeMap;
+use std::fmt;
+
+/// At most this many sessions are kept; applying a new one beyond it expires the least
+/// recently used (every replica expires the same one: it happens on apply, in log order).
+pub const MAX_SESSIONS: usize = 1_024;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum KvCommand {
     Put { key: String, value: String },
     Get { key: String },
+    /// A command in a client session (version 2 clients).
+    Client { session: Session, cmd: Box<KvCommand> },
+}
+
+/// What applying a command answers: the value (a Get's, or the value a Put replaced), or
+/// "this session has expired" (the command was not applied; its outcome is unknown).
+#[derive(Clone, PartialEq, Eq)]
+pub enum KvOutput {
+    Value(Option<String>),
+    SessionExpired,
+}
+
+/// A value prints as the `Option` it is (version-1 traces record replies by their text).
+impl fmt::Debug for KvOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KvOutput::Value(v) => write!(f, "{v:?}"),
+            KvOutput::SessionExpired => write!(f, "SessionExpired"),
+        }
+    }
+}
+
+/// A client's session: its last serial applied, that command's output, and when it was
+/// last used (the apply count), for expiry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub serial: u64,
+    pub output: KvOutput,
+    pub last_used: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Kv {
     pub data: BTreeMap<String, String>,
+    pub sessions: BTreeMap<u64, SessionRecord>,
+    /// The highest client id whose session expired: a command from a client at or below
+    /// it with no session is answered `SessionExpired` (clients get increasing ids).
+    pub expired_up_to: u64,
+    /// Commands applied so far (the clock sessions expire by).
+    pub applied: u64,
+    /// Commands applied again because a retry reached the store (only with sessions off).
+    pub duplicates_answered: u64,
+}
+
+impl Kv {
+    fn apply_plain(&mut self, cmd: &KvCommand) -> Option<String> {
+        match cmd {
+            KvCommand::Put { key, value } => self.data.insert(key.clone(), value.clone()),
+            KvCommand::Get { key } => self.data.get(key).cloned(),
+            KvCommand::Client { cmd, .. } => self.apply_plain(cmd),
+        }
+    }
+
+    /// §6.3: answer a duplicate from the session table; apply a new serial and record it.
+    fn apply_in_session(&mut self, session: Session, cmd: &KvCommand) -> KvOutput {
+        if let Some(rec) = self.sessions.get_mut(&session.client) {
+            if session.serial <= rec.serial {
+                rec.last_used = self.applied;
+                self.duplicates_answered += 1;
+                return rec.output.clone();
+            }
+        } else if session.client <= self.expired_up_to {
+            return KvOutput::SessionExpired;
+        }
+        let output = KvOutput::Value(self.apply_plain(cmd));
+        let rec = SessionRecord { serial: session.serial, output: output.clone(), last_used: self.applied };
+        self.sessions.insert(session.client, rec);
+        self.expire();
+        output
+    }
+
+    fn expire(&mut self) {
+        while self.sessions.len() > MAX_SESSIONS {
+            let oldest = self.sessions.iter().min_by_key(|(c, r)| (r.last_used, **c)).map(|(c, _)| *c);
+            let Some(client) = oldest else { return };
+            self.sessions.remove(&client);
+            self.expired_up_to = self.expired_up_to.max(client);
+        }
+    }
 }
 
 impl StateMachine for Kv {
     type Command = KvCommand;
-    type Output = Option<String>;
-    fn apply(&mut self, cmd: &KvCommand) -> Option<String> {
+    type Output = KvOutput;
+    const SESSIONS: bool = true;
+    fn apply(&mut self, cmd: &KvCommand) -> KvOutput {
+        self.applied += 1;
         match cmd {
-            KvCommand::Put { key, value } => self.data.insert(key.clone(), value.clone()),
-            KvCommand::Get { key } => self.data.get(key).cloned(),
+            KvCommand::Client { session, cmd } => self.apply_in_session(*session, cmd),
+            plain => KvOutput::Value(self.apply_plain(plain)),
+        }
+    }
+    fn query(&self, cmd: &KvCommand) -> Option<KvOutput> {
+        match cmd {
+            KvCommand::Get { key } => Some(KvOutput::Value(self.data.get(key).cloned())),
+            KvCommand::Client { cmd, .. } => self.query(cmd),
+            KvCommand::Put { .. } => None,
         }
     }
     fn label(cmd: &KvCommand) -> String {
         match cmd {
             KvCommand::Put { key, value } => format!("{key}={value}"),
             KvCommand::Get { key } => format!("get {key}"),
+            KvCommand::Client { session, cmd } => format!("{} c{}#{}", Self::label(cmd), session.client, session.serial),
         }
     }
     fn rows(&self) -> Vec<Vec<String>> {
         self.data.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect()
+    }
+    fn client_result(output: &KvOutput) -> ClientResult {
+        match output {
+            KvOutput::Value(v) => ClientResult::Ok(v.clone()),
+            KvOutput::SessionExpired => ClientResult::Unknown,
+        }
     }
 }
 
@@ -41,6 +138,15 @@ impl FromClientOp for KvCommand {
             ClientOp::Put { key, value } => Some(KvCommand::Put { key: key.clone(), value: value.clone() }),
             ClientOp::Get { key } => Some(KvCommand::Get { key: key.clone() }),
             ClientOp::Propose { value } => Some(KvCommand::Put { key: "x".into(), value: value.clone() }),
+        }
+    }
+    fn in_session(op: &ClientOp, session: Session) -> Option<Self> {
+        Some(KvCommand::Client { session, cmd: Box::new(Self::from_op(op)?) })
+    }
+    fn without_session(self) -> Self {
+        match self {
+            KvCommand::Client { cmd, .. } => *cmd,
+            plain => plain,
         }
     }
 }

@@ -2,7 +2,8 @@
 //! sender and receiver rules 1-5 of Figure 2, nextIndex/matchIndex, the commit rule, applying
 //! to the state machine, and client requests (§8).
 
-use super::msg::{Entry, RaftMsg};
+use super::msg::{Entry, RaftMsg, ReadSeq};
+use super::config::ReadMode;
 use super::node::{Raft, RaftReply, RaftWrite, Role};
 use crate::sim::{NodeId, NotLeader, Out, StateMachine};
 
@@ -32,7 +33,7 @@ impl<S: StateMachine> Raft<S> {
         let prev_log_term = self.term_at(prev_log_index).unwrap_or(0);
         let end = (self.last_log_index()).min(prev_log_index + self.config.max_entries_per_append.max(1));
         let entries = self.log[prev_log_index as usize..end as usize].to_vec();
-        let msg = RaftMsg::AppendEntries { term: self.current_term, prev_log_index, prev_log_term, entries, leader_commit: self.commit_index };
+        let msg = RaftMsg::AppendEntries { term: self.current_term, prev_log_index, prev_log_term, entries, leader_commit: self.commit_index, read_seq: self.reads.seq };
         out.send(to, msg);
     }
 
@@ -70,6 +71,7 @@ impl<S: StateMachine> Raft<S> {
                 out.reply(request_id, RaftReply::Applied { index: self.last_applied, output });
             }
         }
+        self.serve_reads(out);
     }
 
     /// Figure 2, AppendEntries receiver, rules 1-5.
@@ -82,6 +84,7 @@ impl<S: StateMachine> Raft<S> {
         prev_log_term: u64,
         entries: Vec<Entry<S::Command>>,
         leader_commit: u64,
+        read_seq: ReadSeq,
         out: &mut ROut<S>,
     ) {
         // Every reply below waits for stable storage (Figure 2: "updated on stable storage
@@ -89,7 +92,7 @@ impl<S: StateMachine> Raft<S> {
         // 1. Reply false if term < currentTerm.
         if term < self.current_term {
             self.sync(out);
-            out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: false, match_index: self.last_log_index() });
+            out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: false, match_index: self.last_log_index(), read_seq });
             return;
         }
         // A current leader: candidates step down (§5.2), everyone resets the timer.
@@ -103,7 +106,7 @@ impl<S: StateMachine> Raft<S> {
         if self.term_at(prev_log_index) != Some(prev_log_term) {
             let hint = self.last_log_index().min(prev_log_index.saturating_sub(1));
             self.sync(out);
-            out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: false, match_index: hint });
+            out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: false, match_index: hint, read_seq });
             return;
         }
         // 3-4. Delete a conflicting entry and all that follow it; append new entries.
@@ -115,7 +118,7 @@ impl<S: StateMachine> Raft<S> {
             self.apply(out);
         }
         self.sync(out);
-        out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: true, match_index: last_new });
+        out.send(from, RaftMsg::AppendEntriesResponse { term: self.current_term, success: true, match_index: last_new, read_seq });
     }
 
     /// Keep the first `len` entries (rule 3: only a follower ever does this).
@@ -157,10 +160,11 @@ impl<S: StateMachine> Raft<S> {
 
     /// Leader: on success matchIndex only moves forward (reordered responses are harmless);
     /// on failure back nextIndex off and retry (§5.3).
-    pub(crate) fn handle_append_response(&mut self, from: NodeId, term: u64, success: bool, match_index: u64, out: &mut ROut<S>) {
+    pub(crate) fn handle_append_response(&mut self, from: NodeId, term: u64, success: bool, match_index: u64, read_seq: ReadSeq, out: &mut ROut<S>) {
         if self.role != Role::Leader || term != self.current_term {
             return;
         }
+        self.confirm_reads(from, read_seq, out);
         let f = from as usize;
         if success {
             self.match_index[f] = self.match_index[f].max(match_index);
@@ -178,6 +182,12 @@ impl<S: StateMachine> Raft<S> {
     // ---- clients -------------------------------------------------------------------------
 
     pub fn handle_client(&mut self, request_id: u64, cmd: S::Command, out: &mut ROut<S>) {
+        let cmd = if self.config.bug("no_sessions") { crate::sim::FromClientOp::without_session(cmd) } else { cmd };
+        let off_log = self.config.read != ReadMode::Log || self.config.bug("stale_read");
+        if off_log && S::query(&self.sm, &cmd).is_some() {
+            self.handle_read(request_id, cmd, out);
+            return;
+        }
         if let Err(NotLeader { hint }) = self.propose_as(Some(request_id), cmd, out) {
             out.reply(request_id, RaftReply::NotLeader { hint });
         }
@@ -188,6 +198,16 @@ impl<S: StateMachine> Raft<S> {
     pub(crate) fn propose_as(&mut self, request_id: Option<u64>, cmd: S::Command, out: &mut ROut<S>) -> Result<u64, NotLeader> {
         if self.role != Role::Leader {
             return Err(NotLeader { hint: self.leader_id.filter(|l| *l != self.env.id) });
+        }
+        // The planted bug `ack_before_commit` answers the client as soon as the entry is
+        // appended (§8 answers only once it is committed and applied): a deposed leader's
+        // entry is then overwritten and an acknowledged write is lost.
+        if let (true, Some(request_id)) = (self.config.bug("ack_before_commit"), request_id) {
+            let output = self.sm.clone().apply(&cmd);
+            let index = self.append(Some(cmd), out);
+            out.reply(request_id, RaftReply::Applied { index, output });
+            self.bcast_append(out);
+            return Ok(index);
         }
         let index = self.append(Some(cmd), out);
         self.pending.insert(index, request_id.unwrap_or(index));

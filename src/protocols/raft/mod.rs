@@ -8,19 +8,20 @@ mod election;
 pub mod invariants;
 pub mod kv;
 mod log;
+pub mod read;
 pub mod msg;
 pub mod node;
 mod rsm;
 pub mod view;
 
-pub use config::RaftConfig;
+pub use config::{RaftConfig, ReadMode};
 pub use msg::{Entry, RaftMsg};
 pub use node::{Raft, RaftDurable, RaftReply, RaftTimer, RaftWrite, Role};
-pub use kv::{Kv, KvCommand};
+pub use kv::{Kv, KvCommand, KvOutput};
 pub use crate::sim::{FromClientOp, StateMachine};
 
 use crate::sim::view::NodeView;
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView};
+use crate::sim::{ClientOp, ClientResult, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Session};
 
 /// Raft over the key-value store: what the page and the sweeps run.
 pub type RaftKv = Raft<Kv>;
@@ -40,10 +41,12 @@ impl<S: StateMachine> Protocol for Raft<S> {
     }
     fn on_start(&mut self, out: &mut Out<Self>) {
         self.write_initial_state(out);
+        self.guard_leases_at_boot(out);
         self.reset_election_timer(out);
     }
     fn on_recover(&mut self, durable: Self::Durable, out: &mut Out<Self>) {
         self.recover(durable);
+        self.guard_leases_at_boot(out);
         self.reset_election_timer(out);
     }
     fn on_message(&mut self, from: NodeId, msg: Self::Msg, out: &mut Out<Self>) {
@@ -63,10 +66,21 @@ impl<S: StateMachine> Protocol for Raft<S> {
     fn request_from_op(op: &ClientOp) -> Option<S::Command> {
         S::Command::from_op(op)
     }
+    const CLIENT_SESSIONS: bool = S::SESSIONS;
+    fn request_in_session(op: &ClientOp, session: Session) -> Option<S::Command> {
+        S::Command::in_session(op, session)
+    }
     fn reply_redirect(reply: &Self::Reply) -> Option<NodeId> {
         match reply {
-            RaftReply::NotLeader { hint } => *hint,
+            RaftReply::NotLeader { hint } | RaftReply::Unknown { hint } => *hint,
             RaftReply::Applied { .. } => None,
+        }
+    }
+    fn reply_result(reply: &Self::Reply) -> ClientResult {
+        match reply {
+            RaftReply::Applied { output, .. } => S::client_result(output),
+            RaftReply::NotLeader { hint } => ClientResult::Redirect(*hint),
+            RaftReply::Unknown { .. } => ClientResult::Unknown,
         }
     }
     fn msg_kind(msg: &Self::Msg) -> &'static str {

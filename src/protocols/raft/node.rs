@@ -99,6 +99,8 @@ pub struct Raft<S: StateMachine> {
     /// Writes emitted since the last sync (volatile: a restarted server's disk holds
     /// nothing unsynced).
     pub(crate) unsynced: bool,
+    /// ReadIndex rounds and lease (thesis §6.4; volatile).
+    pub reads: super::read::Reads<S::Command>,
 }
 
 type ROut<S> = Out<Raft<S>>;
@@ -107,7 +109,7 @@ impl<S: StateMachine> Raft<S> {
     pub fn create(env: NodeEnv, config: &RaftConfig) -> Self {
         let n = env.n as usize;
         let mut r = Raft {
-            env,
+            env: env.clone(),
             config: config.clone(),
             role: Role::Follower,
             current_term: 0,
@@ -126,6 +128,7 @@ impl<S: StateMachine> Raft<S> {
             log_truncations: 0,
             log_truncated_to: 0,
             unsynced: false,
+            reads: super::read::Reads::new(env.n),
         };
         let id = r.env.id as usize;
         if let Some(terms) = config.initial_logs.get(id) {
@@ -207,6 +210,9 @@ impl<S: StateMachine> Raft<S> {
             RaftTimer::Election if self.role != Role::Leader => self.campaign(out),
             RaftTimer::Election => {}
             RaftTimer::Heartbeat if self.role == Role::Leader => {
+                if self.config.read == super::config::ReadMode::Lease {
+                    self.start_round(out);
+                }
                 self.bcast_append(out);
                 out.set_timer(RaftTimer::Heartbeat, self.config.heartbeat_interval_us, self.config.heartbeat_interval_us);
             }
@@ -235,8 +241,11 @@ impl<S: StateMachine> Raft<S> {
         if self.role == Role::Leader {
             out.cancel_timer(RaftTimer::Heartbeat);
             out.cancel_timer(RaftTimer::CheckQuorum);
+            self.fail_reads(leader, out);
+            let v1 = self.config.version < 2;
             for (_, request_id) in std::mem::take(&mut self.pending) {
-                out.reply(request_id, RaftReply::NotLeader { hint: leader });
+                let reply = if v1 { RaftReply::NotLeader { hint: leader } } else { RaftReply::Unknown { hint: leader } };
+                out.reply(request_id, reply);
             }
         }
         if self.role != Role::Follower {
@@ -338,11 +347,11 @@ impl<S: StateMachine> Raft<S> {
             RaftMsg::RequestVoteResponse { term, vote_granted } => self.handle_vote_response(from, term, vote_granted, out),
             RaftMsg::PreVote { term, last_log_index, last_log_term } => self.handle_pre_vote(from, term, last_log_index, last_log_term, out),
             RaftMsg::PreVoteResponse { term, vote_granted } => self.handle_pre_vote_response(from, term, vote_granted, out),
-            RaftMsg::AppendEntries { term, prev_log_index, prev_log_term, entries, leader_commit } => {
-                self.handle_append_entries(from, term, prev_log_index, prev_log_term, entries, leader_commit, out)
+            RaftMsg::AppendEntries { term, prev_log_index, prev_log_term, entries, leader_commit, read_seq } => {
+                self.handle_append_entries(from, term, prev_log_index, prev_log_term, entries, leader_commit, read_seq, out)
             }
-            RaftMsg::AppendEntriesResponse { term, success, match_index } => {
-                self.handle_append_response(from, term, success, match_index, out)
+            RaftMsg::AppendEntriesResponse { term, success, match_index, read_seq } => {
+                self.handle_append_response(from, term, success, match_index, read_seq, out)
             }
         }
     }

@@ -23,11 +23,11 @@ pub fn summary<S: StateMachine>(msg: &RaftMsg<S::Command>) -> String {
         RaftMsg::RequestVoteResponse { term, vote_granted } | RaftMsg::PreVoteResponse { term, vote_granted } => {
             format!("{} term {term}", if *vote_granted { "vote granted" } else { "vote refused" })
         }
-        RaftMsg::AppendEntries { term, prev_log_index, prev_log_term, entries, leader_commit } => {
+        RaftMsg::AppendEntries { term, prev_log_index, prev_log_term, entries, leader_commit, .. } => {
             let e: Vec<String> = entries.iter().map(|e| format!("t{}:{}", e.term, e.cmd.as_ref().map_or("no-op".into(), S::label))).collect();
             format!("AppendEntries term {term} prev ({prev_log_index}, t{prev_log_term}) [{}] commit {leader_commit}", e.join(", "))
         }
-        RaftMsg::AppendEntriesResponse { term, success, match_index } => {
+        RaftMsg::AppendEntriesResponse { term, success, match_index, .. } => {
             format!("{} term {term}, index {match_index}", if *success { "success" } else { "reject" })
         }
     }

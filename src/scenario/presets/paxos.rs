@@ -80,7 +80,7 @@ fn multi_leader_change() -> Scenario {
 }
 
 fn bug(name: &str, seed: u64) -> Scenario {
-    let mut s = crate::scenario::chaos::sweep_scenario(&crate::scenario::chaos::SweepSpec::new("paxos"), seed);
+    let mut s = crate::scenario::chaos::sweep_scenario_of(&crate::scenario::chaos::SweepSpec::new("paxos"), seed, 1);
     s.config = json!({"bug": name});
     s.playhead_us = 0;
     s

@@ -124,6 +124,25 @@ fn rejoin(pre_vote: bool) -> Scenario {
     s
 }
 
+/// Who leads at 1 s in a 3-node version-2 cluster with seed 7 (checked by tests/raft_clients.rs).
+pub const LEADER_READS_SEED_7: u32 = 1;
+
+/// Version 2: put x=1, cut the leader off, put x=2 through the new leader, then a client
+/// reads x at the old leader (thesis §6.4: may it answer from its own state?).
+pub fn read_at_deposed_leader(config: serde_json::Value) -> Scenario {
+    let old = LEADER_READS_SEED_7;
+    let mut s = Scenario::current("raft", 3, 7);
+    s.config = config;
+    s.faults = vec![
+        put(1_000_000, old, "x", "1"),
+        at(1_500_000, Fault::Partition { groups: vec![vec![old]] }),
+        put(2_500_000, (old + 1) % 3, "x", "2"),
+        at(3_500_000, Fault::Request { node: old, op: ClientOp::Get { key: "x".into() } }),
+        at(5_000_000, Fault::HealAll),
+    ];
+    s
+}
+
 pub fn presets() -> Vec<Preset> {
     vec![
         preset("raft-election", "raft", "Raft: leader election", "Raft：领导者选举",
@@ -162,5 +181,13 @@ pub fn presets() -> Vec<Preset> {
             "The same partition with PreVote on. The isolated node asks \"would you vote for me?\" first and never gets a majority, so its term does not grow and the leader is undisturbed when it rejoins.",
             "同样的分区，但开启了 PreVote。被隔离的节点先询问“你会投票给我吗？”，从未得到多数，因此任期不会增长，它重新加入时领导者不受干扰。",
             || rejoin(true)),
+        preset("raft-read-index", "raft", "Raft: a read at a deposed leader (ReadIndex)", "Raft：在已被取代的领导者处读取（ReadIndex）",
+            "Reads use ReadIndex. The leader is cut off after x=1 and the majority elects a new leader that commits x=2. A client then asks the old leader for x: it cannot get a majority to confirm it still leads, so it never answers; the client times out, retries at another node and reads 2.",
+            "读取使用 ReadIndex。领导者在 x=1 之后被隔离，多数派选出新的领导者并提交 x=2。随后客户端向旧领导者读取 x：它无法让多数派确认自己仍是领导者，因此不作回答；客户端超时后向另一个节点重试，读到 2。",
+            || read_at_deposed_leader(json!({"read": "read_index"}))),
+        preset("raft-stale-read", "raft", "Raft: a stale read (teaching bug)", "Raft：过期读取（教学缺陷）",
+            "The same run with a leader that answers reads from its own state without confirming it still leads. The cut-off old leader answers x=1 after x=2 was committed elsewhere: no order of the clients' operations explains that, and Linearizability turns red.",
+            "同样的过程，但领导者不确认自己仍是领导者就用本地状态回答读取。被隔离的旧领导者在 x=2 已在别处提交之后回答 x=1：客户端操作的任何顺序都无法解释这一点，线性一致性检查变红。",
+            || read_at_deposed_leader(json!({"read": "read_index", "bug": "stale_read"}))),
     ]
 }

@@ -13,7 +13,10 @@ use super::queue::{Ev, EventQueue};
 use super::trace::{DropReason, TraceHash, TraceKind, TraceRecord};
 use std::collections::BTreeMap;
 
+mod clients;
 mod faults;
+
+pub use clients::{CLIENT_TIMEOUT_US, LINEARIZABILITY, MAX_ATTEMPTS, RETRY_BACKOFF_US};
 
 /// A client request the simulated client is waiting on.
 #[derive(Clone, Debug)]
@@ -62,6 +65,8 @@ pub struct Sim<P: Protocol> {
     sent: Vec<(NodeId, NodeId, P::Msg)>,
     replies: Vec<(NodeId, u64, P::Reply)>,
     requests_seen: Vec<(NodeId, u64, P::Request)>,
+    /// Version 2 clients: open calls, retries and the client history.
+    pub(crate) clients: clients::Clients,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -96,6 +101,7 @@ impl<P: Protocol> Sim<P> {
             sent: Vec::new(),
             replies: Vec::new(),
             requests_seen: Vec::new(),
+            clients: clients::Clients::default(),
         };
         for node in 0..n {
             sim.queue.push(0, Ev::Start { node });
@@ -233,6 +239,7 @@ impl<P: Protocol> Sim<P> {
             }
             Ev::Deliver { msg_id } => !self.flights.contains_key(msg_id),
             Ev::ChaosTick => !self.chaos_on,
+            Ev::ClientTimeout { client, attempt } => self.clients.calls.get(client).is_none_or(|c| c.attempt != *attempt),
             _ => false,
         }
     }
@@ -296,6 +303,14 @@ impl<P: Protocol> Sim<P> {
             Ev::Fault { fault, chaos } => self.handle_fault(fault, chaos),
             Ev::ChaosTick => {
                 self.chaos_tick();
+                (None, false)
+            }
+            Ev::ClientTimeout { client, attempt } => {
+                self.call_timeout(client, attempt);
+                (None, false)
+            }
+            Ev::ClientRetry { client, node } => {
+                self.call_retry(client, node);
                 (None, false)
             }
         }
@@ -526,6 +541,10 @@ impl<P: Protocol> Sim<P> {
     // ---- clients -----------------------------------------------------------------------
 
     fn submit_request(&mut self, node: NodeId, op: &ClientOp) {
+        if self.version >= 2 {
+            self.open_call(node, op);
+            return;
+        }
         let request_id = self.next_request_id;
         self.next_request_id += 1;
         self.trace(Some(node), TraceKind::Request { request_id, op: format!("{op:?}") }, 0);
@@ -542,6 +561,10 @@ impl<P: Protocol> Sim<P> {
         let Some(pending) = self.requests.get(&request_id) else { return };
         if self.states[node as usize].is_none() {
             self.requests.remove(&request_id);
+            if self.version >= 2 {
+                self.call_undelivered(request_id);
+                return;
+            }
             let reply = "failed: node down".to_string();
             self.trace(Some(node), TraceKind::Reply { request_id, reply }, 0);
             return;
@@ -557,6 +580,10 @@ impl<P: Protocol> Sim<P> {
         self.trace(Some(node), TraceKind::Reply { request_id, reply: P::reply_summary(&reply) }, 0);
         if P::Checker::OBSERVES_MESSAGES {
             self.replies.push((node, request_id, reply.clone()));
+        }
+        if self.version >= 2 {
+            self.call_reply(request_id, &reply);
+            return;
         }
         let redirect = P::reply_redirect(&reply).filter(|t| *t < self.n && *t != node);
         match (redirect, self.requests.get_mut(&request_id)) {

@@ -37,8 +37,9 @@ pub struct Operation {
     pub client: u64,
     pub key: String,
     pub kind: OpKind,
-    /// Global time of the invocation and of the completion (`None` while pending or
-    /// unknown: an unknown outcome may take effect at any later time).
+    /// Global time of the invocation and of the completion (`None` while pending). An
+    /// `Unknown` result may take effect at any time after the invocation, whatever its
+    /// completion time says (the moment its client stopped waiting).
     pub invoke_us: u64,
     pub complete_us: Option<u64>,
     pub result: OpResult,

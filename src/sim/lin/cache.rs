@@ -1,0 +1,61 @@
+//! Lowe's cache ("Testing for linearizability", 2017, §3): the configurations the search
+//! has already reached, each the bitset of linearized operations with the register state,
+//! so no configuration is explored twice (the memoisation that makes Wing & Gong's search
+//! practical). An addition of this checker's own: unknown operations are kept in a second
+//! bitset with a dominance rule. A configuration with more unknown operations linearized,
+//! and otherwise the same, can reach nothing the one with fewer cannot (an unknown operation
+//! may always be placed later or never, and has no return that would hold the search back),
+//! so once the one with fewer is seen, the other is pruned too.
+
+use std::collections::HashMap;
+
+use super::model::StateId;
+
+/// A fixed-size set of small integers.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Bitset(Vec<u64>);
+
+impl Bitset {
+    pub fn new(bits: usize) -> Bitset {
+        Bitset(vec![0; bits.div_ceil(64)])
+    }
+    pub fn set(&mut self, bit: usize, on: bool) {
+        let mask = 1u64 << (bit % 64);
+        if on {
+            self.0[bit / 64] |= mask;
+        } else {
+            self.0[bit / 64] &= !mask;
+        }
+    }
+    pub fn get(&self, bit: usize) -> bool {
+        self.0[bit / 64] & (1u64 << (bit % 64)) != 0
+    }
+    fn is_subset(&self, other: &[u64]) -> bool {
+        self.0.iter().zip(other).all(|(a, b)| a & !b == 0)
+    }
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    /// (linearized completed operations, state) -> the unknown-operation sets seen with it.
+    seen: HashMap<Box<[u64]>, Vec<Bitset>>,
+    scratch: Vec<u64>,
+}
+
+impl Cache {
+    /// Records the configuration; false if it (or one that dominates it) was seen before.
+    pub fn insert(&mut self, linearized: &Bitset, state: StateId, unknowns: &Bitset) -> bool {
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&linearized.0);
+        self.scratch.push(u64::from(state));
+        if let Some(sets) = self.seen.get_mut(self.scratch.as_slice()) {
+            if sets.iter().any(|seen| seen.is_subset(&unknowns.0)) {
+                return false;
+            }
+            sets.push(unknowns.clone());
+            return true;
+        }
+        self.seen.insert(self.scratch.as_slice().into(), vec![unknowns.clone()]);
+        true
+    }
+}
