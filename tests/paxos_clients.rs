@@ -6,6 +6,7 @@
 use clusterlab::protocols::paxos::invariants::PaxosChecker;
 use clusterlab::protocols::paxos::*;
 use clusterlab::scenario::{registry::build_typed, Scenario};
+use clusterlab::sim::lin::OpResult;
 use clusterlab::sim::{CheckCtx, Checker, ClientOp, Effect, EffectOf, Fault, History, NetConfig, NodeEnv, Out, Protocol, Session, TimedFault, TraceKind};
 use serde_json::json;
 
@@ -38,6 +39,13 @@ fn replies(h: &History<Paxos>) -> Vec<(u32, u64, String)> {
         })
         .collect()
 }
+
+/// Each client call's outcome in the client history (version 2): (client, key, result).
+fn outcomes(h: &History<Paxos>) -> Vec<(u64, String, OpResult)> {
+    h.sim().client_history().iter().map(|o| (o.client, o.key.clone(), o.result.clone())).collect()
+}
+
+const OK: OpResult = OpResult::Ok { value: None };
 
 fn kv(h: &History<Paxos>, node: u32) -> Vec<(String, String)> {
     h.sim().node(node).expect("node is up").kv.iter().map(|(k, v)| (k.clone(), v.clone())).collect()
@@ -144,8 +152,10 @@ fn queued_while_preparing() -> Scenario {
 fn requests_queued_while_preparing_are_redirected_when_the_proposer_steps_down() {
     let h = run(&queued_while_preparing(), 3_000_000);
     let r = replies(&h);
-    assert_eq!(r.first(), Some(&(0, 0, "NotLeader { hint: Some(1) }".to_string())), "n0 answers at once, naming n1: {r:?}");
-    assert_eq!(r.get(1), Some(&(1, 0, "Applied { slot: 0, output: None }".to_string())), "the client followed the hint: {r:?}");
+    assert_eq!(r.len(), 2, "{r:?}");
+    assert_eq!(r[0], (0, 0, "NotLeader { hint: Some(1) }".to_string()), "n0 answers at once, naming n1");
+    assert_eq!((r[1].0, r[1].2.as_str()), (1, "Applied { slot: 0, output: None }"), "the client followed the hint");
+    assert_eq!(outcomes(&h), vec![(1, "a".to_string(), OK)]);
     for n in 0..5 {
         assert_eq!(kv(&h, n), pairs(&[("a", "1")]), "n{n}");
     }
@@ -174,6 +184,7 @@ fn reprepare_while_accepting() -> Scenario {
 fn a_command_chosen_during_a_re_prepare_is_answered_applied() {
     let h = run(&reprepare_while_accepting(), 3_000_000);
     assert_eq!(replies(&h), vec![(0, 0, "Applied { slot: 0, output: None }".to_string())]);
+    assert_eq!(outcomes(&h), vec![(1, "a".to_string(), OK)]);
     assert_eq!(kv(&h, 0), pairs(&[("a", "1")]));
     assert!(h.sim().violations().is_empty(), "{:?}", h.sim().violations());
 }
@@ -203,18 +214,26 @@ fn same_string_two_clients() -> Scenario {
     s
 }
 
+// Node 0's attempt is answered unknown (it stepped down not knowing slot 0 holds another
+// client's put), not "applied at slot 0" as version 1 answered both. The client retries in
+// its session at node 1 — twice, as its timeout fires during the backoff of the first
+// retry — and its put is applied once: the second copy is answered from the session table.
 #[test]
 fn two_clients_with_the_same_string_are_told_apart() {
     let h = run(&same_string_two_clients(), 3_000_000);
-    let mut r = replies(&h);
-    r.sort_by_key(|(_, id, _)| *id);
-    assert_eq!(
-        r,
-        vec![(0, 0, "Unknown { reason: SteppedDown }".to_string()), (1, 1, "Applied { slot: 0, output: None }".to_string())],
-        "only the request whose command is in slot 0 is told it was applied there"
-    );
+    let r = replies(&h);
+    let first = |id: u64| r.iter().find(|(_, i, _)| *i == id).map(|(n, _, reply)| (*n, reply.clone()));
+    assert_eq!(first(0), Some((0, "Unknown { reason: SteppedDown }".to_string())), "{r:?}");
+    assert_eq!(first(1), Some((1, "Applied { slot: 0, output: None }".to_string())), "{r:?}");
     let slot0 = h.sim().node(0).unwrap().learned.get(&0).cloned();
-    assert!(matches!(slot0, Some(Value::Op(Command { origin: Origin::Request { node: 1, request: 1 }, .. }))), "{slot0:?}");
+    assert!(matches!(slot0, Some(Value::Op(Command { origin: Origin::Session { client: 2, serial: 1 }, .. }))), "{slot0:?}");
+    let retries: Vec<&(u32, u64, String)> = r.iter().filter(|(_, id, _)| *id >= 2).collect();
+    assert!(!retries.is_empty() && retries.iter().all(|(n, _, reply)| *n == 1 && reply.starts_with("Applied")), "{r:?}");
+    let n1 = h.sim().node(1).unwrap();
+    let copies = n1.learned.values().filter(|v| matches!(v, Value::Op(Command { origin: Origin::Session { client: 1, .. }, .. }))).count();
+    assert_eq!(copies, retries.len(), "each retry is a copy in the log");
+    assert_eq!(n1.sessions.table.get(&1).map(|e| e.serial), Some(1));
+    assert_eq!(outcomes(&h), vec![(1, "a".to_string(), OK), (2, "a".to_string(), OK)]);
     assert!(h.sim().violations().is_empty(), "{:?}", h.sim().violations());
 }
 
@@ -606,19 +625,23 @@ fn bug_no_sessions_applies_a_retry_again() {
     assert!(l.sessions.table.is_empty());
 }
 
-// Single-decree Paxos takes only Propose: a put or get in a session is refused before it
-// is proposed (it certainly had no effect).
+// Single-decree Paxos decides one proposed value: a put in a session proposes itself (the
+// sweep's clients send puts), a get is refused before it is proposed (no store to read:
+// it certainly had no effect).
 #[test]
-fn single_decree_refuses_put_and_get() {
+fn single_decree_proposes_a_put_and_refuses_a_get() {
     let mut p = single_v2(0);
-    let e = handle(&mut p, |p, out| p.on_request(1, put_in(1, 1, "a", "1"), out));
-    assert!(matches!(replies_in(&e).as_slice(), [(1, PaxosReply::Refused { .. })]), "{e:?}");
-    let e = handle(&mut p, |p, out| p.on_request(2, get_in(1, 2, "a"), out));
+    let e = handle(&mut p, |p, out| p.on_request(2, get_in(1, 1, "a"), out));
     assert!(matches!(replies_in(&e).as_slice(), [(2, PaxosReply::Refused { .. })]), "{e:?}");
+    assert_eq!(Paxos::reply_result(&replies_in(&e)[0].1), clusterlab::sim::ClientResult::Fail);
     assert_eq!(p.phase, Phase::Idle, "nothing proposed");
-    let e = handle(&mut p, |p, out| p.on_request(3, in_session(1, 3, ClientOp::Propose { value: "v".into() }), out));
+    let e = handle(&mut p, |p, out| p.on_request(3, put_in(2, 1, "a", "1"), out));
     assert!(replies_in(&e).is_empty());
     assert_eq!(p.phase, Phase::Preparing);
+    promise(&mut p, 0, b(1, 0), vec![]);
+    let e = promise(&mut p, 1, b(1, 0), vec![]);
+    assert_eq!(accepts(&e), vec![(b(1, 0), 0, put_in(2, 1, "a", "1"))]);
+    assert_eq!(put_in(2, 1, "a", "1").to_string(), "a=1 (c2 #1)");
 }
 
 // The client of version 2 as the contract describes it: a request made in a session, the
@@ -654,4 +677,23 @@ fn unknown_retried_in_the_same_session_is_applied_once() {
     assert_eq!((Paxos::reply_result(&reply), reply), (R::Ok(None), applied(1, None)));
     assert_eq!(new.sessions.table.get(&7), Some(&SessionEntry { serial: 1, output: None, last_slot: 1 }));
     assert_eq!((new.kv.get("a").map(String::as_str), new.applied_upto), (Some("1"), 2));
+}
+
+// End to end, with the simulator's version-2 clients (sessions, retries on unknown, down
+// or silent nodes) and the linearizability check of their history: seed 229 of the default
+// Multi-Paxos sweep with no_sessions applies a retried put again, and a later read sees
+// the old value back; the same seed without the bug is clean.
+#[test]
+fn no_sessions_is_caught_by_linearizability_in_the_default_sweep() {
+    use clusterlab::scenario::build;
+    use clusterlab::scenario::chaos::{sweep_scenario, SweepSpec};
+    let buggy = SweepSpec { bug: Some("no_sessions".into()), ..SweepSpec::new("paxos") };
+    let run = build(&sweep_scenario(&buggy, 229), false).unwrap();
+    let first = run.violations().first().expect("caught");
+    assert_eq!(first.property, "Linearizability");
+    assert!(first.explanation.starts_with("a read of k0 returned v2"), "{}", first.explanation);
+    let clean = build(&sweep_scenario(&SweepSpec::new("paxos"), 229), false).unwrap();
+    assert!(clean.violations().is_empty(), "{:?}", clean.violations());
+    assert_eq!(clean.check_liveness(), Ok(()));
+    assert!(clean.client_history().len() >= 40, "the clients ran");
 }

@@ -16,7 +16,7 @@ pub enum Mode {
 pub const BUGS: &[&str] = &["accept_below_promise", "ignore_promise_values", "small_quorum", "forget_acceptor_state", "no_sessions"];
 
 /// How many client sessions the Multi-Paxos state machine keeps by default (version 2).
-pub const DEFAULT_MAX_SESSIONS: u32 = 64;
+pub const DEFAULT_MAX_SESSIONS: u32 = 1_024;
 
 fn is_default_max_sessions(n: &u32) -> bool {
     *n == DEFAULT_MAX_SESSIONS

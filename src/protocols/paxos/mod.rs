@@ -62,7 +62,8 @@ impl Protocol for Paxos {
     /// applied once (Ongaro's thesis §6.3).
     const CLIENT_SESSIONS: bool = true;
     /// A command carrying its session: Put, Get (through the log) and Propose (in
-    /// Multi-Paxos a put of key "x"; single-decree Paxos takes only Propose).
+    /// Multi-Paxos a put of key "x"). Single-decree Paxos proposes a Propose or a Put as
+    /// its one value and refuses a Get.
     fn request_in_session(op: &ClientOp, session: Session) -> Option<Value> {
         let op = match op {
             ClientOp::Propose { value } => Op::Propose { value: value.clone() },

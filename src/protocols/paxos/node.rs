@@ -637,8 +637,10 @@ impl Paxos {
         let value = if self.config.v2() {
             // Version 2: the command knows which request it is.
             match client_command(self.multi(), self.env.id, request_id, &value) {
-                Some(Command { op: Op::Put { .. } | Op::Get { .. }, .. }) if !self.multi() => {
-                    let reason = "single-decree Paxos decides one proposed value: it takes no put or get";
+                // Single-decree Paxos decides one value: a put proposes itself (its
+                // key=value, as in version 1), but there is no store for a get to read.
+                Some(Command { op: Op::Get { .. }, .. }) if !self.multi() => {
+                    let reason = "single-decree Paxos decides one proposed value: it has no store to read";
                     return out.reply(request_id, PaxosReply::Refused { reason });
                 }
                 Some(cmd) => Value::Op(cmd),
