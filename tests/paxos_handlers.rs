@@ -124,10 +124,11 @@ fn proposer_adopts_the_highest_numbered_accepted_value() {
     assert_eq!(e2, to_all(PaxosMsg::Accept { ballot: b(1, 0), slot: 0, value: Value::Cmd("newer".into()) }));
 }
 
-// The planted bug ignore_promise_values proposes its own value regardless.
+// The planted bug ignore_promise_values proposes its own value regardless. (Version 1's
+// exact effects: a plain client value; version 2's are in tests/paxos_clients.rs.)
 #[test]
 fn bug_ignore_promise_values_proposes_its_own() {
-    let config = PaxosConfig { mode: Mode::Single, bug: Some("ignore_promise_values".into()), ..PaxosConfig::default() };
+    let config = PaxosConfig { mode: Mode::Single, bug: Some("ignore_promise_values".into()), version: 1, ..PaxosConfig::default() };
     let mut p = Paxos::new(NodeEnv { id: 0, n: 3 }, &config);
     run(&mut p, |p, out| p.on_request(7, Value::Cmd("mine".into()), out));
     let acc = msg::AcceptedSlot { slot: 0, ballot: b(0, 1), value: Value::Cmd("old".into()) };
@@ -137,10 +138,11 @@ fn bug_ignore_promise_values_proposes_its_own() {
 }
 
 // §2.3 learning: a learner learns once a majority of acceptors accepted in one ballot, and
-// answers the waiting client.
+// answers the waiting client. (Version 1's exact effects: the reply names the value
+// chosen; version 2's are in tests/paxos_clients.rs.)
 #[test]
 fn learner_learns_on_a_majority_of_accepted_in_one_ballot() {
-    let mut p = node(0, Mode::Single);
+    let mut p = Paxos::new(NodeEnv { id: 0, n: 3 }, &PaxosConfig { mode: Mode::Single, version: 1, ..PaxosConfig::default() });
     run(&mut p, |p, out| p.on_request(7, Value::Cmd("v".into()), out));
     let v = Value::Cmd("v".into());
     let e1 = run(&mut p, |p, out| p.on_message(1, PaxosMsg::Accepted { ballot: b(1, 0), slot: 0, value: v.clone() }, out));

@@ -246,6 +246,7 @@ mod paxos_row {
             Bug { name: "ignore_promise_values", source: "Paxos Made Simple §2.2, P2c: propose the highest-numbered accepted value reported" },
             Bug { name: "small_quorum", source: "Paxos Made Simple §2.2: any two majorities intersect" },
             Bug { name: "forget_acceptor_state", source: "Paxos Made Simple §2.3: an acceptor remembers its promise and acceptance across restarts" },
+            Bug { name: "no_sessions", source: "Ongaro's thesis §6.3: a state machine that keeps no client sessions applies a retried command again" },
         ],
         presets: crate::scenario::presets::paxos::presets,
         lessons: &[],

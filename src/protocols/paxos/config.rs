@@ -13,7 +13,14 @@ pub enum Mode {
     Multi,
 }
 
-pub const BUGS: &[&str] = &["accept_below_promise", "ignore_promise_values", "small_quorum", "forget_acceptor_state"];
+pub const BUGS: &[&str] = &["accept_below_promise", "ignore_promise_values", "small_quorum", "forget_acceptor_state", "no_sessions"];
+
+/// How many client sessions the Multi-Paxos state machine keeps by default (version 2).
+pub const DEFAULT_MAX_SESSIONS: u32 = 1_024;
+
+fn is_default_max_sessions(n: &u32) -> bool {
+    *n == DEFAULT_MAX_SESSIONS
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -31,6 +38,10 @@ pub struct PaxosConfig {
     pub leader_timeout_max_us: u64,
     /// Nodes that act as proposers (empty: all). Every node is an acceptor and a learner.
     pub proposers: Vec<u32>,
+    /// Version 2, Multi-Paxos: the most client sessions the state machine keeps; adding
+    /// one more evicts the least recently used (Ongaro's thesis §6.3).
+    #[serde(skip_serializing_if = "is_default_max_sessions")]
+    pub max_sessions: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
     /// The scenario's semantics version (not part of the configuration's JSON: it comes
@@ -50,6 +61,7 @@ impl Default for PaxosConfig {
             leader_timeout_min_us: 200_000,
             leader_timeout_max_us: 400_000,
             proposers: Vec::new(),
+            max_sessions: DEFAULT_MAX_SESSIONS,
             bug: None,
             version: crate::sim::CURRENT_VERSION,
         }
@@ -64,11 +76,22 @@ impl crate::sim::ProtocolConfig for PaxosConfig {
     fn set_version(&mut self, version: u32) {
         self.version = version;
     }
+    fn validate(&self, _nodes: u32) -> Result<(), String> {
+        if self.max_sessions == 0 {
+            return Err("max_sessions must be at least 1".into());
+        }
+        Ok(())
+    }
 }
 
 impl PaxosConfig {
     pub fn bug(&self, name: &str) -> bool {
         self.bug.as_deref() == Some(name)
+    }
+    /// Version 2 semantics (client commands with their request, sessions, and the fixes
+    /// made since version 1); version 1 replays exactly as it was.
+    pub fn v2(&self) -> bool {
+        self.version >= 2
     }
     pub fn is_proposer(&self, id: u32) -> bool {
         self.proposers.is_empty() || self.proposers.contains(&id)

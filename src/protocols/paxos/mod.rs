@@ -5,17 +5,19 @@
 pub mod acceptor;
 pub mod config;
 pub mod invariants;
+pub mod kv;
 pub mod msg;
 pub mod node;
 pub mod view;
 
 pub use config::{Mode, PaxosConfig};
-pub use msg::{Ballot, PaxosMsg, Value};
-pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, PaxosWrite, Phase};
+pub use msg::{Ballot, Command, Op, Origin, PaxosMsg, Value};
+pub use kv::{SessionEntry, Sessions};
+pub use node::{Paxos, PaxosDurable, PaxosReply, PaxosTimer, PaxosWrite, Phase, Uncertain};
 pub use view::headline_ballot;
 
 use crate::sim::view::NodeView;
-use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView};
+use crate::sim::{ClientOp, ClientResult, NodeEnv, NodeId, Out, Present, Protocol, RoleView, Session};
 
 impl Protocol for Paxos {
     type Config = PaxosConfig;
@@ -34,7 +36,7 @@ impl Protocol for Paxos {
         self.arm_leader_timeout(out);
     }
     fn on_recover(&mut self, durable: PaxosDurable, out: &mut Out<Self>) {
-        self.recover(durable);
+        self.recover(durable, out);
         self.arm_leader_timeout(out);
     }
     fn on_message(&mut self, from: NodeId, msg: PaxosMsg, out: &mut Out<Self>) {
@@ -54,6 +56,31 @@ impl Protocol for Paxos {
             ClientOp::Propose { value } => Some(Value::Cmd(value.clone())),
             ClientOp::Put { key, value } => Some(Value::Cmd(format!("{key}={value}"))),
             ClientOp::Get { .. } => None,
+        }
+    }
+    /// Version 2: Multi-Paxos keeps a session table, so a retry with the same session is
+    /// applied once (Ongaro's thesis §6.3).
+    const CLIENT_SESSIONS: bool = true;
+    /// A command carrying its session: Put, Get (through the log) and Propose (in
+    /// Multi-Paxos a put of key "x"). Single-decree Paxos proposes a Propose or a Put as
+    /// its one value and refuses a Get.
+    fn request_in_session(op: &ClientOp, session: Session) -> Option<Value> {
+        let op = match op {
+            ClientOp::Propose { value } => Op::Propose { value: value.clone() },
+            ClientOp::Put { key, value } => Op::Put { key: key.clone(), value: value.clone() },
+            ClientOp::Get { key } => Op::Get { key: key.clone() },
+        };
+        Some(Value::Op(Command { origin: Origin::Session { client: session.client, serial: session.serial }, op }))
+    }
+    fn reply_result(reply: &PaxosReply) -> ClientResult {
+        match reply {
+            PaxosReply::Applied { output, .. } => ClientResult::Ok(output.clone()),
+            PaxosReply::Decided { yours: true, .. } => ClientResult::Ok(None),
+            // Another value is chosen: this one never can be.
+            PaxosReply::Decided { yours: false, .. } | PaxosReply::Refused { .. } => ClientResult::Fail,
+            PaxosReply::NotLeader { hint } => ClientResult::Redirect(*hint),
+            // Version 1's replies say nothing certain about the request's own command.
+            PaxosReply::Unknown { .. } | PaxosReply::Chosen { .. } | PaxosReply::Lost { .. } => ClientResult::Unknown,
         }
     }
     fn reply_redirect(reply: &PaxosReply) -> Option<NodeId> {

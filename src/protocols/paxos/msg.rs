@@ -35,7 +35,11 @@ impl std::fmt::Display for Ballot {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Value {
     Noop,
+    /// Version 1's client value: a plain string (`key=value` for a put).
     Cmd(String),
+    /// Version 2: a client command that says which request it is, so that two clients
+    /// proposing the same string are told apart and a retry is applied once.
+    Op(Command),
 }
 
 impl std::fmt::Display for Value {
@@ -43,8 +47,86 @@ impl std::fmt::Display for Value {
         match self {
             Value::Noop => write!(f, "no-op"),
             Value::Cmd(c) => write!(f, "{c}"),
+            Value::Op(c) => write!(f, "{c}"),
         }
     }
+}
+
+/// The key a proposed value is written to in Multi-Paxos (a `Propose` is a put of it).
+pub const PROPOSE_KEY: &str = "x";
+
+/// Where a version-2 command comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Origin {
+    /// A client session (Ongaro's thesis §6.3): its id and the request's serial number. A
+    /// retry carries the same pair.
+    Session { client: u64, serial: u64 },
+    /// A request without a session: the node it reached and its request id there. Never
+    /// retried, so never deduplicated.
+    Request { node: NodeId, request: u64 },
+}
+
+/// A version-2 state-machine operation.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Op {
+    /// The value of single-decree Paxos; in Multi-Paxos a put of [`PROPOSE_KEY`].
+    Propose { value: String },
+    Put { key: String, value: String },
+    /// A read through the log, so that it is linearizable.
+    Get { key: String },
+}
+
+/// A version-2 client command: what to do and which request asked for it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Command {
+    pub origin: Origin,
+    pub op: Op,
+}
+
+impl std::fmt::Display for Op {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Op::Propose { value } => write!(f, "{value}"),
+            Op::Put { key, value } => write!(f, "{key}={value}"),
+            Op::Get { key } => write!(f, "get {key}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Command {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.origin {
+            Origin::Session { client, serial } => write!(f, "{} (c{client} #{serial})", self.op),
+            Origin::Request { node, request } => write!(f, "{} (r{request} at n{node})", self.op),
+        }
+    }
+}
+
+impl Command {
+    /// The session's (client, serial), if the command has one.
+    pub fn session(&self) -> Option<(u64, u64)> {
+        match self.origin {
+            Origin::Session { client, serial } => Some((client, serial)),
+            Origin::Request { .. } => None,
+        }
+    }
+}
+
+/// The version-2 command for a client request that reached `node` as `request_id` (the
+/// checkers use it too, to know which commands were proposed). A request made within a
+/// session already is one; a plain string becomes a command of that request: in Multi-Paxos
+/// `key=value` is a put and anything else a proposed value, in single-decree Paxos it is
+/// the proposed value. `None` for a request that is no client command (a no-op).
+pub fn client_command(multi: bool, node: NodeId, request_id: u64, request: &Value) -> Option<Command> {
+    let op = match request {
+        Value::Op(c) => return Some(c.clone()),
+        Value::Noop => return None,
+        Value::Cmd(s) => match s.split_once('=') {
+            Some((key, value)) if multi => Op::Put { key: key.into(), value: value.into() },
+            _ => Op::Propose { value: s.clone() },
+        },
+    };
+    Some(Command { origin: Origin::Request { node, request: request_id }, op })
 }
 
 /// What an acceptor has accepted in one slot.

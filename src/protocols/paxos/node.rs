@@ -4,7 +4,8 @@
 
 use super::acceptor::{Acceptor, PrepareOutcome};
 use super::config::{Mode, PaxosConfig};
-use super::msg::{AcceptedSlot, Ballot, PaxosMsg, Value};
+use super::kv::{Applied, Sessions};
+use super::msg::{client_command, AcceptedSlot, Ballot, Command, Op, PaxosMsg, Value};
 use crate::sim::{DurableState, NodeEnv, NodeId, Out};
 use std::collections::BTreeMap;
 
@@ -32,6 +33,9 @@ pub enum PaxosTimer {
     Heartbeat,
 }
 
+/// A client reply. Version 1 answers with `Chosen`, `NotLeader` and `Lost` only (their
+/// Debug output is what version-1 traces hash, so it never changes); version 2 answers each
+/// request about its own command.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PaxosReply {
     /// The value chosen (single-decree) or applied at `slot` (Multi-Paxos).
@@ -39,6 +43,31 @@ pub enum PaxosReply {
     NotLeader { hint: Option<NodeId> },
     /// The slot this request was proposed for went to another value.
     Lost { slot: u64 },
+    /// Version 2, Multi-Paxos: this request's command took effect in `slot`; a Get's value.
+    Applied { slot: u64, output: Option<String> },
+    /// Version 2, single-decree: `value` is chosen; `yours` if it is this request's command
+    /// (if not, this request's value can never be chosen).
+    Decided { value: Value, yours: bool },
+    /// Version 2: the outcome cannot be known here; the command may yet take effect.
+    Unknown { reason: Uncertain },
+    /// Version 2: refused before it was proposed, so it certainly had no effect.
+    Refused { reason: &'static str },
+}
+
+/// Why a version-2 reply cannot say whether the command took effect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Uncertain {
+    /// This node stopped leading before the command's slot was chosen.
+    SteppedDown,
+    /// The slot it was proposed for went to another command (a retry of it may have
+    /// taken effect elsewhere).
+    SlotTaken { slot: u64 },
+    /// Its client session was evicted from the session table: the command was not applied
+    /// (a retry of it could not be recognised), and an earlier copy may have been.
+    SessionExpired,
+    /// Its session has applied a later serial: not applied now, and its reply is no
+    /// longer kept.
+    OlderSerial,
 }
 
 /// What survives a crash: the acceptor's memory, the learner's log, and the highest round
@@ -89,6 +118,9 @@ pub struct Paxos {
     pub learned_upto: u64,
     pub applied_upto: u64,
     pub kv: BTreeMap<String, String>,
+    /// Version 2, Multi-Paxos: the replicated client-session table (rebuilt from the log
+    /// on recovery, like `kv`).
+    pub sessions: Sessions,
     /// Learner tallies: (slot, ballot) → (value, bitmask of acceptors).
     votes: BTreeMap<(u64, Ballot), (Value, u64)>,
     pub max_round: u64,
@@ -106,7 +138,9 @@ pub struct Paxos {
     pub next_slot: u64,
     /// Client requests waiting for a ballot (single-decree) or a leader.
     pub pending: Vec<(u64, Value)>,
-    slot_requests: BTreeMap<u64, u64>,
+    /// Multi-Paxos: the request each slot was proposed for, with the value it asked for
+    /// (version 2 answers by that value, not by what this node last proposed there).
+    slot_requests: BTreeMap<u64, (u64, Value)>,
     pub leader: Option<NodeId>,
     heard_leader: bool,
 }
@@ -121,6 +155,7 @@ impl Paxos {
             learned_upto: 0,
             applied_upto: 0,
             kv: BTreeMap::new(),
+            sessions: Sessions::default(),
             votes: BTreeMap::new(),
             max_round: 0,
             round_on_disk: 0,
@@ -182,7 +217,10 @@ impl Paxos {
         }
     }
 
-    pub fn recover(&mut self, d: PaxosDurable) {
+    /// Boot from the durable state. Version 2 also applies the durable learned prefix to
+    /// the state machine again, in slot order up to the first gap (version 1 applied
+    /// nothing until some new slot was learned, and its state machine stayed empty).
+    pub fn recover(&mut self, d: PaxosDurable, out: &mut POut) {
         self.acceptor = d.acceptor;
         self.round_on_disk = d.max_round;
         self.max_round = d.max_round.max(self.acceptor.promised.round);
@@ -190,6 +228,9 @@ impl Paxos {
             self.learned.insert(slot, value);
         }
         self.advance_learned();
+        if self.config.v2() {
+            self.apply(out);
+        }
     }
 
     // ---- timers ------------------------------------------------------------------------
@@ -224,6 +265,10 @@ impl Paxos {
                 let waiting = self.multi() || !self.pending.is_empty();
                 if matches!(self.phase, Phase::Idle | Phase::Preparing | Phase::Accepting) && waiting {
                     self.start_prepare(out);
+                } else if self.config.v2() && !self.multi() && self.phase == Phase::Preparing {
+                    // Version 2, single-decree: phase 1 with no value to propose is over; a
+                    // client value starts a new ballot.
+                    self.phase = Phase::Idle;
                 }
             }
             PaxosTimer::LeaderTimeout => {
@@ -294,8 +339,17 @@ impl Paxos {
     }
 
     fn start_accept_single(&mut self, out: &mut POut) {
-        let own = self.pending.first().map(|(_, v)| v.clone()).unwrap_or(Value::Noop);
-        let value = self.choose_value(0, own);
+        let own = self.pending.first().map(|(_, v)| v.clone());
+        let value = match own {
+            Some(own) => self.choose_value(0, own),
+            None if !self.config.v2() => self.choose_value(0, Value::Noop),
+            // Version 2: a proposer proposes a value only if it has one or one is reported
+            // (§2.2); otherwise it keeps its prepared ballot and waits for a client value.
+            None => match self.promised_values.get(&0) {
+                Some((_, v)) => v.clone(),
+                None => return,
+            },
+        };
         self.phase = Phase::Accepting;
         self.proposals.insert(0, value.clone());
         self.broadcast(PaxosMsg::Accept { ballot: self.ballot, slot: 0, value }, out);
@@ -331,7 +385,7 @@ impl Paxos {
     fn propose_new(&mut self, request_id: u64, value: Value, out: &mut POut) {
         let slot = self.next_slot;
         self.next_slot += 1;
-        self.slot_requests.insert(slot, request_id);
+        self.slot_requests.insert(slot, (request_id, value.clone()));
         self.propose(slot, value, out);
     }
 
@@ -368,6 +422,9 @@ impl Paxos {
         self.max_round = self.max_round.max(seen.round);
         if matches!(self.phase, Phase::Preparing | Phase::Accepting | Phase::Leading) {
             out.note(format!("ballot {} pre-empted by {}", self.ballot, seen));
+            if self.config.v2() && self.multi() {
+                self.answer_on_step_down(seen, out);
+            }
             self.phase = Phase::Idle;
             out.cancel_timer(PaxosTimer::Heartbeat);
             if self.leader == Some(self.env.id) {
@@ -378,6 +435,19 @@ impl Paxos {
             } else {
                 self.arm_retry(out);
             }
+        }
+    }
+
+    /// Version 2, Multi-Paxos: a proposer that gives up its ballot answers every request
+    /// it holds. Those still queued were never proposed: try the node with the higher
+    /// ballot. Those proposed in a slot not yet applied may or may not take effect.
+    fn answer_on_step_down(&mut self, seen: Ballot, out: &mut POut) {
+        let hint = (seen.node != self.env.id).then_some(seen.node);
+        for (request_id, _) in std::mem::take(&mut self.pending) {
+            out.reply(request_id, PaxosReply::NotLeader { hint });
+        }
+        for (_, (request_id, _)) in std::mem::take(&mut self.slot_requests) {
+            out.reply(request_id, PaxosReply::Unknown { reason: Uncertain::SteppedDown });
         }
     }
 
@@ -449,8 +519,8 @@ impl Paxos {
         if !self.multi() {
             self.phase = Phase::Decided;
             out.cancel_timer(PaxosTimer::Retry);
-            for (request_id, _) in std::mem::take(&mut self.pending) {
-                out.reply(request_id, PaxosReply::Chosen { slot, value: value.clone() });
+            for (request_id, asked) in std::mem::take(&mut self.pending) {
+                out.reply(request_id, self.decided_reply(slot, &value, &asked));
             }
             if self.ballot.node == self.env.id && !self.ballot.is_zero() {
                 for p in self.env.peers() {
@@ -468,23 +538,55 @@ impl Paxos {
         }
     }
 
+    /// Single-decree: the reply to a request that asked for `asked` once `value` is chosen.
+    fn decided_reply(&self, slot: u64, value: &Value, asked: &Value) -> PaxosReply {
+        if self.config.v2() {
+            PaxosReply::Decided { value: value.clone(), yours: asked == value }
+        } else {
+            PaxosReply::Chosen { slot, value: value.clone() }
+        }
+    }
+
     /// Apply the chosen prefix in slot order to the key-value state machine.
     fn apply(&mut self, out: &mut POut) {
         while self.applied_upto < self.learned_upto {
             let slot = self.applied_upto;
             let value = self.learned.get(&slot).cloned().unwrap_or(Value::Noop);
-            if let Value::Cmd(c) = &value {
-                if let Some((k, v)) = c.split_once('=') {
-                    self.kv.insert(k.to_string(), v.to_string());
+            let applied = match &value {
+                Value::Cmd(c) => {
+                    if let Some((k, v)) = c.split_once('=') {
+                        self.kv.insert(k.to_string(), v.to_string());
+                    }
+                    Applied::Done(None)
                 }
-            }
+                Value::Op(cmd) if self.multi() => self.apply_command(slot, cmd),
+                Value::Op(_) | Value::Noop => Applied::Done(None),
+            };
             self.applied_upto += 1;
-            if let Some(request_id) = self.slot_requests.remove(&slot) {
-                let mine = self.proposals.get(&slot) == Some(&value);
-                let reply = if mine { PaxosReply::Chosen { slot, value } } else { PaxosReply::Lost { slot } };
+            if let Some((request_id, asked)) = self.slot_requests.remove(&slot) {
+                let reply = if !self.config.v2() {
+                    let mine = self.proposals.get(&slot) == Some(&value);
+                    if mine { PaxosReply::Chosen { slot, value } } else { PaxosReply::Lost { slot } }
+                } else if asked != value {
+                    // Told apart by request, not by string: another command has this slot.
+                    PaxosReply::Unknown { reason: Uncertain::SlotTaken { slot } }
+                } else {
+                    match applied {
+                        Applied::Done(output) | Applied::Duplicate(output) => PaxosReply::Applied { slot, output },
+                        Applied::Stale => PaxosReply::Unknown { reason: Uncertain::OlderSerial },
+                        Applied::Expired => PaxosReply::Unknown { reason: Uncertain::SessionExpired },
+                    }
+                };
                 out.reply(request_id, reply);
             }
         }
+    }
+
+    /// Version 2: apply one client command to the key-value store through the session
+    /// table (which the planted bug `no_sessions` ignores, applying every retry again).
+    fn apply_command(&mut self, slot: u64, cmd: &Command) -> Applied {
+        let use_sessions = !self.config.bug("no_sessions");
+        super::kv::apply(&mut self.kv, &mut self.sessions, slot, cmd, self.config.max_sessions as usize, use_sessions)
     }
 
     // ---- Multi-Paxos liveness ------------------------------------------------------------
@@ -532,10 +634,25 @@ impl Paxos {
     }
 
     pub fn handle_request(&mut self, request_id: u64, value: Value, out: &mut POut) {
+        let value = if self.config.v2() {
+            // Version 2: the command knows which request it is.
+            match client_command(self.multi(), self.env.id, request_id, &value) {
+                // Single-decree Paxos decides one value: a put proposes itself (its
+                // key=value, as in version 1), but there is no store for a get to read.
+                Some(Command { op: Op::Get { .. }, .. }) if !self.multi() => {
+                    let reason = "single-decree Paxos decides one proposed value: it has no store to read";
+                    return out.reply(request_id, PaxosReply::Refused { reason });
+                }
+                Some(cmd) => Value::Op(cmd),
+                None => return out.reply(request_id, PaxosReply::Refused { reason: "not a client command" }),
+            }
+        } else {
+            value
+        };
         if !self.multi() {
             if let Some(v) = self.learned.get(&0).cloned() {
                 // Already decided: answer, and tell every learner in case one missed it.
-                out.reply(request_id, PaxosReply::Chosen { slot: 0, value: v.clone() });
+                out.reply(request_id, self.decided_reply(0, &v, &value));
                 for p in self.env.peers() {
                     out.send(p, PaxosMsg::Decide { slot: 0, value: v.clone() });
                 }
@@ -544,6 +661,9 @@ impl Paxos {
             self.pending.push((request_id, value));
             if self.phase == Phase::Idle {
                 self.start_prepare(out);
+            } else if self.config.v2() && self.phase == Phase::Preparing && self.promises.count_ones() >= self.quorum() {
+                // Phase 1 already succeeded with nothing to propose: phase 2 with this value.
+                self.start_accept_single(out);
             }
             return;
         }

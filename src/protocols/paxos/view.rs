@@ -63,5 +63,20 @@ pub fn node_view(p: &Paxos) -> NodeView {
         headers: vec!["key".into(), "value".into()],
         rows: p.kv.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect(),
     };
-    NodeView { term: Some(headline_ballot(p).round), fields, log, tables: vec![kv], ..Default::default() }
+    let mut tables = vec![kv];
+    let sessions = &p.sessions;
+    if !sessions.table.is_empty() || !sessions.expired.is_empty() {
+        let mut rows: Vec<Vec<String>> = sessions
+            .table
+            .iter()
+            .map(|(c, e)| vec![format!("c{c}"), e.serial.to_string(), e.output.clone().unwrap_or_else(|| "ok".into()), (e.last_slot + 1).to_string()])
+            .collect();
+        rows.extend(sessions.expired.iter().map(|c| vec![format!("c{c}"), "expired".into(), String::new(), String::new()]));
+        tables.push(TableView {
+            title: "client sessions".into(),
+            headers: vec!["client".into(), "last serial".into(), "reply".into(), "last used at slot".into()],
+            rows,
+        });
+    }
+    NodeView { term: Some(headline_ballot(p).round), fields, log, tables, ..Default::default() }
 }

@@ -7,7 +7,7 @@ pub mod one_value_per_ballot;
 pub mod promise_monotonic;
 pub mod validity;
 
-use super::msg::{Ballot, PaxosMsg, Value};
+use super::msg::{client_command, Ballot, PaxosMsg, Value};
 use super::{Mode, Paxos, PaxosConfig, Phase};
 use crate::sim::{CheckCtx, Checker, NodeId, Violation};
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +27,13 @@ pub struct PaxosChecker {
     accept_values: BTreeMap<(Ballot, u64), Value>,
     max_promised: Vec<Ballot>,
     learned_seen: Vec<usize>,
+    /// May a no-op be chosen without a client proposing it? In Multi-Paxos a new leader
+    /// fills gaps with no-ops (Paxos Made Simple §3); single-decree Paxos has no gaps, and
+    /// from version 2 on a no-op chosen there breaks Validity (version 1 exempted it).
+    noop_allowed: bool,
+    /// Version 2 (a client request becomes a command naming it) and the mode, to know the
+    /// command each request proposes.
+    commands: Option<bool>,
 }
 
 pub(crate) fn violation(ctx: &CheckCtx<Paxos>, property: &str, source: &str, explanation: String) -> Violation {
@@ -42,11 +49,13 @@ pub(crate) fn violation(ctx: &CheckCtx<Paxos>, property: &str, source: &str, exp
 impl Checker<Paxos> for PaxosChecker {
     const OBSERVES_MESSAGES: bool = true;
 
-    fn new(_config: &PaxosConfig, n: u32) -> Self {
+    fn new(config: &PaxosConfig, n: u32) -> Self {
         PaxosChecker {
             majority: n / 2 + 1,
             max_promised: vec![Ballot::ZERO; n as usize],
             learned_seen: vec![0; n as usize],
+            noop_allowed: config.mode == Mode::Multi || !config.v2(),
+            commands: config.v2().then_some(config.mode == Mode::Multi),
             ..Default::default()
         }
     }
@@ -62,7 +71,10 @@ impl Checker<Paxos> for PaxosChecker {
     }
 
     fn check(&mut self, ctx: &CheckCtx<Paxos>, out: &mut Vec<Violation>) {
-        for (_, _, value) in ctx.requests {
+        for (node, request_id, value) in ctx.requests {
+            if let Some(cmd) = self.commands.and_then(|multi| client_command(multi, *node, *request_id, value)) {
+                self.proposed.insert(Value::Op(cmd));
+            }
             self.proposed.insert(value.clone());
         }
         for (from, _, msg) in ctx.sent {
