@@ -45,6 +45,10 @@ fn single_decree_paxos_sweep_2000_seeds_is_clean() {
 fn every_paxos_teaching_bug_is_caught_within_1000_seeds() {
     for mode in ["multi", "single"] {
         for bug in clusterlab::protocols::paxos::config::BUGS {
+            // Sessions belong to Multi-Paxos's key-value store; single-decree has none.
+            if mode == "single" && *bug == "no_sessions" {
+                continue;
+            }
             let spec = SweepSpec { bug: Some(bug.to_string()), config: json!({"mode": mode}), ..SweepSpec::new("paxos") };
             let n = seeds_to_catch(&spec, 1_000);
             println!("paxos {mode}: {bug} caught within {n} seeds");

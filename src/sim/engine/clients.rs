@@ -30,6 +30,8 @@ pub(crate) struct Call {
     pub node: NodeId,
     /// The request id of the current attempt.
     pub request_id: u64,
+    /// A retry is scheduled: the current attempt's timeout no longer counts.
+    pub retrying: bool,
 }
 
 /// Every open call by client id, which request id each attempt used, and the history.
@@ -89,7 +91,7 @@ impl<P: Protocol> Sim<P> {
             let invoke_us = self.now_us;
             self.clients.history.invoke(Operation { client, key, kind, invoke_us, complete_us: None, result: OpResult::Unknown })
         });
-        let call = Call { op: op.clone(), session, history, attempt: 0, node, request_id: u64::MAX };
+        let call = Call { op: op.clone(), session, history, attempt: 0, node, request_id: u64::MAX, retrying: false };
         self.clients.calls.insert(client, call);
         self.send_attempt(client, node);
     }
@@ -102,6 +104,7 @@ impl<P: Protocol> Sim<P> {
         let previous = std::mem::replace(&mut call.request_id, request_id);
         call.attempt += 1;
         call.node = node;
+        call.retrying = false;
         let (attempt, op, session) = (call.attempt, call.op.clone(), call.session);
         self.requests.remove(&previous);
         let text = format!("{op:?} (client {}, serial {}, attempt {attempt})", session.client, session.serial);
@@ -141,7 +144,7 @@ impl<P: Protocol> Sim<P> {
 
     /// The call's attempt `attempt` got no answer in time.
     pub(super) fn call_timeout(&mut self, client: u64, attempt: u32) {
-        if self.clients.calls.get(&client).is_some_and(|c| c.attempt == attempt) {
+        if self.clients.calls.get(&client).is_some_and(|c| c.attempt == attempt && !c.retrying) {
             self.trace(None, TraceKind::Note { text: format!("client {client}: no answer, trying again") }, 0);
             self.retry_or_close(client, None, OpResult::Unknown);
         }
@@ -151,7 +154,7 @@ impl<P: Protocol> Sim<P> {
     /// sessions and attempts remain; otherwise the call ends with `result`. A plain
     /// redirect is followed even without sessions: the request was not taken.
     fn retry_or_close(&mut self, client: u64, hint: Option<NodeId>, result: OpResult) {
-        let Some(call) = self.clients.calls.get(&client) else { return };
+        let Some(call) = self.clients.calls.get(&client).filter(|c| !c.retrying) else { return };
         let redirect_only = hint.is_some() && result == OpResult::Unknown;
         let may_retry = (P::CLIENT_SESSIONS || redirect_only) && call.attempt < MAX_ATTEMPTS;
         if !may_retry {
@@ -163,6 +166,9 @@ impl<P: Protocol> Sim<P> {
             Some(h) => (h, HOP_US),
             None => ((call.node + 1) % self.n, RETRY_BACKOFF_US),
         };
+        if let Some(call) = self.clients.calls.get_mut(&client) {
+            call.retrying = true;
+        }
         self.queue.push(self.now_us + delay, Ev::ClientRetry { client, node: next });
     }
 

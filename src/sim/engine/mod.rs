@@ -239,7 +239,7 @@ impl<P: Protocol> Sim<P> {
             }
             Ev::Deliver { msg_id } => !self.flights.contains_key(msg_id),
             Ev::ChaosTick => !self.chaos_on,
-            Ev::ClientTimeout { client, attempt } => self.clients.calls.get(client).is_none_or(|c| c.attempt != *attempt),
+            Ev::ClientTimeout { client, attempt } => self.clients.calls.get(client).is_none_or(|c| c.attempt != *attempt || c.retrying),
             _ => false,
         }
     }
