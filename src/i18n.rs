@@ -311,6 +311,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("last serial", "最后序号"),
     ("reply", "回复"),
     ("last used at slot", "最近使用的槽位"),
+    ("last used at command", "最近使用时的命令序号"),
     ("expired", "已过期"),
     ("ok", "成功"),
     ("token", "令牌"),

@@ -174,3 +174,14 @@ fn a_retried_put_applied_twice_breaks_linearizability_only_without_sessions() {
     let clean = run_seed(&SweepSpec::new("raft"), 419).unwrap();
     assert!(clean.ok(), "{clean:?}");
 }
+
+#[test]
+fn the_inspector_shows_the_session_table() {
+    let mut kv = Kv::default();
+    kv.apply(&session(3, 1, put("x", "1")));
+    let tables = kv.tables();
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].title, "client sessions");
+    assert_eq!(tables[0].rows, vec![vec!["c3".to_string(), "1".into(), "ok".into(), "1".into()]]);
+    assert!(Kv::default().tables().is_empty());
+}

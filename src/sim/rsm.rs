@@ -35,6 +35,10 @@ pub trait StateMachine: Clone + Debug + Default + 'static {
     fn label(cmd: &Self::Command) -> String;
     /// Rows for the inspector.
     fn rows(&self) -> Vec<Vec<String>>;
+    /// More tables for the inspector (the key-value store's client sessions).
+    fn tables(&self) -> Vec<super::view::TableView> {
+        Vec::new()
+    }
 }
 
 /// How a generic client operation becomes a state-machine command.

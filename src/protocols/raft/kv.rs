@@ -3,7 +3,7 @@
 //! client sessions of Ongaro's thesis §6.3: a command in a session is applied once however
 //! often its client retries it, and sessions expire deterministically through the log.
 
-use crate::sim::{ClientOp, ClientResult, FromClientOp, Session, StateMachine};
+use crate::sim::{ClientOp, ClientResult, FromClientOp, Session, StateMachine, TableView};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -123,6 +123,20 @@ impl StateMachine for Kv {
     }
     fn rows(&self) -> Vec<Vec<String>> {
         self.data.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect()
+    }
+    /// Thesis §6.3: the session table every replica keeps.
+    fn tables(&self) -> Vec<TableView> {
+        if self.sessions.is_empty() {
+            return Vec::new();
+        }
+        let reply = |o: &KvOutput| match o {
+            KvOutput::Value(Some(v)) => v.clone(),
+            KvOutput::Value(None) => "ok".into(),
+            KvOutput::SessionExpired => "expired".into(),
+        };
+        let rows = self.sessions.iter().map(|(c, r)| vec![format!("c{c}"), r.serial.to_string(), reply(&r.output), r.last_used.to_string()]);
+        let headers = ["client", "last serial", "reply", "last used at command"].map(String::from).to_vec();
+        vec![TableView { title: "client sessions".into(), headers, rows: rows.collect() }]
     }
     fn client_result(output: &KvOutput) -> ClientResult {
         match output {

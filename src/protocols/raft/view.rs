@@ -65,6 +65,7 @@ pub fn node_view<S: StateMachine>(r: &Raft<S>) -> NodeView {
         });
     }
     tables.push(TableView { title: "state machine".into(), headers: vec!["key".into(), "value".into()], rows: r.sm.rows() });
+    tables.extend(r.sm.tables());
     NodeView {
         term: Some(r.current_term),
         fields,
