@@ -7,7 +7,7 @@
 //! may always be placed later or never, and has no return that would hold the search back),
 //! so once the one with fewer is seen, the other is pruned too.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::model::StateId;
 
@@ -38,7 +38,7 @@ impl Bitset {
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
     /// (linearized completed operations, state) -> the unknown-operation sets seen with it.
-    seen: HashMap<Box<[u64]>, Vec<Bitset>>,
+    seen: BTreeMap<Box<[u64]>, Vec<Bitset>>,
     scratch: Vec<u64>,
 }
 

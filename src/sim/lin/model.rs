@@ -5,7 +5,7 @@
 //! completion, may take effect at any time after its invocation, or never; a read that did
 //! not return constrains nothing and is dropped.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::history::{OpKind, OpResult, Operation};
 
@@ -37,9 +37,9 @@ pub(crate) fn role(op: &Operation) -> Role {
 #[derive(Debug, Default)]
 pub(crate) struct States {
     values: Vec<Option<String>>,
-    ids: HashMap<Option<String>, StateId>,
+    ids: BTreeMap<Option<String>, StateId>,
     /// (state, suffix) -> state after the append, so repeated appends do not reallocate.
-    appended: HashMap<(StateId, StateId), StateId>,
+    appended: BTreeMap<(StateId, StateId), StateId>,
 }
 
 impl States {

@@ -12,7 +12,7 @@
 //! only (which would otherwise multiply the states), with every operation known so far as
 //! an observer, and the fold is marked lossy so its user can fall back to an exact search.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::history::{OpKind, OpResult, Operation};
 use super::model::{role, Role, StateId, States};
@@ -21,7 +21,7 @@ use super::model::{role, Role, StateId, States};
 #[derive(Debug, Default)]
 pub(crate) struct Observed {
     targets: Vec<String>,
-    memo: HashMap<StateId, bool>,
+    memo: BTreeMap<StateId, bool>,
 }
 
 impl Observed {
@@ -30,7 +30,7 @@ impl Observed {
         let mut targets: Vec<String> = index.iter().filter_map(|&i| observes(&ops[i])).collect();
         targets.sort_unstable();
         targets.dedup();
-        Observed { targets, memo: HashMap::new() }
+        Observed { targets, memo: BTreeMap::new() }
     }
 
     /// Whether a register holding `state` could be seen by some operation (an absent
