@@ -5,9 +5,11 @@
 pub mod acceptor;
 pub mod config;
 pub mod invariants;
+mod learner;
 pub mod kv;
 pub mod msg;
 pub mod node;
+mod requests;
 pub mod view;
 
 pub use config::{Mode, PaxosConfig};

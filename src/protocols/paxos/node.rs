@@ -4,8 +4,8 @@
 
 use super::acceptor::{Acceptor, PrepareOutcome};
 use super::config::{Mode, PaxosConfig};
-use super::kv::{Applied, Sessions};
-use super::msg::{client_command, AcceptedSlot, Ballot, Command, Op, PaxosMsg, Value};
+use super::kv::Sessions;
+use super::msg::{AcceptedSlot, Ballot, PaxosMsg, Value};
 use crate::sim::{DurableState, NodeEnv, NodeId, Out};
 use std::collections::BTreeMap;
 
@@ -122,7 +122,7 @@ pub struct Paxos {
     /// on recovery, like `kv`).
     pub sessions: Sessions,
     /// Learner tallies: (slot, ballot) → (value, bitmask of acceptors).
-    votes: BTreeMap<(u64, Ballot), (Value, u64)>,
+    pub(super) votes: BTreeMap<(u64, Ballot), (Value, u64)>,
     pub max_round: u64,
     /// The `max_round` last written (volatile). Rounds learned from others' ballots are
     /// written with the node's next write: only the rounds it uses itself must be durable.
@@ -140,7 +140,7 @@ pub struct Paxos {
     pub pending: Vec<(u64, Value)>,
     /// Multi-Paxos: the request each slot was proposed for, with the value it asked for
     /// (version 2 answers by that value, not by what this node last proposed there).
-    slot_requests: BTreeMap<u64, (u64, Value)>,
+    pub(super) slot_requests: BTreeMap<u64, (u64, Value)>,
     pub leader: Option<NodeId>,
     heard_leader: bool,
 }
@@ -183,7 +183,7 @@ impl Paxos {
         if self.config.bug("small_quorum") { (majority - 1).max(1) } else { majority }
     }
 
-    fn multi(&self) -> bool {
+    pub(super) fn multi(&self) -> bool {
         self.config.mode == Mode::Multi
     }
 
@@ -194,7 +194,7 @@ impl Paxos {
     }
 
     /// Write `max_round` if it moved since it was last written.
-    fn write_round(&mut self, out: &mut POut) {
+    pub(super) fn write_round(&mut self, out: &mut POut) {
         if self.max_round != self.round_on_disk {
             self.round_on_disk = self.max_round;
             out.write(PaxosWrite::MaxRound(self.max_round));
@@ -338,7 +338,7 @@ impl Paxos {
         self.promised_values.get(&slot).map(|(_, v)| v.clone()).unwrap_or(own)
     }
 
-    fn start_accept_single(&mut self, out: &mut POut) {
+    pub(super) fn start_accept_single(&mut self, out: &mut POut) {
         let own = self.pending.first().map(|(_, v)| v.clone());
         let value = match own {
             Some(own) => self.choose_value(0, own),
@@ -382,7 +382,7 @@ impl Paxos {
         self.broadcast(PaxosMsg::Accept { ballot: self.ballot, slot, value }, out);
     }
 
-    fn propose_new(&mut self, request_id: u64, value: Value, out: &mut POut) {
+    pub(super) fn propose_new(&mut self, request_id: u64, value: Value, out: &mut POut) {
         let slot = self.next_slot;
         self.next_slot += 1;
         self.slot_requests.insert(slot, (request_id, value.clone()));
@@ -492,103 +492,6 @@ impl Paxos {
         }
     }
 
-    // ---- learner -------------------------------------------------------------------------
-
-    fn handle_accepted(&mut self, from: NodeId, ballot: Ballot, slot: u64, value: Value, out: &mut POut) {
-        if self.learned.contains_key(&slot) {
-            return;
-        }
-        let quorum = self.quorum();
-        let entry = self.votes.entry((slot, ballot)).or_insert((value, 0));
-        entry.1 |= 1 << from;
-        if entry.1.count_ones() >= quorum {
-            let value = entry.0.clone();
-            self.learn(slot, value, out);
-        }
-    }
-
-    fn learn(&mut self, slot: u64, value: Value, out: &mut POut) {
-        if self.learned.contains_key(&slot) {
-            return;
-        }
-        self.learned.insert(slot, value.clone());
-        self.votes.retain(|(s, _), _| *s != slot);
-        // Durable at the next sync; a learner that loses it learns it again.
-        out.write(PaxosWrite::Learned { slot, value: value.clone() });
-        self.write_round(out);
-        if !self.multi() {
-            self.phase = Phase::Decided;
-            out.cancel_timer(PaxosTimer::Retry);
-            for (request_id, asked) in std::mem::take(&mut self.pending) {
-                out.reply(request_id, self.decided_reply(slot, &value, &asked));
-            }
-            if self.ballot.node == self.env.id && !self.ballot.is_zero() {
-                for p in self.env.peers() {
-                    out.send(p, PaxosMsg::Decide { slot, value: value.clone() });
-                }
-            }
-        }
-        self.advance_learned();
-        self.apply(out);
-    }
-
-    fn advance_learned(&mut self) {
-        while self.learned.contains_key(&self.learned_upto) {
-            self.learned_upto += 1;
-        }
-    }
-
-    /// Single-decree: the reply to a request that asked for `asked` once `value` is chosen.
-    fn decided_reply(&self, slot: u64, value: &Value, asked: &Value) -> PaxosReply {
-        if self.config.v2() {
-            PaxosReply::Decided { value: value.clone(), yours: asked == value }
-        } else {
-            PaxosReply::Chosen { slot, value: value.clone() }
-        }
-    }
-
-    /// Apply the chosen prefix in slot order to the key-value state machine.
-    fn apply(&mut self, out: &mut POut) {
-        while self.applied_upto < self.learned_upto {
-            let slot = self.applied_upto;
-            let value = self.learned.get(&slot).cloned().unwrap_or(Value::Noop);
-            let applied = match &value {
-                Value::Cmd(c) => {
-                    if let Some((k, v)) = c.split_once('=') {
-                        self.kv.insert(k.to_string(), v.to_string());
-                    }
-                    Applied::Done(None)
-                }
-                Value::Op(cmd) if self.multi() => self.apply_command(slot, cmd),
-                Value::Op(_) | Value::Noop => Applied::Done(None),
-            };
-            self.applied_upto += 1;
-            if let Some((request_id, asked)) = self.slot_requests.remove(&slot) {
-                let reply = if !self.config.v2() {
-                    let mine = self.proposals.get(&slot) == Some(&value);
-                    if mine { PaxosReply::Chosen { slot, value } } else { PaxosReply::Lost { slot } }
-                } else if asked != value {
-                    // Told apart by request, not by string: another command has this slot.
-                    PaxosReply::Unknown { reason: Uncertain::SlotTaken { slot } }
-                } else {
-                    match applied {
-                        Applied::Done(output) | Applied::Duplicate(output) => PaxosReply::Applied { slot, output },
-                        Applied::Stale => PaxosReply::Unknown { reason: Uncertain::OlderSerial },
-                        Applied::Expired => PaxosReply::Unknown { reason: Uncertain::SessionExpired },
-                    }
-                };
-                out.reply(request_id, reply);
-            }
-        }
-    }
-
-    /// Version 2: apply one client command to the key-value store through the session
-    /// table (which the planted bug `no_sessions` ignores, applying every retry again).
-    fn apply_command(&mut self, slot: u64, cmd: &Command) -> Applied {
-        let use_sessions = !self.config.bug("no_sessions");
-        super::kv::apply(&mut self.kv, &mut self.sessions, slot, cmd, self.config.max_sessions as usize, use_sessions)
-    }
-
     // ---- Multi-Paxos liveness ------------------------------------------------------------
 
     fn handle_heartbeat(&mut self, from: NodeId, ballot: Ballot, learned_upto: u64, out: &mut POut) {
@@ -633,45 +536,4 @@ impl Paxos {
         }
     }
 
-    pub fn handle_request(&mut self, request_id: u64, value: Value, out: &mut POut) {
-        let value = if self.config.v2() {
-            // Version 2: the command knows which request it is.
-            match client_command(self.multi(), self.env.id, request_id, &value) {
-                // Single-decree Paxos decides one value: a put proposes itself (its
-                // key=value, as in version 1), but there is no store for a get to read.
-                Some(Command { op: Op::Get { .. }, .. }) if !self.multi() => {
-                    let reason = "single-decree Paxos decides one proposed value: it has no store to read";
-                    return out.reply(request_id, PaxosReply::Refused { reason });
-                }
-                Some(cmd) => Value::Op(cmd),
-                None => return out.reply(request_id, PaxosReply::Refused { reason: "not a client command" }),
-            }
-        } else {
-            value
-        };
-        if !self.multi() {
-            if let Some(v) = self.learned.get(&0).cloned() {
-                // Already decided: answer, and tell every learner in case one missed it.
-                out.reply(request_id, self.decided_reply(0, &v, &value));
-                for p in self.env.peers() {
-                    out.send(p, PaxosMsg::Decide { slot: 0, value: v.clone() });
-                }
-                return;
-            }
-            self.pending.push((request_id, value));
-            if self.phase == Phase::Idle {
-                self.start_prepare(out);
-            } else if self.config.v2() && self.phase == Phase::Preparing && self.promises.count_ones() >= self.quorum() {
-                // Phase 1 already succeeded with nothing to propose: phase 2 with this value.
-                self.start_accept_single(out);
-            }
-            return;
-        }
-        match (self.phase, self.leader) {
-            (Phase::Leading, _) => self.propose_new(request_id, value, out),
-            (Phase::Preparing, _) => self.pending.push((request_id, value)),
-            (_, Some(l)) if l != self.env.id => out.reply(request_id, PaxosReply::NotLeader { hint: Some(l) }),
-            _ => out.reply(request_id, PaxosReply::NotLeader { hint: None }),
-        }
-    }
 }
