@@ -44,6 +44,8 @@ pub(crate) struct Clients {
     pub check: bool,
     /// A search that hit its cap: neither answer is known (sweeps count it).
     pub inconclusive: Option<String>,
+    /// The history already failed: later calls are not searched again.
+    pub failed: bool,
     next_client: u64,
 }
 
@@ -62,7 +64,7 @@ pub const LINEARIZABILITY: (&str, &str) = ("Linearizability", "Herlihy and Wing 
 impl<P: Protocol> Sim<P> {
     /// Is the client history checked for linearizability?
     pub fn checks_linearizability(&self) -> bool {
-        self.clients.check || !self.violations.iter().all(|v| v.property != LINEARIZABILITY.0)
+        self.clients.check
     }
     /// Check client histories for linearizability as calls complete (key-value stores with
     /// client sessions only: the others record no history).
@@ -198,7 +200,7 @@ impl<P: Protocol> Sim<P> {
     }
 
     fn check_history(&mut self) {
-        if !P::CLIENT_SESSIONS || !self.clients.check || self.clients.inconclusive.is_some() {
+        if !P::CLIENT_SESSIONS || !self.clients.check || self.clients.failed || self.clients.inconclusive.is_some() {
             return;
         }
         match self.clients.history.check(Limits::default()) {
@@ -214,7 +216,7 @@ impl<P: Protocol> Sim<P> {
                     self.violations.push(v);
                     self.trace(None, TraceKind::Violation { property: LINEARIZABILITY.0.into() }, 0);
                 }
-                self.clients.check = false;
+                self.clients.failed = true;
             }
             Some(Verdict::Inconclusive { key, steps }) => {
                 self.clients.inconclusive = Some(format!("the linearizability search for key {key} stopped after {steps} steps"));
