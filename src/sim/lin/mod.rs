@@ -7,6 +7,7 @@
 //! only the keys that changed and starting each key after its last quiescent cut.
 
 mod cache;
+mod chart;
 mod entries;
 mod explain;
 mod history;
@@ -20,4 +21,5 @@ mod wgl;
 pub use history::{OpKind, OpResult, Operation};
 pub use incremental::Incremental;
 pub use verdict::{KeyFailure, Limits, Verdict};
-pub use wgl::check;
+pub use chart::{Bar, Chart, Mark, Outcome};
+pub use wgl::{check, check_with_orders};

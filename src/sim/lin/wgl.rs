@@ -29,6 +29,24 @@ pub fn check(ops: &[Operation], limits: Limits) -> Verdict {
     verdict(keys.into_iter().map(|(key, index)| (key.to_string(), check_key(ops, key, &index, limits))))
 }
 
+/// Check a whole history as [`check`] does and keep, for each key an order explains, the
+/// order found (indices into `ops`, first to last), so a view can draw the linearization.
+pub fn check_with_orders(ops: &[Operation], limits: Limits) -> (Verdict, Vec<(String, Vec<usize>)>) {
+    let mut orders = Vec::new();
+    let answers: Vec<(String, KeyVerdict)> = partition::by_key(ops)
+        .into_iter()
+        .map(|(key, index)| {
+            let mut search = Search::new(ops, &index, limits);
+            let answer = search.key_verdict(ops, key, &[Start { state: None, placed: Vec::new() }]);
+            if answer == KeyVerdict::Linearizable {
+                orders.push((key.to_string(), search.order()));
+            }
+            (key.to_string(), answer)
+        })
+        .collect();
+    (verdict(answers), orders)
+}
+
 /// One key's answer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum KeyVerdict {
@@ -369,6 +387,11 @@ impl Search {
         self.unplace(frame.node);
         *state = frame.state;
         Some(self.after(frame.node, frame.limit))
+    }
+
+    /// The operations placed so far (after `Run::Found`, a whole linearization), in order.
+    pub fn order(&self) -> Vec<usize> {
+        self.stack.iter().map(|f| self.index[self.entries.op(f.node)]).collect()
     }
 
     /// The deepest prefix placed, the completed operations that were candidates after it
