@@ -38,9 +38,16 @@ for (const fam of families) {
   modules[fam] = { wasm, js: js.toString('utf8') };
 }
 
+// The history viewer: its own module, fetched when someone opens a client history.
+const viewer = { wasm: readFileSync(join('pkg', 'viewer', 'opt.wasm')), js: readFileSync(join('pkg', 'viewer', 'clusterlab.js')) };
+manifest.viewer = { wasm: `pkg/viewer.${hash(viewer.wasm)}.wasm`, js: `pkg/viewer.${hash(viewer.js)}.js` };
+writeFileSync(join(dist, manifest.viewer.wasm), viewer.wasm);
+writeFileSync(join(dist, manifest.viewer.js), viewer.js);
+
 const html = readFileSync('index.html', 'utf8');
 const css = readFileSync(join('static', 'style.css'), 'utf8');
-const loader = readFileSync(join('static', 'loader.js'), 'utf8');
+const openHistory = readFileSync(join('static', 'open_history.js'), 'utf8');
+const loader = readFileSync(join('static', 'loader.js'), 'utf8') + openHistory;
 const start = html.indexOf('<!-- clusterlab:boot -->');
 const end = html.indexOf('<!-- /clusterlab:boot -->') + '<!-- /clusterlab:boot -->'.length;
 if (start < 0 || end < start) throw new Error('index.html lacks the clusterlab:boot markers');
@@ -49,22 +56,41 @@ const manifestTag = `<script type="application/json" id="clusterlab-manifest">${
 const page = html.slice(0, start) + `${manifestTag}\n<script type="module">\n${loader}</script>` + html.slice(end);
 writeFileSync(join(dist, 'index.html'), page);
 
-// One file per family: the module inlined (its wasm gzipped, then base64), and a loader
-// that opens another family's scenario in that family's file beside this one.
+// One file per family: the module inlined (its wasm gzipped, then base64), the history
+// viewer inlined the same way inside a function (its glue's names stay its own), started
+// only when a history is opened, and a loader that opens another family's scenario in
+// that family's file beside this one.
 const fileOf = fam => (fam === manifest.defaultFamily ? 'clusterlab.html' : `clusterlab-${fam}.html`);
+const unexported = js => js
+  .replace(/^export function /gm, 'function ')
+  .replace(/^export class /gm, 'class ')
+  .replace(/^export const /gm, 'const ')
+  .replace(/^export \{[^}]*\};?\s*$/gm, '')
+  .replace(/^export default [^;]+;\s*$/gm, '');
+const viewerPacked = gzipSync(viewer.wasm, { level: 9 }).toString('base64');
+const viewerInline = `const clusterlabViewer = (() => {
+${unexported(viewer.js.toString('utf8'))}
+let started = null;
+return {
+  start() {
+    const packed = Uint8Array.from(atob(${JSON.stringify(viewerPacked)}), c => c.charCodeAt(0));
+    started = started || new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gzip'))).arrayBuffer()
+      .then(bytes => __wbg_init({ module_or_path: bytes }));
+    return started.then(() => ({ show_history, close_history }));
+  },
+};
+})();`;
 for (const fam of families) {
-  const glue = modules[fam].js
-    .replace(/^export function /gm, 'function ')
-    .replace(/^export class /gm, 'class ')
-    .replace(/^export const /gm, 'const ')
-    .replace(/^export \{[^}]*\};?\s*$/gm, '')
-    .replace(/^export default [^;]+;\s*$/gm, '');
+  const glue = unexported(modules[fam].js);
   const packed = gzipSync(modules[fam].wasm, { level: 9 }).toString('base64');
   const files = Object.fromEntries(families.map(f => [f, fileOf(f)]));
   const boot = `<script type="module">
 ${glue}
+${viewerInline}
+${openHistory}
 window.clusterlabLoader = {
   manifest: { menu: ${JSON.stringify(manifest.menu).replace(/</g, '\\u003c')} },
+  openHistory(text, name, lang) { return clusterlabOpenHistory(clusterlabViewer.start(), text, name, lang); },
   family: () => ${JSON.stringify(fam)},
   familyOfPreset: name => { const p = ${JSON.stringify(manifest.presets)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
   swap(family, fragment) {
@@ -103,7 +129,11 @@ for (const fam of families) {
   if (first > budgetKb * 1024) over.push(fam);
   if (first > maxKb * 1024) failed.push(fam);
 }
-writeFileSync(join(dist, 'sizes.json'), JSON.stringify({ budgetKb, families: Object.fromEntries(families.map(f => [f, { wasmRaw: modules[f].wasm.length, wasmGz: gz(modules[f].wasm), firstDownloadGz: base + gz(Buffer.from(modules[f].js)) + gz(modules[f].wasm) }])) }, null, 1));
+{
+  const kb = n => `${(n / 1024).toFixed(1)} KB`.padStart(9);
+  console.log(`${'viewer'.padEnd(8)} ${kb(viewer.wasm.length)} ${kb(gz(viewer.wasm))} ${kb(gz(viewer.js))}   (the history viewer, fetched only when a history is opened)`);
+}
+writeFileSync(join(dist, 'sizes.json'), JSON.stringify({ budgetKb, viewer: { wasmRaw: viewer.wasm.length, wasmGz: gz(viewer.wasm) }, families: Object.fromEntries(families.map(f => [f, { wasmRaw: modules[f].wasm.length, wasmGz: gz(modules[f].wasm), firstDownloadGz: base + gz(Buffer.from(modules[f].js)) + gz(modules[f].wasm) }])) }, null, 1));
 if (over.length) console.error(`pack: OVER the ${budgetKb} KB first-download budget: ${over.join(', ')}`);
 if (failed.length) {
   console.error(`pack: over the ${maxKb} KB the build accepts: ${failed.join(', ')}`);

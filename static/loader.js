@@ -56,6 +56,10 @@ async function familyFor(fragment) {
 async function fetchModule(family) {
   const files = manifest.families[family];
   if (!files) throw new Error(`no module ${family}`);
+  return fetchFiles(family, files);
+}
+
+async function fetchFiles(family, files) {
   const js = await import(new URL(files.js, document.baseURI).href);
   const response = await fetch(new URL(files.wasm, document.baseURI));
   if (!response.ok) throw new Error(`${files.wasm}: HTTP ${response.status}`);
@@ -77,8 +81,22 @@ function say(text, detail) {
   else window.clusterlabBootError(new Error(`${text}: ${detail && detail.message ? detail.message : detail}`));
 }
 
+// The history viewer's module, fetched and started the first time a history is opened.
+let viewer = null;
+function startViewer() {
+  viewer = viewer || fetchFiles('viewer', manifest.viewer).then(async m => {
+    await m.js.default({ module_or_path: m.wasm });
+    return m.js;
+  });
+  viewer.catch(() => { viewer = null; });
+  return viewer;
+}
+
 window.clusterlabLoader = {
   manifest,
+  // Open a client history (a ClusterLab history file's text, or null to open a file) in
+  // the history viewer; if its module cannot be fetched, the page says why.
+  openHistory(text, name, lang) { return clusterlabOpenHistory(startViewer(), text, name, lang); },
   family: () => current && current.family,
   familyOfPreset: name => (manifest.presets[name] ? manifest.protocols[manifest.presets[name]] : null),
   // Open `fragment` in `family`'s module. If the module cannot be fetched, the open run

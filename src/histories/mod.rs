@@ -86,6 +86,9 @@ pub struct Parsed {
     pub operations: Vec<Operation>,
     /// [`JEPSEN_EDN`], [`JEPSEN_LOG`] or [`CLUSTERLAB_JSON`].
     pub format: &'static str,
+    /// Whether times are microseconds; otherwise they are line numbers (a Jepsen history
+    /// without `:time`).
+    pub timed: bool,
 }
 
 /// Why a history could not be read; `line` is 1-based.
@@ -144,12 +147,16 @@ pub fn parse_with_caps(text: &str, model: Option<Model>, caps: Caps) -> Result<P
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let format = detect(text)?;
-    let (detected, mut operations) = match format {
-        CLUSTERLAB_JSON => json::parse(text, caps.max_operations)?,
+    let (detected, mut operations, timed) = match format {
+        CLUSTERLAB_JSON => {
+            let (model, ops) = json::parse(text, caps.max_operations)?;
+            (model, ops, true)
+        }
         _ => {
             let events = if format == JEPSEN_EDN { edn::events(text)? } else { text_log::events(text)? };
+            let timed = !events.is_empty() && events.iter().all(|e| e.time.is_some());
             let (ops, keyed) = pair(events, caps.max_operations)?;
-            (if keyed { Model::Kv } else { Model::Register }, ops)
+            (if keyed { Model::Kv } else { Model::Register }, ops, timed)
         }
     };
     let model = model.unwrap_or(detected);
@@ -160,7 +167,7 @@ pub fn parse_with_caps(text: &str, model: Option<Model>, caps: Caps) -> Result<P
             }
         }
     }
-    Ok(Parsed { model, operations, format })
+    Ok(Parsed { model, operations, format, timed })
 }
 
 fn size(n: usize) -> String {

@@ -53,6 +53,8 @@ pub trait AnyRun {
     fn client_history(&self) -> &[super::lin::Operation];
     /// A linearizability search that hit its cap (neither answer known), if one did.
     fn inconclusive(&self) -> Option<&str>;
+    /// Whether the run records and checks its clients' history (the page offers it).
+    fn checks_linearizability(&self) -> bool;
 }
 
 /// Check a fault's node ids and values against a cluster of `n` nodes.
@@ -248,6 +250,9 @@ impl<P: Present> AnyRun for History<P> {
     }
     fn inconclusive(&self) -> Option<&str> {
         self.sim().inconclusive()
+    }
+    fn checks_linearizability(&self) -> bool {
+        self.sim().checks_linearizability()
     }
     fn client_requests(&self) -> Option<bool> {
         let put = super::protocol::ClientOp::Put { key: "k".into(), value: "v".into() };

@@ -114,7 +114,39 @@ pub fn call(name: &str, arg: &Value) -> Value {
             }
             _ => err("notice takes a text of at most 1000 bytes"),
         },
+        "history" => model::with(run_history).flatten().map_or(Value::Null, Value::String),
+        "hasHistory" => json!(model::with(|m| m.live.run.checks_linearizability() || !m.live.run.client_history().is_empty()).unwrap_or(false)),
+        "openHistory" => open_history(arg),
         other => err(format!("unknown call {:?}", other.chars().take(40).collect::<String>())),
+    }
+}
+
+/// The run's client history as a ClusterLab history file (what `clusterlab check` and the
+/// history viewer read), or None when it has none.
+pub fn run_history(m: &mut model::Model) -> Option<String> {
+    let ops = m.live.run.client_history();
+    (!ops.is_empty()).then(|| crate::histories::to_json(crate::histories::Model::Kv, ops))
+}
+
+/// Open the history viewer on a history's text (`{text, name}` or the text); without one,
+/// on this run's history. The viewer loads, checks and draws it; its dialog says the
+/// verdict (`data-verdict`) or what is wrong with the text.
+fn open_history(arg: &Value) -> Value {
+    let text = arg.as_str().or_else(|| arg.get("text").and_then(Value::as_str));
+    let name = arg.get("name").and_then(Value::as_str).unwrap_or("history");
+    if text.is_some_and(|t| t.len() > 16 << 20) {
+        return err("openHistory takes a history's text of at most 16 MiB, or {text, name}");
+    }
+    let result = match text {
+        Some(t) => super::swap::open_history(Some(t.to_string()), &name.chars().take(120).collect::<String>()),
+        None => {
+            dispatch(Action::OpenHistory);
+            Ok(())
+        }
+    };
+    match result {
+        Ok(()) => json!({"ok": true, "loading": "viewer"}),
+        Err(e) => err(e),
     }
 }
 
@@ -149,7 +181,7 @@ pub fn install() {
     let Some(window) = web_sys::window() else { return };
     let obj = Object::new();
     let _ = Reflect::set(&obj, &"version".into(), &env!("CARGO_PKG_VERSION").into());
-    for name in ["state", "link", "step", "play", "pause", "runFor", "seek", "load", "inject", "notice"] {
+    for name in ["state", "link", "step", "play", "pause", "runFor", "seek", "load", "inject", "notice", "history", "hasHistory", "openHistory"] {
         method(&obj, name);
     }
     let _ = Reflect::set(&window, &"clusterlab".into(), &obj);

@@ -37,6 +37,8 @@ pub struct Snapshot {
     pub window_start_us: u64,
     pub faults: Rc<Vec<(u64, String)>>,
     pub options: PageOptions,
+    /// The run records its clients' history (a key-value store).
+    pub run_has_history: bool,
 }
 
 const LOG_WINDOW: usize = 60;
@@ -114,6 +116,7 @@ fn snapshot() -> Option<Snapshot> {
             window_start_us,
             faults: Rc::new(m.marks.marks.clone()),
             options: m.options.clone(),
+            run_has_history: run.checks_linearizability() || !run.client_history().is_empty(),
         }
     })
 }
@@ -201,7 +204,7 @@ fn full_view(s: &Snapshot) -> Html {
                     <EventLog records={s.recent.clone()} playing={s.playing} />
                 </section>
                 <section class={classes!("panel", big.then_some("wide"))}>
-                    <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} exceeded={Rc::new(s.view.exceeded.clone())} />
+                    <InvariantPanel properties={s.properties.clone()} violations={Rc::new(s.view.violations.clone())} exceeded={Rc::new(s.view.exceeded.clone())} history={s.run_has_history} />
                 </section>
             </main>
         </div>

@@ -1,17 +1,22 @@
 //! The page: a Yew app that renders the simulator's views, the failure-injection panel,
-//! time travel, and the `window.clusterlab` API for course pages and tests.
+//! time travel, and the `window.clusterlab` API for course pages and tests. Built with the
+//! feature `viewer` instead, the module is the history viewer (`viewer`), which the page
+//! loads only when someone opens a client history.
 
 pub mod api;
 pub mod app;
 pub mod canvas;
 pub mod components;
 pub mod export;
+pub mod fixed;
 pub mod frame;
 pub mod layout;
 pub mod model;
 pub mod palette;
 pub mod state;
 pub mod swap;
+#[cfg(feature = "viewer")]
+pub mod viewer;
 
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -20,6 +25,7 @@ thread_local! {
     static APP: RefCell<Option<yew::AppHandle<app::App>>> = const { RefCell::new(None) };
 }
 
+#[cfg(not(feature = "viewer"))]
 #[wasm_bindgen(start)]
 pub fn start() {
     model::init_from_location();
@@ -38,6 +44,7 @@ pub fn start() {
 /// Give the page up to another family's module (called by the page's loader): the page's
 /// options go into the address so the next module starts with the same language, theme
 /// and embed mode; then the app, its listeners and its animation loop are taken down.
+#[cfg(not(feature = "viewer"))]
 #[wasm_bindgen]
 pub fn stop() {
     model::keep_options_in_address();

@@ -81,7 +81,7 @@ impl PageOptions {
         }
         match self.speed {
             Some(Speed::Max) => q.push("speed=max".into()),
-            Some(Speed::Times(x)) => q.push(format!("speed={x}")),
+            Some(Speed::Times(x)) => q.push(format!("speed={}", super::fixed::short(x))),
             None => {}
         }
         if let Some(t) = self.theme {

@@ -27,6 +27,8 @@ pub enum Action {
     SetLang(crate::i18n::Lang),
     /// "light", "dark", or None for the system's colour scheme.
     SetTheme(Option<&'static str>),
+    /// Open the history viewer on the run's client history (or empty, to open a file).
+    OpenHistory,
 }
 
 pub fn dispatch(action: Action) {
@@ -77,6 +79,13 @@ pub fn reduce(m: &mut Model, action: Action) {
         Action::SetTheme(theme) => {
             model::apply_theme(theme);
             m.options.theme = theme;
+        }
+        Action::OpenHistory => {
+            set_playing(m, false);
+            let text = super::api::run_history(m);
+            if let Err(e) = super::swap::open_history(text, crate::i18n::t("this run")) {
+                m.notice = Some(e);
+            }
         }
     }
 }

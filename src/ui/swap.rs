@@ -53,7 +53,7 @@ fn loader_fn(name: &str) -> Option<(JsValue, Function)> {
 /// (a page that embeds one module by hand) to say so.
 pub fn request(family: &str, fragment: &str) -> Result<(), String> {
     let (loader, swap) = loader_fn("swap").ok_or_else(|| format!("this page cannot load the {family} module"))?;
-    swap.call2(&loader, &family.into(), &fragment.into()).map_err(|e| format!("{e:?}"))?;
+    swap.call2(&loader, &family.into(), &fragment.into()).map_err(|e| js_error(&e))?;
     Ok(())
 }
 
@@ -86,4 +86,20 @@ fn manifest_menu() -> Option<Vec<serde_json::Value>> {
     let menu = Reflect::get(&manifest, &"menu".into()).ok()?;
     let text = js_sys::JSON::stringify(&menu).ok()?.as_string()?;
     serde_json::from_str::<Vec<serde_json::Value>>(&text).ok().filter(|m| m.len() <= 1_000)
+}
+
+/// Ask the loader to open the history viewer (a module of its own) on `text`, a ClusterLab
+/// history file named `name`, or on nothing (the user opens a file there).
+pub fn open_history(text: Option<String>, name: &str) -> Result<(), String> {
+    let (loader, open) = loader_fn("openHistory").ok_or("this page cannot load the history viewer")?;
+    let text = text.map_or(JsValue::NULL, |t| JsValue::from_str(&t));
+    let args = js_sys::Array::of3(&text, &name.into(), &crate::i18n::lang().tag().into());
+    open.apply(&loader, &args).map_err(|e| js_error(&e))?;
+    Ok(())
+}
+
+/// What a JS exception says (its message, or its text), without `JsValue`'s `Debug`, which
+/// formats numbers with Rust's float formatting (and so weighs on the download).
+fn js_error(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| "an error in the page's loader".into())
 }

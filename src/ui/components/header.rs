@@ -67,6 +67,8 @@ pub fn header(p: &HeaderProps) -> Html {
                 onclick={Callback::from(move |_| dispatch(Action::SetTheme(next_theme)))}>
                 { if p.theme == Some("dark") { "☾" } else if p.theme == Some("light") { "☀" } else { "◐" } }
             </button>
+            <button data-testid="open-history" title={t("Check and draw a client history: this run's, or a Jepsen or ClusterLab file")}
+                onclick={Callback::from(|_| dispatch(Action::OpenHistory))}>{ t("History") }</button>
             <super::ShareMenu />
         </header>
     }

@@ -16,6 +16,9 @@ pub struct InvariantPanelProps {
     pub violations: Rc<Vec<Violation>>,
     #[prop_or_default]
     pub exceeded: Rc<Vec<Exceeded>>,
+    /// The run records its clients' history: offer to draw it.
+    #[prop_or_default]
+    pub history: bool,
 }
 
 #[function_component(InvariantPanel)]
@@ -42,6 +45,10 @@ pub fn invariant_panel(p: &InvariantPanelProps) -> Html {
                     }
                 }) }
             </ul>
+            if p.history {
+                <button data-testid="show-history" title={t("Draw the clients' operations on a timeline, with the order the checker found")}
+                    onclick={Callback::from(|_| dispatch(Action::OpenHistory))}>{ t("Client history") }</button>
+            }
             { for p.violations.iter().take(20).map(|v| {
                 let ev = v.event_index;
                 let beyond = p.exceeded.iter().any(|x| x.event_index <= ev);
