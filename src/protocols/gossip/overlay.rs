@@ -70,7 +70,7 @@ pub fn overlay(nodes: &[Option<Gossip>], now_us: TimeUs) -> Overlay {
         Mode::PushPull => "theory: s' = s·s^f·e^(−f·i)",
     };
     let informed = Plot {
-        title: format!("Fraction informed per round ({:?}, fanout {})", c.mode, c.fanout).to_lowercase(),
+        title: format!("Fraction informed per round ({:?}, fanout {})", c.mode, c.fanout).to_ascii_lowercase(),
         x_label: "round".into(),
         y_label: "fraction informed".into(),
         series: vec![

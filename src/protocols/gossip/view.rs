@@ -36,7 +36,7 @@ pub fn role(g: &Gossip) -> RoleView {
 
 pub fn node_view(g: &Gossip) -> NodeView {
     let mut fields = vec![
-        ("mode".into(), format!("{:?}", g.config.mode).to_lowercase()),
+        ("mode".into(), format!("{:?}", g.config.mode).to_ascii_lowercase()),
         ("fanout".into(), g.config.fanout.to_string()),
         ("updates known".into(), g.db.len().to_string()),
         ("hot rumors".into(), g.hot_count().to_string()),

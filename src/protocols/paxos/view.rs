@@ -31,7 +31,7 @@ pub fn headline_ballot(p: &Paxos) -> Ballot {
 pub fn node_view(p: &Paxos) -> NodeView {
     let a = &p.acceptor;
     let mut fields = vec![
-        ("mode".into(), format!("{:?}", p.config.mode).to_lowercase()),
+        ("mode".into(), format!("{:?}", p.config.mode).to_ascii_lowercase()),
         ("ballot".into(), p.ballot.to_string()),
         ("promises".into(), format!("{}/{} (quorum {})", p.promises.count_ones(), p.env.n, p.quorum())),
         ("promised".into(), a.promised.to_string()),

@@ -75,5 +75,6 @@ fn value(v: &Option<String>) -> String {
 
 fn capital(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    // ASCII only: the texts start with English words, and Unicode case tables weigh on the page.
+    chars.next().map(|c| std::iter::once(c.to_ascii_uppercase()).chain(chars).collect()).unwrap_or_default()
 }

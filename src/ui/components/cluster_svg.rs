@@ -13,6 +13,7 @@ use std::f64::consts::PI;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+use crate::ui::fixed::fixed;
 
 #[derive(Properties, PartialEq)]
 pub struct ClusterSvgProps {
@@ -38,7 +39,7 @@ fn drop_mark(a: &super::spacetime::Arrow, pos: &Pos, now: u64) -> Html {
     let (x, y) = (x0 + (x1 - x0) * 0.8, y0 + (y1 - y0) * 0.8);
     let opacity = 1.0 - now.saturating_sub(end) as f64 / DROP_FADE_US as f64;
     html! {
-        <text class="drop-mark" x={format!("{x:.1}")} y={format!("{:.1}", y + 5.0)} opacity={format!("{opacity:.2}")}>
+        <text class="drop-mark" x={fixed(x, 1).to_string()} y={fixed(y + 5.0, 1).to_string()} opacity={fixed(opacity, 2).to_string()}>
             { "×" }<title>{ format!("{} n{} → n{} {}", a.kind, a.from, a.to, t("dropped")) }</title>
         </text>
     }
@@ -63,7 +64,7 @@ fn timer_arc(n: &NodeView, now: u64, x: f64, y: f64, r: f64) -> Html {
     let (x1, y1) = (x + r * a.sin(), y - r * a.cos());
     let large = if left > 0.5 { 1 } else { 0 };
     html! {
-        <path class="timer-arc" d={format!("M {x0:.1} {y0:.1} A {r} {r} 0 {large} 1 {x1:.1} {y1:.1}")}>
+        <path class="timer-arc" d={format!("M {x0_1} {y0_1} A {r_1} {r_1} 0 {large} 1 {x1_1} {y1_1}", r_1 = fixed(r, 1), x0_1 = fixed(x0, 1), y0_1 = fixed(y0, 1), x1_1 = fixed(x1, 1), y1_1 = fixed(y1, 1))}>
             <title>{ format!("{} {}", t.name, crate::i18n::t("timer")) }</title>
         </path>
     }
@@ -78,22 +79,22 @@ fn node_g(n: &NodeView, term_name: &str, (x, y): (f64, f64), r: f64, now: u64, s
         <g class={class} data-node-id={id.to_string()} data-role={n.role.clone()} data-tone={n.tone.as_str()} data-status={status_class(n)}
             tabindex="0" role="button" aria-label={format!("{} {id}: {} {term}", t("node"), t_dyn(&n.role))} aria-pressed={selected.to_string()}>
             { timer_arc(n, now, x, y, r) }
-            if highlight { <circle class="halo" cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{:.1}", r + 9.0)} /> }
-            <circle cx={format!("{x:.1}")} cy={format!("{y:.1}")} r={format!("{r:.1}")} />
-            <text x={format!("{x:.1}")} y={format!("{:.1}", y + if big { -4.0 } else { 4.0 })} class="node-id">{ format!("n{id}") }</text>
+            if highlight { <circle class="halo" cx={fixed(x, 1).to_string()} cy={fixed(y, 1).to_string()} r={fixed(r + 9.0, 1).to_string()} /> }
+            <circle cx={fixed(x, 1).to_string()} cy={fixed(y, 1).to_string()} r={fixed(r, 1).to_string()} />
+            <text x={fixed(x, 1).to_string()} y={fixed(y + if big { -4.0 } else { 4.0 }, 1).to_string()} class="node-id">{ format!("n{id}") }</text>
             if big {
                 // A long headline ("incarnation 12", Chinese words) is squeezed to fit inside the circle.
-                <text x={format!("{x:.1}")} y={format!("{:.1}", y + 10.0)} class="node-term"
-                    textLength={(term.chars().count() > 8).then(|| format!("{:.1}", r * 1.6))}
+                <text x={fixed(x, 1).to_string()} y={fixed(y + 10.0, 1).to_string()} class="node-term"
+                    textLength={(term.chars().count() > 8).then(|| fixed(r * 1.6, 1).to_string())}
                     lengthAdjust={(term.chars().count() > 8).then_some("spacingAndGlyphs")}>{ term }</text>
             }
-            <text x={format!("{x:.1}")} y={format!("{:.1}", y + r + 15.0)} class="node-role">{ t_dyn(&n.role) }</text>
+            <text x={fixed(x, 1).to_string()} y={fixed(y + r + 15.0, 1).to_string()} class="node-role">{ t_dyn(&n.role) }</text>
         </g>
     }
 }
 
 fn line(class: Classes, (x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> Html {
-    html! { <line class={class} x1={format!("{x0:.1}")} y1={format!("{y0:.1}")} x2={format!("{x1:.1}")} y2={format!("{y1:.1}")} /> }
+    html! { <line class={class} x1={fixed(x0, 1).to_string()} y1={fixed(y0, 1).to_string()} x2={fixed(x1, 1).to_string()} y2={fixed(y1, 1).to_string()} /> }
 }
 
 fn cut_lines(v: &ClusterView, pos: &Pos) -> Html {
@@ -138,8 +139,8 @@ fn overlay_bars(o: &Overlay, pos: &Pos, r: f64) -> Html {
             let low = b.permille < 250;
             Some(html! {
                 <g class={classes!("lease-bar", low.then_some("low"))} data-bar-node={b.node.to_string()} data-permille={b.permille.to_string()}>
-                    <rect class="track" x={format!("{:.1}", x - w / 2.0)} y={format!("{:.1}", y + r + 20.0)} width={format!("{w:.1}")} height="5" rx="2" />
-                    <rect class="fill" x={format!("{:.1}", x - w / 2.0)} y={format!("{:.1}", y + r + 20.0)} width={format!("{fill:.1}")} height="5" rx="2" />
+                    <rect class="track" x={fixed(x - w / 2.0, 1).to_string()} y={fixed(y + r + 20.0, 1).to_string()} width={fixed(w, 1).to_string()} height="5" rx="2" />
+                    <rect class="fill" x={fixed(x - w / 2.0, 1).to_string()} y={fixed(y + r + 20.0, 1).to_string()} width={fixed(fill, 1).to_string()} height="5" rx="2" />
                     <title>{ t_dyn(&b.label) }</title>
                 </g>
             })
@@ -204,13 +205,13 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
     });
     html! {
         <div class="cluster-wrap">
-        <svg class="cluster" viewBox={format!("0 0 {SIZE} {SIZE}")} role="group" aria-label={format!("{}: {n} {}", v.protocol, t("nodes"))} data-testid="cluster"
+        <svg class="cluster" viewBox={format!("0 0 {size} {size}", size = fixed(SIZE, 0))} role="group" aria-label={format!("{}: {n} {}", v.protocol, t("nodes"))} data-testid="cluster"
             onclick={on_click} onkeydown={Callback::from(on_key)} onmousemove={on_move}>
             if grouped {
                 <text class="group-label" x="135" y="24">{ t("lock servers (Raft)") }</text>
                 <text class="group-label" x="340" y="24">{ t("clients") }</text>
             } else {
-                <circle class="ring" cx="200" cy="200" r={layout::RING.to_string()} />
+                <circle class="ring" cx="200" cy="200" r={fixed(layout::RING, 0).to_string()} />
             }
             { cut_lines(v, &pos) }
             { overlay_arrows(&p.overlay, &pos, r) }

@@ -46,7 +46,7 @@ fn speed_select(speed: Speed) -> Html {
     });
     // A speed from `?speed=` that is not in the list still shows as chosen.
     let custom = (!SPEEDS.iter().any(|(_, s)| *s == speed)).then(|| match speed {
-        Speed::Times(x) => format!("{x}×"),
+        Speed::Times(x) => format!("{}×", crate::ui::fixed::short(x)),
         Speed::Max => "max".into(),
     });
     html! {

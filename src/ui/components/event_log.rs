@@ -43,7 +43,7 @@ pub fn event_log(p: &EventLogProps) -> Html {
         let filter = filter.clone();
         Callback::from(move |e: InputEvent| {
             if let Some(i) = e.target_dyn_into::<HtmlInputElement>() {
-                filter.set(i.value().to_lowercase());
+                filter.set(i.value().to_ascii_lowercase());
             }
         })
     };
@@ -52,7 +52,7 @@ pub fn event_log(p: &EventLogProps) -> Html {
         .iter()
         .rev()
         .map(|r| (r, format!("{}{}", r.node.map(|n| format!("n{n} ")).unwrap_or_default(), describe(r))))
-        .filter(|(_, text)| filter.is_empty() || text.to_lowercase().contains(filter.as_str()))
+        .filter(|(_, text)| filter.is_empty() || text.to_ascii_lowercase().contains(filter.as_str()))
         .take(if p.playing { ROWS_PLAYING } else { ROWS_PAUSED })
         .collect();
     html! {

@@ -4,6 +4,7 @@
 use crate::i18n::t_dyn;
 use crate::sim::Plot;
 use yew::prelude::*;
+use crate::ui::fixed::fixed;
 
 #[derive(Properties, PartialEq)]
 pub struct PlotChartProps {
@@ -25,7 +26,7 @@ fn nice(x: f64) -> f64 {
 }
 
 fn fmt(v: f64) -> String {
-    if v.abs() >= 100.0 || v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") }
+    if v.abs() >= 100.0 || v.fract() == 0.0 { fixed(v, 0).to_string() } else { fixed(v, 2).to_string() }
 }
 
 #[function_component(PlotChart)]
@@ -38,17 +39,17 @@ pub fn plot_chart(p: &PlotChartProps) -> Html {
     html! {
         <figure class="plot" data-testid="plot" data-plot-title={p.plot.title.clone()}>
             <figcaption>{ t_dyn(&p.plot.title) }</figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={t_dyn(&p.plot.title)}>
-                <line class="axis" x1={L.to_string()} y1={(H - B).to_string()} x2={(W - 8.0).to_string()} y2={(H - B).to_string()} />
-                <line class="axis" x1={L.to_string()} y1="8" x2={L.to_string()} y2={(H - B).to_string()} />
-                <text class="tick" x={L.to_string()} y={(H - B + 12.0).to_string()}>{ "0" }</text>
-                <text class="tick" x={(W - 8.0).to_string()} y={(H - B + 12.0).to_string()}>{ fmt(xmax) }</text>
-                <text class="tick y" x={(L - 4.0).to_string()} y="14">{ fmt(ymax) }</text>
-                <text class="axis-label" x={((L + W) / 2.0).to_string()} y={(H - 4.0).to_string()}>{ t_dyn(&p.plot.x_label) }</text>
-                <text class="axis-label y" x="10" y={((H - B) / 2.0).to_string()} transform={format!("rotate(-90 10 {})", (H - B) / 2.0)}>{ t_dyn(&p.plot.y_label) }</text>
+            <svg viewBox={format!("0 0 {} {}", fixed(W, 0), fixed(H, 0))} role="img" aria-label={t_dyn(&p.plot.title)}>
+                <line class="axis" x1={fixed(L, 0).to_string()} y1={fixed(H - B, 0).to_string()} x2={fixed(W - 8.0, 0).to_string()} y2={fixed(H - B, 0).to_string()} />
+                <line class="axis" x1={fixed(L, 0).to_string()} y1="8" x2={fixed(L, 0).to_string()} y2={fixed(H - B, 0).to_string()} />
+                <text class="tick" x={fixed(L, 0).to_string()} y={fixed(H - B + 12.0, 0).to_string()}>{ "0" }</text>
+                <text class="tick" x={fixed(W - 8.0, 0).to_string()} y={fixed(H - B + 12.0, 0).to_string()}>{ fmt(xmax) }</text>
+                <text class="tick y" x={fixed(L - 4.0, 0).to_string()} y="14">{ fmt(ymax) }</text>
+                <text class="axis-label" x={fixed((L + W) / 2.0, 0).to_string()} y={fixed(H - 4.0, 0).to_string()}>{ t_dyn(&p.plot.x_label) }</text>
+                <text class="axis-label y" x="10" y={fixed((H - B) / 2.0, 0).to_string()} transform={format!("rotate(-90 10 {})", fixed((H - B) / 2.0, 0))}>{ t_dyn(&p.plot.y_label) }</text>
                 { for p.plot.series.iter().map(|s| {
                     let d: String = s.points.iter().enumerate()
-                        .map(|(i, (x, y))| format!("{}{:.1} {:.1}", if i == 0 { "M" } else { " L" }, sx(*x), sy(*y))).collect();
+                        .map(|(i, (x, y))| format!("{}{} {}", if i == 0 { "M" } else { " L" }, fixed(sx(*x), 1), fixed(sy(*y), 1))).collect();
                     html! { <path class={classes!("series", s.class.clone())} d={d}><title>{ t_dyn(&s.name) }</title></path> }
                 }) }
             </svg>

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 use yew::prelude::*;
+use crate::ui::fixed::fixed;
 
 /// One message as drawn: from a lane at its send time to a lane at its end time.
 #[derive(Clone, Debug, PartialEq)]
@@ -236,23 +237,23 @@ fn paint(ctx: &CanvasRenderingContext2d, p: &SpacetimeProps, k: f64) {
 pub fn svg_text(arrows: &[Arrow], n: u32, start_us: u64, now_us: u64) -> String {
     let f = Frame { start_us, now_us };
     let h = height(n);
-    let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {W} {h:.0}\" font-family=\"sans-serif\" font-size=\"11\">\n");
-    s += &format!("<title>ClusterLab space-time diagram, {:.3} s to {:.3} s</title>\n", start_us as f64 / 1e6, now_us as f64 / 1e6);
+    let mut s = format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w_0} {h_0}\" font-family=\"sans-serif\" font-size=\"11\">\n", w_0 = fixed(W, 0), h_0 = fixed(h, 0));
+    s += &format!("<title>ClusterLab space-time diagram, {} s to {} s</title>\n", fixed(start_us as f64 / 1e6, 3), fixed(now_us as f64 / 1e6, 3));
     for i in 0..n {
         let y = lane_y(i);
-        s += &format!("<text x=\"4\" y=\"{:.1}\" fill=\"#5d6678\">n{i}</text><line x1=\"{LEFT}\" x2=\"{}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#dde1e8\"/>\n", y + 4.0, W - RIGHT);
+        s += &format!("<text x=\"4\" y=\"{}\" fill=\"#5d6678\">n{i}</text><line x1=\"{left_0}\" x2=\"{}\" y1=\"{y_1}\" y2=\"{y_1}\" stroke=\"#dde1e8\"/>\n", fixed(y + 4.0, 1), fixed(W - RIGHT, 0), left_0 = fixed(LEFT, 0), y_1 = fixed(y, 1));
     }
-    s += &format!("<clipPath id=\"w\"><rect x=\"{LEFT}\" y=\"0\" width=\"{}\" height=\"{h:.0}\"/></clipPath>\n<g clip-path=\"url(#w)\">\n", W - LEFT - RIGHT);
+    s += &format!("<clipPath id=\"w\"><rect x=\"{left_0}\" y=\"0\" width=\"{}\" height=\"{h_0}\"/></clipPath>\n<g clip-path=\"url(#w)\">\n", fixed(W - LEFT - RIGHT, 0), left_0 = fixed(LEFT, 0), h_0 = fixed(h, 0));
     for a in arrows {
         let ((x0, y0), (x1, y1)) = f.segment(a);
         let colour = if a.dropped { "#d93a3a" } else { "#3b6fe0" };
         let dash = if a.end_us.is_none() { " stroke-dasharray=\"3 3\"" } else { "" };
-        s += &format!("<line data-msg-id=\"{}\" x1=\"{x0:.1}\" y1=\"{y0:.1}\" x2=\"{x1:.1}\" y2=\"{y1:.1}\" stroke=\"{colour}\" stroke-width=\"1.2\"{dash}><title>{} n{} → n{}</title></line>\n", a.msg_id, a.kind, a.from, a.to);
+        s += &format!("<line data-msg-id=\"{}\" x1=\"{x0_1}\" y1=\"{y0_1}\" x2=\"{x1_1}\" y2=\"{y1_1}\" stroke=\"{colour}\" stroke-width=\"1.2\"{dash}><title>{} n{} → n{}</title></line>\n", a.msg_id, a.kind, a.from, a.to, x0_1 = fixed(x0, 1), y0_1 = fixed(y0, 1), x1_1 = fixed(x1, 1), y1_1 = fixed(y1, 1));
         if a.dropped {
-            s += &format!("<path d=\"M{:.1} {:.1} L{:.1} {:.1} M{:.1} {:.1} L{:.1} {:.1}\" stroke=\"#d93a3a\"/>\n", x1 - 4.0, y1 - 4.0, x1 + 4.0, y1 + 4.0, x1 - 4.0, y1 + 4.0, x1 + 4.0, y1 - 4.0);
+            s += &format!("<path d=\"M{} {} L{} {} M{} {} L{} {}\" stroke=\"#d93a3a\"/>\n", fixed(x1 - 4.0, 1), fixed(y1 - 4.0, 1), fixed(x1 + 4.0, 1), fixed(y1 + 4.0, 1), fixed(x1 - 4.0, 1), fixed(y1 + 4.0, 1), fixed(x1 + 4.0, 1), fixed(y1 - 4.0, 1));
         }
     }
-    s += &format!("</g>\n<line x1=\"{0}\" x2=\"{0}\" y1=\"0\" y2=\"{h:.0}\" stroke=\"#3b6fe0\" stroke-width=\"1.5\"/>\n</svg>\n", W - RIGHT);
+    s += &format!("</g>\n<line x1=\"{0}\" x2=\"{0}\" y1=\"0\" y2=\"{h_0}\" stroke=\"#3b6fe0\" stroke-width=\"1.5\"/>\n</svg>\n", fixed(W - RIGHT, 0), h_0 = fixed(h, 0));
     s
 }
 
@@ -298,7 +299,7 @@ pub fn spacetime(p: &SpacetimeProps) -> Html {
         <div class="spacetime">
             <h2>{ t("Space-time diagram") }</h2>
             <canvas ref={canvas} data-testid="spacetime"
-                style={format!("aspect-ratio: {W} / {h:.0}")}
+                style={format!("aspect-ratio: {} / {}", fixed(W, 0), fixed(h, 0))}
                 data-arrow-count={p.arrows.len().to_string()} data-last-msg={p.arrows.iter().map(|a| a.msg_id).max().unwrap_or(0).to_string()}
                 data-hovered-msg={p.hovered.map(|h| h.to_string()).unwrap_or_default()}
                 role="img" aria-label={format!("{}: {} {}, {} {}", t("Space-time diagram of recent messages"), p.arrows.len(), t("messages"), dropped, t("dropped"))}

@@ -7,6 +7,7 @@ use crate::ui::state::{dispatch, Action};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+use crate::ui::fixed::fixed;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -22,7 +23,7 @@ const MIN_GAP_PCT: f64 = 0.4;
 
 fn mark(class: &'static str, event: u64, max: u64, label: String) -> Html {
     html! {
-        <button class={classes!("mark", class)} style={format!("left: {:.2}%", event as f64 * 100.0 / max as f64)}
+        <button class={classes!("mark", class)} style={format!("left: {}%", fixed(event as f64 * 100.0 / max as f64, 2))}
             title={format!("#{event}: {label}")} aria-label={format!("{} {event}: {label}", t("Go to event"))} tabindex="-1"
             onclick={Callback::from(move |_| dispatch(Action::Seek(event)))}></button>
     }
