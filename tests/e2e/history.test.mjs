@@ -62,8 +62,10 @@ test('a run\'s client history opens in the viewer, fetched only then, with the f
   page.on('request', r => { if (/pkg\/viewer\.[0-9a-f]+\.wasm$/.test(r.url())) fetched.push(r.url()); });
   await page.evaluate(() => window.clusterlab.runFor(8_000_000));
   assert.equal(fetched.length, 0, 'the viewer is not fetched before a history is opened');
+  const t0 = Date.now();
   await page.click('[data-testid=show-history]');
   await page.waitForSelector('[data-testid=history-verdict]', { timeout: 20_000 });
+  console.log(`# the viewer fetched, started, and the run's history checked and shown in ${Date.now() - t0} ms`);
   assert.equal(fetched.length, 1);
   assert.equal(await verdict(page), 'not_linearizable');
   assert.match(await page.textContent('[data-testid=history-failure]'), /key x: a read of x returned 1/);
