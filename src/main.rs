@@ -7,8 +7,23 @@ mod cli_check;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    end_quietly_on_closed_pipe();
     std::process::exit(cli::main(std::env::args().skip(1).collect()));
 }
+
+/// `clusterlab presets --json | head -c 100`: when the reader goes away, end as Unix tools
+/// do (SIGPIPE's default action) instead of panicking on the next write, as Rust programs do
+/// because the runtime ignores SIGPIPE.
+#[cfg(all(unix, not(target_arch = "wasm32")))]
+fn end_quietly_on_closed_pipe() {
+    // SAFETY: setting a signal's disposition to its default, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(any(unix, target_arch = "wasm32")))]
+fn end_quietly_on_closed_pipe() {}
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
