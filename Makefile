@@ -29,11 +29,12 @@ test-wasm: setup-test
 test-e2e: setup-test dist
 	node --test tests/e2e/
 
-# Long runs: every protocol's soak sweep (seeds from its registry row) and a million
-# link-decoder inputs.
-soak:
+# Long runs: every protocol's soak sweep (seeds from its registry row), a million
+# link-decoder inputs and a million malformed postMessage calls.
+soak: setup-test dist
 	cargo run --release -- soak
 	LINK_FUZZ_CASES=1000000 cargo test --release --test link_codec
+	POSTMESSAGE_FUZZ_CALLS=1000000 node --test --test-timeout=3600000 tests/e2e/fuzz.test.mjs
 
 bench:
 	cargo run --release -- bench
