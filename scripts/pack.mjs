@@ -53,7 +53,28 @@ const end = html.indexOf('<!-- /clusterlab:boot -->') + '<!-- /clusterlab:boot -
 if (start < 0 || end < start) throw new Error('index.html lacks the clusterlab:boot markers');
 // JSON inside <script>: no "</" can close the element early.
 const manifestTag = `<script type="application/json" id="clusterlab-manifest">${JSON.stringify(manifest).replace(/</g, '\\u003c')}</script>`;
-const page = html.slice(0, start) + `${manifestTag}\n<script type="module">\n${loader}</script>` + html.slice(end);
+// A Content-Security-Policy in each page: scripts and styles only from the page's own
+// origin or inline by hash (no 'unsafe-inline', no 'unsafe-eval'), wasm compiled with
+// 'wasm-unsafe-eval', nothing from elsewhere. Hashes are of the inline elements as written.
+function withCsp(doc) {
+  const sha = text => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+  const inline = (tag, skip) => [...doc.matchAll(new RegExp(`<${tag}(\\s[^>]*)?>([\\s\\S]*?)</${tag}>`, 'g'))]
+    .filter(m => !skip(m[1] || '')).map(m => sha(m[2]));
+  const scripts = inline('script', attrs => /\bsrc=|application\/json/.test(attrs));
+  const styles = inline('style', () => false);
+  const policy = [
+    "default-src 'none'",
+    `script-src 'self' 'wasm-unsafe-eval' ${scripts.join(' ')}`,
+    `style-src 'self'${styles.length ? ' ' + styles.join(' ') : ''}`,
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return doc.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${policy}">`);
+}
+
+const page = withCsp(html.slice(0, start) + `${manifestTag}\n<script type="module">\n${loader}</script>` + html.slice(end));
 writeFileSync(join(dist, 'index.html'), page);
 
 // One file per family: the module inlined (its wasm gzipped, then base64), the history
@@ -111,7 +132,7 @@ new Response(new Blob([packed]).stream().pipeThrough(new DecompressionStream('gz
   .catch(e => window.clusterlabBootError && window.clusterlabBootError(e));
 </script>`;
   let out = html.slice(0, start) + boot + html.slice(end);
-  out = out.replace(/<link rel="stylesheet" href="static\/style.css"[^>]*>/, () => `<style>\n${css}\n</style>`);
+  out = withCsp(out.replace(/<link rel="stylesheet" href="static\/style.css"[^>]*>/, () => `<style>\n${css}\n</style>`));
   writeFileSync(join(dist, fileOf(fam)), out);
   if (out.length > 1024 * 1024) throw new Error(`${fileOf(fam)} is ${Math.round(out.length / 1024)} KB (the one-file build must stay under 1 MB)`);
 }

@@ -316,7 +316,7 @@ fn raft_properties() -> Rc<Vec<(&'static str, &'static str)>> {
 
 #[wasm_bindgen_test]
 async fn invariant_panel_is_green_until_a_property_is_violated() {
-    let mut m = mount::<InvariantPanel>(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(vec![]), exceeded: Rc::new(vec![]) }).await;
+    let mut m = mount::<InvariantPanel>(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(vec![]), exceeded: Rc::new(vec![]), history: false }).await;
     let panel = m.one("[data-testid=invariants]");
     assert_eq!(attr(&panel, "data-violation-count"), "0");
     assert_eq!(m.count("li.ok"), 2);
@@ -325,7 +325,7 @@ async fn invariant_panel_is_green_until_a_property_is_violated() {
     assert_eq!(attr(&m.all("li")[1], "title"), "Raft paper, §5.4", "each property cites its source");
 
     let v = vec![violation("Leader Completeness", 120), violation("Leader Completeness", 180)];
-    m.update(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(v), exceeded: Rc::new(vec![]) }).await;
+    m.update(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(v), exceeded: Rc::new(vec![]), history: false }).await;
     assert_eq!(attr(&m.one("[data-testid=invariants]"), "data-violation-count"), "2");
     let bad = m.one("li.bad");
     assert!(text(&bad).contains("Leader Completeness"), "{}", text(&bad));
@@ -349,7 +349,7 @@ async fn invariant_panel_is_green_until_a_property_is_violated() {
 async fn invariant_panel_labels_violations_after_an_assumption_was_exceeded() {
     let v = vec![violation("Leader Completeness", 120), violation("Leader Completeness", 180)];
     let x = clusterlab::sim::Exceeded { event_index: 150, time_us: 1_500_000, what: "clock drift n1 400000ppm: drift beyond the bound ρ = 10%".into() };
-    let m = mount::<InvariantPanel>(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(v), exceeded: Rc::new(vec![x]) }).await;
+    let m = mount::<InvariantPanel>(InvariantPanelProps { properties: raft_properties(), violations: Rc::new(v), exceeded: Rc::new(vec![x]), history: false }).await;
     assert_eq!(attr(&m.one("[data-testid=invariants]"), "data-exceeded-count"), "1");
     let label = m.one("[data-testid=assumption-exceeded]");
     assert!(text(&label).contains("Assumption exceeded") && text(&label).contains("ρ = 10%"), "{}", text(&label));
@@ -369,11 +369,13 @@ async fn timeline_marks_faults_and_violations_where_they_happened() {
     let mut m = mount::<Timeline>(props).await;
     assert_eq!(attr(&m.one(".timeline"), "data-fault-count"), "2");
     let marks = m.all(".mark.fault");
-    let placed: Vec<String> = marks.iter().map(|e| e.get_attribute("style").unwrap()).collect();
-    assert_eq!(placed, ["left: 5.00%", "left: 25.00%"]);
+    // Placed through the CSSOM (the page's CSP refuses style attributes).
+    let left = |e: &web_sys::Element| e.clone().dyn_into::<web_sys::HtmlElement>().unwrap().style().get_property_value("left").unwrap();
+    let placed: Vec<String> = marks.iter().map(left).collect();
+    assert_eq!(placed, ["5%", "25%"]);
     assert_eq!(attr(&marks[0], "title"), "#10: crash n1");
     let v = m.one(".mark.violation");
-    assert_eq!(attr(&v, "style"), "left: 75.00%");
+    assert_eq!(left(&v), "75%");
     assert_eq!(attr(&v, "title"), "#150: Election Safety");
     let range = m.one("input[data-testid=timeline]").dyn_into::<web_sys::HtmlInputElement>().unwrap();
     assert_eq!((range.max(), range.value()), ("200".to_string(), "60".to_string()));

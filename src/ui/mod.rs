@@ -7,6 +7,7 @@ pub mod api;
 pub mod app;
 pub mod canvas;
 pub mod components;
+pub mod css;
 pub mod export;
 pub mod fixed;
 pub mod frame;

@@ -268,6 +268,7 @@ fn layout_point(e: &MouseEvent) -> Option<(f64, f64)> {
 #[function_component(Spacetime)]
 pub fn spacetime(p: &SpacetimeProps) -> Html {
     let canvas = use_node_ref();
+    crate::ui::css::use_css(&canvas, vec![("aspect-ratio", format!("{} / {}", fixed(W, 0), fixed(height(p.n), 0)))]);
     let css_size = crate::ui::canvas::use_css_size(&canvas);
     {
         let canvas = canvas.clone();
@@ -293,13 +294,11 @@ pub fn spacetime(p: &SpacetimeProps) -> Html {
             dispatch(Action::SelectMessage(id));
         }
     });
-    let h = height(p.n);
     let dropped = p.arrows.iter().filter(|a| a.dropped).count();
     html! {
         <div class="spacetime">
             <h2>{ t("Space-time diagram") }</h2>
             <canvas ref={canvas} data-testid="spacetime"
-                style={format!("aspect-ratio: {} / {}", fixed(W, 0), fixed(h, 0))}
                 data-arrow-count={p.arrows.len().to_string()} data-last-msg={p.arrows.iter().map(|a| a.msg_id).max().unwrap_or(0).to_string()}
                 data-hovered-msg={p.hovered.map(|h| h.to_string()).unwrap_or_default()}
                 role="img" aria-label={format!("{}: {} {}, {} {}", t("Space-time diagram of recent messages"), p.arrows.len(), t("messages"), dropped, t("dropped"))}

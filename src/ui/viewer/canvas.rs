@@ -291,11 +291,11 @@ pub fn history_canvas(p: &HistoryCanvasProps) -> Html {
     };
     let lanes = p.doc.chart.lanes.len().min(MAX_LANES_SHOWN);
     let height = AXIS_H + lanes as f64 * LANE_H + 2.0;
+    crate::ui::css::use_css(&canvas, vec![("height", format!("{height}px"))]);
     let info = hover.map(|b| describe(&p.doc, &p.doc.chart.bars[b as usize]));
     html! {
         <div class="history-canvas-wrap">
             <canvas ref={canvas} class="history-canvas" data-testid="history-canvas" tabindex="0"
-                style={format!("height:{height}px")}
                 role="img" aria-label={t("Client operations as bars per client on a timeline; arrows pan, + and - zoom, 0 fits")}
                 {onmousedown} {onmousemove} {onmouseup} {onmouseleave} {onkeydown}></canvas>
             <p class="history-hover" data-testid="history-hover" aria-live="polite">{ info.unwrap_or_else(|| t("Point at an operation to see it and its key's order").to_string()) }</p>
