@@ -49,6 +49,10 @@ pub struct LockConfig<C = <ServerLog as Protocol>::Config> {
     pub log: C,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
+    /// The scenario's semantics version (not in the configuration's JSON: it comes from
+    /// the scenario); the servers' log gets it too.
+    #[serde(skip)]
+    pub version: u32,
 }
 
 impl<C: LogConfig> Default for LockConfig<C> {
@@ -70,6 +74,7 @@ impl<C: LogConfig> Default for LockConfig<C> {
             rounds: 0,
             log: C::default().with_leases(),
             bug: None,
+            version: crate::sim::CURRENT_VERSION,
         }
     }
 }
@@ -81,6 +86,10 @@ impl<C: LogConfig> crate::sim::ProtocolConfig for LockConfig<C> {
     }
     fn validate(&self, nodes: u32) -> Result<(), String> {
         LockConfig::validate(self, nodes)
+    }
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
+        self.log.set_version(version);
     }
 }
 
