@@ -298,6 +298,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("No Interleaving", "临界区不交错"),
     ("Token Order", "令牌递增"),
     ("Fencing Enforced", "栅栏令牌生效"),
+    ("jeopardy", "会话危险期"),
+    ("grace left", "宽限期剩余"),
     ("Incarnations never decrease", "化身号永不减小"),
     ("Confirm is final for its incarnation", "死亡确认对其化身号是最终的"),
     ("lock tree", "锁树"),

@@ -150,6 +150,6 @@ fn every_lock_preset_validates_and_has_both_languages() {
         assert!(!p.caption_en.is_empty() && !p.caption_zh.is_empty() && !p.title_zh.is_empty(), "{}", p.name);
         let s = (p.build)();
         clusterlab::scenario::registry::check_config(&s).unwrap_or_else(|e| panic!("{}: {e}", p.name));
-        assert!(<LockNode as Protocol>::Config::BUGS.len() == 3);
+        assert!(<LockNode as Protocol>::Config::BUGS.len() == 5);
     }
 }
