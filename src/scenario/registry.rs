@@ -278,7 +278,7 @@ mod lock_row {
         ],
         presets: crate::scenario::presets::lock::presets,
         lessons: &[],
-        consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "One Holder, No Interleaving, Token Order, Fencing Enforced" },
+        consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "Mutual Exclusion by Lease, Conservative Lease, Master Lease, One Holder, No Interleaving, Token Order, Fencing Enforced" },
         // Leases depend on clock rates: safety is argued for drift within ρ (the lock
         // service's own bound, which its leases are computed with).
         assumptions: Assumptions { drift_bound_ppm: crate::protocols::lock::config::DRIFT_BOUND_PPM, ..ASYNCHRONOUS },
