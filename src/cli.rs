@@ -104,7 +104,7 @@ fn load_scenario(src: &str) -> Result<Scenario, String> {
         Fragment::Preset(p) => return preset(&p),
         Fragment::None => {}
     }
-    if src.starts_with("1.") || src.starts_with("2.") {
+    if scenario::link::has_link_version(src) {
         return scenario::decode_link(src).map_err(|e| e.to_string());
     }
     if let Some(p) = presets::find(src) {

@@ -38,7 +38,7 @@ async function protocolOf(fragment) {
   const link = f.startsWith('s=') ? f.slice(2) : /^\d+\./.test(f) ? f : null;
   if (!link || link.length > MAX_LINK_BYTES) return null;
   const dot = link.indexOf('.');
-  if (!['1', '2'].includes(link.slice(0, dot))) return null;
+  if (!['1', '2', '3'].includes(link.slice(0, dot))) return null;
   try {
     const scenario = JSON.parse(await inflateRaw(base64urlBytes(link.slice(dot + 1))));
     return typeof scenario.protocol === 'string' ? scenario.protocol : null;

@@ -1,13 +1,15 @@
 //! Exact-effect handler tests for the lock service: the replicated tree's apply (ZooKeeper,
 //! Hunt et al. 2010, §2.1-2.2), the lock recipe's steps in a client (§2.4), the leader's
 //! keep-alive handling (Chubby §2.8), and the storage's fencing check (Kleppmann 2016).
-//! One input, the exact list of effects.
+//! One input, the exact list of effects. Clients and the session tracker here run under
+//! version 2's frozen semantics (the whole timeout as the lease, no jeopardy, no leader
+//! lease); version 3's leases have their handler tests in `tests/lock_leases.rs`.
 
 use clusterlab::protocols::lock::tree::{Notification, WatchEvent, LOCK_DIR, LOCK_PREFIX};
 use clusterlab::protocols::lock::*;
 use clusterlab::sim::StateMachine;
 use clusterlab::protocols::raft::Role;
-use clusterlab::sim::{Disk, DurableState, Effect, EffectOf, NodeEnv, Out, Protocol};
+use clusterlab::sim::{Disk, DurableState, Effect, EffectOf, NodeEnv, Out, Protocol, ProtocolConfig};
 
 type E = EffectOf<LockNode>;
 
@@ -91,8 +93,14 @@ fn a_retried_create_is_answered_not_run_twice() {
 
 // ---- clients ------------------------------------------------------------------------------
 
+/// A configuration under version 2's semantics.
+fn v2(mut config: LockConfig) -> LockConfig {
+    config.set_version(2);
+    config
+}
+
 fn client() -> LockClient {
-    LockClient::new(3, &<LockConfig>::default())
+    LockClient::new(3, &v2(<LockConfig>::default()))
 }
 
 fn run(c: &mut LockClient, now_us: u64, f: impl FnOnce(&mut LockClient, &mut Out<LockNode>)) -> Vec<E> {
@@ -187,7 +195,8 @@ fn the_lowest_node_holds_and_writes_with_its_token() {
     );
 }
 
-// Chubby §2.8: when its own lease has run out the client writes nothing and gives up.
+// Chubby §2.8: when its own lease has run out the client writes nothing and gives up
+// (version 3: the session goes into jeopardy first).
 #[test]
 fn an_expired_lease_stops_the_end_write() {
     let mut c = client_with_node();
@@ -201,7 +210,7 @@ fn an_expired_lease_stops_the_end_write() {
 // The teaching bug `client_ignores_lease`: the same check, ignored.
 #[test]
 fn the_lease_ignoring_client_writes_anyway() {
-    let config = LockConfig { bug: Some("client_ignores_lease".into()), ..<LockConfig>::default() };
+    let config = v2(LockConfig { bug: Some("client_ignores_lease".into()), ..<LockConfig>::default() });
     let mut c = LockClient::new(3, &config);
     c.session = Some(7);
     c.lease_until_us = 2_000_000;
@@ -226,7 +235,7 @@ fn a_keepalive_ack_extends_the_lease_from_its_send() {
 // ---- the leader's session tracker ----------------------------------------------------------
 
 fn leader_with_session() -> LockServer {
-    let mut s = <LockServer>::new(0, &LockConfig { servers: 1, ..<LockConfig>::default() });
+    let mut s = <LockServer>::new(0, &v2(LockConfig { servers: 1, ..<LockConfig>::default() }));
     let mut out = Out::new(0);
     s.on_timeout_now(&mut out);
     assert_eq!(s.log.role, Role::Leader);

@@ -113,6 +113,31 @@ fn slow_client_clock_writes_after_its_session_was_given_away() {
     assert!(h.sim().violations()[0].explanation.contains(&format!("n{DRIFT_CLIENT}'s end write")));
 }
 
+// Chubby §2.8 (version 3): within the drift bound, the slow client's lease runs out and its
+// session goes into jeopardy before the leader expires it; nothing is violated.
+#[test]
+fn a_slow_client_within_the_bound_lets_go_before_its_session_expires() {
+    let h = run("lock-lease-margin");
+    assert!(violated(&h).is_empty() && h.sim().exceeded().is_empty(), "{:?}", h.sim().violations());
+    let note = |what: &str| h.trace().iter().find(|r| r.time_us > LEASE_CUT_US && matches!(&r.kind, TraceKind::Note { text } if text.contains(what))).map(|r| (r.time_us, r.node));
+    let (jeopardy, by) = note("in jeopardy").expect("n3 goes into jeopardy");
+    let (expiry, _) = note("proposing its expiry").expect("the leader expires n3's session");
+    assert!(by == Some(LEASE_CLIENT) && jeopardy < expiry, "{jeopardy} {expiry}");
+    let g = grants(&h);
+    assert!(g.iter().any(|x| x.0 > expiry && x.1 != LEASE_CLIENT), "the next client takes over after the expiry: {g:?}");
+}
+
+// Beyond the bound the run is labelled "assumption exceeded" and the lease properties fail.
+#[test]
+fn a_slow_client_beyond_the_bound_is_labelled_and_breaks_the_lease() {
+    let h = run("lock-drift-beyond-bound");
+    assert_eq!(h.sim().exceeded().len(), 1);
+    assert!(h.sim().exceeded()[0].what.contains("beyond the bound"), "{:?}", h.sim().exceeded());
+    let v = violated(&h);
+    assert_eq!(v.first(), Some(&"Conservative Lease"), "{v:?}");
+    assert!(v.contains(&"Mutual Exclusion by Lease"), "{v:?}");
+}
+
 // ZooKeeper §2.4 ("herd effect"): every waiter wakes on every change.
 #[test]
 fn herd_effect_wakes_every_waiter_and_the_recipe_one() {
@@ -136,6 +161,8 @@ fn preset_trace_hashes_are_pinned() {
         ("lock-clock-drift", "c30ee54a47a6c331"),
         ("lock-herd-effect", "4afd5aa0fb9eea2a"),
         ("lock-recipe-no-herd", "f56214cb1fdbde88"),
+        ("lock-lease-margin", "776a28ab5b28647d"),
+        ("lock-drift-beyond-bound", "7926aabc77de352b"),
     ] {
         let got = hash_hex(run(name).sim().trace_hash());
         assert_eq!(got, hash, "{name}");
@@ -145,11 +172,11 @@ fn preset_trace_hashes_are_pinned() {
 #[test]
 fn every_lock_preset_validates_and_has_both_languages() {
     let all: Vec<_> = presets::all().into_iter().filter(|p| p.protocol == "lock").collect();
-    assert_eq!(all.len(), 8);
+    assert_eq!(all.len(), 10);
     for p in all {
         assert!(!p.caption_en.is_empty() && !p.caption_zh.is_empty() && !p.title_zh.is_empty(), "{}", p.name);
         let s = (p.build)();
         clusterlab::scenario::registry::check_config(&s).unwrap_or_else(|e| panic!("{}: {e}", p.name));
-        assert!(<LockNode as Protocol>::Config::BUGS.len() == 3);
+        assert!(<LockNode as Protocol>::Config::BUGS.len() == 5);
     }
 }

@@ -253,7 +253,7 @@ fn validity_violations(mode: Mode, version: u32, value: Value) -> Vec<String> {
     let ballot = Ballot { round: 1, node: 1 };
     let sent: Vec<(u32, u32, PaxosMsg)> = (0..2).map(|a| (a, 1, PaxosMsg::Accepted { ballot, slot: 0, value: value.clone() })).collect();
     let nodes: Vec<Option<Paxos>> = vec![None, None, None];
-    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes: &nodes, sent: &sent, replies: &[], requests: &[], node: None, restarted: false };
+    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes: &nodes, clocks: &[], sent: &sent, replies: &[], requests: &[], node: None, restarted: false };
     let mut out = Vec::new();
     checker.check(&ctx, &mut out);
     out.into_iter().map(|v| format!("{}: {}", v.property, v.explanation)).collect()
@@ -681,12 +681,13 @@ fn unknown_retried_in_the_same_session_is_applied_once() {
 
 // End to end, with the simulator's version-2 clients (sessions, retries on unknown, down
 // or silent nodes) and the linearizability check of their history: seed 229 of the default
-// Multi-Paxos sweep with no_sessions applies a retried put again, and a later read sees
-// the old value back; the same seed without the bug is clean.
+// Multi-Paxos sweep of version 2 with no_sessions applies a retried put again, and a later
+// read sees the old value back; the same seed without the bug is clean.
 #[test]
 fn no_sessions_is_caught_by_linearizability_in_the_default_sweep() {
     use clusterlab::scenario::build;
-    use clusterlab::scenario::chaos::{sweep_scenario, SweepSpec};
+    use clusterlab::scenario::chaos::{sweep_scenario_of, SweepSpec};
+    let sweep_scenario = |spec: &SweepSpec, seed| sweep_scenario_of(spec, seed, 2);
     let buggy = SweepSpec { bug: Some("no_sessions".into()), ..SweepSpec::new("paxos") };
     let run = build(&sweep_scenario(&buggy, 229), false).unwrap();
     let first = run.violations().first().expect("caught");

@@ -36,17 +36,26 @@ fn put(k: &str, v: &str) -> KvCommand {
 
 /// Node 0 of 3 elected in term 1 (its own vote plus node 1's).
 fn leader_of_3() -> RaftKv {
-    let mut r = node(0, 3);
+    leader_of_3_with(RaftConfig::default())
+}
+
+fn leader_of_3_with(config: RaftConfig) -> RaftKv {
+    let mut r = node_with(0, 3, config);
     effects(&mut r, |r, out| r.on_timer(RaftTimer::Election, out));
     effects(&mut r, |r, out| r.on_message(1, Msg::RequestVoteResponse { term: 1, vote_granted: true }, out));
     r
 }
 
+/// Version 2's Raft: nextIndex moves only on answers (version 3 pipelines).
+fn v2() -> RaftConfig {
+    RaftConfig { version: 2, ..RaftConfig::default() }
+}
+
 // Raft Figure 2 (Candidates: votes from a majority → leader; Leaders: initial empty
-// AppendEntries) and §8 (a new leader appends a no-op of its term).
+// AppendEntries) and §8 (a new leader appends a no-op of its term). Version 2.
 #[test]
 fn winning_the_vote_appends_a_no_op_and_sends_append_entries() {
-    let mut r = node(0, 3);
+    let mut r = node_with(0, 3, v2());
     effects(&mut r, |r, out| r.on_timer(RaftTimer::Election, out));
     let e = effects(&mut r, |r, out| r.on_message(1, Msg::RequestVoteResponse { term: 1, vote_granted: true }, out));
     let ae = Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![noop(1)], leader_commit: 0, read_seq: Default::default() };
@@ -64,10 +73,10 @@ fn winning_the_vote_appends_a_no_op_and_sends_append_entries() {
     assert_eq!((r.role, r.log.clone(), r.next_index.clone()), (Role::Leader, vec![noop(1)], vec![1, 1, 1]), "nextIndex = last log index + 1, taken before the no-op");
 }
 
-// Raft Figure 2 (Leaders: heartbeats during idle periods) and §5.3 (nextIndex).
+// Raft Figure 2 (Leaders: heartbeats during idle periods) and §5.3 (nextIndex). Version 2.
 #[test]
 fn heartbeat_timer_sends_append_entries_from_next_index_and_rearms() {
-    let mut r = leader_of_3();
+    let mut r = leader_of_3_with(v2());
     effects(&mut r, |r, out| r.on_message(1, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 1, read_seq: Default::default() }, out));
     assert_eq!(r.commit_index, 1, "the no-op is on 2 of 3 servers");
     let e = effects(&mut r, |r, out| r.on_timer(RaftTimer::Heartbeat, out));
@@ -79,6 +88,28 @@ fn heartbeat_timer_sends_append_entries_from_next_index_and_rearms() {
             Effect::SetTimer { timer: RaftTimer::Heartbeat, min_us: 50_000, max_us: 50_000 },
         ]
     );
+}
+
+// Thesis §10.2.1 (pipelining), version 3: nextIndex moves past the entries just sent, so
+// the next AppendEntries (a heartbeat here) carries what follows without waiting for an
+// answer; a rejection backs nextIndex off to the follower's hint (§5.3) and resends.
+#[test]
+fn version_3_pipelines_append_entries_and_backs_off_on_a_rejection() {
+    let mut r = leader_of_3();
+    assert_eq!(r.next_index, vec![1, 2, 2], "past the no-op just sent");
+    let e = effects(&mut r, |r, out| r.on_request(7, put("x", "1"), out));
+    let put_entry = Entry { term: 1, cmd: Some(put("x", "1")) };
+    let ae = Msg::AppendEntries { term: 1, prev_log_index: 1, prev_log_term: 1, entries: vec![put_entry.clone()], leader_commit: 0, read_seq: Default::default() };
+    assert!(e.contains(&Effect::Send { to: 1, msg: ae.clone() }) && e.contains(&Effect::Send { to: 2, msg: ae }), "{e:?}");
+    assert_eq!(r.next_index, vec![1, 3, 3]);
+    let e = effects(&mut r, |r, out| r.on_timer(RaftTimer::Heartbeat, out));
+    let empty = Msg::AppendEntries { term: 1, prev_log_index: 2, prev_log_term: 1, entries: vec![], leader_commit: 0, read_seq: Default::default() };
+    assert_eq!(e[0], Effect::Send { to: 1, msg: empty });
+    // Follower 2 lost both: it rejects with its last index 0; the leader resends from 1.
+    let e = effects(&mut r, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 1, success: false, match_index: 0, read_seq: Default::default() }, out));
+    let resend = Msg::AppendEntries { term: 1, prev_log_index: 0, prev_log_term: 0, entries: vec![noop(1), put_entry], leader_commit: 0, read_seq: Default::default() };
+    assert_eq!(e, vec![Effect::Send { to: 2, msg: resend }]);
+    assert_eq!(r.next_index[2], 3);
 }
 
 // Raft §8 (client interaction): a follower refuses with the leader it knows; the
@@ -241,7 +272,7 @@ fn a_configured_starting_log_is_written_at_first_boot() {
 
 fn check(checker: &mut invariants::RaftChecker<Kv>, nodes: &[Option<RaftKv>], node: u32) -> Vec<Violation> {
     let mut v = Vec::new();
-    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes, sent: &[], replies: &[], requests: &[], node: Some(node), restarted: false };
+    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes, clocks: &[], sent: &[], replies: &[], requests: &[], node: Some(node), restarted: false };
     checker.check(&ctx, &mut v);
     v
 }

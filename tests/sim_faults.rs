@@ -166,8 +166,9 @@ fn clock_drift_changes_timer_firing_in_global_time_and_skew_shows_in_now() {
     let mut s = Sim::<Flood>::new(1, 1, FloodConfig::default(), net(), ChaosConfig::default());
     s.apply_now(0, Fault::ClockSkew { node: 0, skew_us: 5_000_000 });
     s.run_until(1_000);
-    let slot_now = clusterlab::sim::node::NodeSlot::<Flood> { skew_us: 5_000_000, ..Default::default() }.local_time(1_000);
-    assert_eq!(slot_now, 5_001_000, "out.now() = global time + skew");
+    let mut clock = clusterlab::sim::Clock::new(true);
+    clock.skew_us = 5_000_000;
+    assert_eq!(clock.local_time(1_000), 5_001_000, "out.now() = global time + skew");
 }
 
 #[test]

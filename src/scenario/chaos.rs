@@ -53,7 +53,8 @@ pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
 /// The scenario a sweep of link version `version` runs for one seed. Each version's
 /// generator is frozen ("Links live forever"): version 1 sends one put every tick; version
 /// 2 has one or two clients call every tick, a third of them reads where the store is
-/// linearizable.
+/// linearizable; version 3 calls as version 2 does, and every node's clock runs at a rate
+/// of its own from the start (see [`clock_rates`]).
 pub fn sweep_scenario_of(spec: &SweepSpec, seed: u64, version: u32) -> Scenario {
     let mut s = Scenario::new(&spec.protocol, spec.nodes, seed);
     s.version = version;
@@ -69,6 +70,9 @@ pub fn sweep_scenario_of(spec: &SweepSpec, seed: u64, version: u32) -> Scenario 
     }
     s.chaos_on = spec.chaos;
     s.chaos = spec.chaos_config.clone();
+    if version >= 3 {
+        clock_rates(spec, seed, &mut s);
+    }
     if version == 1 {
         requests_v1(spec, seed, &mut s);
     } else {
@@ -76,6 +80,26 @@ pub fn sweep_scenario_of(spec: &SweepSpec, seed: u64, version: u32) -> Scenario 
     }
     heal_and_settle(spec, &mut s);
     s
+}
+
+/// Version 3: no real clock keeps perfect time, so from time 0 each node's clock drifts at
+/// a rate drawn uniformly within the protocol's declared drift bound ρ, and never beyond
+/// the ±10% chaos draws its drift episodes from (every protocol alike: the bound is the
+/// row's, the draw the same). The heal sets every clock right again. The rates come from
+/// a stream of their own, so the client calls are version 2's.
+fn clock_rates(spec: &SweepSpec, seed: u64, s: &mut Scenario) {
+    let assumed = super::registry::row(&spec.protocol).map_or(0, |r| r.assumptions.drift_bound_ppm);
+    let bound = u64::from(assumed.min(crate::sim::assume::CHAOS_DRIFT_PPM));
+    if bound == 0 {
+        return;
+    }
+    let mut rng = Prng::new(seed ^ 0xc10c_4a7e_0000_0003);
+    for node in 0..spec.nodes {
+        let drift_ppm = rng.range(0, 2 * bound) as i64 - bound as i64;
+        if drift_ppm != 0 {
+            s.faults.push(at(0, Fault::ClockDrift { node, drift_ppm }));
+        }
+    }
 }
 
 fn requests_v1(spec: &SweepSpec, seed: u64, s: &mut Scenario) {

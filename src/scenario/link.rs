@@ -1,7 +1,9 @@
 //! The link codec: `V.<base64url(raw deflate(json))>` in the URL fragment. The version
 //! comes first and every released version keeps decoding and replaying as it did: version
 //! 1's semantics are frozen; version 2 adds client sessions, retries and the client
-//! history (see `Scenario::version`). Input is untrusted: sizes are
+//! history (see `Scenario::version`); version 3 makes clocks continuous (drift applies from
+//! the moment it is set) and the lock service's leases sound (the client's drift margin
+//! and jeopardy, the servers' leader lease). Input is untrusted: sizes are
 //! capped before and during inflation, fields are typed, unknown fields refused.
 
 use super::model::Scenario;
@@ -10,7 +12,7 @@ use base64::Engine;
 use std::fmt;
 
 /// The current link version.
-pub const LINK_VERSION: u32 = 2;
+pub const LINK_VERSION: u32 = 3;
 /// Links longer than this are refused before decoding.
 pub const MAX_LINK_BYTES: usize = 8 * 1024;
 /// Inflated JSON larger than this is refused (an inflation bomb).
@@ -35,7 +37,7 @@ impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LinkError::TooLong(n) => write!(f, "the link is too long ({n} bytes; at most {MAX_LINK_BYTES})"),
-            LinkError::NoVersion => write!(f, "the link has no version (expected it to start with \"1.\" or \"2.\")"),
+            LinkError::NoVersion => write!(f, "the link has no version (expected it to start with \"1.\", \"2.\" or \"3.\")"),
             LinkError::UnknownVersion(v) => write!(f, "the link's version {v:?} is not one this page knows"),
             LinkError::BadBase64 => write!(f, "the link is damaged: it is not valid base64url"),
             LinkError::BadDeflate => write!(f, "the link is damaged or truncated: its compressed data does not inflate"),
@@ -55,6 +57,11 @@ pub fn encode_link(s: &Scenario) -> String {
     format!("{}.{}", s.version, URL_SAFE_NO_PAD.encode(packed))
 }
 
+/// Does `text` start as a link body of a version this build decodes (`1.`, `2.`, `3.`)?
+pub fn has_link_version(text: &str) -> bool {
+    (1..=LINK_VERSION).any(|v| text.strip_prefix(v.to_string().as_str()).is_some_and(|rest| rest.starts_with('.')))
+}
+
 /// Decode a link body (`1.xxxx`, without `#s=`).
 pub fn decode_link(link: &str) -> Result<Scenario, LinkError> {
     if link.len() > MAX_LINK_BYTES {
@@ -64,6 +71,7 @@ pub fn decode_link(link: &str) -> Result<Scenario, LinkError> {
     match version {
         "1" => decode_body(body, 1),
         "2" => decode_body(body, 2),
+        "3" => decode_body(body, 3),
         v => Err(LinkError::UnknownVersion(v.chars().take(16).collect())),
     }
 }

@@ -273,12 +273,15 @@ mod lock_row {
             Bug { name: "herd_effect", source: "ZooKeeper Recipes and Solutions, Locks: watch the predecessor, not the lock node (herd effect)" },
             Bug { name: "client_ignores_lease", source: "Burrows, The Chubby lock service (OSDI 2006) §2.8; Kleppmann, How to do distributed locking (2016)" },
             Bug { name: "sequence_from_child_count", source: "ZooKeeper Programmer's Guide, Sequence Nodes: the counter is the parent's, not the child count" },
+            Bug { name: "no_drift_margin", source: "Burrows, The Chubby lock service (OSDI 2006) §2.8: the client's lease timeout is a conservative approximation of the master's, allowing for the rate the master's clock may run faster" },
+            Bug { name: "no_leader_lease", source: "Ongaro's thesis §6.4.1: a leader answers from its own state only while it holds a lease from a heartbeat round a majority acknowledged; Chubby §2.9, master leases" },
         ],
         presets: crate::scenario::presets::lock::presets,
         lessons: &[],
-        consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "One Holder, No Interleaving, Token Order, Fencing Enforced" },
-        // Leases depend on clock rates: safety is argued for drift within ρ.
-        assumptions: Assumptions { drift_bound_ppm: crate::sim::assume::CHAOS_DRIFT_PPM, ..ASYNCHRONOUS },
+        consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "Mutual Exclusion by Lease, Conservative Lease, Master Lease, One Holder, No Interleaving, Token Order, Fencing Enforced" },
+        // Leases depend on clock rates: safety is argued for drift within ρ (the lock
+        // service's own bound, which its leases are computed with).
+        assumptions: Assumptions { drift_bound_ppm: crate::protocols::lock::config::DRIFT_BOUND_PPM, ..ASYNCHRONOUS },
         sweep: SweepDefaults { config: r#"{"rounds":3}"#, soak_seeds: 20_000 },
         layout: Layout::Groups,
         check: check::<LockNode>,

@@ -99,8 +99,8 @@ impl<P: Present> History<P> {
                 fires_at_us: t.fires_at_us,
             })
             .collect();
-        v.clock_skew_us = slot.skew_us;
-        v.clock_drift_ppm = slot.drift_ppm;
+        v.clock_skew_us = sim.clocks[id as usize].skew_us;
+        v.clock_drift_ppm = sim.clocks[id as usize].drift_ppm;
         v
     }
 

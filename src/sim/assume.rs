@@ -18,7 +18,8 @@ pub enum FaultClass {
     LoseUnsynced,
     /// A process pause (GC, VM migration): timers and messages wait.
     Pause,
-    /// A clock offset, and a clock rate error within the drift bound.
+    /// A clock rate error within the drift bound, and (for a protocol that assumes no
+    /// bound) a clock offset; a clock that steps is beyond any bound.
     Clock,
     /// Links cut one way or both, partitions.
     Partition,
@@ -102,7 +103,7 @@ impl Assumptions {
             Crash { .. } => self.outside(FaultClass::Crash, &label),
             CrashLoseUnsynced { .. } => self.outside(FaultClass::LoseUnsynced, &label),
             Pause { .. } => self.outside(FaultClass::Pause, &label),
-            ClockSkew { skew_us, .. } if *skew_us != 0 => self.outside(FaultClass::Clock, &label),
+            ClockSkew { skew_us, .. } if *skew_us != 0 => self.outside(FaultClass::Clock, &label).or_else(|| self.check_step(&label)),
             ClockDrift { drift_ppm, .. } => self.check_drift(*drift_ppm, &label),
             Cut { .. } | CutOneWay { .. } | Partition { .. } => self.outside(FaultClass::Partition, &label),
             Hold { .. } => self.outside(FaultClass::Hold, &label),
@@ -120,6 +121,14 @@ impl Assumptions {
         }
         (drift_ppm.unsigned_abs() > u64::from(self.drift_bound_ppm)).then(|| {
             format!("{label}: drift beyond the bound ρ = {}%", percent(self.drift_bound_ppm))
+        })
+    }
+
+    /// A clock step (skew set) is a rate error without bound for an instant: beyond any
+    /// drift bound a protocol declares (one that assumes any clock is not affected).
+    fn check_step(&self, label: &str) -> Option<String> {
+        (self.drift_bound_ppm < ANY_DRIFT_PPM).then(|| {
+            format!("{label}: a clock that steps is beyond the drift bound ρ = {}%", f64::from(self.drift_bound_ppm) / 10_000.0)
         })
     }
 
@@ -185,6 +194,10 @@ mod tests {
         let e = LEASES.check_fault(&Fault::ClockDrift { node: 1, drift_ppm: 500_000 }).unwrap();
         assert!(e.contains("ρ = 10%"), "{e}");
         assert!(LEASES.check_fault(&Fault::ClockDrift { node: 1, drift_ppm: -100_001 }).is_some());
+        let step = LEASES.check_fault(&Fault::ClockSkew { node: 1, skew_us: 300_000 }).unwrap();
+        assert!(step.contains("steps"), "{step}");
+        assert_eq!(LEASES.check_fault(&Fault::ClockSkew { node: 1, skew_us: 0 }), None);
+        assert_eq!(Assumptions::default().check_fault(&Fault::ClockSkew { node: 1, skew_us: 300_000 }), None);
     }
 
     #[test]

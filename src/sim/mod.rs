@@ -4,6 +4,7 @@
 
 pub mod any;
 pub mod assume;
+pub mod clock;
 pub mod durable;
 pub mod engine;
 pub mod fault;
@@ -23,6 +24,7 @@ pub mod view;
 
 pub use any::AnyRun;
 pub use assume::{Assumptions, Exceeded, FaultClass};
+pub use clock::Clock;
 pub use durable::{Disk, DurableLog, DurableState, LogWrite, Register};
 pub use engine::Sim;
 pub use fault::{ChaosConfig, Fault, NetConfig, TimedFault};

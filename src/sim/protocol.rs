@@ -138,7 +138,7 @@ pub trait ProtocolConfig {
 }
 
 /// The semantics version every configuration defaults to.
-pub const CURRENT_VERSION: u32 = 2;
+pub const CURRENT_VERSION: u32 = 3;
 
 /// A client session (Ongaro's thesis §6.3): the client's id and the request's serial
 /// number. A retry carries the same serial, so the state machine applies a command once.
@@ -236,6 +236,9 @@ pub struct CheckCtx<'a, P: Protocol> {
     pub now_us: TimeUs,
     /// Every node's state; `None` while crashed.
     pub nodes: &'a [Option<P>],
+    /// Every node's clock (empty in handler tests: [`CheckCtx::local_now_us`] then reads
+    /// global time).
+    pub clocks: &'a [super::clock::Clock],
     /// Messages sent during this event: (from, to, msg).
     pub sent: &'a [(NodeId, NodeId, P::Msg)],
     /// Client replies produced during this event: (node, request_id, reply).
@@ -245,6 +248,13 @@ pub struct CheckCtx<'a, P: Protocol> {
     /// The node the event happened at, if any, and whether it just restarted.
     pub node: Option<NodeId>,
     pub restarted: bool,
+}
+
+impl<P: Protocol> CheckCtx<'_, P> {
+    /// What node `id`'s own clock reads now (a paused node's clock keeps running).
+    pub fn local_now_us(&self, id: NodeId) -> TimeUs {
+        self.clocks.get(id as usize).map_or(self.now_us, |c| c.local_time(self.now_us))
+    }
 }
 
 /// A safety property violated, as data.

@@ -100,6 +100,10 @@ pub trait LogConfig: ProtocolConfig + Clone + Debug + Default + PartialEq + serd
     /// With leases on, how long a deposed leader may go on acting after its successor is
     /// elected: the grace a new leader adds to every lease it inherits.
     fn lease_grace_us(&self) -> u64;
+    /// This configuration with a leader lease the embedding service can ask about
+    /// ([`ReplicatedLog::holds_lease`]), sound for clocks within `drift_bound_ppm` (Raft:
+    /// the lease of Ongaro's thesis §6.4.1, with PreVote and CheckQuorum).
+    fn with_leader_lease(self, drift_bound_ppm: u64) -> Self;
 }
 
 /// A replica of a replicated log: a [`Protocol`] of its own (messages, timers, durable
@@ -119,6 +123,14 @@ pub trait ReplicatedLog<S: StateMachine>: Present<Config: LogConfig, Reply = Out
     /// Leads, and has committed an entry of its own term: its state machine holds every
     /// command committed before it (Raft §8, the leader's no-op).
     fn caught_up(&self) -> bool;
+    /// Leads, and holds a leader lease at its clock reading `now_us`: no other replica can
+    /// have become leader, so what it answers from its own state is current (thesis
+    /// §6.4.1; false unless the configuration has [`LogConfig::with_leader_lease`]).
+    fn holds_lease(&self, now_us: u64) -> bool;
+    /// The command of the entry at `index`, if that entry has been applied here and is not
+    /// one of the log's own (a leader's no-op): lets a checker follow the state machine
+    /// one command at a time.
+    fn applied_command(&self, index: u64) -> Option<&S::Command>;
     /// The state machine, as applied so far.
     fn state(&self) -> &S;
     fn state_mut(&mut self) -> &mut S;

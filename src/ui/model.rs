@@ -162,7 +162,7 @@ fn open_default(notice: Option<String>, options: PageOptions) -> Option<Model> {
 pub fn open(target: &str) -> Result<(LiveRun, Option<&'static str>), String> {
     let t = target.trim().trim_start_matches('#');
     let frag = match scenario::parse_fragment(t) {
-        Fragment::None if (t.starts_with("1.") || t.starts_with("2.")) => Fragment::Link(t.to_string()),
+        Fragment::None if scenario::link::has_link_version(t) => Fragment::Link(t.to_string()),
         Fragment::None => Fragment::Preset(t.to_string()),
         f => f,
     };

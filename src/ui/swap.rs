@@ -20,7 +20,7 @@ pub fn elsewhere(target: &str) -> Option<(String, String)> {
     match scenario::parse_fragment(t) {
         Fragment::Link(l) => link_family(&l).map(|f| (f, format!("s={l}"))),
         Fragment::Preset(p) => preset_family(&p).map(|f| (f, format!("preset={p}"))),
-        Fragment::None if (t.starts_with("1.") || t.starts_with("2.")) => link_family(t).map(|f| (f, format!("s={t}"))),
+        Fragment::None if scenario::link::has_link_version(t) => link_family(t).map(|f| (f, format!("s={t}"))),
         Fragment::None => preset_family(t).map(|f| (f, format!("preset={t}"))),
     }
 }

@@ -3,8 +3,9 @@
 //! critical section (Kleppmann, "How to do distributed locking", 2016).
 //!
 //! 1. Open a session; keep it alive every `keepalive_interval_us`. The client believes its
-//!    session valid until `session_timeout_us` after it SENT the last keep-alive that was
-//!    answered, by its own clock (the conservative end of Chubby's lease).
+//!    session valid until a lease after it SENT the last keep-alive that was answered, by
+//!    its own clock: Chubby's conservative lease, shortened for clock drift from version 3
+//!    (`lease.rs` has the sessions, leases, jeopardy and the argument).
 //! 2. Create an ephemeral sequential node `/lock/n-`; get the children of `/lock`.
 //! 3. If its node is the lowest it holds the lock; otherwise it watches only its
 //!    predecessor (no herd effect) and re-checks when notified.
@@ -14,7 +15,8 @@
 //!    check and its write is Kleppmann's scenario: the write leaves after the lease ended.
 //! 5. It releases by deleting its node, rests, and competes again.
 //!
-//! When its own lease runs out it considers the lock lost, stops writing and opens a new
+//! When its own lease runs out it stops writing; from version 3 its session is in jeopardy
+//! for a grace period first, and only then does it consider the lock lost and open a new
 //! session. A request goes to the server it believes leads; a redirect is followed after a
 //! short backoff, a silence by trying the next server (and a later hint naming the silent
 //! server, from a follower that has not yet noticed its leader died, is not followed). Retries keep the request id, so the
@@ -22,15 +24,13 @@
 //! incarnation number the client persists, so ids stay fresh across its restarts.
 
 use super::config::LockConfig;
-use super::msg::{KeepAliveStatus, LockMsg, WriteOp};
+use super::msg::{LockMsg, WriteOp};
 use super::tree::{LockOutput, SessionId, TreeError, TreeOp, LOCK_DIR, LOCK_PREFIX};
 use super::{LockLog, LockNode, LockTimer};
 use crate::sim::{NodeId, Out};
 
 /// Backoff after a redirect, before asking the named server.
 const REDIRECT_BACKOFF_US: (u64, u64) = (20_000, 60_000);
-/// Pause after losing a lease before opening a new session (the role stays visible).
-const LOST_BACKOFF_US: (u64, u64) = (50_000, 100_000);
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Phase {
@@ -64,31 +64,39 @@ pub struct Pending {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Timing {
+pub(super) struct Timing {
     servers: u32,
     clients: u32,
     storage: NodeId,
     session_timeout_us: u64,
-    keepalive_interval_us: u64,
+    /// The lease a KeepAlive answered gives, counted from its send (see `lease.rs`).
+    pub(super) lease_us: u64,
+    pub(super) grace_period_us: u64,
+    pub(super) keepalive_interval_us: u64,
     request_timeout_us: (u64, u64),
     cs_work_us: (u64, u64),
     write_prep_us: u64,
     rest_us: (u64, u64),
     rounds: u32,
     herd_effect: bool,
-    ignores_lease: bool,
+    pub(super) ignores_lease: bool,
+    /// Version 3 semantics: jeopardy and the grace period.
+    pub(super) v3: bool,
 }
 
 #[derive(Clone, Debug)]
 pub struct LockClient {
     pub id: NodeId,
-    t: Timing,
+    pub(super) t: Timing,
     pub incarnation: u64,
     next_req: u64,
     pub leader_guess: NodeId,
     pub session: Option<SessionId>,
     /// When its lease runs out, on its own clock.
     pub lease_until_us: u64,
+    /// Version 3: in jeopardy (its lease ran out) until this time on its own clock, the end
+    /// of the grace period (Chubby §2.8).
+    pub jeopardy_until_us: Option<u64>,
     /// Its clock at its last event.
     pub now_us: u64,
     pub phase: Phase,
@@ -103,8 +111,8 @@ pub struct LockClient {
     /// The lease check before the last write: (its clock then, its lease end then).
     pub last_check: Option<(u64, u64)>,
     pub notifications: u64,
-    ka_unanswered: bool,
-    ka_sent_to: NodeId,
+    pub(super) ka_unanswered: bool,
+    pub(super) ka_sent_to: NodeId,
     /// The server that last left a request or keep-alive unanswered: the next hint naming
     /// it (from a follower that has not noticed its leader died) is not followed.
     pub suspect: Option<NodeId>,
@@ -112,11 +120,16 @@ pub struct LockClient {
 
 impl LockClient {
     pub fn new<C>(id: NodeId, c: &LockConfig<C>) -> Self {
+        let v3 = c.version >= 3;
+        let margin = v3 && !c.bug("no_drift_margin");
+        let rho = if margin { u64::from(super::config::DRIFT_BOUND_PPM) } else { 0 };
         let t = Timing {
             servers: c.servers,
             clients: c.clients,
             storage: c.storage_id(),
             session_timeout_us: c.session_timeout_us,
+            lease_us: super::lease::client_lease_us(c.session_timeout_us, rho),
+            grace_period_us: c.grace_period_us,
             keepalive_interval_us: c.keepalive_interval_us,
             request_timeout_us: (c.request_timeout_us_min, c.request_timeout_us_max),
             cs_work_us: (c.cs_work_us_min, c.cs_work_us_max),
@@ -125,6 +138,7 @@ impl LockClient {
             rounds: c.rounds,
             herd_effect: c.bug("herd_effect"),
             ignores_lease: c.bug("client_ignores_lease"),
+            v3,
         };
         LockClient {
             id,
@@ -134,6 +148,7 @@ impl LockClient {
             leader_guess: id % c.servers.max(1),
             session: None,
             lease_until_us: 0,
+            jeopardy_until_us: None,
             now_us: 0,
             phase: Phase::NoSession,
             pending: None,
@@ -181,7 +196,7 @@ impl LockClient {
         self.open_session(out);
     }
 
-    fn open_session<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
+    pub(super) fn open_session<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         self.phase = Phase::NoSession;
         self.session = None;
         self.my_node = None;
@@ -213,7 +228,7 @@ impl LockClient {
     }
 
     /// `server` went silent: suspect it, and if it is still the guess, try the next one.
-    fn give_up_on(&mut self, server: NodeId) {
+    pub(super) fn give_up_on(&mut self, server: NodeId) {
         self.suspect = Some(server);
         if self.leader_guess == server {
             self.next_server();
@@ -221,7 +236,7 @@ impl LockClient {
     }
 
     /// Follow a redirect, but skip (once) a hint naming the suspect server.
-    fn follow_hint(&mut self, hint: Option<NodeId>) {
+    pub(super) fn follow_hint(&mut self, hint: Option<NodeId>) {
         match hint {
             Some(h) if h < self.t.servers && Some(h) != self.suspect => self.leader_guess = h,
             Some(h) if Some(h) == self.suspect => {
@@ -260,7 +275,7 @@ impl LockClient {
             (_, LockOutput::Error(TreeError::SessionExpired)) => self.session_gone("the service expired the session", out),
             (TreeOp::CreateSession { .. }, LockOutput::Session { session }) => {
                 self.session = Some(session);
-                self.set_lease(p.first_sent_us + self.t.session_timeout_us, out);
+                self.set_lease(p.first_sent_us + self.t.lease_us, out);
                 self.compete(out);
             }
             (TreeOp::Create { .. }, LockOutput::Created { path, zxid }) => {
@@ -306,7 +321,7 @@ impl LockClient {
         self.request(TreeOp::Create { session, path: LOCK_PREFIX.into(), ephemeral: true, sequential: true }, out);
     }
 
-    fn check<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
+    pub(super) fn check<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let Some(session) = self.session else { return self.open_session(out) };
         self.phase = Phase::Checking;
         self.request(TreeOp::GetChildren { session, path: LOCK_DIR.into(), watch: self.t.herd_effect }, out);
@@ -350,12 +365,14 @@ impl LockClient {
         self.check_lease_then_write(out);
     }
 
-    /// The lease check before a write; the write leaves `write_prep_us` later.
-    fn check_lease_then_write<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
+    /// The lease check before a write; the write leaves `write_prep_us` later. A failed
+    /// check loses the lock (version 3: puts the session in jeopardy, and the write waits
+    /// for a new lease).
+    pub(super) fn check_lease_then_write<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
         let now = out.now();
         self.last_check = Some((now, self.lease_until_us));
         if now >= self.lease_until_us && !self.t.ignores_lease {
-            return self.lease_lost(out);
+            return if self.t.v3 { self.enter_jeopardy(out) } else { self.lease_lost(out) };
         }
         out.set_timer(LockTimer::Write, self.t.write_prep_us, self.t.write_prep_us);
     }
@@ -397,84 +414,6 @@ impl LockClient {
         out.note(format!("the storage fenced off token {token}"));
         if self.phase == Phase::Holding && self.token() == Some(token) {
             self.release(out);
-        }
-    }
-
-    // ---- sessions and leases -------------------------------------------------------------
-
-    fn set_lease<R: LockLog>(&mut self, until_us: u64, out: &mut Out<LockNode<R>>) {
-        self.lease_until_us = self.lease_until_us.max(until_us);
-        let left = self.lease_until_us.saturating_sub(out.now());
-        out.set_timer(LockTimer::Lease, left, left);
-    }
-
-    fn on_lease_timer<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
-        if self.session.is_some() && out.now() >= self.lease_until_us && !self.t.ignores_lease {
-            self.lease_lost(out);
-        }
-    }
-
-    /// Its own lease ran out: the lock is lost; stop writing, later open a new session.
-    fn lease_lost<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
-        out.note("own lease ran out: the lock is lost");
-        self.drop_session(out);
-        self.phase = Phase::LeaseExpired;
-        out.set_timer(LockTimer::Rest, LOST_BACKOFF_US.0, LOST_BACKOFF_US.1);
-    }
-
-    fn session_gone<R: LockLog>(&mut self, why: &str, out: &mut Out<LockNode<R>>) {
-        out.note(why.to_string());
-        self.drop_session(out);
-        self.open_session(out);
-    }
-
-    fn drop_session<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
-        for t in [LockTimer::Write, LockTimer::Work, LockTimer::Retry, LockTimer::Lease, LockTimer::Rest] {
-            out.cancel_timer(t);
-        }
-        self.pending = None;
-        self.session = None;
-        self.my_node = None;
-        self.lease_until_us = 0;
-    }
-
-    fn on_keepalive_timer<R: LockLog>(&mut self, out: &mut Out<LockNode<R>>) {
-        out.set_timer(LockTimer::KeepAlive, self.t.keepalive_interval_us, self.t.keepalive_interval_us);
-        let Some(session) = self.session else { return };
-        if self.ka_unanswered {
-            self.give_up_on(self.ka_sent_to);
-        }
-        self.send_keepalive(session, out);
-    }
-
-    fn send_keepalive<R: LockLog>(&mut self, session: SessionId, out: &mut Out<LockNode<R>>) {
-        self.ka_unanswered = true;
-        self.ka_sent_to = self.leader_guess;
-        out.send(self.leader_guess, LockMsg::KeepAlive { session, sent_at_us: out.now() });
-    }
-
-    fn on_keepalive_ack<R: LockLog>(&mut self, from: NodeId, session: SessionId, sent_at_us: u64, status: KeepAliveStatus, out: &mut Out<LockNode<R>>) {
-        if Some(session) != self.session {
-            return;
-        }
-        self.ka_unanswered = false;
-        match status {
-            KeepAliveStatus::Alive { watches } => {
-                self.set_lease(sent_at_us + self.t.session_timeout_us, out);
-                let lost = matches!(&self.phase, Phase::Waiting { pred } if !watches.contains(pred));
-                if lost && self.pending.is_none() {
-                    out.note("watch no longer set: re-checking");
-                    self.check(out);
-                }
-            }
-            KeepAliveStatus::Expired => self.session_gone("keep-alive: the session expired", out),
-            // Ask the server named at once: a lease is at stake.
-            KeepAliveStatus::NotLeader { hint } => {
-                self.follow_hint(hint);
-                if self.leader_guess != from {
-                    self.send_keepalive(session, out);
-                }
-            }
         }
     }
 

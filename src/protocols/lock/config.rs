@@ -1,7 +1,8 @@
 //! Lock service configuration: how many servers and clients, fencing at the storage, the
-//! session timeout and keep-alive interval (Chubby §2.8, ZooKeeper §4.1), the clients'
-//! critical-section timing, the servers' log options (with leader leases, Chubby §2.9),
-//! and the planted teaching bugs.
+//! session timeout, keep-alive interval and the client's grace period (Chubby §2.8,
+//! ZooKeeper §4.1), the drift bound ρ the leases assume, the clients' critical-section
+//! timing, the servers' log options (with leader leases, Chubby §2.9), and the planted
+//! teaching bugs.
 
 use super::ServerLog;
 use crate::sim::{LogConfig, NodeId, Protocol};
@@ -13,7 +14,17 @@ use serde::{Deserialize, Serialize};
 /// - `sequence_from_child_count`: a sequential node's suffix is the parent's current number
 ///   of children instead of a counter that never goes back (ZooKeeper uses the parent's
 ///   `cversion`), so a newcomer can sort before the current holder.
-pub const BUGS: &[&str] = &["herd_effect", "client_ignores_lease", "sequence_from_child_count"];
+/// - `no_drift_margin` (version 3): the client counts its lease as the whole session
+///   timeout from the KeepAlive's send, with no margin for the drift ρ allows (Chubby §2.8).
+/// - `no_leader_lease` (version 3): a server answers KeepAlives whenever it believes it
+///   leads, with no leader lease (Ongaro's thesis §6.4.1), so a deposed leader can extend
+///   a session its successor is about to expire.
+pub const BUGS: &[&str] = &["herd_effect", "client_ignores_lease", "sequence_from_child_count", "no_drift_margin", "no_leader_lease"];
+
+/// The clock drift bound ρ the lock service's leases assume, in ppm (10%): every clock
+/// runs at a rate within [1 − ρ, 1 + ρ] of real time. The registry row declares it; a
+/// run that drifts a clock further is labelled "assumption exceeded".
+pub const DRIFT_BOUND_PPM: u32 = crate::sim::assume::CHAOS_DRIFT_PPM;
 
 /// `C`: the configuration of the servers' replicated log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,6 +38,10 @@ pub struct LockConfig<C = <ServerLog as Protocol>::Config> {
     pub fencing: bool,
     pub session_timeout_us: u64,
     pub keepalive_interval_us: u64,
+    /// Version 3, Chubby §2.8: after its lease runs out a client's session is in jeopardy
+    /// for this long; a KeepAlive answered in time saves it, otherwise the client takes
+    /// the session as expired.
+    pub grace_period_us: u64,
     /// How often the leader looks for sessions whose timeout has passed.
     pub session_check_us: u64,
     /// A client's wait for an answer before it retries (range; the simulator draws).
@@ -49,6 +64,10 @@ pub struct LockConfig<C = <ServerLog as Protocol>::Config> {
     pub log: C,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
+    /// The scenario's semantics version (not in the configuration's JSON: it comes from
+    /// the scenario); the servers' log gets it too.
+    #[serde(skip)]
+    pub version: u32,
 }
 
 impl<C: LogConfig> Default for LockConfig<C> {
@@ -59,6 +78,7 @@ impl<C: LogConfig> Default for LockConfig<C> {
             fencing: true,
             session_timeout_us: 1_000_000,
             keepalive_interval_us: 200_000,
+            grace_period_us: 1_000_000,
             session_check_us: 50_000,
             request_timeout_us_min: 150_000,
             request_timeout_us_max: 250_000,
@@ -70,6 +90,7 @@ impl<C: LogConfig> Default for LockConfig<C> {
             rounds: 0,
             log: C::default().with_leases(),
             bug: None,
+            version: crate::sim::CURRENT_VERSION,
         }
     }
 }
@@ -81,6 +102,10 @@ impl<C: LogConfig> crate::sim::ProtocolConfig for LockConfig<C> {
     }
     fn validate(&self, nodes: u32) -> Result<(), String> {
         LockConfig::validate(self, nodes)
+    }
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
+        self.log.set_version(version);
     }
 }
 
@@ -119,6 +144,7 @@ impl<C: LogConfig> LockConfig<C> {
         let timings = [
             self.session_timeout_us,
             self.keepalive_interval_us,
+            self.grace_period_us,
             self.session_check_us,
             self.request_timeout_us_min,
             self.cs_work_us_min,

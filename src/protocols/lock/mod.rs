@@ -7,11 +7,14 @@
 //! replicating a [`LockTree`]), clients `S..S+C` (running the lock recipe with their own
 //! lease), and the storage the lock protects, the last id. One message enum covers all
 //! three. The servers reach their log only through the simulator's [`ReplicatedLog`]; which
-//! log they run is chosen once, by [`ServerLog`]: the project's Raft.
+//! log they run is chosen once, by [`ServerLog`]: the project's Raft. Why the clients'
+//! leases give mutual exclusion (version 3: a margin for clock drift, jeopardy, the
+//! servers' leader lease and fail-over grace) is argued in [`lease`].
 
 pub mod client;
 pub mod config;
 pub mod invariants;
+pub mod lease;
 pub mod msg;
 pub mod server;
 pub mod storage;

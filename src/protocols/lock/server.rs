@@ -16,6 +16,12 @@
 //!   tracker). A session whose expiry is in the log gets no more keep-alive answers.
 //! - A new leader knows no deadlines: every session it finds gets a fresh timeout plus a
 //!   grace period (Chubby §2.9), so a lease the old leader granted runs out first.
+//! - From version 3 (the argument is in `lease.rs`): a leader answers a KeepAlive only
+//!   while it holds a leader lease from its log (Ongaro's thesis §6.4.1), holding it until
+//!   then, so a deposed leader, even one that wakes from a pause to a queue of them,
+//!   extends no session; the new leader gives every session its grace deadline the moment
+//!   it can first answer, and a KeepAlive never moves a deadline earlier (Chubby §2.8,
+//!   master fail-over: the new master extends leases conservatively).
 //! - Watches live in the replicated tree, so they survive a failover. When an applied
 //!   command fires one, only the leader sends the notification; followers drop theirs. A
 //!   notification lost with a crashed leader or a lossy link is caught by the client: a
@@ -26,7 +32,7 @@ use super::config::LockConfig;
 use super::msg::{KeepAliveStatus, LockMsg};
 use super::tree::{LockCommand, LockOutput, SessionId};
 use super::{LockLog, LockNode, LockTimer, LockWrite, ServerLog};
-use crate::sim::{Effect, NodeEnv, NodeId, NotLeader, Out, Outcome};
+use crate::sim::{Effect, LogConfig, NodeEnv, NodeId, NotLeader, Out, Outcome};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug)]
@@ -41,7 +47,15 @@ pub struct LockServer<R = ServerLog> {
     pub pending: BTreeMap<u64, (NodeId, u64)>,
     /// Keep-alives a new leader holds until its tree is current: (client, session, sent at).
     pub held_keepalives: Vec<(NodeId, SessionId, u64)>,
+    /// KeepAlives this server has answered "alive" (each extended a session).
+    pub keepalives_answered: u64,
     was_leader: bool,
+    /// Version 3: this leadership has given every session its fail-over grace deadline.
+    grace_given: bool,
+    /// Version 3: the semantics of links from then on (leader lease, grace at takeover).
+    v3: bool,
+    /// The planted bug `no_leader_lease`.
+    bug_no_leader_lease: bool,
     /// The cluster's layout, for views.
     pub servers: u32,
     pub clients: u32,
@@ -51,7 +65,9 @@ pub struct LockServer<R = ServerLog> {
 
 impl<R: LockLog> LockServer<R> {
     pub fn new(id: NodeId, config: &LockConfig<R::Config>) -> Self {
-        let mut log = R::new(NodeEnv { id, n: config.servers }, &config.log);
+        let v3 = config.version >= 3;
+        let log_config = if v3 { config.log.clone().with_leader_lease(u64::from(super::config::DRIFT_BOUND_PPM)) } else { config.log.clone() };
+        let mut log = R::new(NodeEnv { id, n: config.servers }, &log_config);
         log.state_mut().bug_child_count_sequence = config.bug("sequence_from_child_count");
         LockServer {
             id,
@@ -60,7 +76,11 @@ impl<R: LockLog> LockServer<R> {
             expiring: BTreeSet::new(),
             pending: BTreeMap::new(),
             held_keepalives: Vec::new(),
+            keepalives_answered: 0,
             was_leader: false,
+            grace_given: false,
+            v3,
+            bug_no_leader_lease: config.bug("no_leader_lease"),
             servers: config.servers,
             clients: config.clients,
             session_check_us: config.session_check_us,
@@ -76,6 +96,12 @@ impl<R: LockLog> LockServer<R> {
     /// committed before it: its tree is current (Raft §8, the no-op).
     pub fn caught_up(&self) -> bool {
         self.log.caught_up()
+    }
+
+    /// May this leader extend sessions at its clock reading `now_us`? It has caught up and,
+    /// from version 3, holds a leader lease (the planted bug `no_leader_lease` skips that).
+    fn may_answer(&self, now_us: u64) -> bool {
+        self.caught_up() && (!self.v3 || self.bug_no_leader_lease || self.log.holds_lease(now_us))
     }
 
     /// Run a handler of the log with the log's own collector and carry out its effects.
@@ -132,6 +158,7 @@ impl<R: LockLog> LockServer<R> {
             self.deadlines.clear();
             self.expiring.clear();
             self.held_keepalives.clear();
+            self.grace_given = false;
             if leader {
                 out.set_timer(LockTimer::SessionCheck, self.session_check_us, self.session_check_us);
             } else {
@@ -143,10 +170,23 @@ impl<R: LockLog> LockServer<R> {
                 out.send(n.client, LockMsg::Notify { session: n.session, path: n.path, event: n.event });
             }
         }
-        if self.caught_up() {
+        if self.v3 && leader && self.caught_up() && !self.grace_given {
+            self.give_grace(out.now());
+        }
+        if self.may_answer(out.now()) {
             for (from, session, sent_at_us) in std::mem::take(&mut self.held_keepalives) {
                 self.handle_keepalive(from, session, sent_at_us, out);
             }
+        }
+    }
+
+    /// Version 3, Chubby §2.8 (master fail-over): the moment a new leader can answer, every
+    /// session it inherits gets a deadline of a fresh timeout plus the grace period, longer
+    /// than any lease a predecessor granted can still run.
+    fn give_grace(&mut self, now_us: u64) {
+        self.grace_given = true;
+        for (s, sess) in &self.log.state().sessions {
+            self.deadlines.insert(*s, now_us + sess.timeout_us + self.grace_us);
         }
     }
 
@@ -168,12 +208,13 @@ impl<R: LockLog> LockServer<R> {
     }
 
     /// Chubby's KeepAlive: the leader extends the session and answers; a follower points
-    /// at the leader; a leader not yet caught up holds it until its no-op commits.
+    /// at the leader; a leader not yet caught up (or, from version 3, without a leader
+    /// lease) holds it until it may answer.
     fn handle_keepalive(&mut self, from: NodeId, session: SessionId, sent_at_us: u64, out: &mut Out<LockNode<R>>) {
         let tree = self.log.state();
         let status = if !self.is_leader() {
             KeepAliveStatus::NotLeader { hint: self.log.leader().filter(|l| *l != self.id) }
-        } else if !self.caught_up() {
+        } else if !self.may_answer(out.now()) {
             if self.held_keepalives.len() < 64 {
                 self.held_keepalives.push((from, session, sent_at_us));
             }
@@ -181,7 +222,11 @@ impl<R: LockLog> LockServer<R> {
         } else if self.expiring.contains(&session) {
             KeepAliveStatus::Expired
         } else if let Some(s) = tree.sessions.get(&session) {
-            self.deadlines.insert(session, out.now() + s.timeout_us);
+            let deadline = out.now() + s.timeout_us;
+            let d = self.deadlines.entry(session).or_insert(deadline);
+            // Version 3: a deadline never moves earlier (the grace deadline stands).
+            *d = if self.v3 { (*d).max(deadline) } else { deadline };
+            self.keepalives_answered += 1;
             KeepAliveStatus::Alive { watches: tree.watches_of(session) }
         } else if session <= tree.zxid {
             KeepAliveStatus::Expired

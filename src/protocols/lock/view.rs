@@ -74,6 +74,10 @@ fn server_view<R: LockLog>(s: &LockServer<R>) -> NodeView {
 }
 
 pub fn client_role(c: &LockClient) -> RoleView {
+    if c.jeopardy_until_us.is_some() {
+        // Chubby §2.8: its lease ran out; it waits out the grace period for a KeepAlive.
+        return RoleView::new("jeopardy", Tone::Warning);
+    }
     match c.phase {
         Phase::NoSession => RoleView::new("no session", Tone::Neutral),
         Phase::LeaseExpired => RoleView::new("lease expired", Tone::Failed),
@@ -97,6 +101,9 @@ fn client_view(c: &LockClient) -> NodeView {
     ];
     if let Phase::Waiting { pred } = &c.phase {
         fields.insert(2, ("watching".into(), pred.clone()));
+    }
+    if let Some(end) = c.jeopardy_until_us {
+        fields.insert(4, ("grace left".into(), format!("{} ms (own clock)", end.saturating_sub(c.now_us) / 1000)));
     }
     NodeView { fields, ..Default::default() }
 }

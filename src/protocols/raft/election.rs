@@ -10,11 +10,15 @@ type ROut<S> = Out<Raft<S>>;
 
 impl<S: StateMachine> Raft<S> {
     /// Thesis §9.6 (with CheckQuorum or PreVote on): a server that heard from a leader
-    /// within the minimum election timeout does not let a RequestVote disturb it.
+    /// within the minimum election timeout does not let a RequestVote disturb it. From
+    /// version 3, with lease reads, neither does a server that has just booted (it may
+    /// have acknowledged a leader's lease before it crashed, §6.4.1), though it knows no
+    /// leader yet.
     pub(crate) fn in_leader_lease(&self, out: &ROut<S>) -> bool {
         let on = self.config.check_quorum;
         let recent = self.leader_contact_us.is_some_and(|t| out.now().saturating_sub(t) < self.config.election_timeout_us_min);
-        on && (self.role == Role::Leader || (self.leader_id.is_some() && recent))
+        let booted_in_lease = self.config.version >= 3 && self.config.read == super::config::ReadMode::Lease;
+        on && (self.role == Role::Leader || ((self.leader_id.is_some() || booted_in_lease) && recent))
     }
 
     /// Figure 2, RequestVote receiver: grant if the term is current, no vote was given to

@@ -33,6 +33,12 @@ impl<S: StateMachine> Raft<S> {
         let prev_log_term = self.term_at(prev_log_index).unwrap_or(0);
         let end = (self.last_log_index()).min(prev_log_index + self.config.max_entries_per_append.max(1));
         let entries = self.log[prev_log_index as usize..end as usize].to_vec();
+        // Version 3 pipelines (thesis §10.2.1): the next AppendEntries to this follower
+        // carries the entries after these, without waiting for its answer; a rejection
+        // backs nextIndex off again (§5.3).
+        if self.config.version >= 3 && !entries.is_empty() {
+            self.next_index[to as usize] = end + 1;
+        }
         let msg = RaftMsg::AppendEntries { term: self.current_term, prev_log_index, prev_log_term, entries, leader_commit: self.commit_index, read_seq: self.reads.seq };
         out.send(to, msg);
     }

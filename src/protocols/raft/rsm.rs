@@ -3,7 +3,7 @@
 //! leases are CheckQuorum with PreVote (Ongaro's thesis §9.6).
 
 use super::invariants::{self, RaftChecker, RaftCtx};
-use super::{Raft, RaftConfig, Role};
+use super::{Raft, RaftConfig, ReadMode, Role};
 use crate::sim::{CheckCtx, LogConfig, NodeId, NotLeader, Out, Protocol, Replicas, ReplicatedLog, StateMachine, Violation};
 
 impl LogConfig for RaftConfig {
@@ -14,6 +14,12 @@ impl LogConfig for RaftConfig {
     /// timeout covers it.
     fn lease_grace_us(&self) -> u64 {
         self.election_timeout_us_max
+    }
+    /// Lease reads' lease (thesis §6.4.1): heartbeat rounds, the lease from a round a
+    /// majority acknowledged, servers that refuse votes while they heard from a leader
+    /// (and, just booted, as if they had).
+    fn with_leader_lease(self, drift_bound_ppm: u64) -> Self {
+        RaftConfig { read: ReadMode::Lease, lease_drift_bound_ppm: drift_bound_ppm, ..self.with_leases() }
     }
 }
 
@@ -35,6 +41,13 @@ impl<S: StateMachine> ReplicatedLog<S> for Raft<S> {
     }
     fn caught_up(&self) -> bool {
         self.is_leader() && self.term_at(self.commit_index) == Some(self.current_term)
+    }
+    fn holds_lease(&self, now_us: u64) -> bool {
+        self.role == Role::Leader && now_us < self.reads.lease_until_us
+    }
+    fn applied_command(&self, index: u64) -> Option<&S::Command> {
+        let i = usize::try_from(index).ok().filter(|i| (1..=self.last_applied as usize).contains(i))?;
+        self.log.get(i - 1)?.cmd.as_ref()
     }
     fn state(&self) -> &S {
         &self.sm

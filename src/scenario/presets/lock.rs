@@ -71,6 +71,25 @@ pub fn clock_drift_with(drift_ppm: i64) -> Scenario {
     s
 }
 
+/// Version 3: client n3's clock starts drifting at `LEASE_DRIFT_US` (from then on: a
+/// clock never jumps); at `LEASE_CUT_US`, while n3 holds the lock in a 1 s critical
+/// section, it is cut off from the servers (not from the storage) for 3 s.
+pub const LEASE_CLIENT: u32 = 3;
+pub const LEASE_DRIFT_US: u64 = 500_000;
+pub const LEASE_CUT_US: u64 = 2_900_000;
+
+pub fn lease_drift_with(drift_ppm: i64) -> Scenario {
+    let mut s = Scenario::current("lock", 7, 5);
+    s.config = json!({"cs_work_us_min": 1_000_000, "cs_work_us_max": 1_000_000});
+    s.faults = vec![at(LEASE_DRIFT_US, Fault::ClockDrift { node: LEASE_CLIENT, drift_ppm })];
+    for server in 0..3 {
+        s.faults.push(at(LEASE_CUT_US, Fault::Cut { a: LEASE_CLIENT, b: server }));
+        s.faults.push(at(LEASE_CUT_US + 3_000_000, Fault::Heal { a: LEASE_CLIENT, b: server }));
+    }
+    s.playhead_us = 5_500_000;
+    s
+}
+
 fn herd(bug: bool) -> Scenario {
     let mut s = Scenario::new("lock", 9, 6);
     let mut config = json!({"clients": 5});
@@ -108,6 +127,14 @@ pub fn presets() -> Vec<Preset> {
             "Client n3's clock runs 40% slow. Cut off from the servers while it holds the lock, it still believes its lease has time left, because its own clock says so; the leader, counting real time, has already expired the session and given the lock away, and n3's late write lands after the new holder's (fencing is off here). A slow client clock, or a fast server clock, is the dangerous direction; a fast client clock only gives the lock up early. Chubby assumes bounded drift; fencing does not have to.",
             "客户端 n3 的时钟慢了 40%。它在持锁时与服务器断开，但它自己的时钟显示租约还有剩余，于是仍认为自己持有锁；领导者按真实时间计算，早已让会话过期并把锁交给了别人，n3 迟到的写入落在新持锁者之后（此处关闭了隔离令牌）。客户端时钟走慢，或服务器时钟走快，才是危险的方向；客户端时钟走快只会让它提前放弃锁。Chubby 假设时钟漂移有界；隔离令牌则不需要这个假设。",
             || clock_drift_with(-400_000)),
+        preset("lock-lease-margin", "lock", "Lock service: a lease with a margin for drift", "锁服务：为时钟漂移留出余量的租约",
+            "Client n3's clock runs 10% slow, as slow as the service assumes any clock may run (its drift bound ρ). Cut off from the servers while it holds the lock, n3 trusts its lease only for the session timeout × (1 − ρ)/(1 + ρ) after it sent its last answered KeepAlive, by its own clock: 818 ms of the 1 s timeout. So its lease runs out before the leader, whose clock may run 10% fast, can expire its session. n3 stops writing, its session is in jeopardy for a grace period (Chubby §2.8), and then it gives the lock up; only after that does the next client take it. No property is violated.",
+            "客户端 n3 的时钟慢了 10%，恰好是服务假设任何时钟可能的最大漂移（漂移上界 ρ）。n3 在持锁时与服务器断开；它只在最后一次得到应答的 KeepAlive 发出之后、按自己的时钟信任自己的租约“会话超时 ×（1 − ρ）/（1 + ρ）”这么久：1 秒超时中的 818 毫秒。因此它的租约会在领导者（其时钟可能快 10%）让会话过期之前结束。n3 停止写入，会话进入一段宽限期的危险期（Chubby §2.8），随后放弃锁；在这之后下一个客户端才获得锁。没有任何性质被违反。",
+            || lease_drift_with(-100_000)),
+        preset("lock-drift-beyond-bound", "lock", "Lock service: drift beyond the bound (assumption exceeded)", "锁服务：超出上界的时钟漂移（超出假设）",
+            "The same run, but n3's clock runs 30% slow, beyond the 10% the lease margin allows for. The run is labelled \"assumption exceeded\": the service promises mutual exclusion only for clocks within its drift bound. By n3's slow clock its lease still has time left when the leader expires its session (Conservative Lease turns red), and the next client takes the lock while n3 still holds it by its lease (Mutual Exclusion by Lease turns red). Fencing tokens do not depend on clocks: the storage would still refuse a late write from n3.",
+            "同样的运行，但 n3 的时钟慢了 30%，超出了租约余量所考虑的 10%。这次运行被标记为“超出假设”：服务只在时钟漂移不超过其上界时保证互斥。按 n3 走慢的时钟，当领导者让它的会话过期时，它的租约还有剩余（“保守租约”变红）；下一个客户端在 n3 仍按租约持锁时获得了锁（“租约互斥”变红）。隔离令牌不依赖时钟：存储仍会拒绝 n3 迟到的写入。",
+            || lease_drift_with(-300_000)),
         preset("lock-herd-effect", "lock", "Lock service: the herd effect (teaching bug)", "锁服务：羊群效应（教学缺陷）",
             "Five clients, and every waiter watches the children of /lock instead of its predecessor. Each create and each release wakes every waiter, who all read the children again and re-arm their watches: count the notifications. Nothing unsafe happens, only needless load that grows with the number of waiters.",
             "五个客户端，每个等待者都监视 /lock 的所有子节点，而不是自己的前一个节点。每次创建和释放都会唤醒所有等待者，它们都重新读取子节点并重新设置监视：数一数通知的次数。没有发生不安全的事情，只是产生了随等待者数量增长的无谓负载。",

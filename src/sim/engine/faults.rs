@@ -45,11 +45,11 @@ impl<P: Protocol> Sim<P> {
                 up
             }
             ClockSkew { node, skew_us } => {
-                self.slots[node as usize].skew_us = skew_us;
+                self.clocks[node as usize].skew_us = skew_us;
                 true
             }
             ClockDrift { node, drift_ppm } => {
-                self.slots[node as usize].drift_ppm = drift_ppm.clamp(-500_000, 500_000);
+                self.set_drift(node, drift_ppm.clamp(-500_000, 500_000));
                 true
             }
             Cut { a, b } => {
@@ -95,6 +95,34 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// A new clock rate from now. Version 3: the clock goes on from its reading, and each
+    /// timer armed at the node still fires when the node's own clock reaches its deadline
+    /// (re-armed under a new generation, so the old queue entry goes stale). Timers
+    /// already due, held by a pause, keep their place.
+    fn set_drift(&mut self, node: NodeId, drift_ppm: i64) {
+        let i = node as usize;
+        let (old, now) = (self.clocks[i], self.now_us);
+        self.clocks[i].set_drift(now, drift_ppm);
+        if self.version < 3 {
+            return;
+        }
+        let clock = self.clocks[i];
+        let mut rearmed = Vec::new();
+        for t in self.slots[i].timers.iter_mut().filter(|t| t.fires_at_us > now) {
+            let left_local = old.local_time(t.fires_at_us).saturating_sub(old.local_time(now));
+            let fires_at_us = now + clock.global_duration(left_local);
+            if fires_at_us != t.fires_at_us {
+                t.generation = self.next_timer_gen;
+                self.next_timer_gen += 1;
+                t.fires_at_us = fires_at_us;
+                rearmed.push((fires_at_us, t.generation));
+            }
+        }
+        for (at_us, generation) in rearmed {
+            self.queue.push(at_us, Ev::Timer { node, generation });
+        }
+    }
+
     fn set_chaos(&mut self, on: bool) -> bool {
         if self.chaos_on == on {
             return false;
@@ -117,10 +145,10 @@ impl<P: Protocol> Sim<P> {
             if self.states[node as usize].is_none() {
                 faults.push(Fault::Restart { node });
             }
-            if self.slots[node as usize].skew_us != 0 {
+            if self.clocks[node as usize].skew_us != 0 {
                 faults.push(Fault::ClockSkew { node, skew_us: 0 });
             }
-            if self.slots[node as usize].drift_ppm != 0 {
+            if self.clocks[node as usize].drift_ppm != 0 {
                 faults.push(Fault::ClockDrift { node, drift_ppm: 0 });
             }
         }

@@ -3,6 +3,7 @@
 //! (in the manner of TigerBeetle's simulator and turmoil: everything drawn from one seed).
 
 use super::assume::{Assumptions, Exceeded};
+use super::clock::Clock;
 use super::fault::{ChaosConfig, Fault, NetConfig};
 use super::network::{Flight, Links};
 use super::node::{NodeSlot, TimerSlot};
@@ -43,6 +44,8 @@ pub struct Sim<P: Protocol> {
     pub(crate) version: u32,
     pub(crate) states: Vec<Option<P>>,
     pub(crate) slots: Vec<NodeSlot<P>>,
+    /// Each node's clock (skew and drift over global time).
+    pub(crate) clocks: Vec<Clock>,
     pub(crate) flights: BTreeMap<u64, Flight<P::Msg>>,
     next_msg_id: u64,
     next_timer_gen: u64,
@@ -83,6 +86,7 @@ impl<P: Protocol> Sim<P> {
             version: super::protocol::CURRENT_VERSION,
             states: (0..n).map(|_| None).collect(),
             slots: (0..n).map(|_| NodeSlot::new()).collect(),
+            clocks: vec![Clock::new(super::protocol::CURRENT_VERSION >= 3); n as usize],
             flights: BTreeMap::new(),
             next_msg_id: 0,
             next_timer_gen: 0,
@@ -112,6 +116,8 @@ impl<P: Protocol> Sim<P> {
     /// Run under the semantics of link version `version` (the registry sets the scenario's).
     pub fn set_version(&mut self, version: u32) {
         self.version = version;
+        // Version 3: drift applies from the moment it is set (a clock never jumps).
+        self.clocks.iter_mut().for_each(|c| c.set_continuous(version >= 3));
     }
     pub fn version(&self) -> u32 {
         self.version
@@ -145,6 +151,10 @@ impl<P: Protocol> Sim<P> {
         if let Some(what) = what {
             self.exceeded.push(Exceeded { event_index: self.event_count, time_us: self.now_us, what });
         }
+    }
+    /// What node `id`'s own clock reads now (skew and drift over global time).
+    pub fn local_now_us(&self, id: NodeId) -> TimeUs {
+        self.clocks.get(id as usize).map_or(self.now_us, |c| c.local_time(self.now_us))
     }
     pub fn node(&self, id: NodeId) -> Option<&P> {
         self.states.get(id as usize).and_then(|s| s.as_ref())
@@ -262,6 +272,7 @@ impl<P: Protocol> Sim<P> {
             event_index: self.event_count,
             now_us: self.now_us,
             nodes: &self.states,
+            clocks: &self.clocks,
             sent: &self.sent,
             replies: &self.replies,
             requests: &self.requests_seen,
@@ -341,7 +352,7 @@ impl<P: Protocol> Sim<P> {
     fn out_for(&self, node: NodeId) -> Out<P> {
         let mut x = self.seed ^ self.event_count.wrapping_mul(0xA076_1D64_78BD_642F) ^ (u64::from(node) << 40);
         let entropy = super::prng::splitmix64(&mut x);
-        Out::with_entropy(self.slots[node as usize].local_time(self.now_us), entropy)
+        Out::with_entropy(self.clocks[node as usize].local_time(self.now_us), entropy)
     }
 
     /// Run a handler on a live node and carry out its effects.
@@ -368,8 +379,8 @@ impl<P: Protocol> Sim<P> {
 
     fn set_timer(&mut self, node: NodeId, timer: P::Timer, min_us: TimeUs, max_us: TimeUs) {
         let local = self.rng.range(min_us, max_us);
+        let fires_at_us = self.now_us + self.clocks[node as usize].global_duration(local);
         let slot = &mut self.slots[node as usize];
-        let fires_at_us = self.now_us + slot.global_duration(local);
         slot.timers.retain(|t| t.timer != timer);
         let generation = self.next_timer_gen;
         self.next_timer_gen += 1;

@@ -3,15 +3,26 @@
 //! of Figure 3, driven through `Replicas`, without cloning servers), the lock's own on
 //! each server's applied tree, on the storage's writes and on the clients' writes; and
 //! the liveness condition for sweeps.
+//!
+//! From version 3 the tree's properties are checked per applied command, not per event
+//! (one event can apply a batch of entries, and a holder in the middle of the batch would
+//! go unseen): the checker replays each server's applied commands on a tree of its own.
+//! Version 3 also checks the leases themselves: Mutual Exclusion by Lease at the clients,
+//! Conservative Lease at each applied expiry, Master Lease at the servers. Versions 1 and
+//! 2 check as they always did, so their links replay to the same violations.
 
+pub mod conservative_lease;
 pub mod fencing_enforced;
 pub mod lease_guarded_writes;
+pub mod master_lease;
+pub mod mutual_exclusion;
 pub mod no_interleaving;
 pub mod one_holder;
 pub mod token_order;
 
-use super::{LockConfig, LockLog, LockNode, ServerLog};
-use crate::sim::{CheckCtx, Checker, NodeId, Protocol, Replicas, Violation};
+use super::{LockCommand, LockConfig, LockLog, LockNode, LockTree, ServerLog};
+use crate::sim::{CheckCtx, Checker, NodeId, Protocol, Replicas, StateMachine, Violation};
+use std::collections::BTreeSet;
 
 /// The servers of a lock cluster as a log group.
 pub struct Servers<'a, R> {
@@ -46,6 +57,16 @@ pub struct LockChecker<R: Protocol = ServerLog> {
     accepted_max: Option<(u64, NodeId)>,
     /// Per client: writes looked at.
     client_writes: Vec<u64>,
+    /// Version 3: per server, the applied commands replayed so far (index, tree), and each
+    /// pair of grants (tokens) already reported holding at once.
+    v3: bool,
+    replay: Vec<(u64, LockTree)>,
+    child_count_bug: bool,
+    overlaps: BTreeSet<(u64, u64)>,
+    /// Version 3: the newest term any server was seen leading in, and per server the
+    /// KeepAlives it had answered at its last event.
+    newest_leader_term: u64,
+    keepalives_seen: Vec<u64>,
 }
 
 pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: &str, explanation: String) -> Violation {
@@ -67,6 +88,12 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
             fenced_max: 0,
             accepted_max: None,
             client_writes: vec![0; c],
+            v3: config.version >= 3,
+            replay: vec![(0, LockTree::default()); s],
+            child_count_bug: config.bug("sequence_from_child_count"),
+            overlaps: BTreeSet::new(),
+            newest_leader_term: 0,
+            keepalives_seen: vec![0; s],
         }
     }
 
@@ -78,6 +105,9 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
             (fencing_enforced::NAME, fencing_enforced::SOURCE),
             (no_interleaving::NAME, no_interleaving::SOURCE),
             (lease_guarded_writes::NAME, lease_guarded_writes::SOURCE),
+            (mutual_exclusion::NAME, mutual_exclusion::SOURCE),
+            (conservative_lease::NAME, conservative_lease::SOURCE),
+            (master_lease::NAME, master_lease::SOURCE),
         ]);
         v
     }
@@ -99,12 +129,21 @@ impl<R: LockLog> LockChecker<R> {
     fn check_server(&mut self, ctx: &CheckCtx<LockNode<R>>, i: usize, out: &mut Vec<Violation>) {
         let group = Servers { nodes: ctx.nodes, servers: self.servers };
         R::check_replica(&mut self.log, ctx, &group, i, out);
-        let Some(tree) = group.replica(i).filter(|_| !ctx.restarted).map(R::state) else {
+        let server = ctx.nodes.get(i).and_then(|n| n.as_ref()).and_then(LockNode::as_server);
+        let Some(server) = server.filter(|_| !ctx.restarted) else {
             self.seen_zxid[i] = 0;
             self.holder[i] = None;
             self.max_granted[i] = 0;
+            self.replay[i] = (0, LockTree::default());
+            self.keepalives_seen[i] = 0;
             return;
         };
+        let log = &server.log;
+        if self.v3 {
+            master_lease::check(self, ctx, i, server, out);
+            return self.replay_applied(ctx, i, log, out);
+        }
+        let tree = log.state();
         if tree.zxid == self.seen_zxid[i] {
             return;
         }
@@ -118,6 +157,32 @@ impl<R: LockLog> LockChecker<R> {
         self.holder[i] = now;
     }
 
+    /// Version 3: apply each command server `i` applied since the last look to the
+    /// checker's own copy of its tree, and check the tree's properties after each one.
+    fn replay_applied(&mut self, ctx: &CheckCtx<LockNode<R>>, i: usize, log: &R, out: &mut Vec<Violation>) {
+        let (mut done, mut tree) = std::mem::take(&mut self.replay[i]);
+        if done > log.applied() {
+            (done, tree) = (0, LockTree::default());
+        }
+        tree.bug_child_count_sequence = self.child_count_bug;
+        while done < log.applied() {
+            done += 1;
+            let Some(cmd) = log.applied_command(done) else { continue };
+            if let LockCommand::ExpireSession { session } = cmd {
+                conservative_lease::check(ctx, i, &tree, *session, out);
+            }
+            tree.apply(cmd);
+            tree.take_fired();
+            let now = tree.lock_holder().map(|(p, n)| (p.clone(), n.czxid));
+            if now != self.holder[i] {
+                one_holder::check(self, ctx, i, &tree, now.as_ref(), out);
+                token_order::check(self, ctx, i, now.as_ref(), out);
+                self.holder[i] = now;
+            }
+        }
+        self.replay[i] = (done, tree);
+    }
+
     fn check_client(&mut self, ctx: &CheckCtx<LockNode<R>>, c: usize, out: &mut Vec<Violation>) {
         let node = ctx.nodes.get(self.servers + c).and_then(|n| n.as_ref()).and_then(LockNode::as_client);
         let Some(client) = node.filter(|_| !ctx.restarted) else {
@@ -128,6 +193,9 @@ impl<R: LockLog> LockChecker<R> {
             lease_guarded_writes::check(ctx, client, out);
         }
         self.client_writes[c] = client.writes_sent;
+        if self.v3 {
+            mutual_exclusion::check(self, ctx, self.servers + c, out);
+        }
     }
 
     fn check_storage(&mut self, ctx: &CheckCtx<LockNode<R>>, s: &super::Storage, out: &mut Vec<Violation>) {
