@@ -8,8 +8,9 @@ use std::time::Instant;
 
 const USAGE: &str = "usage:
   clusterlab run <link|preset|file.json> [--until-us T] [--json | --history]
-  clusterlab sweep --protocol P --seeds N [--start S] [--nodes N] [--faults chaos|none]
-                   [--bug NAME] [--shard i/n] [--json]
+  clusterlab sweep --protocol P --seeds N [--start S] [--bug NAME] [--swarm V|off]
+                   [--nodes N] [--faults chaos|none] [--config JSON] [--chaos JSON]
+                   [--shard i/n] [--keep-going] [--json]
   clusterlab presets [--json]
   clusterlab protocols [--json | --names]
   clusterlab soak [--protocol P] [--seeds N]
@@ -23,7 +24,7 @@ struct Args {
 }
 
 const BOOL_FLAGS: &[&str] = &["--json", "--history", "--help", "--keep-going", "--names"];
-const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms"];
+const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms", "--swarm"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut a = Args { words: Vec::new(), flags: Vec::new() };
@@ -178,18 +179,25 @@ fn shard(a: &Args) -> Result<(u64, u64), String> {
 }
 
 fn run_sweep(a: &Args) -> Result<i32, String> {
-    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going", "--config", "--chaos"])?;
+    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going", "--config", "--chaos", "--swarm"])?;
     let protocol = a.get("--protocol").ok_or("sweep needs --protocol")?;
     let row = scenario::registry::row_or_err(protocol)?;
     let seeds = a.num("--seeds", 100)?;
     let start = a.num("--start", 0)?;
     let (i, n) = shard(a)?;
     let mut spec = SweepSpec::new(protocol);
+    spec.swarm = swarm_flag(a)?;
     let nodes = a.num("--nodes", u64::from(row.nodes.default))?;
     if nodes < u64::from(row.nodes.min) || nodes > u64::from(row.nodes.max) {
         return Err(format!("--nodes: a {protocol} cluster has {} to {} nodes (got {nodes})", row.nodes.min, row.nodes.max));
     }
     spec.nodes = nodes as u32;
+    if a.get("--nodes").is_some() || a.get("--chaos").is_some() {
+        if a.get("--swarm").is_some_and(|v| v != "off") {
+            return Err("--nodes and --chaos fix the cluster and the fault rates for every seed: they do not go with --swarm".into());
+        }
+        spec.swarm = None;
+    }
     spec.chaos = match a.get("--faults").unwrap_or("chaos") {
         "chaos" => true,
         "none" => false,
@@ -208,7 +216,7 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
             return Err(format!("{protocol} has no teaching bug {b:?} (known: {})", scenario::bug_names(protocol).join(", ")));
         }
     }
-    let stop = spec.bug.is_some() && !a.has("--keep-going");
+    let stop = if spec.bug.is_some() && !a.has("--keep-going") { sweep::Stop::AtFailure } else { sweep::Stop::Never };
     let started = Instant::now();
     let range = (start..start + seeds).filter(|s| s % n == i);
     let report = sweep::sweep(&spec, range, stop)?;
@@ -220,7 +228,8 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
         v["events_per_second"] = json!(eps);
         println!("{v}");
     } else {
-        println!("{} sweep: {} seeds, {} events in {secs:.1} s ({eps} events/s)", protocol, report.seeds, report.events);
+        let kind = report.swarm.map_or("fixed".to_string(), |v| format!("swarm {v}"));
+        println!("{protocol} sweep ({kind}): {} seeds, {} events in {secs:.1} s ({eps} events/s)", report.seeds, report.events);
         for f in report.failures.iter().take(20) {
             for v in &f.violations {
                 println!("  seed {}: VIOLATION {} at event {}: {}", f.seed, v.property, v.event_index, v.explanation);
@@ -228,19 +237,36 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
             if let Some(l) = &f.liveness_failure {
                 println!("  seed {}: LIVENESS {l}", f.seed);
             }
+            if let Some(i) = &f.inconclusive {
+                println!("  seed {}: INCONCLUSIVE {i}", f.seed);
+            }
             println!("    reproduce: clusterlab run '#s={}'", f.link);
         }
-        match (&spec.bug, report.first_violation_seed) {
+        match (&spec.bug, report.first_failure_seed) {
             (Some(b), Some(s)) => println!("bug {b} caught at seed {s} ({} seeds run)", report.seeds),
             (Some(b), None) => println!("bug {b} NOT caught in {} seeds", report.seeds),
             (None, _) => println!("{} failing seeds", report.failures.len()),
         }
     }
     let failed = match &spec.bug {
-        Some(_) => report.first_violation_seed.is_none(),
+        Some(_) => report.first_failure_seed.is_none(),
         None => !report.failures.is_empty(),
     };
     Ok(i32::from(failed))
+}
+
+/// `--swarm V` (a swarm version this build knows) or `--swarm off` (a fixed sweep); the
+/// current swarm version when absent.
+fn swarm_flag(a: &Args) -> Result<Option<u32>, String> {
+    let current = clusterlab::scenario::swarm::SWARM_VERSION;
+    match a.get("--swarm") {
+        None => Ok(Some(current)),
+        Some("off") => Ok(None),
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if (1..=current).contains(&n) => Ok(Some(n)),
+            _ => Err(format!("--swarm takes a swarm version from 1 to {current}, or off (got {v:?})")),
+        },
+    }
 }
 
 fn list_presets(a: &Args) -> Result<i32, String> {
@@ -298,7 +324,7 @@ fn soak(a: &Args) -> Result<i32, String> {
     for r in rows {
         let seeds = a.num("--seeds", r.sweep.soak_seeds)?;
         let started = Instant::now();
-        let report = sweep::sweep(&SweepSpec::new(r.name), 0..seeds, false)?;
+        let report = sweep::sweep(&SweepSpec::new(r.name), 0..seeds, sweep::Stop::Never)?;
         let secs = started.elapsed().as_secs_f64();
         println!("{:<7} {} seeds, {} events in {secs:.1} s: {} failing", r.name, report.seeds, report.events, report.failures.len());
         for f in report.failures.iter().take(5) {
@@ -316,10 +342,10 @@ fn bench(a: &Args) -> Result<i32, String> {
     let mut rows = Vec::new();
     for protocol in scenario::rows().iter().map(|r| r.name) {
         for keep_trace in [false, true] {
-            let mut spec = SweepSpec::new(protocol);
+            let mut spec = SweepSpec::fixed(protocol);
             spec.chaos_until_us = 60_000_000;
             spec.liveness_bound_us = 0;
-            let s = sweep::sweep_scenario(&spec, 1);
+            let s = sweep::sweep_scenario(&spec, 1)?;
             let mut s0 = s.clone();
             s0.playhead_us = 0;
             let mut run = scenario::build(&s0, keep_trace)?;

@@ -36,35 +36,82 @@ impl SeedOutcome {
 
 /// Run one seed to the end of its liveness phase.
 pub fn run_seed(spec: &SweepSpec, seed: u64) -> Result<SeedOutcome, String> {
-    let s = sweep_scenario(spec, seed);
+    let s = sweep_scenario(spec, seed)?;
     let run = scenario::build(&s, false)?;
+    let mut violations = run.violations().to_vec();
+    let inconclusive = run.inconclusive().and_then(|why| recheck_whole_history(&*run, why, &mut violations));
     Ok(SeedOutcome {
         seed,
         events: run.event_count(),
-        violations: run.violations().to_vec(),
+        violations,
         liveness_failure: run.check_liveness().err(),
         assumptions_exceeded: run.exceeded().to_vec(),
-        inconclusive: run.inconclusive().map(str::to_string),
+        inconclusive,
         client_ops: run.client_history().len(),
         trace_hash: crate::sim::hash_hex(run.trace_hash()),
         link: scenario::encode_link(&s),
     })
 }
 
+/// Search steps per key the whole-history check after an inconclusive live check may take
+/// (a few seconds; it runs for a few seeds in a thousand).
+pub const WHOLE_HISTORY_STEPS: u64 = 20_000_000;
+
+/// The live check searches each key as calls complete, with the calls still open as
+/// possibly taken effect, under the page's step cap; many calls open at once (a long
+/// outage) can exhaust it. Once the run is over every call has completed or was given up,
+/// and the whole history is checked once with a larger cap: its answer stands. Returns why
+/// the check stays inconclusive, if it does; a violation it finds joins `violations`.
+fn recheck_whole_history(run: &dyn crate::sim::AnyRun, live_why: &str, violations: &mut Vec<Violation>) -> Option<String> {
+    use crate::sim::lin::{check, Limits, Verdict};
+    match check(run.client_history(), Limits { max_steps_per_key: WHOLE_HISTORY_STEPS }) {
+        Verdict::Linearizable => None,
+        Verdict::NotLinearizable { failures } => {
+            let (property, source) = crate::sim::engine::LINEARIZABILITY;
+            violations.extend(failures.into_iter().map(|f| Violation {
+                property: property.into(),
+                source: source.into(),
+                event_index: run.event_count(),
+                time_us: run.now_us(),
+                explanation: format!("{} (found by the whole-history check after the run; the live check stopped: {live_why})", f.explanation),
+            }));
+            None
+        }
+        Verdict::Inconclusive { key, steps } => Some(format!("{live_why}; the whole-history check for key {key} stopped after {steps} steps too")),
+    }
+}
+
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct SweepReport {
     pub protocol: String,
     pub bug: Option<String>,
+    /// The swarm version the seeds drew with (`None`: a fixed sweep); with the protocol,
+    /// bug, configuration and seed it names a scenario for good.
+    pub swarm: Option<u32>,
     pub seeds: u64,
     pub events: u64,
     pub failures: Vec<SeedOutcome>,
     /// The first seed with a safety violation, if any.
     pub first_violation_seed: Option<u64>,
+    /// The first seed with a violation or a liveness failure (an inconclusive check is
+    /// neither: it fails a clean sweep but catches no bug).
+    pub first_failure_seed: Option<u64>,
 }
 
-/// Sweep `seeds`, stopping at the first safety violation when `stop_at_violation`.
-pub fn sweep(spec: &SweepSpec, seeds: impl Iterator<Item = u64>, stop_at_violation: bool) -> Result<SweepReport, String> {
-    let mut report = SweepReport { protocol: spec.protocol.clone(), bug: spec.bug.clone(), ..Default::default() };
+/// Where a sweep stops early.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    Never,
+    /// At the first seed with a safety violation.
+    AtViolation,
+    /// At the first seed with a violation or a liveness failure (how a teaching bug is
+    /// caught: some harm liveness or cost rather than safety).
+    AtFailure,
+}
+
+/// Sweep `seeds`, stopping early as `stop` says.
+pub fn sweep(spec: &SweepSpec, seeds: impl Iterator<Item = u64>, stop: Stop) -> Result<SweepReport, String> {
+    let mut report = SweepReport { protocol: spec.protocol.clone(), bug: spec.bug.clone(), swarm: spec.swarm, ..Default::default() };
     for seed in seeds {
         let o = run_seed(spec, seed)?;
         report.seeds += 1;
@@ -73,10 +120,14 @@ pub fn sweep(spec: &SweepSpec, seeds: impl Iterator<Item = u64>, stop_at_violati
         if violated && report.first_violation_seed.is_none() {
             report.first_violation_seed = Some(seed);
         }
+        let caught = violated || o.liveness_failure.is_some();
+        if caught && report.first_failure_seed.is_none() {
+            report.first_failure_seed = Some(seed);
+        }
         if !o.ok() {
             report.failures.push(o);
         }
-        if violated && stop_at_violation {
+        if (violated && stop == Stop::AtViolation) || (caught && stop == Stop::AtFailure) {
             break;
         }
     }

@@ -8,7 +8,7 @@
 use clusterlab::protocols::raft::{Entry, KvCommand, RaftConfig, RaftDurable, RaftKv, RaftWrite};
 use clusterlab::scenario::{self, Scenario};
 use clusterlab::sim::{ChaosConfig, ClientOp, Disk, DurableLog, DurableState, Fault, LogWrite, NetConfig, Register, Sim, TimedFault};
-use clusterlab::sweep::{sweep, SweepSpec};
+use clusterlab::sweep::{sweep, Stop, SweepSpec};
 use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -210,9 +210,9 @@ fn lose_unsynced_chaos_rate_defaults_to_zero_and_is_validated() {
 #[test]
 fn raft_sweep_with_crashes_that_lose_unsynced_writes_is_clean() {
     for (config, seeds) in [(serde_json::Value::Null, 200), (serde_json::json!({"max_entries_per_append": 1}), 100)] {
-        let mut spec = SweepSpec { config, ..SweepSpec::new("raft") };
+        let mut spec = SweepSpec { config, ..SweepSpec::fixed("raft") };
         spec.chaos_config.lose_unsynced_ppm = 500_000;
-        let report = sweep(&spec, 0..seeds, false).expect("sweep runs");
+        let report = sweep(&spec, 0..seeds, Stop::Never).expect("sweep runs");
         let first = report.failures.first().map(|f| (f.seed, f.violations.first().cloned(), f.liveness_failure.clone()));
         assert!(report.failures.is_empty(), "{} of {seeds} seeds failed, first {first:?}", report.failures.len());
     }
@@ -222,9 +222,9 @@ fn raft_sweep_with_crashes_that_lose_unsynced_writes_is_clean() {
 fn paxos_and_lock_sweeps_with_crashes_that_lose_unsynced_writes_are_clean() {
     // Lock clients run three critical sections each so the log goes quiet for liveness.
     for (protocol, nodes, config, seeds) in [("paxos", 5, serde_json::Value::Null, 100), ("lock", 7, serde_json::json!({"rounds": 3}), 40)] {
-        let mut spec = SweepSpec { nodes, config, ..SweepSpec::new(protocol) };
+        let mut spec = SweepSpec { nodes, config, ..SweepSpec::fixed(protocol) };
         spec.chaos_config.lose_unsynced_ppm = 500_000;
-        let report = sweep(&spec, 0..seeds, false).expect("sweep runs");
+        let report = sweep(&spec, 0..seeds, Stop::Never).expect("sweep runs");
         let first = report.failures.first().map(|f| (f.seed, f.violations.first().cloned(), f.liveness_failure.clone()));
         assert!(report.failures.is_empty(), "{protocol}: {} of {seeds} seeds failed, first {first:?}", report.failures.len());
     }

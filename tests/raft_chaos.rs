@@ -9,7 +9,7 @@
 
 use clusterlab::protocols::raft::{RaftConfig, RaftKv};
 use clusterlab::sim::prng::Prng;
-use clusterlab::sim::{ChaosConfig, ClientOp, Fault, NetConfig, Protocol, ProtocolConfig, Sim, Violation};
+use clusterlab::sim::{ChaosConfig, ClientOp, Fault, NetConfig, Protocol, Sim, Violation};
 
 const HEAL_US: u64 = 10_000_000;
 const END_US: u64 = 20_000_000;
@@ -92,19 +92,21 @@ fn seeds_to_catch(bug: &str, chaos: ChaosConfig, bound: u64) -> Option<u64> {
     (0..bound).find(|s| !run(*s, cfg.clone(), chaos.clone(), 5).violations.is_empty()).map(|s| s + 1)
 }
 
-// Every teaching bug is caught by the Figure 3 checkers within 1,000 seeds.
+// The Raft bugs the default sweep does not catch within 1,000 seeds yet (see
+// `NOT_YET_CAUGHT_BY_DEFAULT` in sweeps.rs), caught by sweeps of their own meanwhile: one
+// entry per AppendEntries (the Figure 8 window); a voter that forgets its vote must restart
+// within one election, so those sweeps crash every few ticks and restart within 60 ms, and
+// vote_before_sync also needs crashes that lose unsynced writes.
 #[test]
-fn every_teaching_bug_is_caught_within_1000_seeds() {
-    for bug in <RaftKv as Protocol>::Config::BUGS {
-        let chaos = match *bug {
-            "forget_voted_for" => fast_crashes(),
-            // Caught only by crashes that lose unsynced writes.
+fn bugs_the_default_sweep_misses_are_caught_by_sweeps_of_their_own() {
+    for bug in ["commit_old_term", "forget_voted_for", "vote_before_sync"] {
+        let chaos = match bug {
+            "commit_old_term" => ChaosConfig::default(),
             "vote_before_sync" => ChaosConfig { lose_unsynced_ppm: 1_000_000, ..fast_crashes() },
-            _ => ChaosConfig::default(),
+            _ => fast_crashes(),
         };
         let n = seeds_to_catch(bug, chaos, 1_000);
         println!("raft bug {bug}: caught after {n:?} seeds");
         assert!(n.is_some(), "bug {bug} not caught within 1000 seeds");
     }
 }
-

@@ -124,9 +124,9 @@ fn version_1_scenarios_keep_version_1_clients() {
 
 
 fn sweep_clean(config: serde_json::Value, seeds: u64) {
-    use clusterlab::sweep::{sweep, SweepSpec};
+    use clusterlab::sweep::{sweep, Stop, SweepSpec};
     let spec = SweepSpec { config, ..SweepSpec::new("raft") };
-    let report = sweep(&spec, 0..seeds, false).expect("sweep runs");
+    let report = sweep(&spec, 0..seeds, Stop::Never).expect("sweep runs");
     let first = report.failures.first().map(|f| (f.seed, f.violations.first().cloned(), f.liveness_failure.clone(), f.inconclusive.clone()));
     assert!(report.failures.is_empty(), "{:?}: {} of {seeds} seeds failed, first {first:?}", spec.config, report.failures.len());
 }

@@ -37,7 +37,7 @@ fn every_row_builds_runs_its_presets_and_names_unique() {
 #[test]
 fn every_row_sweeps_ten_default_seeds_clean() {
     for r in scenario::rows() {
-        let report = clusterlab::sweep::sweep(&SweepSpec::new(r.name), 0..10, false).unwrap();
+        let report = clusterlab::sweep::sweep(&SweepSpec::new(r.name), 0..10, clusterlab::sweep::Stop::Never).unwrap();
         assert_eq!(report.seeds, 10);
         let first = report.failures.first().map(|f| (f.seed, f.violations.clone(), f.liveness_failure.clone()));
         assert!(report.failures.is_empty(), "{}: {first:?}", r.name);
@@ -111,8 +111,8 @@ fn drift_beyond_the_bound_is_labelled_where_a_protocol_assumes_one() {
 #[test]
 fn default_chaos_stays_within_every_protocols_assumptions() {
     for r in scenario::rows() {
-        for seed in 0..3 {
-            let s = clusterlab::sweep::sweep_scenario(&SweepSpec::new(r.name), seed);
+        for seed in 0..20 {
+            let s = clusterlab::sweep::sweep_scenario(&SweepSpec::new(r.name), seed).unwrap();
             let run = scenario::build(&s, false).unwrap();
             assert!(run.exceeded().is_empty(), "{} seed {seed}: {:?}", r.name, run.exceeded());
         }

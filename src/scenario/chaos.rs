@@ -21,22 +21,33 @@ pub struct SweepSpec {
     pub config: serde_json::Value,
     /// Fault rates while chaos is on.
     pub chaos_config: crate::sim::ChaosConfig,
+    /// The swarm version each seed draws its sweep with (`None`: the fields above as
+    /// they are, every seed alike).
+    pub swarm: Option<u32>,
 }
 
 impl SweepSpec {
-    /// The protocol's sweep defaults from its registry row (node count, configuration).
+    /// The default sweep: a swarm under the current swarm version, from the protocol's
+    /// registry row.
     pub fn new(protocol: &str) -> Self {
+        SweepSpec { swarm: Some(super::swarm::SWARM_VERSION), ..Self::fixed(protocol) }
+    }
+
+    /// A fixed sweep: the row's default node count and configuration and the default chaos
+    /// rates for every seed.
+    pub fn fixed(protocol: &str) -> Self {
         let row = super::registry::row(protocol);
         SweepSpec {
             protocol: protocol.into(),
             nodes: row.map_or(5, |r| r.nodes.default),
             chaos: true,
             chaos_until_us: 6_000_000,
-            liveness_bound_us: 6_000_000,
+            liveness_bound_us: row.map_or(6_000_000, |r| r.sweep.liveness_bound_us),
             request_every_us: 150_000,
             bug: None,
             config: row.and_then(|r| serde_json::from_str(r.sweep.config).ok()).unwrap_or(serde_json::Value::Null),
             chaos_config: crate::sim::ChaosConfig::default(),
+            swarm: None,
         }
     }
 }
@@ -45,9 +56,45 @@ fn at(at_us: TimeUs, fault: Fault) -> TimedFault {
     TimedFault { at_us, after_event: None, fault }
 }
 
-/// The scenario a sweep runs for one seed, under the current link version.
-pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
-    sweep_scenario_of(spec, seed, super::link::LINK_VERSION)
+/// The scenario a sweep runs for one seed: drawn by its swarm version, or the fixed sweep
+/// under the current link version.
+pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Result<Scenario, String> {
+    let Some(version) = spec.swarm else { return Ok(sweep_scenario_of(spec, seed, super::link::LINK_VERSION)) };
+    let row = super::registry::row_or_err(&spec.protocol)?;
+    let draw = super::swarm::draw(spec, row, seed, version)?;
+    Ok(swarm_scenario(&draw, seed))
+}
+
+/// The scenario of one swarm draw (swarm version 1): the drawn chaos and knobs, clocks as
+/// link version 3 draws them, the drawn client load, then a heal that leaves the drawn
+/// members crashed.
+fn swarm_scenario(draw: &super::swarm::Draw, seed: u64) -> Scenario {
+    let spec = &draw.spec;
+    let mut s = Scenario::new(&spec.protocol, spec.nodes, seed);
+    s.version = super::swarm::SWARM_1_LINK_VERSION;
+    s.config = with_bug(spec);
+    s.chaos_on = spec.chaos;
+    s.chaos = spec.chaos_config.clone();
+    clock_rates(spec, seed, &mut s);
+    requests_swarm(draw, seed, &mut s);
+    heal_leaving_down(draw, &mut s);
+    s
+}
+
+/// The spec's configuration with its bug flag.
+fn with_bug(spec: &SweepSpec) -> serde_json::Value {
+    let mut config = match &spec.config {
+        serde_json::Value::Object(m) => m.clone(),
+        _ => serde_json::Map::new(),
+    };
+    if let Some(bug) = &spec.bug {
+        config.insert("bug".into(), serde_json::Value::String(bug.clone()));
+    }
+    if config.is_empty() {
+        serde_json::Value::Null
+    } else {
+        serde_json::Value::Object(config)
+    }
 }
 
 /// The scenario a sweep of link version `version` runs for one seed. Each version's
@@ -58,15 +105,9 @@ pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Scenario {
 pub fn sweep_scenario_of(spec: &SweepSpec, seed: u64, version: u32) -> Scenario {
     let mut s = Scenario::new(&spec.protocol, spec.nodes, seed);
     s.version = version;
-    let mut config = match &spec.config {
-        serde_json::Value::Object(m) => m.clone(),
-        _ => serde_json::Map::new(),
-    };
-    if let Some(bug) = &spec.bug {
-        config.insert("bug".into(), serde_json::Value::String(bug.clone()));
-    }
-    if !config.is_empty() {
-        s.config = serde_json::Value::Object(config);
+    let config = with_bug(spec);
+    if !config.is_null() {
+        s.config = config;
     }
     s.chaos_on = spec.chaos;
     s.chaos = spec.chaos_config.clone();
@@ -130,6 +171,41 @@ fn requests_v2(spec: &SweepSpec, seed: u64, s: &mut Scenario) {
             i += 1;
         }
         t += spec.request_every_us;
+    }
+}
+
+/// Swarm requests: every tick up to `callers` clients call a node drawn at random, on one
+/// of `keys` keys, reads making up `reads_pct` percent.
+fn requests_swarm(draw: &super::swarm::Draw, seed: u64, s: &mut Scenario) {
+    let spec = &draw.spec;
+    let mut rng = Prng::new(seed ^ 0x5eed_c11e_4700_5a4d);
+    let mut t = spec.request_every_us;
+    let mut i = 0u64;
+    while t < spec.chaos_until_us {
+        for _ in 0..=rng.below(u64::from(draw.callers)) {
+            let node = rng.below(u64::from(spec.nodes)) as NodeId;
+            let key = format!("k{}", rng.below(u64::from(draw.keys)));
+            let read = rng.below(100) < u64::from(draw.reads_pct);
+            let op = if read { ClientOp::Get { key } } else { ClientOp::Put { key, value: format!("v{i}") } };
+            s.faults.push(at(t, Fault::Request { node, op }));
+            i += 1;
+        }
+        t += spec.request_every_us;
+    }
+}
+
+/// The heal of a swarm seed: as [`heal_and_settle`], and once every restart chaos
+/// scheduled before the heal has fired, the drawn members crash for good, before the
+/// request that a live cluster must commit; the rest must make progress without them (and,
+/// in SWIM, declare them dead).
+fn heal_leaving_down(draw: &super::swarm::Draw, s: &mut Scenario) {
+    let spec = &draw.spec;
+    heal_and_settle(spec, s);
+    let c = &spec.chaos_config;
+    let down_at = spec.chaos_until_us + c.max_downtime_us.max(c.max_restart_delay_us.unwrap_or(0)) + 1;
+    debug_assert!(down_at < spec.chaos_until_us + spec.liveness_bound_us / 2, "the crash comes before the final request");
+    for &node in &draw.left_down {
+        s.faults.push(at(down_at, Fault::Crash { node }));
     }
 }
 

@@ -7,6 +7,7 @@ pub mod live;
 pub mod model;
 pub mod presets;
 pub mod registry;
+pub mod swarm;
 
 pub use link::{decode_link, encode_link, parse_fragment, Fragment, LinkError};
 pub use live::LiveRun;

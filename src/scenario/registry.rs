@@ -42,13 +42,35 @@ pub struct ConsistencyModel {
     pub checker: &'static str,
 }
 
-/// What a sweep of the protocol runs with when given no other flag.
+/// What a sweep of the protocol runs with when given no other flag, and the ranges a swarm
+/// seed draws from (`scenario::swarm`).
 #[derive(Clone, Copy, Debug, Serialize)]
 pub struct SweepDefaults {
     /// Protocol configuration (a JSON object) every sweep seed starts from.
     pub config: &'static str,
     /// Seeds `make soak` sweeps.
     pub soak_seeds: u64,
+    /// The cluster sizes a swarm seed draws from (inclusive).
+    pub nodes: (u32, u32),
+    /// Protocol knobs: a swarm seed picks one JSON object from each dimension and merges
+    /// them over `config` (a `nodes` field sets the cluster size instead).
+    pub knobs: &'static [&'static [&'static str]],
+    /// How many members the heal may leave crashed for good.
+    pub leave_down: LeaveDown,
+    /// How long after the heal liveness must hold (the stated bound): long enough for the
+    /// work the sweep gives the protocol to finish once faults stop.
+    pub liveness_bound_us: u64,
+}
+
+/// How many members a swarm seed's heal may leave crashed: what the protocol must stay live
+/// without (its liveness check looks at the live members only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveDown {
+    /// None (the protocol's liveness needs every member back).
+    Never,
+    /// Fewer than half: a majority stays up.
+    Minority,
 }
 
 /// How the page lays the protocol out.
@@ -224,7 +246,30 @@ mod raft_row {
         lessons: &[],
         consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "State Machine Safety, Leader Completeness (Figure 3)" },
         assumptions: ASYNCHRONOUS,
-        sweep: SweepDefaults { config: "{}", soak_seeds: 100_000 },
+        sweep: SweepDefaults {
+            config: "{}",
+            soak_seeds: 100_000,
+            nodes: (3, 7),
+            knobs: &[
+                &["{}", r#"{"max_entries_per_append":1}"#, r#"{"max_entries_per_append":4}"#],
+                &["{}", r#"{"read":"read_index"}"#],
+                // Lease reads need PreVote and CheckQuorum (thesis §6.4.1).
+                &[
+                    "{}",
+                    r#"{"pre_vote":true}"#,
+                    r#"{"check_quorum":true}"#,
+                    r#"{"pre_vote":true,"check_quorum":true}"#,
+                    r#"{"pre_vote":true,"check_quorum":true,"read":"lease"}"#,
+                ],
+                &[
+                    "{}",
+                    r#"{"election_timeout_us_min":100000,"election_timeout_us_max":200000,"heartbeat_interval_us":30000}"#,
+                    r#"{"election_timeout_us_min":300000,"election_timeout_us_max":600000,"heartbeat_interval_us":100000}"#,
+                ],
+            ],
+            leave_down: LeaveDown::Minority,
+            liveness_bound_us: 6_000_000,
+        },
         layout: Layout::Ring,
         check: check::<RaftKv>,
         build: build_any::<RaftKv>,
@@ -252,7 +297,21 @@ mod paxos_row {
         lessons: &[],
         consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "Agreement, Validity, one value per ballot (Paxos Made Simple §2.1)" },
         assumptions: ASYNCHRONOUS,
-        sweep: SweepDefaults { config: "{}", soak_seeds: 100_000 },
+        sweep: SweepDefaults {
+            config: "{}",
+            soak_seeds: 100_000,
+            nodes: (3, 7),
+            knobs: &[
+                &["{}", r#"{"mode":"single"}"#],
+                &["{}", r#"{"backoff":false}"#],
+                // Not yet: leader timeouts near the network's round trip make proposers
+                // duel through a whole chaos phase, and the calls that pile up on one key
+                // exceed what the linearizability search decides (swarm seed 212).
+                &["{}", r#"{"retry_min_us":30000,"retry_max_us":120000}"#],
+            ],
+            leave_down: LeaveDown::Minority,
+            liveness_bound_us: 6_000_000,
+        },
         layout: Layout::Ring,
         check: check::<Paxos>,
         build: build_any::<Paxos>,
@@ -282,7 +341,20 @@ mod lock_row {
         // Leases depend on clock rates: safety is argued for drift within ρ (the lock
         // service's own bound, which its leases are computed with).
         assumptions: Assumptions { drift_bound_ppm: crate::protocols::lock::config::DRIFT_BOUND_PPM, ..ASYNCHRONOUS },
-        sweep: SweepDefaults { config: r#"{"rounds":3}"#, soak_seeds: 20_000 },
+        sweep: SweepDefaults {
+            config: r#"{"rounds":3}"#,
+            soak_seeds: 20_000,
+            nodes: (7, 7),
+            knobs: &[
+                &["{}", r#"{"servers":5,"clients":3,"nodes":9}"#, r#"{"servers":3,"clients":5,"nodes":9}"#, r#"{"servers":3,"clients":2,"nodes":6}"#],
+                &["{}", r#"{"session_timeout_us":500000,"keepalive_interval_us":100000}"#, r#"{"session_timeout_us":2000000,"keepalive_interval_us":400000}"#],
+                &["{}", r#"{"write_prep_us":100000}"#],
+            ],
+            leave_down: LeaveDown::Never,
+            // Up to five clients each run their three critical sections again after the
+            // heal's restart, one at a time.
+            liveness_bound_us: 15_000_000,
+        },
         layout: Layout::Groups,
         check: check::<LockNode>,
         build: build_any::<LockNode>,
@@ -308,7 +380,21 @@ mod gossip_rows {
         lessons: &[],
         consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Validity; convergence after faults stop (liveness)" },
         assumptions: ASYNCHRONOUS,
-        sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
+        sweep: SweepDefaults {
+            config: "{}",
+            soak_seeds: 20_000,
+            nodes: (2, 12),
+            knobs: &[
+                &["{}", r#"{"mode":"push"}"#, r#"{"mode":"pull"}"#],
+                &["{}", r#"{"fanout":2}"#, r#"{"fanout":3}"#],
+                &["{}", r#"{"k":1}"#, r#"{"k":4}"#],
+                &["{}", r#"{"anti_entropy_interval_us":300000}"#, r#"{"gossip_interval_us":50000}"#],
+            ],
+            leave_down: LeaveDown::Minority,
+            // Convergence is probabilistic (each round picks its partner at random, some of
+            // them down): the bound allows ten rounds at the slowest knob.
+            liveness_bound_us: 10_000_000,
+        },
         layout: Layout::Ring,
         check: check::<Gossip>,
         build: build_any::<Gossip>,
@@ -328,7 +414,20 @@ mod gossip_rows {
         lessons: &[],
         consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Incarnation monotonic, Confirm final; every live member seen alive after faults stop" },
         assumptions: ASYNCHRONOUS,
-        sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
+        sweep: SweepDefaults {
+            config: "{}",
+            soak_seeds: 20_000,
+            nodes: (3, 12),
+            knobs: &[
+                &["{}", r#"{"protocol_period_us":100000,"ping_timeout_us":30000}"#, r#"{"protocol_period_us":400000,"ping_timeout_us":100000}"#],
+                &["{}", r#"{"suspicion_timeout_us":500000}"#, r#"{"suspicion_timeout_us":2000000}"#],
+                &["{}", r#"{"indirect_probes":1}"#],
+            ],
+            leave_down: LeaveDown::Minority,
+            // Strong completeness (§2): each crashed member is probed within a round-robin
+            // pass of up to 12 members, then suspected for up to 2 s, then confirmed.
+            liveness_bound_us: 12_000_000,
+        },
         layout: Layout::Ring,
         check: check::<Swim>,
         build: build_any::<Swim>,
@@ -350,7 +449,16 @@ mod flood_row {
         lessons: &[],
         consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Durable knowledge; every node knows every value after faults stop" },
         assumptions: ASYNCHRONOUS,
-        sweep: SweepDefaults { config: "{}", soak_seeds: 20_000 },
+        sweep: SweepDefaults {
+            config: "{}",
+            soak_seeds: 20_000,
+            nodes: (2, 9),
+            knobs: &[&["{}", r#"{"sync_interval_us":100000}"#, r#"{"sync_interval_us":1000000}"#]],
+            leave_down: LeaveDown::Minority,
+            // Convergence is probabilistic (each round picks its partner at random, some of
+            // them down): the bound allows ten rounds at the slowest knob.
+            liveness_bound_us: 10_000_000,
+        },
         layout: Layout::Ring,
         check: check::<Flood>,
         build: build_any::<Flood>,

@@ -49,6 +49,11 @@ pub struct ChaosConfig {
     pub lose_unsynced_ppm: u32,
     /// How long a crashed node stays down / a partition lasts / a pause lasts, at most.
     pub max_downtime_us: TimeUs,
+    /// When set, how long a crashed node stays down at most, drawn apart from the other
+    /// faults' `max_downtime_us` (a restart inside one election). Absent in links made
+    /// before it existed, which draw nothing for it and replay exactly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_restart_delay_us: Option<TimeUs>,
     /// Network faults while chaos is on.
     pub net: NetConfig,
 }
@@ -63,6 +68,7 @@ impl Default for ChaosConfig {
             skew_ppm: 20_000,
             lose_unsynced_ppm: 0,
             max_downtime_us: 1_500_000,
+            max_restart_delay_us: None,
             net: NetConfig {
                 latency_min_us: 5_000,
                 latency_max_us: 40_000,

@@ -32,7 +32,7 @@ pub fn validate_chaos(c: &ChaosConfig) -> Result<(), String> {
     if c.tick_us < 1_000 {
         return Err("chaos tick must be at least 1000 us".into());
     }
-    if c.max_downtime_us > MAX_LATENCY_US {
+    if c.max_downtime_us.max(c.max_restart_delay_us.unwrap_or(0)) > MAX_LATENCY_US {
         return Err("chaos downtime above 60 s is not supported".into());
     }
     let rates = [

@@ -175,6 +175,8 @@ impl<P: Protocol> Sim<P> {
             let crash = if lose { Fault::CrashLoseUnsynced { node } } else { Fault::Crash { node } };
             drawn.push((crash, Fault::Restart { node }));
         }
+        // Drawn last, and only when set, so links made before it replay exactly.
+        let restart_at = c.max_restart_delay_us.map(|d| self.now_us + self.rng.range(d / 10, d.max(1)));
         if self.rng.chance_ppm(c.partition_ppm) {
             // One random bit per node: one draw per 64 nodes (a cluster of up to 64 draws
             // exactly one, as links made before larger clusters expect).
@@ -190,8 +192,12 @@ impl<P: Protocol> Sim<P> {
             drawn.push((Fault::ClockDrift { node, drift_ppm }, Fault::ClockDrift { node, drift_ppm: 0 }));
         }
         for (fault, undo) in drawn {
+            let at_us = match (&undo, restart_at) {
+                (Fault::Restart { .. }, Some(t)) => t,
+                _ => undo_at,
+            };
             self.handle_fault(fault, true);
-            self.queue.push(undo_at, Ev::Fault { fault: undo, chaos: true });
+            self.queue.push(at_us, Ev::Fault { fault: undo, chaos: true });
         }
         self.queue.push(self.now_us + c.tick_us.max(1), Ev::ChaosTick);
     }

@@ -1,0 +1,100 @@
+//! Swarm sweeps (Groce et al., ISSTA 2012): each seed draws its own mix within the ranges
+//! its registry row declares; the bug flag changes nothing else; a swarm version's draws
+//! are frozen; and the draws cover what the row declares (fault kinds on and off, sizes,
+//! knobs, members left down).
+
+use clusterlab::scenario::{self, swarm, Scenario};
+use clusterlab::sim::{Fault, TimedFault};
+use clusterlab::sweep::{sweep_scenario, SweepSpec};
+use std::collections::BTreeSet;
+
+fn draw(protocol: &str, seed: u64) -> Scenario {
+    sweep_scenario(&SweepSpec::new(protocol), seed).expect("a known protocol and swarm version")
+}
+
+#[test]
+fn the_bug_flag_changes_nothing_but_the_bug() {
+    for r in scenario::rows() {
+        for seed in 0..50 {
+            let clean = draw(r.name, seed);
+            let mut buggy = sweep_scenario(&SweepSpec { bug: Some(r.bugs[0].name.into()), ..SweepSpec::new(r.name) }, seed).unwrap();
+            if let Some(m) = buggy.config.as_object_mut() {
+                m.remove("bug");
+                if m.is_empty() {
+                    buggy.config = serde_json::Value::Null;
+                }
+            }
+            assert_eq!(clean, buggy, "{} seed {seed}", r.name);
+        }
+    }
+}
+
+#[test]
+fn every_draw_is_a_valid_scenario_within_the_rows_ranges_and_fits_a_link() {
+    for r in scenario::rows() {
+        for seed in 0..200 {
+            let s = draw(r.name, seed);
+            let (lo, hi) = r.sweep.nodes;
+            assert!((lo..=hi).contains(&s.nodes) || r.sweep.knobs.iter().flat_map(|d| d.iter()).any(|k| k.contains("\"nodes\"")), "{} seed {seed}: {} nodes", r.name, s.nodes);
+            s.validate().unwrap_or_else(|e| panic!("{} seed {seed}: {e}", r.name));
+            scenario::registry::check_config(&s).unwrap_or_else(|e| panic!("{} seed {seed}: {e}", r.name));
+            let link = scenario::encode_link(&s);
+            assert!(link.len() <= scenario::link::MAX_LINK_BYTES, "{} seed {seed}: a {}-byte link", r.name, link.len());
+            assert_eq!(scenario::decode_link(&link).as_ref(), Ok(&s), "{} seed {seed} round-trips", r.name);
+        }
+    }
+}
+
+/// Over 300 seeds each dimension takes more than one value: node counts, every knob
+/// dimension, each chaos rate on and off, restart delays, members left down.
+#[test]
+fn the_draws_vary_every_dimension() {
+    for r in scenario::rows() {
+        let draws: Vec<Scenario> = (0..300).map(|seed| draw(r.name, seed)).collect();
+        let distinct = |f: &dyn Fn(&Scenario) -> String| draws.iter().map(f).collect::<BTreeSet<String>>().len();
+        let widest = r.sweep.knobs.iter().map(|d| d.len()).max().unwrap_or(1);
+        assert!(distinct(&|s| s.config.to_string()) >= widest.max(2), "{}: configurations do not vary", r.name);
+        assert!(distinct(&|s| (s.chaos.crash_ppm > 0).to_string()) == 2, "{}: crashes always on or always off", r.name);
+        assert!(distinct(&|s| (s.chaos.partition_ppm > 0).to_string()) == 2, "{}: partitions", r.name);
+        assert!(distinct(&|s| (s.chaos.net.loss_ppm > 0).to_string()) == 2, "{}: loss", r.name);
+        assert!(distinct(&|s| format!("{:?}", s.chaos.max_restart_delay_us)) > 2, "{}: restart delays", r.name);
+        assert!(distinct(&|s| s.chaos.tick_us.to_string()) > 2, "{}: chaos ticks", r.name);
+        // The generator schedules no crash of its own but these (chaos draws the others).
+        let left_down = |s: &Scenario| s.faults.iter().any(|f| matches!(f, TimedFault { fault: Fault::Crash { .. }, .. }));
+        if r.sweep.leave_down != scenario::registry::LeaveDown::Never {
+            assert!(draws.iter().any(left_down), "{}: no heal leaves a member down", r.name);
+            assert!(distinct(&|s| s.nodes.to_string()) > 2, "{}: node counts do not vary", r.name);
+        }
+    }
+}
+
+/// Swarm version 1 is frozen: these seeds draw these scenarios for good (a change to the
+/// draws needs a new swarm version; old versions keep drawing what they drew).
+#[test]
+fn swarm_version_1_draws_are_pinned() {
+    let pins = [("raft", 7), ("paxos", 7), ("lock", 7), ("gossip", 7), ("swim", 7), ("flood", 7)];
+    let mut got = Vec::new();
+    for (protocol, seed) in pins {
+        let s = sweep_scenario(&SweepSpec { swarm: Some(1), ..SweepSpec::new(protocol) }, seed).unwrap();
+        let json = serde_json::to_vec(&s).unwrap();
+        got.push(format!("{protocol}:{}", clusterlab::sim::hash_hex(clusterlab::sim::hash::stable_hash(&json[..]))));
+    }
+    println!("{got:?}");
+    assert_eq!(got, PINNED);
+}
+
+const PINNED: &[&str] = &[
+    "raft:4f267cf33496954f",
+    "paxos:cedef9216ba2ddb7",
+    "lock:20d84bc7da890bec",
+    "gossip:1277b1bea208a7d4",
+    "swim:e4db69dd86f38b18",
+    "flood:2bc62bc0550dfc8c",
+];
+
+#[test]
+fn an_unknown_swarm_version_is_refused_with_a_message() {
+    let spec = SweepSpec { swarm: Some(swarm::SWARM_VERSION + 1), ..SweepSpec::new("raft") };
+    let err = sweep_scenario(&spec, 1).unwrap_err();
+    assert!(err.contains("swarm version"), "{err}");
+}
