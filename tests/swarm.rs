@@ -84,12 +84,12 @@ fn swarm_version_1_draws_are_pinned() {
 }
 
 const PINNED: &[&str] = &[
-    "raft:4f267cf33496954f",
-    "paxos:cedef9216ba2ddb7",
-    "lock:20d84bc7da890bec",
-    "gossip:1277b1bea208a7d4",
-    "swim:e4db69dd86f38b18",
-    "flood:2bc62bc0550dfc8c",
+    "raft:cb595ea0897f5469",
+    "paxos:640a40ca99a53e7e",
+    "lock:3089d4d7bfce263f",
+    "gossip:6d77fba0606ffd12",
+    "swim:d6b0ead3f0c95fd5",
+    "flood:a147bb5b300af86f",
 ];
 
 #[test]

@@ -304,10 +304,10 @@ mod paxos_row {
             knobs: &[
                 &["{}", r#"{"mode":"single"}"#],
                 &["{}", r#"{"backoff":false}"#],
-                // Not yet: leader timeouts near the network's round trip make proposers
-                // duel through a whole chaos phase, and the calls that pile up on one key
-                // exceed what the linearizability search decides (swarm seed 212).
-                &["{}", r#"{"retry_min_us":30000,"retry_max_us":120000}"#],
+                &[
+                    "{}",
+                    r#"{"retry_min_us":30000,"retry_max_us":120000,"heartbeat_us":30000,"leader_timeout_min_us":100000,"leader_timeout_max_us":200000}"#,
+                ],
             ],
             leave_down: LeaveDown::Minority,
             liveness_bound_us: 6_000_000,

@@ -130,11 +130,11 @@ pub fn draw(base: &SweepSpec, row: &Row, seed: u64, version: u32) -> Result<Draw
     }
     let chaos_config = chaos_v1(&mut rng, row);
     let chaos_until_us: TimeUs = pick(&mut rng, &[3_000_000, 6_000_000]);
-    let request_every_us: TimeUs = pick(&mut rng, &[150_000, 250_000]);
+    let request_every_us: TimeUs = pick(&mut rng, &[100_000, 150_000, 250_000]);
     let callers = pick(&mut rng, &[1, 2]);
     let reads = row.consistency.model == Consistency::Linearizable;
     let reads_pct = if reads { pick(&mut rng, &[0, 25, 50]) } else { 0 };
-    let keys = pick(&mut rng, &[3, 5, 8]);
+    let keys = pick(&mut rng, &[1, 2, 3, 5]);
     let leave = if rng.below(2) == 1 { rng.range(0, u64::from(max_left_down(row.sweep.leave_down, nodes))) as u32 } else { 0 };
     // The crashed members are the highest-numbered ones (node 0 takes the final request).
     let left_down = (nodes - leave..nodes).collect();

@@ -126,7 +126,7 @@ impl Gossip {
         }
         let value = match old {
             // Teaching bug: "merge" a conflicting update by concatenating the values.
-            Some(e) if self.config.bug("concat_on_conflict") && e.value != r.value => format!("{}|{}", e.value, r.value),
+            Some(e) if self.config.bug("concat_on_conflict") && e.value != r.value => concat_bounded(&e.value, &r.value),
             _ => r.value,
         };
         let entry = Entry { value, stamp: r.stamp, learned_us: out.now(), hot: true, unnecessary: 0 };
@@ -283,3 +283,21 @@ impl Gossip {
         }
     }
 }
+
+/// The bug `concat_on_conflict`'s "merge": the two values joined, cut at
+/// [`MAX_CONCAT_BYTES`] so that merges of merges (which double the length each time) cannot
+/// exhaust memory; the cut is far beyond any value a link or preset starts with.
+fn concat_bounded(a: &str, b: &str) -> String {
+    let mut joined = format!("{a}|{b}");
+    if joined.len() > MAX_CONCAT_BYTES {
+        let mut end = MAX_CONCAT_BYTES;
+        while !joined.is_char_boundary(end) {
+            end -= 1;
+        }
+        joined.truncate(end);
+    }
+    joined
+}
+
+/// The longest value the bug `concat_on_conflict` builds.
+pub const MAX_CONCAT_BYTES: usize = 4_096;

@@ -17,6 +17,7 @@ mod observed;
 mod partition;
 mod verdict;
 mod wgl;
+mod zones;
 
 pub use history::{OpKind, OpResult, Operation};
 pub use incremental::Incremental;

@@ -1,0 +1,194 @@
+//! A fast path for read/write registers whose writes each write a value of their own
+//! (Gibbons & Korach, "Testing shared memories", SIAM J. Comput. 1997, §4: with the
+//! read-mapping known, linearizability of a register is decided in O(n log n)). Each value
+//! `v` forms a cluster — its write and the reads that returned it — whose ops can be placed
+//! together: if the cluster's earliest completion `f` comes before its latest invocation
+//! `s`, the register must hold `v` throughout `[f, s]` (a forward zone); otherwise the
+//! cluster fits at one moment within `[s, f]` (a backward zone). The history is linearizable
+//! exactly when no two forward zones overlap and no backward zone lies inside a forward one.
+//!
+//! It answers only "linearizable", and only when every margin is strict; anything else (a
+//! cas or an append, a value written twice, a read of a value nobody wrote, a tie at a zone
+//! boundary, a violation) is left to the search, which also explains failures. Many writes
+//! open at once — calls piled up in an outage — cost the search exponential time and this
+//! test none.
+
+use std::collections::BTreeMap;
+
+use super::history::{OpKind, OpResult, Operation};
+
+/// The initial (absent) value's virtual write sits before every operation.
+const BEFORE_ALL: i128 = -1;
+/// A write still open, or whose outcome is unknown, completes after every operation.
+const AFTER_ALL: i128 = i128::MAX;
+
+/// One value's cluster: its write's interval and the reads that returned it.
+#[derive(Clone, Copy, Debug)]
+struct Cluster {
+    write_invoke: i128,
+    /// The earliest completion and the latest invocation among the cluster's ops.
+    first_end: i128,
+    last_start: i128,
+}
+
+impl Cluster {
+    fn new(invoke: i128, complete: i128) -> Cluster {
+        Cluster { write_invoke: invoke, first_end: complete, last_start: invoke }
+    }
+    fn forward(&self) -> bool {
+        self.first_end < self.last_start
+    }
+}
+
+/// Is the sub-history `index` of `ops` (all on one key) linearizable by the zone test?
+/// `false` means "not decided here", never "not linearizable".
+pub(crate) fn linearizable(ops: &[Operation], index: &[usize]) -> bool {
+    let Some(clusters) = clusters(ops, index) else { return false };
+    let (mut forward, backward): (Vec<Cluster>, Vec<Cluster>) = clusters.into_values().partition(Cluster::forward);
+    forward.sort_by_key(|c| c.first_end);
+    let disjoint = forward.windows(2).all(|w| w[0].last_start < w[1].first_end);
+    disjoint && backward.iter().all(|b| !forward.iter().any(|f| f.first_end <= b.last_start && b.first_end <= f.last_start))
+}
+
+/// The clusters by value (`None`: the absent value), or `None` when the test does not apply.
+fn clusters<'a>(ops: &'a [Operation], index: &[usize]) -> Option<BTreeMap<Option<&'a str>, Cluster>> {
+    let mut clusters: BTreeMap<Option<&str>, Cluster> = BTreeMap::new();
+    clusters.insert(None, Cluster::new(BEFORE_ALL, BEFORE_ALL));
+    let read_values = read_values(ops, index)?;
+    for op in index.iter().map(|&i| &ops[i]) {
+        let OpKind::Write { value } = &op.kind else { continue };
+        let complete = match op.result {
+            OpResult::Ok { .. } => op.complete_us.map_or(AFTER_ALL, i128::from),
+            // An unknown write nobody read may not have happened: leave it out.
+            OpResult::Unknown if read_values.contains_key(&Some(value.as_str())) => AFTER_ALL,
+            OpResult::Unknown | OpResult::Fail => continue,
+        };
+        if clusters.insert(Some(value.as_str()), Cluster::new(i128::from(op.invoke_us), complete)).is_some() {
+            return None;
+        }
+    }
+    if !read_values.contains_key(&None) {
+        clusters.remove(&None);
+    }
+    for (value, reads) in read_values {
+        let c = clusters.get_mut(&value)?;
+        for (invoke, complete) in reads {
+            if complete <= c.write_invoke {
+                return None;
+            }
+            c.first_end = c.first_end.min(complete);
+            c.last_start = c.last_start.max(invoke);
+        }
+    }
+    Some(clusters)
+}
+
+/// Each value the reads returned, with their (invocation, completion: after all when the
+/// read never completed); `None` if an op is a cas or an append (outside the test).
+fn read_values<'a>(ops: &'a [Operation], index: &[usize]) -> Option<BTreeMap<Option<&'a str>, Vec<(i128, i128)>>> {
+    let mut reads: BTreeMap<Option<&str>, Vec<(i128, i128)>> = BTreeMap::new();
+    for op in index.iter().map(|&i| &ops[i]) {
+        match (&op.kind, &op.result) {
+            (OpKind::Read, OpResult::Ok { value }) => {
+                let complete = op.complete_us.map_or(AFTER_ALL, i128::from);
+                reads.entry(value.as_deref()).or_default().push((i128::from(op.invoke_us), complete));
+            }
+            (OpKind::Read | OpKind::Write { .. }, _) => {}
+            (OpKind::Cas { .. } | OpKind::Append { .. }, _) => return None,
+        }
+    }
+    Some(reads)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::history::{OpKind, OpResult, Operation};
+    use super::super::verdict::Limits;
+    use super::super::wgl::{check_key, KeyVerdict};
+    use super::linearizable;
+    use crate::sim::prng::Prng;
+
+    /// A random history on one key: up to 8 operations, writes of distinct values, reads
+    /// of a value written (or absent), times from a small range (so ties happen unless
+    /// `distinct_times`), and some results unknown or failed unless `all_ok`.
+    fn history(rng: &mut Prng, distinct_times: bool, all_ok: bool) -> Vec<Operation> {
+        let n = rng.range(1, 8) as usize;
+        let mut times: Vec<u64> = if distinct_times { (0..2 * n as u64).map(|t| t * 10).collect() } else { (0..2 * n).map(|_| rng.below(12)).collect() };
+        // Shuffle the times (Fisher-Yates), then pair them into intervals.
+        for i in (1..times.len()).rev() {
+            times.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        let writes = rng.range(1, n as u64) as usize;
+        (0..n)
+            .map(|i| {
+                let (a, b) = (times[2 * i], times[2 * i + 1]);
+                let kind = if i < writes { OpKind::Write { value: format!("v{i}") } } else { OpKind::Read };
+                let read = match rng.below(writes as u64 + 1) as usize {
+                    w if w == writes => None,
+                    w => Some(format!("v{w}")),
+                };
+                let result = match (&kind, all_ok, rng.below(6)) {
+                    (_, false, 0) => OpResult::Unknown,
+                    (OpKind::Write { .. }, false, 1) => OpResult::Fail,
+                    (OpKind::Read, _, _) => OpResult::Ok { value: read },
+                    _ => OpResult::Ok { value: None },
+                };
+                let complete_us = (result != OpResult::Unknown || rng.below(2) == 0).then_some(a.max(b));
+                Operation { client: i as u64, key: "k".into(), kind, invoke_us: a.min(b), complete_us, result }
+            })
+            .collect()
+    }
+
+    fn search(ops: &[Operation]) -> KeyVerdict {
+        let index: Vec<usize> = (0..ops.len()).collect();
+        check_key(ops, "k", &index, Limits::default())
+    }
+
+    // Soundness: whenever the zone test says linearizable, the search agrees (ties,
+    // unknown, failed and pending operations included).
+    #[test]
+    fn the_zone_test_never_calls_a_non_linearizable_history_linearizable() {
+        let mut rng = Prng::new(7);
+        let mut decided = 0;
+        for case in 0..40_000 {
+            let ops = history(&mut rng, case % 2 == 0, case % 3 == 0);
+            let index: Vec<usize> = (0..ops.len()).collect();
+            if linearizable(&ops, &index) {
+                decided += 1;
+                assert_eq!(search(&ops), KeyVerdict::Linearizable, "{ops:#?}");
+            }
+        }
+        assert!(decided > 5_000, "the zone test decided only {decided} of 40,000");
+    }
+
+    // Completeness where Gibbons and Korach's theorem applies (every operation completed,
+    // no ties): the zone test says linearizable whenever the search does.
+    #[test]
+    fn the_zone_test_decides_every_linearizable_history_without_ties() {
+        let mut rng = Prng::new(11);
+        let mut linearizable_cases = 0;
+        for _ in 0..20_000 {
+            let ops = history(&mut rng, true, true);
+            let index: Vec<usize> = (0..ops.len()).collect();
+            if search(&ops) == KeyVerdict::Linearizable {
+                linearizable_cases += 1;
+                assert!(linearizable(&ops, &index), "{ops:#?}");
+            }
+        }
+        assert!(linearizable_cases > 2_000, "only {linearizable_cases} linearizable cases");
+    }
+
+    // Outside the test: cas and append, and a value written twice.
+    #[test]
+    fn cas_append_and_repeated_values_are_left_to_the_search() {
+        let op = |kind: OpKind, t: u64| Operation { client: t, key: "k".into(), kind, invoke_us: t, complete_us: Some(t + 1), result: OpResult::Ok { value: None } };
+        let twice = [op(OpKind::Write { value: "a".into() }, 0), op(OpKind::Write { value: "a".into() }, 5)];
+        assert!(!linearizable(&twice, &[0, 1]));
+        let cas = [op(OpKind::Cas { expected: None, new: "a".into() }, 0)];
+        assert!(!linearizable(&cas, &[0]));
+        let append = [op(OpKind::Append { value: "a".into() }, 0)];
+        assert!(!linearizable(&append, &[0]));
+        let single = [op(OpKind::Write { value: "a".into() }, 0)];
+        assert!(linearizable(&single, &[0]));
+    }
+}
