@@ -25,10 +25,10 @@ pub struct RaftChecker<S> {
     leaders: BTreeMap<u64, u32>,
     /// Per node, while leader: (term, log length, prefix hash of the log at that length).
     leader_logs: Vec<Option<(u64, u64, u64)>>,
-    /// Per node: (term, prefix hash) of each entry of its log as last seen, and the node's
-    /// truncation count then.
+    /// Per node: (term, prefix hash) of each entry of its log as the checker last saw and
+    /// hashed it, and where the next re-hash of an older entry falls (Log Matching).
     seen: Vec<Vec<(u64, u64)>>,
-    seen_truncations: Vec<u64>,
+    audit: Vec<usize>,
     /// (index, term) → prefix hash of the log up to it, as first seen anywhere.
     prefixes: BTreeMap<(u64, u64), u64>,
     /// index → (term, entry hash, term of the leader when it committed).
@@ -72,7 +72,7 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
         RaftChecker {
             leader_logs: vec![None; n],
             seen: vec![Vec::new(); n],
-            seen_truncations: vec![0; n],
+            audit: vec![0; n],
             commit_seen: vec![0; n],
             applied_seen: vec![0; n],
             ..Default::default()
