@@ -20,22 +20,32 @@ pub mod no_interleaving;
 pub mod one_holder;
 pub mod token_order;
 
-use super::{LockCommand, LockConfig, LockLog, LockNode, LockTree, ServerLog};
-use crate::sim::{CheckCtx, Checker, NodeId, Protocol, Replicas, StateMachine, Violation};
+use super::{LockCommand, LockConfig, LockDurable, LockLog, LockNode, LockTree, ServerLog};
+use crate::sim::{CheckCtx, Checker, Disk, NodeId, Protocol, Replicas, StateMachine, Violation};
 use std::collections::BTreeSet;
 
-/// The servers of a lock cluster as a log group.
-pub struct Servers<'a, R> {
+/// The servers of a lock cluster as a log group (with their disks, where known).
+pub struct Servers<'a, R: Protocol> {
     pub nodes: &'a [Option<LockNode<R>>],
+    pub disks: &'a [Disk<LockDurable<R::Durable>>],
     pub servers: usize,
 }
 
-impl<R> Replicas<R> for Servers<'_, R> {
+impl<R: Protocol> Replicas<R> for Servers<'_, R> {
     fn size(&self) -> usize {
         self.servers
     }
     fn replica(&self, id: usize) -> Option<&R> {
         self.nodes.get(id)?.as_ref()?.as_server().map(|s| &s.log)
+    }
+    fn crashed_image(&self, id: usize) -> Option<&R::Durable> {
+        if id >= self.servers || self.nodes.get(id)?.is_some() {
+            return None;
+        }
+        match self.disks.get(id)?.synced() {
+            LockDurable::Server(d) => Some(d),
+            _ => None,
+        }
     }
 }
 
@@ -127,7 +137,7 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
 
 impl<R: LockLog> LockChecker<R> {
     fn check_server(&mut self, ctx: &CheckCtx<LockNode<R>>, i: usize, out: &mut Vec<Violation>) {
-        let group = Servers { nodes: ctx.nodes, servers: self.servers };
+        let group = Servers { nodes: ctx.nodes, disks: ctx.disks, servers: self.servers };
         R::check_replica(&mut self.log, ctx, &group, i, out);
         let server = ctx.nodes.get(i).and_then(|n| n.as_ref()).and_then(LockNode::as_server);
         let Some(server) = server.filter(|_| !ctx.restarted) else {
@@ -217,7 +227,7 @@ impl<R: LockLog> LockChecker<R> {
 /// client that knows it (no lock left to a dead session).
 pub fn liveness<R: LockLog>(nodes: &[Option<LockNode<R>>]) -> Result<(), String> {
     let Some((servers, _)) = nodes.iter().flatten().next().map(LockNode::layout) else { return Err("every node is down".into()) };
-    let group = Servers { nodes, servers: servers as usize };
+    let group = Servers { nodes, disks: &[], servers: servers as usize };
     R::group_liveness(&group)?;
     let leader = (0..group.size()).filter_map(|i| group.replica(i)).find(|r| r.is_leader()).ok_or("no leader among the servers")?;
     let tree = leader.state();

@@ -14,7 +14,7 @@ pub mod state_machine_safety;
 
 use super::{Raft, RaftConfig, Role, StateMachine};
 use crate::sim::hash::stable_hash;
-use crate::sim::{CheckCtx, Checker, Replicas, TimeUs, Violation};
+use crate::sim::{CheckCtx, Checker, Cluster, Replicas, TimeUs, Violation};
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
@@ -39,6 +39,8 @@ pub struct RaftChecker<S> {
     applied_seen: Vec<u64>,
     /// (term, leader) pairs already checked for Leader Completeness.
     completeness_checked: std::collections::BTreeSet<(u64, u32)>,
+    /// Version 3: Leader Completeness counts crashed servers' logs on disk as voters' logs.
+    crashed_voters: bool,
     _sm: PhantomData<S>,
 }
 
@@ -67,9 +69,10 @@ pub(crate) fn entry_hash<S: StateMachine>(r: &Raft<S>, index: u64) -> u64 {
 }
 
 impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
-    fn new(_config: &RaftConfig, n: u32) -> Self {
+    fn new(config: &RaftConfig, n: u32) -> Self {
         let n = n as usize;
         RaftChecker {
+            crashed_voters: config.version >= 3,
             leader_logs: vec![None; n],
             seen: vec![Vec::new(); n],
             audit: vec![0; n],
@@ -91,7 +94,8 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
 
     fn check(&mut self, ctx: &CheckCtx<Raft<S>>, out: &mut Vec<Violation>) {
         let Some(id) = ctx.node else { return };
-        let rctx = RaftCtx { event_index: ctx.event_index, now_us: ctx.now_us, restarted: ctx.restarted, group: &ctx.nodes };
+        let group = Cluster::of(ctx);
+        let rctx = RaftCtx { event_index: ctx.event_index, now_us: ctx.now_us, restarted: ctx.restarted, group: &group };
         self.check_server(&rctx, id as usize, out);
     }
 }
