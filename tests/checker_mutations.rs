@@ -1,12 +1,19 @@
 //! Checkers that can fail for more than their own bug (DESIGN.md, Checks): each hardened or
 //! new checker is shown a mutation only it catches, and the other checkers of its protocol
 //! stay quiet. The mutations are hand-made states fed to the checkers as the simulator
-//! would after an event (here a Raft server that rewrites its log without a cut, and a
-//! commit that servers now down would undo).
+//! would after an event (a node under test that rewrites its log without a cut, declares a
+//! member dead before its suspicion timeout, steps a timestamp back, or wakes two waiters
+//! with one release), plus full runs where a run shows it better (a crashed member that
+//! stays down, the lock service's herd).
+
 
 use clusterlab::protocols::raft::invariants::RaftChecker;
 use clusterlab::protocols::raft::{Entry, Kv, KvCommand, RaftConfig, RaftDurable, RaftKv, RaftMsg, RaftWrite, Role};
-use clusterlab::sim::{CheckCtx, Checker, Disk, NodeEnv, Out, Protocol, Violation};
+use clusterlab::protocols::swim::invariants::{liveness as swim_liveness, SwimChecker};
+use clusterlab::protocols::swim::{Status, Swim, SwimConfig, Update as SwimUpdate};
+use clusterlab::scenario::registry::build_typed;
+use clusterlab::sweep::{sweep_scenario, SweepSpec};
+use clusterlab::sim::{CheckCtx, Checker, Disk, Fault, NodeEnv, Out, Protocol, Violation};
 
 /// The properties `checker` reports after an event at `node`, as the simulator calls it.
 fn check_at<P: Protocol>(checker: &mut P::Checker, nodes: &[Option<P>], disks: &[Disk<P::Durable>], node: u32, now_us: u64) -> Vec<Violation> {
@@ -149,4 +156,92 @@ fn leader_completeness_counts_the_logs_of_crashed_servers_as_voters() {
         let without_disks = check_at::<RaftKv>(&mut RaftChecker::new(&config, 5), &nodes, &[], 0, 0);
         assert_eq!(names(&without_disks), Vec::<&str>::new(), "live servers alone would not elect n4");
     }
+}
+
+// ---- SWIM: a Confirm only after the suspicion timeout -------------------------------------
+
+fn swim_cluster(n: u32, config: &SwimConfig) -> Vec<Option<Swim>> {
+    (0..n).map(|id| Some(Swim::new(NodeEnv { id, n }, config))).collect()
+}
+
+fn swim_check(c: &mut SwimChecker, nodes: &[Option<Swim>], node: u32, now_us: u64) -> Vec<Violation> {
+    check_at::<Swim>(c, nodes, &[], node, now_us)
+}
+
+fn swim_update(member: u32, status: Status) -> SwimUpdate {
+    SwimUpdate { member, incarnation: 0, status }
+}
+
+/// n0 suspects n1 at 1 s (the suspicion timeout is 1 s); `lie` sets n0's own record of
+/// when the suspicion began back to time 0. Returns what the checkers say after n0's
+/// protocol period at `period_us`, and whether n0 then holds n1 dead.
+fn suspect_then_period(lie: bool, period_us: u64) -> (Vec<Violation>, bool) {
+    let config = SwimConfig::default();
+    let mut nodes = swim_cluster(3, &config);
+    let mut c = SwimChecker::new(&config, 3);
+    let n0 = nodes[0].as_mut().unwrap();
+    n0.apply(swim_update(1, Status::Suspect), &mut Out::new(1_000_000));
+    assert_eq!(swim_check(&mut c, &nodes, 0, 1_000_000), vec![]);
+    let n0 = nodes[0].as_mut().unwrap();
+    if lie {
+        n0.suspect_since.insert(1, 0);
+    }
+    n0.handle_period(&mut Out::new(period_us));
+    let dead = n0.member(1).status == Status::Confirm;
+    (swim_check(&mut c, &nodes, 0, period_us), dead)
+}
+
+// SWIM §4.2: n0's record of when its suspicion of n1 began is wrong, so it confirms n1 dead
+// 200 ms into a 1 s suspicion timeout. The checker times the suspicion itself.
+#[test]
+fn confirm_before_the_suspicion_timeout_is_caught() {
+    let (v, dead) = suspect_then_period(true, 1_200_000);
+    assert!(dead);
+    assert_eq!(names(&v), vec!["Confirm only after the suspicion timeout"]);
+    assert!(v[0].explanation.contains("after suspecting it for 200 ms of its 1000 ms"), "{}", v[0].explanation);
+    let (v, dead) = suspect_then_period(false, 1_200_000);
+    assert!(!dead && v.is_empty(), "{v:?}");
+    let (v, dead) = suspect_then_period(false, 2_000_000);
+    assert!(dead && v.is_empty(), "the timeout ran out: {v:?}");
+}
+
+// A member that declares a member dead straight from Alive (skipping the suspicion); a
+// member that learns a Confirm some view already held is not declaring it.
+#[test]
+fn confirm_without_a_suspicion_is_caught_and_a_learned_confirm_is_not() {
+    let config = SwimConfig::default();
+    let mut nodes = swim_cluster(3, &config);
+    let mut c = SwimChecker::new(&config, 3);
+    nodes[0].as_mut().unwrap().apply(swim_update(1, Status::Confirm), &mut Out::new(500_000));
+    let v = swim_check(&mut c, &nodes, 0, 500_000);
+    assert_eq!(names(&v), vec!["Confirm only after the suspicion timeout"]);
+    assert!(v[0].explanation.contains("without first suspecting it"), "{}", v[0].explanation);
+    nodes[2].as_mut().unwrap().apply(swim_update(1, Status::Confirm), &mut Out::new(600_000));
+    assert_eq!(swim_check(&mut c, &nodes, 2, 600_000), vec![]);
+}
+
+// SWIM §2, strong completeness: the default sweep's heal leaves some members down (crashed
+// once chaos's last undo has run, never restarted); every live member confirms them before
+// the liveness bound, and liveness asks nothing of the crashed members themselves. A live
+// member still holding a crashed one Alive fails it.
+#[test]
+fn swim_liveness_asks_every_live_member_to_confirm_members_that_stay_down() {
+    let spec = SweepSpec::new("swim");
+    let mut seeds_with_members_down = 0;
+    for seed in 0..100 {
+        let s = sweep_scenario(&spec, seed).expect("a swim sweep seed");
+        let down: Vec<u32> = s.faults.iter().filter_map(|f| if let Fault::Crash { node } = f.fault { Some(node) } else { None }).collect();
+        let Some(&gone) = down.first() else { continue };
+        seeds_with_members_down += 1;
+        let h = build_typed::<Swim>(&s, false).expect("builds");
+        let nodes = h.sim().nodes();
+        assert!(down.iter().all(|d| nodes[*d as usize].is_none()), "seed {seed}: {down:?} stay down");
+        assert_eq!(names(h.sim().violations()), Vec::<&str>::new(), "seed {seed}");
+        assert_eq!(swim_liveness(nodes), Ok(()), "seed {seed}");
+        let mut forgetful = nodes.to_vec();
+        forgetful[0].as_mut().unwrap().members.remove(&gone);
+        let e = swim_liveness(&forgetful).expect_err("n0 no longer holds the crashed member dead");
+        assert!(e.contains(&format!("holds crashed n{gone} as Alive")), "seed {seed}: {e}");
+    }
+    assert!(seeds_with_members_down >= 20, "only {seeds_with_members_down} of 100 seeds leave a member down");
 }
