@@ -306,6 +306,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Incarnations never decrease", "化身号永不减小"),
     ("Confirm is final for its incarnation", "死亡确认对其化身号是最终的"),
     ("Confirm only after the suspicion timeout", "仅在怀疑超时之后才确认死亡"),
+    ("Timestamps never decrease", "时间戳永不减小"),
     ("lock tree", "锁树"),
     ("recent writes", "最近的写入"),
     ("path", "路径"),

@@ -2,11 +2,12 @@
 //! new checker is shown a mutation only it catches, and the other checkers of its protocol
 //! stay quiet. The mutations are hand-made states fed to the checkers as the simulator
 //! would after an event (a node under test that rewrites its log without a cut, declares a
-//! member dead before its suspicion timeout, steps a timestamp back, or wakes two waiters
-//! with one release), plus full runs where a run shows it better (a crashed member that
-//! stays down, the lock service's herd).
+//! member dead before its suspicion timeout, or steps a timestamp back), plus full runs
+//! where a run shows it better (a crashed member that stays down).
 
 
+use clusterlab::protocols::gossip::invariants::GossipChecker;
+use clusterlab::protocols::gossip::{Gossip, GossipConfig, Rumor, Stamp, Update as GossipUpdate};
 use clusterlab::protocols::raft::invariants::RaftChecker;
 use clusterlab::protocols::raft::{Entry, Kv, KvCommand, RaftConfig, RaftDurable, RaftKv, RaftMsg, RaftWrite, Role};
 use clusterlab::protocols::swim::invariants::{liveness as swim_liveness, SwimChecker};
@@ -244,4 +245,35 @@ fn swim_liveness_asks_every_live_member_to_confirm_members_that_stay_down() {
         assert!(e.contains(&format!("holds crashed n{gone} as Alive")), "seed {seed}: {e}");
     }
     assert!(seeds_with_members_down >= 20, "only {seeds_with_members_down} of 100 seeds leave a member down");
+}
+
+// ---- gossip: a site's timestamp per key never decreases -----------------------------------
+
+fn gossip_check(c: &mut GossipChecker, nodes: &[Option<Gossip>], writes: &[(u32, u64, GossipUpdate)]) -> Vec<Violation> {
+    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes, clocks: &[], disks: &[], sent: &[], replies: &[], requests: writes, node: Some(0), restarted: false };
+    let mut out = Vec::new();
+    c.check(&ctx, &mut out);
+    out
+}
+
+// Demers §1.1: n0 holds x from a client write stamped 5 ms; then it takes another client's
+// older value of x (stamped 3 ms), and later forgets x. Both values were written by clients,
+// so Validity has nothing to say.
+#[test]
+fn a_site_stepping_a_timestamp_back_or_forgetting_a_key_is_caught() {
+    let config = GossipConfig::default();
+    let mut nodes = vec![Some(Gossip::new(NodeEnv { id: 0, n: 2 }, &config)), None];
+    let mut c = GossipChecker::new(&config, 2);
+    let write = |value: &str| GossipUpdate { key: "x".into(), value: value.into() };
+    let n0 = nodes[0].as_mut().unwrap();
+    n0.learn(Rumor { key: "x".into(), value: "new".into(), stamp: Stamp { time_us: 5_000, origin: 0 } }, &mut Out::new(5_000));
+    assert_eq!(gossip_check(&mut c, &nodes, &[(0, 1, write("new")), (1, 2, write("old"))]), vec![]);
+    let e = nodes[0].as_mut().unwrap().db.get_mut("x").unwrap();
+    (e.value, e.stamp) = ("old".into(), Stamp { time_us: 3_000, origin: 1 });
+    let v = gossip_check(&mut c, &nodes, &[]);
+    assert_eq!(names(&v), vec!["Timestamps never decrease"]);
+    assert!(v[0].explanation.contains("timestamp 5000 µs of n0") && v[0].explanation.contains("timestamp 3000 µs of n1"), "{}", v[0].explanation);
+    assert_eq!(gossip_check(&mut c, &nodes, &[]), vec![], "each step back is reported once");
+    nodes[0].as_mut().unwrap().db.clear();
+    assert_eq!(names(&gossip_check(&mut c, &nodes, &[])), vec!["Timestamps never decrease"]);
 }

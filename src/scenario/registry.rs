@@ -378,7 +378,7 @@ mod gossip_rows {
         ],
         presets: crate::scenario::presets::gossip::gossip_presets,
         lessons: &[],
-        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Validity; convergence after faults stop (liveness)" },
+        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Validity, Timestamps never decrease; convergence after faults stop (liveness)" },
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
             config: "{}",
