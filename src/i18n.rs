@@ -301,6 +301,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Mutual Exclusion by Lease", "租约互斥"),
     ("Conservative Lease", "保守租约"),
     ("Master Lease", "主节点租约"),
+    ("No Herd Effect", "无羊群效应"),
     ("jeopardy", "会话危险期"),
     ("grace left", "宽限期剩余"),
     ("Incarnations never decrease", "化身号永不减小"),

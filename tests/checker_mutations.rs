@@ -2,19 +2,22 @@
 //! new checker is shown a mutation only it catches, and the other checkers of its protocol
 //! stay quiet. The mutations are hand-made states fed to the checkers as the simulator
 //! would after an event (a node under test that rewrites its log without a cut, declares a
-//! member dead before its suspicion timeout, or steps a timestamp back), plus full runs
-//! where a run shows it better (a crashed member that stays down).
-
+//! member dead before its suspicion timeout, steps a timestamp back, or wakes two waiters
+//! with one release), plus full runs where a run shows it better (a crashed member that
+//! stays down, the lock service's herd).
 
 use clusterlab::protocols::gossip::invariants::GossipChecker;
 use clusterlab::protocols::gossip::{Gossip, GossipConfig, Rumor, Stamp, Update as GossipUpdate};
+use clusterlab::protocols::lock::invariants::LockChecker;
+use clusterlab::protocols::lock::{LockCommand, LockConfig, LockNode, LockServer, TreeOp};
 use clusterlab::protocols::raft::invariants::RaftChecker;
 use clusterlab::protocols::raft::{Entry, Kv, KvCommand, RaftConfig, RaftDurable, RaftKv, RaftMsg, RaftWrite, Role};
 use clusterlab::protocols::swim::invariants::{liveness as swim_liveness, SwimChecker};
 use clusterlab::protocols::swim::{Status, Swim, SwimConfig, Update as SwimUpdate};
 use clusterlab::scenario::registry::build_typed;
+use clusterlab::scenario::{presets, Scenario};
+use clusterlab::sim::{CheckCtx, Checker, Disk, Fault, NodeEnv, Out, Protocol, ProtocolConfig, StateMachine, Violation};
 use clusterlab::sweep::{sweep_scenario, SweepSpec};
-use clusterlab::sim::{CheckCtx, Checker, Disk, Fault, NodeEnv, Out, Protocol, Violation};
 
 /// The properties `checker` reports after an event at `node`, as the simulator calls it.
 fn check_at<P: Protocol>(checker: &mut P::Checker, nodes: &[Option<P>], disks: &[Disk<P::Durable>], node: u32, now_us: u64) -> Vec<Violation> {
@@ -136,8 +139,8 @@ fn figure_8_with_three_down(config: &RaftConfig) -> (Vec<Option<RaftKv>>, Vec<Di
     s1.match_index = vec![3, 2, 2, 0, 0];
     let mut out = Out::new(0);
     s1.on_message(2, RaftMsg::AppendEntriesResponse { term: 4, success: true, match_index: 2, read_seq: Default::default() }, &mut out);
-    for down in 1..4 {
-        nodes[down] = None;
+    for down in nodes.iter_mut().take(4).skip(1) {
+        *down = None;
     }
     (nodes, disks)
 }
@@ -276,4 +279,76 @@ fn a_site_stepping_a_timestamp_back_or_forgetting_a_key_is_caught() {
     assert_eq!(gossip_check(&mut c, &nodes, &[]), vec![], "each step back is reported once");
     nodes[0].as_mut().unwrap().db.clear();
     assert_eq!(names(&gossip_check(&mut c, &nodes, &[])), vec!["Timestamps never decrease"]);
+}
+
+// ---- lock service: No Herd Effect ----------------------------------------------------------
+
+/// One server (n0), three clients (n1-n3), the storage (n4), version 3.
+fn lock_config() -> LockConfig {
+    let mut c = LockConfig { servers: 1, clients: 3, ..<LockConfig>::default() };
+    c.set_version(3);
+    c
+}
+
+/// n0 having applied `cmds` (committed and applied in one batch).
+fn server_after(cmds: &[LockCommand]) -> Vec<Option<LockNode>> {
+    let mut s = <LockServer>::new(0, &lock_config());
+    for cmd in cmds {
+        s.log.log.push(Entry { term: 1, cmd: Some(cmd.clone()) });
+        s.log.sm.apply(cmd);
+    }
+    (s.log.commit_index, s.log.last_applied) = (cmds.len() as u64, cmds.len() as u64);
+    vec![Some(LockNode::Server(s)), None, None, None, None]
+}
+
+fn op(client: u32, req: u64, op: TreeOp) -> LockCommand {
+    LockCommand::Client { client, req, op }
+}
+
+fn node_of(client: u64) -> String {
+    format!("/lock/n-{:010}", client - 1)
+}
+
+/// Sessions s1-s3 for n1-n3, each with a lock node (n1's lowest), n2 watching n1's node,
+/// and n3 watching `n3_watches`.
+fn queue_with(n3_watches: &str) -> Vec<LockCommand> {
+    let mut cmds: Vec<LockCommand> = (1..=3).map(|c| op(c, 1, TreeOp::CreateSession { timeout_us: 1_000_000 })).collect();
+    cmds.extend((1..=3).map(|c| op(c, 2, TreeOp::Create { session: u64::from(c), path: "/lock/n-".into(), ephemeral: true, sequential: true })));
+    cmds.push(op(2, 3, TreeOp::Exists { session: 2, path: node_of(1), watch: true }));
+    cmds.push(op(3, 3, TreeOp::Exists { session: 3, path: n3_watches.into(), watch: true }));
+    cmds
+}
+
+// ZooKeeper §2.4: n3 watches the holder's node instead of the one just before its own (a
+// mistake other than the planted `herd_effect`, which watches `/lock`), so n1's release
+// wakes n2 and n3. Nothing is unsafe; only No Herd Effect reports it.
+#[test]
+fn no_herd_effect_catches_a_release_that_wakes_two_waiters() {
+    for (n3_watches, want) in [(node_of(1), vec!["No Herd Effect"]), (node_of(2), vec![])] {
+        let mut cmds = queue_with(&n3_watches);
+        let mut c = LockChecker::new(&lock_config(), 5);
+        assert_eq!(check_at::<LockNode>(&mut c, &server_after(&cmds), &[], 0, 0), vec![]);
+        cmds.push(op(1, 3, TreeOp::Delete { session: 1, path: node_of(1) }));
+        let v = check_at::<LockNode>(&mut c, &server_after(&cmds), &[], 0, 0);
+        assert_eq!(names(&v), want, "n3 watching {n3_watches}");
+        if let Some(v) = v.first() {
+            assert!(v.explanation.contains("fired 2 watches, waking n2, n3"), "{}", v.explanation);
+        }
+    }
+}
+
+fn run_preset_as_v3(name: &str) -> Vec<String> {
+    let s = (presets::find(name).expect("preset").build)();
+    let h = build_typed::<LockNode>(&Scenario { version: 3, ..s }, false).expect("builds");
+    h.sim().violations().iter().map(|v| v.property.clone()).collect()
+}
+
+// The planted bug, in the herd preset's run under version 3: only No Herd Effect fires, at
+// releases; the recipe's run is clean. (The presets themselves are version 1 scenarios and
+// replay as they always did.)
+#[test]
+fn the_herd_effect_bug_is_caught_by_no_herd_effect_alone() {
+    let herd = run_preset_as_v3("lock-herd-effect");
+    assert!(!herd.is_empty() && herd.iter().all(|p| p == "No Herd Effect"), "{herd:?}");
+    assert_eq!(run_preset_as_v3("lock-recipe-no-herd"), Vec::<String>::new());
 }

@@ -8,14 +8,16 @@
 //! (one event can apply a batch of entries, and a holder in the middle of the batch would
 //! go unseen): the checker replays each server's applied commands on a tree of its own.
 //! Version 3 also checks the leases themselves: Mutual Exclusion by Lease at the clients,
-//! Conservative Lease at each applied expiry, Master Lease at the servers. Versions 1 and
-//! 2 check as they always did, so their links replay to the same violations.
+//! Conservative Lease at each applied expiry, Master Lease at the servers; and one cost,
+//! No Herd Effect, at each applied release. Versions 1 and 2 check as they always did, so
+//! their links replay to the same violations.
 
 pub mod conservative_lease;
 pub mod fencing_enforced;
 pub mod lease_guarded_writes;
 pub mod master_lease;
 pub mod mutual_exclusion;
+pub mod no_herd_effect;
 pub mod no_interleaving;
 pub mod one_holder;
 pub mod token_order;
@@ -77,6 +79,8 @@ pub struct LockChecker<R: Protocol = ServerLog> {
     /// KeepAlives it had answered at its last event.
     newest_leader_term: u64,
     keepalives_seen: Vec<u64>,
+    /// Version 3: the highest zxid checked for a herd (No Herd Effect).
+    herd_checked_zxid: u64,
 }
 
 pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: &str, explanation: String) -> Violation {
@@ -104,6 +108,7 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
             overlaps: BTreeSet::new(),
             newest_leader_term: 0,
             keepalives_seen: vec![0; s],
+            herd_checked_zxid: 0,
         }
     }
 
@@ -118,6 +123,7 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
             (mutual_exclusion::NAME, mutual_exclusion::SOURCE),
             (conservative_lease::NAME, conservative_lease::SOURCE),
             (master_lease::NAME, master_lease::SOURCE),
+            (no_herd_effect::NAME, no_herd_effect::SOURCE),
         ]);
         v
     }
@@ -181,8 +187,12 @@ impl<R: LockLog> LockChecker<R> {
             if let LockCommand::ExpireSession { session } = cmd {
                 conservative_lease::check(ctx, i, &tree, *session, out);
             }
+            let lock_nodes = no_herd_effect::lock_nodes_before(cmd, &tree);
             tree.apply(cmd);
-            tree.take_fired();
+            let fired = tree.take_fired();
+            if let Some(release) = no_herd_effect::release(cmd, lock_nodes, &tree, &fired) {
+                no_herd_effect::check(self, ctx, i, release, out);
+            }
             let now = tree.lock_holder().map(|(p, n)| (p.clone(), n.czxid));
             if now != self.holder[i] {
                 one_holder::check(self, ctx, i, &tree, now.as_ref(), out);
