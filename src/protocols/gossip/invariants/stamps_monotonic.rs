@@ -14,15 +14,16 @@ pub const SOURCE: &str = "Demers et al., PODC 1987, §1.1 (the newer timestamp w
 
 pub fn check(c: &mut GossipChecker, ctx: &CheckCtx<Gossip>, id: NodeId, node: &Gossip, out: &mut Vec<Violation>) {
     let held = &mut c.stamps[id as usize];
+    // Mostly the site holds the keys it held: walk both maps side by side.
+    if held.len() == node.db.len() && held.keys().eq(node.db.keys()) {
+        for ((key, before), e) in held.iter_mut().zip(node.db.values()) {
+            follow(ctx, id, key, before, e.stamp, out);
+        }
+        return;
+    }
     for (key, e) in &node.db {
         match held.get_mut(key) {
-            Some(before) => {
-                if e.stamp < *before {
-                    let why = format!("n{id} held {key} at {} and now holds it at {}", show(*before), show(e.stamp));
-                    out.push(violation(ctx, NAME, SOURCE, why));
-                }
-                *before = e.stamp;
-            }
+            Some(before) => follow(ctx, id, key, before, e.stamp, out),
             None => {
                 held.insert(key.clone(), e.stamp);
             }
@@ -32,6 +33,15 @@ pub fn check(c: &mut GossipChecker, ctx: &CheckCtx<Gossip>, id: NodeId, node: &G
     if held.len() > node.db.len() {
         forgotten(held, ctx, id, node, out);
     }
+}
+
+/// The site held `key` at `before` and now holds it at `now`.
+fn follow(ctx: &CheckCtx<Gossip>, id: NodeId, key: &str, before: &mut Stamp, now: Stamp, out: &mut Vec<Violation>) {
+    if now < *before {
+        let why = format!("n{id} held {key} at {} and now holds it at {}", show(*before), show(now));
+        out.push(violation(ctx, NAME, SOURCE, why));
+    }
+    *before = now;
 }
 
 /// Keys `node` held and no longer holds: each reported, then forgotten here too.

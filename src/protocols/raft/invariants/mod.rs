@@ -12,23 +12,25 @@ pub mod leader_completeness;
 pub mod log_matching;
 pub mod state_machine_safety;
 
-use super::{Raft, RaftConfig, Role, StateMachine};
+use super::{Entry, Raft, RaftConfig, Role, StateMachine};
 use crate::sim::hash::stable_hash;
 use crate::sim::{CheckCtx, Checker, Cluster, Replicas, TimeUs, Violation};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::marker::PhantomData;
 
 /// The checkers' memory of the whole history (cloned at checkpoints).
-#[derive(Clone, Debug, Default)]
-pub struct RaftChecker<S> {
+#[derive(Clone, Debug)]
+pub struct RaftChecker<S: StateMachine> {
     /// term → the node that led it.
     leaders: BTreeMap<u64, u32>,
     /// Per node, while leader: (term, log length, prefix hash of the log at that length).
     leader_logs: Vec<Option<(u64, u64, u64)>>,
     /// Per node: (term, prefix hash) of each entry of its log as the checker last saw and
-    /// hashed it, and where the next re-hash of an older entry falls (Log Matching).
+    /// hashed it, a copy of the last of those entries, and the node's events counted
+    /// (every few, an older entry is re-hashed): Log Matching's own record of the log.
     seen: Vec<Vec<(u64, u64)>>,
-    audit: Vec<usize>,
+    last: Vec<Option<Entry<S::Command>>>,
+    audit: Vec<u64>,
     /// (index, term) → prefix hash of the log up to it, as first seen anywhere.
     prefixes: BTreeMap<(u64, u64), u64>,
     /// index → (term, entry hash, term of the leader when it committed).
@@ -38,7 +40,7 @@ pub struct RaftChecker<S> {
     applied: BTreeMap<u64, u64>,
     applied_seen: Vec<u64>,
     /// (term, leader) pairs already checked for Leader Completeness.
-    completeness_checked: std::collections::BTreeSet<(u64, u32)>,
+    completeness_checked: BTreeSet<(u64, u32)>,
     /// Version 3: Leader Completeness counts crashed servers' logs on disk as voters' logs.
     crashed_voters: bool,
     _sm: PhantomData<S>,
@@ -72,13 +74,19 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
     fn new(config: &RaftConfig, n: u32) -> Self {
         let n = n as usize;
         RaftChecker {
-            crashed_voters: config.version >= 3,
+            leaders: BTreeMap::new(),
             leader_logs: vec![None; n],
             seen: vec![Vec::new(); n],
+            last: vec![None; n],
             audit: vec![0; n],
+            prefixes: BTreeMap::new(),
+            committed: BTreeMap::new(),
             commit_seen: vec![0; n],
+            applied: BTreeMap::new(),
             applied_seen: vec![0; n],
-            ..Default::default()
+            completeness_checked: BTreeSet::new(),
+            crashed_voters: config.version >= 3,
+            _sm: PhantomData,
         }
     }
 
