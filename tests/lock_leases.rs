@@ -388,7 +388,7 @@ fn small_config(version: u32) -> LockConfig {
 
 fn check(checker: &mut LockChecker, nodes: &[Option<LockNode>], node: u32) -> Vec<String> {
     use clusterlab::sim::{CheckCtx, Checker};
-    let ctx = CheckCtx { event_index: 1, now_us: 1_000_000, nodes, clocks: &[], sent: &[], replies: &[], requests: &[], node: Some(node), restarted: false };
+    let ctx = CheckCtx { event_index: 1, now_us: 1_000_000, nodes, clocks: &[], disks: &[], sent: &[], replies: &[], requests: &[], node: Some(node), restarted: false };
     let mut out = Vec::new();
     checker.check(&ctx, &mut out);
     out.into_iter().map(|v| v.property).collect()

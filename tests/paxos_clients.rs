@@ -253,7 +253,7 @@ fn validity_violations(mode: Mode, version: u32, value: Value) -> Vec<String> {
     let ballot = Ballot { round: 1, node: 1 };
     let sent: Vec<(u32, u32, PaxosMsg)> = (0..2).map(|a| (a, 1, PaxosMsg::Accepted { ballot, slot: 0, value: value.clone() })).collect();
     let nodes: Vec<Option<Paxos>> = vec![None, None, None];
-    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes: &nodes, clocks: &[], sent: &sent, replies: &[], requests: &[], node: None, restarted: false };
+    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes: &nodes, clocks: &[], disks: &[], sent: &sent, replies: &[], requests: &[], node: None, restarted: false };
     let mut out = Vec::new();
     checker.check(&ctx, &mut out);
     out.into_iter().map(|v| format!("{}: {}", v.property, v.explanation)).collect()

@@ -272,7 +272,7 @@ fn a_configured_starting_log_is_written_at_first_boot() {
 
 fn check(checker: &mut invariants::RaftChecker<Kv>, nodes: &[Option<RaftKv>], node: u32) -> Vec<Violation> {
     let mut v = Vec::new();
-    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes, clocks: &[], sent: &[], replies: &[], requests: &[], node: Some(node), restarted: false };
+    let ctx = CheckCtx { event_index: 1, now_us: 0, nodes, clocks: &[], disks: &[], sent: &[], replies: &[], requests: &[], node: Some(node), restarted: false };
     checker.check(&ctx, &mut v);
     v
 }

@@ -378,7 +378,7 @@ mod gossip_rows {
         ],
         presets: crate::scenario::presets::gossip::gossip_presets,
         lessons: &[],
-        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Validity; convergence after faults stop (liveness)" },
+        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Validity, Timestamps never decrease; convergence after faults stop (liveness)" },
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
             config: "{}",
@@ -412,7 +412,7 @@ mod gossip_rows {
         ],
         presets: crate::scenario::presets::gossip::swim_presets,
         lessons: &[],
-        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Incarnation monotonic, Confirm final; every live member seen alive after faults stop" },
+        consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Incarnation monotonic, Confirm final, Confirm only after the suspicion timeout; after faults stop every live member seen alive and every crashed one dead" },
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
             config: "{}",

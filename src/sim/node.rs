@@ -1,8 +1,7 @@
-//! One node's slot in the simulator: its disk (the durable state, synced and not), pause
-//! inbox and timers. Its process lives beside it (absent while crashed), and its clock in
-//! [`super::clock::Clock`].
+//! One node's slot in the simulator: its pause inbox and timers. Its process lives beside
+//! it (absent while crashed), its disk (the durable state, synced and not) in the
+//! simulator's `disks` (the checkers read them), and its clock in [`super::clock::Clock`].
 
-use super::durable::Disk;
 use super::protocol::{Protocol, TimeUs};
 use super::queue::Ev;
 
@@ -16,7 +15,6 @@ pub struct TimerSlot<T> {
 
 #[derive(Clone, Debug)]
 pub struct NodeSlot<P: Protocol> {
-    pub disk: Disk<P::Durable>,
     pub paused: bool,
     /// Events that arrived while paused, delivered in order on resume.
     pub inbox: Vec<Ev>,
@@ -25,7 +23,7 @@ pub struct NodeSlot<P: Protocol> {
 
 impl<P: Protocol> NodeSlot<P> {
     pub fn new() -> Self {
-        NodeSlot { disk: Disk::new(), paused: false, inbox: Vec::new(), timers: Vec::new() }
+        NodeSlot { paused: false, inbox: Vec::new(), timers: Vec::new() }
     }
 }
 

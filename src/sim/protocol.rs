@@ -239,6 +239,9 @@ pub struct CheckCtx<'a, P: Protocol> {
     /// Every node's clock (empty in handler tests: [`CheckCtx::local_now_us`] then reads
     /// global time).
     pub clocks: &'a [super::clock::Clock],
+    /// Every node's stable storage, kept while it is crashed: what a crashed node will
+    /// boot from is its synced state (see [`super::rsm::Cluster`]). Empty in handler tests.
+    pub disks: &'a [super::durable::Disk<P::Durable>],
     /// Messages sent during this event: (from, to, msg).
     pub sent: &'a [(NodeId, NodeId, P::Msg)],
     /// Client replies produced during this event: (node, request_id, reply).

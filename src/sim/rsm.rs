@@ -9,6 +9,7 @@
 //! each proposal comes back as a reply at the point it happened. The log owns the
 //! [`StateMachine`] and applies committed commands to it; the embedding protocol reads it.
 
+use super::durable::Disk;
 use super::present::Present;
 use super::protocol::{CheckCtx, ClientOp, ClientResult, NodeId, Out, Protocol, ProtocolConfig, Session, Violation};
 use std::fmt::Debug;
@@ -76,17 +77,49 @@ pub struct NotLeader {
 
 /// The replicas of one log group, by id `0..size()`, wherever they live (`None` while
 /// crashed): the log's checkers read the group through it without cloning nodes.
-pub trait Replicas<R> {
+pub trait Replicas<R: Protocol> {
     fn size(&self) -> usize;
     fn replica(&self, id: usize) -> Option<&R>;
+    /// What crashed replica `id` will boot from (its stable storage); `None` while it
+    /// runs, or where the disks are not known.
+    fn crashed_image(&self, _id: usize) -> Option<&R::Durable> {
+        None
+    }
 }
 
-impl<R> Replicas<R> for &[Option<R>] {
+impl<R: Protocol> Replicas<R> for &[Option<R>] {
     fn size(&self) -> usize {
         self.len()
     }
     fn replica(&self, id: usize) -> Option<&R> {
         self.get(id).and_then(|r| r.as_ref())
+    }
+}
+
+/// A whole cluster as a log group, disks included: what a checker sees after an event.
+pub struct Cluster<'a, P: Protocol> {
+    pub nodes: &'a [Option<P>],
+    pub disks: &'a [Disk<P::Durable>],
+}
+
+impl<'a, P: Protocol> Cluster<'a, P> {
+    pub fn of(ctx: &CheckCtx<'a, P>) -> Self {
+        Cluster { nodes: ctx.nodes, disks: ctx.disks }
+    }
+}
+
+impl<P: Protocol> Replicas<P> for Cluster<'_, P> {
+    fn size(&self) -> usize {
+        self.nodes.len()
+    }
+    fn replica(&self, id: usize) -> Option<&P> {
+        self.nodes.get(id).and_then(|r| r.as_ref())
+    }
+    fn crashed_image(&self, id: usize) -> Option<&P::Durable> {
+        if self.replica(id).is_some() {
+            return None;
+        }
+        self.disks.get(id).map(Disk::synced)
     }
 }
 

@@ -9,7 +9,8 @@ use crate::sim::{LogConfig, NodeId, Protocol};
 use serde::{Deserialize, Serialize};
 
 /// - `herd_effect`: every waiter watches the children of `/lock` instead of its predecessor,
-///   so every change wakes every waiter (the herd effect ZooKeeper's recipe avoids).
+///   so every change wakes every waiter (the herd effect ZooKeeper's recipe avoids; the
+///   cost property No Herd Effect catches it from version 3).
 /// - `client_ignores_lease`: a client keeps writing after its own lease has run out.
 /// - `sequence_from_child_count`: a sequential node's suffix is the parent's current number
 ///   of children instead of a counter that never goes back (ZooKeeper uses the parent's

@@ -131,8 +131,6 @@ impl<S: StateMachine> Raft<S> {
     fn truncate_log(&mut self, len: u64, out: &mut ROut<S>) {
         self.write(RaftWrite::TruncateFrom(len + 1), out);
         self.log.truncate(len as usize);
-        self.log_truncations += 1;
-        self.log_truncated_to = len;
     }
 
     /// Rules 3 and 4, writing each change. The planted bug `truncate_without_conflict`

@@ -92,10 +92,6 @@ pub struct Raft<S: StateMachine> {
     pub(crate) leader_contact_us: Option<u64>,
     /// Client requests waiting for their entry to apply: index → request id.
     pub(crate) pending: BTreeMap<u64, u64>,
-    /// How many times this log was cut, and the length it was last cut to: lets the
-    /// checkers look only at entries that changed (O(new entries) per event).
-    pub log_truncations: u64,
-    pub log_truncated_to: u64,
     /// Writes emitted since the last sync (volatile: a restarted server's disk holds
     /// nothing unsynced).
     pub(crate) unsynced: bool,
@@ -125,8 +121,6 @@ impl<S: StateMachine> Raft<S> {
             recent_active: BTreeSet::new(),
             leader_contact_us: None,
             pending: BTreeMap::new(),
-            log_truncations: 0,
-            log_truncated_to: 0,
             unsynced: false,
             reads: super::read::Reads::new(env.n),
         };

@@ -4,6 +4,7 @@
 
 use super::assume::{Assumptions, Exceeded};
 use super::clock::Clock;
+use super::durable::Disk;
 use super::fault::{ChaosConfig, Fault, NetConfig};
 use super::network::{Flight, Links};
 use super::node::{NodeSlot, TimerSlot};
@@ -44,6 +45,8 @@ pub struct Sim<P: Protocol> {
     pub(crate) version: u32,
     pub(crate) states: Vec<Option<P>>,
     pub(crate) slots: Vec<NodeSlot<P>>,
+    /// Each node's stable storage (kept while it is crashed; the checkers read it).
+    pub(crate) disks: Vec<Disk<P::Durable>>,
     /// Each node's clock (skew and drift over global time).
     pub(crate) clocks: Vec<Clock>,
     pub(crate) flights: BTreeMap<u64, Flight<P::Msg>>,
@@ -86,6 +89,7 @@ impl<P: Protocol> Sim<P> {
             version: super::protocol::CURRENT_VERSION,
             states: (0..n).map(|_| None).collect(),
             slots: (0..n).map(|_| NodeSlot::new()).collect(),
+            disks: (0..n).map(|_| Disk::new()).collect(),
             clocks: vec![Clock::new(super::protocol::CURRENT_VERSION >= 3); n as usize],
             flights: BTreeMap::new(),
             next_msg_id: 0,
@@ -273,6 +277,7 @@ impl<P: Protocol> Sim<P> {
             now_us: self.now_us,
             nodes: &self.states,
             clocks: &self.clocks,
+            disks: &self.disks,
             sent: &self.sent,
             replies: &self.replies,
             requests: &self.requests_seen,
@@ -333,7 +338,7 @@ impl<P: Protocol> Sim<P> {
         let env = NodeEnv { id: node, n: self.n };
         let mut p = P::new(env, &self.config);
         let mut out = self.out_for(node);
-        let durable = self.slots[node as usize].disk.recovery_image();
+        let durable = self.disks[node as usize].recovery_image();
         let kind = if let Some(d) = durable {
             p.on_recover(d, &mut out);
             TraceKind::Recover
@@ -370,8 +375,8 @@ impl<P: Protocol> Sim<P> {
                 Effect::SetTimer { timer, min_us, max_us } => self.set_timer(node, timer, min_us, max_us),
                 Effect::CancelTimer { timer } => self.slots[node as usize].timers.retain(|t| t.timer != timer),
                 Effect::Reply { request_id, reply } => self.client_reply(node, request_id, reply),
-                Effect::Write(w) => self.slots[node as usize].disk.write(w),
-                Effect::Sync => self.slots[node as usize].disk.sync(),
+                Effect::Write(w) => self.disks[node as usize].write(w),
+                Effect::Sync => self.disks[node as usize].sync(),
                 Effect::Note(text) => self.trace(Some(node), TraceKind::Note { text }, 0),
             }
         }
@@ -404,8 +409,8 @@ impl<P: Protocol> Sim<P> {
             return false;
         }
         self.states[i] = None;
+        self.disks[i].crash(lose_unsynced);
         let slot = &mut self.slots[i];
-        slot.disk.crash(lose_unsynced);
         slot.timers.clear();
         slot.inbox.clear();
         slot.paused = false;

@@ -1,32 +1,35 @@
 //! Gossip's checkers, one file per property, run after every event, and the liveness
 //! condition the sweeps check after faults heal.
 
+pub mod stamps_monotonic;
 pub mod validity;
 
 use super::config::GossipConfig;
+use super::msg::Stamp;
 use super::node::Gossip;
 use crate::sim::{CheckCtx, Checker, NodeId, Protocol, Violation};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: &str, explanation: String) -> Violation {
     Violation { property: property.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
 }
 
-/// Remembers every (key, value) a client injected, and the invalid (node, key, value)
-/// already reported (each is reported once).
+/// Remembers every (key, value) a client injected, the invalid (node, key, value) already
+/// reported (each is reported once), and per site the timestamp it last held for each key.
 #[derive(Clone, Debug, Default)]
 pub struct GossipChecker {
     pub injected: BTreeSet<(String, String)>,
     pub reported: BTreeSet<(NodeId, String, String)>,
+    pub stamps: Vec<BTreeMap<String, Stamp>>,
 }
 
 impl Checker<Gossip> for GossipChecker {
     const OBSERVES_MESSAGES: bool = true;
-    fn new(_config: &GossipConfig, _n: u32) -> Self {
-        GossipChecker::default()
+    fn new(_config: &GossipConfig, n: u32) -> Self {
+        GossipChecker { stamps: vec![BTreeMap::new(); n as usize], ..Default::default() }
     }
     fn properties() -> Vec<(&'static str, &'static str)> {
-        vec![(validity::NAME, validity::SOURCE)]
+        vec![(validity::NAME, validity::SOURCE), (stamps_monotonic::NAME, stamps_monotonic::SOURCE)]
     }
     fn check(&mut self, ctx: &CheckCtx<Gossip>, out: &mut Vec<Violation>) {
         for (_, _, u) in ctx.requests {
@@ -35,6 +38,7 @@ impl Checker<Gossip> for GossipChecker {
         let Some(id) = ctx.node else { return };
         if let Some(node) = ctx.nodes[id as usize].as_ref() {
             validity::check(self, ctx, id, node, out);
+            stamps_monotonic::check(self, ctx, id, node, out);
         }
     }
 }

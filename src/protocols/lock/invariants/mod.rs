@@ -8,34 +8,46 @@
 //! (one event can apply a batch of entries, and a holder in the middle of the batch would
 //! go unseen): the checker replays each server's applied commands on a tree of its own.
 //! Version 3 also checks the leases themselves: Mutual Exclusion by Lease at the clients,
-//! Conservative Lease at each applied expiry, Master Lease at the servers. Versions 1 and
-//! 2 check as they always did, so their links replay to the same violations.
+//! Conservative Lease at each applied expiry, Master Lease at the servers; and one cost,
+//! No Herd Effect, at each applied release. Versions 1 and 2 check as they always did, so
+//! their links replay to the same violations.
 
 pub mod conservative_lease;
 pub mod fencing_enforced;
 pub mod lease_guarded_writes;
 pub mod master_lease;
 pub mod mutual_exclusion;
+pub mod no_herd_effect;
 pub mod no_interleaving;
 pub mod one_holder;
 pub mod token_order;
 
-use super::{LockCommand, LockConfig, LockLog, LockNode, LockTree, ServerLog};
-use crate::sim::{CheckCtx, Checker, NodeId, Protocol, Replicas, StateMachine, Violation};
+use super::{LockCommand, LockConfig, LockDurable, LockLog, LockNode, LockTree, ServerLog};
+use crate::sim::{CheckCtx, Checker, Disk, NodeId, Protocol, Replicas, StateMachine, Violation};
 use std::collections::BTreeSet;
 
-/// The servers of a lock cluster as a log group.
-pub struct Servers<'a, R> {
+/// The servers of a lock cluster as a log group (with their disks, where known).
+pub struct Servers<'a, R: Protocol> {
     pub nodes: &'a [Option<LockNode<R>>],
+    pub disks: &'a [Disk<LockDurable<R::Durable>>],
     pub servers: usize,
 }
 
-impl<R> Replicas<R> for Servers<'_, R> {
+impl<R: Protocol> Replicas<R> for Servers<'_, R> {
     fn size(&self) -> usize {
         self.servers
     }
     fn replica(&self, id: usize) -> Option<&R> {
         self.nodes.get(id)?.as_ref()?.as_server().map(|s| &s.log)
+    }
+    fn crashed_image(&self, id: usize) -> Option<&R::Durable> {
+        if id >= self.servers || self.nodes.get(id)?.is_some() {
+            return None;
+        }
+        match self.disks.get(id)?.synced() {
+            LockDurable::Server(d) => Some(d),
+            _ => None,
+        }
     }
 }
 
@@ -67,6 +79,8 @@ pub struct LockChecker<R: Protocol = ServerLog> {
     /// KeepAlives it had answered at its last event.
     newest_leader_term: u64,
     keepalives_seen: Vec<u64>,
+    /// Version 3: the highest zxid checked for a herd (No Herd Effect).
+    herd_checked_zxid: u64,
 }
 
 pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: &str, explanation: String) -> Violation {
@@ -94,6 +108,7 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
             overlaps: BTreeSet::new(),
             newest_leader_term: 0,
             keepalives_seen: vec![0; s],
+            herd_checked_zxid: 0,
         }
     }
 
@@ -108,6 +123,7 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
             (mutual_exclusion::NAME, mutual_exclusion::SOURCE),
             (conservative_lease::NAME, conservative_lease::SOURCE),
             (master_lease::NAME, master_lease::SOURCE),
+            (no_herd_effect::NAME, no_herd_effect::SOURCE),
         ]);
         v
     }
@@ -127,7 +143,7 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
 
 impl<R: LockLog> LockChecker<R> {
     fn check_server(&mut self, ctx: &CheckCtx<LockNode<R>>, i: usize, out: &mut Vec<Violation>) {
-        let group = Servers { nodes: ctx.nodes, servers: self.servers };
+        let group = Servers { nodes: ctx.nodes, disks: ctx.disks, servers: self.servers };
         R::check_replica(&mut self.log, ctx, &group, i, out);
         let server = ctx.nodes.get(i).and_then(|n| n.as_ref()).and_then(LockNode::as_server);
         let Some(server) = server.filter(|_| !ctx.restarted) else {
@@ -171,8 +187,12 @@ impl<R: LockLog> LockChecker<R> {
             if let LockCommand::ExpireSession { session } = cmd {
                 conservative_lease::check(ctx, i, &tree, *session, out);
             }
+            let lock_nodes = no_herd_effect::lock_nodes_before(cmd, &tree);
             tree.apply(cmd);
-            tree.take_fired();
+            let fired = tree.take_fired();
+            if let Some(release) = no_herd_effect::release(cmd, lock_nodes, &tree, &fired) {
+                no_herd_effect::check(self, ctx, i, release, out);
+            }
             let now = tree.lock_holder().map(|(p, n)| (p.clone(), n.czxid));
             if now != self.holder[i] {
                 one_holder::check(self, ctx, i, &tree, now.as_ref(), out);
@@ -217,7 +237,7 @@ impl<R: LockLog> LockChecker<R> {
 /// client that knows it (no lock left to a dead session).
 pub fn liveness<R: LockLog>(nodes: &[Option<LockNode<R>>]) -> Result<(), String> {
     let Some((servers, _)) = nodes.iter().flatten().next().map(LockNode::layout) else { return Err("every node is down".into()) };
-    let group = Servers { nodes, servers: servers as usize };
+    let group = Servers { nodes, disks: &[], servers: servers as usize };
     R::group_liveness(&group)?;
     let leader = (0..group.size()).filter_map(|i| group.replica(i)).find(|r| r.is_leader()).ok_or("no leader among the servers")?;
     let tree = leader.state();

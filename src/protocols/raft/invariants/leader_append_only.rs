@@ -1,6 +1,8 @@
 //! Leader Append-Only: a leader never overwrites or deletes entries in its log; it only
 //! appends (Raft paper, Figure 3; §5.3). While a node leads a term, the prefix hash of its
-//! log at the length last seen must not change and the log must not get shorter.
+//! log at the length last seen must not change and the log must not get shorter. The
+//! hashes are the checker's own record of the log (kept by Log Matching from the entries
+//! themselves), so a leader that rewrites entries is caught whatever it says it did.
 
 use super::log_matching::prefix_at;
 use super::{violation, RaftChecker, RaftCtx};

@@ -12,23 +12,25 @@ pub mod leader_completeness;
 pub mod log_matching;
 pub mod state_machine_safety;
 
-use super::{Raft, RaftConfig, Role, StateMachine};
+use super::{Entry, Raft, RaftConfig, Role, StateMachine};
 use crate::sim::hash::stable_hash;
-use crate::sim::{CheckCtx, Checker, Replicas, TimeUs, Violation};
-use std::collections::BTreeMap;
+use crate::sim::{CheckCtx, Checker, Cluster, Replicas, TimeUs, Violation};
+use std::collections::{BTreeMap, BTreeSet};
 use std::marker::PhantomData;
 
 /// The checkers' memory of the whole history (cloned at checkpoints).
-#[derive(Clone, Debug, Default)]
-pub struct RaftChecker<S> {
+#[derive(Clone, Debug)]
+pub struct RaftChecker<S: StateMachine> {
     /// term → the node that led it.
     leaders: BTreeMap<u64, u32>,
     /// Per node, while leader: (term, log length, prefix hash of the log at that length).
     leader_logs: Vec<Option<(u64, u64, u64)>>,
-    /// Per node: (term, prefix hash) of each entry of its log as last seen, and the node's
-    /// truncation count then.
+    /// Per node: (term, prefix hash) of each entry of its log as the checker last saw and
+    /// hashed it, a copy of the last of those entries, and the node's events counted
+    /// (every few, an older entry is re-hashed): Log Matching's own record of the log.
     seen: Vec<Vec<(u64, u64)>>,
-    seen_truncations: Vec<u64>,
+    last: Vec<Option<Entry<S::Command>>>,
+    audit: Vec<u64>,
     /// (index, term) → prefix hash of the log up to it, as first seen anywhere.
     prefixes: BTreeMap<(u64, u64), u64>,
     /// index → (term, entry hash, term of the leader when it committed).
@@ -38,7 +40,9 @@ pub struct RaftChecker<S> {
     applied: BTreeMap<u64, u64>,
     applied_seen: Vec<u64>,
     /// (term, leader) pairs already checked for Leader Completeness.
-    completeness_checked: std::collections::BTreeSet<(u64, u32)>,
+    completeness_checked: BTreeSet<(u64, u32)>,
+    /// Version 3: Leader Completeness counts crashed servers' logs on disk as voters' logs.
+    crashed_voters: bool,
     _sm: PhantomData<S>,
 }
 
@@ -67,15 +71,22 @@ pub(crate) fn entry_hash<S: StateMachine>(r: &Raft<S>, index: u64) -> u64 {
 }
 
 impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
-    fn new(_config: &RaftConfig, n: u32) -> Self {
+    fn new(config: &RaftConfig, n: u32) -> Self {
         let n = n as usize;
         RaftChecker {
+            leaders: BTreeMap::new(),
             leader_logs: vec![None; n],
             seen: vec![Vec::new(); n],
-            seen_truncations: vec![0; n],
+            last: vec![None; n],
+            audit: vec![0; n],
+            prefixes: BTreeMap::new(),
+            committed: BTreeMap::new(),
             commit_seen: vec![0; n],
+            applied: BTreeMap::new(),
             applied_seen: vec![0; n],
-            ..Default::default()
+            completeness_checked: BTreeSet::new(),
+            crashed_voters: config.version >= 3,
+            _sm: PhantomData,
         }
     }
 
@@ -91,7 +102,8 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
 
     fn check(&mut self, ctx: &CheckCtx<Raft<S>>, out: &mut Vec<Violation>) {
         let Some(id) = ctx.node else { return };
-        let rctx = RaftCtx { event_index: ctx.event_index, now_us: ctx.now_us, restarted: ctx.restarted, group: &ctx.nodes };
+        let group = Cluster::of(ctx);
+        let rctx = RaftCtx { event_index: ctx.event_index, now_us: ctx.now_us, restarted: ctx.restarted, group: &group };
         self.check_server(&rctx, id as usize, out);
     }
 }
