@@ -172,7 +172,9 @@ pub fn parse_with_caps(text: &str, model: Option<Model>, caps: Caps) -> Result<P
 
 fn size(n: usize) -> String {
     if n >= 1 << 20 {
-        format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64)
+        // Tenths of a MiB in integers: float formatting would weigh on the page's modules.
+        let tenths = (n as u64 * 10 + (1 << 19)) >> 20;
+        format!("{}.{} MiB", tenths / 10, tenths % 10)
     } else {
         format!("{n} bytes")
     }

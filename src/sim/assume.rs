@@ -128,7 +128,7 @@ impl Assumptions {
     /// drift bound a protocol declares (one that assumes any clock is not affected).
     fn check_step(&self, label: &str) -> Option<String> {
         (self.drift_bound_ppm < ANY_DRIFT_PPM).then(|| {
-            format!("{label}: a clock that steps is beyond the drift bound ρ = {}%", f64::from(self.drift_bound_ppm) / 10_000.0)
+            format!("{label}: a clock that steps is beyond the drift bound ρ = {}%", percent(self.drift_bound_ppm))
         })
     }
 
