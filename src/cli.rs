@@ -113,7 +113,7 @@ fn load_scenario(src: &str) -> Result<Scenario, String> {
     let unreadable = |e: std::io::Error| format!("{src:?} is not a link, a preset or a readable file ({e})");
     let size = std::fs::metadata(src).map_err(unreadable)?.len();
     if size > scenario::file::MAX_FILE_BYTES as u64 {
-        return Err(format!("{src}: {}", scenario::FileError::TooLarge(size as usize)));
+        return Err(format!("{src}: {}", scenario::LinkError::FileTooLarge(size as usize)));
     }
     let text = std::fs::read_to_string(src).map_err(unreadable)?;
     scenario::decode_file(&text).map_err(|e| format!("{src}: {e}"))

@@ -30,8 +30,10 @@ pub enum LinkError {
     TooLarge,
     BadJson(String),
     Invalid(String),
-    /// A well-formed link of a protocol carried by another page module: the page loads
-    /// that module and opens the link there.
+    /// A scenario file larger than [`super::file::MAX_FILE_BYTES`] (this many bytes).
+    FileTooLarge(usize),
+    /// A well-formed link or file of a protocol carried by another page module: the page
+    /// loads that module and opens it there.
     OtherModule { protocol: String, family: &'static str },
 }
 
@@ -44,10 +46,11 @@ impl fmt::Display for LinkError {
             LinkError::BadBase64 => write!(f, "the link is damaged: it is not valid base64url"),
             LinkError::BadDeflate => write!(f, "the link is damaged or truncated: its compressed data does not inflate"),
             LinkError::TooLarge => write!(f, "the link inflates to more than {MAX_INFLATED_BYTES} bytes"),
-            LinkError::BadJson(e) => write!(f, "the link's scenario is malformed: {e}"),
-            LinkError::Invalid(e) => write!(f, "the link's scenario is invalid: {e}"),
+            LinkError::BadJson(e) => write!(f, "the scenario is malformed: {e}"),
+            LinkError::Invalid(e) => write!(f, "the scenario is invalid: {e}"),
+            LinkError::FileTooLarge(n) => write!(f, "the scenario file is too large ({n} bytes; at most {})", super::file::MAX_FILE_BYTES),
             LinkError::OtherModule { protocol, family } => {
-                write!(f, "the link opens {protocol}, which is in the page module {family:?}, not in this one")
+                write!(f, "the scenario is of {protocol}, which is in the page module {family:?}, not in this one")
             }
         }
     }
@@ -97,7 +100,7 @@ pub fn encode_link(s: &Scenario) -> Result<String, LinkRefused> {
     Ok(link)
 }
 
-/// What an [`accept`] refusal says, without the "the link's scenario" framing.
+/// What an [`accept`] refusal says, without the "the scenario is invalid" framing.
 fn detail(e: LinkError) -> String {
     match e {
         LinkError::Invalid(m) | LinkError::BadJson(m) => m,

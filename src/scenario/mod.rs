@@ -9,7 +9,7 @@ pub mod model;
 pub mod presets;
 pub mod registry;
 
-pub use file::{decode_file, encode_file, FileError};
+pub use file::{decode_file, encode_file};
 pub use link::{decode_link, encode_link, parse_fragment, Fragment, LinkError, LinkRefused};
 pub use live::LiveRun;
 pub use model::Scenario;
