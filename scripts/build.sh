@@ -21,8 +21,9 @@ max_kb=${MAX_KB:-420}
 say "the registry, from the native CLI (cargo build --release --bin clusterlab)"
 cargo build --release --quiet --bin clusterlab
 mkdir -p pkg
-target/release/clusterlab protocols --json > pkg/protocols.json
-target/release/clusterlab presets --json > pkg/presets.json
+cli="${CARGO_TARGET_DIR:-target}/release/clusterlab"
+"$cli" protocols --json > pkg/protocols.json
+"$cli" presets --json > pkg/presets.json
 all=$(node -e 'const r = require("./pkg/protocols.json"); console.log([...new Set(r.map(x => x.family))].join(" "))')
 families=${FAMILIES:-$all}
 for fam in $families; do

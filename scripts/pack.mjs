@@ -114,6 +114,8 @@ window.clusterlabLoader = {
   openHistory(text, name, lang) { return clusterlabOpenHistory(clusterlabViewer.start(), text, name, lang); },
   family: () => ${JSON.stringify(fam)},
   familyOfPreset: name => { const p = ${JSON.stringify(manifest.presets)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
+  swapFile(family, text) { sessionStorage.setItem('clusterlab-file', text); return this.swap(family, 'file'); },
+  takeFile() { const text = sessionStorage.getItem('clusterlab-file'); sessionStorage.removeItem('clusterlab-file'); return text; },
   swap(family, fragment) {
     const file = ${JSON.stringify(files)}[family];
     if (!file) return false;

@@ -7,10 +7,10 @@ use serde_json::json;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  clusterlab run <link|preset|file.json> [--until-us T] [--json | --history]
+  clusterlab run <link|preset|file.json> [--until-us T] [--save FILE] [--json | --history]
   clusterlab sweep --protocol P --seeds N [--start S] [--bug NAME] [--swarm V|off]
                    [--nodes N] [--faults chaos|none] [--config JSON] [--chaos JSON]
-                   [--shard i/n] [--keep-going] [--json]
+                   [--shard i/n] [--keep-going] [--save-failing DIR] [--json]
   clusterlab presets [--json]
   clusterlab protocols [--json | --names]
   clusterlab soak [--protocol P] [--seeds N]
@@ -24,7 +24,7 @@ struct Args {
 }
 
 const BOOL_FLAGS: &[&str] = &["--json", "--history", "--help", "--keep-going", "--names"];
-const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms", "--swarm"];
+const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms", "--swarm", "--save", "--save-failing"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut a = Args { words: Vec::new(), flags: Vec::new() };
@@ -97,7 +97,7 @@ fn dispatch(a: &Args) -> Result<i32, String> {
 }
 
 /// A scenario from a link (`#s=1.…`, `1.…`, or a URL holding one), a preset name
-/// (`raft-election`, `#preset=…`), or a JSON file.
+/// (`raft-election`, `#preset=…`), or a scenario file (checked exactly as a link is).
 fn load_scenario(src: &str) -> Result<Scenario, String> {
     let frag = src.rsplit_once('#').map(|(_, f)| f).unwrap_or(src);
     match scenario::parse_fragment(frag) {
@@ -111,10 +111,24 @@ fn load_scenario(src: &str) -> Result<Scenario, String> {
     if let Some(p) = presets::find(src) {
         return Ok((p.build)());
     }
-    let text = std::fs::read_to_string(src).map_err(|e| format!("{src:?} is not a link, a preset or a readable file ({e})"))?;
-    let s: Scenario = serde_json::from_str(&text).map_err(|e| format!("{src}: {e}"))?;
-    s.validate()?;
-    Ok(s)
+    let unreadable = |e: std::io::Error| format!("{src:?} is not a link, a preset or a readable file ({e})");
+    let size = std::fs::metadata(src).map_err(unreadable)?.len();
+    if size > scenario::file::MAX_FILE_BYTES as u64 {
+        return Err(format!("{src}: {}", scenario::LinkError::FileTooLarge(size as usize)));
+    }
+    let text = std::fs::read_to_string(src).map_err(unreadable)?;
+    scenario::decode_file(&text).map_err(|e| format!("{src}: {e}"))
+}
+
+/// Write `s` as a scenario file at `path`.
+fn save(s: &Scenario, path: &std::path::Path) -> Result<(), String> {
+    let text = scenario::encode_file(s)?;
+    std::fs::write(path, text).map_err(|e| format!("could not write the scenario file {}: {e}", path.display()))
+}
+
+/// What a refused link says on the command line.
+fn no_link(e: &str, hint: &str) -> String {
+    format!("no link: {e}: save it as a scenario file ({hint})")
 }
 
 fn preset(name: &str) -> Result<Scenario, String> {
@@ -122,13 +136,19 @@ fn preset(name: &str) -> Result<Scenario, String> {
 }
 
 fn run(a: &Args) -> Result<i32, String> {
-    a.only(&["--until-us", "--json", "--history"])?;
+    a.only(&["--until-us", "--json", "--history", "--save"])?;
     let src = a.words.get(1).ok_or("run needs a link, a preset name or a file")?;
     let mut s = load_scenario(src)?;
     let default_until = if s.playhead_us > 0 { s.playhead_us } else { 5_000_000 };
     let until = a.num("--until-us", default_until)?;
-    s.playhead_us = 0;
     s.playhead_event = None;
+    // What the link and the file carry: this scenario, run to `until`.
+    let at_until = Scenario { playhead_us: until, ..s.clone() };
+    if let Some(path) = a.get("--save") {
+        save(&at_until, path.as_ref())?;
+    }
+    let link = scenario::encode_link(&at_until);
+    s.playhead_us = 0;
     let mut run = scenario::build(&s, false)?;
     let started = Instant::now();
     run.run_until(until);
@@ -139,13 +159,16 @@ fn run(a: &Args) -> Result<i32, String> {
         .iter()
         .map(|n| json!({"id": n.id, "role": n.role, "status": n.status, "term": n.term}))
         .collect();
-    let out = json!({
+    let mut out = json!({
         "protocol": s.protocol, "seed": s.seed, "sim_time_us": run.now_us(), "events": run.event_count(),
         "trace_hash": hash_hex(run.trace_hash()), "violations": run.violations(), "nodes": nodes,
         "assumptions_exceeded": run.exceeded(), "cluster_table": run.cluster_table(),
         "liveness": run.check_liveness().err(), "events_per_second": (run.event_count() as f64 / secs.max(1e-9)) as u64,
-        "link": scenario::encode_link(&{ let mut l = s.clone(); l.playhead_us = until; l }),
+        "link": link.as_ref().ok(),
     });
+    if let Err(e) = &link {
+        out["link_refused"] = json!(e.to_string());
+    }
     if a.has("--history") {
         print!("{}", clusterlab::histories::to_json(clusterlab::histories::Model::Kv, run.client_history()));
     } else if a.has("--json") {
@@ -162,7 +185,13 @@ fn run(a: &Args) -> Result<i32, String> {
         for x in run.exceeded() {
             println!("  ASSUMPTION EXCEEDED at event {}: {}", x.event_index, x.what);
         }
-        println!("  link: #s={}", out["link"].as_str().unwrap_or(""));
+        match &link {
+            Ok(l) => println!("  link: #s={l}"),
+            Err(e) => println!("  {}", no_link(&e.to_string(), "clusterlab run … --save FILE")),
+        }
+        if let Some(path) = a.get("--save") {
+            println!("  scenario file: {path}");
+        }
     }
     Ok(if run.violations().is_empty() { 0 } else { 1 })
 }
@@ -179,7 +208,7 @@ fn shard(a: &Args) -> Result<(u64, u64), String> {
 }
 
 fn run_sweep(a: &Args) -> Result<i32, String> {
-    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going", "--config", "--chaos", "--swarm"])?;
+    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going", "--config", "--chaos", "--swarm", "--save-failing"])?;
     let protocol = a.get("--protocol").ok_or("sweep needs --protocol")?;
     let row = scenario::registry::row_or_err(protocol)?;
     let seeds = a.num("--seeds", 100)?;
@@ -222,15 +251,19 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
     let report = sweep::sweep(&spec, range, stop)?;
     let secs = started.elapsed().as_secs_f64();
     let eps = (report.events as f64 / secs.max(1e-9)) as u64;
+    let saved = save_failing(a.get("--save-failing"), &spec, &report)?;
     if a.has("--json") {
         let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        if a.has("--save-failing") {
+            v["saved"] = json!(saved);
+        }
         v["seconds"] = json!(secs);
         v["events_per_second"] = json!(eps);
         println!("{v}");
     } else {
         let kind = report.swarm.map_or("fixed".to_string(), |v| format!("swarm {v}"));
         println!("{protocol} sweep ({kind}): {} seeds, {} events in {secs:.1} s ({eps} events/s)", report.seeds, report.events);
-        for f in report.failures.iter().take(20) {
+        for (f, file) in report.failures.iter().zip(saved.iter().map(Some).chain(std::iter::repeat(None))).take(20) {
             for v in &f.violations {
                 println!("  seed {}: VIOLATION {} at event {}: {}", f.seed, v.property, v.event_index, v.explanation);
             }
@@ -240,7 +273,7 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
             if let Some(i) = &f.inconclusive {
                 println!("  seed {}: INCONCLUSIVE {i}", f.seed);
             }
-            println!("    reproduce: clusterlab run '#s={}'", f.link);
+            reproduce(f, file.map(String::as_str), "    ");
         }
         match (&spec.bug, report.first_failure_seed) {
             (Some(b), Some(s)) => println!("bug {b} caught at seed {s} ({} seeds run)", report.seeds),
@@ -266,6 +299,27 @@ fn swarm_flag(a: &Args) -> Result<Option<u32>, String> {
             Ok(n) if (1..=current).contains(&n) => Ok(Some(n)),
             _ => Err(format!("--swarm takes a swarm version from 1 to {current}, or off (got {v:?})")),
         },
+    }
+}
+
+/// `--save-failing DIR`: every failing seed's scenario as a file in DIR (made if missing),
+/// named PROTOCOL-seed-N.json; the paths, in the order of the report's failures.
+fn save_failing(dir: Option<&str>, spec: &SweepSpec, report: &sweep::SweepReport) -> Result<Vec<String>, String> {
+    let Some(dir) = dir else { return Ok(Vec::new()) };
+    std::fs::create_dir_all(dir).map_err(|e| format!("--save-failing: could not make {dir}: {e}"))?;
+    let path = |seed: u64| std::path::Path::new(dir).join(format!("{}-seed-{seed}.json", spec.protocol));
+    report.failures.iter().map(|f| save(&sweep::sweep_scenario(spec, f.seed)?, &path(f.seed)).map(|_| path(f.seed).display().to_string())).collect()
+}
+
+/// How to replay a failing seed: its link, its scenario file, or why it has no link.
+fn reproduce(f: &sweep::SeedOutcome, file: Option<&str>, indent: &str) {
+    if let Some(l) = &f.link {
+        println!("{indent}reproduce: clusterlab run '#s={l}'");
+    }
+    match (file, &f.link_refused) {
+        (Some(path), _) => println!("{indent}reproduce: clusterlab run {path}"),
+        (None, Some(e)) => println!("{indent}{}", no_link(e, "clusterlab sweep … --save-failing DIR")),
+        (None, None) => {}
     }
 }
 
@@ -328,7 +382,8 @@ fn soak(a: &Args) -> Result<i32, String> {
         let secs = started.elapsed().as_secs_f64();
         println!("{:<7} {} seeds, {} events in {secs:.1} s: {} failing", r.name, report.seeds, report.events, report.failures.len());
         for f in report.failures.iter().take(5) {
-            println!("    seed {}: reproduce with clusterlab run '#s={}'", f.seed, f.link);
+            print!("    seed {}:", f.seed);
+            reproduce(f, None, " ");
         }
         failed += report.failures.len();
     }

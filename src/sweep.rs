@@ -24,8 +24,11 @@ pub struct SeedOutcome {
     /// Client operations in the history (version 2 sweeps).
     pub client_ops: usize,
     pub trace_hash: String,
-    /// A link (`#s=…` body) that replays this seed in the page.
-    pub link: String,
+    /// A link (`#s=…` body) that replays this seed in the page; `None` when the scenario
+    /// is too long for one (`link_refused` says why; a scenario file carries it).
+    pub link: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_refused: Option<String>,
 }
 
 impl SeedOutcome {
@@ -40,6 +43,7 @@ pub fn run_seed(spec: &SweepSpec, seed: u64) -> Result<SeedOutcome, String> {
     let run = scenario::build(&s, false)?;
     let mut violations = run.violations().to_vec();
     let inconclusive = run.inconclusive().and_then(|why| recheck_whole_history(&*run, why, &mut violations));
+    let link = scenario::encode_link(&s);
     Ok(SeedOutcome {
         seed,
         events: run.event_count(),
@@ -49,7 +53,8 @@ pub fn run_seed(spec: &SweepSpec, seed: u64) -> Result<SeedOutcome, String> {
         inconclusive,
         client_ops: run.client_history().len(),
         trace_hash: crate::sim::hash_hex(run.trace_hash()),
-        link: scenario::encode_link(&s),
+        link_refused: link.as_ref().err().map(ToString::to_string),
+        link: link.ok(),
     })
 }
 

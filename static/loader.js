@@ -99,6 +99,10 @@ window.clusterlabLoader = {
   openHistory(text, name, lang) { return clusterlabOpenHistory(startViewer(), text, name, lang); },
   family: () => current && current.family,
   familyOfPreset: name => (manifest.presets[name] ? manifest.protocols[manifest.presets[name]] : null),
+  // A scenario file of `family`'s protocol (which may be too long for an address) waits in
+  // the tab's session storage while that module loads and opens #file, which takes it.
+  swapFile(family, text) { sessionStorage.setItem('clusterlab-file', text); return this.swap(family, 'file'); },
+  takeFile() { const text = sessionStorage.getItem('clusterlab-file'); sessionStorage.removeItem('clusterlab-file'); return text; },
   // Open `fragment` in `family`'s module. If the module cannot be fetched, the open run
   // stays as it was and the page says why.
   async swap(family, fragment) {

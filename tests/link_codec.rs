@@ -16,13 +16,13 @@ fn pack(json: &str) -> String {
 fn every_preset_round_trips() {
     for p in presets::all() {
         let s = (p.build)();
-        assert_eq!(decode_link(&encode_link(&s)).unwrap(), s, "{}", p.name);
+        assert_eq!(decode_link(&encode_link(&s).unwrap()).unwrap(), s, "{}", p.name);
     }
 }
 
 #[test]
 fn each_bad_link_class_gets_a_clear_message() {
-    let good = encode_link(&Scenario::new("flood", 3, 1));
+    let good = encode_link(&Scenario::new("flood", 3, 1)).unwrap();
     let cases: Vec<(String, &str)> = vec![
         ("x".repeat(9_000), "too long"),
         ("abc".into(), "no version"),
@@ -63,7 +63,7 @@ fn recorded_faults_survive_the_round_trip() {
     s.faults.push(TimedFault { at_us: 10, after_event: Some(12), fault: Fault::Request { node: 1, op: ClientOp::Propose { value: "<script>".into() } } });
     s.playhead_us = 123;
     s.playhead_event = Some(40);
-    assert_eq!(decode_link(&encode_link(&s)).unwrap(), s);
+    assert_eq!(decode_link(&encode_link(&s).unwrap()).unwrap(), s);
 }
 
 fn cases() -> u32 {

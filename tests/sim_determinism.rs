@@ -66,7 +66,7 @@ fn recorded_faults_replay_exactly_through_a_link() {
     live.inject(Fault::Request { node: 3, op: ClientOp::Propose { value: "by hand".into() } }).unwrap();
     live.run.run_until(2_000_000);
     live.run.step();
-    let link = live.link();
+    let link = live.link().unwrap();
     let decoded = scenario::decode_link(&link).unwrap();
     let replay = scenario::build(&decoded, false).unwrap();
     assert_eq!(replay.now_us(), live.run.now_us());
@@ -85,7 +85,7 @@ fn acting_in_the_past_forks_the_run() {
     live.inject(Fault::Crash { node: 0 }).unwrap();
     assert_eq!(live.run.frontier(), end / 2 + 1, "the old future is gone");
     assert_eq!(live.run.trace().last().unwrap().event, end / 2 + 1);
-    let replay = scenario::build(&scenario::decode_link(&live.link()).unwrap(), false).unwrap();
+    let replay = scenario::build(&scenario::decode_link(&live.link().unwrap()).unwrap(), false).unwrap();
     assert_eq!(replay.trace_hash(), live.run.trace_hash());
 }
 

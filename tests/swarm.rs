@@ -38,7 +38,7 @@ fn every_draw_is_a_valid_scenario_within_the_rows_ranges_and_fits_a_link() {
             assert!((lo..=hi).contains(&s.nodes) || r.sweep.knobs.iter().flat_map(|d| d.iter()).any(|k| k.contains("\"nodes\"")), "{} seed {seed}: {} nodes", r.name, s.nodes);
             s.validate().unwrap_or_else(|e| panic!("{} seed {seed}: {e}", r.name));
             scenario::registry::check_config(&s).unwrap_or_else(|e| panic!("{} seed {seed}: {e}", r.name));
-            let link = scenario::encode_link(&s);
+            let link = scenario::encode_link(&s).unwrap_or_else(|e| panic!("{} seed {seed}: no link: {e}", r.name));
             assert!(link.len() <= scenario::link::MAX_LINK_BYTES, "{} seed {seed}: a {}-byte link", r.name, link.len());
             assert_eq!(scenario::decode_link(&link).as_ref(), Ok(&s), "{} seed {seed} round-trips", r.name);
         }

@@ -10,7 +10,7 @@ fn assert_clean(spec: &SweepSpec, seeds: u64) {
     let report = sweep(spec, 0..seeds, Stop::Never).expect("sweep runs");
     let mut msg = String::new();
     for f in report.failures.iter().take(5) {
-        msg += &format!("\nseed {}: {:?} {:?}\n  clusterlab run '#s={}'", f.seed, f.violations.first(), f.liveness_failure, f.link);
+        msg += &format!("\nseed {}: {:?} {:?}\n  clusterlab run '#s={}'", f.seed, f.violations.first(), f.liveness_failure, f.link.as_deref().or(f.link_refused.as_deref()).unwrap_or(""));
     }
     assert!(report.failures.is_empty(), "{} of {seeds} seeds failed:{msg}", report.failures.len());
     println!("{} {:?}: {seeds} seeds, {} events, zero violations", spec.protocol, spec.config, report.events);

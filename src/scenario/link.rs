@@ -4,7 +4,9 @@
 //! history (see `Scenario::version`); version 3 makes clocks continuous (drift applies from
 //! the moment it is set) and the lock service's leases sound (the client's drift margin
 //! and jeopardy, the servers' leader lease). Input is untrusted: sizes are
-//! capped before and during inflation, fields are typed, unknown fields refused.
+//! capped before and during inflation, fields are typed, unknown fields refused. The
+//! encoder and the decoder agree: a scenario the decoder would refuse (too long, too large
+//! once inflated, invalid) gets no link, and the caller points to a scenario file.
 
 use super::model::Scenario;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -28,8 +30,10 @@ pub enum LinkError {
     TooLarge,
     BadJson(String),
     Invalid(String),
-    /// A well-formed link of a protocol carried by another page module: the page loads
-    /// that module and opens the link there.
+    /// A scenario file larger than [`super::file::MAX_FILE_BYTES`] (this many bytes).
+    FileTooLarge(usize),
+    /// A well-formed link or file of a protocol carried by another page module: the page
+    /// loads that module and opens it there.
     OtherModule { protocol: String, family: &'static str },
 }
 
@@ -42,19 +46,66 @@ impl fmt::Display for LinkError {
             LinkError::BadBase64 => write!(f, "the link is damaged: it is not valid base64url"),
             LinkError::BadDeflate => write!(f, "the link is damaged or truncated: its compressed data does not inflate"),
             LinkError::TooLarge => write!(f, "the link inflates to more than {MAX_INFLATED_BYTES} bytes"),
-            LinkError::BadJson(e) => write!(f, "the link's scenario is malformed: {e}"),
-            LinkError::Invalid(e) => write!(f, "the link's scenario is invalid: {e}"),
+            LinkError::BadJson(e) => write!(f, "the scenario is malformed: {e}"),
+            LinkError::Invalid(e) => write!(f, "the scenario is invalid: {e}"),
+            LinkError::FileTooLarge(n) => write!(f, "the scenario file is too large ({n} bytes; at most {})", super::file::MAX_FILE_BYTES),
             LinkError::OtherModule { protocol, family } => {
-                write!(f, "the link opens {protocol}, which is in the page module {family:?}, not in this one")
+                write!(f, "the scenario is of {protocol}, which is in the page module {family:?}, not in this one")
             }
         }
     }
 }
 
-pub fn encode_link(s: &Scenario) -> String {
-    let json = serde_json::to_vec(s).unwrap_or_default();
+/// Why a scenario gets no link: the encoder refuses whatever the decoder would refuse, so
+/// a link it hands out always opens. What is too long for a link goes in a scenario file
+/// ([`super::file`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkRefused {
+    /// The link would be this many bytes, more than [`MAX_LINK_BYTES`].
+    TooLong(usize),
+    /// The scenario's JSON is this many bytes, more than [`MAX_INFLATED_BYTES`].
+    TooLarge(usize),
+    /// The decoder's checks refuse it (a playhead past ten minutes, too many faults).
+    Invalid(String),
+}
+
+impl fmt::Display for LinkRefused {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LinkRefused::TooLong(n) => write!(f, "this scenario's link would be {}, more than the {} a link carries", kb(*n), kb(MAX_LINK_BYTES)),
+            LinkRefused::TooLarge(n) => write!(f, "this scenario is {} of JSON, more than the {} a link carries", kb(*n), kb(MAX_INFLATED_BYTES)),
+            LinkRefused::Invalid(e) => write!(f, "this scenario could not be opened again: {e}"),
+        }
+    }
+}
+
+/// `n` bytes in KB (1,024 bytes), one decimal where it has one: "9.9 KB", "8 KB".
+pub fn kb(n: usize) -> String {
+    let tenths = (n * 10 + 512) / 1024;
+    if tenths.is_multiple_of(10) { format!("{} KB", tenths / 10) } else { format!("{}.{} KB", tenths / 10, tenths % 10) }
+}
+
+/// The link body (`V.…`, without `#s=`) that opens `s`, or why there is none.
+pub fn encode_link(s: &Scenario) -> Result<String, LinkRefused> {
+    accept(s).map_err(|e| LinkRefused::Invalid(detail(e)))?;
+    let json = serde_json::to_vec(s).map_err(|e| LinkRefused::Invalid(e.to_string()))?;
     let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    format!("{}.{}", s.version, URL_SAFE_NO_PAD.encode(packed))
+    let link = format!("{}.{}", s.version, URL_SAFE_NO_PAD.encode(packed));
+    if link.len() > MAX_LINK_BYTES {
+        return Err(LinkRefused::TooLong(link.len()));
+    }
+    if json.len() > MAX_INFLATED_BYTES {
+        return Err(LinkRefused::TooLarge(json.len()));
+    }
+    Ok(link)
+}
+
+/// What an [`accept`] refusal says, without the "the scenario is invalid" framing.
+fn detail(e: LinkError) -> String {
+    match e {
+        LinkError::Invalid(m) | LinkError::BadJson(m) => m,
+        other => other.to_string(),
+    }
 }
 
 /// Does `text` start as a link body of a version this build decodes (`1.`, `2.`, `3.`)?
@@ -87,18 +138,32 @@ fn decode_body(body: &str, version: u32) -> Result<Scenario, LinkError> {
             LinkError::BadDeflate
         }
     })?;
-    let s: Scenario = serde_json::from_slice(&json).map_err(|e| LinkError::BadJson(e.to_string()))?;
-    if s.version != version {
+    scenario_from_json(&json, Some(version))
+}
+
+/// The checks a link's scenario and a scenario file share, so that the two cannot drift:
+/// typed JSON with unknown fields refused, the version the link names (a file names its
+/// own), then [`accept`].
+pub(super) fn scenario_from_json(json: &[u8], version: Option<u32>) -> Result<Scenario, LinkError> {
+    let s: Scenario = serde_json::from_slice(json).map_err(|e| LinkError::BadJson(e.to_string()))?;
+    if let Some(version) = version.filter(|v| *v != s.version) {
         return Err(LinkError::Invalid(format!("a version {version} link holds a version {} scenario", s.version)));
     }
+    accept(&s)?;
+    Ok(s)
+}
+
+/// A scenario this module opens: its protocol here (another module's is `OtherModule`),
+/// its own validation (a version this build knows, nodes, faults, playhead) and its
+/// protocol's configuration. The encoders run it too, so what they write always opens.
+fn accept(s: &Scenario) -> Result<(), LinkError> {
     if super::registry::row(&s.protocol).is_none() {
         if let Some(family) = super::registry::family_of(&s.protocol) {
-            return Err(LinkError::OtherModule { protocol: s.protocol, family });
+            return Err(LinkError::OtherModule { protocol: s.protocol.clone(), family });
         }
     }
     s.validate().map_err(LinkError::Invalid)?;
-    super::registry::check_config(&s).map_err(LinkError::Invalid)?;
-    Ok(s)
+    super::registry::check_config(s).map_err(LinkError::Invalid)
 }
 
 /// Pull the link out of a URL fragment: `#s=1.xxx` → link, `#preset=NAME` → preset.

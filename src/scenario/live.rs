@@ -1,5 +1,5 @@
 //! A scenario together with its run: what the page and the CLI hold. It can always say
-//! which scenario reproduces the state on screen (for "Copy link").
+//! which scenario reproduces the state on screen ("Copy link", "Export scenario").
 
 use super::model::Scenario;
 use crate::sim::{AnyRun, Fault};
@@ -34,7 +34,8 @@ impl LiveRun {
         s
     }
 
-    pub fn link(&self) -> String {
+    /// The link to this state, or why it gets none (then a scenario file carries it).
+    pub fn link(&self) -> Result<String, super::LinkRefused> {
         super::encode_link(&self.current_scenario())
     }
 

@@ -1,7 +1,8 @@
 //! Scenarios: the model (protocol, configuration, seed, faults, playhead), the link codec,
-//! validation of untrusted input, the protocol registry and the presets.
+//! scenario files, validation of untrusted input, the protocol registry and the presets.
 
 pub mod chaos;
+pub mod file;
 pub mod link;
 pub mod live;
 pub mod model;
@@ -9,7 +10,8 @@ pub mod presets;
 pub mod registry;
 pub mod swarm;
 
-pub use link::{decode_link, encode_link, parse_fragment, Fragment, LinkError};
+pub use file::{decode_file, encode_file};
+pub use link::{decode_link, encode_link, parse_fragment, Fragment, LinkError, LinkRefused};
 pub use live::LiveRun;
 pub use model::Scenario;
 pub use registry::{bug_names, build, row, rows, Row};

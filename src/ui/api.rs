@@ -58,7 +58,20 @@ fn err(e: impl Into<String>) -> Value {
 pub fn call(name: &str, arg: &Value) -> Value {
     match name {
         "state" => state_json(),
-        "link" => model::with(|m| json!(format!("#s={}", m.live.link()))).unwrap_or(Value::Null),
+        "link" => match model::with(|m| m.live.link()) {
+            Some(Ok(l)) => json!(format!("#s={l}")),
+            Some(Err(e)) => err(super::scenario_file::no_link(&e)),
+            None => Value::Null,
+        },
+        "openScenario" => match arg.as_str().or_else(|| arg.get("text").and_then(Value::as_str)) {
+            Some(text) => match model::update(|m| super::scenario_file::open(m, text)) {
+                Some(Ok(None)) => ok(),
+                Some(Ok(Some(family))) => json!({"ok": true, "loading": family}),
+                Some(Err(e)) => err(e),
+                None => err("busy"),
+            },
+            None => err("openScenario takes a scenario file's text, or {text}"),
+        },
         "step" => {
             dispatch(Action::Step);
             state_json()
@@ -181,7 +194,7 @@ pub fn install() {
     let Some(window) = web_sys::window() else { return };
     let obj = Object::new();
     let _ = Reflect::set(&obj, &"version".into(), &env!("CARGO_PKG_VERSION").into());
-    for name in ["state", "link", "step", "play", "pause", "runFor", "seek", "load", "inject", "notice", "history", "hasHistory", "openHistory"] {
+    for name in ["state", "link", "openScenario", "step", "play", "pause", "runFor", "seek", "load", "inject", "notice", "history", "hasHistory", "openHistory"] {
         method(&obj, name);
     }
     let _ = Reflect::set(&window, &"clusterlab".into(), &obj);

@@ -146,7 +146,7 @@ fn timeline(s: &Snapshot) -> Html {
 }
 
 fn embed_view(s: &Snapshot) -> Html {
-    let full = crate::ui::export::url_for(&PageOptions { embed: false, autoplay: false, ..s.options.clone() });
+    let full = crate::ui::export::url_for(&PageOptions { embed: false, autoplay: false, ..s.options.clone() }).ok();
     html! {
         <div class="shell embed" data-testid="embed">
             { notice(s) }

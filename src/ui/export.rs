@@ -29,7 +29,7 @@ pub fn trace_json() -> Option<String> {
         let doc = serde_json::json!({
             "clusterlab": env!("CARGO_PKG_VERSION"),
             "protocol": run.protocol(),
-            "link": format!("#s={}", m.live.link()),
+            "link": m.live.link().ok().map(|l| format!("#s={l}")),
             "simTimeUs": run.now_us(),
             "eventCount": run.event_count(),
             "traceHash": crate::sim::hash_hex(run.trace_hash()),
@@ -53,17 +53,17 @@ pub fn spacetime_svg() -> Option<String> {
     })
 }
 
-/// The address that opens exactly this state with `options`.
-pub fn url_for(options: &PageOptions) -> Option<String> {
-    let link = model::with(|m| m.live.link())?;
-    Some(format!("{}{}#s={link}", model::page_base(), options.query()))
+/// The address that opens exactly this state with `options`, or why there is none.
+pub fn url_for(options: &PageOptions) -> Result<String, String> {
+    let link = model::with(|m| m.live.link()).ok_or("busy")?.map_err(|e| super::scenario_file::no_link(&e))?;
+    Ok(format!("{}{}#s={link}", model::page_base(), options.query()))
 }
 
-/// An `<iframe>` snippet for a course page.
-pub fn embed_code(options: &PageOptions, width: u32, height: u32) -> Option<String> {
+/// An `<iframe>` snippet for a course page, or why there is none.
+pub fn embed_code(options: &PageOptions, width: u32, height: u32) -> Result<String, String> {
     let url = url_for(&PageOptions { embed: true, ..options.clone() })?;
     let url = url.replace('&', "&amp;").replace('"', "&quot;");
-    Some(format!(
+    Ok(format!(
         "<iframe src=\"{url}\" width=\"{width}\" height=\"{height}\" style=\"border:0;max-width:100%\" title=\"ClusterLab\" loading=\"lazy\"></iframe>"
     ))
 }

@@ -14,6 +14,7 @@ pub mod frame;
 pub mod layout;
 pub mod model;
 pub mod palette;
+pub mod scenario_file;
 pub mod state;
 pub mod swap;
 #[cfg(feature = "viewer")]

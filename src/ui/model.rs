@@ -158,9 +158,13 @@ fn open_default(notice: Option<String>, options: PageOptions) -> Option<Model> {
     Some(new_model(live, Some(name), true, notice, options))
 }
 
-/// Open what a link, preset name or fragment asks for. Errors say what was wrong.
+/// Open what a link, preset name or fragment asks for (`#file`: a scenario file another
+/// module handed over). Errors say what was wrong.
 pub fn open(target: &str) -> Result<(LiveRun, Option<&'static str>), String> {
     let t = target.trim().trim_start_matches('#');
+    if t == super::scenario_file::FRAGMENT {
+        return open_stashed();
+    }
     let frag = match scenario::parse_fragment(t) {
         Fragment::None if scenario::link::has_link_version(t) => Fragment::Link(t.to_string()),
         Fragment::None => Fragment::Preset(t.to_string()),
@@ -177,6 +181,14 @@ pub fn open(target: &str) -> Result<(LiveRun, Option<&'static str>), String> {
         }
         Fragment::None => Err("nothing to open".into()),
     }
+}
+
+/// The scenario file another module handed to this one (`#file`; see `scenario_file`).
+fn open_stashed() -> Result<(LiveRun, Option<&'static str>), String> {
+    let text = super::swap::take_file().ok_or("the scenario file handed to this module is no longer there")?;
+    let s = scenario::decode_file(&text).map_err(|e| e.to_string())?;
+    super::scenario_file::forget_fragment();
+    Ok((LiveRun::open(&s)?, None))
 }
 
 /// The page's options from its query string and the browser's language.

@@ -93,22 +93,30 @@ pub fn reduce(m: &mut Model, action: Action) {
 /// A scenario this module carries.
 fn open_here(m: &mut Model, target: &str) {
     match model::open(target) {
-        Ok((live, preset)) => {
-            m.live = live;
-            m.preset = preset;
-            m.selected = None;
-            m.notice = None;
-            // Presets play; a link shows the exact moment it captured.
-            set_playing(m, preset.is_some());
-        }
+        Ok((live, preset)) => show(m, live, preset),
         Err(e) => m.notice = Some(format!("{}: {e}", crate::i18n::t("Could not open that"))),
     }
+}
+
+/// Show a newly opened run in place of the current one.
+pub fn show(m: &mut Model, live: crate::scenario::LiveRun, preset: Option<&'static str>) {
+    m.live = live;
+    m.preset = preset;
+    m.selected = None;
+    m.notice = None;
+    // Presets play; a link (or a file) shows the exact moment it captured.
+    set_playing(m, preset.is_some());
 }
 
 /// A scenario of another family: the loader fetches that module and starts it in this
 /// one's place; until it does (or if it cannot), this run stays as it is.
 fn hand_over(m: &mut Model, family: &str, fragment: &str) {
-    m.notice = Some(match super::swap::request(family, fragment) {
+    loading(m, family, super::swap::request(family, fragment));
+}
+
+/// What the page says while another family's module is fetched, or why it cannot be.
+pub fn loading(m: &mut Model, family: &str, requested: Result<(), String>) {
+    m.notice = Some(match requested {
         Ok(()) => format!("{} ({family})…", crate::i18n::t("Loading the module for this scenario")),
         Err(e) => format!("{}: {e}", crate::i18n::t("Could not open that")),
     });

@@ -2,6 +2,7 @@
 //! family (DESIGN.md, "Download budget"), so a link or preset of another family is opened
 //! by the page's loader (`window.clusterlabLoader`), which fetches that module, stops this
 //! one (`stop`) and starts the other in its place, keeping language, theme and embed mode.
+//! A scenario file goes the same way.
 
 use crate::scenario::{self, presets, registry, Fragment, LinkError};
 use js_sys::{Function, Reflect};
@@ -52,8 +53,25 @@ fn loader_fn(name: &str) -> Option<(JsValue, Function)> {
 /// Ask the loader to open `fragment` in `family`'s module. Err when there is no loader
 /// (a page that embeds one module by hand) to say so.
 pub fn request(family: &str, fragment: &str) -> Result<(), String> {
-    let (loader, swap) = loader_fn("swap").ok_or_else(|| format!("this page cannot load the {family} module"))?;
-    swap.call2(&loader, &family.into(), &fragment.into()).map_err(|e| js_error(&e))?;
+    call_loader("swap", family, fragment)
+}
+
+/// Ask the loader to open a scenario file's `text` in `family`'s module: it keeps the text
+/// in the tab's session storage (a file can be too long for an address) and opens `#file`
+/// there, where [`take_file`] gets it.
+pub fn request_file(family: &str, text: &str) -> Result<(), String> {
+    call_loader("swapFile", family, text)
+}
+
+/// The scenario file another module handed to this one (taken once).
+pub fn take_file() -> Option<String> {
+    let (loader, take) = loader_fn("takeFile")?;
+    take.call0(&loader).ok()?.as_string()
+}
+
+fn call_loader(name: &str, family: &str, arg: &str) -> Result<(), String> {
+    let (loader, f) = loader_fn(name).ok_or_else(|| format!("this page cannot load the {family} module"))?;
+    f.call2(&loader, &family.into(), &arg.into()).map_err(|e| js_error(&e))?;
     Ok(())
 }
 

@@ -1,8 +1,9 @@
-//! The share menu: copy a link to exactly this state, copy embed code for a course page,
-//! download the trace (JSON) and the space-time diagram (SVG).
+//! The share menu: copy a link to exactly this state, export it as a scenario file (or
+//! open one: "File…"), copy embed code for a course page, download the trace (JSON) and
+//! the space-time diagram (SVG).
 
 use crate::i18n::{t, Lang};
-use crate::ui::export;
+use crate::ui::{export, scenario_file};
 use crate::ui::model::{self, PageOptions, Speed};
 use crate::ui::state::{dispatch, Action};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -15,7 +16,11 @@ fn copy(text: &str) {
 }
 
 fn copy_link() {
-    let Some(link) = model::with(|m| m.live.link()) else { return };
+    let link = match model::with(|m| m.live.link()) {
+        Some(Ok(link)) => link,
+        Some(Err(e)) => return dispatch(Action::Notice(scenario_file::no_link(&e))),
+        None => return,
+    };
     let Some(w) = web_sys::window() else { return };
     let hash = format!("#s={link}");
     model::note_own_hash(&hash);
@@ -41,7 +46,8 @@ struct EmbedChoice {
 
 fn embed_panel(choice: &UseStateHandle<EmbedChoice>) -> Html {
     let c = (**choice).clone();
-    let code = export::embed_code(&c.options, SIZES[c.size].0, SIZES[c.size].1).unwrap_or_default();
+    // A state with no link gets, in place of the code, why.
+    let code = export::embed_code(&c.options, SIZES[c.size].0, SIZES[c.size].1).unwrap_or_else(|e| e);
     let set = |f: fn(&mut EmbedChoice, String)| {
         let choice = choice.clone();
         Callback::from(move |e: Event| {
@@ -103,6 +109,23 @@ pub fn share_menu() -> Html {
     html! {
         <div class="share">
             <button data-testid="copy-link" onclick={Callback::from(|_| copy_link())} title={t("Put a link to exactly this state in the address bar and the clipboard")}>{ t("Copy link") }</button>
+            // Scenario files, for what is too long for a link: a <details> the browser opens
+            // and closes (no state here).
+            <details class="file-menu">
+                <summary data-testid="file">{ t("File…") }</summary>
+                <div class="embed-panel file-panel" data-testid="file-panel">
+                    <button data-testid="export-scenario" onclick={Callback::from(|e: MouseEvent| {
+                        if let Some(el) = e.target_dyn_into::<web_sys::Element>() {
+                            scenario_file::close_menu(&el);
+                        }
+                        save(Some(scenario_file::export()));
+                    })}>{ t("Export scenario") }</button>
+                    <label class="file-button">
+                        { t("Open scenario file") }
+                        <input type="file" data-testid="scenario-file" accept=".json,application/json" onchange={Callback::from(scenario_file::on_chosen)} />
+                    </label>
+                </div>
+            </details>
             <button data-testid="embed" aria-expanded={embed_open.to_string()} onclick={toggle}>{ t("Embed…") }</button>
             <button data-testid="export-trace" title={t("Download the trace up to the playhead as JSON")}
                 onclick={Callback::from(|_| save(export::trace_json().map(|j| export::download("clusterlab-trace.json", "application/json", &j))))}>{ t("Trace JSON") }</button>
