@@ -229,3 +229,73 @@ fn paxos_and_lock_sweeps_with_crashes_that_lose_unsynced_writes_are_clean() {
         assert!(report.failures.is_empty(), "{protocol}: {} of {seeds} seeds failed, first {first:?}", report.failures.len());
     }
 }
+
+// ---- crash points after durable writes --------------------------------------------------
+
+/// Three Raft servers with chaos drawing nothing but crash points after durable writes.
+fn crash_point_trace(chaos_on: bool, crash_after_write_ppm: u32) -> Vec<clusterlab::sim::TraceRecord> {
+    let chaos = ChaosConfig {
+        crash_ppm: 0,
+        partition_ppm: 0,
+        pause_ppm: 0,
+        skew_ppm: 0,
+        crash_after_write_ppm,
+        max_restart_delay_us: Some(50_000),
+        net: NetConfig::default(),
+        ..ChaosConfig::default()
+    };
+    let mut sim = Sim::<RaftKv>::new(3, 5, RaftConfig::default(), NetConfig::default(), chaos);
+    if chaos_on {
+        sim.schedule(0, Fault::SetChaos { on: true });
+    }
+    sim.run_until(3_000_000);
+    sim.drain_records()
+}
+
+fn chaos_crashes(trace: &[clusterlab::sim::TraceRecord]) -> Vec<&clusterlab::sim::TraceRecord> {
+    use clusterlab::sim::trace::TraceKind;
+    trace.iter().filter(|r| matches!(&r.kind, TraceKind::Fault { label, chaos: true } if label.starts_with("crash"))).collect()
+}
+
+// Every crash point follows, at the same instant, a handler of the node it crashes; none
+// is drawn while chaos is off or at a rate of 0.
+#[test]
+fn crash_points_follow_a_handler_of_their_node_and_only_while_chaos_is_on() {
+    let trace = crash_point_trace(true, 1_000_000);
+    let crashes = chaos_crashes(&trace);
+    assert!(crashes.len() >= 3, "a crash after every write: {} crashes", crashes.len());
+    for c in &crashes {
+        let before = trace.iter().take_while(|r| r.event < c.event);
+        assert!(
+            before.filter(|r| r.time_us == c.time_us && r.node == c.node).count() > 0,
+            "crash at {} us of {:?} follows none of its handlers",
+            c.time_us,
+            c.node
+        );
+    }
+    assert!(chaos_crashes(&crash_point_trace(false, 1_000_000)).is_empty(), "chaos off draws no crash point");
+    assert!(chaos_crashes(&crash_point_trace(true, 0)).is_empty(), "a rate of 0 draws none");
+}
+
+#[test]
+fn crash_point_rate_defaults_to_zero_and_is_validated() {
+    let c = ChaosConfig::default();
+    assert_eq!(c.crash_after_write_ppm, 0);
+    assert!(!serde_json::to_string(&c).unwrap().contains("crash_after_write"));
+    let bad = ChaosConfig { crash_after_write_ppm: 1_000_001, ..ChaosConfig::default() };
+    let err = clusterlab::sim::validate::validate_chaos(&bad).unwrap_err();
+    assert!(err.contains("crash after a durable write"), "{err}");
+}
+
+// Correct Raft survives crashes placed right after its durable writes, with and without
+// losing unsynced writes: it syncs before every answer that depends on them.
+#[test]
+fn raft_sweep_with_crash_points_after_writes_is_clean() {
+    let mut spec = SweepSpec::fixed("raft");
+    spec.chaos_config.crash_after_write_ppm = 100_000;
+    spec.chaos_config.lose_unsynced_ppm = 500_000;
+    spec.chaos_config.max_restart_delay_us = Some(100_000);
+    let report = sweep(&spec, 0..150, Stop::Never).expect("sweep runs");
+    let first = report.failures.first().map(|f| (f.seed, f.violations.first().cloned(), f.liveness_failure.clone()));
+    assert!(report.failures.is_empty(), "{} of 150 seeds failed, first {first:?}", report.failures.len());
+}

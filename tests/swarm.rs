@@ -59,6 +59,7 @@ fn the_draws_vary_every_dimension() {
         assert!(distinct(&|s| (s.chaos.net.loss_ppm > 0).to_string()) == 2, "{}: loss", r.name);
         assert!(distinct(&|s| format!("{:?}", s.chaos.max_restart_delay_us)) > 2, "{}: restart delays", r.name);
         assert!(distinct(&|s| s.chaos.tick_us.to_string()) > 2, "{}: chaos ticks", r.name);
+        assert!(distinct(&|s| s.chaos.crash_after_write_ppm.to_string()) > 2, "{}: crash points after writes", r.name);
         // The generator schedules no crash of its own but these (chaos draws the others).
         let left_down = |s: &Scenario| s.faults.iter().any(|f| matches!(f, TimedFault { fault: Fault::Crash { .. }, .. }));
         if r.sweep.leave_down != scenario::registry::LeaveDown::Never {
@@ -68,19 +69,29 @@ fn the_draws_vary_every_dimension() {
     }
 }
 
-/// Swarm version 1 is frozen: these seeds draw these scenarios for good (a change to the
-/// draws needs a new swarm version; old versions keep drawing what they drew).
-#[test]
-fn swarm_version_1_draws_are_pinned() {
-    let pins = [("raft", 7), ("paxos", 7), ("lock", 7), ("gossip", 7), ("swim", 7), ("flood", 7)];
+/// The hash of each protocol's seed `seed` scenario under one swarm version.
+fn draws_of(version: u32, seed: u64) -> Vec<String> {
     let mut got = Vec::new();
-    for (protocol, seed) in pins {
-        let s = sweep_scenario(&SweepSpec { swarm: Some(1), ..SweepSpec::new(protocol) }, seed).unwrap();
+    for protocol in ["raft", "paxos", "lock", "gossip", "swim", "flood"] {
+        let s = sweep_scenario(&SweepSpec { swarm: Some(version), ..SweepSpec::new(protocol) }, seed).unwrap();
         let json = serde_json::to_vec(&s).unwrap();
         got.push(format!("{protocol}:{}", clusterlab::sim::hash_hex(clusterlab::sim::hash::stable_hash(&json[..]))));
     }
-    println!("{got:?}");
-    assert_eq!(got, PINNED);
+    println!("swarm {version}: {got:?}");
+    got
+}
+
+/// Each swarm version is frozen: these seeds draw these scenarios for good (a change to the
+/// draws needs a new swarm version; old versions keep drawing what they drew).
+#[test]
+fn swarm_version_1_draws_are_pinned() {
+    assert_eq!(draws_of(1, 7), PINNED);
+}
+
+#[test]
+fn swarm_version_2_draws_are_pinned() {
+    // Seed 30 draws crash points for five of the six protocols (raft's are off).
+    assert_eq!(draws_of(2, 30), PINNED_2);
 }
 
 const PINNED: &[&str] = &[
@@ -90,6 +101,15 @@ const PINNED: &[&str] = &[
     "gossip:6d77fba0606ffd12",
     "swim:d6b0ead3f0c95fd5",
     "flood:a147bb5b300af86f",
+];
+
+const PINNED_2: &[&str] = &[
+    "raft:159ee7b399d3721d",
+    "paxos:0f2afa8eb1576ea6",
+    "lock:acb74bbc5a3e63bf",
+    "gossip:2ae4a1a72c622a88",
+    "swim:d8d6dd8641301f3d",
+    "flood:d02dda4ff34867f9",
 ];
 
 #[test]

@@ -28,12 +28,6 @@ fn every_protocols_default_sweep_is_clean_over_2000_seeds() {
     }
 }
 
-/// Teaching bugs the default sweep does not catch within 1,000 seeds yet: a voter that
-/// forgets its vote (never written, or lost with unsynced writes) must restart and hear a
-/// second candidate within one election, which a swarm seed rarely arranges.
-/// `raft_chaos.rs` catches both with crash-heavy sweeps of their own meanwhile.
-const NOT_YET_CAUGHT_BY_DEFAULT: &[(&str, &str)] = &[("raft", "forget_voted_for"), ("raft", "vote_before_sync")];
-
 /// The bug table: every bug each protocol lists, swept by the plain default sweep (nothing
 /// but the bug flag), with the seeds it took to catch (a violation or a liveness failure).
 #[test]
@@ -54,8 +48,7 @@ fn every_teaching_bug_is_caught_by_the_default_sweep_within_1000_seeds() {
             println!("{:<8} {:<28} {:>8}  {}", r.name, bug.name, seed + 1, how.chars().take(70).collect::<String>());
         }
     }
-    let known: Vec<(&str, &str)> = NOT_YET_CAUGHT_BY_DEFAULT.to_vec();
-    assert_eq!(missed, known, "bugs the default sweep misses within 1,000 seeds");
+    assert_eq!(missed, Vec::<(&str, &str)>::new(), "bugs the default sweep misses within 1,000 seeds");
 }
 
 #[test]

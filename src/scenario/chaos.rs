@@ -65,7 +65,7 @@ pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Result<Scenario, String> {
     Ok(swarm_scenario(&draw, seed))
 }
 
-/// The scenario of one swarm draw (swarm version 1): the drawn chaos and knobs, clocks as
+/// The scenario of one swarm draw (swarm versions 1 and 2): the drawn chaos and knobs, clocks as
 /// link version 3 draws them, the drawn client load, then a heal that leaves the drawn
 /// members crashed.
 fn swarm_scenario(draw: &super::swarm::Draw, seed: u64) -> Scenario {

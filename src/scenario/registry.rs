@@ -343,7 +343,7 @@ mod lock_row {
         assumptions: Assumptions { drift_bound_ppm: crate::protocols::lock::config::DRIFT_BOUND_PPM, ..ASYNCHRONOUS },
         sweep: SweepDefaults {
             config: r#"{"rounds":3}"#,
-            soak_seeds: 20_000,
+            soak_seeds: 100_000,
             nodes: (7, 7),
             knobs: &[
                 &["{}", r#"{"servers":5,"clients":3,"nodes":9}"#, r#"{"servers":3,"clients":5,"nodes":9}"#, r#"{"servers":3,"clients":2,"nodes":6}"#],
@@ -382,7 +382,7 @@ mod gossip_rows {
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
             config: "{}",
-            soak_seeds: 20_000,
+            soak_seeds: 100_000,
             nodes: (2, 12),
             knobs: &[
                 &["{}", r#"{"mode":"push"}"#, r#"{"mode":"pull"}"#],
@@ -416,7 +416,7 @@ mod gossip_rows {
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
             config: "{}",
-            soak_seeds: 20_000,
+            soak_seeds: 100_000,
             nodes: (3, 12),
             knobs: &[
                 &["{}", r#"{"protocol_period_us":100000,"ping_timeout_us":30000}"#, r#"{"protocol_period_us":400000,"ping_timeout_us":100000}"#],
@@ -451,7 +451,7 @@ mod flood_row {
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
             config: "{}",
-            soak_seeds: 20_000,
+            soak_seeds: 100_000,
             nodes: (2, 9),
             knobs: &[&["{}", r#"{"sync_interval_us":100000}"#, r#"{"sync_interval_us":1000000}"#]],
             leave_down: LeaveDown::Minority,

@@ -12,10 +12,12 @@ use crate::sim::assume::FaultClass;
 use crate::sim::prng::Prng;
 use crate::sim::{ChaosConfig, NetConfig, NodeId, TimeUs};
 
-/// The swarm version new sweeps draw with.
-pub const SWARM_VERSION: u32 = 1;
-/// The link version the scenarios of swarm version 1 run under (pinned, so that a later
-/// link version does not change what a reported seed replays).
+/// The swarm version new sweeps draw with. Version 2 draws everything version 1 draws, in
+/// the same order, then crash points after durable writes (and, where no crash rate drew
+/// it, whether those crashes lose unsynced writes).
+pub const SWARM_VERSION: u32 = 2;
+/// The link version the scenarios of swarm versions 1 and 2 run under (pinned, so that a
+/// later link version does not change what a reported seed replays).
 pub const SWARM_1_LINK_VERSION: u32 = 3;
 
 /// What one seed drew: the concrete sweep it runs and the client load and heal around it.
@@ -81,7 +83,18 @@ fn chaos_v1(rng: &mut Prng, row: &Row) -> ChaosConfig {
         lose_unsynced_ppm,
         max_downtime_us,
         max_restart_delay_us: Some(max_restart_delay_us),
+        crash_after_write_ppm: 0,
         net,
+    }
+}
+
+/// Swarm version 2's addition, drawn after all of version 1's: crash points after durable
+/// writes, and for them whether a crash loses unsynced writes when no crash rate drew it.
+fn crash_points_v2(rng: &mut Prng, row: &Row, chaos: &mut ChaosConfig) {
+    chaos.crash_after_write_ppm = maybe(rng, row, FaultClass::Crash, &[20_000, 100_000, 300_000]);
+    let lose = maybe(rng, row, FaultClass::LoseUnsynced, &[500_000, 1_000_000]);
+    if chaos.crash_ppm == 0 && chaos.crash_after_write_ppm > 0 {
+        chaos.lose_unsynced_ppm = lose;
     }
 }
 
@@ -118,8 +131,8 @@ fn max_left_down(rule: LeaveDown, nodes: u32) -> u32 {
 /// Draw seed `seed`'s sweep under swarm version `version` from `base` (whose protocol, bug
 /// and configuration the caller chose; the configuration's fields override the knobs).
 pub fn draw(base: &SweepSpec, row: &Row, seed: u64, version: u32) -> Result<Draw, String> {
-    if version != 1 {
-        return Err(format!("swarm version {version} is not one this build knows (it knows 1)"));
+    if !(1..=SWARM_VERSION).contains(&version) {
+        return Err(format!("swarm version {version} is not one this build knows (it knows 1 to {SWARM_VERSION})"));
     }
     let mut rng = Prng::new(seed ^ 0x5a4d_0001_0000_0000);
     let (lo, hi) = row.sweep.nodes;
@@ -128,7 +141,7 @@ pub fn draw(base: &SweepSpec, row: &Row, seed: u64, version: u32) -> Result<Draw
     if let serde_json::Value::Object(user) = &base.config {
         config.extend(user.clone());
     }
-    let chaos_config = chaos_v1(&mut rng, row);
+    let mut chaos_config = chaos_v1(&mut rng, row);
     let chaos_until_us: TimeUs = pick(&mut rng, &[3_000_000, 6_000_000]);
     let request_every_us: TimeUs = pick(&mut rng, &[100_000, 150_000, 250_000]);
     let callers = pick(&mut rng, &[1, 2]);
@@ -138,6 +151,9 @@ pub fn draw(base: &SweepSpec, row: &Row, seed: u64, version: u32) -> Result<Draw
     let leave = if rng.below(2) == 1 { rng.range(0, u64::from(max_left_down(row.sweep.leave_down, nodes))) as u32 } else { 0 };
     // The crashed members are the highest-numbered ones (node 0 takes the final request).
     let left_down = (nodes - leave..nodes).collect();
+    if version >= 2 {
+        crash_points_v2(&mut rng, row, &mut chaos_config);
+    }
     let spec = SweepSpec {
         nodes,
         chaos_until_us,

@@ -54,6 +54,12 @@ pub struct ChaosConfig {
     /// before it existed, which draw nothing for it and replay exactly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_restart_delay_us: Option<TimeUs>,
+    /// Chance that a handler which wrote durable state is followed at once by a crash of
+    /// its node (a crash point at a durable write, as crash-consistency testing places
+    /// them: the handler's messages are out, its unsynced writes may be lost). 0 draws
+    /// nothing, so links made before this field replay exactly.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub crash_after_write_ppm: u32,
     /// Network faults while chaos is on.
     pub net: NetConfig,
 }
@@ -69,6 +75,7 @@ impl Default for ChaosConfig {
             lose_unsynced_ppm: 0,
             max_downtime_us: 1_500_000,
             max_restart_delay_us: None,
+            crash_after_write_ppm: 0,
             net: NetConfig {
                 latency_min_us: 5_000,
                 latency_max_us: 40_000,

@@ -37,6 +37,7 @@ pub fn validate_chaos(c: &ChaosConfig) -> Result<(), String> {
     }
     let rates = [
         ("crash", c.crash_ppm),
+        ("crash after a durable write", c.crash_after_write_ppm),
         ("lost unsynced writes", c.lose_unsynced_ppm),
         ("partition", c.partition_ppm),
         ("pause", c.pause_ppm),

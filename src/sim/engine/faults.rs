@@ -160,6 +160,23 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// A crash point: while chaos is on, a handler that wrote durable state may be followed
+    /// by a crash of its node, as the next event at this instant (its messages are already
+    /// in flight), and a restart drawn like a chaos restart. No draw when the rate is 0.
+    pub(super) fn maybe_crash_after_write(&mut self, node: NodeId) {
+        let c = &self.chaos;
+        if !self.chaos_on || c.crash_after_write_ppm == 0 || !self.rng.chance_ppm(c.crash_after_write_ppm) {
+            return;
+        }
+        let (lose_ppm, restart, downtime) = (c.lose_unsynced_ppm, c.max_restart_delay_us, c.max_downtime_us);
+        let lose = lose_ppm > 0 && self.rng.chance_ppm(lose_ppm);
+        let bound = restart.unwrap_or(downtime);
+        let restart_at = self.now_us + self.rng.range(bound / 10, bound.max(1));
+        let crash = if lose { Fault::CrashLoseUnsynced { node } } else { Fault::Crash { node } };
+        self.queue.push(self.now_us, Ev::Fault { fault: crash, chaos: true });
+        self.queue.push(restart_at, Ev::Fault { fault: Fault::Restart { node }, chaos: true });
+    }
+
     /// Chaos mode: one tick may draw a crash, a partition, a pause or a clock fault, each
     /// undone after a random time drawn from the same seed.
     pub(super) fn chaos_tick(&mut self) {

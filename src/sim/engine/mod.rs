@@ -365,11 +365,16 @@ impl<P: Protocol> Sim<P> {
         let mut out = self.out_for(node);
         let Some(p) = self.states[node as usize].as_mut() else { return };
         f(p, &mut out);
-        self.apply_effects(node, out);
+        if self.apply_effects(node, out) {
+            self.maybe_crash_after_write(node);
+        }
     }
 
-    fn apply_effects(&mut self, node: NodeId, mut out: Out<P>) {
+    /// Carry out a handler's effects; whether it wrote durable state.
+    fn apply_effects(&mut self, node: NodeId, mut out: Out<P>) -> bool {
+        let mut wrote = false;
         for effect in out.take_effects() {
+            wrote |= matches!(effect, Effect::Write(_) | Effect::Sync);
             match effect {
                 Effect::Send { to, msg } => self.send(node, to, msg),
                 Effect::SetTimer { timer, min_us, max_us } => self.set_timer(node, timer, min_us, max_us),
@@ -380,6 +385,7 @@ impl<P: Protocol> Sim<P> {
                 Effect::Note(text) => self.trace(Some(node), TraceKind::Note { text }, 0),
             }
         }
+        wrote
     }
 
     fn set_timer(&mut self, node: NodeId, timer: P::Timer, min_us: TimeUs, max_us: TimeUs) {
