@@ -114,7 +114,7 @@ fn fill(template: &str, texts: &[&str]) -> String {
 pub const VERBATIM: &[&str] = &[
     // Raft (Figure 2, §9.6 of Ongaro's thesis)
     "AppendEntries", "AppendEntriesResponse", "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse",
-    "votedFor", "commitIndex", "lastApplied", "nextIndex", "matchIndex",
+    "votedFor", "commitIndex", "lastApplied", "nextIndex", "matchIndex", "currentTerm", "nextIndex / matchIndex",
     // Paxos Made Simple, and the Multi-Paxos leader's messages
     "Prepare", "Promise", "Accept", "Accepted", "Nack", "Decide", "Heartbeat", "HeartbeatAck",
     // The lock service (Chubby, ZooKeeper, Kleppmann's fencing)
@@ -166,6 +166,15 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Embed code", "嵌入代码"),
     ("Embed…", "嵌入…"),
     ("Events", "事件"),
+    ("Cluster state", "集群状态"),
+    ("Inspect", "查看"),
+    ("Logs side by side", "并排的日志"),
+    ("Newer entries", "较新的条目"),
+    ("Older entries", "较旧的条目"),
+    ("entries", "条目"),
+    ("newest", "最新"),
+    ("of", "共"),
+    ("solid: committed · underlined: applied · ▸ nextIndex · ✓ matchIndex", "实色：已提交 · 下划线：已应用 · ▸ nextIndex · ✓ matchIndex"),
     ("Filter events", "筛选事件"),
     ("Freeze the process, like a long GC pause", "冻结进程，就像一次很长的 GC 停顿"),
     ("Go to event", "跳到事件"),
@@ -351,6 +360,11 @@ pub const TABLE: &[(&str, &str)] = &[
     ("releasing", "释放中"),
     ("messages", "条消息"),
     ("ballot", "选票编号"),
+    ("proposer ballot", "提议者的选票编号"),
+    ("applied", "已应用"),
+    ("cluster", "集群"),
+    ("role", "角色"),
+    ("last log (index, term)", "最后的日志（索引，任期）"),
     ("incarnation", "化身号"),
     // Labels protocols put on the page through `Present` (tests/i18n.rs samples every preset).
     ("Durable knowledge", "已知值持久保存"),

@@ -100,6 +100,8 @@ fn protocol_labels() -> BTreeSet<String> {
         for _ in 0..8 {
             view_labels(&run.view(), &mut out);
             overlay_labels(&run.overlay(), &mut out);
+            table_labels(&run.cluster_table(), &mut out);
+            out.extend(run.log_marks().iter().map(|m| m.label.to_string()));
             let t = run.now_us();
             run.run_until(t + 500_000);
         }

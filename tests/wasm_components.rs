@@ -5,7 +5,7 @@
 //! loaded once so that drawn styles (dashed cut links) can be checked too.
 #![cfg(target_arch = "wasm32")]
 
-use clusterlab::sim::{ClusterView, MessageView, NetConfig, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, Tone, Violation};
+use clusterlab::sim::{ClusterView, LogEntryView, LogMark, LogView, MessageView, NetConfig, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, TableView, Tone, Violation};
 use clusterlab::ui::components::cluster_svg::ClusterSvgProps;
 use clusterlab::ui::components::controls::ControlsProps;
 use clusterlab::ui::components::fault_panel::{FaultPanel, FaultPanelProps};
@@ -14,6 +14,7 @@ use clusterlab::ui::components::plot_chart::PlotChartProps;
 use clusterlab::ui::components::timeline::TimelineProps;
 use clusterlab::ui::components::message_layer;
 use clusterlab::ui::components::spacetime::{self, Arrow, Frame, Spacetime, SpacetimeProps};
+use clusterlab::ui::components::state_table::{self, StateTable, StateTableProps};
 use clusterlab::ui::components::{ClusterSvg, Controls, InvariantPanel, PlotChart, Timeline};
 use clusterlab::ui::layout;
 use clusterlab::ui::model::Speed;
@@ -529,4 +530,74 @@ async fn spacetime_cuts_arrows_to_the_window_and_marks_drops() {
     // Pointing finds what is drawn and nothing that is cut away.
     assert_eq!(spacetime::hit(&arrows, f, mid((a0, a1))), Some(1));
     assert_eq!(spacetime::hit(&arrows, f, outside), None);
+}
+
+// ---- the cluster state table ------------------------------------------------------------
+
+/// A log of `len` entries whose terms are `terms[i]` (1-based indices), committed and
+/// applied up to the given points.
+fn log(terms: &[u64], commit_index: u64, last_applied: u64) -> LogView {
+    let entries = terms.iter().enumerate().map(|(i, t)| LogEntryView { index: i as u64 + 1, term: *t, label: format!("x={i}") }).collect();
+    LogView { entries, commit_index, last_applied }
+}
+
+fn table_props(logs: Vec<LogView>, marks: Vec<LogMark>) -> StateTableProps {
+    let nodes: Vec<NodeView> = logs.into_iter().enumerate().map(|(i, l)| NodeView { log: Some(l), ..node(i as u32, "follower", NodeStatus::Up, 1) }).collect();
+    let rows = nodes.iter().map(|n| vec![format!("n{}", n.id), n.role.clone(), "1".to_string()]).collect();
+    let table = TableView { title: "cluster".into(), headers: vec!["node".into(), "role".into(), "currentTerm".into()], rows };
+    StateTableProps { table: Rc::new(table), view: Rc::new(ClusterView { nodes, ..cluster() }), marks: Rc::new(marks), selected: Some(1) }
+}
+
+#[wasm_bindgen_test]
+async fn state_table_lines_up_every_log_coloured_by_term_with_commit_and_marks() {
+    let logs = vec![log(&[1, 1, 2, 3], 3, 2), log(&[1, 1, 2], 3, 3), log(&[1, 4], 1, 1)];
+    let marks = vec![LogMark { node: 1, index: 4, label: "nextIndex" }, LogMark { node: 1, index: 3, label: "matchIndex" }];
+    let m = mount::<StateTable>(table_props(logs, marks)).await;
+    let root = m.one("[data-testid=state-table]");
+    // One entry per node in the columns and one in the grid, each carrying data-node-id.
+    assert_eq!(m.count(".state-columns tr[data-node-id]"), 3);
+    assert_eq!(m.count(".log-grid tr[data-node-id]"), 3);
+    assert!(text(&root).contains("currentTerm"));
+    // Indices 1..=5: four entries and one past the newest (where nextIndex may point).
+    assert_eq!(m.count(".log-grid thead th"), 1 + 5);
+    let row = |id: u32| m.all(&format!(".log-grid tr[data-node-id=\"{id}\"] td"));
+    let r0 = row(0);
+    assert_eq!(r0.iter().map(text).collect::<Vec<_>>(), ["1", "1", "2", "3", ""]);
+    assert!(has_class(&r0[2], "t2") && has_class(&r0[3], "t3"), "coloured by term");
+    assert!(has_class(&r0[2], "committed") && !has_class(&r0[3], "committed"), "commitIndex 3");
+    assert!(has_class(&r0[1], "applied") && !has_class(&r0[2], "applied"), "lastApplied 2");
+    assert!(has_class(&r0[4], "empty"));
+    // n2 diverged at index 2 (term 4): a different colour in the same column.
+    assert!(has_class(&row(2)[1], "t4") && has_class(&r0[1], "t1"));
+    // The leader's marks on n1: matchIndex at 3, nextIndex at 4 (past its log).
+    let r1 = row(1);
+    assert!(has_class(&r1[2], "marked") && text(&r1[2]).contains('✓'));
+    assert!(has_class(&r1[3], "marked") && has_class(&r1[3], "empty") && text(&r1[3]).contains('▸'));
+    assert!(attr(&r1[2], "title").contains("matchIndex"));
+    // The selected node's rows stand out.
+    assert!(has_class(&m.one(".log-grid tr[data-node-id=\"1\"]"), "selected"));
+}
+
+#[wasm_bindgen_test]
+async fn state_table_windows_a_long_log_and_moves_through_it() {
+    let long: Vec<u64> = (0..2_000).map(|i| 1 + i / 500).collect();
+    let logs = (0..64).map(|_| log(&long, 1_990, 1_980)).collect();
+    let m = mount::<StateTable>(table_props(logs, vec![])).await;
+    // Follows the newest entries: 24 columns ending one past index 2,000.
+    let first_col = |m: &Mounted<StateTable>| text(&m.all(".log-grid thead th")[1]);
+    assert_eq!(m.count(".log-grid thead th"), 1 + state_table::WINDOW as usize);
+    assert_eq!(first_col(&m), (2_001 - state_table::WINDOW + 1).to_string());
+    assert_eq!(m.count(".log-grid tbody td"), 64 * state_table::WINDOW as usize, "64 rows of one window, not 2,000 columns");
+    // Back one window, then to the newest again.
+    let buttons = m.all(".log-window button");
+    buttons[0].clone().dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    tick().await;
+    assert_eq!(first_col(&m), (2_001 - 2 * state_table::WINDOW + 1).to_string());
+    let buttons = m.all(".log-window button");
+    assert!(buttons[2].get_attribute("disabled").is_none(), "the newest button is enabled once moved back");
+    buttons[2].clone().dyn_into::<web_sys::HtmlElement>().unwrap().click();
+    tick().await;
+    assert_eq!(first_col(&m), (2_001 - state_table::WINDOW + 1).to_string());
+    assert_eq!(state_table::window(5, None), (1, 6));
+    assert_eq!(state_table::window(2_000, Some(0)), (1, state_table::WINDOW));
 }

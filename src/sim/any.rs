@@ -7,7 +7,7 @@ use super::history::History;
 use super::present::{node_view, Present};
 use super::protocol::{Checker, NodeId, TimeUs, Violation};
 use super::trace::{hash_hex, TraceRecord};
-use super::view::{ClusterView, MessageView, NodeStatus, NodeView, Overlay, TableView, TimerView};
+use super::view::{ClusterView, LogMark, MessageView, NodeStatus, NodeView, Overlay, TableView, TimerView};
 
 pub trait AnyRun {
     fn protocol(&self) -> &'static str;
@@ -31,6 +31,8 @@ pub trait AnyRun {
     fn overlay(&self) -> Overlay;
     /// Every node's key state side by side (see `Present::cluster_table`).
     fn cluster_table(&self) -> TableView;
+    /// Marks in nodes' logs for the state table's log grid (see `Present::log_marks`).
+    fn log_marks(&self) -> Vec<LogMark>;
     fn node_view(&self, id: NodeId) -> Option<NodeView>;
     /// The paper-style summary of a message in flight.
     fn message_summary(&self, msg_id: u64) -> Option<String>;
@@ -207,6 +209,9 @@ impl<P: Present> AnyRun for History<P> {
     }
     fn cluster_table(&self) -> TableView {
         P::cluster_table(self.sim().nodes())
+    }
+    fn log_marks(&self) -> Vec<LogMark> {
+        P::log_marks(self.sim().nodes())
     }
     fn message_summary(&self, msg_id: u64) -> Option<String> {
         self.sim().flights.get(&msg_id).map(|f| P::msg_summary(&f.msg))

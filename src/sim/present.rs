@@ -3,7 +3,7 @@
 //! apart so that the protocol contract holds only what the simulation itself needs.
 
 use super::protocol::{Protocol, TimeUs};
-use super::view::{NodeView, Overlay, TableView};
+use super::view::{LogMark, NodeView, Overlay, TableView};
 
 pub use super::view::Tone;
 
@@ -49,6 +49,11 @@ pub trait Present: Protocol {
     /// it where a better table exists (a log grid, acceptors' promises per slot).
     fn cluster_table(nodes: &[Option<Self>]) -> TableView {
         default_cluster_table(nodes)
+    }
+    /// Positions the log grid of the cluster state table marks in nodes' logs (Raft: the
+    /// leader's nextIndex and matchIndex per follower); none by default.
+    fn log_marks(_nodes: &[Option<Self>]) -> Vec<LogMark> {
+        Vec::new()
     }
 }
 

@@ -27,6 +27,16 @@ pub struct LogView {
     pub last_applied: u64,
 }
 
+/// A position in one node's log that the cluster state table marks (the leader's
+/// nextIndex and matchIndex for each follower, Raft paper Figure 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LogMark {
+    pub node: NodeId,
+    pub index: u64,
+    /// The paper's name for the mark ("nextIndex", "matchIndex").
+    pub label: &'static str,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
 pub struct TableView {
     pub title: String,

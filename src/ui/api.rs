@@ -32,7 +32,7 @@ pub fn state_json() -> Value {
         json!({
             "protocol": view.protocol, "simTimeUs": view.now_us, "eventCount": view.event_count,
             "frontier": run.frontier(), "traceHash": view.trace_hash, "violations": view.violations, "exceeded": view.exceeded,
-            "nodes": nodes, "messagesInFlight": view.messages.len(), "playing": m.playing, "preset": m.preset,
+            "nodes": nodes, "messagesInFlight": view.messages.len(), "playing": m.playing, "preset": m.preset, "selected": m.selected,
             "notice": m.notice, "lang": m.options.lang.tag(), "theme": m.options.theme, "embed": m.options.embed,
             "overlay": run.overlay(), "clusterTable": run.cluster_table(), "heldLinks": view.held_links, "cutLinks": view.cut_links,
             "messages": view.messages.iter().map(|m| json!({"id": m.id, "from": m.from, "to": m.to, "kind": m.kind,

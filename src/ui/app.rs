@@ -7,7 +7,7 @@ use super::model::{self, PageOptions, Speed};
 use super::state::{dispatch, Action};
 use crate::i18n::{t, Lang};
 use crate::scenario::presets;
-use crate::sim::{ClusterView, MessageView, NetConfig, NodeStatus, NodeView, Overlay, TraceRecord};
+use crate::sim::{ClusterView, LogMark, MessageView, NetConfig, NodeStatus, NodeView, Overlay, TableView, TraceRecord};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -18,6 +18,9 @@ pub struct Snapshot {
     /// The selected node's full view.
     pub selected_view: Option<NodeView>,
     pub overlay: Rc<Overlay>,
+    /// The cluster state table and the marks on its log grid.
+    pub cluster_table: Rc<TableView>,
+    pub log_marks: Rc<Vec<LogMark>>,
     pub playing: bool,
     pub speed: Speed,
     pub selected: Option<u32>,
@@ -99,6 +102,8 @@ fn snapshot() -> Option<Snapshot> {
             view: Rc::new(view),
             selected_view,
             overlay: throttled(&mut m.overlay_cache, count, now, (big && playing).then_some(OVERLAY_EVERY_MS), || run.overlay()),
+            cluster_table: Rc::new(run.cluster_table()),
+            log_marks: Rc::new(run.log_marks()),
             playing: m.playing,
             speed: m.speed,
             selected: m.selected,
@@ -189,6 +194,9 @@ fn full_view(s: &Snapshot) -> Html {
                     <Inspector node={selected.clone()} term_name={s.view.term_name} now_us={if selected.is_some() { s.view.now_us } else { 0 }} message={s.message.clone()} />
                     <FaultPanel n={s.view.nodes.len() as u32} selected={selected.map(|v| (v.id, v.status.unwrap_or(NodeStatus::Up)))}
                         held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} requests={s.requests} />
+                </section>
+                <section class="panel wide" aria-label={t("Cluster state")}>
+                    <StateTable table={s.cluster_table.clone()} view={s.view.clone()} marks={s.log_marks.clone()} selected={s.selected} />
                 </section>
                 if has_overlay {
                     <section class="panel wide" aria-label={t("Protocol")}>

@@ -121,4 +121,7 @@ impl Present for Paxos {
     fn view(&self) -> NodeView {
         view::node_view(self)
     }
+    fn cluster_table(nodes: &[Option<Self>]) -> crate::sim::TableView {
+        view::cluster_table(nodes)
+    }
 }

@@ -80,3 +80,44 @@ pub fn node_view(p: &Paxos) -> NodeView {
     }
     NodeView { term: Some(headline_ballot(p).round), fields, log, tables, ..Default::default() }
 }
+
+/// Every node's three roles side by side ("Paxos Made Simple" §2): as acceptor, the ballot
+/// it promised and how many slots it accepted a value for (the highest accepted ballot);
+/// as proposer, its ballot and the Promises it holds; as learner, the slots chosen and
+/// applied. Each slot's accepted (ballot, value) per acceptor is the log grid below it.
+/// Above 64 nodes, the default summary by role.
+pub fn cluster_table(nodes: &[Option<Paxos>]) -> TableView {
+    if nodes.len() > crate::sim::present::TABLE_ROWS_MAX {
+        return crate::sim::present::default_cluster_table(nodes);
+    }
+    let headers = ["node", "role", "promised", "accepted", "proposer ballot", "promises", "learned", "applied", "leader"];
+    let rows = nodes.iter().enumerate().map(|(id, n)| match n {
+        None => {
+            let mut row = vec![format!("n{id}"), "crashed".to_string()];
+            row.resize(headers.len(), String::new());
+            row
+        }
+        Some(p) => {
+            let a = &p.acceptor;
+            let top = a.accepted.values().map(|(b, _)| *b).max();
+            let accepted = match (a.accepted.len(), top) {
+                (0, _) | (_, None) => "none".to_string(),
+                (1, Some(b)) => format!("1 slot @ {b}"),
+                (k, Some(b)) => format!("{k} slots, highest @ {b}"),
+            };
+            let proposing = matches!(p.phase, Phase::Preparing | Phase::Accepting | Phase::Leading);
+            vec![
+                format!("n{id}"),
+                role(p).label.into(),
+                a.promised.to_string(),
+                accepted,
+                p.ballot.to_string(),
+                if proposing { format!("{}/{}", p.promises.count_ones(), p.quorum()) } else { String::new() },
+                p.learned.len().to_string(),
+                p.applied_upto.to_string(),
+                p.leader.map_or("unknown".into(), |l| format!("n{l}")),
+            ]
+        }
+    });
+    TableView { title: "cluster".into(), headers: headers.iter().map(|h| h.to_string()).collect(), rows: rows.collect() }
+}

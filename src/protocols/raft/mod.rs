@@ -114,4 +114,7 @@ impl<S: StateMachine> Present for Raft<S> {
     fn cluster_table(nodes: &[Option<Self>]) -> crate::sim::TableView {
         view::cluster_table(nodes)
     }
+    fn log_marks(nodes: &[Option<Self>]) -> Vec<crate::sim::LogMark> {
+        view::log_marks(nodes)
+    }
 }

@@ -75,6 +75,24 @@ pub fn node_view<S: StateMachine>(r: &Raft<S>) -> NodeView {
     }
 }
 
+/// The current leader (the one of the highest term, should an old one not know yet).
+fn leader<S: StateMachine>(nodes: &[Option<Raft<S>>]) -> Option<&Raft<S>> {
+    nodes.iter().flatten().filter(|r| r.role == Role::Leader).max_by_key(|r| r.current_term)
+}
+
+/// The leader's nextIndex and matchIndex for each follower (Figure 2's volatile state on
+/// leaders), marked on the followers' rows of the log grid.
+pub fn log_marks<S: StateMachine>(nodes: &[Option<Raft<S>>]) -> Vec<crate::sim::LogMark> {
+    let Some(l) = leader(nodes) else { return Vec::new() };
+    l.env
+        .peers()
+        .flat_map(|p| {
+            let (next, matched) = (l.next_index[p as usize], l.match_index[p as usize]);
+            [crate::sim::LogMark { node: p, index: next, label: "nextIndex" }, crate::sim::LogMark { node: p, index: matched, label: "matchIndex" }]
+        })
+        .collect()
+}
+
 /// Every server's Figure 2 state side by side: term, vote, last log entry, commit and apply
 /// points, and the leader's nextIndex/matchIndex for each peer. Above 64 servers, the
 /// default summary by role.
@@ -82,7 +100,7 @@ pub fn cluster_table<S: StateMachine>(nodes: &[Option<Raft<S>>]) -> TableView {
     if nodes.len() > crate::sim::present::TABLE_ROWS_MAX {
         return crate::sim::present::default_cluster_table(nodes);
     }
-    let leader = nodes.iter().flatten().filter(|r| r.role == Role::Leader).max_by_key(|r| r.current_term);
+    let leader = leader(nodes);
     let headers = ["node", "role", "currentTerm", "votedFor", "last log (index, term)", "commitIndex", "lastApplied", "nextIndex / matchIndex"];
     let rows = nodes.iter().enumerate().map(|(id, n)| match n {
         None => vec![format!("n{id}"), "crashed".into(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new()],

@@ -14,6 +14,7 @@ pub mod overlay_panel;
 pub mod plot_chart;
 pub mod share_menu;
 pub mod spacetime;
+pub mod state_table;
 pub mod timeline;
 
 pub use cluster_canvas::ClusterCanvas;
@@ -29,6 +30,7 @@ pub use overlay_panel::OverlayPanel;
 pub use plot_chart::PlotChart;
 pub use share_menu::ShareMenu;
 pub use spacetime::Spacetime;
+pub use state_table::StateTable;
 pub use timeline::Timeline;
 
 /// Simulated microseconds as seconds with milliseconds.
