@@ -59,3 +59,43 @@ fn above_64_nodes_the_table_is_a_summary_by_role() {
     assert_eq!(total, s.nodes as usize);
     assert!(t.rows.iter().any(|r| r[0] == "crashed" && r[1] == "1"), "{:?}", t.rows);
 }
+
+// The log grid's marks are the leader's nextIndex and matchIndex for each follower: the same
+// numbers its table row shows, one pair per follower, none on the leader's own row.
+#[test]
+fn raft_log_marks_agree_with_the_table() {
+    let s = (presets::find("raft-figure-7").unwrap().build)();
+    let mut run = scenario::build(&s, false).unwrap();
+    run.run_until(3_000_000);
+    let t = run.cluster_table();
+    let marks = run.log_marks();
+    let leader: usize = t.rows.iter().position(|r| r[1] == "leader").expect("a leader");
+    assert_eq!(marks.len(), 2 * (t.rows.len() - 1), "{marks:?}");
+    assert!(marks.iter().all(|m| m.node as usize != leader));
+    for m in &marks {
+        let shown = &t.rows[m.node as usize][7];
+        let (next, matched) = shown.split_once(" / ").expect("nextIndex / matchIndex");
+        let want = if m.label == "nextIndex" { next } else { matched };
+        assert_eq!(m.index.to_string(), want, "n{}: {} {m:?}", m.node, shown);
+    }
+    assert!(marks.iter().any(|m| m.label == "matchIndex" && m.index == 12), "every log caught up: {marks:?}");
+}
+
+// Paxos's table puts each node's three roles side by side; the acceptor's promise is the
+// ballot its own view reports, and no node learned more slots than the leader proposed.
+#[test]
+fn paxos_table_shows_each_acceptors_promise_and_what_was_learned() {
+    let s = (presets::find("paxos-multi-leader-change").unwrap().build)();
+    let mut run = scenario::build(&s, false).unwrap();
+    run.run_until(2_000_000);
+    let t = run.cluster_table();
+    let view = run.view();
+    assert_eq!(t.headers[..4], ["node", "role", "promised", "accepted"]);
+    for (row, node) in t.rows.iter().zip(&view.nodes) {
+        let promised = node.fields.iter().find(|(k, _)| k == "promised").map(|(_, v)| v.clone());
+        assert_eq!(Some(row[2].clone()), promised, "n{}", node.id);
+        let learned: usize = row[6].parse().unwrap();
+        assert!(learned <= node.log.as_ref().map_or(0, |l| l.entries.len()), "n{}: {row:?}", node.id);
+    }
+    assert!(t.rows.iter().any(|r| r[1] == "leader" && !r[5].is_empty()), "the leader holds its Promises: {:?}", t.rows);
+}
