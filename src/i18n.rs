@@ -199,6 +199,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Peer", "对端"),
     ("Play", "播放"),
     ("Playback", "播放控制"),
+    ("Timeline", "时间线"),
     ("Protocol", "协议"),
     ("Put a link to exactly this state in the address bar and the clipboard", "把指向当前精确状态的链接放到地址栏和剪贴板"),
     ("Release", "释放"),

@@ -155,7 +155,10 @@ fn embed_view(s: &Snapshot) -> Html {
     html! {
         <div class="shell embed" data-testid="embed">
             { notice(s) }
-            <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} full_view={full} />
+            <section aria-label={t("Playback")}>
+                <h1 class="sr-only">{ format!("ClusterLab: {}", s.view.protocol) }</h1>
+                <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} full_view={full} />
+            </section>
             <main class="embed-main">
                 { cluster(s) }
                 <div class="embed-side">
@@ -165,7 +168,7 @@ fn embed_view(s: &Snapshot) -> Html {
                     </span>
                 </div>
             </main>
-            { timeline(s) }
+            <section aria-label={t("Timeline")}>{ timeline(s) }</section>
         </div>
     }
 }
@@ -181,10 +184,12 @@ fn full_view(s: &Snapshot) -> Html {
         <div class="shell" key={lang.tag()}>
             <Header preset={s.preset} presets={presets} protocol={s.view.protocol} lang={lang} theme={s.options.theme} />
             { notice(s) }
-            if let Some(c) = caption {
-                <p class="caption" data-testid="caption">{ c }</p>
-            }
-            <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} />
+            <section aria-label={t("Playback")}>
+                if let Some(c) = caption {
+                    <p class="caption" data-testid="caption">{ c }</p>
+                }
+                <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} />
+            </section>
             <main class="grid">
                 <section class="panel cluster-panel" aria-label={t("Cluster")}>
                     { cluster(s) }

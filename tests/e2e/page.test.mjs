@@ -14,7 +14,7 @@ test('the page loads, draws the cluster and time advances', async () => {
   const api = await page.evaluate(() => ({ version: window.clusterlab.version, fns: Object.keys(window.clusterlab) }));
   assert.match(api.version, /^\d+\.\d+\.\d+$/);
   for (const f of ['state', 'runFor', 'step', 'load', 'inject', 'link', 'seek']) assert.ok(api.fns.includes(f), f);
-  const nodes = await page.locator('[data-node-id]').count();
+  const nodes = await page.locator('svg.cluster [data-node-id]').count();
   assert.ok(nodes >= 3, `nodes drawn: ${nodes}`);
   const t0 = Number(await page.getAttribute('[data-sim-time-us]', 'data-sim-time-us'));
   await page.waitForTimeout(700);
@@ -175,6 +175,7 @@ test('the space-time diagram follows the playhead and lights up with the cluster
   await page.evaluate(k => window.clusterlab.seek(k), Math.floor(end.eventCount / 2));
   assert.ok(await count() > 0 && await last() < atEnd, 'the diagram moved back with the playhead');
   // Sweep the pointer over the diagram until an arrow lights up: the cluster view lights the same message.
+  await diagram.scrollIntoViewIfNeeded();
   const box = await diagram.boundingBox();
   let hovered = '';
   for (let i = 0; i < 40 && !hovered; i++) {

@@ -85,7 +85,7 @@ test('opening another family swaps modules in place and keeps language, theme an
   await page.selectOption('[data-testid=preset]', 'paxos-clean-round');
   await waitProtocol(page, 'paxos');
   assert.equal((await state(page)).lang, 'zh');
-  assert.equal(await page.locator('[data-node-id]').count(), 5);
+  assert.equal(await page.locator('svg.cluster [data-node-id]').count(), 5);
   await page.screenshot({ path: join(SHOTS, 'modules-swapped.png') });
   assert.deepEqual(errors, []);
   await context.close();

@@ -54,8 +54,18 @@ fn status_class(n: &NodeView) -> &'static str {
 }
 
 /// An arc around the node for its first timer: full when just set, empty when due.
+/// The timer a node's arc draws: the one that is not a heartbeat, if any.
+fn arc_timer(n: &NodeView) -> Option<&crate::sim::TimerView> {
+    n.timers.iter().find(|t| t.name != "heartbeat").or(n.timers.first())
+}
+
+/// The arc's tooltip, also the end of the node's accessible name.
+fn timer_text(t: &crate::sim::TimerView) -> String {
+    format!("{} {}", t_dyn(&t.name), crate::i18n::t("timer"))
+}
+
 fn timer_arc(n: &NodeView, now: u64, x: f64, y: f64, r: f64) -> Html {
-    let Some(t) = n.timers.iter().find(|t| t.name != "heartbeat").or(n.timers.first()) else { return html! {} };
+    let Some(t) = arc_timer(n) else { return html! {} };
     let total = t.fires_at_us.saturating_sub(t.set_at_us).max(1) as f64;
     let left = (t.fires_at_us.saturating_sub(now) as f64 / total).clamp(0.0, 0.999);
     let r = r + 5.0;
@@ -65,9 +75,20 @@ fn timer_arc(n: &NodeView, now: u64, x: f64, y: f64, r: f64) -> Html {
     let large = if left > 0.5 { 1 } else { 0 };
     html! {
         <path class="timer-arc" d={format!("M {x0_1} {y0_1} A {r_1} {r_1} 0 {large} 1 {x1_1} {y1_1}", r_1 = fixed(r, 1), x0_1 = fixed(x0, 1), y0_1 = fixed(y0, 1), x1_1 = fixed(x1, 1), y1_1 = fixed(y1, 1))}>
-            <title>{ format!("{} {}", t.name, crate::i18n::t("timer")) }</title>
+            <title>{ timer_text(t) }</title>
         </path>
     }
+}
+
+/// A node's accessible name: its text in drawing order ("n2 term 3 follower election
+/// timer"), so that speech input and screen readers name it as it reads; a small node,
+/// whose headline is not drawn, has it last.
+fn node_label(n: &NodeView, term: &str, big: bool) -> String {
+    let role = t_dyn(&n.role);
+    let timer = arc_timer(n).map(timer_text).unwrap_or_default();
+    let id = format!("n{}", n.id);
+    let parts = if big { [id.as_str(), term, &role, &timer] } else { [id.as_str(), &role, &timer, term] };
+    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join(" ")
 }
 
 fn node_g(n: &NodeView, term_name: &str, (x, y): (f64, f64), r: f64, now: u64, selected: bool, highlight: bool) -> Html {
@@ -77,18 +98,24 @@ fn node_g(n: &NodeView, term_name: &str, (x, y): (f64, f64), r: f64, now: u64, s
     let big = r >= 18.0;
     html! {
         <g class={class} data-node-id={id.to_string()} data-role={n.role.clone()} data-tone={n.tone.as_str()} data-status={status_class(n)}
-            tabindex="0" role="button" aria-label={format!("{} {id}: {} {term}", t("node"), t_dyn(&n.role))} aria-pressed={selected.to_string()}>
-            { timer_arc(n, now, x, y, r) }
+            tabindex="0" role="button" aria-label={node_label(n, &term, big)} aria-pressed={selected.to_string()}>
             if highlight { <circle class="halo" cx={fixed(x, 1).to_string()} cy={fixed(y, 1).to_string()} r={fixed(r + 9.0, 1).to_string()} /> }
             <circle cx={fixed(x, 1).to_string()} cy={fixed(y, 1).to_string()} r={fixed(r, 1).to_string()} />
             <text x={fixed(x, 1).to_string()} y={fixed(y + if big { -4.0 } else { 4.0 }, 1).to_string()} class="node-id">{ format!("n{id}") }</text>
+            // Spaces between the texts (SVG draws none of them) so that the node's text
+            // reads as words, as its accessible name does.
+            { " " }
             if big {
                 // A long headline ("incarnation 12", Chinese words) is squeezed to fit inside the circle.
                 <text x={fixed(x, 1).to_string()} y={fixed(y + 10.0, 1).to_string()} class="node-term"
                     textLength={(term.chars().count() > 8).then(|| fixed(r * 1.6, 1).to_string())}
                     lengthAdjust={(term.chars().count() > 8).then_some("spacingAndGlyphs")}>{ term }</text>
+                { " " }
             }
             <text x={fixed(x, 1).to_string()} y={fixed(y + r + 15.0, 1).to_string()} class="node-role">{ t_dyn(&n.role) }</text>
+            { " " }
+            // Last, so that the node's text reads first (its accessible name follows it).
+            { timer_arc(n, now, x, y, r) }
         </g>
     }
 }

@@ -59,7 +59,8 @@ pub fn event_log(p: &EventLogProps) -> Html {
         <div class="event-log" data-testid="event-log">
             <h2>{ t("Events") }</h2>
             <input type="search" placeholder={t("filter: n2, RequestVote, dropped…")} aria-label={t("Filter events")} oninput={on_filter} />
-            <ol>
+            // Focusable, so that the keyboard can scroll it.
+            <ol tabindex="0" aria-label={t("Events")}>
                 { for rows.into_iter().map(|(r, text)| html! {
                     <li class={classes!(matches!(r.kind, TraceKind::Violation { .. }).then_some("bad"), matches!(r.kind, TraceKind::Drop { .. }).then_some("drop"))}>
                         <span class="t">{ fmt_time(r.time_us) }</span>

@@ -28,7 +28,10 @@ pub fn overlay_panel(p: &OverlayPanelProps) -> Html {
     html! {
         <div class="overlay-panel" data-testid="overlay-panel">
             if !o.tables.is_empty() {
-                <div class="tables">{ for o.tables.iter().map(table) }</div>
+                // Each table scrolls in a box the keyboard can reach.
+                <div class="tables">{ for o.tables.iter().map(|tb| html! {
+                    <div class="table-scroll" tabindex="0" role="region" aria-label={t_dyn(&tb.title)}>{ table(tb) }</div>
+                }) }</div>
             }
             if !o.plots.is_empty() {
                 <div class="plots">{ for o.plots.iter().map(|plot| html! { <PlotChart plot={plot.clone()} /> }) }</div>

@@ -1,0 +1,79 @@
+// Accessibility (issue 17 §4): axe-core (the npm package) run against every page mode —
+// each family's view, the embed view, both languages and both themes, with a node
+// selected and with the state table shown — must report no violation at all. The state
+// table and its log grid work from the keyboard. axe is injected with CSP bypassed for the
+// test (the page's own policy forbids any script it did not ship).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { start, ROOT } from './helpers.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+const AXE = join(ROOT, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js');
+
+async function openMode(mode) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', e => errors.push(String(e)));
+  await page.goto(env.base + mode);
+  await page.waitForFunction(() => window.clusterlab && document.querySelector('[data-node-id], [data-testid=cluster-canvas]'));
+  await page.evaluate(() => { window.clusterlab.runFor(1_500_000); window.clusterlab.pause(); });
+  return { page, context, errors };
+}
+
+async function violations(page) {
+  await page.addScriptTag({ path: AXE });
+  const r = await page.evaluate(() => window.axe.run(document));
+  return r.violations.map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | ')}`);
+}
+
+const MODES = [
+  '#preset=raft-figure-7',
+  '?lang=zh#preset=raft-leader-crash',
+  '?theme=dark#preset=raft-election',
+  '?theme=light#preset=paxos-multi-leader-change',
+  '?lang=zh&theme=dark#preset=paxos-livelock',
+  '#preset=lock-gc-pause-unfenced',
+  '?theme=dark#preset=lock-acquire-release',
+  '#preset=gossip-push-1000',
+  '?lang=zh#preset=gossip-residue',
+  '#preset=swim-false-suspicion',
+  '?theme=dark#preset=swim-crash-detection',
+  '#preset=flood-basic',
+  '?embed=1#preset=raft-election',
+  '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',
+  '?embed=1#preset=gossip-push-1000',
+];
+
+for (const mode of MODES) {
+  test(`axe-core finds nothing: ${mode}`, async () => {
+    const { page, context, errors } = await openMode(mode);
+    assert.deepEqual(await violations(page), []);
+    // With a node selected (the inspector's tables and log) as well.
+    if (!mode.includes('embed') && await page.locator('svg.cluster [data-node-id]').count() > 0) {
+      await page.locator('svg.cluster [data-node-id="1"]').click();
+      assert.deepEqual(await violations(page), [], 'with node 1 inspected');
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('the state table and its log grid work from the keyboard', async () => {
+  const { page, context } = await openMode('#preset=raft-figure-7');
+  // Tab to the first node button in the table and inspect it with Enter.
+  const first = page.locator('[data-testid=state-table] .state-columns tr[data-node-id="2"] button');
+  await first.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => window.clusterlab.state().selected), 2);
+  // The grid's scroll box takes focus (it scrolls sideways on a narrow screen).
+  const box = page.locator('[data-testid=state-table] .grid-scroll');
+  assert.equal(await box.getAttribute('tabindex'), '0');
+  await box.focus();
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('grid-scroll')), true);
+  await context.close();
+});
