@@ -39,6 +39,9 @@ fi
 
 # The history viewer is a module of its own (feature `viewer`), fetched only when someone
 # opens a client history: it adds nothing to any scenario's first download.
+# Each module's wasm-opt runs in the background while the next module compiles (the
+# link-time optimisation of a release build keeps one core busy; wasm-opt takes the other).
+opt_pids=()
 for fam in $families viewer; do
   say "module $fam: wasm-pack build --release, opt-level z, --features $fam (incremental)"
   CARGO_PROFILE_RELEASE_OPT_LEVEL=z wasm-pack build --release --target web --mode no-install --no-opt \
@@ -47,8 +50,12 @@ for fam in $families viewer; do
   # --low-memory-unused: Rust's linker puts the stack and data above 1 MiB, so nothing lives
   # in the first KiB and loads/stores can fold their offsets; --converge repeats -Oz until
   # it stops shrinking (together about 4 KB gzipped per module).
-  say "module $fam: wasm-opt -Oz --low-memory-unused --converge"
-  .tools/node_modules/binaryen/bin/wasm-opt "pkg/$fam/clusterlab_bg.wasm" -o "pkg/$fam/opt.wasm" -Oz --low-memory-unused --converge
+  say "module $fam: wasm-opt -Oz --low-memory-unused --converge (in the background)"
+  .tools/node_modules/binaryen/bin/wasm-opt "pkg/$fam/clusterlab_bg.wasm" -o "pkg/$fam/opt.wasm" -Oz --low-memory-unused --converge &
+  opt_pids+=("$!")
+done
+for pid in "${opt_pids[@]}"; do
+  wait "$pid" || { echo "build: wasm-opt failed" >&2; exit 1; }
 done
 
 rm -rf dist && mkdir -p dist
