@@ -60,13 +60,19 @@ fn above_64_nodes_the_table_is_a_summary_by_role() {
     assert!(t.rows.iter().any(|r| r[0] == "crashed" && r[1] == "1"), "{:?}", t.rows);
 }
 
+/// A preset's run, played to `until_us`.
+fn preset_at(name: &str, until_us: u64) -> Box<dyn clusterlab::sim::AnyRun> {
+    let s = (presets::find(name).unwrap().build)();
+    let mut run = scenario::build(&s, false).unwrap();
+    run.run_until(until_us);
+    run
+}
+
 // The log grid's marks are the leader's nextIndex and matchIndex for each follower: the same
 // numbers its table row shows, one pair per follower, none on the leader's own row.
 #[test]
 fn raft_log_marks_agree_with_the_table() {
-    let s = (presets::find("raft-figure-7").unwrap().build)();
-    let mut run = scenario::build(&s, false).unwrap();
-    run.run_until(3_000_000);
+    let run = preset_at("raft-figure-7", 3_000_000);
     let t = run.cluster_table();
     let marks = run.log_marks();
     let leader: usize = t.rows.iter().position(|r| r[1] == "leader").expect("a leader");
@@ -85,9 +91,7 @@ fn raft_log_marks_agree_with_the_table() {
 // ballot its own view reports, and no node learned more slots than the leader proposed.
 #[test]
 fn paxos_table_shows_each_acceptors_promise_and_what_was_learned() {
-    let s = (presets::find("paxos-multi-leader-change").unwrap().build)();
-    let mut run = scenario::build(&s, false).unwrap();
-    run.run_until(2_000_000);
+    let run = preset_at("paxos-multi-leader-change", 2_000_000);
     let t = run.cluster_table();
     let view = run.view();
     assert_eq!(t.headers[..4], ["node", "role", "promised", "accepted"]);
