@@ -12,13 +12,6 @@ pub struct Stamp {
     pub origin: NodeId,
 }
 
-/// "written at 5.702798 s by n0": the origin's clock reading and the origin.
-impl std::fmt::Display for Stamp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "written at {}.{:06} s by n{}", self.time_us / 1_000_000, self.time_us % 1_000_000, self.origin)
-    }
-}
-
 /// One database entry on the wire.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 pub struct Rumor {
