@@ -69,13 +69,11 @@ fn columns(table: &TableView, selected: Option<u32>) -> Html {
 /// One grid cell: the entry's term (or ballot) on its term's colour, committed entries
 /// solid, applied ones underlined, the leader's marks as letters after the number.
 fn cell(log: Option<&LogView>, index: u64, marks: &[&LogMark], term_name: &str) -> Html {
-    let entry = log.and_then(|l| entry_at(l, index));
     let mark_text: String = marks.iter().map(|m| if m.label == "nextIndex" { "▸" } else { "✓" }).collect();
     let mark_title: Vec<&str> = marks.iter().map(|m| m.label).collect();
-    let Some(e) = entry else {
+    let Some((log, e)) = log.and_then(|l| Some((l, entry_at(l, index)?))) else {
         return html! { <td class={classes!("empty", (!marks.is_empty()).then_some("marked"))} title={mark_title.join(", ")}>{ mark_text }</td> };
     };
-    let log = log.expect("an entry comes from a log");
     let class = classes!(
         format!("t{}", e.term % 8),
         (e.index <= log.commit_index).then_some("committed"),
