@@ -57,6 +57,10 @@ pub trait AnyRun {
     fn inconclusive(&self) -> Option<&str>;
     /// Whether the run records and checks its clients' history (the page offers it).
     fn checks_linearizability(&self) -> bool;
+    /// Whether adversary mode is on (the user is the network).
+    fn adversary(&self) -> bool;
+    /// Adversary mode's open choices, earliest first.
+    fn choices(&self) -> Vec<super::engine::Choice>;
 }
 
 /// Check a fault's node ids and values against a cluster of `n` nodes.
@@ -175,6 +179,9 @@ impl<P: Present> AnyRun for History<P> {
     }
     fn inject(&mut self, fault: Fault) -> Result<(), String> {
         validate_fault(&fault, self.sim().n())?;
+        if fault.is_choice() {
+            return History::choose(self, fault);
+        }
         History::inject(self, fault);
         Ok(())
     }
@@ -258,6 +265,12 @@ impl<P: Present> AnyRun for History<P> {
     }
     fn checks_linearizability(&self) -> bool {
         self.sim().checks_linearizability()
+    }
+    fn adversary(&self) -> bool {
+        self.sim().adversary()
+    }
+    fn choices(&self) -> Vec<super::engine::Choice> {
+        self.sim().choices()
     }
     fn client_requests(&self) -> Option<bool> {
         let put = super::protocol::ClientOp::Put { key: "k".into(), value: "v".into() };

@@ -132,9 +132,25 @@ pub enum Fault {
     SetChaos { on: bool },
     /// A client request delivered to a node.
     Request { node: NodeId, op: ClientOp },
+    /// Adversary mode on or off: the user becomes the network. Messages in flight and
+    /// armed timers wait until the user picks one (the four choices below).
+    Adversary { on: bool },
+    /// Adversary mode: deliver message `id` (time moves to its drawn arrival if later).
+    Deliver { id: u64 },
+    /// Adversary mode: the network loses message `id`.
+    Drop { id: u64 },
+    /// Adversary mode: the network sends message `id` twice (the copy gets a new id).
+    Duplicate { id: u64 },
+    /// Adversary mode: fire timer `id` (time moves to its drawn deadline if later).
+    Fire { id: u64 },
 }
 
 impl Fault {
+    /// One of adversary mode's choices (deliver, drop, duplicate, fire).
+    pub fn is_choice(&self) -> bool {
+        matches!(self, Fault::Deliver { .. } | Fault::Drop { .. } | Fault::Duplicate { .. } | Fault::Fire { .. })
+    }
+
     /// Every node id the fault names, for validation.
     pub fn nodes(&self) -> Vec<NodeId> {
         use Fault::*;
@@ -144,7 +160,8 @@ impl Fault {
             Cut { a, b } | Heal { a, b } => vec![*a, *b],
             CutOneWay { from, to } | Hold { from, to } | Release { from, to } => vec![*from, *to],
             Partition { groups } => groups.iter().flatten().copied().collect(),
-            HealAll | SetNetwork { .. } | SetChaos { .. } => vec![],
+            HealAll | SetNetwork { .. } | SetChaos { .. } | Adversary { .. } => vec![],
+            Deliver { .. } | Drop { .. } | Duplicate { .. } | Fire { .. } => vec![],
         }
     }
 
@@ -173,6 +190,11 @@ impl Fault {
             ),
             SetChaos { on } => format!("chaos {}", if *on { "on" } else { "off" }),
             Request { node, op } => format!("request n{node} {op:?}"),
+            Adversary { on } => format!("adversary {}", if *on { "on" } else { "off" }),
+            Deliver { id } => format!("deliver m{id}"),
+            Drop { id } => format!("drop m{id}"),
+            Duplicate { id } => format!("duplicate m{id}"),
+            Fire { id } => format!("fire timer {id}"),
         }
     }
 }

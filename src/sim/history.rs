@@ -126,6 +126,21 @@ impl<P: Protocol> History<P> {
         self.step();
     }
 
+    /// Adversary mode: carry out one choice. Every other event due before the choice's time
+    /// runs first (the run forks first if the playhead is in the past); the choice is then
+    /// recorded like any fault.
+    pub fn choose(&mut self, fault: Fault) -> Result<(), String> {
+        let at_us = self.sim.choice_time(&fault)?;
+        if self.sim.event_count() < self.frontier() {
+            self.fork_here();
+        }
+        self.run_until(at_us);
+        // An event before it may have taken the choice away (a crash clears timers).
+        self.sim.choice_time(&fault)?;
+        self.inject(fault);
+        Ok(())
+    }
+
     fn fork_here(&mut self) {
         let count = self.sim.event_count();
         self.trace.retain(|r| r.event <= count);

@@ -26,7 +26,7 @@ pub use any::AnyRun;
 pub use assume::{Assumptions, Exceeded, FaultClass};
 pub use clock::Clock;
 pub use durable::{Disk, DurableLog, DurableState, LogWrite, Register};
-pub use engine::Sim;
+pub use engine::{Choice, Sim};
 pub use fault::{ChaosConfig, Fault, NetConfig, TimedFault};
 pub use history::History;
 pub use present::{node_view, Present, RoleView, Tone};

@@ -62,6 +62,19 @@ impl EventQueue {
         self.next_seq += 1;
         self.heap.push(Queued { time_us, seq, ev });
     }
+    /// Number an event without queueing it (it waits elsewhere, in (time, seq) order).
+    pub fn stamp(&mut self, time_us: TimeUs, ev: Ev) -> Queued {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        Queued { time_us, seq, ev }
+    }
+    /// Take out every event `f` picks, in (time, seq) order.
+    pub fn take_where(&mut self, f: impl Fn(&Ev) -> bool) -> Vec<Queued> {
+        let (mut taken, kept): (Vec<Queued>, Vec<Queued>) = std::mem::take(&mut self.heap).into_vec().into_iter().partition(|q| f(&q.ev));
+        self.heap = BinaryHeap::from(kept);
+        taken.sort_by_key(|q| (q.time_us, q.seq));
+        taken
+    }
     pub fn pop(&mut self) -> Option<Queued> {
         self.heap.pop()
     }

@@ -17,6 +17,8 @@ pub enum DropReason {
     NodeDown,
     /// The receiver's checksum did not match: corrupted on the wire.
     Corrupted,
+    /// Adversary mode: the user dropped it.
+    Adversary,
 }
 
 impl DropReason {
@@ -26,6 +28,7 @@ impl DropReason {
             DropReason::LinkCut => "link cut",
             DropReason::NodeDown => "node down",
             DropReason::Corrupted => "checksum mismatch (corrupted)",
+            DropReason::Adversary => "dropped by the adversary",
         }
     }
 }

@@ -34,7 +34,8 @@ pub fn state_json() -> Value {
             "frontier": run.frontier(), "traceHash": view.trace_hash, "violations": view.violations, "exceeded": view.exceeded,
             "nodes": nodes, "messagesInFlight": view.messages.len(), "playing": m.playing, "preset": m.preset, "selected": m.selected,
             "notice": m.notice, "lang": m.options.lang.tag(), "theme": m.options.theme, "embed": m.options.embed,
-            "overlay": run.overlay(), "clusterTable": run.cluster_table(), "heldLinks": view.held_links, "cutLinks": view.cut_links,
+            "overlay": run.overlay(), "clusterTable": run.cluster_table(),
+            "adversary": run.adversary(), "choices": run.choices(), "heldLinks": view.held_links, "cutLinks": view.cut_links,
             "messages": view.messages.iter().map(|m| json!({"id": m.id, "from": m.from, "to": m.to, "kind": m.kind,
                 "isReply": m.is_reply, "held": m.held, "corrupted": m.corrupted, "sentAtUs": m.sent_at_us, "arrivesAtUs": m.arrives_at_us})).collect::<Vec<_>>(),
         })

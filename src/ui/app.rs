@@ -7,7 +7,7 @@ use super::model::{self, PageOptions, Speed};
 use super::state::{dispatch, Action};
 use crate::i18n::{t, Lang};
 use crate::scenario::presets;
-use crate::sim::{ClusterView, LogMark, MessageView, NetConfig, NodeStatus, NodeView, Overlay, TableView, TraceRecord};
+use crate::sim::{Choice, ClusterView, LogMark, MessageView, NetConfig, NodeStatus, NodeView, Overlay, TableView, TraceRecord};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -42,6 +42,9 @@ pub struct Snapshot {
     pub options: PageOptions,
     /// The run records its clients' history (a key-value store).
     pub run_has_history: bool,
+    /// Adversary mode, and what the user may choose next.
+    pub adversary: bool,
+    pub choices: Rc<Vec<Choice>>,
 }
 
 const LOG_WINDOW: usize = 60;
@@ -122,6 +125,8 @@ fn snapshot() -> Option<Snapshot> {
             faults: Rc::new(m.marks.marks.clone()),
             options: m.options.clone(),
             run_has_history: run.checks_linearizability() || !run.client_history().is_empty(),
+            adversary: run.adversary(),
+            choices: Rc::new(if run.adversary() { run.choices() } else { Vec::new() }),
         }
     })
 }
@@ -169,6 +174,11 @@ fn embed_view(s: &Snapshot) -> Html {
                 </div>
             </main>
             <section aria-label={t("Timeline")}>{ timeline(s) }</section>
+            if s.adversary {
+                <section class="embed-adversary" aria-label={t("Adversary")}>
+                    <AdversaryPanel on={true} choices={s.choices.clone()} now_us={s.view.now_us} />
+                </section>
+            }
         </div>
     }
 }
@@ -199,6 +209,7 @@ fn full_view(s: &Snapshot) -> Html {
                     <Inspector node={selected.clone()} term_name={s.view.term_name} now_us={if selected.is_some() { s.view.now_us } else { 0 }} message={s.message.clone()} />
                     <FaultPanel n={s.view.nodes.len() as u32} selected={selected.map(|v| (v.id, v.status.unwrap_or(NodeStatus::Up)))}
                         held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} requests={s.requests} />
+                    <AdversaryPanel on={s.adversary} choices={s.choices.clone()} now_us={s.view.now_us} />
                 </section>
                 <section class="panel wide" aria-label={t("Cluster state")}>
                     <StateTable table={s.cluster_table.clone()} view={s.view.clone()} marks={s.log_marks.clone()} selected={s.selected} />

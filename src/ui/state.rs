@@ -127,10 +127,20 @@ fn set_playing(m: &mut Model, playing: bool) {
     m.last_tick_ms = None;
 }
 
+/// In adversary mode at the end of the run, time moves only when the user chooses.
+fn user_moves(run: &dyn crate::sim::AnyRun) -> bool {
+    run.adversary() && run.event_count() >= run.frontier()
+}
+
 /// Advance simulated time by the wall time since the last frame times the speed, never
-/// more than a frame's budget of events.
+/// more than a frame's budget of events. In adversary mode, playing replays what was
+/// recorded and stops where the user's next choice is awaited.
 fn tick(m: &mut Model, now_ms: f64) {
     if !m.playing {
+        return;
+    }
+    if user_moves(m.live.run.as_ref()) {
+        set_playing(m, false);
         return;
     }
     let dt_ms = m.last_tick_ms.map_or(0.0, |t| (now_ms - t).clamp(0.0, 100.0));
@@ -144,10 +154,10 @@ fn tick(m: &mut Model, now_ms: f64) {
         Speed::Times(x) => {
             let target = run.now_us() + (dt_ms * 1000.0 * x) as u64;
             let start = run.event_count();
-            while run.next_event_time().is_some_and(|t| t <= target) && run.event_count() - start < MAX_EVENTS_PER_FRAME {
+            while run.next_event_time().is_some_and(|t| t <= target) && run.event_count() - start < MAX_EVENTS_PER_FRAME && !user_moves(run.as_ref()) {
                 run.step();
             }
-            if run.event_count() - start < MAX_EVENTS_PER_FRAME {
+            if run.event_count() - start < MAX_EVENTS_PER_FRAME && !user_moves(run.as_ref()) {
                 run.run_until(target);
             }
         }

@@ -13,6 +13,10 @@ use crate::sim::trace::TraceKind;
 impl<P: Protocol> Sim<P> {
     /// Apply a fault; returns the node it concerns and whether that node just restarted.
     pub(crate) fn handle_fault(&mut self, fault: Fault, chaos: bool) -> (Option<NodeId>, bool) {
+        if fault.is_choice() {
+            // Traced as what it does (a delivery, a drop, a send, a timer), not as a fault.
+            return self.apply_choice(fault);
+        }
         let label = fault.label();
         let beyond = match &fault {
             Fault::SetChaos { on: true } => self.assumptions.check_net(&self.chaos.net),
@@ -92,6 +96,8 @@ impl<P: Protocol> Sim<P> {
                 self.submit_request(node, &op);
                 true
             }
+            Adversary { on } => self.set_adversary(on),
+            Deliver { .. } | Drop { .. } | Duplicate { .. } | Fire { .. } => false,
         }
     }
 
@@ -119,7 +125,7 @@ impl<P: Protocol> Sim<P> {
             }
         }
         for (at_us, generation) in rearmed {
-            self.queue.push(at_us, Ev::Timer { node, generation });
+            self.push_ev(at_us, Ev::Timer { node, generation });
         }
     }
 

@@ -56,7 +56,7 @@ impl<P: Protocol> Sim<P> {
         let flight = Flight { from, to, msg, sent_at_us: self.now_us, arrives_at_us, lost, checksum, corrupted, held };
         self.flights.insert(msg_id, flight);
         if !held {
-            self.queue.push(arrives_at_us, Ev::Deliver { msg_id });
+            self.push_ev(arrives_at_us, Ev::Deliver { msg_id });
         }
     }
 
@@ -94,7 +94,7 @@ impl<P: Protocol> Sim<P> {
                 f.held = false;
                 let latency = f.arrives_at_us.saturating_sub(f.sent_at_us);
                 f.arrives_at_us = now + latency;
-                self.queue.push(now + latency, Ev::Deliver { msg_id: id });
+                self.push_ev(now + latency, Ev::Deliver { msg_id: id });
             }
         }
     }

@@ -14,10 +14,12 @@ use super::queue::{Ev, EventQueue};
 use super::trace::{TraceHash, TraceKind, TraceRecord};
 use std::collections::BTreeMap;
 
+mod adversary;
 mod clients;
 mod faults;
 mod messages;
 
+pub use adversary::Choice;
 pub use clients::{CLIENT_TIMEOUT_US, LINEARIZABILITY, MAX_ATTEMPTS, RETRY_BACKOFF_US};
 
 /// A client request the simulated client is waiting on.
@@ -50,7 +52,7 @@ pub struct Sim<P: Protocol> {
     /// Each node's clock (skew and drift over global time).
     pub(crate) clocks: Vec<Clock>,
     pub(crate) flights: BTreeMap<u64, Flight<P::Msg>>,
-    next_msg_id: u64,
+    pub(super) next_msg_id: u64,
     next_timer_gen: u64,
     next_request_id: u64,
     pub(crate) requests: BTreeMap<u64, PendingRequest<P::Request>>,
@@ -73,6 +75,9 @@ pub struct Sim<P: Protocol> {
     requests_seen: Vec<(NodeId, u64, P::Request)>,
     /// Version 2 clients: open calls, retries and the client history.
     pub(crate) clients: clients::Clients,
+    /// Adversary mode: messages and timers wait in `pool` for the user to pick one.
+    adversary: bool,
+    pool: Vec<super::queue::Queued>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -110,6 +115,8 @@ impl<P: Protocol> Sim<P> {
             replies: Vec::new(),
             requests_seen: Vec::new(),
             clients: clients::Clients::default(),
+            adversary: false,
+            pool: Vec::new(),
         };
         for node in 0..n {
             sim.queue.push(0, Ev::Start { node });
@@ -396,7 +403,7 @@ impl<P: Protocol> Sim<P> {
         let generation = self.next_timer_gen;
         self.next_timer_gen += 1;
         slot.timers.push(TimerSlot { timer, generation, set_at_us: self.now_us, fires_at_us });
-        self.queue.push(fires_at_us, Ev::Timer { node, generation });
+        self.push_ev(fires_at_us, Ev::Timer { node, generation });
     }
 
     fn fire_timer(&mut self, node: NodeId, generation: u64) {
@@ -449,7 +456,7 @@ impl<P: Protocol> Sim<P> {
         }
         self.slots[i].paused = false;
         for ev in std::mem::take(&mut self.slots[i].inbox) {
-            self.queue.push(self.now_us, ev);
+            self.push_ev(self.now_us, ev);
         }
         true
     }

@@ -1,5 +1,6 @@
 //! One component per file; each takes plain data and `on*` callbacks.
 
+pub mod adversary_panel;
 pub mod cluster_canvas;
 pub mod cluster_svg;
 pub mod controls;
@@ -17,6 +18,7 @@ pub mod spacetime;
 pub mod state_table;
 pub mod timeline;
 
+pub use adversary_panel::AdversaryPanel;
 pub use cluster_canvas::ClusterCanvas;
 pub use cluster_svg::ClusterSvg;
 pub use controls::Controls;
