@@ -1,5 +1,6 @@
 //! The `clusterlab` command line: `run`, `sweep`, `presets`, `bench`, `check` (see DESIGN.md, CLI).
 
+use clusterlab::scenario::lessons::{self, Lesson};
 use clusterlab::scenario::{self, presets, Fragment, Scenario};
 use clusterlab::sweep::{self, SweepSpec};
 use clusterlab::sim::hash_hex;
@@ -12,6 +13,8 @@ const USAGE: &str = "usage:
                    [--nodes N] [--faults chaos|none] [--config JSON] [--chaos JSON]
                    [--shard i/n] [--keep-going] [--save-failing DIR] [--json]
   clusterlab presets [--json]
+  clusterlab lessons [--json]
+  clusterlab lesson <name|lesson.json> [--json]
   clusterlab protocols [--json | --names]
   clusterlab soak [--protocol P] [--seeds N]
   clusterlab bench [--json]
@@ -87,6 +90,8 @@ fn dispatch(a: &Args) -> Result<i32, String> {
         Some("run") => run(a),
         Some("sweep") => run_sweep(a),
         Some("presets") => list_presets(a),
+        Some("lessons") => list_lessons(a),
+        Some("lesson") => play_lesson(a),
         Some("protocols") => list_protocols(a),
         Some("soak") => soak(a),
         Some("bench") => bench(a),
@@ -338,6 +343,58 @@ fn list_presets(a: &Args) -> Result<i32, String> {
         }
     }
     Ok(0)
+}
+
+/// The guided lessons this build carries.
+fn list_lessons(a: &Args) -> Result<i32, String> {
+    a.only(&["--json"])?;
+    let all: Vec<Lesson> = lessons::names().into_iter().map(lessons::find).collect::<Result<_, _>>()?;
+    if a.has("--json") {
+        let v: Vec<_> = all
+            .iter()
+            .map(|l| json!({"name": l.name, "protocol": l.protocol, "title": l.title.en, "title_zh": l.title.zh, "steps": l.steps.len()}))
+            .collect();
+        println!("{}", json!(v));
+    } else {
+        for l in &all {
+            println!("{:<26} {:<6} {:>2} steps  {}", l.name, l.protocol, l.steps.len(), l.title.en);
+        }
+    }
+    Ok(0)
+}
+
+/// Play a lesson (built in, or a teacher's file) in the student's place, step by step:
+/// exit 1 if a step's condition holds when it opens or does not within its bound.
+fn play_lesson(a: &Args) -> Result<i32, String> {
+    a.only(&["--json"])?;
+    let src = a.words.get(1).ok_or("lesson takes a lesson's name or a lesson file")?;
+    let lesson = match lessons::find(src) {
+        Ok(l) => l,
+        Err(_) if src.ends_with(".json") || std::path::Path::new(src).exists() => {
+            let text = std::fs::read_to_string(src).map_err(|e| format!("{src:?} is not a lesson's name or a readable file ({e})"))?;
+            lessons::decode_lesson(&text)?
+        }
+        Err(e) => return Err(format!("{e} (lessons: {})", lessons::names().join(", "))),
+    };
+    let result = lessons::play_through(&lesson);
+    if a.has("--json") {
+        let v = match &result {
+            Ok(steps) => json!({"lesson": lesson.name, "ok": true, "steps": steps}),
+            Err(e) => json!({"lesson": lesson.name, "ok": false, "error": e}),
+        };
+        println!("{v}");
+    } else {
+        for p in result.as_deref().unwrap_or_default() {
+            let took = p.done_us - p.opened_us;
+            let bound = lesson.steps[p.step - 1].within_us;
+            println!("step {}: done after {} ms of simulated time (bound {} ms), at event {}", p.step, took / 1_000, bound / 1_000, p.done_event);
+        }
+        match &result {
+            Ok(_) => println!("{}: every step played through", lesson.name),
+            Err(e) => println!("{}: {e}", lesson.name),
+        }
+    }
+    Ok(i32::from(result.is_err()))
 }
 
 /// The registry: every protocol's row (`--names`: one name a line, for scripts).

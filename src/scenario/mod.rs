@@ -3,6 +3,7 @@
 
 pub mod chaos;
 pub mod file;
+pub mod lessons;
 pub mod link;
 pub mod live;
 pub mod model;

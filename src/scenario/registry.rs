@@ -243,7 +243,7 @@ mod raft_row {
             Bug { name: "ack_before_commit", source: "Raft paper §8: a leader answers a client only once the command is committed and applied (otherwise an acknowledged write can be lost)" },
         ],
         presets: crate::scenario::presets::raft::presets,
-        lessons: &[],
+        lessons: &["raft-election", "raft-log-replication", "raft-be-the-network"],
         consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "State Machine Safety, Leader Completeness (Figure 3)" },
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
@@ -294,7 +294,7 @@ mod paxos_row {
             Bug { name: "no_sessions", source: "Ongaro's thesis §6.3: a state machine that keeps no client sessions applies a retried command again" },
         ],
         presets: crate::scenario::presets::paxos::presets,
-        lessons: &[],
+        lessons: &["paxos-dueling-proposers"],
         consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "Agreement, Validity, one value per ballot (Paxos Made Simple §2.1)" },
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
@@ -336,7 +336,7 @@ mod lock_row {
             Bug { name: "no_leader_lease", source: "Ongaro's thesis §6.4.1: a leader answers from its own state only while it holds a lease from a heartbeat round a majority acknowledged; Chubby §2.9, master leases" },
         ],
         presets: crate::scenario::presets::lock::presets,
-        lessons: &[],
+        lessons: &["lock-fencing"],
         consistency: ConsistencyModel { model: Consistency::Linearizable, checker: "Mutual Exclusion by Lease, Conservative Lease, Master Lease, One Holder, No Interleaving, Token Order, Fencing Enforced" },
         // Leases depend on clock rates: safety is argued for drift within ρ (the lock
         // service's own bound, which its leases are computed with).
@@ -377,7 +377,7 @@ mod gossip_rows {
             Bug { name: "concat_on_conflict", source: "Demers et al. 1987 §1.1: the value with the newer timestamp wins" },
         ],
         presets: crate::scenario::presets::gossip::gossip_presets,
-        lessons: &[],
+        lessons: &["gossip-spread"],
         consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Validity, Timestamps never decrease; convergence after faults stop (liveness)" },
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
@@ -411,7 +411,7 @@ mod gossip_rows {
             Bug { name: "alive_overrides_confirm", source: "SWIM §4.2: Confirm overrides every Alive and Suspect" },
         ],
         presets: crate::scenario::presets::gossip::swim_presets,
-        lessons: &[],
+        lessons: &["swim-suspicion"],
         consistency: ConsistencyModel { model: Consistency::Eventual, checker: "Incarnation monotonic, Confirm final, Confirm only after the suspicion timeout; after faults stop every live member seen alive and every crashed one dead" },
         assumptions: ASYNCHRONOUS,
         sweep: SweepDefaults {
