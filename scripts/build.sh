@@ -24,6 +24,7 @@ mkdir -p pkg
 cli="${CARGO_TARGET_DIR:-target}/release/clusterlab"
 "$cli" protocols --json > pkg/protocols.json
 "$cli" presets --json > pkg/presets.json
+"$cli" lessons --json > pkg/lessons.json
 all=$(node -e 'const r = require("./pkg/protocols.json"); console.log([...new Set(r.map(x => x.family))].join(" "))')
 families=${FAMILIES:-$all}
 for fam in $families; do
@@ -34,7 +35,8 @@ if [ "$families" != "$all" ]; then
     const r = require("./pkg/protocols.json").filter(x => keep.includes(x.family));
     fs.writeFileSync("pkg/protocols.json", JSON.stringify(r));
     const names = new Set(r.map(x => x.name));
-    fs.writeFileSync("pkg/presets.json", JSON.stringify(require("./pkg/presets.json").filter(p => names.has(p.protocol))));' "$families"
+    fs.writeFileSync("pkg/presets.json", JSON.stringify(require("./pkg/presets.json").filter(p => names.has(p.protocol))));
+    fs.writeFileSync("pkg/lessons.json", JSON.stringify(require("./pkg/lessons.json").filter(p => names.has(p.protocol))));' "$families"
 fi
 
 # The history viewer is a module of its own (feature `viewer`), fetched only when someone

@@ -5,7 +5,7 @@
 // Usage: node scripts/pack.mjs DIST FAMILIES_JSON PRESETS_JSON BUDGET_KB
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 
 const [dist, protocolsPath, presetsPath, budgetArg, maxArg] = process.argv.slice(2);
@@ -14,6 +14,8 @@ const budgetKb = Number(budgetArg || 300);
 const maxKb = Number(maxArg || budgetKb);
 const rows = JSON.parse(readFileSync(protocolsPath, 'utf8'));
 const presets = JSON.parse(readFileSync(presetsPath, 'utf8'));
+// The guided lessons (written beside the presets by build.sh).
+const lessons = JSON.parse(readFileSync(join(dirname(presetsPath), 'lessons.json'), 'utf8'));
 const families = [...new Set(rows.map(r => r.family))];
 const gz = buf => gzipSync(buf, { level: constants.Z_BEST_COMPRESSION }).length;
 const hash = buf => createHash('sha256').update(buf).digest('hex').slice(0, 12);
@@ -26,6 +28,9 @@ const manifest = {
   presets: Object.fromEntries(presets.map(p => [p.name, p.protocol])),
   // The preset menu across every family: [name, English title, Chinese title].
   menu: presets.map(p => [p.name, p.title, p.title_zh]),
+  // Each lesson's protocol, and the lesson menu: [name, English title, Chinese title].
+  lessonProtocols: Object.fromEntries(lessons.map(l => [l.name, l.protocol])),
+  lessons: lessons.map(l => [l.name, l.title, l.title_zh]),
 };
 const modules = {};
 for (const fam of families) {
@@ -110,10 +115,11 @@ ${glue}
 ${viewerInline}
 ${openHistory}
 window.clusterlabLoader = {
-  manifest: { menu: ${JSON.stringify(manifest.menu).replace(/</g, '\\u003c')} },
+  manifest: { menu: ${JSON.stringify(manifest.menu).replace(/</g, '\\u003c')}, lessons: ${JSON.stringify(manifest.lessons).replace(/</g, '\\u003c')} },
   openHistory(text, name, lang) { return clusterlabOpenHistory(clusterlabViewer.start(), text, name, lang); },
   family: () => ${JSON.stringify(fam)},
   familyOfPreset: name => { const p = ${JSON.stringify(manifest.presets)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
+  familyOfLesson: name => { const p = ${JSON.stringify(manifest.lessonProtocols)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
   swapFile(family, text) { sessionStorage.setItem('clusterlab-file', text); return this.swap(family, 'file'); },
   takeFile() { const text = sessionStorage.getItem('clusterlab-file'); sessionStorage.removeItem('clusterlab-file'); return text; },
   swap(family, fragment) {

@@ -35,10 +35,20 @@ async function protocolOf(fragment) {
   const f = fragment.replace(/^#/, '');
   const preset = f.match(/^preset=([^&]*)/);
   if (preset) return manifest.presets[decodeURIComponent(preset[1])] || null;
+  const lesson = f.match(/^lesson=([^&]*)/);
+  if (lesson) return manifest.lessonProtocols[decodeURIComponent(lesson[1])] || null;
+  // A teacher's lesson carried whole in the link (its own version, 1).
+  const lessonLink = f.match(/^l=(1\.[^&]*)/);
+  if (lessonLink) return inflatedProtocol(lessonLink[1]);
   const link = f.startsWith('s=') ? f.slice(2) : /^\d+\./.test(f) ? f : null;
-  if (!link || link.length > MAX_LINK_BYTES) return null;
+  if (!link || !['1', '2', '3'].includes(link.slice(0, link.indexOf('.')))) return null;
+  return inflatedProtocol(link);
+}
+
+// The protocol named inside a link body (`V.` + deflated JSON in base64url), or null.
+async function inflatedProtocol(link) {
+  if (link.length > MAX_LINK_BYTES) return null;
   const dot = link.indexOf('.');
-  if (!['1', '2', '3'].includes(link.slice(0, dot))) return null;
   try {
     const scenario = JSON.parse(await inflateRaw(base64urlBytes(link.slice(dot + 1))));
     return typeof scenario.protocol === 'string' ? scenario.protocol : null;
@@ -99,6 +109,7 @@ window.clusterlabLoader = {
   openHistory(text, name, lang) { return clusterlabOpenHistory(startViewer(), text, name, lang); },
   family: () => current && current.family,
   familyOfPreset: name => (manifest.presets[name] ? manifest.protocols[manifest.presets[name]] : null),
+  familyOfLesson: name => (manifest.lessonProtocols[name] ? manifest.protocols[manifest.lessonProtocols[name]] : null),
   // A scenario file of `family`'s protocol (which may be too long for an address) waits in
   // the tab's session storage while that module loads and opens #file, which takes it.
   swapFile(family, text) { sessionStorage.setItem('clusterlab-file', text); return this.swap(family, 'file'); },

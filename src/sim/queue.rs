@@ -68,11 +68,10 @@ impl EventQueue {
         self.next_seq += 1;
         Queued { time_us, seq, ev }
     }
-    /// Take out every event `f` picks, in (time, seq) order.
+    /// Take out every event `f` picks (in no particular order).
     pub fn take_where(&mut self, f: impl Fn(&Ev) -> bool) -> Vec<Queued> {
-        let (mut taken, kept): (Vec<Queued>, Vec<Queued>) = std::mem::take(&mut self.heap).into_vec().into_iter().partition(|q| f(&q.ev));
+        let (taken, kept): (Vec<Queued>, Vec<Queued>) = std::mem::take(&mut self.heap).into_vec().into_iter().partition(|q| f(&q.ev));
         self.heap = BinaryHeap::from(kept);
-        taken.sort_by_key(|q| (q.time_us, q.seq));
         taken
     }
     pub fn pop(&mut self) -> Option<Queued> {

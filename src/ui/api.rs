@@ -35,7 +35,12 @@ pub fn state_json() -> Value {
             "nodes": nodes, "messagesInFlight": view.messages.len(), "playing": m.playing, "preset": m.preset, "selected": m.selected,
             "notice": m.notice, "lang": m.options.lang.tag(), "theme": m.options.theme, "embed": m.options.embed,
             "overlay": run.overlay(), "clusterTable": run.cluster_table(),
-            "adversary": run.adversary(), "choices": run.choices(), "heldLinks": view.held_links, "cutLinks": view.cut_links,
+            "adversary": run.adversary(), "choices": run.choices(),
+            "lesson": m.lesson.as_ref().map(|l| {
+                let step = &l.lesson.steps[l.step];
+                json!({"name": l.lesson.name, "title": l.lesson.title.en, "step": l.step + 1, "steps": l.lesson.steps.len(), "done": l.done, "withinUs": step.within_us, "openedAtEvent": l.progress.base.event,
+                       "control": step.action.as_ref().map(|a| a.control()), "node": step.action.as_ref().and_then(|a| a.node()), "fragment": super::lesson::fragment(l)})
+            }), "heldLinks": view.held_links, "cutLinks": view.cut_links,
             "messages": view.messages.iter().map(|m| json!({"id": m.id, "from": m.from, "to": m.to, "kind": m.kind,
                 "isReply": m.is_reply, "held": m.held, "corrupted": m.corrupted, "sentAtUs": m.sent_at_us, "arrivesAtUs": m.arrives_at_us})).collect::<Vec<_>>(),
         })
@@ -105,7 +110,7 @@ pub fn call(name: &str, arg: &Value) -> Value {
         },
         "load" => match arg.as_str().or_else(|| arg.get("link").and_then(Value::as_str)) {
             Some(s) if s.len() <= 16 * 1024 => load(s),
-            _ => err("load takes a link (#s=…), a preset name or #preset=NAME"),
+            _ => err("load takes a link (#s=…), a preset name, #preset=NAME or #lesson=NAME&step=K"),
         },
         "inject" => {
             let fault = arg.get("fault").unwrap_or(arg);
@@ -118,6 +123,25 @@ pub fn call(name: &str, arg: &Value) -> Value {
                 Err(e) => err(format!("not a fault: {e}")),
             }
         }
+        "lesson" => match arg.as_str().or_else(|| arg.get("move").and_then(Value::as_str)) {
+            Some(mv) => {
+                let mv = match mv {
+                    "next" => super::lesson::Move::Next,
+                    "back" => super::lesson::Move::Back,
+                    "restart" => super::lesson::Move::Restart,
+                    "close" => super::lesson::Move::Close,
+                    other => return err(format!("lesson takes next, back, restart or close (not {:?})", other.chars().take(20).collect::<String>())),
+                };
+                match model::with(|m| m.lesson.is_some()) {
+                    Some(true) => {
+                        dispatch(Action::Lesson(mv));
+                        state_json()
+                    }
+                    _ => err("no lesson is open (load(\"#lesson=NAME\") opens one)"),
+                }
+            }
+            None => err("lesson takes a move: next, back, restart or close"),
+        },
         "notice" => match arg.as_str().or_else(|| arg.get("text").and_then(Value::as_str)) {
             // The loader's message in English (translated here), and what went wrong.
             Some(text) if text.len() <= 1_000 => {
@@ -195,7 +219,7 @@ pub fn install() {
     let Some(window) = web_sys::window() else { return };
     let obj = Object::new();
     let _ = Reflect::set(&obj, &"version".into(), &env!("CARGO_PKG_VERSION").into());
-    for name in ["state", "link", "openScenario", "step", "play", "pause", "runFor", "seek", "load", "inject", "notice", "history", "hasHistory", "openHistory"] {
+    for name in ["state", "lesson", "link", "openScenario", "step", "play", "pause", "runFor", "seek", "load", "inject", "notice", "history", "hasHistory", "openHistory"] {
         method(&obj, name);
     }
     let _ = Reflect::set(&window, &"clusterlab".into(), &obj);

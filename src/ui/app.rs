@@ -45,6 +45,8 @@ pub struct Snapshot {
     /// Adversary mode, and what the user may choose next.
     pub adversary: bool,
     pub choices: Rc<Vec<Choice>>,
+    /// The open lesson's step, as its panel draws it.
+    pub lesson: Option<lesson_panel::LessonView>,
 }
 
 const LOG_WINDOW: usize = 60;
@@ -101,7 +103,9 @@ fn snapshot() -> Option<Snapshot> {
             let mv = view.messages.iter().find(|v| v.id == id)?.clone();
             Some((mv, run.message_summary(id)?))
         });
+        let lesson = super::lesson::view(m, &view);
         Snapshot {
+            lesson,
             view: Rc::new(view),
             selected_view,
             overlay: throttled(&mut m.overlay_cache, count, now, (big && playing).then_some(OVERLAY_EVERY_MS), || run.overlay()),
@@ -147,8 +151,18 @@ fn cluster(s: &Snapshot) -> Html {
     if s.view.nodes.len() > CANVAS_ABOVE {
         html! { <ClusterCanvas view={s.view.clone()} selected={s.selected} /> }
     } else {
-        html! { <ClusterSvg view={s.view.clone()} overlay={s.overlay.clone()} selected={s.selected} hovered={s.hovered} drops={s.arrows.clone()} /> }
+        html! { <ClusterSvg view={s.view.clone()} overlay={s.overlay.clone()} selected={s.selected} hovered={s.hovered} drops={s.arrows.clone()} target={lesson_node(s)} /> }
     }
+}
+
+/// The node the open lesson's step asks the student to act on (none once it is done).
+fn lesson_node(s: &Snapshot) -> Option<u32> {
+    s.lesson.as_ref().filter(|l| !l.done).and_then(|l| l.node)
+}
+
+/// The control the open lesson's step asks for, for the style sheet to ring.
+fn lesson_control(s: &Snapshot) -> Option<&'static str> {
+    s.lesson.as_ref().filter(|l| !l.done).and_then(|l| l.control)
 }
 
 fn timeline(s: &Snapshot) -> Html {
@@ -158,8 +172,11 @@ fn timeline(s: &Snapshot) -> Html {
 fn embed_view(s: &Snapshot) -> Html {
     let full = crate::ui::export::url_for(&PageOptions { embed: false, autoplay: false, ..s.options.clone() }).ok();
     html! {
-        <div class="shell embed" data-testid="embed">
+        <div class="shell embed" data-testid="embed" data-lesson-control={lesson_control(s)}>
             { notice(s) }
+            if let Some(l) = s.lesson.clone() {
+                <LessonPanel lesson={l} />
+            }
             <section aria-label={t("Playback")}>
                 <h1 class="sr-only">{ format!("ClusterLab: {}", s.view.protocol) }</h1>
                 <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} full_view={full} />
@@ -176,7 +193,7 @@ fn embed_view(s: &Snapshot) -> Html {
             <section aria-label={t("Timeline")}>{ timeline(s) }</section>
             if s.adversary {
                 <section class="embed-adversary" aria-label={t("Adversary")}>
-                    <AdversaryPanel on={true} choices={s.choices.clone()} now_us={s.view.now_us} />
+                    <AdversaryPanel on={true} choices={s.choices.clone()} now_us={s.view.now_us} target={lesson_node(s)} />
                 </section>
             }
         </div>
@@ -191,11 +208,15 @@ fn full_view(s: &Snapshot) -> Html {
     let has_overlay = !s.overlay.tables.is_empty() || !s.overlay.plots.is_empty();
     let selected = s.selected_view.clone();
     html! {
-        <div class="shell" key={lang.tag()}>
-            <Header preset={s.preset} presets={presets} protocol={s.view.protocol} lang={lang} theme={s.options.theme} />
+        <div class="shell" key={lang.tag()} data-lesson-control={lesson_control(s)}>
+            <Header preset={s.preset} presets={presets} protocol={s.view.protocol} lang={lang} theme={s.options.theme}
+                lessons={super::swap::lesson_menu()} lesson={s.lesson.as_ref().map(|l| l.name.clone())} />
             { notice(s) }
+            if let Some(l) = s.lesson.clone() {
+                <LessonPanel lesson={l} />
+            }
             <section aria-label={t("Playback")}>
-                if let Some(c) = caption {
+                if let Some(c) = caption.filter(|_| s.lesson.is_none()) {
                     <p class="caption" data-testid="caption">{ c }</p>
                 }
                 <Controls playing={s.playing} speed={s.speed} now_us={s.view.now_us} event_count={s.view.event_count} />
@@ -209,7 +230,7 @@ fn full_view(s: &Snapshot) -> Html {
                     <Inspector node={selected.clone()} term_name={s.view.term_name} now_us={if selected.is_some() { s.view.now_us } else { 0 }} message={s.message.clone()} />
                     <FaultPanel n={s.view.nodes.len() as u32} selected={selected.map(|v| (v.id, v.status.unwrap_or(NodeStatus::Up)))}
                         held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} requests={s.requests} />
-                    <AdversaryPanel on={s.adversary} choices={s.choices.clone()} now_us={s.view.now_us} />
+                    <AdversaryPanel on={s.adversary} choices={s.choices.clone()} now_us={s.view.now_us} target={lesson_node(s)} />
                 </section>
                 <section class="panel wide" aria-label={t("Cluster state")}>
                     <StateTable table={s.cluster_table.clone()} view={s.view.clone()} marks={s.log_marks.clone()} selected={s.selected} />

@@ -53,10 +53,20 @@ pub fn spacetime_svg() -> Option<String> {
     })
 }
 
-/// The address that opens exactly this state with `options`, or why there is none.
-pub fn url_for(options: &PageOptions) -> Result<String, String> {
+/// The fragment that opens this state: the open lesson at its step, or else exactly this
+/// run (`#s=…`); or why there is none.
+pub fn fragment() -> Result<String, String> {
+    let lesson = model::with(|m| m.lesson.as_ref().map(super::lesson::fragment)).ok_or("busy")?;
+    if let Some(f) = lesson {
+        return Ok(f);
+    }
     let link = model::with(|m| m.live.link()).ok_or("busy")?.map_err(|e| super::scenario_file::no_link(&e))?;
-    Ok(format!("{}{}#s={link}", model::page_base(), options.query()))
+    Ok(format!("#s={link}"))
+}
+
+/// The address that opens this state with `options` (see [`fragment`]), or why there is none.
+pub fn url_for(options: &PageOptions) -> Result<String, String> {
+    Ok(format!("{}{}{}", model::page_base(), options.query(), fragment()?))
 }
 
 /// An `<iframe>` snippet for a course page, or why there is none.

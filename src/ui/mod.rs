@@ -12,6 +12,7 @@ pub mod export;
 pub mod fixed;
 pub mod frame;
 pub mod layout;
+pub mod lesson;
 pub mod model;
 pub mod palette;
 pub mod scenario_file;

@@ -37,6 +37,8 @@ pub struct Model {
     /// The event log's rows as last taken: (event count, wall ms, rows); refreshed a few
     /// times a second while playing (text that changes every frame costs layout).
     pub log_cache: Option<(u64, f64, std::rc::Rc<Vec<crate::sim::TraceRecord>>)>,
+    /// The guided lesson open on the page, if any.
+    pub lesson: Option<super::lesson::LessonState>,
 }
 
 /// Page options from the query string (`embed=1`, `lang=en|zh`, `autoplay=1`, `speed=N`,
@@ -146,8 +148,15 @@ fn new_model(live: LiveRun, preset: Option<&'static str>, playing: bool, notice:
     let speed = options.speed.unwrap_or(Speed::Times(1.0));
     Model {
         live, playing, speed, selected: None, selected_msg: None, hovered_msg: None, notice, preset, last_tick_ms: None,
-        generation: 0, options, marks: FaultMarks::default(), overlay_cache: None, log_cache: None,
+        generation: 0, options, marks: FaultMarks::default(), overlay_cache: None, log_cache: None, lesson: None,
     }
+}
+
+/// What an address opens: a run, the preset it came from, or a lesson at a step.
+pub struct Opened {
+    pub live: LiveRun,
+    pub preset: Option<&'static str>,
+    pub lesson: Option<super::lesson::LessonState>,
 }
 
 /// The default scenario, or if even that will not open (it always should), none: the page
@@ -158,13 +167,22 @@ fn open_default(notice: Option<String>, options: PageOptions) -> Option<Model> {
     Some(new_model(live, Some(name), true, notice, options))
 }
 
-/// Open what a link, preset name or fragment asks for (`#file`: a scenario file another
-/// module handed over). Errors say what was wrong.
-pub fn open(target: &str) -> Result<(LiveRun, Option<&'static str>), String> {
+/// Open what a link, preset name, lesson or fragment asks for (`#file`: a scenario or lesson
+/// file another module handed over). Errors say what was wrong.
+pub fn open(target: &str) -> Result<Opened, String> {
     let t = target.trim().trim_start_matches('#');
     if t == super::scenario_file::FRAGMENT {
-        return open_stashed();
+        return open_stashed().map(|(live, preset)| Opened { live, preset, lesson: None });
     }
+    if let Some(asked) = super::lesson::parse(t) {
+        let (lesson, link, step) = asked?;
+        let (live, state) = super::lesson::open(lesson, link, step)?;
+        return Ok(Opened { live, preset: None, lesson: Some(state) });
+    }
+    open_scenario(t).map(|(live, preset)| Opened { live, preset, lesson: None })
+}
+
+fn open_scenario(t: &str) -> Result<(LiveRun, Option<&'static str>), String> {
     let frag = match scenario::parse_fragment(t) {
         Fragment::None if scenario::link::has_link_version(t) => Fragment::Link(t.to_string()),
         Fragment::None => Fragment::Preset(t.to_string()),
@@ -207,8 +225,17 @@ pub fn init_from_location() {
     apply_theme(options.theme);
     let model = if hash.len() > 1 {
         match open(&hash) {
-            // A shared link shows the exact moment it captured: paused, unless asked.
-            Ok((live, preset)) => Some(new_model(live, preset, preset.is_some() || options.autoplay, None, options)),
+            // A shared link shows the exact moment it captured: paused, unless asked; a
+            // lesson's step plays if the student only watches it.
+            Ok(Opened { live, preset, lesson }) => {
+                let playing = match &lesson {
+                    Some(l) => super::lesson::plays(l, live.run.as_ref()),
+                    None => preset.is_some() || options.autoplay,
+                };
+                let mut m = new_model(live, preset, playing, None, options);
+                m.lesson = lesson;
+                Some(m)
+            }
             Err(e) => open_default(Some(format!("{}: {e}. {}", crate::i18n::t("This link could not be opened"), crate::i18n::t("Showing the default scenario instead."))), options),
         }
     } else {
@@ -269,6 +296,7 @@ pub fn with<R>(f: impl FnOnce(&mut Model) -> R) -> Option<R> {
 pub fn update<R>(f: impl FnOnce(&mut Model) -> R) -> Option<R> {
     let r = with(|m| {
         let r = f(m);
+        super::lesson::update(m);
         m.generation += 1;
         r
     });

@@ -29,6 +29,9 @@ pub fn export() -> Result<(), String> {
 /// Open a scenario file's text: here (`Ok(None)`), or in another family's module
 /// (`Ok(Some(family))`, while it loads this run stays). On an error nothing changes.
 pub fn open(m: &mut Model, text: &str) -> Result<Option<String>, String> {
+    if scenario::lessons::is_lesson_text(text) {
+        return open_lesson(m, text);
+    }
     match scenario::decode_file(text) {
         Ok(s) => {
             super::state::show(m, LiveRun::open(&s)?, None);
@@ -40,6 +43,26 @@ pub fn open(m: &mut Model, text: &str) -> Result<Option<String>, String> {
             Ok(Some(family.to_string()))
         }
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A teacher's lesson file: here, or in its family's module as a lesson link (`#l=…`).
+fn open_lesson(m: &mut Model, text: &str) -> Result<Option<String>, String> {
+    let protocol = scenario::lessons::protocol_of(text).unwrap_or_default();
+    match scenario::registry::family_of(&protocol).filter(|f| scenario::registry::row(&protocol).is_none() && *f != super::swap::own_family()) {
+        Some(family) => {
+            let link = scenario::lessons::encode_lesson_link(text)?;
+            super::state::loading(m, family, super::swap::request(family, &format!("l={link}")));
+            Ok(Some(family.to_string()))
+        }
+        None => {
+            let lesson = scenario::lessons::decode_lesson(text)?;
+            let link = scenario::lessons::encode_lesson_link(text).ok();
+            let (live, state) = super::lesson::open(lesson, link, 0)?;
+            super::lesson::show(m, live, state);
+            super::lesson::write_address(m);
+            Ok(None)
+        }
     }
 }
 

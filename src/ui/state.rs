@@ -29,6 +29,8 @@ pub enum Action {
     SetTheme(Option<&'static str>),
     /// Open the history viewer on the run's client history (or empty, to open a file).
     OpenHistory,
+    /// A move in the open lesson.
+    Lesson(super::lesson::Move),
 }
 
 pub fn dispatch(action: Action) {
@@ -80,6 +82,12 @@ pub fn reduce(m: &mut Model, action: Action) {
             model::apply_theme(theme);
             m.options.theme = theme;
         }
+        Action::Lesson(mv) => {
+            if let Err(e) = super::lesson::make(m, mv) {
+                m.notice = Some(e);
+            }
+            super::lesson::write_address(m);
+        }
         Action::OpenHistory => {
             set_playing(m, false);
             let text = super::api::run_history(m);
@@ -93,7 +101,8 @@ pub fn reduce(m: &mut Model, action: Action) {
 /// A scenario this module carries.
 fn open_here(m: &mut Model, target: &str) {
     match model::open(target) {
-        Ok((live, preset)) => show(m, live, preset),
+        Ok(model::Opened { live, lesson: Some(lesson), .. }) => super::lesson::show(m, live, lesson),
+        Ok(model::Opened { live, preset, .. }) => show(m, live, preset),
         Err(e) => m.notice = Some(format!("{}: {e}", crate::i18n::t("Could not open that"))),
     }
 }
@@ -102,6 +111,7 @@ fn open_here(m: &mut Model, target: &str) {
 pub fn show(m: &mut Model, live: crate::scenario::LiveRun, preset: Option<&'static str>) {
     m.live = live;
     m.preset = preset;
+    m.lesson = None;
     m.selected = None;
     m.notice = None;
     // Presets play; a link (or a file) shows the exact moment it captured.

@@ -18,12 +18,29 @@ pub fn own_family() -> &'static str {
 /// that module's family and the fragment to open there.
 pub fn elsewhere(target: &str) -> Option<(String, String)> {
     let t = target.trim().trim_start_matches('#');
+    if let Some(family) = lesson_family(t) {
+        return (family != own_family()).then(|| (family, t.to_string()));
+    }
     match scenario::parse_fragment(t) {
         Fragment::Link(l) => link_family(&l).map(|f| (f, format!("s={l}"))),
         Fragment::Preset(p) => preset_family(&p).map(|f| (f, format!("preset={p}"))),
         Fragment::None if scenario::link::has_link_version(t) => link_family(t).map(|f| (f, format!("s={t}"))),
         Fragment::None => preset_family(t).map(|f| (f, format!("preset={t}"))),
     }
+}
+
+/// The family of a lesson fragment (`lesson=NAME…` or `l=1.…`) that is not this module's.
+fn lesson_family(t: &str) -> Option<String> {
+    let head = t.split('&').next().unwrap_or(t);
+    if let Some(name) = head.strip_prefix("lesson=") {
+        if scenario::lessons::find(name).is_ok() {
+            return None;
+        }
+        let (loader, f) = loader_fn("familyOfLesson")?;
+        return f.call1(&loader, &JsValue::from_str(name)).ok()?.as_string();
+    }
+    let text = scenario::lessons::lesson_link_text(head.strip_prefix("l=")?).ok()?;
+    registry::family_of(&scenario::lessons::protocol_of(&text)?).map(str::to_string)
 }
 
 fn link_family(link: &str) -> Option<String> {
@@ -80,28 +97,38 @@ pub type MenuEntry = (&'static str, &'static str, &'static str);
 
 thread_local! {
     static MENU: std::cell::RefCell<Option<std::rc::Rc<Vec<MenuEntry>>>> = const { std::cell::RefCell::new(None) };
+    static LESSON_MENU: std::cell::RefCell<Option<std::rc::Rc<Vec<MenuEntry>>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The preset menu: every family's presets from the loader's manifest (picking one of
 /// another family swaps modules), or this module's own where there is no loader.
 pub fn menu() -> std::rc::Rc<Vec<MenuEntry>> {
-    MENU.with(|m| m.borrow_mut().get_or_insert_with(|| std::rc::Rc::new(build_menu())).clone())
+    MENU.with(|m| m.borrow_mut().get_or_insert_with(|| std::rc::Rc::new(build_menu("menu", || presets::all().iter().map(|p| (p.name, p.title_en, p.title_zh)).collect()))).clone())
 }
 
-fn build_menu() -> Vec<MenuEntry> {
-    let own = || presets::all().iter().map(|p| (p.name, p.title_en, p.title_zh)).collect();
-    let Some(menu) = manifest_menu() else { return own() };
+/// The lesson menu, likewise: every family's lessons, or this module's own.
+pub fn lesson_menu() -> std::rc::Rc<Vec<MenuEntry>> {
+    LESSON_MENU.with(|m| m.borrow_mut().get_or_insert_with(|| std::rc::Rc::new(build_menu("lessons", own_lessons))).clone())
+}
+
+fn own_lessons() -> Vec<MenuEntry> {
+    let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
+    scenario::lessons::names().into_iter().filter_map(|n| scenario::lessons::find(n).ok()).map(|l| (leak(l.name), leak(l.title.en), leak(l.title.zh))).collect()
+}
+
+fn build_menu(key: &str, own: impl Fn() -> Vec<MenuEntry>) -> Vec<MenuEntry> {
+    let Some(menu) = manifest_menu(key) else { return own() };
     // Read once per module; the leaked strings live as long as the page.
     let leak = |v: &serde_json::Value| -> &'static str { Box::leak(v.as_str().unwrap_or("").to_string().into_boxed_str()) };
     let entries: Vec<MenuEntry> = menu.iter().filter_map(|e| Some((leak(e.get(0)?), leak(e.get(1)?), leak(e.get(2)?)))).collect();
     if entries.is_empty() { own() } else { entries }
 }
 
-fn manifest_menu() -> Option<Vec<serde_json::Value>> {
+fn manifest_menu(key: &str) -> Option<Vec<serde_json::Value>> {
     let window: JsValue = web_sys::window()?.into();
     let loader = Reflect::get(&window, &"clusterlabLoader".into()).ok()?;
     let manifest = Reflect::get(&loader, &"manifest".into()).ok()?;
-    let menu = Reflect::get(&manifest, &"menu".into()).ok()?;
+    let menu = Reflect::get(&manifest, &key.into()).ok()?;
     let text = js_sys::JSON::stringify(&menu).ok()?.as_string()?;
     serde_json::from_str::<Vec<serde_json::Value>>(&text).ok().filter(|m| m.len() <= 1_000)
 }

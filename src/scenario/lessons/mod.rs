@@ -4,14 +4,14 @@
 //! in the README, "Guided lessons"); a teacher's lesson file or link is validated like a
 //! scenario, with the same caps and messages that say what is wrong.
 
+mod parse;
 mod solve;
 mod until;
 
-pub use solve::{next_step, open_at, perform, play_through, solve_step, Opened, Played};
+pub use solve::{enter_step, next_step, open_at, perform, play_through, solve_step, Opened, Played};
 pub use until::{Baseline, Progress, Until};
 
 use super::model::{Scenario, MAX_PLAYHEAD_US};
-use serde::{Deserialize, Serialize};
 
 /// A lesson file is refused above this size (the cap of a scenario file's link form).
 pub const MAX_LESSON_BYTES: usize = 64 * 1024;
@@ -20,8 +20,7 @@ const MAX_TEXT_CHARS: usize = 2_000;
 const MAX_DEPTH: usize = 8;
 
 /// A text in both of the page's languages.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Text {
     pub en: String,
     pub zh: String,
@@ -40,8 +39,9 @@ impl Text {
 /// What the student is asked to do, and what a test (or a deep link to a later step)
 /// does in the student's place. `node` names a node: "n2", a role ("leader"), "crashed"
 /// or "any".
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+/// Written `{"kind": "crash", "node": "leader"}`: the kind is the variant's name in snake
+/// case.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Do {
     Crash { node: String },
     Restart { node: String },
@@ -86,14 +86,12 @@ impl Do {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub text: Text,
     /// Open this preset (or inline scenario) when the step opens, in place of the run.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub open: Option<Source>,
-    #[serde(default, rename = "do", skip_serializing_if = "Option::is_none")]
+    /// `do` in the file.
     pub action: Option<Do>,
     pub until: Until,
     /// The simulated time the step takes at most, played through (the lesson test's bound).
@@ -101,8 +99,7 @@ pub struct Step {
 }
 
 /// Where a lesson (or a step) starts: a preset by name, or a scenario written inline.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Source {
     Preset(String),
     Scenario(Box<Scenario>),
@@ -117,8 +114,7 @@ impl Source {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     pub name: String,
     pub protocol: String,
@@ -196,14 +192,50 @@ pub fn decode_lesson(text: &str) -> Result<Lesson, String> {
     if text.len() > MAX_LESSON_BYTES {
         return Err(format!("the lesson file is {} KB; at most {} KB", text.len() / 1024, MAX_LESSON_BYTES / 1024));
     }
-    let lesson: Lesson = serde_json::from_str(text).map_err(|e| format!("not a lesson file: {e}"))?;
+    let json: serde_json::Value = serde_json::from_slice(text.as_bytes()).map_err(|e| format!("not a lesson file: {e}"))?;
+    let lesson = parse::lesson(&json).map_err(|e| format!("not a lesson file: {e}"))?;
     lesson.validate()?;
     Ok(lesson)
 }
 
+/// The link body (`1.…`, after `#l=`) that carries a teacher's lesson file: its text, deflated and
+/// in URL-safe base64, as a scenario link is. Err if it is longer than a link may be.
+pub fn encode_lesson_link(text: &str) -> Result<String, String> {
+    use base64::Engine;
+    let packed = miniz_oxide::deflate::compress_to_vec(text.as_bytes(), 9);
+    let link = format!("1.{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed));
+    if link.len() > super::link::MAX_LINK_BYTES {
+        return Err(format!("the lesson's link would be {} long, over the {} a link may be; share the lesson file", super::link::kb(link.len()), super::link::kb(super::link::MAX_LINK_BYTES)));
+    }
+    Ok(link)
+}
+
+/// A teacher's lesson from its link body (`1.…`), checked as a lesson file is.
+pub fn decode_lesson_link(link: &str) -> Result<Lesson, String> {
+    decode_lesson(&lesson_link_text(link)?)
+}
+
+/// The lesson file's text a lesson link carries (not yet checked).
+pub fn lesson_link_text(link: &str) -> Result<String, String> {
+    use base64::Engine;
+    if link.len() > super::link::MAX_LINK_BYTES {
+        return Err(format!("the lesson link is longer than {}", super::link::kb(super::link::MAX_LINK_BYTES)));
+    }
+    let body = link.strip_prefix("1.").ok_or("a lesson link starts with its version, 1.")?;
+    let packed = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body.trim_end_matches('=')).map_err(|_| "the lesson link is not base64url")?;
+    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_LESSON_BYTES).map_err(|_| "the lesson link does not inflate to a lesson of at most 64 KB")?;
+    String::from_utf8(json).map_err(|_| "the lesson link is not UTF-8".into())
+}
+
+/// The protocol a lesson's text names, read without checking the rest (to find the page
+/// module that carries it).
+pub fn protocol_of(text: &str) -> Option<String> {
+    serde_json::from_slice::<serde_json::Value>(text.as_bytes()).ok()?.get("protocol")?.as_str().map(str::to_string)
+}
+
 /// Whether a file's text looks like a lesson (it has steps) rather than a scenario.
 pub fn is_lesson_text(text: &str) -> bool {
-    serde_json::from_str::<serde_json::Value>(text).is_ok_and(|v| v.get("steps").is_some())
+    serde_json::from_slice::<serde_json::Value>(text.as_bytes()).is_ok_and(|v| v.get("steps").is_some())
 }
 
 /// The lessons this build carries: (name, file text).

@@ -107,11 +107,18 @@ fn open_step(live: Option<LiveRun>, lesson: &Lesson, step: &Step) -> Result<Live
 
 /// Go on from a played step to the next (`step`, 0-based) on the same run, or on the run
 /// that step opens.
-pub fn next_step(lesson: &Lesson, live: LiveRun, step: usize) -> Result<Opened, String> {
-    let s = lesson.steps.get(step).ok_or("the lesson has no more steps")?;
-    let live = open_step(Some(live), lesson, s)?;
-    let progress = Progress::open(live.run.as_ref());
+pub fn next_step(lesson: &Lesson, mut live: LiveRun, step: usize) -> Result<Opened, String> {
+    let progress = enter_step(lesson, &mut live, step)?;
     Ok(Opened { live, step, progress })
+}
+
+/// Enter step `step` (0-based) on the page's run: in place, or on the run the step opens.
+pub fn enter_step(lesson: &Lesson, live: &mut LiveRun, step: usize) -> Result<Progress, String> {
+    let s = lesson.steps.get(step).ok_or("the lesson has no more steps")?;
+    if s.open.is_some() {
+        *live = open_step(None, lesson, s)?;
+    }
+    Ok(Progress::open(live.run.as_ref()))
 }
 
 /// Open `lesson` at step `step` (0-based): steps before it are played in the student's

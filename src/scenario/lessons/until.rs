@@ -3,11 +3,10 @@
 //! violation, messages sent, adversary mode, simulated time, and their combinations.
 
 use crate::sim::{AnyRun, NodeStatus, TraceKind};
-use serde::{Deserialize, Serialize};
 
-/// A condition, written in a lesson file as one key: `{"role": "leader"}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+/// A condition, written in a lesson file as one key: `{"role": "leader"}` (read by
+/// `parse.rs`; each variant's key is its name in snake case).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Until {
     /// Some node holds this role ("leader", "informed", "suspect"; a crashed node's role
     /// is "crashed").
@@ -25,7 +24,7 @@ pub enum Until {
     /// A safety property was violated since the step opened ("any", or its name).
     Violation(String),
     /// At least `at_least` (default 1) messages of this kind were sent since the step opened.
-    Sent { kind: String, #[serde(default = "one")] at_least: u32 },
+    Sent { kind: String, at_least: u32 },
     /// Some node's field (as the inspector shows it) reads a number at least `at_least`.
     Field { name: String, at_least: u64 },
     /// Adversary mode is on (true) or off (false).
@@ -35,10 +34,6 @@ pub enum Until {
     All(Vec<Until>),
     Any(Vec<Until>),
     Not(Box<Until>),
-}
-
-fn one() -> u32 {
-    1
 }
 
 /// The run as a step opened: what "since the step opened" is measured from.

@@ -64,7 +64,9 @@ impl<P: Protocol> Sim<P> {
         }
         self.adversary = on;
         if on {
-            self.pool = self.queue.take_where(waits_for_choice);
+            for q in self.queue.take_where(waits_for_choice) {
+                self.pool_push(q);
+            }
         } else {
             for q in std::mem::take(&mut self.pool) {
                 self.queue.push(q.time_us, q.ev);

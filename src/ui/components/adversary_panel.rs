@@ -17,6 +17,9 @@ pub struct AdversaryPanelProps {
     pub on: bool,
     pub choices: Rc<Vec<Choice>>,
     pub now_us: u64,
+    /// A lesson asks for a timer of this node to be fired (its row is marked).
+    #[prop_or_default]
+    pub target: Option<u32>,
 }
 
 fn act(f: Fault) -> Callback<MouseEvent> {
@@ -38,7 +41,7 @@ fn due(c: &Choice, now_us: u64) -> String {
     }
 }
 
-fn choice_row(c: &Choice, now_us: u64) -> Html {
+fn choice_row(c: &Choice, now_us: u64, target: Option<u32>) -> Html {
     let id = c.id;
     let buttons = if c.kind == "fire" {
         html! { <button data-testid="choice-fire" onclick={act(Fault::Fire { id })}>{ t("Fire") }</button> }
@@ -50,7 +53,7 @@ fn choice_row(c: &Choice, now_us: u64) -> Html {
         </> }
     };
     html! {
-        <li class="choice" data-choice-kind={c.kind} data-choice-id={id.to_string()} data-node-id={c.node.to_string()}>
+        <li class={classes!("choice", (target == Some(c.node)).then_some("lesson-target"))} data-choice-kind={c.kind} data-choice-id={id.to_string()} data-node-id={c.node.to_string()}>
             <span class="choice-what">{ what(c) }</span>
             <span class="choice-due">{ due(c, now_us) }</span>
             <span class="row">{ buttons }</span>
@@ -71,7 +74,7 @@ pub fn adversary_panel(p: &AdversaryPanelProps) -> Html {
                     <p class="hint">{ t("Nothing is waiting: no message is in flight and no timer is armed.") }</p>
                 } else {
                     <ol class="choices" aria-label={t("What can happen next")} tabindex="0">
-                        { for p.choices.iter().take(SHOWN).map(|c| choice_row(c, p.now_us)) }
+                        { for p.choices.iter().take(SHOWN).map(|c| choice_row(c, p.now_us, p.target)) }
                     </ol>
                 }
             }

@@ -23,6 +23,9 @@ pub struct ClusterSvgProps {
     pub hovered: Option<u64>,
     /// Recently dropped messages: drawn as a fading cross where they were lost.
     pub drops: Rc<Vec<super::spacetime::Arrow>>,
+    /// The node a lesson step asks the student to act on (ringed like a highlight).
+    #[prop_or_default]
+    pub target: Option<u32>,
 }
 
 /// How long a drop stays visible, in simulated time.
@@ -243,7 +246,7 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
             { cut_lines(v, &pos) }
             { overlay_arrows(&p.overlay, &pos, r) }
             { for p.drops.iter().filter(|a| a.dropped).map(|a| drop_mark(a, &pos, v.now_us)) }
-            { for v.nodes.iter().map(|node| node_g(node, v.term_name, pos.get(node.id as usize).copied().unwrap_or((200.0, 200.0)), r, v.now_us, p.selected == Some(node.id), p.overlay.highlight.contains(&node.id))) }
+            { for v.nodes.iter().map(|node| node_g(node, v.term_name, pos.get(node.id as usize).copied().unwrap_or((200.0, 200.0)), r, v.now_us, p.selected == Some(node.id), p.overlay.highlight.contains(&node.id) || p.target == Some(node.id))) }
             { overlay_bars(&p.overlay, &pos, r) }
         </svg>
         <MessageLayer {messages} {positions} now_us={v.now_us} {hovered} />

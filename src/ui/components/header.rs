@@ -14,6 +14,9 @@ pub struct HeaderProps {
     pub protocol: &'static str,
     pub lang: Lang,
     pub theme: Option<&'static str>,
+    /// Every lesson (name, English title, Chinese title), and the open one.
+    pub lessons: Rc<Vec<(&'static str, &'static str, &'static str)>>,
+    pub lesson: Option<String>,
 }
 
 fn select_value(e: &Event) -> Option<String> {
@@ -25,6 +28,11 @@ pub fn header(p: &HeaderProps) -> Html {
     let on_pick = Callback::from(|e: Event| {
         if let Some(v) = select_value(&e).filter(|v| !v.is_empty()) {
             dispatch(Action::Open(v));
+        }
+    });
+    let on_lesson = Callback::from(|e: Event| {
+        if let Some(v) = select_value(&e).filter(|v| !v.is_empty()) {
+            dispatch(Action::Open(format!("lesson={v}")));
         }
     });
     let on_lang = Callback::from(|e: Event| {
@@ -55,6 +63,15 @@ pub fn header(p: &HeaderProps) -> Html {
                     }
                     { for p.presets.iter().map(|(name, en, zh_title)| html! {
                         <option value={*name} selected={p.preset == Some(*name)}>{ if zh { *zh_title } else { *en } }</option>
+                    }) }
+                </select>
+            </label>
+            <label class="picker">
+                <span class="sr-only">{ t("Lessons") }</span>
+                <select data-testid="lesson-picker" aria-label={t("Lessons")} onchange={on_lesson}>
+                    <option selected={p.lesson.is_none()} value="">{ t("Open a lesson…") }</option>
+                    { for p.lessons.iter().map(|(name, en, zh_title)| html! {
+                        <option value={*name} selected={p.lesson.as_deref() == Some(*name)}>{ if zh { *zh_title } else { *en } }</option>
                     }) }
                 </select>
             </label>

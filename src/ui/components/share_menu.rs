@@ -16,13 +16,11 @@ fn copy(text: &str) {
 }
 
 fn copy_link() {
-    let link = match model::with(|m| m.live.link()) {
-        Some(Ok(link)) => link,
-        Some(Err(e)) => return dispatch(Action::Notice(scenario_file::no_link(&e))),
-        None => return,
+    let hash = match export::fragment() {
+        Ok(f) => f,
+        Err(e) => return dispatch(Action::Notice(e)),
     };
     let Some(w) = web_sys::window() else { return };
-    let hash = format!("#s={link}");
     model::note_own_hash(&hash);
     let _ = w.location().set_hash(&hash);
     copy(&w.location().href().unwrap_or_default());
