@@ -130,7 +130,8 @@ pub fn call(name: &str, arg: &Value) -> Value {
                     "back" => super::lesson::Move::Back,
                     "restart" => super::lesson::Move::Restart,
                     "close" => super::lesson::Move::Close,
-                    other => return err(format!("lesson takes next, back, restart or close (not {:?})", other.chars().take(20).collect::<String>())),
+                    "act" => super::lesson::Move::Act,
+                    other => return err(format!("lesson takes next, back, restart, close or act (not {:?})", other.chars().take(20).collect::<String>())),
                 };
                 match model::with(|m| m.lesson.is_some()) {
                     Some(true) => {
@@ -140,7 +141,7 @@ pub fn call(name: &str, arg: &Value) -> Value {
                     _ => err("no lesson is open (load(\"#lesson=NAME\") opens one)"),
                 }
             }
-            None => err("lesson takes a move: next, back, restart or close"),
+            None => err("lesson takes a move: next, back, restart, close or act"),
         },
         "notice" => match arg.as_str().or_else(|| arg.get("text").and_then(Value::as_str)) {
             // The loader's message in English (translated here), and what went wrong.

@@ -88,6 +88,8 @@ pub enum Move {
     Back,
     Restart,
     Close,
+    /// Do the step's action in the student's place (the embed view has no fault panel).
+    Act,
 }
 
 /// A student's move; Err says why it could not be made (the page shows it).
@@ -108,6 +110,10 @@ pub fn make(m: &mut Model, mv: Move) -> Result<(), String> {
             Ok(())
         }
         Move::Next => Ok(()),
+        Move::Act => match &lesson.steps[step].action {
+            Some(a) => lessons::perform(&mut m.live, a),
+            None => Ok(()),
+        },
         Move::Back | Move::Restart => {
             let to = if mv == Move::Back { step.saturating_sub(1) } else { 0 };
             let (live, state) = open((*lesson).clone(), link, to)?;

@@ -1,5 +1,6 @@
 // Accessibility (issue 17 §4): axe-core (the npm package) run against every page mode —
-// each family's view, the embed view, both languages and both themes, with a node
+// each family's view, the embed view, a lesson, adversary mode, both languages and both
+// themes, with a node
 // selected and with the state table shown — must report no violation at all. The state
 // table and its log grid work from the keyboard. axe is injected with CSP bypassed for the
 // test (the page's own policy forbids any script it did not ship).
@@ -47,6 +48,11 @@ const MODES = [
   '?embed=1#preset=raft-election',
   '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',
   '?embed=1#preset=gossip-push-1000',
+  // A lesson with adversary mode on (its choices listed), a lesson in Chinese and dark, and
+  // a lesson embedded.
+  '#lesson=raft-be-the-network&step=3',
+  '?lang=zh&theme=dark#lesson=raft-election&step=2',
+  '?embed=1#lesson=raft-election&step=2',
 ];
 
 for (const mode of MODES) {

@@ -115,6 +115,11 @@ test('a lesson link opens at step K on the state steps 1 to K-1 reach, and Back 
   await page.locator('[data-testid=lesson-back]').click();
   assert.equal((await lessonOf(page)).step, 2);
   assert.match(await page.evaluate(() => location.hash), /#lesson=raft-election&step=2/);
+  // The embed snippet opens the lesson at this step, embedded.
+  await page.locator('[data-testid=embed]').click();
+  const code = await page.locator('[data-testid=embed-code]').inputValue();
+  assert.match(code, /\?embed=1&amp;.*#lesson=raft-election&amp;step=2"/);
+  await page.locator('[data-testid=embed]').click();
   await page.locator('[data-testid=lesson-restart]').click();
   assert.equal((await lessonOf(page)).step, 1);
   assert.equal(await page.locator('[data-testid=lesson-back]').isDisabled(), true);
@@ -124,6 +129,12 @@ test('a lesson link opens at step K on the state steps 1 to K-1 reach, and Back 
   assert.match(await zh.page.locator('[data-testid=lesson-text]').textContent(), /领导者/);
   assert.equal(await zh.page.locator('[data-testid=embed] [data-testid=lesson]').count(), 1);
   await zh.page.screenshot({ path: join(SHOTS, 'lesson-embed-zh.png') });
+  // The embed view has no fault panel: "Do it for me" does the step's action.
+  await zh.page.locator('[data-testid=lesson-do]').click();
+  assert.equal((await lessonOf(zh.page)).done, true);
+  assert.equal((await state(zh.page)).nodes.filter(n => n.status === 'crashed').length, 1);
+  await zh.page.locator('[data-testid=lesson-next]').click();
+  assert.equal((await lessonOf(zh.page)).step, 3);
   await zh.context.close();
   // A bad step or lesson is refused with a message; the page stays up.
   const bad = await page.evaluate(() => window.clusterlab.load('#lesson=raft-election&step=9'));

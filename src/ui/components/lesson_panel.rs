@@ -62,6 +62,9 @@ pub fn lesson_panel(p: &LessonPanelProps) -> Html {
             <div class="row">
                 <button data-testid="lesson-back" disabled={k == 1} onclick={mv(Move::Back)}>{ t("Back") }</button>
                 <button data-testid="lesson-restart" onclick={mv(Move::Restart)}>{ t("Start over") }</button>
+                if l.control.is_some() && !l.done {
+                    <button data-testid="lesson-do" title={t("Do what this step asks, in your place")} onclick={mv(Move::Act)}>{ t("Do it for me") }</button>
+                }
                 if !last {
                     <button data-testid="lesson-next" class="primary" disabled={!l.done} onclick={mv(Move::Next)}>{ t("Next") }</button>
                 }
