@@ -39,8 +39,9 @@ soak: setup-test dist
 	LINK_FUZZ_CASES=1000000 cargo test --release --test link_codec
 	POSTMESSAGE_FUZZ_CALLS=1000000 node --test --test-timeout=3600000 tests/e2e/fuzz.test.mjs
 
-bench:
+bench: setup-test dist
 	cargo run --release -- bench
+	node scripts/frame_bench.mjs 10
 
 clean:
 	rm -rf dist pkg
