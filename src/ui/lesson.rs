@@ -67,6 +67,7 @@ pub fn show(m: &mut Model, live: LiveRun, state: LessonState) {
     super::state::show(m, live, None);
     m.playing = plays(&state, m.live.run.as_ref());
     m.lesson = Some(state);
+    write_address(m);
 }
 
 /// After every change: has the step's condition held? The first time it does, playback

@@ -60,7 +60,6 @@ fn open_lesson(m: &mut Model, text: &str) -> Result<Option<String>, String> {
             let link = scenario::lessons::encode_lesson_link(text).ok();
             let (live, state) = super::lesson::open(lesson, link, 0)?;
             super::lesson::show(m, live, state);
-            super::lesson::write_address(m);
             Ok(None)
         }
     }
