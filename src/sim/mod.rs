@@ -18,6 +18,7 @@ pub mod prng;
 pub mod protocol;
 pub mod queue;
 pub mod rsm;
+pub mod sorted;
 pub mod trace;
 pub mod validate;
 pub mod view;

@@ -16,7 +16,7 @@ pub use node::{Flood, FloodTimer};
 
 use crate::sim::view::NodeView;
 use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView};
-use std::collections::BTreeSet;
+use crate::sim::sorted::SortedSet;
 
 impl Protocol for Flood {
     type Config = FloodConfig;
@@ -24,7 +24,7 @@ impl Protocol for Flood {
     type Timer = FloodTimer;
     type Request = String;
     type Reply = String;
-    type Durable = BTreeSet<String>;
+    type Durable = SortedSet<String>;
     type Checker = FloodChecker;
     const NAME: &'static str = "flood";
 
@@ -34,7 +34,7 @@ impl Protocol for Flood {
     fn on_start(&mut self, out: &mut Out<Self>) {
         self.arm(out);
     }
-    fn on_recover(&mut self, durable: BTreeSet<String>, out: &mut Out<Self>) {
+    fn on_recover(&mut self, durable: SortedSet<String>, out: &mut Out<Self>) {
         self.recover(durable);
         self.arm(out);
     }

@@ -6,7 +6,7 @@
 use super::config::FloodConfig;
 use super::msg::FloodMsg;
 use crate::sim::{NodeEnv, NodeId, Out};
-use std::collections::BTreeSet;
+use crate::sim::sorted::SortedSet;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum FloodTimer {
@@ -17,7 +17,7 @@ pub enum FloodTimer {
 pub struct Flood {
     pub(crate) env: NodeEnv,
     pub(crate) config: FloodConfig,
-    pub(crate) known: BTreeSet<String>,
+    pub(crate) known: SortedSet<String>,
     pub(crate) acks: u64,
     next_sync_peer: u32,
 }
@@ -25,10 +25,10 @@ pub struct Flood {
 impl Flood {
     pub fn create(env: NodeEnv, config: &FloodConfig) -> Self {
         let next_sync_peer = (env.id + 1) % env.n.max(1);
-        Flood { env, config: config.clone(), known: BTreeSet::new(), acks: 0, next_sync_peer }
+        Flood { env, config: config.clone(), known: SortedSet::new(), acks: 0, next_sync_peer }
     }
 
-    pub fn known(&self) -> &BTreeSet<String> {
+    pub fn known(&self) -> &SortedSet<String> {
         &self.known
     }
     /// Acks received since boot (volatile).
@@ -46,7 +46,7 @@ impl Flood {
     }
 
     /// Boot after a crash with the values on disk.
-    pub(crate) fn recover(&mut self, durable: BTreeSet<String>) {
+    pub(crate) fn recover(&mut self, durable: SortedSet<String>) {
         self.known = durable;
     }
 

@@ -15,7 +15,7 @@ pub use msg::{Digest, GossipMsg, Rumor, Stamp, Update};
 pub use node::{Entry, Gossip, GossipDurable, GossipTimer};
 
 use crate::sim::{ClientOp, NodeEnv, NodeId, Out, Present, Protocol, RoleView, TimeUs};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 impl Protocol for Gossip {
     type Config = GossipConfig;
@@ -28,7 +28,7 @@ impl Protocol for Gossip {
     const NAME: &'static str = "gossip";
 
     fn new(env: NodeEnv, config: &GossipConfig) -> Self {
-        Gossip { env, config: config.clone(), db: BTreeMap::new(), rounds: 0, sent_per_round: Vec::new() }
+        Gossip { env, config: config.clone(), db: SortedMap::new(), rounds: 0, sent_per_round: Vec::new() }
     }
     fn on_start(&mut self, out: &mut Out<Self>) {
         self.arm_round(true, out);

@@ -10,7 +10,7 @@
 use super::config::{GossipConfig, Mode};
 use super::msg::{Digest, GossipMsg, Rumor, Stamp, Update};
 use crate::sim::{NodeEnv, NodeId, Out, TimeUs};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum GossipTimer {
@@ -38,7 +38,7 @@ pub const ROUNDS_KEPT: usize = 100;
 pub struct Gossip {
     pub env: NodeEnv,
     pub config: GossipConfig,
-    pub db: BTreeMap<String, Entry>,
+    pub db: SortedMap<String, Entry>,
     /// Gossip rounds this site has run since boot.
     pub rounds: u64,
     /// Messages sent during each of the first `ROUNDS_KEPT` rounds since boot.
@@ -47,7 +47,7 @@ pub struct Gossip {
 
 /// What survives a crash: the database with learn times (hot flags are volatile); each
 /// write sets one key.
-pub type GossipDurable = BTreeMap<String, (String, Stamp, TimeUs)>;
+pub type GossipDurable = SortedMap<String, (String, Stamp, TimeUs)>;
 
 impl Gossip {
     pub fn id(&self) -> NodeId {
@@ -188,7 +188,7 @@ impl Gossip {
     /// The hot rumors a caller with digest `have` lacks; the others count as unnecessary
     /// contacts (the caller already knew them).
     fn answer_pull(&mut self, have: &Digest) -> Vec<Rumor> {
-        let theirs: BTreeMap<&str, Stamp> = have.iter().map(|(k, s)| (k.as_str(), *s)).collect();
+        let theirs: SortedMap<&str, Stamp> = have.iter().map(|(k, s)| (k.as_str(), *s)).collect();
         let mut send = Vec::new();
         for r in self.hot_rumors() {
             match theirs.get(r.key.as_str()) {
@@ -243,7 +243,7 @@ impl Gossip {
                 }
             }
             GossipMsg::SyncRequest { db } => {
-                let theirs: BTreeMap<String, Stamp> = db.iter().map(|r| (r.key.clone(), r.stamp)).collect();
+                let theirs: SortedMap<String, Stamp> = db.iter().map(|r| (r.key.clone(), r.stamp)).collect();
                 for r in db {
                     self.learn(r, out);
                 }

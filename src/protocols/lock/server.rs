@@ -33,18 +33,18 @@ use super::msg::{KeepAliveStatus, LockMsg};
 use super::tree::{LockCommand, LockOutput, SessionId};
 use super::{LockLog, LockNode, LockTimer, LockWrite, ServerLog};
 use crate::sim::{Effect, LogConfig, NodeEnv, NodeId, NotLeader, Out, Outcome};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 #[derive(Clone, Debug)]
 pub struct LockServer<R = ServerLog> {
     pub id: NodeId,
     pub log: R,
     /// Leader only: session → deadline on this server's clock.
-    pub deadlines: BTreeMap<SessionId, u64>,
+    pub deadlines: SortedMap<SessionId, u64>,
     /// Leader only: sessions whose `ExpireSession` this leader proposed.
-    pub expiring: BTreeSet<SessionId>,
+    pub expiring: SortedSet<SessionId>,
     /// Client requests proposed: log index → (client, the client's request id).
-    pub pending: BTreeMap<u64, (NodeId, u64)>,
+    pub pending: SortedMap<u64, (NodeId, u64)>,
     /// Keep-alives a new leader holds until its tree is current: (client, session, sent at).
     pub held_keepalives: Vec<(NodeId, SessionId, u64)>,
     /// KeepAlives this server has answered "alive" (each extended a session).
@@ -72,9 +72,9 @@ impl<R: LockLog> LockServer<R> {
         LockServer {
             id,
             log,
-            deadlines: BTreeMap::new(),
-            expiring: BTreeSet::new(),
-            pending: BTreeMap::new(),
+            deadlines: SortedMap::new(),
+            expiring: SortedSet::new(),
+            pending: SortedMap::new(),
             held_keepalives: Vec::new(),
             keepalives_answered: 0,
             was_leader: false,

@@ -20,7 +20,7 @@
 //!   dissertation §6.3).
 
 use crate::sim::{ClientOp, FromClientOp, NodeId, StateMachine};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 pub type SessionId = u64;
 
@@ -109,14 +109,14 @@ pub struct ZNode {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LockTree {
     pub zxid: u64,
-    pub sessions: BTreeMap<SessionId, Session>,
-    pub nodes: BTreeMap<String, ZNode>,
+    pub sessions: SortedMap<SessionId, Session>,
+    pub nodes: SortedMap<String, ZNode>,
     /// path → sessions with a data (deletion) watch on it, and their clients.
-    pub data_watches: BTreeMap<String, BTreeSet<(SessionId, NodeId)>>,
+    pub data_watches: SortedMap<String, SortedSet<(SessionId, NodeId)>>,
     /// path → sessions with a child watch on it.
-    pub child_watches: BTreeMap<String, BTreeSet<(SessionId, NodeId)>>,
+    pub child_watches: SortedMap<String, SortedSet<(SessionId, NodeId)>>,
     /// Per client: its last request id and the answer (Raft dissertation §6.3).
-    pub last_reply: BTreeMap<NodeId, (u64, LockOutput)>,
+    pub last_reply: SortedMap<NodeId, (u64, LockOutput)>,
     /// Watches fired by the commands applied in this handler (drained by the server).
     pub fired: Vec<Notification>,
     /// Watches fired since the start (the herd effect shows here).
@@ -130,11 +130,11 @@ impl Default for LockTree {
         let root = ZNode { ephemeral_owner: None, czxid: 0, cversion: 0 };
         LockTree {
             zxid: 0,
-            sessions: BTreeMap::new(),
-            nodes: BTreeMap::from([(LOCK_DIR.to_string(), root)]),
-            data_watches: BTreeMap::new(),
-            child_watches: BTreeMap::new(),
-            last_reply: BTreeMap::new(),
+            sessions: SortedMap::new(),
+            nodes: SortedMap::from([(LOCK_DIR.to_string(), root)]),
+            data_watches: SortedMap::new(),
+            child_watches: SortedMap::new(),
+            last_reply: SortedMap::new(),
             fired: Vec::new(),
             notifications_total: 0,
             bug_child_count_sequence: false,

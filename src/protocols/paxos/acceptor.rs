@@ -2,14 +2,14 @@
 //! memory. Its promised ballot and accepted proposals are durable.
 
 use super::msg::{AcceptedSlot, Ballot, Value};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Acceptor {
     /// The highest ballot this acceptor promised (never decreases).
     pub promised: Ballot,
     /// Per slot: the highest-ballot proposal accepted.
-    pub accepted: BTreeMap<u64, (Ballot, Value)>,
+    pub accepted: SortedMap<u64, (Ballot, Value)>,
 }
 
 pub enum PrepareOutcome {

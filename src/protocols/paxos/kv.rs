@@ -9,7 +9,7 @@
 //! be recognised.
 
 use super::msg::{Command, Op, PROPOSE_KEY};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 /// One client's session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,9 +25,9 @@ pub struct SessionEntry {
 /// The replicated session table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Sessions {
-    pub table: BTreeMap<u64, SessionEntry>,
+    pub table: SortedMap<u64, SessionEntry>,
     /// Clients whose session was evicted.
-    pub expired: BTreeSet<u64>,
+    pub expired: SortedSet<u64>,
 }
 
 /// What applying one command did.
@@ -47,7 +47,7 @@ pub enum Applied {
 /// Apply `cmd`, learned at `slot`, to the store `kv` and the session table. With
 /// `use_sessions` false (the planted bug `no_sessions`) the table is ignored and every copy
 /// of a command is applied.
-pub fn apply(kv: &mut BTreeMap<String, String>, sessions: &mut Sessions, slot: u64, cmd: &Command, max_sessions: usize, use_sessions: bool) -> Applied {
+pub fn apply(kv: &mut SortedMap<String, String>, sessions: &mut Sessions, slot: u64, cmd: &Command, max_sessions: usize, use_sessions: bool) -> Applied {
     let Some((client, serial)) = cmd.session().filter(|_| use_sessions) else {
         return Applied::Done(run(kv, &cmd.op));
     };
@@ -80,7 +80,7 @@ pub fn apply(kv: &mut BTreeMap<String, String>, sessions: &mut Sessions, slot: u
 }
 
 /// Run one operation on the store; a Get's value is its output.
-pub fn run(kv: &mut BTreeMap<String, String>, op: &Op) -> Option<String> {
+pub fn run(kv: &mut SortedMap<String, String>, op: &Op) -> Option<String> {
     match op {
         Op::Put { key, value } => {
             kv.insert(key.clone(), value.clone());

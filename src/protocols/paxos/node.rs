@@ -7,7 +7,7 @@ use super::config::{Mode, PaxosConfig};
 use super::kv::Sessions;
 use super::msg::{AcceptedSlot, Ballot, PaxosMsg, Value};
 use crate::sim::{DurableState, NodeEnv, NodeId, Out};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 pub type POut = Out<super::Paxos>;
 
@@ -75,7 +75,7 @@ pub enum Uncertain {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PaxosDurable {
     pub acceptor: Acceptor,
-    pub learned: BTreeMap<u64, Value>,
+    pub learned: SortedMap<u64, Value>,
     pub max_round: u64,
 }
 
@@ -113,16 +113,16 @@ pub struct Paxos {
     pub(crate) env: NodeEnv,
     pub(crate) config: PaxosConfig,
     pub acceptor: Acceptor,
-    pub learned: BTreeMap<u64, Value>,
+    pub learned: SortedMap<u64, Value>,
     /// Contiguous learned prefix: slots `0..learned_upto` are all learned.
     pub learned_upto: u64,
     pub applied_upto: u64,
-    pub kv: BTreeMap<String, String>,
+    pub kv: SortedMap<String, String>,
     /// Version 2, Multi-Paxos: the replicated client-session table (rebuilt from the log
     /// on recovery, like `kv`).
     pub sessions: Sessions,
     /// Learner tallies: (slot, ballot) → (value, bitmask of acceptors).
-    pub(super) votes: BTreeMap<(u64, Ballot), (Value, u64)>,
+    pub(super) votes: SortedMap<(u64, Ballot), (Value, u64)>,
     pub max_round: u64,
     /// The `max_round` last written (volatile). Rounds learned from others' ballots are
     /// written with the node's next write: only the rounds it uses itself must be durable.
@@ -131,16 +131,16 @@ pub struct Paxos {
     pub phase: Phase,
     pub promises: u64,
     /// Highest-ballot accepted proposal per slot among the Promises received.
-    promised_values: BTreeMap<u64, (Ballot, Value)>,
+    promised_values: SortedMap<u64, (Ballot, Value)>,
     prepare_from: u64,
     /// Values this node proposed in its current ballot, per slot.
-    pub proposals: BTreeMap<u64, Value>,
+    pub proposals: SortedMap<u64, Value>,
     pub next_slot: u64,
     /// Client requests waiting for a ballot (single-decree) or a leader.
     pub pending: Vec<(u64, Value)>,
     /// Multi-Paxos: the request each slot was proposed for, with the value it asked for
     /// (version 2 answers by that value, not by what this node last proposed there).
-    pub(super) slot_requests: BTreeMap<u64, (u64, Value)>,
+    pub(super) slot_requests: SortedMap<u64, (u64, Value)>,
     pub leader: Option<NodeId>,
     heard_leader: bool,
 }
@@ -151,23 +151,23 @@ impl Paxos {
             env,
             config: config.clone(),
             acceptor: Acceptor::default(),
-            learned: BTreeMap::new(),
+            learned: SortedMap::new(),
             learned_upto: 0,
             applied_upto: 0,
-            kv: BTreeMap::new(),
+            kv: SortedMap::new(),
             sessions: Sessions::default(),
-            votes: BTreeMap::new(),
+            votes: SortedMap::new(),
             max_round: 0,
             round_on_disk: 0,
             ballot: Ballot::ZERO,
             phase: Phase::Idle,
             promises: 0,
-            promised_values: BTreeMap::new(),
+            promised_values: SortedMap::new(),
             prepare_from: 0,
-            proposals: BTreeMap::new(),
+            proposals: SortedMap::new(),
             next_slot: 0,
             pending: Vec::new(),
-            slot_requests: BTreeMap::new(),
+            slot_requests: SortedMap::new(),
             leader: None,
             heard_leader: false,
         }

@@ -4,7 +4,7 @@
 //! often its client retries it, and sessions expire deterministically through the log.
 
 use crate::sim::{ClientOp, ClientResult, FromClientOp, Session, StateMachine, TableView};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 use std::fmt;
 
 /// At most this many sessions are kept; applying a new one beyond it expires the least
@@ -48,8 +48,8 @@ pub struct SessionRecord {
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Kv {
-    pub data: BTreeMap<String, String>,
-    pub sessions: BTreeMap<u64, SessionRecord>,
+    pub data: SortedMap<String, String>,
+    pub sessions: SortedMap<u64, SessionRecord>,
     /// The highest client id whose session expired: a command from a client at or below
     /// it with no session is answered `SessionExpired` (clients get increasing ids).
     pub expired_up_to: u64,

@@ -7,7 +7,7 @@
 use super::config::RaftConfig;
 use super::msg::{Entry, RaftMsg};
 use crate::sim::{DurableState, NodeEnv, NodeId, Out, StateMachine};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 use std::fmt::Debug;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,15 +83,15 @@ pub struct Raft<S: StateMachine> {
     pub last_applied: u64,
     pub sm: S,
     pub leader_id: Option<NodeId>,
-    pub votes: BTreeSet<NodeId>,
+    pub votes: SortedSet<NodeId>,
     pub next_index: Vec<u64>,
     pub match_index: Vec<u64>,
     /// CheckQuorum: peers heard from since the last check.
-    pub(crate) recent_active: BTreeSet<NodeId>,
+    pub(crate) recent_active: SortedSet<NodeId>,
     /// Local time of the last message from a current leader (PreVote, vote leases).
     pub(crate) leader_contact_us: Option<u64>,
     /// Client requests waiting for their entry to apply: index → request id.
-    pub(crate) pending: BTreeMap<u64, u64>,
+    pub(crate) pending: SortedMap<u64, u64>,
     /// Writes emitted since the last sync (volatile: a restarted server's disk holds
     /// nothing unsynced).
     pub(crate) unsynced: bool,
@@ -115,12 +115,12 @@ impl<S: StateMachine> Raft<S> {
             last_applied: 0,
             sm: S::default(),
             leader_id: None,
-            votes: BTreeSet::new(),
+            votes: SortedSet::new(),
             next_index: vec![1; n],
             match_index: vec![0; n],
-            recent_active: BTreeSet::new(),
+            recent_active: SortedSet::new(),
             leader_contact_us: None,
-            pending: BTreeMap::new(),
+            pending: SortedMap::new(),
             unsynced: false,
             reads: super::read::Reads::new(env.n),
         };
@@ -253,7 +253,7 @@ impl<S: StateMachine> Raft<S> {
     pub(crate) fn become_pre_candidate(&mut self, out: &mut ROut<S>) {
         self.role = Role::PreCandidate;
         self.leader_id = None;
-        self.votes = BTreeSet::from([self.env.id]);
+        self.votes = SortedSet::from([self.env.id]);
         out.note(format!("pre-vote for term {}", self.current_term + 1));
         let msg = RaftMsg::PreVote { term: self.current_term + 1, last_log_index: self.last_log_index(), last_log_term: self.last_log_term() };
         for p in self.env.peers() {
@@ -268,7 +268,7 @@ impl<S: StateMachine> Raft<S> {
         self.current_term += 1;
         self.voted_for = Some(self.env.id);
         self.leader_id = None;
-        self.votes = BTreeSet::from([self.env.id]);
+        self.votes = SortedSet::from([self.env.id]);
         // The new term and the vote for itself are durable before RequestVote goes out.
         self.write_hard_state(out);
         self.sync(out);

@@ -18,7 +18,7 @@ use super::config::SwimConfig;
 use super::msg::{Status, SwimMsg, Update};
 use super::round_robin::RoundRobin;
 use crate::sim::{NodeEnv, NodeId, Out, TimeUs};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SwimTimer {
@@ -88,18 +88,18 @@ pub struct Swim {
     /// What this member last heard about itself at its current incarnation and did not
     /// refute (only with the `no_refutation` bug).
     pub self_status: Status,
-    pub members: BTreeMap<NodeId, Member>,
+    pub members: SortedMap<NodeId, Member>,
     /// Local time each Suspect entry began (for the suspicion timeout).
-    pub suspect_since: BTreeMap<NodeId, TimeUs>,
+    pub suspect_since: SortedMap<NodeId, TimeUs>,
     /// Piggyback queue: the latest update per member with transmissions left.
-    pub buffer: BTreeMap<NodeId, (Update, u32)>,
+    pub buffer: SortedMap<NodeId, (Update, u32)>,
     rr: RoundRobin,
     seq: u64,
     pub probe: Option<Probe>,
-    pub relays: BTreeMap<u64, Relay>,
+    pub relays: SortedMap<u64, Relay>,
     last_reconnect_us: TimeUs,
     /// Suspicions this node raised and not yet resolved: member → incarnation.
-    own_suspicions: BTreeMap<NodeId, u32>,
+    own_suspicions: SortedMap<NodeId, u32>,
     pub stats: SwimStats,
 }
 
@@ -111,14 +111,14 @@ impl Swim {
             config: config.clone(),
             incarnation: 0,
             self_status: Status::Alive,
-            members: BTreeMap::new(),
-            suspect_since: BTreeMap::new(),
-            buffer: BTreeMap::new(),
+            members: SortedMap::new(),
+            suspect_since: SortedMap::new(),
+            buffer: SortedMap::new(),
             seq: 0,
             probe: None,
-            relays: BTreeMap::new(),
+            relays: SortedMap::new(),
             last_reconnect_us: 0,
-            own_suspicions: BTreeMap::new(),
+            own_suspicions: SortedMap::new(),
             stats: SwimStats::default(),
         }
     }

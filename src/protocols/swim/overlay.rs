@@ -15,7 +15,7 @@ use super::msg::Status;
 use super::node::Swim;
 use crate::sim::view::{Overlay, Plot, Series, TableView};
 use crate::sim::{NodeId, TimeUs};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 /// Paper §3.1: expected periods from a failure to its first detection, e/(e − 1).
 pub fn expected_detection_periods() -> f64 {
@@ -97,7 +97,7 @@ pub fn overlay(nodes: &[Option<Swim>], _now_us: TimeUs) -> Overlay {
 
 /// Members some live view holds Suspect or dead, with how many views do and the truth.
 fn membership_table(nodes: &[Option<Swim>]) -> (TableView, Vec<NodeId>) {
-    let mut views: BTreeMap<NodeId, (u32, u32)> = BTreeMap::new();
+    let mut views: SortedMap<NodeId, (u32, u32)> = SortedMap::new();
     for s in nodes.iter().flatten() {
         for (m, e) in &s.members {
             let c = views.entry(*m).or_default();

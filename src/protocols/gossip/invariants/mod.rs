@@ -8,7 +8,7 @@ use super::config::GossipConfig;
 use super::msg::Stamp;
 use super::node::Gossip;
 use crate::sim::{CheckCtx, Checker, NodeId, Protocol, Violation};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: &str, explanation: String) -> Violation {
     Violation { property: property.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
@@ -18,15 +18,15 @@ pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: 
 /// reported (each is reported once), and per site the timestamp it last held for each key.
 #[derive(Clone, Debug, Default)]
 pub struct GossipChecker {
-    pub injected: BTreeSet<(String, String)>,
-    pub reported: BTreeSet<(NodeId, String, String)>,
-    pub stamps: Vec<BTreeMap<String, Stamp>>,
+    pub injected: SortedSet<(String, String)>,
+    pub reported: SortedSet<(NodeId, String, String)>,
+    pub stamps: Vec<SortedMap<String, Stamp>>,
 }
 
 impl Checker<Gossip> for GossipChecker {
     const OBSERVES_MESSAGES: bool = true;
     fn new(_config: &GossipConfig, n: u32) -> Self {
-        GossipChecker { stamps: vec![BTreeMap::new(); n as usize], ..Default::default() }
+        GossipChecker { stamps: vec![SortedMap::new(); n as usize], ..Default::default() }
     }
     fn properties() -> Vec<(&'static str, &'static str)> {
         vec![(validity::NAME, validity::SOURCE), (stamps_monotonic::NAME, stamps_monotonic::SOURCE)]

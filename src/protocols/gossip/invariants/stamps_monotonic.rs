@@ -7,7 +7,7 @@
 use super::{violation, GossipChecker};
 use crate::protocols::gossip::{Gossip, Stamp};
 use crate::sim::{CheckCtx, NodeId, Violation};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 pub const NAME: &str = "Timestamps never decrease";
 pub const SOURCE: &str = "Demers et al., PODC 1987, §1.1 (the newer timestamp wins)";
@@ -45,7 +45,7 @@ fn follow(ctx: &CheckCtx<Gossip>, id: NodeId, key: &str, before: &mut Stamp, now
 }
 
 /// Keys `node` held and no longer holds: each reported, then forgotten here too.
-fn forgotten(held: &mut BTreeMap<String, Stamp>, ctx: &CheckCtx<Gossip>, id: NodeId, node: &Gossip, out: &mut Vec<Violation>) {
+fn forgotten(held: &mut SortedMap<String, Stamp>, ctx: &CheckCtx<Gossip>, id: NodeId, node: &Gossip, out: &mut Vec<Violation>) {
     let gone: Vec<String> = held.keys().filter(|k| !node.db.contains_key(*k)).cloned().collect();
     for key in gone {
         if let Some(before) = held.remove(&key) {

@@ -24,7 +24,7 @@ pub mod token_order;
 
 use super::{LockCommand, LockConfig, LockDurable, LockLog, LockNode, LockTree, ServerLog};
 use crate::sim::{CheckCtx, Checker, Disk, NodeId, Protocol, Replicas, StateMachine, Violation};
-use std::collections::BTreeSet;
+use crate::sim::sorted::SortedSet;
 
 /// The servers of a lock cluster as a log group (with their disks, where known).
 pub struct Servers<'a, R: Protocol> {
@@ -74,7 +74,7 @@ pub struct LockChecker<R: Protocol = ServerLog> {
     v3: bool,
     replay: Vec<(u64, LockTree)>,
     child_count_bug: bool,
-    overlaps: BTreeSet<(u64, u64)>,
+    overlaps: SortedSet<(u64, u64)>,
     /// Version 3: the newest term any server was seen leading in, and per server the
     /// KeepAlives it had answered at its last event.
     newest_leader_term: u64,
@@ -105,7 +105,7 @@ impl<R: LockLog> Checker<LockNode<R>> for LockChecker<R> {
             v3: config.version >= 3,
             replay: vec![(0, LockTree::default()); s],
             child_count_bug: config.bug("sequence_from_child_count"),
-            overlaps: BTreeSet::new(),
+            overlaps: SortedSet::new(),
             newest_leader_term: 0,
             keepalives_seen: vec![0; s],
             herd_checked_zxid: 0,

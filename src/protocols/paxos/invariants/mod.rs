@@ -10,7 +10,7 @@ pub mod validity;
 use super::msg::{client_command, Ballot, PaxosMsg, Value};
 use super::{Mode, Paxos, PaxosConfig, Phase};
 use crate::sim::{CheckCtx, Checker, NodeId, Violation};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 /// Everything the checkers remember about the whole history (cloned at checkpoints).
 #[derive(Clone, Debug, Default)]
@@ -18,13 +18,13 @@ pub struct PaxosChecker {
     /// A real majority, whatever quorum a planted bug makes the nodes use.
     majority: u32,
     /// (slot, ballot) → (value, acceptors that sent Accepted for it).
-    accepted: BTreeMap<(u64, Ballot), (Value, u64)>,
+    accepted: SortedMap<(u64, Ballot), (Value, u64)>,
     /// Slot → the value chosen there (a majority accepted it in one ballot).
-    chosen: BTreeMap<u64, Value>,
+    chosen: SortedMap<u64, Value>,
     /// Values clients proposed.
-    proposed: BTreeSet<Value>,
+    proposed: SortedSet<Value>,
     /// (ballot, slot) → the value carried by Accept messages of that ballot.
-    accept_values: BTreeMap<(Ballot, u64), Value>,
+    accept_values: SortedMap<(Ballot, u64), Value>,
     max_promised: Vec<Ballot>,
     learned_seen: Vec<usize>,
     /// May a no-op be chosen without a client proposing it? In Multi-Paxos a new leader
@@ -110,7 +110,7 @@ pub fn liveness(nodes: &[Option<Paxos>]) -> Result<(), String> {
     let live: Vec<&Paxos> = nodes.iter().flatten().collect();
     let Some(first) = live.first() else { return Err("no node is up".into()) };
     if first.config.mode == Mode::Single {
-        let values: BTreeSet<Option<&Value>> = live.iter().map(|p| p.learned.get(&0)).collect();
+        let values: SortedSet<Option<&Value>> = live.iter().map(|p| p.learned.get(&0)).collect();
         return match values.iter().next() {
             Some(Some(_)) if values.len() == 1 => Ok(()),
             _ => Err(format!("live nodes learned {values:?}, not one value")),

@@ -15,14 +15,14 @@ pub mod state_machine_safety;
 use super::{Entry, Raft, RaftConfig, Role, StateMachine};
 use crate::sim::hash::stable_hash;
 use crate::sim::{CheckCtx, Checker, Cluster, Replicas, TimeUs, Violation};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 use std::marker::PhantomData;
 
 /// The checkers' memory of the whole history (cloned at checkpoints).
 #[derive(Clone, Debug)]
 pub struct RaftChecker<S: StateMachine> {
     /// term → the node that led it.
-    leaders: BTreeMap<u64, u32>,
+    leaders: SortedMap<u64, u32>,
     /// Per node, while leader: (term, log length, prefix hash of the log at that length).
     leader_logs: Vec<Option<(u64, u64, u64)>>,
     /// Per node: (term, prefix hash) of each entry of its log as the checker last saw and
@@ -32,15 +32,15 @@ pub struct RaftChecker<S: StateMachine> {
     last: Vec<Option<Entry<S::Command>>>,
     audit: Vec<u64>,
     /// (index, term) → prefix hash of the log up to it, as first seen anywhere.
-    prefixes: BTreeMap<(u64, u64), u64>,
+    prefixes: SortedMap<(u64, u64), u64>,
     /// index → (term, entry hash, term of the leader when it committed).
-    committed: BTreeMap<u64, (u64, u64, u64)>,
+    committed: SortedMap<u64, (u64, u64, u64)>,
     commit_seen: Vec<u64>,
     /// index → entry hash applied there.
-    applied: BTreeMap<u64, u64>,
+    applied: SortedMap<u64, u64>,
     applied_seen: Vec<u64>,
     /// (term, leader) pairs already checked for Leader Completeness.
-    completeness_checked: BTreeSet<(u64, u32)>,
+    completeness_checked: SortedSet<(u64, u32)>,
     /// Version 3: Leader Completeness counts crashed servers' logs on disk as voters' logs.
     crashed_voters: bool,
     _sm: PhantomData<S>,
@@ -74,17 +74,17 @@ impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
     fn new(config: &RaftConfig, n: u32) -> Self {
         let n = n as usize;
         RaftChecker {
-            leaders: BTreeMap::new(),
+            leaders: SortedMap::new(),
             leader_logs: vec![None; n],
             seen: vec![Vec::new(); n],
             last: vec![None; n],
             audit: vec![0; n],
-            prefixes: BTreeMap::new(),
-            committed: BTreeMap::new(),
+            prefixes: SortedMap::new(),
+            committed: SortedMap::new(),
             commit_seen: vec![0; n],
-            applied: BTreeMap::new(),
+            applied: SortedMap::new(),
             applied_seen: vec![0; n],
-            completeness_checked: BTreeSet::new(),
+            completeness_checked: SortedSet::new(),
             crashed_voters: config.version >= 3,
             _sm: PhantomData,
         }

@@ -9,7 +9,7 @@ use super::config::SwimConfig;
 use super::msg::Status;
 use super::node::{Member, Swim, ALIVE_0};
 use crate::sim::{CheckCtx, Checker, NodeId, Protocol, TimeUs, Violation};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: &str, explanation: String) -> Violation {
     Violation { property: property.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
@@ -22,9 +22,9 @@ pub(crate) fn violation<P: Protocol>(ctx: &CheckCtx<P>, property: &str, source: 
 #[derive(Clone, Debug, Default)]
 pub struct SwimChecker {
     pub own: Vec<u32>,
-    pub seen: BTreeMap<(NodeId, NodeId), Member>,
-    pub suspected_since: BTreeMap<(NodeId, NodeId), TimeUs>,
-    pub confirms: BTreeSet<(NodeId, u32)>,
+    pub seen: SortedMap<(NodeId, NodeId), Member>,
+    pub suspected_since: SortedMap<(NodeId, NodeId), TimeUs>,
+    pub confirms: SortedSet<(NodeId, u32)>,
     pub suspicion_timeout_us: u64,
 }
 
@@ -49,7 +49,7 @@ impl Checker<Swim> for SwimChecker {
         }
         incarnation_monotonic::check_own(self, ctx, node, out);
         // Entries in the view, and entries that vanished from it (back to Alive at 0).
-        let mut entries: BTreeMap<NodeId, Member> = node.members.clone();
+        let mut entries: SortedMap<NodeId, Member> = node.members.clone();
         for ((_, m), _) in self.seen.range((id, 0)..=(id, NodeId::MAX)) {
             entries.entry(*m).or_insert(ALIVE_0);
         }
@@ -67,7 +67,7 @@ impl Checker<Swim> for SwimChecker {
 }
 
 /// Drop every (observer, member) row of `observer`.
-fn forget_observer<V>(rows: &mut BTreeMap<(NodeId, NodeId), V>, observer: NodeId) {
+fn forget_observer<V>(rows: &mut SortedMap<(NodeId, NodeId), V>, observer: NodeId) {
     let keys: Vec<(NodeId, NodeId)> = rows.range((observer, 0)..=(observer, NodeId::MAX)).map(|(k, _)| *k).collect();
     for k in keys {
         rows.remove(&k);
