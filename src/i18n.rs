@@ -186,7 +186,6 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Nothing is waiting: no message is in flight and no timer is armed.", "没有待处理的事件：既没有在途消息，也没有已设置的定时器。"),
     ("What can happen next", "接下来可能发生的事件"),
     ("due now", "已到期"),
-    ("at", "于"),
     ("Fire", "触发"),
     ("Deliver", "送达"),
     ("Drop", "丢弃"),
