@@ -187,19 +187,12 @@ impl<'a, K, V> Entry<'a, K, V> {
 }
 
 impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
-    /// Like a `BTreeMap`: of entries with equal keys, the last one wins.
+    /// Like a `BTreeMap`: of entries with equal keys, the last one wins. One insert at a
+    /// time (no sort to carry for each entry type; input in key order appends).
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut entries: Vec<(K, V)> = iter.into_iter().collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
-        // `dedup_by` drops the later of two equal neighbours: move its value back first.
-        entries.dedup_by(|later, kept| {
-            let same = later.0 == kept.0;
-            if same {
-                std::mem::swap(later, kept);
-            }
-            same
-        });
-        SortedMap { entries }
+        let mut map = SortedMap::new();
+        map.extend(iter);
+        map
     }
 }
 
@@ -331,10 +324,9 @@ impl<T: Ord> SortedSet<T> {
 
 impl<T: Ord> FromIterator<T> for SortedSet<T> {
     fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        let mut items: Vec<T> = iter.into_iter().collect();
-        items.sort();
-        items.dedup();
-        SortedSet { items }
+        let mut set = SortedSet::new();
+        set.extend(iter);
+        set
     }
 }
 

@@ -26,7 +26,7 @@
 //! then the rest), so on a long history the two checks can differ on which keys are
 //! inconclusive; on the others they agree.
 
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 use super::explain;
 use super::history::{OpResult, Operation};
@@ -41,7 +41,7 @@ const MAX_BASE: usize = 64;
 #[derive(Clone, Debug, Default)]
 pub struct Incremental {
     ops: Vec<Operation>,
-    keys: BTreeMap<String, KeyLog>,
+    keys: SortedMap<String, KeyLog>,
 }
 
 impl Incremental {
