@@ -199,7 +199,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Start over", "从头开始"),
     ("Next", "下一步"),
     ("Close lesson", "关闭课程"),
-    ("Lesson complete. Restart it, or close it and explore on your own.", "课程完成。可以从头再来，或关闭课程自行探索。"),
+    ("Lesson complete. Start it over, or close it and explore on your own.", "课程完成。可以从头再来，或关闭课程自行探索。"),
     ("Done. Read on with Next when you are ready.", "完成。准备好后点击“下一步”继续。"),
     ("Your turn: use the highlighted control.", "轮到你了：使用高亮的控件。"),
     ("Watching the run for this step's condition…", "正在观察运行，等待本步骤的条件成立…"),

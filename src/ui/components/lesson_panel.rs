@@ -37,7 +37,7 @@ fn mv(m: Move) -> Callback<MouseEvent> {
 fn status(l: &LessonView) -> String {
     let last = l.step + 1 == l.steps;
     match (l.done, last, l.control.is_some()) {
-        (true, true, _) => t("Lesson complete. Restart it, or close it and explore on your own.").to_string(),
+        (true, true, _) => t("Lesson complete. Start it over, or close it and explore on your own.").to_string(),
         (true, false, _) => t("Done. Read on with Next when you are ready.").to_string(),
         (false, _, true) => t("Your turn: use the highlighted control.").to_string(),
         (false, _, false) => t("Watching the run for this step's condition…").to_string(),
