@@ -6,7 +6,6 @@
 //! ([`VERBATIM`]).
 
 use std::cell::Cell;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -33,7 +32,12 @@ impl Lang {
 
 thread_local! {
     static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
-    static ZH: BTreeMap<&'static str, &'static str> = TABLE.iter().chain(VIEWER_TABLE).copied().collect();
+}
+
+/// The Chinese entry for `en`. A plain search: a few hundred entries whose lengths mostly
+/// differ cost less than a map's code in every page module.
+fn lookup(en: &str) -> Option<&'static str> {
+    TABLE.iter().chain(VIEWER_TABLE).find(|(k, _)| *k == en).map(|(_, z)| *z)
 }
 
 pub fn lang() -> Lang {
@@ -48,7 +52,7 @@ pub fn set_lang(l: Lang) {
 pub fn t(en: &'static str) -> &'static str {
     match lang() {
         Lang::En => en,
-        Lang::Zh => ZH.with(|m| m.get(en).copied().unwrap_or(en)),
+        Lang::Zh => lookup(en).unwrap_or(en),
     }
 }
 
@@ -63,12 +67,12 @@ pub fn t_dyn(en: &str) -> String {
 }
 
 fn zh(en: &str) -> Option<String> {
-    ZH.with(|m| m.get(en).map(|z| z.to_string()))
+    lookup(en).map(str::to_string)
 }
 
 /// Whether the table has a Chinese entry for `en` (for the completeness test).
 pub fn has_zh(en: &str) -> bool {
-    ZH.with(|m| m.contains_key(en))
+    lookup(en).is_some()
 }
 
 /// Whether `en` is shown in Chinese, by an entry or a template, or is a name kept as the

@@ -49,7 +49,7 @@ pub fn state_json() -> Value {
 }
 
 fn to_js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+    js_sys::JSON::parse(&serde_json::to_string(v).unwrap_or_default()).unwrap_or(JsValue::NULL)
 }
 
 fn ok() -> Value {

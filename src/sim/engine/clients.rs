@@ -9,7 +9,7 @@ use crate::sim::lin::{Incremental, Limits, OpKind, OpResult, Operation, Verdict}
 use crate::sim::protocol::{ClientOp, ClientResult, NodeId, Protocol, Session, TimeUs, Violation};
 use crate::sim::queue::Ev;
 use crate::sim::trace::TraceKind;
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 /// How long a client waits for an answer before it tries another node.
 pub const CLIENT_TIMEOUT_US: TimeUs = 1_000_000;
@@ -37,8 +37,8 @@ pub(crate) struct Call {
 /// Every open call by client id, which request id each attempt used, and the history.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Clients {
-    pub calls: BTreeMap<u64, Call>,
-    pub attempt_of: BTreeMap<u64, u64>,
+    pub calls: SortedMap<u64, Call>,
+    pub attempt_of: SortedMap<u64, u64>,
     pub history: Incremental,
     /// Check the history's linearizability as calls complete (the registry's row says so).
     pub check: bool,

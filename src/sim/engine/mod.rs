@@ -55,7 +55,8 @@ pub struct Sim<P: Protocol> {
     pub(super) next_msg_id: u64,
     next_timer_gen: u64,
     next_request_id: u64,
-    pub(crate) requests: BTreeMap<u64, PendingRequest<P::Request>>,
+    /// Open client requests (few at a time: a sorted vector).
+    pub(crate) requests: crate::sim::sorted::SortedMap<u64, PendingRequest<P::Request>>,
     pub(crate) links: Links,
     pub(crate) base_net: NetConfig,
     pub(crate) chaos: ChaosConfig,
@@ -100,7 +101,7 @@ impl<P: Protocol> Sim<P> {
             next_msg_id: 0,
             next_timer_gen: 0,
             next_request_id: 0,
-            requests: BTreeMap::new(),
+            requests: crate::sim::sorted::SortedMap::new(),
             links: Links::new(n),
             base_net: net,
             chaos,

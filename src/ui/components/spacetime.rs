@@ -8,7 +8,7 @@ use crate::i18n::t;
 use crate::ui::palette::{css_var, kind_var};
 use crate::sim::{TraceKind, TraceRecord};
 use crate::ui::state::{dispatch, Action};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -34,7 +34,7 @@ pub struct Arrow {
 pub fn arrows(records: &[TraceRecord], cap: usize) -> Vec<Arrow> {
     let sends = records.iter().filter(|r| matches!(r.kind, TraceKind::Send { .. })).count();
     let mut skip = sends.saturating_sub(cap);
-    let mut by_id: BTreeMap<u64, Arrow> = BTreeMap::new();
+    let mut by_id: SortedMap<u64, Arrow> = SortedMap::new();
     for r in records {
         match &r.kind {
             TraceKind::Send { .. } if skip > 0 => skip -= 1,
