@@ -109,8 +109,9 @@ fn snapshot() -> Option<Snapshot> {
             view: Rc::new(view),
             selected_view,
             overlay: throttled(&mut m.overlay_cache, count, now, (big && playing).then_some(OVERLAY_EVERY_MS), || run.overlay()),
-            cluster_table: Rc::new(run.cluster_table()),
-            log_marks: Rc::new(run.log_marks()),
+            // The embed view has no state table: nothing to build.
+            cluster_table: Rc::new(if m.options.embed { TableView::default() } else { run.cluster_table() }),
+            log_marks: Rc::new(if m.options.embed { Vec::new() } else { run.log_marks() }),
             playing: m.playing,
             speed: m.speed,
             selected: m.selected,
