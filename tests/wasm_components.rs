@@ -15,6 +15,8 @@ use clusterlab::ui::components::timeline::TimelineProps;
 use clusterlab::ui::components::message_layer;
 use clusterlab::ui::components::spacetime::{self, Arrow, Frame, Spacetime, SpacetimeProps};
 use clusterlab::ui::components::state_table::{self, StateTable, StateTableProps};
+use clusterlab::ui::components::adversary_panel::{AdversaryPanel, AdversaryPanelProps};
+use clusterlab::ui::components::lesson_panel::{LessonPanel, LessonPanelProps, LessonView};
 use clusterlab::ui::components::{ClusterSvg, Controls, InvariantPanel, PlotChart, Timeline};
 use clusterlab::ui::layout;
 use clusterlab::ui::model::Speed;
@@ -169,7 +171,7 @@ fn cluster() -> ClusterView {
 }
 
 fn svg_props(view: ClusterView, overlay: Overlay, selected: Option<u32>) -> ClusterSvgProps {
-    ClusterSvgProps { view: Rc::new(view), overlay: Rc::new(overlay), selected, hovered: None, drops: Rc::new(vec![]) }
+    ClusterSvgProps { view: Rc::new(view), overlay: Rc::new(overlay), selected, hovered: None, drops: Rc::new(vec![]), target: None }
 }
 
 // ---- ClusterSvg ----------------------------------------------------------------------
@@ -600,4 +602,66 @@ async fn state_table_windows_a_long_log_and_moves_through_it() {
     assert_eq!(first_col(&m), (2_001 - state_table::WINDOW + 1).to_string());
     assert_eq!(state_table::window(5, None), (1, 6));
     assert_eq!(state_table::window(2_000, Some(0)), (1, state_table::WINDOW));
+}
+
+// ---- lessons and adversary mode --------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn cluster_svg_rings_the_node_a_lesson_step_asks_for() {
+    let props = ClusterSvgProps { target: Some(3), ..svg_props(cluster(), Overlay::default(), None) };
+    let m = mount::<ClusterSvg>(props).await;
+    assert!(attr(&m.one("g[data-node-id=\"3\"]"), "class").contains("highlight"));
+    assert!(!attr(&m.one("g[data-node-id=\"2\"]"), "class").contains("highlight"));
+}
+
+fn lesson_view(done: bool, step: usize) -> LessonView {
+    LessonView {
+        name: "raft-election".into(),
+        title: "Raft: electing a leader".into(),
+        step,
+        steps: 4,
+        text: "Crash the leader.".into(),
+        done,
+        control: Some("crash"),
+        node: Some(2),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn lesson_panel_shows_the_step_and_lets_the_student_on_only_once_it_is_done() {
+    let mut m = mount::<LessonPanel>(LessonPanelProps { lesson: lesson_view(false, 1) }).await;
+    let panel = m.one("[data-testid=lesson]");
+    assert_eq!(attr(&panel, "data-step"), "2");
+    assert_eq!(attr(&panel, "data-target-control"), "crash");
+    assert_eq!(attr(&panel, "data-target-node"), "2");
+    assert!(text(&panel).contains("2 / 4"));
+    assert_eq!(attr(&m.one("[data-testid=lesson-text]"), "aria-live"), "polite");
+    assert!(m.one("[data-testid=lesson-next]").has_attribute("disabled"), "not done: Next waits");
+    assert_eq!(m.all("[data-testid=lesson-do]").len(), 1, "an action step offers to do it");
+    m.update(LessonPanelProps { lesson: lesson_view(true, 1) }).await;
+    assert!(!m.one("[data-testid=lesson-next]").has_attribute("disabled"));
+    assert!(m.all("[data-testid=lesson-do]").is_empty());
+    m.update(LessonPanelProps { lesson: lesson_view(true, 3) }).await;
+    assert!(m.all("[data-testid=lesson-next]").is_empty(), "the last step has no Next");
+    assert!(text(&m.one("[data-testid=lesson-status]")).contains("Lesson complete"));
+}
+
+#[wasm_bindgen_test]
+async fn adversary_panel_lists_each_choice_with_its_verbs() {
+    use clusterlab::sim::Choice;
+    let choices = vec![
+        Choice { kind: "deliver", id: 7, node: 2, from: Some(0), what: "RequestVote", at_us: 150_000 },
+        Choice { kind: "fire", id: 3, node: 1, from: None, what: "election", at_us: 90_000 },
+    ];
+    let m = mount::<AdversaryPanel>(AdversaryPanelProps { on: true, choices: Rc::new(choices), now_us: 100_000, target: Some(1) }).await;
+    let rows = m.all("li.choice");
+    assert_eq!(rows.len(), 2);
+    assert!(text(&rows[0]).contains("m7 RequestVote n0 → n2"));
+    assert_eq!(rows[0].query_selector_all("button").unwrap().length(), 3, "deliver, drop, duplicate");
+    assert!(text(&rows[1]).contains("due now"), "a timer past its deadline is due now");
+    assert!(attr(&rows[1], "class").contains("lesson-target"));
+    assert_eq!(attr(&m.one("[data-testid=adversary-toggle]"), "aria-pressed"), "true");
+    let off = mount::<AdversaryPanel>(AdversaryPanelProps { on: false, choices: Rc::new(vec![]), now_us: 0, target: None }).await;
+    assert!(off.all("li.choice").is_empty());
+    assert_eq!(attr(&off.one("[data-testid=adversary-toggle]"), "aria-pressed"), "false");
 }
