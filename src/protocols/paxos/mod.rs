@@ -9,6 +9,7 @@ mod learner;
 pub mod kv;
 pub mod msg;
 pub mod node;
+mod proposer;
 mod requests;
 pub mod view;
 
