@@ -5,7 +5,7 @@
 // work per frame. Exits 1 if a run misses the budget.
 // Usage: node scripts/frame_bench.mjs [RUNS]
 import { deflateRawSync } from 'node:zlib';
-import { start, open } from '../tests/e2e/helpers.mjs';
+import { start, open, measureFrames, pct } from '../tests/e2e/helpers.mjs';
 
 const RUNS = Number(process.argv[2] || 10);
 const BUDGET_MS = 16.7;
@@ -16,7 +16,6 @@ const busy = {
   playhead_us: 8000000,
 };
 const link = '#s=1.' + deflateRawSync(Buffer.from(JSON.stringify(busy))).toString('base64url');
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 const f = x => x.toFixed(1);
 
 const env = await start();
@@ -26,23 +25,7 @@ for (let run = 1; run <= RUNS; run++) {
   const s = await page.evaluate(() => window.clusterlab.state());
   const rows = await page.locator('[data-testid=state-table] .state-columns tr[data-node-id]').count();
   if (rows !== 9) throw new Error(`the state table shows ${rows} rows, not 9`);
-  await page.evaluate(() => window.clusterlab.play());
-  const [intervals, work] = await page.evaluate(() => new Promise(done => {
-    const intervals = [], work = [];
-    const after = new MessageChannel();
-    let start = 0;
-    after.port1.onmessage = () => work.push(performance.now() - start);
-    let last = performance.now();
-    const t0 = last;
-    const tick = now => {
-      start = performance.now();
-      intervals.push(now - last);
-      last = now;
-      after.port2.postMessage(0);
-      if (now - t0 < 4000) requestAnimationFrame(tick); else setTimeout(() => done([intervals, work]), 50);
-    };
-    requestAnimationFrame(tick);
-  }));
+  const { intervals, work } = await measureFrames(page, 4000);
   await context.close();
   // rAF timestamps are coarsened to 0.1 ms: a steady 60 Hz reads 16.6-16.8 ms.
   const p95 = pct(intervals, 0.95);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { start, open } from './helpers.mjs';
+import { start, open, measureFrames, pct } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -19,33 +19,12 @@ const busy = {
   playhead_us: 8000000,
 };
 
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
 
 test('frame time while animating 9 Raft nodes with 300+ messages in flight', async () => {
   const { page, errors } = await open(env.browser, env.base + link(busy));
   const inFlight = (await page.evaluate(() => window.clusterlab.state())).messagesInFlight;
   assert.ok(inFlight >= 300, `messages in flight: ${inFlight}`);
-  await page.evaluate(() => window.clusterlab.play());
-  // Two figures per frame: the interval between animation frames (what the eye sees; 16.7 ms
-  // at 60 Hz) and the frame's work on the main thread: from the start of the animation
-  // callback to the first task after it, which runs once style, layout, paint and the
-  // commit to the compositor (where canvases are rasterised) are done.
-  const [intervals, work] = await page.evaluate(() => new Promise(done => {
-    const intervals = [], work = [];
-    const after = new MessageChannel();
-    let start = 0;
-    after.port1.onmessage = () => work.push(performance.now() - start);
-    let last = performance.now();
-    const t0 = last;
-    const tick = now => {
-      start = performance.now();
-      intervals.push(now - last);
-      last = now;
-      after.port2.postMessage(0);
-      if (now - t0 < 4000) requestAnimationFrame(tick); else setTimeout(() => done([intervals, work]), 50);
-    };
-    requestAnimationFrame(tick);
-  }));
+  const { intervals, work } = await measureFrames(page, 4000);
   const f = x => x.toFixed(1);
   // rAF timestamps are coarsened to 0.1 ms, so a steady 60 Hz reads 16.6-16.8 ms; a missed
   // frame reads 33.3 ms or more.

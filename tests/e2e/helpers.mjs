@@ -33,3 +33,30 @@ export async function open(browser, url, viewport = { width: 1280, height: 720 }
 }
 
 export const state = page => page.evaluate(() => window.clusterlab.state());
+
+/// Play `page` for `ms` and measure each animation frame: the interval between frames (what
+/// the eye sees; 16.7 ms at 60 Hz) and the frame's work on the main thread, from the start of
+/// the animation callback to the first task after it, which runs once style, layout, paint
+/// and the commit to the compositor (where canvases are rasterised) are done.
+export async function measureFrames(page, ms = 4000) {
+  await page.evaluate(() => window.clusterlab.play());
+  return page.evaluate(ms => new Promise(done => {
+    const intervals = [], work = [];
+    const after = new MessageChannel();
+    let start = 0;
+    after.port1.onmessage = () => work.push(performance.now() - start);
+    let last = performance.now();
+    const t0 = last;
+    const tick = now => {
+      start = performance.now();
+      intervals.push(now - last);
+      last = now;
+      after.port2.postMessage(0);
+      if (now - t0 < ms) requestAnimationFrame(tick); else setTimeout(() => done({ intervals, work }), 50);
+    };
+    requestAnimationFrame(tick);
+  }), ms);
+}
+
+/// The `p` quantile (0 to 1) of `xs`.
+export const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };

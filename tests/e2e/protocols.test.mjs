@@ -4,13 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { start, open, state, SHOTS } from './helpers.mjs';
+import { start, open, state, SHOTS, pct } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
 
-const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+
 const pause = page => page.evaluate(() => window.clusterlab.pause());
 
 test('lock service: servers, clients and storage drawn apart; the unfenced GC pause is caught', async () => {
