@@ -9,7 +9,7 @@ use clusterlab::sim::lin::{OpKind, OpResult, Operation};
 use clusterlab::sim::{ClientOp, Fault, NodeId, Session, StateMachine, TimedFault};
 
 fn session(client: u64, serial: u64, cmd: KvCommand) -> KvCommand {
-    KvCommand::Client { session: Session { client, serial }, cmd: Box::new(cmd) }
+    KvCommand::Client { session: Session { client, serial }, cmd: std::rc::Rc::new(cmd) }
 }
 
 fn put(key: &str, value: &str) -> KvCommand {

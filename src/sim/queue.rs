@@ -5,6 +5,7 @@ use super::fault::Fault;
 use super::protocol::{NodeId, TimeUs};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ev {
@@ -50,17 +51,34 @@ impl PartialOrd for Queued {
     }
 }
 
+/// The queue: a heap for what the run schedules as it goes, and the faults a scenario
+/// schedules before it starts, kept apart in (time, seq) order and shared between the
+/// run's checkpoints (a checkpoint clones a pointer, not thousands of faults; the heap
+/// stays small). Popping takes the earlier of the two fronts, so the order is exactly one
+/// heap's.
 #[derive(Clone, Debug, Default)]
 pub struct EventQueue {
     heap: BinaryHeap<Queued>,
+    /// Scheduled events in ascending (time, seq); those before `next` have been taken.
+    later: Rc<Vec<Queued>>,
+    next: usize,
     next_seq: u64,
 }
 
 impl EventQueue {
     pub fn push(&mut self, time_us: TimeUs, ev: Ev) {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.heap.push(Queued { time_us, seq, ev });
+        let q = self.stamp(time_us, ev);
+        self.heap.push(q);
+    }
+    /// Queue an event scheduled ahead (a scenario's faults): it joins the sorted list when
+    /// it comes after everything there, else the heap.
+    pub fn push_scheduled(&mut self, time_us: TimeUs, ev: Ev) {
+        let q = self.stamp(time_us, ev);
+        if self.later.last().is_none_or(|l| l.time_us <= q.time_us) {
+            Rc::make_mut(&mut self.later).push(q);
+        } else {
+            self.heap.push(q);
+        }
     }
     /// Number an event without queueing it (it waits elsewhere, in (time, seq) order).
     pub fn stamp(&mut self, time_us: TimeUs, ev: Ev) -> Queued {
@@ -70,24 +88,44 @@ impl EventQueue {
     }
     /// Take out every event `f` picks (in no particular order).
     pub fn take_where(&mut self, f: impl Fn(&Ev) -> bool) -> Vec<Queued> {
-        let (taken, kept): (Vec<Queued>, Vec<Queued>) = std::mem::take(&mut self.heap).into_vec().into_iter().partition(|q| f(&q.ev));
+        let (mut taken, kept): (Vec<Queued>, Vec<Queued>) = std::mem::take(&mut self.heap).into_vec().into_iter().partition(|q| f(&q.ev));
         self.heap = BinaryHeap::from(kept);
+        if self.later[self.next..].iter().any(|q| f(&q.ev)) {
+            let (t, k): (Vec<Queued>, Vec<Queued>) = self.later[self.next..].iter().cloned().partition(|q| f(&q.ev));
+            taken.extend(t);
+            self.later = Rc::new(k);
+            self.next = 0;
+        }
         taken
     }
+    /// Is the front of the scheduled list earlier than the heap's?
+    fn later_first(&self) -> bool {
+        match (self.later.get(self.next), self.heap.peek()) {
+            (Some(l), Some(h)) => (l.time_us, l.seq) < (h.time_us, h.seq),
+            (l, _) => l.is_some(),
+        }
+    }
     pub fn pop(&mut self) -> Option<Queued> {
+        if self.later_first() {
+            self.next += 1;
+            return Some(self.later[self.next - 1].clone());
+        }
         self.heap.pop()
     }
     pub fn peek(&self) -> Option<&Queued> {
+        if self.later_first() {
+            return self.later.get(self.next);
+        }
         self.heap.peek()
     }
     pub fn peek_time(&self) -> Option<TimeUs> {
-        self.heap.peek().map(|q| q.time_us)
+        self.peek().map(|q| q.time_us)
     }
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() + self.later.len() - self.next
     }
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
     }
 }
 
@@ -106,5 +144,25 @@ mod tests {
             order,
             vec![(10, Ev::Start { node: 1 }), (10, Ev::Start { node: 0 }), (20, Ev::ChaosTick)]
         );
+    }
+
+    /// Events scheduled ahead pop in exactly the order one heap would give.
+    #[test]
+    fn scheduled_events_interleave_as_one_heap() {
+        let (mut a, mut b) = (EventQueue::default(), EventQueue::default());
+        let times = [5u64, 10, 10, 3, 40, 40, 20];
+        for (i, t) in times.iter().enumerate() {
+            a.push(*t, Ev::Start { node: i as u32 });
+            b.push_scheduled(*t, Ev::Start { node: i as u32 });
+        }
+        a.push(10, Ev::ChaosTick);
+        b.push(10, Ev::ChaosTick);
+        let mut b2 = b.clone();
+        assert_eq!(b2.len(), 8);
+        let taken = b2.take_where(|e| matches!(e, Ev::Start { node: 4 }));
+        assert_eq!((taken.len(), b2.len()), (1, 7));
+        let all = |q: &mut EventQueue| std::iter::from_fn(|| q.pop()).map(|e| (e.time_us, e.seq, e.ev)).collect::<Vec<_>>();
+        assert_eq!(all(&mut a), all(&mut b));
+        assert!(b.is_empty() && b.peek().is_none());
     }
 }

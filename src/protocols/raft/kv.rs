@@ -5,18 +5,23 @@
 
 use crate::sim::{ClientOp, ClientResult, FromClientOp, Session, StateMachine, TableView};
 use crate::sim::sorted::SortedMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 use std::fmt;
 
 /// At most this many sessions are kept; applying a new one beyond it expires the least
 /// recently used (every replica expires the same one: it happens on apply, in log order).
 pub const MAX_SESSIONS: usize = 1_024;
 
+/// Keys, values and the wrapped command are shared, not copied, when a log entry is cloned
+/// (every log holds each command, and each checkpoint of the run clones every log); they
+/// hash, compare and print as the `String`s and `Box` they replace.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum KvCommand {
-    Put { key: String, value: String },
-    Get { key: String },
+    Put { key: Rc<str>, value: Rc<str> },
+    Get { key: Rc<str> },
     /// A command in a client session (version 2 clients).
-    Client { session: Session, cmd: Box<KvCommand> },
+    Client { session: Session, cmd: Rc<KvCommand> },
 }
 
 /// What applying a command answers: the value (a Get's, or the value a Put replaced), or
@@ -46,10 +51,11 @@ pub struct SessionRecord {
     pub last_used: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Kv {
     pub data: SortedMap<String, String>,
-    pub sessions: SortedMap<u64, SessionRecord>,
+    /// A `BTreeMap`, not a sorted vector: expiry removes the oldest clients, at the front.
+    pub sessions: BTreeMap<u64, SessionRecord>,
     /// The highest client id whose session expired: a command from a client at or below
     /// it with no session is answered `SessionExpired` (clients get increasing ids).
     pub expired_up_to: u64,
@@ -57,13 +63,37 @@ pub struct Kv {
     pub applied: u64,
     /// Commands applied again because a retry reached the store (only with sessions off).
     pub duplicates_answered: u64,
+    /// Every use of a session as (apply count, client), oldest first; an entry whose
+    /// session has been used since is stale and skipped. Expiry takes the least recently
+    /// used session from the front instead of scanning the table.
+    lru: VecDeque<(u64, u64)>,
+}
+
+/// Equal stores hold the same data and sessions (the expiry queue is bookkeeping).
+impl PartialEq for Kv {
+    fn eq(&self, o: &Self) -> bool {
+        (&self.data, &self.sessions, self.expired_up_to, self.applied, self.duplicates_answered) == (&o.data, &o.sessions, o.expired_up_to, o.applied, o.duplicates_answered)
+    }
+}
+impl Eq for Kv {}
+
+impl fmt::Debug for Kv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Kv")
+            .field("data", &self.data)
+            .field("sessions", &self.sessions)
+            .field("expired_up_to", &self.expired_up_to)
+            .field("applied", &self.applied)
+            .field("duplicates_answered", &self.duplicates_answered)
+            .finish()
+    }
 }
 
 impl Kv {
     fn apply_plain(&mut self, cmd: &KvCommand) -> Option<String> {
         match cmd {
-            KvCommand::Put { key, value } => self.data.insert(key.clone(), value.clone()),
-            KvCommand::Get { key } => self.data.get(key).cloned(),
+            KvCommand::Put { key, value } => self.data.insert(key.to_string(), value.to_string()),
+            KvCommand::Get { key } => self.data.get(&**key).cloned(),
             KvCommand::Client { cmd, .. } => self.apply_plain(cmd),
         }
     }
@@ -73,6 +103,7 @@ impl Kv {
         if let Some(rec) = self.sessions.get_mut(&session.client) {
             if session.serial <= rec.serial {
                 rec.last_used = self.applied;
+                self.lru.push_back((self.applied, session.client));
                 self.duplicates_answered += 1;
                 return rec.output.clone();
             }
@@ -82,16 +113,24 @@ impl Kv {
         let output = KvOutput::Value(self.apply_plain(cmd));
         let rec = SessionRecord { serial: session.serial, output: output.clone(), last_used: self.applied };
         self.sessions.insert(session.client, rec);
+        self.lru.push_back((self.applied, session.client));
         self.expire();
         output
     }
 
+    /// Expire the least recently used sessions (the smallest `last_used`: each apply has
+    /// its own count, so there are no ties) until at most [`MAX_SESSIONS`] remain.
     fn expire(&mut self) {
         while self.sessions.len() > MAX_SESSIONS {
-            let oldest = self.sessions.iter().min_by_key(|(c, r)| (r.last_used, **c)).map(|(c, _)| *c);
-            let Some(client) = oldest else { return };
-            self.sessions.remove(&client);
-            self.expired_up_to = self.expired_up_to.max(client);
+            let Some((used, client)) = self.lru.pop_front() else { return };
+            if self.sessions.get(&client).is_some_and(|r| r.last_used == used) {
+                self.sessions.remove(&client);
+                self.expired_up_to = self.expired_up_to.max(client);
+            }
+        }
+        // Stale entries at the front go now, so the queue stays near the table's size.
+        while self.lru.front().is_some_and(|&(used, c)| self.sessions.get(&c).is_none_or(|r| r.last_used != used)) {
+            self.lru.pop_front();
         }
     }
 }
@@ -109,7 +148,7 @@ impl StateMachine for Kv {
     }
     fn query(&self, cmd: &KvCommand) -> Option<KvOutput> {
         match cmd {
-            KvCommand::Get { key } => Some(KvOutput::Value(self.data.get(key).cloned())),
+            KvCommand::Get { key } => Some(KvOutput::Value(self.data.get(&**key).cloned())),
             KvCommand::Client { cmd, .. } => self.query(cmd),
             KvCommand::Put { .. } => None,
         }
@@ -149,17 +188,17 @@ impl StateMachine for Kv {
 impl FromClientOp for KvCommand {
     fn from_op(op: &ClientOp) -> Option<Self> {
         match op {
-            ClientOp::Put { key, value } => Some(KvCommand::Put { key: key.clone(), value: value.clone() }),
-            ClientOp::Get { key } => Some(KvCommand::Get { key: key.clone() }),
-            ClientOp::Propose { value } => Some(KvCommand::Put { key: "x".into(), value: value.clone() }),
+            ClientOp::Put { key, value } => Some(KvCommand::Put { key: key.as_str().into(), value: value.as_str().into() }),
+            ClientOp::Get { key } => Some(KvCommand::Get { key: key.as_str().into() }),
+            ClientOp::Propose { value } => Some(KvCommand::Put { key: "x".into(), value: value.as_str().into() }),
         }
     }
     fn in_session(op: &ClientOp, session: Session) -> Option<Self> {
-        Some(KvCommand::Client { session, cmd: Box::new(Self::from_op(op)?) })
+        Some(KvCommand::Client { session, cmd: Rc::new(Self::from_op(op)?) })
     }
     fn without_session(self) -> Self {
         match self {
-            KvCommand::Client { cmd, .. } => *cmd,
+            KvCommand::Client { cmd, .. } => Rc::unwrap_or_clone(cmd),
             plain => plain,
         }
     }

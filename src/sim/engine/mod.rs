@@ -220,7 +220,7 @@ impl<P: Protocol> Sim<P> {
 
     /// Schedule a fault at a simulated time (hand-written schedules, presets).
     pub fn schedule(&mut self, at_us: TimeUs, fault: Fault) {
-        self.queue.push(at_us.max(self.now_us), Ev::Fault { fault, chaos: false });
+        self.queue.push_scheduled(at_us.max(self.now_us), Ev::Fault { fault, chaos: false });
     }
 
     /// Apply a fault now, as one event of its own (the page and recorded actions).
