@@ -12,6 +12,8 @@ pub mod scenario;
 pub mod sim;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod sweep;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod bench;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -9,8 +9,8 @@
 //! The cap is 1 MiB, not a link's 64 KB of inflated JSON: a link is refused at 8 KB, and
 //! deflate packs this JSON about tenfold, so the 64 KB cap is what stops most long
 //! scenarios (a 120-second run with 1,200 requests is about 120 KB of JSON). A file must
-//! carry those; 1 MiB holds the most faults a scenario may have ([`super::model::MAX_FAULTS`])
-//! several times over and is still nothing to parse.
+//! carry those; 1 MiB holds the most faults a scenario may have ([`super::model::MAX_FAULTS`],
+//! 5,000: a 240-second run with a request every 100 ms) twice over and is still nothing to parse.
 
 use super::link::{scenario_from_json, LinkError};
 use super::model::Scenario;

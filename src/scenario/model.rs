@@ -4,7 +4,7 @@ use crate::sim::{ChaosConfig, NetConfig, TimedFault, TimeUs};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_NODES: u32 = 64;
-pub const MAX_FAULTS: usize = 2_000;
+pub const MAX_FAULTS: usize = 5_000;
 /// A playhead past ten simulated minutes is refused (an absurd replay).
 pub const MAX_PLAYHEAD_US: TimeUs = 600_000_000;
 
