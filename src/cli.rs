@@ -11,13 +11,15 @@ const USAGE: &str = "usage:
   clusterlab run <link|preset|file.json> [--until-us T] [--save FILE] [--json | --history]
   clusterlab sweep --protocol P --seeds N [--start S] [--bug NAME] [--swarm V|off]
                    [--nodes N] [--faults chaos|none] [--config JSON] [--chaos JSON]
-                   [--shard i/n] [--keep-going] [--save-failing DIR] [--json]
+                   [--shard i/n] [--threads N] [--keep-going] [--save-failing DIR]
+                   [--json] [--progress-json]
+  clusterlab merge <shard report.json>... [--json]
   clusterlab presets [--json]
   clusterlab lessons [--json]
   clusterlab lesson <name|lesson.json> [--json]
   clusterlab protocols [--json | --names]
   clusterlab soak [--protocol P] [--seeds N]
-  clusterlab bench [--json]
+  clusterlab bench [--runs N] [--json] | bench --workload-file FILE
   clusterlab check <history file|-> [--model register|kv] [--json] [--timeout-ms N]";
 
 /// Parsed `--flag value` pairs and bare words.
@@ -26,8 +28,8 @@ struct Args {
     flags: Vec<(String, Option<String>)>,
 }
 
-const BOOL_FLAGS: &[&str] = &["--json", "--history", "--help", "--keep-going", "--names"];
-const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms", "--swarm", "--save", "--save-failing"];
+const BOOL_FLAGS: &[&str] = &["--json", "--history", "--help", "--keep-going", "--names", "--progress-json"];
+const VALUE_FLAGS: &[&str] = &["--until-us", "--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--config", "--chaos", "--model", "--timeout-ms", "--swarm", "--save", "--save-failing", "--runs", "--workload-file", "--threads"];
 
 fn parse(args: &[String]) -> Result<Args, String> {
     let mut a = Args { words: Vec::new(), flags: Vec::new() };
@@ -89,6 +91,7 @@ fn dispatch(a: &Args) -> Result<i32, String> {
     match a.words.first().map(String::as_str) {
         Some("run") => run(a),
         Some("sweep") => run_sweep(a),
+        Some("merge") => merge(a),
         Some("presets") => list_presets(a),
         Some("lessons") => list_lessons(a),
         Some("lesson") => play_lesson(a),
@@ -213,7 +216,7 @@ fn shard(a: &Args) -> Result<(u64, u64), String> {
 }
 
 fn run_sweep(a: &Args) -> Result<i32, String> {
-    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going", "--config", "--chaos", "--swarm", "--save-failing"])?;
+    a.only(&["--protocol", "--seeds", "--start", "--nodes", "--faults", "--bug", "--shard", "--json", "--keep-going", "--config", "--chaos", "--swarm", "--save-failing", "--threads", "--progress-json"])?;
     let protocol = a.get("--protocol").ok_or("sweep needs --protocol")?;
     let row = scenario::registry::row_or_err(protocol)?;
     let seeds = a.num("--seeds", 100)?;
@@ -251,9 +254,12 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
         }
     }
     let stop = if spec.bug.is_some() && !a.has("--keep-going") { sweep::Stop::AtFailure } else { sweep::Stop::Never };
+    let threads = threads(a)?;
     let started = Instant::now();
-    let range = (start..start + seeds).filter(|s| s % n == i);
-    let report = sweep::sweep(&spec, range, stop)?;
+    let range: Vec<u64> = (start..start + seeds).filter(|s| s % n == i).collect();
+    let mut meter = crate::cli_progress::Meter::new(a.has("--progress-json"), started);
+    let report = sweep::sweep_on(&spec, &range, stop, threads, &mut |p| meter.tick(p))?;
+    meter.done();
     let secs = started.elapsed().as_secs_f64();
     let eps = (report.events as f64 / secs.max(1e-9)) as u64;
     let saved = save_failing(a.get("--save-failing"), &spec, &report)?;
@@ -262,10 +268,72 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
         if a.has("--save-failing") {
             v["saved"] = json!(saved);
         }
+        if a.get("--shard").is_some() {
+            v["shard"] = json!(shard_info(&report, (i, n), (start, seeds), stop));
+        }
         v["seconds"] = json!(secs);
         v["events_per_second"] = json!(eps);
         println!("{v}");
     } else {
+        print_sweep(&report, &spec, &saved, secs);
+    }
+    Ok(sweep_exit(&report))
+}
+
+/// `--threads N` (1 to 1024), or every core.
+fn threads(a: &Args) -> Result<usize, String> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    match a.num("--threads", cores as u64)? {
+        t @ 1..=1024 => Ok(t as usize),
+        t => Err(format!("--threads takes 1 to 1024 (got {t})")),
+    }
+}
+
+/// What a shard reports about itself: its place, and each seed's events under a stop rule.
+fn shard_info(report: &sweep::SweepReport, (i, n): (u64, u64), (start, seeds): (u64, u64), stop: sweep::Stop) -> sweep::ShardInfo {
+    sweep::ShardInfo { index: i, count: n, start, seeds, stop, seed_events: report.seed_events.clone() }
+}
+
+/// `clusterlab merge`: the shards' reports as one run over all their seeds.
+fn merge(a: &Args) -> Result<i32, String> {
+    a.only(&["--json"])?;
+    let files = &a.words[1..];
+    if files.is_empty() {
+        return Err("merge needs the shards' reports (files written by clusterlab sweep --shard i/n --json)".into());
+    }
+    let mut shards = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f).map_err(|e| format!("{f}: could not read it ({e})"))?;
+        let shard: sweep::ShardReport = serde_json::from_str(&text).map_err(|e| format!("{f}: not a shard's report from clusterlab sweep --shard i/n --json ({e})"))?;
+        shards.push(shard);
+    }
+    let report = sweep::merge(&shards)?;
+    let secs: f64 = shards.iter().map(|s| s.seconds).sum();
+    if a.has("--json") {
+        let mut v = serde_json::to_value(&report).map_err(|e| e.to_string())?;
+        v["seconds"] = json!(secs);
+        v["events_per_second"] = json!((report.events as f64 / secs.max(1e-9)) as u64);
+        println!("{v}");
+    } else {
+        let spec = SweepSpec { bug: report.bug.clone(), ..SweepSpec::new(&report.protocol) };
+        print_sweep(&report, &spec, &[], secs);
+    }
+    Ok(sweep_exit(&report))
+}
+
+/// A sweep fails when it finds a failing seed, or, hunting a bug, when it finds none.
+fn sweep_exit(report: &sweep::SweepReport) -> i32 {
+    let failed = match &report.bug {
+        Some(_) => report.first_failure_seed.is_none(),
+        None => !report.failures.is_empty(),
+    };
+    i32::from(failed)
+}
+
+fn print_sweep(report: &sweep::SweepReport, spec: &SweepSpec, saved: &[String], secs: f64) {
+    let protocol = &report.protocol;
+    let eps = (report.events as f64 / secs.max(1e-9)) as u64;
+    {
         let kind = report.swarm.map_or("fixed".to_string(), |v| format!("swarm {v}"));
         println!("{protocol} sweep ({kind}): {} seeds, {} events in {secs:.1} s ({eps} events/s)", report.seeds, report.events);
         for (f, file) in report.failures.iter().zip(saved.iter().map(Some).chain(std::iter::repeat(None))).take(20) {
@@ -286,11 +354,6 @@ fn run_sweep(a: &Args) -> Result<i32, String> {
             (None, _) => println!("{} failing seeds", report.failures.len()),
         }
     }
-    let failed = match &spec.bug {
-        Some(_) => report.first_failure_seed.is_none(),
-        None => !report.failures.is_empty(),
-    };
-    Ok(i32::from(failed))
 }
 
 /// `--swarm V` (a swarm version this build knows) or `--swarm off` (a fixed sweep); the
@@ -447,10 +510,43 @@ fn soak(a: &Args) -> Result<i32, String> {
     Ok(i32::from(failed > 0))
 }
 
-/// A fixed workload: each protocol, 5 nodes, chaos on, 60 simulated seconds, trace off
-/// (as in a sweep) and on (as in the page).
+/// RaftScope's workload (see `clusterlab::bench`) for 240 simulated seconds: events/s over
+/// the run and in its early and late windows, medians of `--runs` runs of at least 0.5 s;
+/// then each protocol's chaos workload, and the bare event loop. `--workload-file F` writes
+/// the workload as a scenario file (the page's bench opens it) and does nothing else.
 fn bench(a: &Args) -> Result<i32, String> {
-    a.only(&["--json"])?;
+    a.only(&["--json", "--runs", "--workload-file"])?;
+    let workload = clusterlab::bench::raftscope_workload(clusterlab::bench::WORKLOAD_US);
+    if let Some(path) = a.get("--workload-file") {
+        save(&workload, path.as_ref())?;
+        return Ok(0);
+    }
+    let runs = a.num("--runs", 11)?;
+    if runs == 0 || runs > 1_000 {
+        return Err(format!("--runs takes 1 to 1000 (got {runs})"));
+    }
+    let summary = clusterlab::bench::measure(&workload, runs as usize, 0.5)?;
+    if !a.has("--json") {
+        print_workload(&summary);
+    }
+    let mut rows = protocol_rows(a.has("--json"))?;
+    rows.push(bench_event_loop(a.has("--json")));
+    if a.has("--json") {
+        println!("{}", json!({"workload": summary, "bench": rows}));
+    }
+    Ok(0)
+}
+
+fn print_workload(s: &clusterlab::bench::Summary) {
+    println!("RaftScope's workload, 240 simulated seconds ({} events a run), median of {} runs, every checker on, trace kept:", s.events_per_run, s.runs);
+    println!("  whole run : {:>10.0} events/s ({:.0} simulated seconds per second)", s.events_per_second, s.simulated_seconds_per_second);
+    println!("  30-60 s   : {:>10.0} events/s", s.early_events_per_second);
+    println!("  210-240 s : {:>10.0} events/s (late/early {:.2})", s.late_events_per_second, s.flatness);
+}
+
+/// Each protocol, 5 nodes, chaos on, 60 simulated seconds, trace off (as in a sweep) and
+/// on (as in the page); one run each.
+fn protocol_rows(quiet: bool) -> Result<Vec<serde_json::Value>, String> {
     let mut rows = Vec::new();
     for protocol in scenario::rows().iter().map(|r| r.name) {
         for keep_trace in [false, true] {
@@ -466,17 +562,13 @@ fn bench(a: &Args) -> Result<i32, String> {
             let secs = started.elapsed().as_secs_f64();
             let eps = (run.event_count() as f64 / secs.max(1e-9)) as u64;
             rows.push(json!({"protocol": protocol, "trace": keep_trace, "events": run.event_count(), "seconds": secs, "events_per_second": eps}));
-            if !a.has("--json") {
+            if !quiet {
                 let mode = if keep_trace { "trace kept" } else { "hash only " };
                 println!("{protocol:<6} {mode}: {:>9} events in {secs:.3} s = {eps:>10} events/s", run.event_count());
             }
         }
     }
-    rows.push(bench_event_loop(a.has("--json")));
-    if a.has("--json") {
-        println!("{}", json!({"bench": rows}));
-    }
-    Ok(0)
+    Ok(rows)
 }
 
 /// The simulator's own cost: flood with empty payloads (anti-entropy every 1 ms, no

@@ -4,6 +4,8 @@
 mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 mod cli_check;
+#[cfg(not(target_arch = "wasm32"))]
+mod cli_progress;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {

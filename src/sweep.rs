@@ -1,14 +1,18 @@
 //! Seed sweeps: a scenario per seed with chaos faults and client requests, then every
 //! fault healed and a liveness phase; violations and liveness failures come back with the
-//! seed and a link that reproduces them (in the manner of TigerBeetle's VOPR). Native only:
-//! the page never sweeps, so none of this is in its modules.
+//! seed and a link that reproduces them (in the manner of TigerBeetle's VOPR). Seeds run on
+//! every core; outcomes are counted in seed order, so a report is the same whatever the
+//! number of threads, and shards of a sweep merge into exactly the one-run report
+//! ([`merge`]). Native only: the page never sweeps, so none of this is in its modules.
 
 pub use crate::scenario::chaos::{sweep_scenario, SweepSpec};
 use crate::scenario;
 use crate::sim::Violation;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SeedOutcome {
     pub seed: u64,
     pub events: u64,
@@ -27,7 +31,7 @@ pub struct SeedOutcome {
     /// A link (`#s=…` body) that replays this seed in the page; `None` when the scenario
     /// is too long for one (`link_refused` says why; a scenario file carries it).
     pub link: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_refused: Option<String>,
 }
 
@@ -43,8 +47,7 @@ pub fn run_seed(spec: &SweepSpec, seed: u64) -> Result<SeedOutcome, String> {
     let run = scenario::build(&s, false)?;
     let mut violations = run.violations().to_vec();
     let inconclusive = run.inconclusive().and_then(|why| recheck_whole_history(&*run, why, &mut violations));
-    let link = scenario::encode_link(&s);
-    Ok(SeedOutcome {
+    let mut o = SeedOutcome {
         seed,
         events: run.event_count(),
         violations,
@@ -53,9 +56,18 @@ pub fn run_seed(spec: &SweepSpec, seed: u64) -> Result<SeedOutcome, String> {
         inconclusive,
         client_ops: run.client_history().len(),
         trace_hash: crate::sim::hash_hex(run.trace_hash()),
-        link_refused: link.as_ref().err().map(ToString::to_string),
-        link: link.ok(),
-    })
+        link: None,
+        link_refused: None,
+    };
+    // Only a failing seed is reported, so only a failing seed needs its link (deflating a
+    // scenario per seed would cost more than some seeds' runs).
+    if !o.ok() {
+        match scenario::encode_link(&s) {
+            Ok(l) => o.link = Some(l),
+            Err(e) => o.link_refused = Some(e.to_string()),
+        }
+    }
+    Ok(o)
 }
 
 /// Search steps per key the whole-history check after an inconclusive live check may take
@@ -86,7 +98,7 @@ fn recheck_whole_history(run: &dyn crate::sim::AnyRun, live_why: &str, violation
     }
 }
 
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SweepReport {
     pub protocol: String,
     pub bug: Option<String>,
@@ -101,10 +113,15 @@ pub struct SweepReport {
     /// The first seed with a violation or a liveness failure (an inconclusive check is
     /// neither: it fails a clean sweep but catches no bug).
     pub first_failure_seed: Option<u64>,
+    /// (seed, events) for each seed counted under a stop rule (a shard reports them so
+    /// that the merge stops where one run would have); not part of the report's JSON.
+    #[serde(skip)]
+    pub seed_events: Vec<(u64, u64)>,
 }
 
 /// Where a sweep stops early.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Stop {
     Never,
     /// At the first seed with a safety violation.
@@ -114,27 +131,154 @@ pub enum Stop {
     AtFailure,
 }
 
-/// Sweep `seeds`, stopping early as `stop` says.
-pub fn sweep(spec: &SweepSpec, seeds: impl Iterator<Item = u64>, stop: Stop) -> Result<SweepReport, String> {
-    let mut report = SweepReport { protocol: spec.protocol.clone(), bug: spec.bug.clone(), swarm: spec.swarm, ..Default::default() };
-    for seed in seeds {
-        let o = run_seed(spec, seed)?;
-        report.seeds += 1;
-        report.events += o.events;
+impl SweepReport {
+    pub fn new(spec: &SweepSpec) -> Self {
+        SweepReport { protocol: spec.protocol.clone(), bug: spec.bug.clone(), swarm: spec.swarm, ..Default::default() }
+    }
+
+    /// Count one seed (seeds come in ascending order): its events and, when it failed, its
+    /// outcome. True when the sweep stops here.
+    pub fn count(&mut self, seed: u64, events: u64, failed: Option<SeedOutcome>, stop: Stop) -> bool {
+        self.seeds += 1;
+        self.events += events;
+        if stop != Stop::Never {
+            self.seed_events.push((seed, events));
+        }
+        let Some(o) = failed.filter(|o| !o.ok()) else { return false };
         let violated = !o.violations.is_empty();
-        if violated && report.first_violation_seed.is_none() {
-            report.first_violation_seed = Some(seed);
+        if violated && self.first_violation_seed.is_none() {
+            self.first_violation_seed = Some(seed);
         }
         let caught = violated || o.liveness_failure.is_some();
-        if caught && report.first_failure_seed.is_none() {
-            report.first_failure_seed = Some(seed);
+        if caught && self.first_failure_seed.is_none() {
+            self.first_failure_seed = Some(seed);
         }
-        if !o.ok() {
-            report.failures.push(o);
+        self.failures.push(o);
+        (violated && stop == Stop::AtViolation) || (caught && stop == Stop::AtFailure)
+    }
+}
+
+/// Sweep `seeds` on one thread, stopping early as `stop` says.
+pub fn sweep(spec: &SweepSpec, seeds: impl Iterator<Item = u64>, stop: Stop) -> Result<SweepReport, String> {
+    sweep_on(spec, &seeds.collect::<Vec<_>>(), stop, 1, &mut |_| {})
+}
+
+/// How far a sweep has got, for a progress line.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress<'a> {
+    pub report: &'a SweepReport,
+    pub total: u64,
+}
+
+/// Sweep `seeds` on `threads` threads. Seeds are run in blocks, each block's seeds shared
+/// out among the threads, and counted in seed order once the block is done, so the report
+/// (and where a stop rule stops) is exactly the one-thread report; `progress` hears after
+/// each block.
+pub fn sweep_on(spec: &SweepSpec, seeds: &[u64], stop: Stop, threads: usize, progress: &mut dyn FnMut(Progress)) -> Result<SweepReport, String> {
+    let mut report = SweepReport::new(spec);
+    let threads = threads.max(1);
+    for block in seeds.chunks(threads * 8) {
+        for (seed, outcome) in block.iter().zip(run_block(spec, block, threads)) {
+            let o = outcome?;
+            if report.count(*seed, o.events, Some(o), stop) {
+                return Ok(report);
+            }
         }
-        if (violated && stop == Stop::AtViolation) || (caught && stop == Stop::AtFailure) {
+        progress(Progress { report: &report, total: seeds.len() as u64 });
+    }
+    Ok(report)
+}
+
+/// Run a block of seeds on `threads` threads; the outcomes in the block's order.
+fn run_block(spec: &SweepSpec, block: &[u64], threads: usize) -> Vec<Result<SeedOutcome, String>> {
+    if threads == 1 || block.len() == 1 {
+        return block.iter().map(|&seed| run_seed(spec, seed)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Result<SeedOutcome, String>>>> = block.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..threads.min(block.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(&seed) = block.get(i) else { break };
+                let outcome = run_seed(spec, seed);
+                *slots[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
+            });
+        }
+    });
+    slots.into_iter().map(|m| m.into_inner().unwrap_or_else(|e| e.into_inner()).unwrap_or_else(|| Err("a seed did not run".into()))).collect()
+}
+
+/// The JSON fields of a sweep's report that depend on the wall clock (everything else is
+/// the same on every run, thread count and shard split).
+pub const WALL_CLOCK_FIELDS: &[&str] = &["seconds", "events_per_second"];
+
+/// What a shard of a sweep says about itself (`--shard i/n`): enough to check that shards
+/// belong together and, under a stop rule, each seed's events so the merge can stop where
+/// one run would have.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    pub index: u64,
+    pub count: u64,
+    pub start: u64,
+    pub seeds: u64,
+    pub stop: Stop,
+    /// (seed, events) for every seed the shard ran, when a stop rule applies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seed_events: Vec<(u64, u64)>,
+}
+
+/// A shard's report as `clusterlab sweep --shard i/n --json` prints it.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ShardReport {
+    #[serde(flatten)]
+    pub report: SweepReport,
+    pub shard: ShardInfo,
+    #[serde(default)]
+    pub seconds: f64,
+}
+
+/// Merge the shards of one sweep into the report one run over all its seeds gives.
+pub fn merge(shards: &[ShardReport]) -> Result<SweepReport, String> {
+    let first = shards.first().ok_or("merge needs at least one shard's report")?;
+    let (r0, s0) = (&first.report, &first.shard);
+    let mut seen = vec![false; s0.count as usize];
+    for sh in shards {
+        let (r, s) = (&sh.report, &sh.shard);
+        if (&r.protocol, &r.bug, r.swarm, s.count, s.start, s.seeds, s.stop) != (&r0.protocol, &r0.bug, r0.swarm, s0.count, s0.start, s0.seeds, s0.stop) {
+            return Err(format!("shard {}/{} is from another sweep than shard {}/{} (protocol, bug, swarm, seeds and shard count must agree)", s.index, s.count, s0.index, s0.count));
+        }
+        match seen.get_mut(s.index as usize) {
+            Some(x) if !*x => *x = true,
+            _ => return Err(format!("shard {}/{} is given twice", s.index, s.count)),
+        }
+    }
+    if let Some(missing) = seen.iter().position(|x| !x) {
+        return Err(format!("shard {missing}/{} is missing", s0.count));
+    }
+    let mut failures: Vec<&SeedOutcome> = shards.iter().flat_map(|s| &s.report.failures).collect();
+    failures.sort_by_key(|f| f.seed);
+    let mut merged = SweepReport { protocol: r0.protocol.clone(), bug: r0.bug.clone(), swarm: r0.swarm, ..Default::default() };
+    if s0.stop == Stop::Never {
+        for f in failures {
+            merged.count(f.seed, 0, Some(f.clone()), Stop::Never);
+        }
+        merged.seeds = shards.iter().map(|s| s.report.seeds).sum();
+        merged.events = shards.iter().map(|s| s.report.events).sum();
+        return Ok(merged);
+    }
+    if let Some(sh) = shards.iter().find(|s| s.shard.seed_events.len() as u64 != s.report.seeds) {
+        return Err(format!("shard {}/{} lists {} seeds' events for {} seeds run (a sweep under a stop rule lists each seed's)", sh.shard.index, sh.shard.count, sh.shard.seed_events.len(), sh.report.seeds));
+    }
+    let mut seeds: Vec<(u64, u64)> = shards.iter().flat_map(|s| s.shard.seed_events.iter().copied()).collect();
+    seeds.sort_unstable();
+    let mut failures = failures.into_iter().peekable();
+    for (seed, events) in seeds {
+        while failures.next_if(|f| f.seed < seed).is_some() {}
+        let failed = failures.next_if(|f| f.seed == seed).cloned();
+        if merged.count(seed, events, failed, s0.stop) {
             break;
         }
     }
-    Ok(report)
+    Ok(merged)
 }

@@ -169,7 +169,7 @@ fn class_name(class: FaultClass) -> &'static str {
 }
 
 /// One moment a run went beyond its protocol's assumptions.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Exceeded {
     pub event_index: u64,
     pub time_us: TimeUs,

@@ -261,7 +261,7 @@ impl<P: Protocol> CheckCtx<'_, P> {
 }
 
 /// A safety property violated, as data.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Violation {
     /// Property name, e.g. "Election Safety".
     pub property: String,
