@@ -68,7 +68,7 @@ fn first_expiry(s: &Scenario, from_us: u64) -> Option<(u64, Vec<(u32, i64)>)> {
     let mut h = run(&Scenario { playhead_us: from_us, ..s.clone() });
     let mut seen = h.trace().len();
     while h.sim().now_us() < s.playhead_us && h.step() {
-        let fresh = h.trace()[seen..].iter().any(|r| matches!(&r.kind, TraceKind::Note { text } if text.contains("proposing its expiry")));
+        let fresh = h.trace().iter_from(seen).any(|r| matches!(&r.kind, TraceKind::Note { text } if text.contains("proposing its expiry")));
         seen = h.trace().len();
         if fresh {
             let clients = h.sim().nodes().iter().flatten().filter_map(LockNode::as_client).filter(|c| c.session.is_some());

@@ -6,7 +6,7 @@ use super::fault::{Fault, TimedFault};
 use super::history::History;
 use super::present::{node_view, Present};
 use super::protocol::{Checker, NodeId, TimeUs, Violation};
-use super::trace::{hash_hex, TraceRecord};
+use super::trace::{hash_hex, TraceLog};
 use super::view::{ClusterView, LogMark, MessageView, NodeStatus, NodeView, Overlay, TableView, TimerView};
 
 pub trait AnyRun {
@@ -36,7 +36,7 @@ pub trait AnyRun {
     fn node_view(&self, id: NodeId) -> Option<NodeView>;
     /// The paper-style summary of a message in flight.
     fn message_summary(&self, msg_id: u64) -> Option<String>;
-    fn trace(&self) -> &[TraceRecord];
+    fn trace(&self) -> &TraceLog;
     fn violations(&self) -> &[Violation];
     /// Each moment the run went beyond its protocol's fault assumptions.
     fn exceeded(&self) -> &[Exceeded];
@@ -226,7 +226,7 @@ impl<P: Present> AnyRun for History<P> {
     fn node_view(&self, id: NodeId) -> Option<NodeView> {
         (id < self.sim().n()).then(|| self.build_node_view(id))
     }
-    fn trace(&self) -> &[TraceRecord] {
+    fn trace(&self) -> &TraceLog {
         History::trace(self)
     }
     fn violations(&self) -> &[Violation] {

@@ -6,6 +6,25 @@ use std::hash::{Hash, Hasher};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StableHasher(u64);
 
+/// A [`StableHasher`] that counts the bytes it reads (for [`super::work`]).
+struct Counting(StableHasher, u64);
+
+impl Hasher for Counting {
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.1 += bytes.len() as u64;
+        self.0.write(bytes);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write(&(i as u64).to_le_bytes());
+    }
+    fn write_isize(&mut self, i: isize) {
+        self.write(&(i as i64 as u64).to_le_bytes());
+    }
+}
+
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
@@ -46,6 +65,12 @@ impl Hasher for StableHasher {
 }
 
 pub fn stable_hash<T: Hash + ?Sized>(value: &T) -> u64 {
+    if super::work::on() {
+        let mut h = Counting(StableHasher::default(), 0);
+        value.hash(&mut h);
+        super::work::hashed(h.1);
+        return h.finish();
+    }
     let mut h = StableHasher::default();
     value.hash(&mut h);
     h.finish()

@@ -5,7 +5,7 @@
 use super::engine::Sim;
 use super::fault::{Fault, TimedFault};
 use super::protocol::{Protocol, TimeUs};
-use super::trace::TraceRecord;
+use super::trace::TraceLog;
 
 #[derive(Clone, Debug)]
 pub struct History<P: Protocol> {
@@ -14,7 +14,7 @@ pub struct History<P: Protocol> {
     checkpoints: Vec<Sim<P>>,
     pub checkpoint_every: u64,
     /// Every record up to `frontier` events.
-    trace: Vec<TraceRecord>,
+    trace: TraceLog,
     frontier: u64,
     /// Faults recorded from the page (each with `after_event`), ascending.
     recorded: Vec<TimedFault>,
@@ -26,7 +26,7 @@ impl<P: Protocol> History<P> {
     pub fn new(mut sim: Sim<P>, recorded: Vec<TimedFault>, keep_trace: bool) -> Self {
         sim.record = keep_trace;
         let checkpoints = if keep_trace { vec![sim.clone()] } else { Vec::new() };
-        History { sim, checkpoints, checkpoint_every: 8192, trace: Vec::new(), frontier: 0, recorded, keep_trace }
+        History { sim, checkpoints, checkpoint_every: 8192, trace: TraceLog::default(), frontier: 0, recorded, keep_trace }
     }
 
     pub fn sim(&self) -> &Sim<P> {
@@ -35,7 +35,7 @@ impl<P: Protocol> History<P> {
     pub fn sim_mut(&mut self) -> &mut Sim<P> {
         &mut self.sim
     }
-    pub fn trace(&self) -> &[TraceRecord] {
+    pub fn trace(&self) -> &TraceLog {
         &self.trace
     }
     /// The furthest event the run has reached (the end of the timeline).
@@ -68,12 +68,11 @@ impl<P: Protocol> History<P> {
     fn after_step(&mut self) {
         let count = self.sim.event_count();
         if !self.keep_trace {
-            self.sim.drain_records();
             return;
         }
         let records = self.sim.drain_records();
         if count > self.frontier {
-            self.trace.extend(records);
+            records.for_each(|r| self.trace.push(r));
             self.frontier = count;
             if count.is_multiple_of(self.checkpoint_every) {
                 self.checkpoints.push(self.sim.clone());
@@ -143,7 +142,8 @@ impl<P: Protocol> History<P> {
 
     fn fork_here(&mut self) {
         let count = self.sim.event_count();
-        self.trace.retain(|r| r.event <= count);
+        let kept = self.trace.partition_point(|r| r.event <= count);
+        self.trace.truncate(kept);
         self.checkpoints.retain(|c| c.event_count() <= count);
         self.recorded.retain(|f| f.after_event.is_none_or(|e| e < count));
         self.frontier = count;

@@ -22,6 +22,7 @@ pub mod sorted;
 pub mod trace;
 pub mod validate;
 pub mod view;
+pub mod work;
 
 pub use any::AnyRun;
 pub use assume::{Assumptions, Exceeded, FaultClass};
@@ -33,5 +34,5 @@ pub use history::History;
 pub use present::{node_view, Present, RoleView, Tone};
 pub use protocol::{CheckCtx, Checker, ClientOp, ClientResult, Session, CURRENT_VERSION, Effect, EffectOf, NodeEnv, NodeId, Out, Protocol, ProtocolConfig, TimeUs, Violation, WriteOf};
 pub use rsm::{Cluster, FromClientOp, LogConfig, NotLeader, Outcome, Replicas, ReplicatedLog, StateMachine};
-pub use trace::{hash_hex, DropReason, TraceKind, TraceRecord};
+pub use trace::{hash_hex, DropReason, TraceKind, TraceLog, TraceRecord};
 pub use view::{ClusterView, LogEntryView, LogMark, LogView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, Plot, Series, TableView, TimerView};

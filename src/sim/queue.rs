@@ -13,7 +13,9 @@ pub enum Ev {
     Deliver { msg_id: u64 },
     Timer { node: NodeId, generation: u64 },
     Request { node: NodeId, request_id: u64 },
-    Fault { fault: Fault, chaos: bool },
+    /// Boxed: a fault is large and rare, and every queued event would otherwise be its size
+    /// (the heap moves events as it sifts).
+    Fault { fault: Box<Fault>, chaos: bool },
     ChaosTick,
     /// A client's attempt got no answer in time (version 2 clients).
     ClientTimeout { client: u64, attempt: u32 },

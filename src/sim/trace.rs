@@ -94,3 +94,117 @@ impl TraceHash {
 pub fn hash_hex(h: u64) -> String {
     format!("{h:016x}")
 }
+
+/// Records per chunk of a [`TraceLog`].
+const CHUNK: usize = 4096;
+
+/// The kept trace, in event order: records in fixed-size chunks, so growing it never copies
+/// what it already holds (a vector's doubling copied the whole trace, ever larger as the
+/// history grew, inside whichever stretch of the run it fell in).
+#[derive(Clone, Debug, Default)]
+pub struct TraceLog {
+    chunks: Vec<Vec<TraceRecord>>,
+    len: usize,
+}
+
+impl TraceLog {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+    pub fn push(&mut self, r: TraceRecord) {
+        if self.chunks.last().is_none_or(|c| c.len() == CHUNK) {
+            self.chunks.push(Vec::with_capacity(CHUNK));
+        }
+        if let Some(c) = self.chunks.last_mut() {
+            c.push(r);
+        }
+        self.len += 1;
+    }
+    pub fn get(&self, i: usize) -> Option<&TraceRecord> {
+        self.chunks.get(i / CHUNK).and_then(|c| c.get(i % CHUNK))
+    }
+    pub fn last(&self) -> Option<&TraceRecord> {
+        self.len.checked_sub(1).and_then(|i| self.get(i))
+    }
+    /// Keep the first `len` records.
+    pub fn truncate(&mut self, len: usize) {
+        if len >= self.len {
+            return;
+        }
+        self.chunks.truncate(len.div_ceil(CHUNK));
+        if let Some(c) = self.chunks.last_mut() {
+            c.truncate(len - (len - 1) / CHUNK * CHUNK);
+        }
+        self.len = len;
+    }
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &TraceRecord> + Clone {
+        self.chunks.iter().flatten()
+    }
+    /// Records `from..to` (clamped to the log).
+    pub fn range(&self, from: usize, to: usize) -> impl Iterator<Item = &TraceRecord> + Clone {
+        let to = to.min(self.len);
+        let from = from.min(to);
+        self.chunks[from / CHUNK..to.div_ceil(CHUNK)].iter().flatten().skip(from % CHUNK).take(to - from)
+    }
+    /// Records from `from` to the end.
+    pub fn iter_from(&self, from: usize) -> impl Iterator<Item = &TraceRecord> + Clone {
+        self.range(from, self.len)
+    }
+    pub fn to_vec(&self, from: usize, to: usize) -> Vec<TraceRecord> {
+        self.range(from, to).cloned().collect()
+    }
+    /// The index of the first record for which `pred` is false (`pred` holds for a prefix),
+    /// as a slice's `partition_point`.
+    pub fn partition_point(&self, pred: impl Fn(&TraceRecord) -> bool) -> usize {
+        let full = self.chunks.partition_point(|c| c.last().is_some_and(&pred));
+        match self.chunks.get(full) {
+            Some(c) => full * CHUNK + c.partition_point(&pred),
+            None => self.len,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a TraceLog {
+    type Item = &'a TraceRecord;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<TraceRecord>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.chunks.iter().flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(event: u64) -> TraceRecord {
+        TraceRecord { event, time_us: event * 10, node: None, kind: TraceKind::Start }
+    }
+
+    /// Chunked or not, the log answers as the vector of its records does.
+    #[test]
+    fn a_trace_log_answers_as_a_vector() {
+        for n in [0, 1, CHUNK - 1, CHUNK, CHUNK + 1, 3 * CHUNK + 7] {
+            let v: Vec<TraceRecord> = (1..=n as u64).map(rec).collect();
+            let mut log = TraceLog::default();
+            v.iter().cloned().for_each(|r| log.push(r));
+            assert_eq!(log.len(), v.len());
+            assert!(log.iter().eq(v.iter()));
+            assert_eq!(log.last(), v.last());
+            for cut in [0, 1, CHUNK / 2, CHUNK, CHUNK + 3, n / 2, n] {
+                assert_eq!(log.partition_point(|r| (r.event as usize) <= cut), v.partition_point(|r| (r.event as usize) <= cut));
+                assert!(log.range(cut / 2, cut).eq(v[(cut / 2).min(n)..cut.min(n)].iter()), "n {n} cut {cut}");
+                assert!(log.iter_from(cut).eq(v[cut.min(n)..].iter()));
+                let mut t = log.clone();
+                t.truncate(cut);
+                assert!(t.iter().eq(v[..cut.min(n)].iter()), "truncate n {n} cut {cut}");
+                assert_eq!(t.len(), cut.min(n));
+                t.push(rec(999_999));
+                assert_eq!(t.last().map(|r| r.event), Some(999_999));
+                assert_eq!(t.len(), cut.min(n) + 1);
+            }
+        }
+    }
+}

@@ -92,10 +92,10 @@ fn snapshot() -> Option<Snapshot> {
         let end = trace.partition_point(|r| r.event <= count);
         let now = now_ms();
         let playing = m.playing;
-        let recent = throttled(&mut m.log_cache, count, now, playing.then_some(LOG_EVERY_MS), || trace[end.saturating_sub(LOG_WINDOW)..end].to_vec());
+        let recent = throttled(&mut m.log_cache, count, now, playing.then_some(LOG_EVERY_MS), || trace.to_vec(end.saturating_sub(LOG_WINDOW), end));
         let window_start_us = run.now_us().saturating_sub(SPACETIME_WINDOW_US);
-        let begin = trace[..end].partition_point(|r| r.time_us < window_start_us);
-        let arrows = Rc::new(spacetime::arrows(&trace[begin..end], MAX_ARROWS));
+        let begin = trace.partition_point(|r| r.event <= count && r.time_us < window_start_us).min(end);
+        let arrows = Rc::new(spacetime::arrows(trace.range(begin, end), MAX_ARROWS));
         let big = run.n() as usize > CANVAS_ABOVE;
         let view = if big { run.view_light() } else { run.view() };
         let selected_view = m.selected.and_then(|id| if big { run.node_view(id) } else { view.nodes.iter().find(|n| n.id == id).cloned() });

@@ -34,7 +34,7 @@ pub fn trace_json() -> Option<String> {
             "eventCount": run.event_count(),
             "traceHash": crate::sim::hash_hex(run.trace_hash()),
             "violations": run.violations(),
-            "records": &trace[..end],
+            "records": trace.range(0, end).collect::<Vec<_>>(),
         });
         serde_json::to_string_pretty(&doc).unwrap_or_default()
     })
@@ -47,8 +47,9 @@ pub fn spacetime_svg() -> Option<String> {
         let trace = run.trace();
         let end = trace.partition_point(|r| r.event <= run.event_count());
         let start_us = run.now_us().saturating_sub(crate::ui::app::SPACETIME_WINDOW_US);
-        let begin = trace[..end].partition_point(|r| r.time_us < start_us);
-        let arrows = super::components::spacetime::arrows(&trace[begin..end], crate::ui::app::MAX_ARROWS);
+        let count = run.event_count();
+        let begin = trace.partition_point(|r| r.event <= count && r.time_us < start_us).min(end);
+        let arrows = super::components::spacetime::arrows(trace.range(begin, end), crate::ui::app::MAX_ARROWS);
         super::components::spacetime::svg_text(&arrows, run.n().min(crate::ui::app::CANVAS_ABOVE as u32), start_us, run.now_us())
     })
 }

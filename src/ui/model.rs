@@ -106,12 +106,12 @@ pub struct FaultMarks {
 }
 
 impl FaultMarks {
-    pub fn refresh(&mut self, trace: &[crate::sim::TraceRecord]) {
+    pub fn refresh(&mut self, trace: &crate::sim::TraceLog) {
         let still = |i: usize| trace.get(i).map(|r| (r.event, r.time_us));
         if self.scanned > 0 && still(self.scanned - 1) != self.last {
             *self = FaultMarks::default();
         }
-        for r in &trace[self.scanned.min(trace.len())..] {
+        for r in trace.iter_from(self.scanned) {
             if let crate::sim::TraceKind::Fault { label, .. } = &r.kind {
                 self.marks.push((r.event, label.clone()));
             }

@@ -83,7 +83,7 @@ impl Progress {
             self.scanned = trace.partition_point(|r| r.event <= self.base.event);
             self.sent.clear();
         }
-        for r in &trace[self.scanned.min(end)..end] {
+        for r in trace.range(self.scanned, end) {
             if let TraceKind::Send { kind, .. } = r.kind {
                 match self.sent.iter_mut().find(|(k, _)| *k == kind) {
                     Some((_, n)) => *n += 1,

@@ -179,8 +179,8 @@ impl<P: Protocol> Sim<P> {
         let bound = restart.unwrap_or(downtime);
         let restart_at = self.now_us + self.rng.range(bound / 10, bound.max(1));
         let crash = if lose { Fault::CrashLoseUnsynced { node } } else { Fault::Crash { node } };
-        self.queue.push(self.now_us, Ev::Fault { fault: crash, chaos: true });
-        self.queue.push(restart_at, Ev::Fault { fault: Fault::Restart { node }, chaos: true });
+        self.queue.push(self.now_us, Ev::Fault { fault: Box::new(crash), chaos: true });
+        self.queue.push(restart_at, Ev::Fault { fault: Box::new(Fault::Restart { node }), chaos: true });
     }
 
     /// Chaos mode: one tick may draw a crash, a partition, a pause or a clock fault, each
@@ -220,7 +220,7 @@ impl<P: Protocol> Sim<P> {
                 _ => undo_at,
             };
             self.handle_fault(fault, true);
-            self.queue.push(at_us, Ev::Fault { fault: undo, chaos: true });
+            self.queue.push(at_us, Ev::Fault { fault: Box::new(undo), chaos: true });
         }
         self.queue.push(self.now_us + c.tick_us.max(1), Ev::ChaosTick);
     }

@@ -213,14 +213,14 @@ impl<P: Protocol> Sim<P> {
             }
         }
     }
-    /// Take the trace records produced since the last call.
-    pub fn drain_records(&mut self) -> Vec<TraceRecord> {
-        std::mem::take(&mut self.records)
+    /// Take the trace records produced since the last call (the buffer keeps its room).
+    pub fn drain_records(&mut self) -> std::vec::Drain<'_, TraceRecord> {
+        self.records.drain(..)
     }
 
     /// Schedule a fault at a simulated time (hand-written schedules, presets).
     pub fn schedule(&mut self, at_us: TimeUs, fault: Fault) {
-        self.queue.push_scheduled(at_us.max(self.now_us), Ev::Fault { fault, chaos: false });
+        self.queue.push_scheduled(at_us.max(self.now_us), Ev::Fault { fault: Box::new(fault), chaos: false });
     }
 
     /// Apply a fault now, as one event of its own (the page and recorded actions).
@@ -325,7 +325,7 @@ impl<P: Protocol> Sim<P> {
                 self.deliver_request(node, request_id);
                 (Some(node), false)
             }
-            Ev::Fault { fault, chaos } => self.handle_fault(fault, chaos),
+            Ev::Fault { fault, chaos } => self.handle_fault(*fault, chaos),
             Ev::ChaosTick => {
                 self.chaos_tick();
                 (None, false)

@@ -56,7 +56,10 @@ impl<P: Protocol> Sim<P> {
                 Effect::SetTimer { timer, min_us, max_us } => self.set_timer(node, timer, min_us, max_us),
                 Effect::CancelTimer { timer } => self.slots[node as usize].timers.retain(|t| t.timer != timer),
                 Effect::Reply { request_id, reply } => self.client_reply(node, request_id, reply),
-                Effect::Write(w) => self.disks[node as usize].write(w),
+                Effect::Write(w) => {
+                    crate::sim::work::wrote(|| format!("{w:?}"));
+                    self.disks[node as usize].write(w)
+                }
                 Effect::Sync => self.disks[node as usize].sync(),
                 Effect::Note(text) => self.trace(Some(node), TraceKind::Note { text }, 0),
             }

@@ -243,6 +243,13 @@ impl Search {
 
     /// Search from each start in turn (sharing the cache).
     pub fn run(&mut self, starts: &[Start], mode: Mode) -> Run {
+        let before = self.steps;
+        let run = self.run_starts(starts, mode);
+        crate::sim::work::searched(self.steps - before);
+        run
+    }
+
+    fn run_starts(&mut self, starts: &[Start], mode: Mode) -> Run {
         self.starts = starts.iter().map(|s| self.states.intern(&s.state)).collect();
         self.mode = mode;
         for (start, state) in starts.iter().zip(self.starts.clone()) {

@@ -31,8 +31,8 @@ pub struct Arrow {
 }
 
 /// Arrows for the messages sent in `records` (a time window of the trace): the newest `cap`.
-pub fn arrows(records: &[TraceRecord], cap: usize) -> Vec<Arrow> {
-    let sends = records.iter().filter(|r| matches!(r.kind, TraceKind::Send { .. })).count();
+pub fn arrows<'a>(records: impl Iterator<Item = &'a TraceRecord> + Clone, cap: usize) -> Vec<Arrow> {
+    let sends = records.clone().filter(|r| matches!(r.kind, TraceKind::Send { .. })).count();
     let mut skip = sends.saturating_sub(cap);
     let mut by_id: SortedMap<u64, Arrow> = SortedMap::new();
     for r in records {
