@@ -92,12 +92,18 @@ pub fn call(name: &str, arg: &Value) -> Value {
         }
         "runFor" => match arg.as_u64().or_else(|| arg.get("us").and_then(Value::as_u64)) {
             Some(us) if us <= 600_000_000 => {
-                model::update(|m| {
+                let brief = model::update(|m| {
                     let t = m.live.run.now_us() + us;
                     m.live.run.run_until(t);
                     m.playing = false;
+                    json!({"ok": true, "simTimeUs": m.live.run.now_us(), "eventCount": m.live.run.event_count()})
                 });
-                state_json()
+                // `{us, brief: true}` answers with the time and event count only (a bench's
+                // loop; the full state costs a view of every node and message).
+                match arg.get("brief").and_then(Value::as_bool) {
+                    Some(true) => brief.unwrap_or_else(|| err("busy")),
+                    _ => state_json(),
+                }
             }
             _ => err("runFor takes a whole number of microseconds, at most 600000000"),
         },

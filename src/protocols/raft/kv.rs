@@ -5,7 +5,7 @@
 
 use crate::sim::{ClientOp, ClientResult, FromClientOp, Session, StateMachine, TableView};
 use crate::sim::sorted::SortedMap;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::fmt;
 
@@ -51,11 +51,55 @@ pub struct SessionRecord {
     pub last_used: u64,
 }
 
+/// The session table, by client id: sorted in a ring buffer, since new clients (the highest
+/// ids) arrive at the back and expiry takes the oldest from near the front, so neither
+/// shifts the table.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Sessions(VecDeque<(u64, SessionRecord)>);
+
+impl Sessions {
+    fn find(&self, client: u64) -> Result<usize, usize> {
+        self.0.binary_search_by_key(&client, |(c, _)| *c)
+    }
+    pub fn get(&self, client: &u64) -> Option<&SessionRecord> {
+        self.find(*client).ok().map(|i| &self.0[i].1)
+    }
+    fn get_mut(&mut self, client: &u64) -> Option<&mut SessionRecord> {
+        self.find(*client).ok().map(|i| &mut self.0[i].1)
+    }
+    fn insert(&mut self, client: u64, rec: SessionRecord) {
+        match self.find(client) {
+            Ok(i) => self.0[i].1 = rec,
+            Err(i) => self.0.insert(i, (client, rec)),
+        }
+    }
+    fn remove(&mut self, client: &u64) {
+        if let Ok(i) = self.find(*client) {
+            self.0.remove(i);
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&u64, &SessionRecord)> {
+        self.0.iter().map(|(c, r)| (c, r))
+    }
+}
+
+/// Written as the `BTreeMap` it replaces: `{client: record, …}`.
+impl fmt::Debug for Sessions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
 #[derive(Clone, Default)]
 pub struct Kv {
     pub data: SortedMap<String, String>,
-    /// A `BTreeMap`, not a sorted vector: expiry removes the oldest clients, at the front.
-    pub sessions: BTreeMap<u64, SessionRecord>,
+    pub sessions: Sessions,
     /// The highest client id whose session expired: a command from a client at or below
     /// it with no session is answered `SessionExpired` (clients get increasing ids).
     pub expired_up_to: u64,
