@@ -24,7 +24,7 @@ fn windows() -> (Rate, Rate, u64) {
     let mut s = raftscope_workload(WORKLOAD_US);
     s.playhead_us = 0;
     let mut run = clusterlab::scenario::build(&s, true).unwrap();
-    let mut window = |run: &mut Box<dyn clusterlab::sim::AnyRun>, (from, to): (TimeUs, TimeUs)| {
+    let window = |run: &mut Box<dyn clusterlab::sim::AnyRun>, (from, to): (TimeUs, TimeUs)| {
         run.run_until(from);
         let before = run.event_count();
         work::start();

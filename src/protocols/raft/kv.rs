@@ -61,6 +61,9 @@ impl Sessions {
     fn find(&self, client: u64) -> Result<usize, usize> {
         self.0.binary_search_by_key(&client, |(c, _)| *c)
     }
+    pub fn contains_key(&self, client: &u64) -> bool {
+        self.find(*client).is_ok()
+    }
     pub fn get(&self, client: &u64) -> Option<&SessionRecord> {
         self.find(*client).ok().map(|i| &self.0[i].1)
     }
