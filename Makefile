@@ -41,6 +41,7 @@ soak: setup-test dist
 
 bench: setup-test dist
 	cargo run --release -- bench
+	node scripts/page_bench.mjs 11
 	node scripts/frame_bench.mjs 10
 
 clean:
