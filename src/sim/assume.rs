@@ -98,7 +98,11 @@ impl Assumptions {
     /// Why applying `fault` goes beyond these assumptions, if it does.
     pub fn check_fault(&self, fault: &Fault) -> Option<String> {
         use Fault::*;
-        let label = fault.label();
+        let label = match fault {
+            SetNetwork { net } => return self.check_net(net),
+            Crash { .. } | CrashLoseUnsynced { .. } | Pause { .. } | ClockSkew { .. } | ClockDrift { .. } | Cut { .. } | CutOneWay { .. } | Partition { .. } | Hold { .. } => fault.label(),
+            _ => return None,
+        };
         match fault {
             Crash { .. } => self.outside(FaultClass::Crash, &label),
             CrashLoseUnsynced { .. } => self.outside(FaultClass::LoseUnsynced, &label),
@@ -107,7 +111,6 @@ impl Assumptions {
             ClockDrift { drift_ppm, .. } => self.check_drift(*drift_ppm, &label),
             Cut { .. } | CutOneWay { .. } | Partition { .. } => self.outside(FaultClass::Partition, &label),
             Hold { .. } => self.outside(FaultClass::Hold, &label),
-            SetNetwork { net } => self.check_net(net),
             _ => None,
         }
     }

@@ -59,7 +59,12 @@ pub struct Sessions(VecDeque<(u64, SessionRecord)>);
 
 impl Sessions {
     fn find(&self, client: u64) -> Result<usize, usize> {
-        self.0.binary_search_by_key(&client, |(c, _)| *c)
+        // The common cases first: a new client (after every other) and the oldest.
+        match (self.0.front(), self.0.back()) {
+            (_, Some((last, _))) if client > *last => Err(self.0.len()),
+            (Some((first, _)), _) if client == *first => Ok(0),
+            _ => self.0.binary_search_by_key(&client, |(c, _)| *c),
+        }
     }
     pub fn contains_key(&self, client: &u64) -> bool {
         self.find(*client).is_ok()

@@ -80,6 +80,8 @@ pub struct Sim<P: Protocol> {
     /// Adversary mode: messages and timers wait in `pool` for the user to pick one.
     adversary: bool,
     pool: Vec<super::queue::Queued>,
+    /// A handler's effects buffer, kept between handlers for its room (empty between events).
+    spare_effects: Vec<super::protocol::EffectOf<P>>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -119,6 +121,7 @@ impl<P: Protocol> Sim<P> {
             clients: clients::Clients::default(),
             adversary: false,
             pool: Vec::new(),
+            spare_effects: Vec::new(),
         };
         for node in 0..n {
             sim.queue.push(0, Ev::Start { node });
