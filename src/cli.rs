@@ -18,7 +18,7 @@ const USAGE: &str = "usage:
   clusterlab lessons [--json]
   clusterlab lesson <name|lesson.json> [--json]
   clusterlab protocols [--json | --names]
-  clusterlab soak [--protocol P] [--seeds N]
+  clusterlab soak [--protocol P] [--seeds N] [--threads N]
   clusterlab bench [--runs N] [--json] | bench --workload-file FILE
   clusterlab check <history file|-> [--model register|kv] [--json] [--timeout-ms N]";
 
@@ -489,7 +489,8 @@ fn protocol_json(r: &scenario::Row) -> serde_json::Value {
 
 /// `make soak`: each protocol's soak sweep from its row (or one protocol's), all seeds.
 fn soak(a: &Args) -> Result<i32, String> {
-    a.only(&["--protocol", "--seeds"])?;
+    a.only(&["--protocol", "--seeds", "--threads"])?;
+    let threads = threads(a)?;
     let rows: Vec<&scenario::Row> = match a.get("--protocol") {
         Some(p) => vec![scenario::registry::row_or_err(p)?],
         None => scenario::rows().iter().collect(),
@@ -498,7 +499,10 @@ fn soak(a: &Args) -> Result<i32, String> {
     for r in rows {
         let seeds = a.num("--seeds", r.sweep.soak_seeds)?;
         let started = Instant::now();
-        let report = sweep::sweep(&SweepSpec::new(r.name), 0..seeds, sweep::Stop::Never)?;
+        let mut meter = crate::cli_progress::Meter::new(false, started);
+        let seeds: Vec<u64> = (0..seeds).collect();
+        let report = sweep::sweep_on(&SweepSpec::new(r.name), &seeds, sweep::Stop::Never, threads, &mut |p| meter.tick(p))?;
+        meter.done();
         let secs = started.elapsed().as_secs_f64();
         println!("{:<7} {} seeds, {} events in {secs:.1} s: {} failing", r.name, report.seeds, report.events, report.failures.len());
         for f in report.failures.iter().take(5) {

@@ -249,7 +249,7 @@ fn crash_point_trace(chaos_on: bool, crash_after_write_ppm: u32) -> Vec<clusterl
         sim.schedule(0, Fault::SetChaos { on: true });
     }
     sim.run_until(3_000_000);
-    sim.drain_records().collect()
+    sim.drain_records()
 }
 
 fn chaos_crashes(trace: &[clusterlab::sim::TraceRecord]) -> Vec<&clusterlab::sim::TraceRecord> {

@@ -72,7 +72,7 @@ impl<P: Protocol> History<P> {
         }
         let records = self.sim.drain_records();
         if count > self.frontier {
-            records.for_each(|r| self.trace.push(r));
+            records.into_iter().for_each(|r| self.trace.push(r));
             self.frontier = count;
             if count.is_multiple_of(self.checkpoint_every) {
                 self.checkpoints.push(self.sim.clone());

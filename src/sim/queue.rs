@@ -72,14 +72,15 @@ impl EventQueue {
         let q = self.stamp(time_us, ev);
         self.heap.push(q);
     }
-    /// Queue an event scheduled ahead (a scenario's faults): it joins the sorted list when
-    /// it comes after everything there, else the heap.
-    pub fn push_scheduled(&mut self, time_us: TimeUs, ev: Ev) {
-        let q = self.stamp(time_us, ev);
-        if self.later.last().is_none_or(|l| l.time_us <= q.time_us) {
-            Rc::make_mut(&mut self.later).push(q);
-        } else {
-            self.heap.push(q);
+    /// Queue a fault scheduled ahead (a scenario's): it joins the sorted list when it comes
+    /// after everything there and no checkpoint shares the list, else the heap. The list
+    /// holds only such faults.
+    pub fn push_scheduled(&mut self, time_us: TimeUs, fault: Fault) {
+        let q = self.stamp(time_us, Ev::Fault { fault: Box::new(fault), chaos: false });
+        let last = self.later.last().map(|l| l.time_us);
+        match Rc::get_mut(&mut self.later) {
+            Some(later) if last.is_none_or(|t| t <= q.time_us) => later.push(q),
+            _ => self.heap.push(q),
         }
     }
     /// Number an event without queueing it (it waits elsewhere, in (time, seq) order).
@@ -88,16 +89,12 @@ impl EventQueue {
         self.next_seq += 1;
         Queued { time_us, seq, ev }
     }
-    /// Take out every event `f` picks (in no particular order).
+    /// Take out every event `f` picks (in no particular order); `f` never picks a fault
+    /// (the scheduled list, which holds only faults, stays as it is).
     pub fn take_where(&mut self, f: impl Fn(&Ev) -> bool) -> Vec<Queued> {
-        let (mut taken, kept): (Vec<Queued>, Vec<Queued>) = std::mem::take(&mut self.heap).into_vec().into_iter().partition(|q| f(&q.ev));
+        debug_assert!(!self.later[self.next..].iter().any(|q| f(&q.ev)), "take_where picks no scheduled fault");
+        let (taken, kept): (Vec<Queued>, Vec<Queued>) = std::mem::take(&mut self.heap).into_vec().into_iter().partition(|q| f(&q.ev));
         self.heap = BinaryHeap::from(kept);
-        if self.later[self.next..].iter().any(|q| f(&q.ev)) {
-            let (t, k): (Vec<Queued>, Vec<Queued>) = self.later[self.next..].iter().cloned().partition(|q| f(&q.ev));
-            taken.extend(t);
-            self.later = Rc::new(k);
-            self.next = 0;
-        }
         taken
     }
     /// Is the front of the scheduled list earlier than the heap's?
@@ -154,15 +151,19 @@ mod tests {
         let (mut a, mut b) = (EventQueue::default(), EventQueue::default());
         let times = [5u64, 10, 10, 3, 40, 40, 20];
         for (i, t) in times.iter().enumerate() {
-            a.push(*t, Ev::Start { node: i as u32 });
-            b.push_scheduled(*t, Ev::Start { node: i as u32 });
+            let fault = || Fault::Crash { node: i as u32 };
+            a.push(*t, Ev::Fault { fault: Box::new(fault()), chaos: false });
+            b.push_scheduled(*t, fault());
         }
         a.push(10, Ev::ChaosTick);
         b.push(10, Ev::ChaosTick);
         let mut b2 = b.clone();
         assert_eq!(b2.len(), 8);
-        let taken = b2.take_where(|e| matches!(e, Ev::Start { node: 4 }));
+        let taken = b2.take_where(|e| matches!(e, Ev::ChaosTick));
         assert_eq!((taken.len(), b2.len()), (1, 7));
+        // A clone shares the list: a fault scheduled now, out of order or not, goes on the heap.
+        b2.push_scheduled(1, Fault::Crash { node: 9 });
+        assert_eq!(b2.pop().map(|q| q.time_us), Some(1));
         let all = |q: &mut EventQueue| std::iter::from_fn(|| q.pop()).map(|e| (e.time_us, e.seq, e.ev)).collect::<Vec<_>>();
         assert_eq!(all(&mut a), all(&mut b));
         assert!(b.is_empty() && b.peek().is_none());

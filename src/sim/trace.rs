@@ -159,9 +159,13 @@ impl TraceLog {
     /// The index of the first record for which `pred` is false (`pred` holds for a prefix),
     /// as a slice's `partition_point`.
     pub fn partition_point(&self, pred: impl Fn(&TraceRecord) -> bool) -> usize {
-        let full = self.chunks.partition_point(|c| c.last().is_some_and(&pred));
+        self.partition(&pred)
+    }
+    /// One body for every predicate (the page's module carries it once).
+    fn partition(&self, pred: &dyn Fn(&TraceRecord) -> bool) -> usize {
+        let full = self.chunks.partition_point(|c| c.last().is_some_and(pred));
         match self.chunks.get(full) {
-            Some(c) => full * CHUNK + c.partition_point(&pred),
+            Some(c) => full * CHUNK + c.partition_point(pred),
             None => self.len,
         }
     }

@@ -5,7 +5,6 @@
 
 use crate::sim::{ClientOp, ClientResult, FromClientOp, Session, StateMachine, TableView};
 use crate::sim::sorted::SortedMap;
-use std::collections::VecDeque;
 use std::rc::Rc;
 use std::fmt;
 
@@ -51,11 +50,82 @@ pub struct SessionRecord {
     pub last_used: u64,
 }
 
-/// The session table, by client id: sorted in a ring buffer, since new clients (the highest
-/// ids) arrive at the back and expiry takes the oldest from near the front, so neither
-/// shifts the table.
+/// A vector whose first `head` slots are spent: taking from the front moves `head` (no
+/// shift), and the spent slots are dropped once they are half the vector. (A `VecDeque`
+/// would do; this keeps its code out of the page's module.)
+#[derive(Clone, Debug)]
+struct FrontVec<T> {
+    v: Vec<Option<T>>,
+    head: usize,
+}
+
+impl<T> Default for FrontVec<T> {
+    fn default() -> Self {
+        FrontVec { v: Vec::new(), head: 0 }
+    }
+}
+
+impl<T> FrontVec<T> {
+    fn live(&self) -> &[Option<T>] {
+        &self.v[self.head..]
+    }
+    fn len(&self) -> usize {
+        self.v.len() - self.head
+    }
+    fn get(&self, i: usize) -> Option<&T> {
+        self.v.get(self.head + i).and_then(Option::as_ref)
+    }
+    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.v.get_mut(self.head + i).and_then(Option::as_mut)
+    }
+    fn front(&self) -> Option<&T> {
+        self.get(0)
+    }
+    fn back(&self) -> Option<&T> {
+        self.v.last().and_then(Option::as_ref).filter(|_| self.len() > 0)
+    }
+    fn push_back(&mut self, x: T) {
+        self.v.push(Some(x));
+    }
+    fn insert(&mut self, i: usize, x: T) {
+        self.v.insert(self.head + i, Some(x));
+    }
+    /// Remove the item at `i` (from the front: no shift).
+    fn remove(&mut self, i: usize) -> Option<T> {
+        if i >= self.len() {
+            return None;
+        }
+        if i > 0 {
+            return self.v.remove(self.head + i);
+        }
+        let x = self.v[self.head].take();
+        self.head += 1;
+        if self.head >= 32 && self.head * 2 >= self.v.len() {
+            self.v = self.v.split_off(self.head);
+            self.head = 0;
+        }
+        x
+    }
+    fn pop_front(&mut self) -> Option<T> {
+        self.remove(0)
+    }
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.live().iter().flatten()
+    }
+}
+
+impl<T: PartialEq> PartialEq for FrontVec<T> {
+    fn eq(&self, o: &Self) -> bool {
+        self.live() == o.live()
+    }
+}
+impl<T: Eq> Eq for FrontVec<T> {}
+
+/// The session table, by client id: sorted, with the oldest clients (the lowest ids) at the
+/// front, where expiry takes them without shifting the table, and new clients (the highest
+/// ids) arriving at the back.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Sessions(VecDeque<(u64, SessionRecord)>);
+pub struct Sessions(FrontVec<(u64, SessionRecord)>);
 
 impl Sessions {
     fn find(&self, client: u64) -> Result<usize, usize> {
@@ -63,21 +133,25 @@ impl Sessions {
         match (self.0.front(), self.0.back()) {
             (_, Some((last, _))) if client > *last => Err(self.0.len()),
             (Some((first, _)), _) if client == *first => Ok(0),
-            _ => self.0.binary_search_by_key(&client, |(c, _)| *c),
+            _ => self.0.live().binary_search_by_key(&client, |e| e.as_ref().map_or(0, |(c, _)| *c)),
         }
     }
     pub fn contains_key(&self, client: &u64) -> bool {
         self.find(*client).is_ok()
     }
     pub fn get(&self, client: &u64) -> Option<&SessionRecord> {
-        self.find(*client).ok().map(|i| &self.0[i].1)
+        self.find(*client).ok().and_then(|i| self.0.get(i)).map(|(_, r)| r)
     }
     fn get_mut(&mut self, client: &u64) -> Option<&mut SessionRecord> {
-        self.find(*client).ok().map(|i| &mut self.0[i].1)
+        self.find(*client).ok().and_then(|i| self.0.get_mut(i)).map(|(_, r)| r)
     }
     fn insert(&mut self, client: u64, rec: SessionRecord) {
         match self.find(client) {
-            Ok(i) => self.0[i].1 = rec,
+            Ok(i) => {
+                if let Some(e) = self.0.get_mut(i) {
+                    e.1 = rec;
+                }
+            }
             Err(i) => self.0.insert(i, (client, rec)),
         }
     }
@@ -90,7 +164,7 @@ impl Sessions {
         self.0.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.len() == 0
     }
     pub fn iter(&self) -> impl Iterator<Item = (&u64, &SessionRecord)> {
         self.0.iter().map(|(c, r)| (c, r))
@@ -118,7 +192,7 @@ pub struct Kv {
     /// Every use of a session as (apply count, client), oldest first; an entry whose
     /// session has been used since is stale and skipped. Expiry takes the least recently
     /// used session from the front instead of scanning the table.
-    lru: VecDeque<(u64, u64)>,
+    lru: FrontVec<(u64, u64)>,
 }
 
 /// Equal stores hold the same data and sessions (the expiry queue is bookkeeping).

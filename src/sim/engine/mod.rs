@@ -80,8 +80,6 @@ pub struct Sim<P: Protocol> {
     /// Adversary mode: messages and timers wait in `pool` for the user to pick one.
     adversary: bool,
     pool: Vec<super::queue::Queued>,
-    /// A handler's effects buffer, kept between handlers for its room (empty between events).
-    spare_effects: Vec<super::protocol::EffectOf<P>>,
 }
 
 impl<P: Protocol> Sim<P> {
@@ -121,7 +119,6 @@ impl<P: Protocol> Sim<P> {
             clients: clients::Clients::default(),
             adversary: false,
             pool: Vec::new(),
-            spare_effects: Vec::new(),
         };
         for node in 0..n {
             sim.queue.push(0, Ev::Start { node });
@@ -216,14 +213,14 @@ impl<P: Protocol> Sim<P> {
             }
         }
     }
-    /// Take the trace records produced since the last call (the buffer keeps its room).
-    pub fn drain_records(&mut self) -> std::vec::Drain<'_, TraceRecord> {
-        self.records.drain(..)
+    /// Take the trace records produced since the last call.
+    pub fn drain_records(&mut self) -> Vec<TraceRecord> {
+        std::mem::take(&mut self.records)
     }
 
     /// Schedule a fault at a simulated time (hand-written schedules, presets).
     pub fn schedule(&mut self, at_us: TimeUs, fault: Fault) {
-        self.queue.push_scheduled(at_us.max(self.now_us), Ev::Fault { fault: Box::new(fault), chaos: false });
+        self.queue.push_scheduled(at_us.max(self.now_us), fault);
     }
 
     /// Apply a fault now, as one event of its own (the page and recorded actions).
