@@ -177,7 +177,7 @@ pub struct Progress<'a> {
 pub fn sweep_on(spec: &SweepSpec, seeds: &[u64], stop: Stop, threads: usize, progress: &mut dyn FnMut(Progress)) -> Result<SweepReport, String> {
     let mut report = SweepReport::new(spec);
     let threads = threads.max(1);
-    for block in seeds.chunks(threads * 8) {
+    for block in seeds.chunks(threads * SEEDS_PER_THREAD_IN_A_BLOCK) {
         for (seed, outcome) in block.iter().zip(run_block(spec, block, threads)) {
             let o = outcome?;
             if report.count(*seed, o.events, Some(o), stop) {
@@ -188,6 +188,11 @@ pub fn sweep_on(spec: &SweepSpec, seeds: &[u64], stop: Stop, threads: usize, pro
     }
     Ok(report)
 }
+
+/// A block gives each thread this many seeds on average: enough that waiting for a block's
+/// slowest seed costs little (8 gave 1.46x on two cores, 32 gives 1.85x), few enough that a
+/// sweep stopping at a failure runs few seeds past it.
+const SEEDS_PER_THREAD_IN_A_BLOCK: usize = 32;
 
 /// Run a block of seeds on `threads` threads; the outcomes in the block's order.
 fn run_block(spec: &SweepSpec, block: &[u64], threads: usize) -> Vec<Result<SeedOutcome, String>> {
