@@ -70,9 +70,9 @@ impl<P: Protocol> History<P> {
         if !self.keep_trace {
             return;
         }
-        let records = self.sim.drain_records();
-        if count > self.frontier {
-            records.into_iter().for_each(|r| self.trace.push(r));
+        let fresh = count > self.frontier;
+        self.sim.move_records(fresh.then_some(&mut self.trace));
+        if fresh {
             self.frontier = count;
             if count.is_multiple_of(self.checkpoint_every) {
                 self.checkpoints.push(self.sim.clone());

@@ -218,6 +218,20 @@ impl<P: Protocol> Sim<P> {
         std::mem::take(&mut self.records)
     }
 
+    /// Move the records produced since the last call into `log` (`None`: drop them); the
+    /// buffer keeps its room, so an event allocates none.
+    pub fn move_records(&mut self, log: Option<&mut super::trace::TraceLog>) {
+        match log {
+            Some(log) => {
+                self.records.reverse();
+                while let Some(r) = self.records.pop() {
+                    log.push(r);
+                }
+            }
+            None => self.records.clear(),
+        }
+    }
+
     /// Schedule a fault at a simulated time (hand-written schedules, presets).
     pub fn schedule(&mut self, at_us: TimeUs, fault: Fault) {
         self.queue.push_scheduled(at_us.max(self.now_us), fault);
