@@ -10,6 +10,7 @@ pub mod engine;
 pub mod fault;
 pub mod hash;
 pub mod history;
+pub mod idmap;
 pub mod lin;
 pub mod network;
 pub mod node;

@@ -12,7 +12,6 @@ use super::prng::Prng;
 use super::protocol::{CheckCtx, Checker, ClientOp, NodeId, Protocol, TimeUs, Violation};
 use super::queue::{Ev, EventQueue};
 use super::trace::{TraceHash, TraceKind, TraceRecord};
-use std::collections::BTreeMap;
 
 mod adversary;
 mod clients;
@@ -52,7 +51,7 @@ pub struct Sim<P: Protocol> {
     pub(crate) disks: Vec<Disk<P::Durable>>,
     /// Each node's clock (skew and drift over global time).
     pub(crate) clocks: Vec<Clock>,
-    pub(crate) flights: BTreeMap<u64, Flight<P::Msg>>,
+    pub(crate) flights: super::idmap::IdMap<Flight<P::Msg>>,
     pub(super) next_msg_id: u64,
     next_timer_gen: u64,
     next_request_id: u64,
@@ -98,7 +97,7 @@ impl<P: Protocol> Sim<P> {
             slots: (0..n).map(|_| NodeSlot::new()).collect(),
             disks: (0..n).map(|_| Disk::new()).collect(),
             clocks: vec![Clock::new(super::protocol::CURRENT_VERSION >= 3); n as usize],
-            flights: BTreeMap::new(),
+            flights: super::idmap::IdMap::new(),
             next_msg_id: 0,
             next_timer_gen: 0,
             next_request_id: 0,
