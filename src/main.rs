@@ -3,9 +3,13 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli;
 #[cfg(not(target_arch = "wasm32"))]
+mod cli_bench;
+#[cfg(not(target_arch = "wasm32"))]
 mod cli_check;
 #[cfg(not(target_arch = "wasm32"))]
 mod cli_progress;
+#[cfg(not(target_arch = "wasm32"))]
+mod cli_sweep;
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
