@@ -1,6 +1,6 @@
-//! The messages in flight, by id: ids are handed out in increasing order and most messages
-//! arrive soon, so the map is a vector sorted by id that grows at the back and is trimmed
-//! at the front, with a removed entry left as a hole until the front passes it (or holes
+//! A map for keys that mostly arrive in increasing order and mostly leave from the front
+//! (messages in flight by id; a store's client sessions and their use order): a vector
+//! sorted by key that grows at the back and is trimmed at the front, with a removed entry left as a hole until the front passes it (or holes
 //! outnumber entries). Inserting, finding and removing cost a push or a binary search,
 //! never a shift or a tree node; iteration is in ascending id, as a `BTreeMap`'s.
 
@@ -32,8 +32,9 @@ impl<V> IdMap<V> {
     }
     fn find(&self, id: u64) -> Result<usize, usize> {
         let head = self.head;
-        match self.slots.last() {
-            Some((last, _)) if id > *last => Err(self.slots.len()),
+        match (self.slots.get(head), self.slots.last()) {
+            (_, Some((last, _))) if id > *last => Err(self.slots.len()),
+            (Some((first, _)), _) if id == *first => Ok(head),
             _ => self.slots[head..].binary_search_by_key(&id, |s| s.0).map(|i| i + head).map_err(|i| i + head),
         }
     }
@@ -88,7 +89,24 @@ impl<V> IdMap<V> {
     pub fn values(&self) -> impl Iterator<Item = &V> {
         self.iter().map(|(_, v)| v)
     }
+    /// The entry with the smallest key.
+    pub fn first(&self) -> Option<(&u64, &V)> {
+        self.iter().next()
+    }
+    /// Remove and return the entry with the smallest key.
+    pub fn pop_first(&mut self) -> Option<(u64, V)> {
+        let id = *self.first()?.0;
+        self.remove(&id).map(|v| (id, v))
+    }
 }
+
+/// Equal maps hold the same entries (holes and spent slots are bookkeeping).
+impl<V: PartialEq> PartialEq for IdMap<V> {
+    fn eq(&self, o: &Self) -> bool {
+        self.live == o.live && self.iter().eq(o.iter())
+    }
+}
+impl<V: Eq> Eq for IdMap<V> {}
 
 /// Written as a `BTreeMap` writes itself: `{id: value, …}`.
 impl<V: fmt::Debug> fmt::Debug for IdMap<V> {
@@ -136,8 +154,13 @@ mod tests {
                 assert_eq!(format!("{b:?}"), format!("{m:?}"));
                 let k = id.saturating_sub(r % 60);
                 assert_eq!(b.get(&k), m.get(&k));
+                assert_eq!(b.first_key_value(), m.first());
             }
         }
         assert!(m.slots.len() <= 2 * m.live + 64 + m.head * 2, "holes are dropped");
+        while let Some(e) = b.pop_first() {
+            assert_eq!(Some(e), m.pop_first());
+        }
+        assert!(m.is_empty() && m.pop_first().is_none() && m == IdMap::new());
     }
 }

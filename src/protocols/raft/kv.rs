@@ -4,6 +4,7 @@
 //! often its client retries it, and sessions expire deterministically through the log.
 
 use crate::sim::{ClientOp, ClientResult, FromClientOp, Session, StateMachine, TableView};
+use crate::sim::idmap::IdMap;
 use crate::sim::sorted::SortedMap;
 use std::rc::Rc;
 use std::fmt;
@@ -50,124 +51,35 @@ pub struct SessionRecord {
     pub last_used: u64,
 }
 
-/// A vector whose first `head` slots are spent: taking from the front moves `head` (no
-/// shift), and the spent slots are dropped once they are half the vector. (A `VecDeque`
-/// would do; this keeps its code out of the page's module.)
-#[derive(Clone, Debug)]
-struct FrontVec<T> {
-    v: Vec<Option<T>>,
-    head: usize,
-}
-
-impl<T> Default for FrontVec<T> {
-    fn default() -> Self {
-        FrontVec { v: Vec::new(), head: 0 }
-    }
-}
-
-impl<T> FrontVec<T> {
-    fn live(&self) -> &[Option<T>] {
-        &self.v[self.head..]
-    }
-    fn len(&self) -> usize {
-        self.v.len() - self.head
-    }
-    fn get(&self, i: usize) -> Option<&T> {
-        self.v.get(self.head + i).and_then(Option::as_ref)
-    }
-    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
-        self.v.get_mut(self.head + i).and_then(Option::as_mut)
-    }
-    fn front(&self) -> Option<&T> {
-        self.get(0)
-    }
-    fn back(&self) -> Option<&T> {
-        self.v.last().and_then(Option::as_ref).filter(|_| self.len() > 0)
-    }
-    fn push_back(&mut self, x: T) {
-        self.v.push(Some(x));
-    }
-    fn insert(&mut self, i: usize, x: T) {
-        self.v.insert(self.head + i, Some(x));
-    }
-    /// Remove the item at `i` (from the front: no shift).
-    fn remove(&mut self, i: usize) -> Option<T> {
-        if i >= self.len() {
-            return None;
-        }
-        if i > 0 {
-            return self.v.remove(self.head + i);
-        }
-        let x = self.v[self.head].take();
-        self.head += 1;
-        if self.head >= 32 && self.head * 2 >= self.v.len() {
-            self.v = self.v.split_off(self.head);
-            self.head = 0;
-        }
-        x
-    }
-    fn pop_front(&mut self) -> Option<T> {
-        self.remove(0)
-    }
-    fn iter(&self) -> impl Iterator<Item = &T> {
-        self.live().iter().flatten()
-    }
-}
-
-impl<T: PartialEq> PartialEq for FrontVec<T> {
-    fn eq(&self, o: &Self) -> bool {
-        self.live() == o.live()
-    }
-}
-impl<T: Eq> Eq for FrontVec<T> {}
-
-/// The session table, by client id: sorted, with the oldest clients (the lowest ids) at the
-/// front, where expiry takes them without shifting the table, and new clients (the highest
-/// ids) arriving at the back.
+/// The session table, by client id (clients get increasing ids, and expiry takes the least
+/// recently used, usually the oldest, from the front).
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Sessions(FrontVec<(u64, SessionRecord)>);
+pub struct Sessions(IdMap<SessionRecord>);
 
 impl Sessions {
-    fn find(&self, client: u64) -> Result<usize, usize> {
-        // The common cases first: a new client (after every other) and the oldest.
-        match (self.0.front(), self.0.back()) {
-            (_, Some((last, _))) if client > *last => Err(self.0.len()),
-            (Some((first, _)), _) if client == *first => Ok(0),
-            _ => self.0.live().binary_search_by_key(&client, |e| e.as_ref().map_or(0, |(c, _)| *c)),
-        }
-    }
     pub fn contains_key(&self, client: &u64) -> bool {
-        self.find(*client).is_ok()
+        self.0.contains_key(client)
     }
     pub fn get(&self, client: &u64) -> Option<&SessionRecord> {
-        self.find(*client).ok().and_then(|i| self.0.get(i)).map(|(_, r)| r)
+        self.0.get(client)
     }
     fn get_mut(&mut self, client: &u64) -> Option<&mut SessionRecord> {
-        self.find(*client).ok().and_then(|i| self.0.get_mut(i)).map(|(_, r)| r)
+        self.0.get_mut(client)
     }
     fn insert(&mut self, client: u64, rec: SessionRecord) {
-        match self.find(client) {
-            Ok(i) => {
-                if let Some(e) = self.0.get_mut(i) {
-                    e.1 = rec;
-                }
-            }
-            Err(i) => self.0.insert(i, (client, rec)),
-        }
+        self.0.insert(client, rec);
     }
     fn remove(&mut self, client: &u64) {
-        if let Ok(i) = self.find(*client) {
-            self.0.remove(i);
-        }
+        self.0.remove(client);
     }
     pub fn len(&self) -> usize {
         self.0.len()
     }
     pub fn is_empty(&self) -> bool {
-        self.0.len() == 0
+        self.0.is_empty()
     }
     pub fn iter(&self) -> impl Iterator<Item = (&u64, &SessionRecord)> {
-        self.0.iter().map(|(c, r)| (c, r))
+        self.0.iter()
     }
 }
 
@@ -189,10 +101,10 @@ pub struct Kv {
     pub applied: u64,
     /// Commands applied again because a retry reached the store (only with sessions off).
     pub duplicates_answered: u64,
-    /// Every use of a session as (apply count, client), oldest first; an entry whose
-    /// session has been used since is stale and skipped. Expiry takes the least recently
-    /// used session from the front instead of scanning the table.
-    lru: FrontVec<(u64, u64)>,
+    /// Every use of a session, client by apply count (oldest first); an entry whose session
+    /// has been used since is stale and skipped. Expiry takes the least recently used
+    /// session from the front instead of scanning the table.
+    lru: IdMap<u64>,
 }
 
 /// Equal stores hold the same data and sessions (the expiry queue is bookkeeping).
@@ -229,7 +141,7 @@ impl Kv {
         if let Some(rec) = self.sessions.get_mut(&session.client) {
             if session.serial <= rec.serial {
                 rec.last_used = self.applied;
-                self.lru.push_back((self.applied, session.client));
+                self.lru.insert(self.applied, session.client);
                 self.duplicates_answered += 1;
                 return rec.output.clone();
             }
@@ -239,7 +151,7 @@ impl Kv {
         let output = KvOutput::Value(self.apply_plain(cmd));
         let rec = SessionRecord { serial: session.serial, output: output.clone(), last_used: self.applied };
         self.sessions.insert(session.client, rec);
-        self.lru.push_back((self.applied, session.client));
+        self.lru.insert(self.applied, session.client);
         self.expire();
         output
     }
@@ -248,15 +160,15 @@ impl Kv {
     /// its own count, so there are no ties) until at most [`MAX_SESSIONS`] remain.
     fn expire(&mut self) {
         while self.sessions.len() > MAX_SESSIONS {
-            let Some((used, client)) = self.lru.pop_front() else { return };
+            let Some((used, client)) = self.lru.pop_first() else { return };
             if self.sessions.get(&client).is_some_and(|r| r.last_used == used) {
                 self.sessions.remove(&client);
                 self.expired_up_to = self.expired_up_to.max(client);
             }
         }
         // Stale entries at the front go now, so the queue stays near the table's size.
-        while self.lru.front().is_some_and(|&(used, c)| self.sessions.get(&c).is_none_or(|r| r.last_used != used)) {
-            self.lru.pop_front();
+        while self.lru.first().is_some_and(|(used, c)| self.sessions.get(c).is_none_or(|r| r.last_used != *used)) {
+            self.lru.pop_first();
         }
     }
 }
