@@ -21,7 +21,7 @@ test: setup-test
 	@scripts/test.sh
 
 test-native:
-	cargo test --release
+	cargo test --profile tests
 
 test-wasm: setup-test
 	$(CHROME_ENV) cargo test --target wasm32-unknown-unknown --test wasm_determinism

@@ -11,9 +11,9 @@ run() {
   local t0=$(date +%s)
   if "$@"; then results+=("ok     $name ($(( $(date +%s) - t0 )) s)"); else results+=("FAILED $name ($(( $(date +%s) - t0 )) s)"); fi
 }
-run "native tests (cargo test --release)" cargo test --release -- --skip every_teaching_bug_is_caught
+run "native tests (cargo test --profile tests)" cargo test --profile tests -- --skip every_teaching_bug_is_caught
 run "the bug table (every teaching bug, seeds the default sweep needs)" \
-  cargo test --release --test sweeps every_teaching_bug_is_caught -- --nocapture
+  cargo test --profile tests --test sweeps every_teaching_bug_is_caught -- --nocapture
 run "wasm tests in Chromium (wasm-bindgen-test)" env CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm_determinism --test wasm_components
