@@ -3,7 +3,7 @@
 
 // The history viewer's module carries no protocol family: the scenario floor's builders
 // have nothing to build there.
-#![cfg_attr(all(feature = "viewer", not(any(feature = "raft", feature = "paxos", feature = "lock", feature = "gossip", feature = "flood"))), allow(dead_code, unused_imports))]
+#![cfg_attr(all(feature = "viewer", not(any(feature = "raft", feature = "paxos", feature = "lock", feature = "gossip", feature = "flood", feature = "txn"))), allow(dead_code, unused_imports))]
 
 pub mod histories;
 pub mod i18n;

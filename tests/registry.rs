@@ -72,6 +72,7 @@ fn rows_list_exactly_the_bugs_the_protocols_implement() {
         ("gossip", gossip::config::BUGS),
         ("swim", swim::config::BUGS),
         ("flood", <flood::FloodConfig as ProtocolConfig>::BUGS),
+        ("2pc", <twopc::TwoPcConfig as ProtocolConfig>::BUGS),
     ];
     for (name, bugs) in own {
         assert_eq!(&registry::bug_names(name), bugs, "{name}");

@@ -15,6 +15,9 @@ pub const VERBATIM: &[&str] = &[
     "Push", "Pull", "PushPull", "Reply", "Feedback", "AntiEntropy", "AntiEntropyReply", "Ping", "PingReq", "Ack",
     // Flood
     "Flood", "Sync",
+    // Two-phase commit (Gray & Lamport's Prepare/Prepared/Commit/Abort, Bernstein et al.'s
+    // DECISION-REQ) and the backup coordinator's survey
+    "Prepared", "Aborted", "Commit", "Abort", "DecisionReq", "StateReq", "State",
 ];
 
 /// (English, Simplified Chinese).
@@ -355,6 +358,31 @@ pub const TABLE: &[(&str, &str)] = &[
     ("work", "工作"),
     ("writes / rejected", "写入 / 被拒绝"),
     ("writes sent / rejected", "已发写入 / 被拒绝"),
+    // Distributed transactions
+    ("coordinator", "协调者"),
+    ("backup coordinator", "备份协调者"),
+    ("backup (surveying)", "备份（正在询问）"),
+    ("backup", "备份"),
+    ("participant", "参与者"),
+    ("participants", "参与者"),
+    ("uncertain", "不确定"),
+    ("working", "执行中"),
+    ("transaction", "事务"),
+    ("transactions", "事务"),
+    ("locks", "锁"),
+    ("surveys", "询问"),
+    ("blocked", "阻塞"),
+    ("ended and forgotten", "已结束并遗忘"),
+    ("uncertain for", "不确定时长"),
+    ("waiting for its lock", "等待它的锁"),
+    ("begin next transaction", "开始下一个事务"),
+    ("vote timeout", "投票超时"),
+    ("resend decision", "重发决定"),
+    ("termination protocol", "终止协议"),
+    ("survey participants", "询问参与者"),
+    ("AC1 Agreement", "AC1 一致决定"),
+    ("AC2 No reversal", "AC2 决定不可撤销"),
+    ("AC3 Commit needs every yes", "AC3 提交需要全部赞成"),
     // The history viewer, as the page offers it.
     ("Check and draw a client history: this run's, or a Jepsen or ClusterLab file", "检查并绘制客户端历史：本次运行的，或 Jepsen / ClusterLab 文件"),
     ("Client history", "客户端历史"),

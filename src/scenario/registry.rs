@@ -33,6 +33,9 @@ pub enum Consistency {
     Linearizable,
     Sequential,
     Eventual,
+    /// All-or-nothing outcomes (atomic commitment, Bernstein et al. 1987, §7.2): every
+    /// participant of a transaction reaches the same decision.
+    AtomicCommit,
 }
 
 /// A consistency model and the checkers that enforce it.
@@ -137,7 +140,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -465,6 +468,51 @@ mod flood_row {
     };
 }
 
+#[cfg(feature = "txn")]
+mod txn_rows {
+    use super::*;
+    use crate::protocols::twopc::TwoPc;
+
+    pub const TWO_PC: Row = Row {
+        name: "2pc",
+        family: "txn",
+        title: "Two-phase commit with a backup coordinator and cooperative termination (Gray 1978; Bernstein et al. 1987, ch. 7)",
+        nodes: NodeRange { min: 4, max: 12, default: 5 },
+        bugs: &[
+            Bug { name: "prepared_timeout_abort", source: "Bernstein et al. 1987, §7.4: a participant that voted yes is uncertain and may not abort on its own at a timeout" },
+            Bug { name: "backup_abort_without_guard", source: "2PCwithBTM.tla (tlaplus/Examples, transaction_commit): canAbort's guard that no RM has committed, \"inconsistent if commented\"" },
+            Bug { name: "vote_before_force", source: "Gray 1978; Bernstein et al. 1987, §7.3: a participant forces its prepared record before it votes yes" },
+            Bug { name: "decide_before_force", source: "Gray 1978; Bernstein et al. 1987, §7.3: the coordinator forces its commit record before it sends the decision" },
+            Bug { name: "ack_before_force", source: "Mohan, Lindsay, Obermarck 1986, §2: a subordinate forces its commit record before acknowledging, or the coordinator forgets a commit the subordinate may lose" },
+            Bug { name: "unilateral_abort_unforced", source: "Bernstein et al. 1987, §7.4: a participant that has not voted may abort, and that decision must survive its crash before others act on it" },
+        ],
+        presets: crate::scenario::presets::txn::two_pc_presets,
+        lessons: &["2pc-blocking"],
+        consistency: ConsistencyModel { model: Consistency::AtomicCommit, checker: "AC1 Agreement, AC2 No reversal, AC3 Commit needs every yes (Bernstein et al. §7.2); AC5 after faults stop" },
+        // Safe under every fault (it may block while the coordinator is down).
+        assumptions: ASYNCHRONOUS,
+        sweep: SweepDefaults {
+            // Transactions through the whole chaos window (3-6 s), not only its start.
+            config: r#"{"transactions":40,"txn_interval_us":100000}"#,
+            soak_seeds: 100_000,
+            nodes: (4, 7),
+            knobs: &[
+                &["{}", r#"{"presumed":"nothing"}"#],
+                &["{}", r#"{"no_vote_permille":100}"#, r#"{"no_vote_permille":300}"#],
+                &["{}", r#"{"keys":1}"#, r#"{"keys":4,"txn_interval_us":40000}"#],
+                &["{}", r#"{"vote_timeout_us":100000}"#, r#"{"vote_timeout_us":1000000}"#],
+                &["{}", r#"{"termination_timeout_us":100000,"resend_us":100000}"#],
+            ],
+            // The coordinator must be back for every transaction to finish (2PC blocks).
+            leave_down: LeaveDown::Never,
+            liveness_bound_us: 5_000_000,
+        },
+        layout: Layout::Groups,
+        check: check::<TwoPc>,
+        build: build_any::<TwoPc>,
+    };
+}
+
 static ROWS: &[Row] = &[
     #[cfg(feature = "raft")]
     raft_row::ROW,
@@ -478,5 +526,7 @@ static ROWS: &[Row] = &[
     gossip_rows::SWIM,
     #[cfg(feature = "flood")]
     flood_row::ROW,
+    #[cfg(feature = "txn")]
+    txn_rows::TWO_PC,
 ];
 

@@ -1,6 +1,8 @@
-//! Where each node is drawn, in a 400 × 400 box: one ring for a homogeneous cluster; for a
-//! protocol with roles (the lock service) servers on a ring, clients in a column and the
-//! storage below; a sunflower (golden-angle spiral) for hundreds of nodes.
+//! Where each node is drawn, in a 400 × 400 box: one ring for a homogeneous cluster; for the
+//! lock service servers on a ring, clients in a column and the storage below; for other
+//! protocols with roles (a coordinator over its participants) one row per role, top to
+//! bottom in the order the roles first appear; a sunflower (golden-angle spiral) for
+//! hundreds of nodes.
 
 use std::f64::consts::PI;
 
@@ -19,6 +21,9 @@ pub fn positions(n: usize, groups: &[String]) -> Vec<(f64, f64)> {
         return (0..n).map(|i| ring(i, n, C, C, RING)).collect();
     }
     let members = |name: &str| groups.iter().enumerate().filter(|(_, g)| *g == name).map(|(i, _)| i).collect::<Vec<_>>();
+    if !groups.iter().any(|g| g == "server") {
+        return rows(groups, members);
+    }
     let servers = members("server");
     let clients = members("client");
     let mut pos = vec![(C, C); n];
@@ -32,6 +37,51 @@ pub fn positions(n: usize, groups: &[String]) -> Vec<(f64, f64)> {
     let rest: Vec<usize> = (0..n).filter(|i| !servers.contains(i) && !clients.contains(i)).collect();
     for (k, &i) in rest.iter().enumerate() {
         pos[i] = (135.0 + 80.0 * k as f64, 340.0);
+    }
+    pos
+}
+
+/// The distinct group names, in the order they first appear.
+fn group_names(groups: &[String]) -> Vec<&str> {
+    let mut names: Vec<&str> = Vec::new();
+    for g in groups {
+        if !names.contains(&g.as_str()) {
+            names.push(g);
+        }
+    }
+    names
+}
+
+/// The vertical distance between role rows.
+fn row_gap(rows: usize) -> f64 {
+    (SIZE - 120.0) / (rows.max(2) - 1) as f64
+}
+
+/// The label of each group and where it is drawn (its centre): none for one ring; the lock
+/// service's servers and clients; otherwise each role above its row.
+pub fn group_labels(groups: &[String]) -> Vec<(String, f64, f64)> {
+    if groups.is_empty() || groups.iter().all(|g| g == &groups[0]) {
+        return Vec::new();
+    }
+    if groups.iter().any(|g| g == "server") {
+        return vec![("lock servers (Raft)".into(), 135.0, 24.0), ("clients".into(), 340.0, 24.0)];
+    }
+    let names = group_names(groups);
+    let gap = row_gap(names.len());
+    names.iter().enumerate().map(|(r, name)| (name.to_string(), C, 32.0 + gap * r as f64)).collect()
+}
+
+/// One row per group, in the order groups first appear, each row's nodes spread evenly.
+fn rows(groups: &[String], members: impl Fn(&str) -> Vec<usize>) -> Vec<(f64, f64)> {
+    let names = group_names(groups);
+    let mut pos = vec![(C, C); groups.len()];
+    let gap = row_gap(names.len());
+    for (r, name) in names.iter().enumerate() {
+        let row = members(name);
+        let step = (SIZE - 40.0) / row.len().max(1) as f64;
+        for (k, &i) in row.iter().enumerate() {
+            pos[i] = (20.0 + step * (k as f64 + 0.5), 60.0 + gap * r as f64);
+        }
     }
     pos
 }
@@ -52,7 +102,8 @@ pub fn sunflower(n: usize) -> Vec<(f64, f64)> {
 /// Node radius that keeps a ring of `n` readable (smaller when drawn in groups).
 pub fn node_radius(n: usize, grouped: bool) -> f64 {
     if grouped {
-        21.0
+        // A row holds at most n - 2 nodes (a role row of 10 participants under two others).
+        (0.5 * (SIZE - 40.0) / n.max(1) as f64).min(21.0)
     } else if n <= 9 {
         26.0
     } else {

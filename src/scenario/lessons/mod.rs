@@ -253,6 +253,8 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     v.push(("lock-fencing", include_str!("lock-fencing.json")));
     #[cfg(feature = "gossip")]
     v.extend([("gossip-spread", include_str!("gossip-spread.json")), ("swim-suspicion", include_str!("swim-suspicion.json"))]);
+    #[cfg(feature = "txn")]
+    v.push(("2pc-blocking", include_str!("2pc-blocking.json")));
     v
 }
 

@@ -9,6 +9,8 @@ pub mod lock;
 pub mod paxos;
 #[cfg(feature = "raft")]
 pub mod raft;
+#[cfg(feature = "txn")]
+pub mod txn;
 
 use super::model::Scenario;
 use crate::sim::{Fault, TimedFault};

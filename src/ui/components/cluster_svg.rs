@@ -238,8 +238,9 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
         <svg class="cluster" viewBox={format!("0 0 {size} {size}", size = fixed(SIZE, 0))} role="group" aria-label={format!("{}: {n} {}", v.protocol, t("nodes"))} data-testid="cluster"
             onclick={on_click} onkeydown={Callback::from(on_key)} onmousemove={on_move}>
             if grouped {
-                <text class="group-label" x="135" y="24">{ t("lock servers (Raft)") }</text>
-                <text class="group-label" x="340" y="24">{ t("clients") }</text>
+                { for layout::group_labels(&p.overlay.groups).into_iter().map(|(label, x, y)| html! {
+                    <text class="group-label" x={fixed(x, 0)} y={fixed(y, 0)}>{ t_dyn(&label) }</text>
+                }) }
             } else {
                 <circle class="ring" cx="200" cy="200" r={fixed(layout::RING, 0).to_string()} />
             }

@@ -1,0 +1,112 @@
+//! Distributed-transaction presets: fixed-seed scenarios of two-phase commit (Bernstein et
+//! al. 1987, ch. 7) with captions in English and Chinese.
+
+use super::{at, preset, Preset};
+use crate::scenario::Scenario;
+use crate::sim::{Fault, NetConfig};
+use serde_json::json;
+
+/// Fixed 10 ms links, so that the captions can say what happens when.
+fn two_pc(seed: u64, config: serde_json::Value) -> Scenario {
+    let mut s = Scenario::new("2pc", 5, seed);
+    s.config = config;
+    s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 10_000, ..NetConfig::default() };
+    s
+}
+
+fn all_commit() -> Scenario {
+    two_pc(1, json!({}))
+}
+
+fn one_votes_no() -> Scenario {
+    two_pc(2, json!({"no_votes": [[1, 3]]}))
+}
+
+/// Every participant prepares t0 at 20 ms; t1 (the same key) waits behind it. The
+/// coordinator crashes at 25 ms, before the votes reach it, and restarts at 1.5 s.
+fn coordinator_crash() -> Scenario {
+    let mut s = two_pc(3, json!({"keys": 1, "txn_interval_us": 10_000}));
+    s.faults = vec![at(25_000, Fault::Crash { node: 0 }), at(1_500_000, Fault::Restart { node: 0 })];
+    s
+}
+
+/// n3 votes yes for t0 at 50 ms and crashes at 55 ms; the coordinator commits without it
+/// and resends Commit until n3, back at 600 ms, recovers from its log and asks.
+fn participant_recovery() -> Scenario {
+    let mut s = two_pc(4, json!({"transactions": 1}));
+    s.faults = vec![at(55_000, Fault::Crash { node: 3 }), at(600_000, Fault::Restart { node: 3 })];
+    s
+}
+
+/// The coordinator's Commit for t0 reaches only n2 (its links to n3 and n4 are cut), then
+/// the coordinator crashes: n3 and n4 learn the decision from n2.
+fn cooperative_termination() -> Scenario {
+    let mut s = two_pc(5, json!({"transactions": 1}));
+    s.faults = vec![
+        at(55_000, Fault::CutOneWay { from: 0, to: 3 }),
+        at(55_000, Fault::CutOneWay { from: 0, to: 4 }),
+        at(75_000, Fault::Crash { node: 0 }),
+        at(100_000, Fault::HealAll),
+    ];
+    s
+}
+
+pub(crate) fn two_pc_presets() -> Vec<Preset> {
+    vec![
+        preset(
+            "2pc-commit",
+            "2pc",
+            "Two-phase commit: every vote yes",
+            "两阶段提交：全部投赞成票",
+            "The coordinator n0 sends Prepare; each participant takes its lock, forces a prepared record and votes \
+             yes; with every yes in, the coordinator forces its commit record, sends Commit and ends the \
+             transaction once every participant acknowledged.",
+            "协调者 n0 发送 Prepare；每个参与者先加锁，强制写入 prepared 日志，再投赞成票；收齐赞成票后，协调者强制写入 \
+             commit 日志并发送 Commit，收到全部确认后结束事务。",
+            all_commit,
+        ),
+        preset(
+            "2pc-no-vote",
+            "2pc",
+            "Two-phase commit: one participant votes no",
+            "两阶段提交：一个参与者投反对票",
+            "n3 votes no on t1 and aborts at once; one no is enough for the coordinator to abort t1. Under presumed \
+             abort the coordinator forces nothing for it and waits for no acknowledgements.",
+            "n3 对 t1 投反对票并立即中止；一张反对票就足以让协调者中止 t1。在“假定中止”下，协调者不为它强制写日志，也不等待确认。",
+            one_votes_no,
+        ),
+        preset(
+            "2pc-coordinator-crash",
+            "2pc",
+            "Two-phase commit blocks: the coordinator crashes",
+            "两阶段提交的阻塞：协调者崩溃",
+            "Every participant has voted yes on t0 when the coordinator crashes. They are uncertain: they hold t0's \
+             lock, t1 waits behind it, and neither the backup nor the other participants can tell them the \
+             outcome, because all of them are uncertain too. Only when the coordinator restarts at 1.5 s (with no \
+             record of t0: presumed abort) do they learn it.",
+            "所有参与者都已对 t0 投赞成票时，协调者崩溃。它们处于不确定状态：持有 t0 的锁，t1 在后面等待；备份协调者和其他参与者\
+             也都不确定，无法告诉它们结果。直到协调者在 1.5 秒重启（日志里没有 t0：假定中止），它们才得知结果。",
+            coordinator_crash,
+        ),
+        preset(
+            "2pc-participant-recovery",
+            "2pc",
+            "Two-phase commit: a prepared participant recovers",
+            "两阶段提交：已准备的参与者恢复",
+            "n3 votes yes and crashes. The coordinator commits anyway (every vote was yes) and resends Commit. n3 \
+             restarts, finds its prepared record, takes its lock again, and asks for the decision.",
+            "n3 投了赞成票后崩溃。协调者仍然提交（所有票都是赞成）并重发 Commit。n3 重启后找到 prepared 日志，重新加锁，并询问决定。",
+            participant_recovery,
+        ),
+        preset(
+            "2pc-cooperative-termination",
+            "2pc",
+            "Two-phase commit: cooperative termination",
+            "两阶段提交：协作终止",
+            "The coordinator's Commit reaches only n2 before it crashes. n3 and n4, uncertain, ask everyone \
+             (DecisionReq); n2 has committed and tells them.",
+            "协调者崩溃前，它的 Commit 只到达了 n2。处于不确定状态的 n3 和 n4 向所有节点询问（DecisionReq）；n2 已经提交，告诉了它们。",
+            cooperative_termination,
+        ),
+    ]
+}

@@ -1,0 +1,90 @@
+//! Two-phase-commit presets as fixed-seed scenario tests: each asserts what its caption
+//! tells the student to watch (Bernstein, Hadzilacos, Goodman 1987, ch. 7; Gray & Lamport
+//! 2006, §3), and pins the trace hash so a link to it replays forever.
+
+use clusterlab::protocols::twopc::TwoPc;
+use clusterlab::protocols::txn::RmState;
+use clusterlab::scenario::{presets, registry::build_typed};
+use clusterlab::sim::{hash_hex, History, Present, Protocol, TraceKind};
+
+fn run(name: &str, until_us: u64) -> History<TwoPc> {
+    let mut s = (presets::find(name).expect("preset exists").build)();
+    s.playhead_us = until_us;
+    build_typed::<TwoPc>(&s, true).expect("preset builds")
+}
+
+fn states(h: &History<TwoPc>, txn: u32) -> Vec<Option<RmState>> {
+    h.sim().nodes().iter().skip(2).map(|n| n.as_ref().and_then(|n| n.as_participant()?.state(txn))).collect()
+}
+
+fn pinned(h: &History<TwoPc>, hash: &str) {
+    assert!(h.sim().violations().is_empty(), "{:?}", h.sim().violations().first());
+    assert_eq!(TwoPc::check_liveness(h.sim().nodes()), Ok(()));
+    assert_eq!(hash_hex(h.sim().trace_hash()), hash, "trace hash changed (links to this preset would replay differently)");
+}
+
+const C: Option<RmState> = Some(RmState::Committed);
+const A: Option<RmState> = Some(RmState::Aborted);
+const P: Option<RmState> = Some(RmState::Prepared);
+
+#[test]
+fn every_yes_commits_every_transaction() {
+    let h = run("2pc-commit", 2_000_000);
+    for t in 0..4 {
+        assert_eq!(states(&h, t), vec![C, C, C], "t{t}");
+    }
+    pinned(&h, "f41ee961901876d7");
+}
+
+#[test]
+fn one_no_vote_aborts_its_transaction_only() {
+    let h = run("2pc-no-vote", 2_000_000);
+    assert_eq!(states(&h, 1), vec![A, A, A]);
+    for t in [0, 2, 3] {
+        assert_eq!(states(&h, t), vec![C, C, C], "t{t}");
+    }
+    pinned(&h, "d242fe336b070eaf");
+}
+
+// Bernstein et al. §7.4: with the coordinator down and every participant uncertain, the
+// termination protocol cannot decide; the locks stay held and t1 waits.
+#[test]
+fn a_coordinator_crash_blocks_every_participant_until_it_recovers() {
+    let h = run("2pc-coordinator-crash", 1_400_000);
+    assert_eq!(states(&h, 0), vec![P, P, P], "blocked");
+    assert_eq!(states(&h, 1), vec![Some(RmState::Working); 3], "t1 waits for t0's lock");
+    for p in h.sim().nodes().iter().skip(2).flatten().filter_map(|n| n.as_participant()) {
+        assert_eq!(p.locks.holder(0), Some(0));
+    }
+    let blocked = TwoPc::overlay(h.sim().nodes(), h.sim().now_us()).tables.into_iter().find(|t| t.title == "blocked").unwrap();
+    assert_eq!(blocked.rows.len(), 3);
+    assert!(blocked.rows.iter().all(|r| r[1] == "t0" && r[3] == "t1"), "{:?}", blocked.rows);
+    let h = run("2pc-coordinator-crash", 3_000_000);
+    assert_eq!(states(&h, 0), vec![A, A, A], "presumed abort once the coordinator is back");
+    pinned(&h, "a9510b8927bfd701");
+}
+
+// Recovery (§7.3): the prepared participant boots uncertain and learns the commit.
+#[test]
+fn a_prepared_participant_recovers_and_commits() {
+    let h = run("2pc-participant-recovery", 500_000);
+    assert_eq!(states(&h, 0), vec![C, None, C], "n3 is down");
+    let h = run("2pc-participant-recovery", 3_000_000);
+    assert_eq!(states(&h, 0), vec![C, C, C]);
+    pinned(&h, "9fdee9be4c5cbbd9");
+}
+
+// §7.4: the cooperative termination protocol: n3 and n4 learn the commit from n2.
+#[test]
+fn uncertain_participants_learn_the_decision_from_another() {
+    let h = run("2pc-cooperative-termination", 3_000_000);
+    assert_eq!(states(&h, 0), vec![C, C, C]);
+    assert!(h.sim().nodes()[0].is_none(), "the coordinator stays down");
+    let from_n2 = h
+        .trace()
+        .iter()
+        .filter(|r| r.node == Some(2) && matches!(r.kind, TraceKind::Send { kind: "Commit", to: 3 | 4, .. }))
+        .count();
+    assert!(from_n2 >= 1, "n2 answered with Commit");
+    pinned(&h, "f97565b32facdad3");
+}
