@@ -88,3 +88,27 @@ fn uncertain_participants_learn_the_decision_from_another() {
     assert!(from_n2 >= 1, "n2 answered with Commit");
     pinned(&h, "f97565b32facdad3");
 }
+
+// Bernstein et al. §7.4: a participant that voted yes may not abort at its timeout. With
+// the planted bug, a participant cut off from the coordinator's Commit does, and AC1
+// reports it (the same run without the bug stays clean: it waits, then learns Commit).
+#[test]
+fn a_prepared_participant_that_aborts_at_its_timeout_breaks_agreement() {
+    use clusterlab::scenario::Scenario;
+    use clusterlab::sim::{Fault, NetConfig, TimedFault};
+    let scenario = |bug: Option<&str>| {
+        let mut s = Scenario::new("2pc", 5, 7);
+        s.config = serde_json::json!({"transactions": 1, "bug": bug});
+        s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 10_000, ..NetConfig::default() };
+        let at = |at_us, fault| TimedFault { at_us, after_event: None, fault };
+        s.faults = vec![at(45_000, Fault::CutOneWay { from: 0, to: 2 }), at(1_000_000, Fault::HealAll)];
+        s.playhead_us = 3_000_000;
+        s
+    };
+    let bad = build_typed::<TwoPc>(&scenario(Some("prepared_timeout_abort")), false).unwrap();
+    let v = bad.sim().violations();
+    assert_eq!(v.first().map(|v| v.property.as_str()), Some("AC1 Agreement"), "{v:?}");
+    let good = build_typed::<TwoPc>(&scenario(None), false).unwrap();
+    assert!(good.sim().violations().is_empty());
+    assert_eq!(states(&good, 0), vec![C, C, C]);
+}

@@ -68,7 +68,7 @@ pub fn group_labels(groups: &[String]) -> Vec<(String, f64, f64)> {
     }
     let names = group_names(groups);
     let gap = row_gap(names.len());
-    names.iter().enumerate().map(|(r, name)| (name.to_string(), C, 32.0 + gap * r as f64)).collect()
+    names.iter().enumerate().map(|(r, name)| (name.to_string(), C, 26.0 + gap * r as f64)).collect()
 }
 
 /// One row per group, in the order groups first appear, each row's nodes spread evenly.

@@ -45,6 +45,8 @@ const MODES = [
   '#preset=swim-false-suspicion',
   '?theme=dark#preset=swim-crash-detection',
   '#preset=flood-basic',
+  '#preset=2pc-coordinator-crash',
+  '?lang=zh&theme=dark#preset=2pc-cooperative-termination',
   '?embed=1#preset=raft-election',
   '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',
   '?embed=1#preset=gossip-push-1000',
@@ -52,6 +54,7 @@ const MODES = [
   // a lesson embedded.
   '#lesson=raft-be-the-network&step=3',
   '?lang=zh&theme=dark#lesson=raft-election&step=2',
+  '#lesson=2pc-blocking&step=3',
   '?embed=1#lesson=raft-election&step=2',
 ];
 

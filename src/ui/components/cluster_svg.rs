@@ -239,7 +239,7 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
             onclick={on_click} onkeydown={Callback::from(on_key)} onmousemove={on_move}>
             if grouped {
                 { for layout::group_labels(&p.overlay.groups).into_iter().map(|(label, x, y)| html! {
-                    <text class="group-label" x={fixed(x, 0)} y={fixed(y, 0)}>{ t_dyn(&label) }</text>
+                    <text class="group-label" x={fixed(x, 0).to_string()} y={fixed(y, 0).to_string()}>{ t_dyn(&label) }</text>
                 }) }
             } else {
                 <circle class="ring" cx="200" cy="200" r={fixed(layout::RING, 0).to_string()} />

@@ -1,0 +1,69 @@
+// Distributed transactions in the page (issue 20): two-phase commit's coordinator, backup
+// and participants drawn in rows; the canonical blocking preset (participants uncertain,
+// locks held, a transaction waiting, the blocked gauge); the student crashing the
+// coordinator from the panel at the moment every participant is uncertain; the state table.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { start, open, state, SHOTS } from './helpers.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.stop(); });
+
+const pause = page => page.evaluate(() => window.clusterlab.pause());
+const runFor = (page, us) => page.evaluate(us => window.clusterlab.runFor(us), us);
+
+test('2PC: a crashed coordinator leaves every participant uncertain, holding its lock, until it recovers', async () => {
+  const { page, errors, context } = await open(env.browser, env.base + '#preset=2pc-coordinator-crash', { width: 1280, height: 1400 });
+  await pause(page);
+  let s = await runFor(page, 600000);
+  assert.equal(s.protocol, '2pc');
+  assert.deepEqual(s.overlay.groups, ['coordinator', 'backup', 'participants', 'participants', 'participants']);
+  assert.deepEqual(await page.locator('svg.cluster .group-label').allTextContents(), ['coordinator', 'backup', 'participants']);
+  assert.equal(s.nodes[0].status, 'crashed');
+  assert.deepEqual(s.nodes.slice(2).map(n => n.role), ['uncertain', 'uncertain', 'uncertain']);
+  assert.equal(await page.locator('[data-role="uncertain"]').count(), 3);
+  const blocked = s.overlay.tables.find(t => t.title === 'blocked');
+  assert.equal(blocked.rows.length, 3);
+  assert.ok(blocked.rows.every(r => r[1] === 't0' && r[3] === 't1'), JSON.stringify(blocked.rows));
+  assert.ok(await page.locator('[data-testid=overlay-panel] td', { hasText: 't1' }).count() >= 3, 'the waiting transaction is shown');
+  assert.equal(await page.locator('svg.cluster [data-bar-node]').count(), 3, 'a blocked-time bar under each uncertain participant');
+  assert.equal(s.violations.length, 0);
+  await page.screenshot({ path: join(SHOTS, 'txn-2pc-blocked.png'), fullPage: true });
+  s = await runFor(page, 2000000);
+  assert.deepEqual(s.nodes.slice(2).map(n => n.role), ['participant', 'participant', 'participant'], 'the recovered coordinator presumed abort');
+  assert.equal(s.violations.length, 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('2PC: the student crashes the coordinator from the panel once every participant is uncertain', async () => {
+  const { page, errors, context } = await open(env.browser, env.base + '?lang=zh#preset=2pc-commit', { width: 1280, height: 1400 });
+  await pause(page);
+  let s = await state(page);
+  for (let i = 0; i < 400 && s.nodes.slice(2).some(n => n.role !== 'uncertain'); i++) s = await page.evaluate(() => window.clusterlab.step());
+  assert.deepEqual(s.nodes.slice(2).map(n => n.role), ['uncertain', 'uncertain', 'uncertain']);
+  assert.equal(s.playing, false);
+  const at = s.simTimeUs;
+  await page.click('svg.cluster [data-node-id="0"]');
+  await page.click('[data-testid=crash]');
+  s = await state(page);
+  assert.equal(s.nodes[0].status, 'crashed');
+  assert.equal(s.simTimeUs, at, 'crashed at the moment every participant became uncertain');
+  s = await runFor(page, 1000000);
+  assert.equal(s.nodes[0].status, 'crashed');
+  assert.deepEqual(s.nodes.slice(2).map(n => n.role), ['uncertain', 'uncertain', 'uncertain'], 'blocked while it is down');
+  const rows = page.locator('[data-testid=state-table] .state-columns tr[data-node-id]');
+  assert.equal(await rows.count(), 5);
+  const table = await rows.allTextContents();
+  assert.ok(table.filter(r => r.includes('t0') && r.includes('prepared')).length === 3, table.join('\n'));
+  await page.screenshot({ path: join(SHOTS, 'txn-2pc-blocked-zh.png'), fullPage: true });
+  await page.click('[data-node-id="0"]');
+  await page.click('[data-testid=restart]');
+  s = await runFor(page, 2000000);
+  assert.ok(s.nodes.slice(2).every(n => n.role !== 'uncertain'), JSON.stringify(s.nodes.map(n => n.role)));
+  assert.equal(s.violations.length, 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
