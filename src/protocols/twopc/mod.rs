@@ -37,65 +37,32 @@ impl Protocol for TwoPc {
         TwoPc::create(env, config)
     }
     fn on_start(&mut self, out: &mut Out<Self>) {
-        if let Role::Coordinator(c) = &mut self.role {
-            c.start(&self.config, out);
-        }
+        self.counted(out, |n, out| {
+            if let Role::Coordinator(c) = &mut n.role {
+                c.start(&n.config, out);
+            }
+        });
     }
     fn on_recover(&mut self, log: DurableLog<Record>, out: &mut Out<Self>) {
-        let now = out.now();
-        let TwoPc { env, config, role } = self;
-        match role {
-            Role::Coordinator(c) => c.recover(env, config, log, now, out),
-            Role::Participant(p) => p.recover(env, config, log, out),
-            Role::Backup(_) => {}
-        }
+        self.counted(out, |n, out| {
+            let now = out.now();
+            let TwoPc { env, config, role, .. } = n;
+            match role {
+                Role::Coordinator(c) => c.recover(env, config, log, now, out),
+                Role::Participant(p) => p.recover(env, config, log, out),
+                Role::Backup(_) => {}
+            }
+        });
     }
     fn on_message(&mut self, from: NodeId, msg: TwoPcMsg, out: &mut Out<Self>) {
-        let TwoPc { env, config, role } = self;
-        match (role, msg) {
-            (Role::Coordinator(c), TwoPcMsg::Prepared { txn }) => c.on_vote(env, config, from, txn, true, out),
-            (Role::Coordinator(c), TwoPcMsg::Aborted { txn }) => c.on_vote(env, config, from, txn, false, out),
-            (Role::Coordinator(c), TwoPcMsg::Ack { txn }) => c.on_ack(env, from, txn, out),
-            (Role::Coordinator(c), TwoPcMsg::DecisionReq { txn }) => c.on_decision_req(from, txn, out),
-            (Role::Backup(b), TwoPcMsg::DecisionReq { txn }) => b.on_decision_req(env, config, from, txn, out),
-            (Role::Backup(b), TwoPcMsg::State { txn, state }) => b.on_state(env, from, txn, state, out),
-            (Role::Participant(p), TwoPcMsg::Prepare { txn, .. }) => p.on_prepare(env, config, txn, out),
-            (Role::Participant(p), TwoPcMsg::Commit { txn }) => p.on_decision(config, txn, Decision::Commit, out),
-            (Role::Participant(p), TwoPcMsg::Abort { txn }) => p.on_decision(config, txn, Decision::Abort, out),
-            (Role::Participant(p), TwoPcMsg::DecisionReq { txn }) => p.on_decision_req(config, from, txn, out),
-            (Role::Participant(p), TwoPcMsg::StateReq { txn }) => p.on_state_req(config, from, txn, out),
-            _ => {}
-        }
+        self.counted(out, |n, out| n.handle_message(from, msg, out));
     }
     fn on_timer(&mut self, timer: TwoPcTimer, out: &mut Out<Self>) {
-        let TwoPc { env, config, role } = self;
-        match (role, timer) {
-            (Role::Coordinator(c), TwoPcTimer::Begin) => c.begin(env, config, out),
-            (Role::Coordinator(c), TwoPcTimer::VoteTimeout(txn)) => c.on_vote_timeout(env, config, txn, out),
-            (Role::Coordinator(c), TwoPcTimer::Resend(txn)) => c.on_resend(env, config, txn, out),
-            (Role::Participant(p), TwoPcTimer::Termination(txn)) => p.on_termination(env, config, txn, out),
-            (Role::Backup(b), TwoPcTimer::Survey(txn)) => b.on_survey(env, config, txn, out),
-            _ => {}
-        }
+        self.counted(out, |n, out| n.handle_timer(timer, out));
     }
     fn on_request(&mut self, _request_id: u64, _req: (), _out: &mut Out<Self>) {}
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
-        let TwoPc { env, config, role } = self;
-        match role {
-            Role::Coordinator(c) => {
-                let collecting: Vec<TxnId> = c.txns.iter().filter(|(_, t)| t.decision().is_none()).map(|(t, _)| *t).collect();
-                for txn in collecting {
-                    c.on_vote_timeout(env, config, txn, out);
-                }
-            }
-            Role::Participant(p) => {
-                let uncertain: Vec<TxnId> = p.txns.iter().filter(|(_, t)| t.state.uncertain()).map(|(t, _)| *t).collect();
-                for txn in uncertain {
-                    p.on_termination(env, config, txn, out);
-                }
-            }
-            Role::Backup(_) => {}
-        }
+        self.counted(out, TwoPc::time_out_now);
     }
     fn request_from_op(_op: &ClientOp) -> Option<()> {
         None
@@ -111,6 +78,65 @@ impl Protocol for TwoPc {
     }
     fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
         invariants::liveness(nodes)
+    }
+}
+
+impl TwoPc {
+    /// Run a handler and count what it cost (see [`TwoPc::account`]).
+    fn counted(&mut self, out: &mut Out<Self>, handler: impl FnOnce(&mut Self, &mut Out<Self>)) {
+        let before = self.snapshot();
+        let from = out.effects().len();
+        handler(self, out);
+        self.account(&before, from, out);
+    }
+
+    fn handle_message(&mut self, from: NodeId, msg: TwoPcMsg, out: &mut Out<Self>) {
+        let TwoPc { env, config, role, .. } = self;
+        match (role, msg) {
+            (Role::Coordinator(c), TwoPcMsg::Prepared { txn }) => c.on_vote(env, config, from, txn, true, out),
+            (Role::Coordinator(c), TwoPcMsg::Aborted { txn }) => c.on_vote(env, config, from, txn, false, out),
+            (Role::Coordinator(c), TwoPcMsg::Ack { txn }) => c.on_ack(env, from, txn, out),
+            (Role::Coordinator(c), TwoPcMsg::DecisionReq { txn }) => c.on_decision_req(from, txn, out),
+            (Role::Backup(b), TwoPcMsg::DecisionReq { txn }) => b.on_decision_req(env, config, from, txn, out),
+            (Role::Backup(b), TwoPcMsg::State { txn, state }) => b.on_state(env, from, txn, state, out),
+            (Role::Participant(p), TwoPcMsg::Prepare { txn, .. }) => p.on_prepare(env, config, txn, out),
+            (Role::Participant(p), TwoPcMsg::Commit { txn }) => p.on_decision(config, txn, Decision::Commit, out),
+            (Role::Participant(p), TwoPcMsg::Abort { txn }) => p.on_decision(config, txn, Decision::Abort, out),
+            (Role::Participant(p), TwoPcMsg::DecisionReq { txn }) => p.on_decision_req(config, from, txn, out),
+            (Role::Participant(p), TwoPcMsg::StateReq { txn }) => p.on_state_req(config, from, txn, out),
+            _ => {}
+        }
+    }
+    fn handle_timer(&mut self, timer: TwoPcTimer, out: &mut Out<Self>) {
+        let TwoPc { env, config, role, .. } = self;
+        match (role, timer) {
+            (Role::Coordinator(c), TwoPcTimer::Begin) => c.begin(env, config, out),
+            (Role::Coordinator(c), TwoPcTimer::VoteTimeout(txn)) => c.on_vote_timeout(env, config, txn, out),
+            (Role::Coordinator(c), TwoPcTimer::Resend(txn)) => c.on_resend(env, config, txn, out),
+            (Role::Participant(p), TwoPcTimer::Termination(txn)) => p.on_termination(env, config, txn, out),
+            (Role::Backup(b), TwoPcTimer::Survey(txn)) => b.on_survey(env, config, txn, out),
+            _ => {}
+        }
+    }
+    /// "Time out now": the coordinator gives up waiting for votes; an uncertain participant
+    /// runs the termination protocol at once.
+    fn time_out_now(&mut self, out: &mut Out<Self>) {
+        let TwoPc { env, config, role, .. } = self;
+        match role {
+            Role::Coordinator(c) => {
+                let collecting: Vec<TxnId> = c.txns.iter().filter(|(_, t)| t.decision().is_none()).map(|(t, _)| *t).collect();
+                for txn in collecting {
+                    c.on_vote_timeout(env, config, txn, out);
+                }
+            }
+            Role::Participant(p) => {
+                let uncertain: Vec<TxnId> = p.txns.iter().filter(|(_, t)| t.state.uncertain()).map(|(t, _)| *t).collect();
+                for txn in uncertain {
+                    p.on_termination(env, config, txn, out);
+                }
+            }
+            Role::Backup(_) => {}
+        }
     }
 }
 

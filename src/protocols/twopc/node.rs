@@ -6,8 +6,8 @@ use super::backup::Backup;
 use super::config::TwoPcConfig;
 use super::coordinator::Coordinator;
 use super::participant::Participant;
-use crate::protocols::txn::TxnId;
-use crate::sim::{NodeEnv, NodeId};
+use crate::protocols::txn::{Costs, RmState, TxnId};
+use crate::sim::{Effect, LogWrite, NodeEnv, NodeId, Out};
 
 /// The coordinator's and the backup's numbers; participants are every node after them.
 pub const COORDINATOR: NodeId = 0;
@@ -51,6 +51,8 @@ pub struct TwoPc {
     pub(crate) env: NodeEnv,
     pub(crate) config: TwoPcConfig,
     pub(crate) role: Role,
+    /// What each transaction cost this node since it booted (for the page's cost table).
+    pub costs: Costs,
 }
 
 impl TwoPc {
@@ -60,7 +62,49 @@ impl TwoPc {
             BACKUP => Role::Backup(Backup::default()),
             _ => Role::Participant(Participant::default()),
         };
-        TwoPc { env, config: config.clone(), role }
+        TwoPc { env, config: config.clone(), role, costs: Costs::default() }
+    }
+
+    /// A participant's state per transaction, to compare before and after a handler.
+    pub(crate) fn snapshot(&self) -> Vec<(TxnId, RmState)> {
+        self.as_participant().map(|p| p.txns.iter().map(|(t, x)| (*t, x.state)).collect()).unwrap_or_default()
+    }
+
+    /// Count what the handler just did: every message sent, every sync (a forced write
+    /// of the record written last), and a participant's changes of state.
+    pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<TwoPc>) {
+        let now = out.now();
+        let mut last_written = None;
+        for e in &out.effects()[from..] {
+            match e {
+                Effect::Send { msg, .. } => self.costs.sent(msg.txn()),
+                Effect::Write(LogWrite::Append(r)) => last_written = Some(r.txn()),
+                Effect::Sync => {
+                    if let Some(t) = last_written.take() {
+                        self.costs.forced(t);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Role::Coordinator(c) = &self.role {
+            for t in c.txns.keys() {
+                self.costs.heard(*t, now);
+            }
+            return;
+        }
+        for (t, state) in self.snapshot() {
+            let was = before.iter().find(|(b, _)| *b == t).map(|(_, s)| *s);
+            if was == Some(state) {
+                continue;
+            }
+            self.costs.heard(t, now);
+            if state.uncertain() {
+                self.costs.uncertain(t, now);
+            } else if state.decision().is_some() {
+                self.costs.decided(t, now);
+            }
+        }
     }
     pub fn role(&self) -> &Role {
         &self.role

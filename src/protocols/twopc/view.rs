@@ -5,6 +5,7 @@
 
 use super::coordinator::TmPhase;
 use super::node::{Role, TwoPc};
+use crate::protocols::txn::cost::totals;
 use crate::protocols::txn::RmState;
 use crate::sim::view::{Overlay, OverlayBar};
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
@@ -121,5 +122,29 @@ pub fn overlay(nodes: &[Option<TwoPc>], now_us: TimeUs) -> Overlay {
         headers: vec!["participant".into(), "transaction".into(), "uncertain for".into(), "waiting for its lock".into()],
         rows,
     });
+    o.tables.push(cost_table(nodes, now_us));
     o
+}
+
+/// Per transaction, what it cost over every node that is up (Gray & Lamport's measures):
+/// messages, forced writes, the time from its begin until every participant decided, and
+/// the participants' uncertain time summed.
+pub fn cost_table(nodes: &[Option<TwoPc>], now_us: TimeUs) -> TableView {
+    let up = || nodes.iter().flatten().map(|n| (&n.costs, n.as_participant().is_some()));
+    let mut txns: Vec<u32> = up().flat_map(|(c, _)| c.txns.keys().copied()).collect();
+    txns.sort_unstable();
+    txns.dedup();
+    let rows = txns
+        .into_iter()
+        .map(|t| {
+            let x = totals(up(), t, now_us);
+            let ms = |us: TimeUs| format!("{} ms", us / 1000);
+            vec![format!("t{t}"), x.messages.to_string(), x.forced_writes.to_string(), x.decided_after_us.map_or("-".into(), ms), ms(x.blocked_us)]
+        })
+        .collect();
+    TableView {
+        title: "cost per transaction".into(),
+        headers: vec!["transaction".into(), "messages".into(), "forced writes".into(), "all decided after".into(), "time uncertain".into()],
+        rows,
+    }
 }

@@ -5,10 +5,12 @@
 //! force, the per-key locks a prepared participant holds, and the atomic-commitment checkers
 //! AC1-AC3 every protocol of the family registers.
 
+pub mod cost;
 pub mod invariants;
 pub mod locks;
 pub mod record;
 
+pub use cost::{Cost, Costs, Totals};
 pub use locks::LockTable;
 pub use record::Record;
 
