@@ -44,6 +44,7 @@ impl Protocol for TwoPc {
         });
     }
     fn on_recover(&mut self, log: DurableLog<Record>, out: &mut Out<Self>) {
+        self.log = log.entries().iter().map(|r| (r.clone(), false)).collect();
         self.counted(out, |n, out| {
             let now = out.now();
             let TwoPc { env, config, role, .. } = n;

@@ -6,7 +6,7 @@ use super::backup::Backup;
 use super::config::TwoPcConfig;
 use super::coordinator::Coordinator;
 use super::participant::Participant;
-use crate::protocols::txn::{Costs, RmState, TxnId};
+use crate::protocols::txn::{Costs, Record, RmState, TxnId};
 use crate::sim::{Effect, LogWrite, NodeEnv, NodeId, Out};
 
 /// The coordinator's and the backup's numbers; participants are every node after them.
@@ -53,6 +53,10 @@ pub struct TwoPc {
     pub(crate) role: Role,
     /// What each transaction cost this node since it booted (for the page's cost table).
     pub costs: Costs,
+    /// The node's log records as the page shows them, each with whether it was forced: a
+    /// copy of what it wrote (its durable log is the simulator's), rebuilt at recovery
+    /// (where "forced" is not known again: only this incarnation's forced writes are marked).
+    pub log: Vec<(Record, bool)>,
 }
 
 impl TwoPc {
@@ -62,7 +66,7 @@ impl TwoPc {
             BACKUP => Role::Backup(Backup::default()),
             _ => Role::Participant(Participant::default()),
         };
-        TwoPc { env, config: config.clone(), role, costs: Costs::default() }
+        TwoPc { env, config: config.clone(), role, costs: Costs::default(), log: Vec::new() }
     }
 
     /// A participant's state per transaction, to compare before and after a handler.
@@ -78,10 +82,16 @@ impl TwoPc {
         for e in &out.effects()[from..] {
             match e {
                 Effect::Send { msg, .. } => self.costs.sent(msg.txn()),
-                Effect::Write(LogWrite::Append(r)) => last_written = Some(r.txn()),
+                Effect::Write(LogWrite::Append(r)) => {
+                    last_written = Some(r.txn());
+                    self.log.push((r.clone(), false));
+                }
                 Effect::Sync => {
                     if let Some(t) = last_written.take() {
                         self.costs.forced(t);
+                        if let Some(last) = self.log.last_mut() {
+                            last.1 = true;
+                        }
                     }
                 }
                 _ => {}

@@ -52,6 +52,12 @@ fn locks(n: &TwoPc) -> String {
         .join("; ")
 }
 
+/// The last records of the node's log, newest last; "(forced)" marks a synced one.
+fn log_tail(n: &TwoPc) -> String {
+    let skip = n.log.len().saturating_sub(6);
+    n.log[skip..].iter().map(|(r, forced)| if *forced { format!("{} (forced)", r.label()) } else { r.label() }).collect::<Vec<_>>().join(", ")
+}
+
 pub fn node_view(n: &TwoPc) -> NodeView {
     let mut v = NodeView::default();
     match &n.role {
@@ -77,23 +83,26 @@ pub fn node_view(n: &TwoPc) -> NodeView {
             v.fields.push(("locks".into(), locks(n)));
         }
     }
+    if !matches!(n.role, Role::Backup(_)) {
+        v.fields.push(("log".into(), log_tail(n)));
+    }
     v
 }
 
-/// One row per node: role, what it holds per transaction, its locks.
+/// One row per node: role, what it holds per transaction, its locks, its last log records.
 pub fn cluster_table(nodes: &[Option<TwoPc>]) -> TableView {
-    let headers = vec!["node".into(), "role".into(), "transactions".into(), "locks".into()];
+    let headers = vec!["node".into(), "role".into(), "transactions".into(), "locks".into(), "log".into()];
     let rows = nodes
         .iter()
         .enumerate()
         .map(|(id, n)| match n {
-            None => vec![format!("n{id}"), "crashed".into(), String::new(), String::new()],
+            None => vec![format!("n{id}"), "crashed".into(), String::new(), String::new(), String::new()],
             Some(n) => {
                 let txns = match &n.role {
                     Role::Participant(_) => participant_txns(n),
                     _ => node_view(n).fields.first().map(|(_, v)| v.clone()).unwrap_or_default(),
                 };
-                vec![format!("n{id}"), role(n).label.to_string(), txns, locks(n)]
+                vec![format!("n{id}"), role(n).label.to_string(), txns, locks(n), log_tail(n)]
             }
         })
         .collect();
