@@ -18,6 +18,8 @@ pub const VERBATIM: &[&str] = &[
     // Two-phase commit (Gray & Lamport's Prepare/Prepared/Commit/Abort, Bernstein et al.'s
     // DECISION-REQ) and the backup coordinator's survey
     "Prepared", "Aborted", "Commit", "Abort", "DecisionReq", "StateReq", "State",
+    // Paxos Commit's phases (Gray & Lamport 2006, §4)
+    "Phase1a", "Phase1b", "Phase2a", "Phase2b",
 ];
 
 /// (English, Simplified Chinese).
@@ -443,6 +445,10 @@ pub const TXN_TABLE: &[(&str, &str)] = &[
     ("forced writes", "强制写入"),
     ("all decided after", "全部决定用时"),
     ("time uncertain", "不确定时长合计"),
+    ("acceptors", "接受者们"),
+    ("leader (phase 1)", "领导者（phase 1）"),
+    ("ask for the decision", "询问决定"),
+    ("One vote chosen per instance", "每个实例只选定一票"),
     ("AC1 Agreement", "AC1 一致决定"),
     ("AC2 No reversal", "AC2 决定不可撤销"),
     ("AC3 Commit needs every yes", "AC3 提交需要全部赞成"),

@@ -1,6 +1,6 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
-//! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts).
+//! transactions family 2PC and Paxos Commit over their shared `txn` parts).
 
 #[cfg(feature = "flood")]
 pub mod flood;
@@ -10,6 +10,8 @@ pub mod gossip;
 pub mod lock;
 #[cfg(feature = "paxos")]
 pub mod paxos;
+#[cfg(feature = "txn")]
+pub mod paxos_commit;
 #[cfg(any(feature = "raft", feature = "lock"))]
 pub mod raft;
 #[cfg(feature = "gossip")]

@@ -140,7 +140,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("paxos-commit", "txn")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -471,6 +471,7 @@ mod flood_row {
 #[cfg(feature = "txn")]
 mod txn_rows {
     use super::*;
+    use crate::protocols::paxos_commit::PaxosCommit;
     use crate::protocols::twopc::TwoPc;
 
     pub const TWO_PC: Row = Row {
@@ -511,6 +512,44 @@ mod txn_rows {
         check: check::<TwoPc>,
         build: build_any::<TwoPc>,
     };
+
+    pub const PAXOS_COMMIT: Row = Row {
+        name: "paxos-commit",
+        family: "txn",
+        title: "Paxos Commit (Gray & Lamport, Consensus on Transaction Commit, 2006)",
+        nodes: NodeRange { min: 4, max: 12, default: 7 },
+        bugs: &[
+            Bug { name: "abort_without_phase1", source: "Gray & Lamport 2006, §4: a new leader learns each instance in phase 1 before it may propose Aborted for it" },
+            Bug { name: "commit_on_majority", source: "Gray & Lamport 2006, §4: commit only when every participant's instance chose Prepared" },
+            Bug { name: "accept_below_promise", source: "Paxos Made Simple §2.2, P1a, as PaxosCommit.tla's acceptor: accept only at or above the ballot promised" },
+            Bug { name: "accept_before_durable", source: "Gray & Lamport 2006, §4: an acceptor's vote is written to stable storage before its phase 2b message is sent" },
+        ],
+        presets: crate::scenario::presets::txn::paxos_commit_presets,
+        lessons: &[],
+        consistency: ConsistencyModel { model: Consistency::AtomicCommit, checker: "AC1 Agreement, AC2 No reversal, AC3 Commit needs every yes, One vote chosen per instance; AC5 after faults stop" },
+        // Safe under every fault; live while F + 1 acceptors and the participants are up.
+        assumptions: ASYNCHRONOUS,
+        sweep: SweepDefaults {
+            config: r#"{"transactions":40,"txn_interval_us":100000}"#,
+            soak_seeds: 100_000,
+            nodes: (6, 8),
+            knobs: &[
+                &["{}", r#"{"f":0,"nodes":5}"#, r#"{"f":2,"nodes":9}"#],
+                &["{}", r#"{"no_vote_permille":100}"#, r#"{"no_vote_permille":300}"#],
+                &["{}", r#"{"keys":1}"#, r#"{"keys":4,"txn_interval_us":40000}"#],
+                &["{}", r#"{"leader_timeout_us":100000}"#, r#"{"decision_timeout_us":100000}"#],
+            ],
+            leave_down: LeaveDown::Never,
+            // A participant may have a queue of transactions behind one lock that everyone
+            // else decided while it was away and the deciders have since forgotten (leaders
+            // keep nothing on disk): each needs a take-over, about half a second, once faults
+            // stop.
+            liveness_bound_us: 20_000_000,
+        },
+        layout: Layout::Groups,
+        check: check::<PaxosCommit>,
+        build: build_any::<PaxosCommit>,
+    };
 }
 
 static ROWS: &[Row] = &[
@@ -528,5 +567,7 @@ static ROWS: &[Row] = &[
     flood_row::ROW,
     #[cfg(feature = "txn")]
     txn_rows::TWO_PC,
+    #[cfg(feature = "txn")]
+    txn_rows::PAXOS_COMMIT,
 ];
 

@@ -67,3 +67,22 @@ test('2PC: the student crashes the coordinator from the panel once every partici
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Paxos Commit: the coordinator crashes and an acceptor takes over and commits, nobody blocked', async () => {
+  const { page, errors, context } = await open(env.browser, env.base + '#preset=paxos-commit-coordinator-crash', { width: 1280, height: 1400 });
+  await pause(page);
+  let s = await runFor(page, 200000);
+  assert.equal(s.protocol, 'paxos-commit');
+  assert.deepEqual(s.overlay.groups, ['coordinator', 'acceptors', 'acceptors', 'acceptors', 'participants', 'participants', 'participants']);
+  assert.deepEqual(await page.locator('svg.cluster .group-label').allTextContents(), ['coordinator', 'acceptors', 'participants']);
+  assert.equal(s.nodes[0].status, 'crashed');
+  assert.deepEqual(s.nodes.slice(4).map(n => n.role), ['uncertain', 'uncertain', 'uncertain']);
+  s = await runFor(page, 1000000);
+  assert.deepEqual(s.nodes.slice(4).map(n => n.role), ['participant', 'participant', 'participant'], 'committed without the coordinator');
+  assert.equal(s.violations.length, 0);
+  const costs = s.overlay.tables.find(t => t.title === 'cost per transaction');
+  assert.equal(costs.rows.length, 1);
+  await page.screenshot({ path: join(SHOTS, 'txn-paxos-commit-takeover.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,5 +1,6 @@
 //! Distributed-transaction presets: fixed-seed scenarios of two-phase commit (Bernstein et
-//! al. 1987, ch. 7) with captions in English and Chinese.
+//! al. 1987, ch. 7) and Paxos Commit (Gray & Lamport 2006, §4) with captions in English and
+//! Chinese.
 
 use super::{at, preset, Preset};
 use crate::scenario::Scenario;
@@ -107,6 +108,60 @@ pub(crate) fn two_pc_presets() -> Vec<Preset> {
              (DecisionReq); n2 has committed and tells them.",
             "协调者崩溃前，它的 Commit 只到达了 n2。处于不确定状态的 n3 和 n4 向所有节点询问（DecisionReq）；n2 已经提交，告诉了它们。",
             cooperative_termination,
+        ),
+    ]
+}
+
+/// Paxos Commit with F = 1 (acceptors n1-n3, participants n4-n6), fixed 10 ms links.
+fn paxos_commit(seed: u64, config: serde_json::Value) -> Scenario {
+    let mut s = Scenario::new("paxos-commit", 7, seed);
+    s.config = config;
+    s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 10_000, ..NetConfig::default() };
+    s
+}
+
+fn pc_all_commit() -> Scenario {
+    paxos_commit(11, json!({}))
+}
+
+/// The coordinator crashes at 45 ms, after every participant sent its phase 2a (at 50 ms
+/// they arrive) and before any phase 2b reaches it; the acceptors take over.
+fn pc_coordinator_crash() -> Scenario {
+    let mut s = paxos_commit(12, json!({"transactions": 1}));
+    s.faults = vec![at(45_000, Fault::Crash { node: 0 })];
+    s
+}
+
+pub(crate) fn paxos_commit_presets() -> Vec<Preset> {
+    vec![
+        preset(
+            "paxos-commit-commit",
+            "paxos-commit",
+            "Paxos Commit: every vote yes",
+            "Paxos 提交：全部投赞成票",
+            "The coordinator n0 sends Prepare. Each participant forces its prepared record and sends its vote as \
+             phase 2a of its own Paxos instance, ballot 0, to the three acceptors n1-n3; each acceptor forces the \
+             vote and sends phase 2b to the coordinator. Two acceptors of three (F + 1) choose a vote; with every \
+             instance chosen Prepared the coordinator sends Commit. One more message delay than two-phase commit, \
+             and it survives the coordinator's crash.",
+            "协调者 n0 发送 Prepare。每个参与者强制写入 prepared 记录，并把投票作为自己那个 Paxos 实例的 phase 2a（选票编号 0）\
+             发给三个接受者 n1-n3；每个接受者强制写入这一票后向协调者发送 phase 2b。三个接受者中的两个（F + 1）接受即选定；\
+             所有实例都选定 Prepared 后，协调者发送 Commit。比两阶段提交多一次消息延迟，但协调者崩溃也不会阻塞。",
+            pc_all_commit,
+        ),
+        preset(
+            "paxos-commit-coordinator-crash",
+            "paxos-commit",
+            "Paxos Commit: the coordinator crashes, an acceptor finishes",
+            "Paxos 提交：协调者崩溃，由接受者完成",
+            "Every participant has voted, and the coordinator crashes before it learns the votes. The participants \
+             wait, then ask the acceptors; n1 takes over as leader with a higher ballot, learns in phase 1 what each \
+             instance accepted, proposes the same votes in phase 2, and commits. Unlike two-phase commit, nobody \
+             waits for the coordinator to come back.",
+            "所有参与者都已投票，协调者在得知投票结果之前崩溃。参与者等待后向接受者询问；n1 以更高的选票编号接任领导者，\
+             在 phase 1 中得知每个实例已接受的投票，在 phase 2 中提出相同的投票，然后提交。与两阶段提交不同，没有人需要\
+             等协调者回来。",
+            pc_coordinator_crash,
         ),
     ]
 }
