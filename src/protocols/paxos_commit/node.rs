@@ -6,10 +6,11 @@
 use super::acceptor::Acceptor;
 use super::config::PaxosCommitConfig;
 use super::leader::Leader;
-use super::msg::{Ballot, Vote};
+use super::msg::{Ballot, PcMsg, Vote};
 use super::participant::Participant;
+use crate::protocols::txn::cost::{account_effects, account_states};
 use crate::protocols::txn::{Costs, Record, RmState, TxnId};
-use crate::sim::{Effect, LogWrite, NodeEnv, NodeId, Out};
+use crate::sim::{NodeEnv, NodeId, Out};
 
 pub const COORDINATOR: NodeId = 0;
 
@@ -115,41 +116,14 @@ impl PaxosCommit {
     /// and copy its log writes for the page.
     pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<PaxosCommit>) {
         let now = out.now();
-        let mut last_written = None;
-        for e in &out.effects()[from..] {
-            match e {
-                Effect::Send { msg, .. } => self.costs.sent(msg.txn()),
-                Effect::Write(LogWrite::Append(r)) => {
-                    last_written = Some(r.txn());
-                    self.log.push((r.clone(), false));
-                }
-                Effect::Sync => {
-                    if let Some(t) = last_written.take() {
-                        self.costs.forced(t);
-                        if let Some(last) = self.log.last_mut() {
-                            last.1 = true;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+        account_effects(&mut self.costs, &mut self.log, &out.effects()[from..], PcMsg::txn, PcRecord::txn);
         if let Role::Coordinator { next_txn, .. } = &self.role {
             for t in 0..*next_txn {
                 self.costs.heard(t, now);
             }
             return;
         }
-        for (t, state) in self.snapshot() {
-            if before.iter().any(|(b, s)| *b == t && *s == state) {
-                continue;
-            }
-            self.costs.heard(t, now);
-            if state.uncertain() {
-                self.costs.uncertain(t, now);
-            } else if state.decision().is_some() {
-                self.costs.decided(t, now);
-            }
-        }
+        let after = self.snapshot();
+        account_states(&mut self.costs, before, &after, now);
     }
 }

@@ -3,10 +3,10 @@
 //! blocked gauge and the cost per transaction (Gray & Lamport's measures), as for
 //! two-phase commit.
 
-use super::node::{PaxosCommit, Role};
-use crate::protocols::txn::cost::totals;
+use super::node::{PaxosCommit, PcRecord, Role};
+use crate::protocols::txn::view::{blocked, cost_table, locks_cell, log_cell, Uncertain};
 use crate::protocols::txn::RmState;
-use crate::sim::view::{Overlay, OverlayBar};
+use crate::sim::view::Overlay;
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
 
 pub fn role(n: &PaxosCommit) -> RoleView {
@@ -28,8 +28,7 @@ pub fn role(n: &PaxosCommit) -> RoleView {
 }
 
 fn log_tail(n: &PaxosCommit) -> String {
-    let skip = n.log.len().saturating_sub(6);
-    n.log[skip..].iter().map(|(r, forced)| if *forced { format!("{} (forced)", r.label()) } else { r.label() }).collect::<Vec<_>>().join(", ")
+    log_cell(&n.log, PcRecord::label)
 }
 
 /// What the node holds per transaction, one line.
@@ -44,15 +43,7 @@ fn holds(n: &PaxosCommit) -> String {
 }
 
 fn locks(n: &PaxosCommit) -> String {
-    let Some(p) = n.as_participant() else { return String::new() };
-    p.locks
-        .iter()
-        .map(|(k, h, w)| {
-            let waiting: Vec<String> = w.iter().map(|t| format!("t{t}")).collect();
-            if waiting.is_empty() { format!("k{k}: t{h}") } else { format!("k{k}: t{h} (waiting {})", waiting.join(" ")) }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    n.as_participant().map(|p| locks_cell(&p.locks)).unwrap_or_default()
 }
 
 pub fn node_view(n: &PaxosCommit) -> NodeView {
@@ -98,43 +89,13 @@ pub fn overlay(nodes: &[Option<PaxosCommit>], now_us: TimeUs) -> Overlay {
             .to_string()
         })
         .collect();
-    let mut rows = Vec::new();
-    for n in nodes.iter().flatten() {
-        let Some(p) = n.as_participant() else { continue };
-        for (t, x) in p.txns.iter().filter(|(_, x)| x.state.uncertain()) {
-            let blocked_us = now_us.saturating_sub(x.since_us);
-            let waiting: Vec<String> =
-                p.locks.iter().filter(|(_, h, _)| h == t).flat_map(|(_, _, w)| w.iter().map(|w| format!("t{w}"))).collect();
-            rows.push(vec![format!("n{}", n.env.id), format!("t{t}"), format!("{} ms", blocked_us / 1000), waiting.join(" ")]);
-            let timeout = n.config.decision_timeout_us.max(1);
-            o.bars.push(OverlayBar { node: n.env.id, label: "uncertain".into(), permille: (blocked_us.min(timeout) * 1000 / timeout) as u32 });
-        }
-    }
-    o.tables.push(TableView {
-        title: "blocked".into(),
-        headers: vec!["participant".into(), "transaction".into(), "uncertain for".into(), "waiting for its lock".into()],
-        rows,
+    let uncertain = nodes.iter().flatten().filter_map(|n| {
+        let p = n.as_participant()?;
+        let txns = p.txns.iter().map(|(t, x)| (*t, x.state, x.since_us)).collect();
+        Some(Uncertain { id: n.env.id, txns, locks: &p.locks, timeout_us: n.config.decision_timeout_us })
     });
-    o.tables.push(cost_table(nodes, now_us));
+    let blocked = blocked(uncertain, now_us, &mut o.bars);
+    o.tables.push(blocked);
+    o.tables.push(cost_table(nodes.iter().flatten().map(|n| (&n.costs, n.as_participant().is_some())), now_us));
     o
-}
-
-pub fn cost_table(nodes: &[Option<PaxosCommit>], now_us: TimeUs) -> TableView {
-    let up = || nodes.iter().flatten().map(|n| (&n.costs, n.as_participant().is_some()));
-    let mut txns: Vec<u32> = up().flat_map(|(c, _)| c.txns.keys().copied()).collect();
-    txns.sort_unstable();
-    txns.dedup();
-    let rows = txns
-        .into_iter()
-        .map(|t| {
-            let x = totals(up(), t, now_us);
-            let ms = |us: TimeUs| format!("{} ms", us / 1000);
-            vec![format!("t{t}"), x.messages.to_string(), x.forced_writes.to_string(), x.decided_after_us.map_or("-".into(), ms), ms(x.blocked_us)]
-        })
-        .collect();
-    TableView {
-        title: "cost per transaction".into(),
-        headers: vec!["transaction".into(), "messages".into(), "forced writes".into(), "all decided after".into(), "time uncertain".into()],
-        rows,
-    }
 }

@@ -6,8 +6,10 @@ use super::backup::Backup;
 use super::config::TwoPcConfig;
 use super::coordinator::Coordinator;
 use super::participant::Participant;
+use super::msg::TwoPcMsg;
+use crate::protocols::txn::cost::{account_effects, account_states};
 use crate::protocols::txn::{Costs, Record, RmState, TxnId};
-use crate::sim::{Effect, LogWrite, NodeEnv, NodeId, Out};
+use crate::sim::{NodeEnv, NodeId, Out};
 
 /// The coordinator's and the backup's numbers; participants are every node after them.
 pub const COORDINATOR: NodeId = 0;
@@ -78,43 +80,15 @@ impl TwoPc {
     /// of the record written last), and a participant's changes of state.
     pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<TwoPc>) {
         let now = out.now();
-        let mut last_written = None;
-        for e in &out.effects()[from..] {
-            match e {
-                Effect::Send { msg, .. } => self.costs.sent(msg.txn()),
-                Effect::Write(LogWrite::Append(r)) => {
-                    last_written = Some(r.txn());
-                    self.log.push((r.clone(), false));
-                }
-                Effect::Sync => {
-                    if let Some(t) = last_written.take() {
-                        self.costs.forced(t);
-                        if let Some(last) = self.log.last_mut() {
-                            last.1 = true;
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
+        account_effects(&mut self.costs, &mut self.log, &out.effects()[from..], TwoPcMsg::txn, Record::txn);
         if let Role::Coordinator(c) = &self.role {
             for t in c.txns.keys() {
                 self.costs.heard(*t, now);
             }
             return;
         }
-        for (t, state) in self.snapshot() {
-            let was = before.iter().find(|(b, _)| *b == t).map(|(_, s)| *s);
-            if was == Some(state) {
-                continue;
-            }
-            self.costs.heard(t, now);
-            if state.uncertain() {
-                self.costs.uncertain(t, now);
-            } else if state.decision().is_some() {
-                self.costs.decided(t, now);
-            }
-        }
+        let after = self.snapshot();
+        account_states(&mut self.costs, before, &after, now);
     }
     pub fn role(&self) -> &Role {
         &self.role

@@ -5,9 +5,9 @@
 
 use super::coordinator::TmPhase;
 use super::node::{Role, TwoPc};
-use crate::protocols::txn::cost::totals;
-use crate::protocols::txn::RmState;
-use crate::sim::view::{Overlay, OverlayBar};
+use crate::protocols::txn::view::{blocked, cost_table, locks_cell, log_cell, Uncertain};
+use crate::protocols::txn::{Record, RmState};
+use crate::sim::view::Overlay;
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
 
 pub fn role(n: &TwoPc) -> RoleView {
@@ -41,21 +41,11 @@ fn participant_txns(n: &TwoPc) -> String {
 }
 
 fn locks(n: &TwoPc) -> String {
-    let Some(p) = n.as_participant() else { return String::new() };
-    p.locks
-        .iter()
-        .map(|(k, h, w)| {
-            let waiting: Vec<String> = w.iter().map(|t| format!("t{t}")).collect();
-            if waiting.is_empty() { format!("k{k}: t{h}") } else { format!("k{k}: t{h} (waiting {})", waiting.join(" ")) }
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+    n.as_participant().map(|p| locks_cell(&p.locks)).unwrap_or_default()
 }
 
-/// The last records of the node's log, newest last; "(forced)" marks a synced one.
 fn log_tail(n: &TwoPc) -> String {
-    let skip = n.log.len().saturating_sub(6);
-    n.log[skip..].iter().map(|(r, forced)| if *forced { format!("{} (forced)", r.label()) } else { r.label() }).collect::<Vec<_>>().join(", ")
+    log_cell(&n.log, Record::label)
 }
 
 pub fn node_view(n: &TwoPc) -> NodeView {
@@ -109,51 +99,19 @@ pub fn cluster_table(nodes: &[Option<TwoPc>]) -> TableView {
     TableView { title: "cluster".into(), headers, rows }
 }
 
-/// The groups (coordinator, backup, participants), a bar under each uncertain participant
-/// (its blocked time against its termination timeout), and the blocked gauge.
+/// The groups (coordinator, backup, participants), the blocked gauge with a bar under
+/// each uncertain participant (its blocked time against its termination timeout), and the
+/// cost per transaction.
 pub fn overlay(nodes: &[Option<TwoPc>], now_us: TimeUs) -> Overlay {
     let mut o = Overlay::default();
     o.groups = (0..nodes.len()).map(|i| match i { 0 => "coordinator", 1 => "backup", _ => "participants" }.to_string()).collect();
-    let mut rows = Vec::new();
-    for n in nodes.iter().flatten() {
-        let Some(p) = n.as_participant() else { continue };
-        for (t, x) in p.txns.iter().filter(|(_, x)| x.state.uncertain()) {
-            let blocked_us = now_us.saturating_sub(x.since_us);
-            let waiting: Vec<String> =
-                p.locks.iter().filter(|(_, h, _)| h == t).flat_map(|(_, _, w)| w.iter().map(|w| format!("t{w}"))).collect();
-            rows.push(vec![format!("n{}", n.env.id), format!("t{t}"), format!("{} ms", blocked_us / 1000), waiting.join(" ")]);
-            let permille = (blocked_us.min(n.config.termination_timeout_us) * 1000 / n.config.termination_timeout_us.max(1)) as u32;
-            o.bars.push(OverlayBar { node: n.env.id, label: "uncertain".into(), permille });
-        }
-    }
-    o.tables.push(TableView {
-        title: "blocked".into(),
-        headers: vec!["participant".into(), "transaction".into(), "uncertain for".into(), "waiting for its lock".into()],
-        rows,
+    let uncertain = nodes.iter().flatten().filter_map(|n| {
+        let p = n.as_participant()?;
+        let txns = p.txns.iter().map(|(t, x)| (*t, x.state, x.since_us)).collect();
+        Some(Uncertain { id: n.env.id, txns, locks: &p.locks, timeout_us: n.config.termination_timeout_us })
     });
-    o.tables.push(cost_table(nodes, now_us));
+    let blocked = blocked(uncertain, now_us, &mut o.bars);
+    o.tables.push(blocked);
+    o.tables.push(cost_table(nodes.iter().flatten().map(|n| (&n.costs, n.as_participant().is_some())), now_us));
     o
-}
-
-/// Per transaction, what it cost over every node that is up (Gray & Lamport's measures):
-/// messages, forced writes, the time from its begin until every participant decided, and
-/// the participants' uncertain time summed.
-pub fn cost_table(nodes: &[Option<TwoPc>], now_us: TimeUs) -> TableView {
-    let up = || nodes.iter().flatten().map(|n| (&n.costs, n.as_participant().is_some()));
-    let mut txns: Vec<u32> = up().flat_map(|(c, _)| c.txns.keys().copied()).collect();
-    txns.sort_unstable();
-    txns.dedup();
-    let rows = txns
-        .into_iter()
-        .map(|t| {
-            let x = totals(up(), t, now_us);
-            let ms = |us: TimeUs| format!("{} ms", us / 1000);
-            vec![format!("t{t}"), x.messages.to_string(), x.forced_writes.to_string(), x.decided_after_us.map_or("-".into(), ms), ms(x.blocked_us)]
-        })
-        .collect();
-    TableView {
-        title: "cost per transaction".into(),
-        headers: vec!["transaction".into(), "messages".into(), "forced writes".into(), "all decided after".into(), "time uncertain".into()],
-        rows,
-    }
 }

@@ -97,3 +97,51 @@ pub fn totals<'a>(nodes: impl Iterator<Item = (&'a Costs, bool)> + Clone, txn: T
     };
     t
 }
+
+/// Count what a handler did, from its effects: every message sent (`msg_txn` names its
+/// transaction), every sync as a forced write of the record written last, and the log
+/// records written, copied into `log` for the page (forced ones marked).
+pub fn account_effects<M, T, R, Rec: Clone>(
+    costs: &mut Costs,
+    log: &mut Vec<(Rec, bool)>,
+    effects: &[crate::sim::Effect<M, T, R, crate::sim::LogWrite<Rec>>],
+    msg_txn: impl Fn(&M) -> TxnId,
+    rec_txn: impl Fn(&Rec) -> TxnId,
+) {
+    use crate::sim::{Effect, LogWrite};
+    let mut last_written = None;
+    for e in effects {
+        match e {
+            Effect::Send { msg, .. } => costs.sent(msg_txn(msg)),
+            Effect::Write(LogWrite::Append(r)) => {
+                last_written = Some(rec_txn(r));
+                log.push((r.clone(), false));
+            }
+            Effect::Sync => {
+                if let Some(t) = last_written.take() {
+                    costs.forced(t);
+                    if let Some(last) = log.last_mut() {
+                        last.1 = true;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Count a participant's changes of state between two snapshots: when it first heard of a
+/// transaction, when it became uncertain, when it decided.
+pub fn account_states(costs: &mut Costs, before: &[(TxnId, super::RmState)], after: &[(TxnId, super::RmState)], now_us: TimeUs) {
+    for (t, state) in after {
+        if before.iter().any(|(b, s)| b == t && s == state) {
+            continue;
+        }
+        costs.heard(*t, now_us);
+        if state.uncertain() {
+            costs.uncertain(*t, now_us);
+        } else if state.decision().is_some() {
+            costs.decided(*t, now_us);
+        }
+    }
+}

@@ -9,6 +9,7 @@ pub mod cost;
 pub mod invariants;
 pub mod locks;
 pub mod record;
+pub mod view;
 
 pub use cost::{Cost, Costs, Totals};
 pub use locks::LockTable;
