@@ -525,7 +525,7 @@ mod txn_rows {
             Bug { name: "accept_before_durable", source: "Gray & Lamport 2006, §4: an acceptor's vote is written to stable storage before its phase 2b message is sent" },
         ],
         presets: crate::scenario::presets::txn::paxos_commit_presets,
-        lessons: &[],
+        lessons: &["paxos-commit-takeover"],
         consistency: ConsistencyModel { model: Consistency::AtomicCommit, checker: "AC1 Agreement, AC2 No reversal, AC3 Commit needs every yes, One vote chosen per instance; AC5 after faults stop" },
         // Safe under every fault; live while F + 1 acceptors and the participants are up.
         assumptions: ASYNCHRONOUS,
