@@ -33,19 +33,19 @@ fn every_protocols_default_sweep_is_clean_over_2000_seeds() {
 #[test]
 fn every_teaching_bug_is_caught_by_the_default_sweep_within_1000_seeds() {
     let mut missed = Vec::new();
-    println!("{:<8} {:<28} {:>8}  caught by", "protocol", "bug", "seeds");
+    println!("{:<12} {:<28} {:>8}  caught by", "protocol", "bug", "seeds");
     for r in clusterlab::scenario::rows() {
         for bug in r.bugs {
             let spec = SweepSpec { bug: Some(bug.name.to_string()), ..SweepSpec::new(r.name) };
             let report = sweep(&spec, 0..1_000, Stop::AtFailure).expect("sweep runs");
             let Some(seed) = report.first_failure_seed else {
-                println!("{:<8} {:<28} {:>8}  NOT CAUGHT", r.name, bug.name, "> 1000");
+                println!("{:<12} {:<28} {:>8}  NOT CAUGHT", r.name, bug.name, "> 1000");
                 missed.push((r.name, bug.name));
                 continue;
             };
             let f = report.failures.iter().find(|f| f.seed == seed).expect("the failing seed");
             let how = f.violations.first().map_or_else(|| format!("liveness: {}", f.liveness_failure.clone().unwrap_or_default()), |v| v.property.clone());
-            println!("{:<8} {:<28} {:>8}  {}", r.name, bug.name, seed + 1, how.chars().take(70).collect::<String>());
+            println!("{:<12} {:<28} {:>8}  {}", r.name, bug.name, seed + 1, how.chars().take(70).collect::<String>());
         }
     }
     assert_eq!(missed, Vec::<(&str, &str)>::new(), "bugs the default sweep misses within 1,000 seeds");

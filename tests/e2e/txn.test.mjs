@@ -41,7 +41,11 @@ test('2PC: a crashed coordinator leaves every participant uncertain, holding its
 test('2PC: the student crashes the coordinator from the panel once every participant is uncertain', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '?lang=zh#preset=2pc-commit', { width: 1280, height: 1400 });
   await pause(page);
+  // From the start, whatever autoplay did before the pause: the first moment every
+  // participant is uncertain is t0's, before any vote reaches the coordinator.
+  await page.evaluate(() => window.clusterlab.seek(0));
   let s = await state(page);
+  assert.equal(s.eventCount, 0);
   for (let i = 0; i < 400 && s.nodes.slice(2).some(n => n.role !== 'uncertain'); i++) s = await page.evaluate(() => window.clusterlab.step());
   assert.deepEqual(s.nodes.slice(2).map(n => n.role), ['uncertain', 'uncertain', 'uncertain']);
   assert.equal(s.playing, false);
@@ -51,6 +55,7 @@ test('2PC: the student crashes the coordinator from the panel once every partici
   s = await state(page);
   assert.equal(s.nodes[0].status, 'crashed');
   assert.equal(s.simTimeUs, at, 'crashed at the moment every participant became uncertain');
+  assert.ok(s.clusterTable.rows.slice(2).every(r => r[2] === 't0 prepared'), JSON.stringify(s.clusterTable.rows));
   s = await runFor(page, 1000000);
   assert.equal(s.nodes[0].status, 'crashed');
   assert.deepEqual(s.nodes.slice(2).map(n => n.role), ['uncertain', 'uncertain', 'uncertain'], 'blocked while it is down');
