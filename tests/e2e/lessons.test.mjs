@@ -96,8 +96,12 @@ test('every lesson plays to its end through the page, each step false when it op
 test('a lesson link opens at step K on the state steps 1 to K-1 reach, and Back and Start over work', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#lesson=raft-election&step=3', { width: 1280, height: 1000 });
   await waitLesson(page, 'raft-election', 3);
+  await page.evaluate(() => window.clusterlab.pause());
   const s = await state(page);
-  assert.equal(s.lesson.done, false);
+  // A step the student watches plays as it opens, so on a fast machine its condition (a
+  // new leader) may already hold here: that it was false when the step opened is checked
+  // for every step by the test above.
+  assert.equal(s.lesson.step, 3);
   assert.equal(s.nodes.filter(n => n.status === 'crashed').length, 1, 'the leader was crashed in step 2');
   assert.match(await page.locator('[data-testid=lesson-text]').textContent(), /heartbeats have stopped/);
   assert.equal(await page.locator('[data-testid=lesson-text]').getAttribute('aria-live'), 'polite');
