@@ -73,6 +73,7 @@ fn rows_list_exactly_the_bugs_the_protocols_implement() {
         ("swim", swim::config::BUGS),
         ("flood", <flood::FloodConfig as ProtocolConfig>::BUGS),
         ("2pc", <twopc::TwoPcConfig as ProtocolConfig>::BUGS),
+        ("3pc", <threepc::ThreePcConfig as ProtocolConfig>::BUGS),
         ("paxos-commit", <paxos_commit::PaxosCommitConfig as ProtocolConfig>::BUGS),
     ];
     for (name, bugs) in own {

@@ -20,6 +20,9 @@ pub const VERBATIM: &[&str] = &[
     "Prepared", "Aborted", "Commit", "Abort", "DecisionReq", "StateReq", "State",
     // Paxos Commit's phases (Gray & Lamport 2006, §4)
     "Phase1a", "Phase1b", "Phase2a", "Phase2b",
+    // Three-phase commit's textbook names (Bernstein et al.'s VOTE-REQ, YES/NO, PRE-COMMIT,
+    // COMMIT) and the termination protocol's election
+    "CanCommit", "Yes", "No", "PreCommit", "DoCommit", "Elect", "Alive",
 ];
 
 /// (English, Simplified Chinese).
@@ -452,6 +455,15 @@ pub const TXN_TABLE: &[(&str, &str)] = &[
     ("AC1 Agreement", "AC1 一致决定"),
     ("AC2 No reversal", "AC2 决定不可撤销"),
     ("AC3 Commit needs every yes", "AC3 提交需要全部赞成"),
+    ("pre-committed", "预提交"),
+    ("terminating", "正在终止"),
+    ("recovering", "恢复中"),
+    ("coordinator (recovering)", "协调者（恢复中）"),
+    ("sending", "正在发送"),
+    ("reply window closes", "回复窗口关闭"),
+    ("send next message", "发送下一条消息"),
+    ("ask for the outcome", "询问结果"),
+    ("blocked by a total failure", "因全体故障而阻塞"),
 ];
 #[cfg(not(feature = "txn"))]
 pub const TXN_TABLE: &[(&str, &str)] = &[];

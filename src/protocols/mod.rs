@@ -1,6 +1,6 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
-//! transactions family 2PC and Paxos Commit over their shared `txn` parts).
+//! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts).
 
 #[cfg(feature = "flood")]
 pub mod flood;
@@ -16,6 +16,8 @@ pub mod paxos_commit;
 pub mod raft;
 #[cfg(feature = "gossip")]
 pub mod swim;
+#[cfg(feature = "txn")]
+pub mod threepc;
 #[cfg(feature = "txn")]
 pub mod twopc;
 #[cfg(feature = "txn")]

@@ -140,7 +140,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("paxos-commit", "txn")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -472,7 +472,9 @@ mod flood_row {
 mod txn_rows {
     use super::*;
     use crate::protocols::paxos_commit::PaxosCommit;
+    use crate::protocols::threepc::ThreePc;
     use crate::protocols::twopc::TwoPc;
+    use crate::sim::assume::FaultClass;
 
     pub const TWO_PC: Row = Row {
         name: "2pc",
@@ -511,6 +513,51 @@ mod txn_rows {
         layout: Layout::Groups,
         check: check::<TwoPc>,
         build: build_any::<TwoPc>,
+    };
+
+    /// Three-phase commit's safety rests on its timeouts: crash failures only (a node may
+    /// come back and run the recovery protocol), detected accurately because no message
+    /// takes longer than the bound its timeouts are checked against; no partitions, pauses,
+    /// held, lost, duplicated or reordered messages, and clocks that keep time.
+    const THREE_PC_ASSUMES: Assumptions = Assumptions {
+        faults: &[FaultClass::Crash],
+        drift_bound_ppm: 0,
+        max_adjacent_failures: None,
+        bounded_delay_us: Some(crate::protocols::threepc::DELAY_BOUND_US),
+    };
+
+    pub const THREE_PC: Row = Row {
+        name: "3pc",
+        family: "txn",
+        title: "Three-phase commit with the termination and recovery protocols (Skeen 1981; Bernstein et al. 1987, §7.5)",
+        nodes: NodeRange { min: 3, max: 12, default: 4 },
+        bugs: &[
+            Bug { name: "docommit_before_all_acks", source: "Skeen 1981; Bernstein et al. 1987, §7.5: the coordinator commits only once every operational participant acknowledged PreCommit (no committed site beside an uncertain one)" },
+            Bug { name: "termination_ignores_precommit", source: "Bernstein et al. 1987, §7.5, termination rule TR4: if some participant is committable, the backup commits" },
+            Bug { name: "recovered_decides_alone", source: "Bernstein et al. 1987, §7.5: a participant that fails uncertain or committable may not decide independently on recovery; it asks the others" },
+        ],
+        presets: crate::scenario::presets::txn::three_pc_presets,
+        lessons: &["3pc-partition"],
+        consistency: ConsistencyModel { model: Consistency::AtomicCommit, checker: "AC1 Agreement, AC2 No reversal, AC3 Commit needs every yes (Bernstein et al. §7.2); AC5 after faults stop (a total failure may block)" },
+        assumptions: THREE_PC_ASSUMES,
+        sweep: SweepDefaults {
+            config: r#"{"transactions":40,"txn_interval_us":100000}"#,
+            soak_seeds: 100_000,
+            nodes: (3, 6),
+            knobs: &[
+                &["{}", r#"{"no_vote_permille":100}"#, r#"{"no_vote_permille":300}"#],
+                &["{}", r#"{"keys":1}"#, r#"{"keys":4,"txn_interval_us":40000}"#],
+                &["{}", r#"{"send_gap_us":0}"#, r#"{"send_gap_us":20000,"reply_window_us":300000,"termination_timeout_us":1300000}"#],
+                &["{}", r#"{"vote_timeout_us":1000000,"termination_timeout_us":1500000}"#],
+            ],
+            // Crashed participants come back for the heal; one that comes back uncertain
+            // after a total failure may stay blocked (allowed, see the liveness check).
+            leave_down: LeaveDown::Never,
+            liveness_bound_us: 10_000_000,
+        },
+        layout: Layout::Groups,
+        check: check::<ThreePc>,
+        build: build_any::<ThreePc>,
     };
 
     pub const PAXOS_COMMIT: Row = Row {
@@ -567,6 +614,8 @@ static ROWS: &[Row] = &[
     flood_row::ROW,
     #[cfg(feature = "txn")]
     txn_rows::TWO_PC,
+    #[cfg(feature = "txn")]
+    txn_rows::THREE_PC,
     #[cfg(feature = "txn")]
     txn_rows::PAXOS_COMMIT,
 ];

@@ -255,7 +255,11 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     #[cfg(feature = "gossip")]
     v.extend([("gossip-spread", include_str!("gossip-spread.json")), ("swim-suspicion", include_str!("swim-suspicion.json"))]);
     #[cfg(feature = "txn")]
-    v.extend([("2pc-blocking", include_str!("2pc-blocking.json")), ("paxos-commit-takeover", include_str!("paxos-commit-takeover.json"))]);
+    v.extend([
+        ("2pc-blocking", include_str!("2pc-blocking.json")),
+        ("3pc-partition", include_str!("3pc-partition.json")),
+        ("paxos-commit-takeover", include_str!("paxos-commit-takeover.json")),
+    ]);
     v
 }
 

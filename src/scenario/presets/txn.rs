@@ -1,4 +1,4 @@
-//! Distributed-transaction presets: fixed-seed scenarios of two-phase commit (Bernstein et
+//! Distributed-transaction presets: fixed-seed scenarios of two-phase commit, three-phase commit (Bernstein et
 //! al. 1987, ch. 7) and Paxos Commit (Gray & Lamport 2006, §4) with captions in English and
 //! Chinese.
 
@@ -108,6 +108,84 @@ pub(crate) fn two_pc_presets() -> Vec<Preset> {
              (DecisionReq); n2 has committed and tells them.",
             "协调者崩溃前，它的 Commit 只到达了 n2。处于不确定状态的 n3 和 n4 向所有节点询问（DecisionReq）；n2 已经提交，告诉了它们。",
             cooperative_termination,
+        ),
+    ]
+}
+
+/// Three-phase commit with three participants, fixed 10 ms links, one transaction: its
+/// CanCommit goes out at 40, 44 and 48 ms, the votes are in at 68 ms, and PreCommit goes
+/// out at 68, 72 and 76 ms.
+fn three_pc(seed: u64, faults: Vec<crate::sim::TimedFault>) -> Scenario {
+    let mut s = Scenario::new("3pc", 4, seed);
+    s.config = json!({"transactions": 1});
+    s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 10_000, ..NetConfig::default() };
+    s.faults = faults;
+    s
+}
+
+fn tpc_all_commit() -> Scenario {
+    three_pc(21, Vec::new())
+}
+
+/// The coordinator crashes at 70 ms: only n1 was sent PreCommit.
+fn tpc_coordinator_crash() -> Scenario {
+    three_pc(22, vec![at(70_000, Fault::Crash { node: 0 })])
+}
+
+/// As the coordinator crash, and at 75 ms a partition puts n1 (pre-committed) apart from
+/// n2 and n3 (uncertain).
+fn tpc_partition() -> Scenario {
+    three_pc(23, vec![at(70_000, Fault::Crash { node: 0 }), at(75_000, Fault::Partition { groups: vec![vec![0, 1], vec![2, 3]] })])
+}
+
+pub(crate) fn three_pc_presets() -> Vec<Preset> {
+    vec![
+        preset(
+            "3pc-commit",
+            "3pc",
+            "Three-phase commit: every vote yes",
+            "三阶段提交：全部投赞成票",
+            "The coordinator n0 sends CanCommit (VOTE-REQ), one participant at a time. Each participant takes its \
+             lock, forces a prepared record and votes yes. With every yes in, the coordinator forces a pre-commit \
+             record and sends PreCommit; each participant becomes committable and acknowledges. With every \
+             acknowledgement in, the coordinator forces its commit record and sends DoCommit. One more round than \
+             two-phase commit: the price of never leaving a committed participant beside an uncertain one.",
+            "协调者 n0 逐个向参与者发送 CanCommit（VOTE-REQ）。每个参与者加锁，强制写入 prepared 记录并投赞成票。收齐赞成票后， \
+             协调者强制写入 pre-commit 记录并发送 PreCommit；参与者进入可提交状态并确认。收齐确认后，协调者强制写入 commit \
+             记录并发送 DoCommit。比两阶段提交多一轮：代价是换来“已提交的参与者旁边绝不会有不确定的参与者”。",
+            tpc_all_commit,
+        ),
+        preset(
+            "3pc-coordinator-crash",
+            "3pc",
+            "Three-phase commit: the coordinator crashes, the participants terminate",
+            "三阶段提交：协调者崩溃，参与者自行终止",
+            "The coordinator crashes while sending PreCommit: only n1 received it. Unlike two-phase commit, nobody \
+             waits for it to come back. At their timeouts the participants elect the lowest-numbered one that is \
+             up (n1), which asks every state (STATE-REQ): n1 is committable, so by rule TR4 it sends PreCommit to \
+             n2 and n3, and once they acknowledge, commits. Had nobody been committable, rule TR3 would have \
+             aborted: with every operational participant uncertain, nobody can have committed.",
+            "协调者在发送 PreCommit 的过程中崩溃：只有 n1 收到了。与两阶段提交不同，没有人等它回来。超时后，参与者选出编号最小 \
+             且在线的 n1，由它询问所有人的状态（STATE-REQ）：n1 处于可提交状态，因此按规则 TR4 向 n2 和 n3 发送 PreCommit， \
+             收到确认后提交。如果没有人处于可提交状态，规则 TR3 会中止：所有在线参与者都不确定时，不可能有人已经提交。",
+            tpc_coordinator_crash,
+        ),
+        preset(
+            "3pc-partition",
+            "3pc",
+            "Three-phase commit under a partition (assumption exceeded)",
+            "分区下的三阶段提交（超出假设）",
+            "The same crash, and then a partition separates n1 (committable) from n2 and n3 (uncertain). Each side \
+             takes the silence of the other for a failure: n1 finds itself committable and commits (TR4); n2, \
+             elected on its side, finds only uncertain participants and aborts (TR3). Agreement (AC1) is violated. \
+             The run is labelled \"assumption exceeded\": three-phase commit is nonblocking only if failures are \
+             crashes detected accurately, and a partition is not one. Quorum-based variants (E3PC, Keidar & \
+             Dolev 1995) stay safe here, but may block.",
+            "同样的崩溃之后，一次分区把 n1（可提交）与 n2、n3（不确定）隔开。每一边都把另一边的沉默当成故障：n1 发现自己可提交， \
+             于是提交（TR4）；n2 在它那一边当选，只看到不确定的参与者，于是中止（TR3）。一致性（AC1）被违反。本次运行标记为 \
+             “超出了假设”：三阶段提交只有在故障都是能被准确检测的崩溃时才是非阻塞的，而分区不是。基于法定人数的变体（E3PC， \
+             Keidar 与 Dolev 1995）在这里保持安全，但可能阻塞。",
+            tpc_partition,
         ),
     ]
 }
