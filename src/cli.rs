@@ -19,7 +19,8 @@ const USAGE: &str = "usage:
   clusterlab protocols [--json | --names]
   clusterlab soak [--protocol P] [--seeds N] [--threads N]
   clusterlab bench [--runs N] [--json] | bench --workload-file FILE
-  clusterlab check <history file|-> [--model register|kv] [--json] [--timeout-ms N]";
+  clusterlab check <history file|-> [--model register|kv] [--json] [--timeout-ms N]
+  clusterlab compare <link|preset|file.json> [--json]   (commit protocols side by side)";
 
 /// Parsed `--flag value` pairs and bare words.
 pub struct Args {
@@ -97,6 +98,7 @@ fn dispatch(a: &Args) -> Result<i32, String> {
         Some("protocols") => list_protocols(a),
         Some("soak") => crate::cli_sweep::soak(a),
         Some("bench") => crate::cli_bench::bench(a),
+        Some("compare") => compare(a),
         Some("check") => a.only(&["--model", "--timeout-ms", "--json"]).and_then(|_| crate::cli_check::run(&a.words[1..], a.get("--model"), a.get("--timeout-ms"), a.has("--json"))),
         Some(other) => Err(format!("unknown command {other:?}")),
         None => Err("no command given".into()),
@@ -140,6 +142,26 @@ pub fn no_link(e: &str, hint: &str) -> String {
 
 fn preset(name: &str) -> Result<Scenario, String> {
     presets::find(name).map(|p| (p.build)()).ok_or_else(|| format!("no preset named {name:?} (see `clusterlab presets`)"))
+}
+
+/// The commit protocols side by side on a scenario's workload and faults.
+fn compare(a: &Args) -> Result<i32, String> {
+    a.only(&["--json"])?;
+    let src = a.words.get(1).ok_or("compare needs a link, a preset name or a file of a commit protocol (2pc, 3pc, paxos-commit)")?;
+    let s = load_scenario(src)?;
+    let table = scenario::compare::side_by_side(&s).ok_or_else(|| format!("compare is for commit protocols (2pc, 3pc, paxos-commit), not {}", s.protocol))?;
+    if a.has("--json") {
+        println!("{}", json!(table));
+        return Ok(0);
+    }
+    let widths: Vec<usize> = (0..table.headers.len()).map(|i| table.rows.iter().map(|r| r[i].chars().count()).chain([table.headers[i].chars().count()]).max().unwrap_or(0)).collect();
+    let line = |cells: &[String]| cells.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect::<Vec<_>>().join("  ");
+    println!("{} · {}", s.protocol, table.title);
+    println!("{}", line(&table.headers));
+    for r in &table.rows {
+        println!("{}", line(r));
+    }
+    Ok(0)
 }
 
 fn run(a: &Args) -> Result<i32, String> {

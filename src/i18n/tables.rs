@@ -464,6 +464,14 @@ pub const TXN_TABLE: &[(&str, &str)] = &[
     ("send next message", "发送下一条消息"),
     ("ask for the outcome", "询问结果"),
     ("blocked by a total failure", "因全体故障而阻塞"),
+    ("the three protocols on this workload", "三种协议在同一负载下的对比"),
+    ("messages per transaction", "每个事务的消息数"),
+    ("forced writes per transaction", "每个事务的强制写入数"),
+    ("≈ message delays", "≈ 消息延迟数"),
+    ("all decided after (mean)", "全部决定用时（平均）"),
+    ("time uncertain per transaction", "每个事务的不确定时长"),
+    ("undecided", "未决定"),
+    ("protocol", "协议"),
 ];
 #[cfg(not(feature = "txn"))]
 pub const TXN_TABLE: &[(&str, &str)] = &[];

@@ -2,6 +2,8 @@
 //! scenario files, validation of untrusted input, the protocol registry and the presets.
 
 pub mod chaos;
+#[cfg(feature = "txn")]
+pub mod compare;
 pub mod file;
 pub mod lessons;
 pub mod link;

@@ -165,6 +165,33 @@ impl Fault {
         }
     }
 
+    /// The same fault on other nodes: `map` renames each node, `None` where a node has no
+    /// counterpart. A fault on one node or one link with an unmapped end is dropped
+    /// (`None`); a partition keeps its mapped members; faults naming messages are dropped.
+    pub fn map_nodes(&self, map: impl Fn(NodeId) -> Option<NodeId>) -> Option<Fault> {
+        use Fault::*;
+        let two = |a: NodeId, b: NodeId| Some((map(a)?, map(b)?));
+        Some(match self {
+            Crash { node } => Crash { node: map(*node)? },
+            CrashLoseUnsynced { node } => CrashLoseUnsynced { node: map(*node)? },
+            Restart { node } => Restart { node: map(*node)? },
+            Pause { node } => Pause { node: map(*node)? },
+            Resume { node } => Resume { node: map(*node)? },
+            TimeoutNow { node } => TimeoutNow { node: map(*node)? },
+            ClockSkew { node, skew_us } => ClockSkew { node: map(*node)?, skew_us: *skew_us },
+            ClockDrift { node, drift_ppm } => ClockDrift { node: map(*node)?, drift_ppm: *drift_ppm },
+            Request { node, op } => Request { node: map(*node)?, op: op.clone() },
+            Cut { a, b } => two(*a, *b).map(|(a, b)| Cut { a, b })?,
+            Heal { a, b } => two(*a, *b).map(|(a, b)| Heal { a, b })?,
+            CutOneWay { from, to } => two(*from, *to).map(|(from, to)| CutOneWay { from, to })?,
+            Hold { from, to } => two(*from, *to).map(|(from, to)| Hold { from, to })?,
+            Release { from, to } => two(*from, *to).map(|(from, to)| Release { from, to })?,
+            Partition { groups } => Partition { groups: groups.iter().map(|g| g.iter().filter_map(|n| map(*n)).collect()).collect() },
+            HealAll | SetNetwork { .. } | SetChaos { .. } | Adversary { .. } => self.clone(),
+            Deliver { .. } | Drop { .. } | Duplicate { .. } | Fire { .. } => return None,
+        })
+    }
+
     /// Short label for logs and the timeline.
     pub fn label(&self) -> String {
         use Fault::*;

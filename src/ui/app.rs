@@ -79,6 +79,36 @@ fn throttled<T>(cache: &mut Option<(u64, f64, Rc<T>)>, events: u64, now_ms: f64,
     }
 }
 
+/// The overlay, with the commit protocols' side-by-side table for a commit protocol's
+/// scenario (recomputed only when a fault is added or taken back).
+#[cfg(feature = "txn")]
+fn with_comparison(m: &mut model::Model, overlay: Rc<Overlay>) -> Rc<Overlay> {
+    let faults = m.live.run.recorded().len();
+    let table = match &m.compare_cache {
+        Some((k, t)) if *k == faults => t.clone(),
+        _ => {
+            let mut s = m.live.base().clone();
+            s.faults.extend(m.live.run.recorded());
+            let t = Rc::new(crate::scenario::compare::side_by_side(&s));
+            m.compare_cache = Some((faults, t.clone()));
+            t
+        }
+    };
+    match table.as_ref() {
+        Some(t) => {
+            let mut o = (*overlay).clone();
+            o.tables.push(t.clone());
+            Rc::new(o)
+        }
+        None => overlay,
+    }
+}
+
+#[cfg(not(feature = "txn"))]
+fn with_comparison(_m: &mut model::Model, overlay: Rc<Overlay>) -> Rc<Overlay> {
+    overlay
+}
+
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
@@ -104,11 +134,14 @@ fn snapshot() -> Option<Snapshot> {
             Some((mv, run.message_summary(id)?))
         });
         let lesson = super::lesson::view(m, &view);
+        let overlay = throttled(&mut m.overlay_cache, count, now, (big && playing).then_some(OVERLAY_EVERY_MS), || run.overlay());
+        let overlay = with_comparison(m, overlay);
+        let run = &m.live.run;
         Snapshot {
             lesson,
             view: Rc::new(view),
             selected_view,
-            overlay: throttled(&mut m.overlay_cache, count, now, (big && playing).then_some(OVERLAY_EVERY_MS), || run.overlay()),
+            overlay,
             // The embed view has no state table: nothing to build.
             cluster_table: Rc::new(if m.options.embed { TableView::default() } else { run.cluster_table() }),
             log_marks: Rc::new(if m.options.embed { Vec::new() } else { run.log_marks() }),

@@ -39,6 +39,9 @@ pub struct Model {
     pub log_cache: Option<(u64, f64, std::rc::Rc<Vec<crate::sim::TraceRecord>>)>,
     /// The guided lesson open on the page, if any.
     pub lesson: Option<super::lesson::LessonState>,
+    /// For a commit protocol, the three protocols side by side on this scenario, as last
+    /// computed: (faults recorded from the page then, the table).
+    pub compare_cache: Option<(usize, std::rc::Rc<Option<crate::sim::TableView>>)>,
 }
 
 /// Page options from the query string (`embed=1`, `lang=en|zh`, `autoplay=1`, `speed=N`,
@@ -148,7 +151,7 @@ fn new_model(live: LiveRun, preset: Option<&'static str>, playing: bool, notice:
     let speed = options.speed.unwrap_or(Speed::Times(1.0));
     Model {
         live, playing, speed, selected: None, selected_msg: None, hovered_msg: None, notice, preset, last_tick_ms: None,
-        generation: 0, options, marks: FaultMarks::default(), overlay_cache: None, log_cache: None, lesson: None,
+        generation: 0, options, marks: FaultMarks::default(), overlay_cache: None, log_cache: None, lesson: None, compare_cache: None,
     }
 }
 

@@ -289,6 +289,9 @@ impl TxnNode for PaxosCommit {
     fn decisions(&self) -> Vec<(TxnId, Decision)> {
         self.leader().map(|l| l.decided.iter().map(|(t, d)| (*t, *d)).collect()).unwrap_or_default()
     }
+    fn costs(&self) -> &crate::protocols::txn::Costs {
+        &self.costs
+    }
     fn is_participant(&self) -> bool {
         self.as_participant().is_some()
     }

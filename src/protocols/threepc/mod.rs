@@ -162,6 +162,9 @@ impl TxnNode for ThreePc {
             Role::Participant(_) => Vec::new(),
         }
     }
+    fn costs(&self) -> &crate::protocols::txn::Costs {
+        &self.costs
+    }
     fn is_participant(&self) -> bool {
         matches!(self.role, Role::Participant(_))
     }

@@ -152,6 +152,9 @@ impl TxnNode for TwoPc {
             Role::Participant(_) => Vec::new(),
         }
     }
+    fn costs(&self) -> &crate::protocols::txn::Costs {
+        &self.costs
+    }
     fn is_participant(&self) -> bool {
         matches!(self.role, Role::Participant(_))
     }

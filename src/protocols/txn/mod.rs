@@ -84,4 +84,6 @@ pub trait TxnNode {
     fn decisions(&self) -> Vec<(TxnId, Decision)>;
     /// Is this node a participant (resource manager)?
     fn is_participant(&self) -> bool;
+    /// What each transaction cost this node (see [`cost`]).
+    fn costs(&self) -> &Costs;
 }
