@@ -48,6 +48,7 @@ const MODES = [
   '#preset=2pc-coordinator-crash',
   '?lang=zh&theme=dark#preset=2pc-cooperative-termination',
   '#preset=paxos-commit-coordinator-crash',
+  '#preset=3pc-partition',
   '?embed=1#preset=raft-election',
   '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',
   '?embed=1#preset=gossip-push-1000',

@@ -1,7 +1,9 @@
 // Distributed transactions in the page (issue 20): two-phase commit's coordinator, backup
 // and participants drawn in rows; the canonical blocking preset (participants uncertain,
 // locks held, a transaction waiting, the blocked gauge); the student crashing the
-// coordinator from the panel at the moment every participant is uncertain; the state table.
+// coordinator from the panel at the moment every participant is uncertain; the state table;
+// three-phase commit terminating without its coordinator, and split by a partition beyond
+// its assumptions; the three protocols' counters side by side.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -88,6 +90,41 @@ test('Paxos Commit: the coordinator crashes and an acceptor takes over and commi
   const costs = s.overlay.tables.find(t => t.title === 'cost per transaction');
   assert.equal(costs.rows.length, 1);
   await page.screenshot({ path: join(SHOTS, 'txn-paxos-commit-takeover.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('3PC: the participants terminate without the crashed coordinator; the three protocols side by side', async () => {
+  const { page, errors, context } = await open(env.browser, env.base + '#preset=3pc-coordinator-crash', { width: 1280, height: 1400 });
+  await pause(page);
+  let s = await runFor(page, 200000);
+  assert.equal(s.protocol, '3pc');
+  assert.deepEqual(s.overlay.groups, ['coordinator', 'participants', 'participants', 'participants']);
+  assert.equal(s.nodes[0].status, 'crashed');
+  assert.deepEqual(s.nodes.slice(1).map(n => n.role), ['pre-committed', 'uncertain', 'uncertain']);
+  s = await runFor(page, 2000000);
+  assert.equal(s.nodes[0].status, 'crashed', 'nobody waited for it');
+  assert.deepEqual(s.nodes.slice(1).map(n => n.role), ['participant', 'participant', 'participant']);
+  assert.ok(s.clusterTable.rows.slice(1).every(r => r[2] === 't0 committed'), JSON.stringify(s.clusterTable.rows));
+  const side = page.locator('[data-testid=overlay-panel] table', { has: page.locator('caption', { hasText: 'the three protocols on this workload' }) });
+  assert.equal(await side.count(), 1);
+  const rows = await side.locator('tbody tr').allTextContents();
+  assert.equal(rows.length, 3);
+  assert.ok(rows[0].startsWith('two-phase commit') && rows[1].startsWith('three-phase commit') && rows[2].startsWith('Paxos Commit'), rows.join('\n'));
+  await page.screenshot({ path: join(SHOTS, 'txn-3pc-termination.png'), fullPage: true });
+  assert.equal(s.violations.length, 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('3PC under a partition: one side commits, the other aborts, and the run says the assumption was exceeded', async () => {
+  const { page, errors, context } = await open(env.browser, env.base + '#preset=3pc-partition', { width: 1280, height: 1400 });
+  await pause(page);
+  const s = await runFor(page, 2000000);
+  assert.deepEqual(s.clusterTable.rows.slice(1).map(r => r[2]), ['t0 committed', 't0 aborted', 't0 aborted']);
+  assert.ok(s.violations.some(v => v.property === 'AC1 Agreement'), JSON.stringify(s.violations));
+  assert.ok(await page.locator('[data-testid=exceeded-tag]').count() >= 1, 'labelled assumption exceeded');
+  await page.screenshot({ path: join(SHOTS, 'txn-3pc-partition.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
 });
