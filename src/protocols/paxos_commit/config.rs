@@ -3,6 +3,7 @@
 //! timeouts after which a participant asks and an acceptor takes over as leader, and the
 //! planted teaching bug.
 
+use crate::protocols::txn::workload::Workload;
 use crate::sim::ProtocolConfig;
 use serde::{Deserialize, Serialize};
 
@@ -82,24 +83,8 @@ impl ProtocolConfig for PaxosCommitConfig {
         if nodes < min {
             return Err(format!("Paxos Commit with f = {} needs {min} nodes or more: a leader, {} acceptors and two participants", self.f, 2 * self.f + 1));
         }
-        if self.transactions > 64 {
-            return Err("at most 64 transactions".into());
-        }
-        if self.keys == 0 {
-            return Err("keys must be at least 1".into());
-        }
-        if self.no_vote_permille > 1000 {
-            return Err("no_vote_permille is at most 1000".into());
-        }
-        let first = 2 * self.f + 2;
-        if let Some((t, n)) = self.no_votes.iter().find(|(t, n)| *t >= self.transactions || *n < first || *n >= nodes) {
-            return Err(format!("no_votes names t{t} at n{n}: participants are n{first}-n{}", nodes - 1));
-        }
-        for (name, v) in [("txn_interval_us", self.txn_interval_us), ("decision_timeout_us", self.decision_timeout_us), ("leader_timeout_us", self.leader_timeout_us)] {
-            if !(1_000..=10_000_000).contains(&v) {
-                return Err(format!("{name} must be between 1 ms and 10 s"));
-            }
-        }
-        Ok(())
+        let workload = Workload { transactions: self.transactions, keys: self.keys, no_votes: &self.no_votes, no_vote_permille: self.no_vote_permille };
+        let durations = [("txn_interval_us", self.txn_interval_us), ("decision_timeout_us", self.decision_timeout_us), ("leader_timeout_us", self.leader_timeout_us)];
+        workload.validate(2 * self.f + 2, nodes, &durations)
     }
 }

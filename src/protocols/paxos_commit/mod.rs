@@ -71,10 +71,8 @@ impl Protocol for PaxosCommit {
     }
 }
 
-/// How many transactions were due to begin by `now_us` (transaction t begins at (t + 1) ×
-/// the interval on the coordinator's clock): after a restart their ids stay used.
 fn due(cfg: &PaxosCommitConfig, now_us: TimeUs) -> TxnId {
-    (now_us / cfg.txn_interval_us.max(1)).min(u64::from(cfg.transactions)) as TxnId
+    crate::protocols::txn::workload::due(cfg.txn_interval_us, cfg.transactions, now_us)
 }
 
 impl PaxosCommit {

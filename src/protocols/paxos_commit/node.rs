@@ -8,7 +8,7 @@ use super::config::PaxosCommitConfig;
 use super::leader::Leader;
 use super::msg::{Ballot, PcMsg, Vote};
 use super::participant::Participant;
-use crate::protocols::txn::cost::{account_effects, account_states};
+use crate::protocols::txn::cost::{account, Counted};
 use crate::protocols::txn::{Costs, Record, RmState, TxnId};
 use crate::sim::{NodeEnv, NodeId, Out};
 
@@ -115,15 +115,10 @@ impl PaxosCommit {
     /// Count what a handler did: messages, forced writes, a participant's state changes,
     /// and copy its log writes for the page.
     pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<PaxosCommit>) {
-        let now = out.now();
-        account_effects(&mut self.costs, &mut self.log, &out.effects()[from..], PcMsg::txn, PcRecord::txn);
-        if let Role::Coordinator { next_txn, .. } = &self.role {
-            for t in 0..*next_txn {
-                self.costs.heard(t, now);
-            }
-            return;
-        }
-        let after = self.snapshot();
-        account_states(&mut self.costs, before, &after, now);
+        let who = match &self.role {
+            Role::Coordinator { next_txn, .. } => Counted::Coordinator((0..*next_txn).collect()),
+            _ => Counted::Other { before, after: self.snapshot() },
+        };
+        account(&mut self.costs, &mut self.log, &out.effects()[from..], PcMsg::txn, PcRecord::txn, who, out.now());
     }
 }

@@ -8,7 +8,7 @@
 use super::config::PaxosCommitConfig;
 use super::msg::{PcMsg, Vote};
 use super::node::{PaxosCommit, PcRecord, PcTimer, COORDINATOR};
-use crate::protocols::txn::{Decision, LockTable, Record, RmState, TxnId};
+use crate::protocols::txn::{workload, Decision, LockTable, Record, RmState, TxnId};
 use crate::sim::sorted::SortedMap;
 use crate::sim::{DurableLog, LogWrite, NodeId, Out};
 
@@ -39,8 +39,7 @@ impl Participant {
             return;
         }
         self.txns.insert(txn, RmTxn { state: RmState::Working, since_us: out.now() });
-        let no = cfg.no_votes.contains(&(txn, self.id)) || (cfg.no_vote_permille > 0 && out.random_below(1000) < u64::from(cfg.no_vote_permille));
-        if no {
+        if workload::votes_no(&cfg.no_votes, cfg.no_vote_permille, txn, self.id, out) {
             // Its vote is its instance's ballot-0 value: forced before it goes out.
             self.finish(cfg, txn, Decision::Abort, true, out);
             self.vote(cfg, txn, Vote::Aborted, out);

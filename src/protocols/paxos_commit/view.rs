@@ -4,7 +4,7 @@
 //! two-phase commit.
 
 use super::node::{PaxosCommit, PcRecord, Role};
-use crate::protocols::txn::view::{blocked, cost_table, locks_cell, log_cell, Uncertain};
+use crate::protocols::txn::view::{locks_cell, log_cell, txn_tables, Uncertain};
 use crate::protocols::txn::RmState;
 use crate::sim::view::Overlay;
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
@@ -94,8 +94,6 @@ pub fn overlay(nodes: &[Option<PaxosCommit>], now_us: TimeUs) -> Overlay {
         let txns = p.txns.iter().map(|(t, x)| (*t, x.state, x.since_us)).collect();
         Some(Uncertain { id: n.env.id, txns, locks: &p.locks, timeout_us: n.config.decision_timeout_us })
     });
-    let blocked = blocked(uncertain, now_us, &mut o.bars);
-    o.tables.push(blocked);
-    o.tables.push(cost_table(nodes.iter().flatten().map(|n| (&n.costs, n.as_participant().is_some())), now_us));
+    txn_tables(nodes, uncertain, now_us, &mut o);
     o
 }

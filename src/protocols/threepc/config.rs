@@ -4,6 +4,7 @@
 //! teaching bug. The timeouts decide safety here, so they are checked against the delay
 //! bound the protocol assumes ([`DELAY_BOUND_US`]).
 
+use crate::protocols::txn::workload::Workload;
 use crate::sim::{ProtocolConfig, TimeUs};
 use serde::{Deserialize, Serialize};
 
@@ -104,26 +105,12 @@ impl ProtocolConfig for ThreePcConfig {
         if nodes < 3 {
             return Err("three-phase commit needs 3 nodes or more: a coordinator and two participants".into());
         }
-        if self.transactions > 64 {
-            return Err("at most 64 transactions".into());
-        }
-        if self.keys == 0 {
-            return Err("keys must be at least 1".into());
-        }
-        if self.no_vote_permille > 1000 {
-            return Err("no_vote_permille is at most 1000".into());
-        }
-        if let Some((t, n)) = self.no_votes.iter().find(|(t, n)| *t >= self.transactions || *n < 1 || *n >= nodes) {
-            return Err(format!("no_votes names t{t} at n{n}: participants are n1-n{}, transactions t0-t{}", nodes - 1, self.transactions.saturating_sub(1)));
-        }
         if self.send_gap_us > 50_000 {
             return Err("send_gap_us is at most 50 ms".into());
         }
-        for (name, v) in [("txn_interval_us", self.txn_interval_us), ("vote_timeout_us", self.vote_timeout_us), ("reply_window_us", self.reply_window_us), ("termination_timeout_us", self.termination_timeout_us)] {
-            if !(1_000..=10_000_000).contains(&v) {
-                return Err(format!("{name} must be between 1 ms and 10 s"));
-            }
-        }
+        let workload = Workload { transactions: self.transactions, keys: self.keys, no_votes: &self.no_votes, no_vote_permille: self.no_vote_permille };
+        let durations = [("txn_interval_us", self.txn_interval_us), ("vote_timeout_us", self.vote_timeout_us), ("reply_window_us", self.reply_window_us), ("termination_timeout_us", self.termination_timeout_us)];
+        workload.validate(1, nodes, &durations)?;
         self.check_timing(u64::from(nodes - 1))
     }
 }

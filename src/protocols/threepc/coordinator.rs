@@ -10,7 +10,7 @@
 use super::config::ThreePcConfig;
 use super::msg::ThreePcMsg;
 use super::node::{participants, Outbox, ThreePc, ThreePcTimer};
-use crate::protocols::txn::{Decision, Record, TxnId};
+use crate::protocols::txn::{workload, Decision, Record, TxnId};
 use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{DurableLog, LogWrite, NodeEnv, NodeId, Out, TimeUs};
 
@@ -32,10 +32,8 @@ pub struct Coordinator {
     pub txns: SortedMap<TxnId, TmPhase>,
 }
 
-/// How many transactions were due by `now_us` (transaction t begins at (t + 1) × the
-/// interval): after a restart their ids stay used.
 fn due(cfg: &ThreePcConfig, now_us: TimeUs) -> TxnId {
-    (now_us / cfg.txn_interval_us.max(1)).min(u64::from(cfg.transactions)) as TxnId
+    workload::due(cfg.txn_interval_us, cfg.transactions, now_us)
 }
 
 pub fn decision_msg(txn: TxnId, d: Decision) -> ThreePcMsg {

@@ -7,7 +7,7 @@ use super::config::ThreePcConfig;
 use super::coordinator::Coordinator;
 use super::msg::ThreePcMsg;
 use super::participant::Participant;
-use crate::protocols::txn::cost::{account_effects, account_states};
+use crate::protocols::txn::cost::{account, Counted};
 use crate::protocols::txn::{Costs, Record, RmState, TxnId};
 use crate::sim::sorted::SortedMap;
 use crate::sim::{NodeEnv, NodeId, Out};
@@ -142,16 +142,11 @@ impl ThreePc {
 
     /// Count what a handler did: messages, forced writes, a participant's changes of state.
     pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<ThreePc>) {
-        let now = out.now();
-        account_effects(&mut self.costs, &mut self.log, &out.effects()[from..], ThreePcMsg::txn, Record::txn);
-        if let Role::Coordinator(c) = &self.role {
-            for t in c.txns.keys() {
-                self.costs.heard(*t, now);
-            }
-            return;
-        }
-        let after = self.snapshot();
-        account_states(&mut self.costs, before, &after, now);
+        let who = match &self.role {
+            Role::Coordinator(c) => Counted::Coordinator(c.txns.keys().copied().collect()),
+            Role::Participant(_) => Counted::Other { before, after: self.snapshot() },
+        };
+        account(&mut self.costs, &mut self.log, &out.effects()[from..], ThreePcMsg::txn, Record::txn, who, out.now());
     }
     pub fn role(&self) -> &Role {
         &self.role

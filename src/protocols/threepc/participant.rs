@@ -11,7 +11,7 @@ use super::config::ThreePcConfig;
 use super::coordinator::decision_msg;
 use super::msg::ThreePcMsg;
 use super::node::{participants, Outbox, ThreePc, ThreePcTimer, COORDINATOR};
-use crate::protocols::txn::{Decision, LockTable, Record, RmState, TxnId};
+use crate::protocols::txn::{workload, Decision, LockTable, Record, RmState, TxnId};
 use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{DurableLog, LogWrite, NodeId, Out};
 
@@ -77,8 +77,7 @@ impl Participant {
             Some(RmState::Committed | RmState::Working) => {}
             None => {
                 self.txns.insert(txn, RmTxn::new(RmState::Working, out.now()));
-                let no = cfg.no_votes.contains(&(txn, self.id)) || (cfg.no_vote_permille > 0 && out.random_below(1000) < u64::from(cfg.no_vote_permille));
-                if no {
+                if workload::votes_no(&cfg.no_votes, cfg.no_vote_permille, txn, self.id, out) {
                     self.abort_unilaterally(cfg, txn, out);
                 } else if self.locks.acquire(txn % cfg.keys, txn) {
                     self.prepare(cfg, txn, out);

@@ -6,7 +6,7 @@
 use super::coordinator::TmPhase;
 use super::node::{Role, ThreePc};
 use super::participant::{RmTxn, Term};
-use crate::protocols::txn::view::{blocked, cost_table, locks_cell, log_cell, Uncertain};
+use crate::protocols::txn::view::{locks_cell, log_cell, txn_tables, Uncertain};
 use crate::protocols::txn::{Record, RmState};
 use crate::sim::view::Overlay;
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
@@ -111,12 +111,11 @@ pub fn overlay(nodes: &[Option<ThreePc>], now_us: TimeUs) -> Overlay {
         let txns = p.txns.iter().map(|(t, x)| (*t, x.state, x.since_us)).collect();
         Some(Uncertain { id: n.env.id, txns, locks: &p.locks, timeout_us: n.config.termination_timeout_us })
     });
-    o.tables.push(blocked(uncertain, now_us, &mut o.bars));
+    txn_tables(nodes, uncertain, now_us, &mut o);
     let stuck = super::invariants::blocked(nodes);
     if !stuck.is_empty() {
         let rows = stuck.iter().map(|t| vec![format!("t{t}")]).collect();
         o.tables.push(TableView { title: "blocked by a total failure".into(), headers: vec!["transaction".into()], rows });
     }
-    o.tables.push(cost_table(nodes.iter().flatten().map(|n| (&n.costs, n.as_participant().is_some())), now_us));
     o
 }

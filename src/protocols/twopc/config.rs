@@ -2,6 +2,7 @@
 //! many keys), how each participant votes, the timeouts, presumed abort or presumed nothing
 //! (Mohan, Lindsay, Obermarck, TODS 1986), and the planted teaching bug.
 
+use crate::protocols::txn::workload::Workload;
 use crate::sim::ProtocolConfig;
 use serde::{Deserialize, Serialize};
 
@@ -91,23 +92,8 @@ impl ProtocolConfig for TwoPcConfig {
         if nodes < 4 {
             return Err("two-phase commit needs 4 nodes or more: a coordinator, its backup and two participants".into());
         }
-        if self.transactions > 64 {
-            return Err("at most 64 transactions".into());
-        }
-        if self.keys == 0 {
-            return Err("keys must be at least 1".into());
-        }
-        if self.no_vote_permille > 1000 {
-            return Err("no_vote_permille is at most 1000".into());
-        }
-        if let Some((t, n)) = self.no_votes.iter().find(|(t, n)| *t >= self.transactions || *n < 2 || *n >= nodes) {
-            return Err(format!("no_votes names t{t} at n{n}: participants are n2-n{}, transactions t0-t{}", nodes - 1, self.transactions.saturating_sub(1)));
-        }
-        for (name, v) in [("txn_interval_us", self.txn_interval_us), ("vote_timeout_us", self.vote_timeout_us), ("termination_timeout_us", self.termination_timeout_us), ("resend_us", self.resend_us)] {
-            if !(1_000..=10_000_000).contains(&v) {
-                return Err(format!("{name} must be between 1 ms and 10 s"));
-            }
-        }
-        Ok(())
+        let workload = Workload { transactions: self.transactions, keys: self.keys, no_votes: &self.no_votes, no_vote_permille: self.no_vote_permille };
+        let durations = [("txn_interval_us", self.txn_interval_us), ("vote_timeout_us", self.vote_timeout_us), ("termination_timeout_us", self.termination_timeout_us), ("resend_us", self.resend_us)];
+        workload.validate(2, nodes, &durations)
     }
 }

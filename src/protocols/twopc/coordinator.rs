@@ -8,7 +8,7 @@
 use super::config::{Presumption, TwoPcConfig};
 use super::msg::TwoPcMsg;
 use super::node::{participants, TwoPc, TwoPcTimer};
-use crate::protocols::txn::{Decision, Record, TxnId};
+use crate::protocols::txn::{workload, Decision, Record, TxnId};
 use crate::sim::sorted::{SortedMap, SortedSet};
 use crate::sim::{DurableLog, LogWrite, NodeEnv, NodeId, Out, TimeUs};
 
@@ -50,10 +50,8 @@ pub struct Coordinator {
     pub ended: SortedMap<TxnId, Decision>,
 }
 
-/// How many transactions were due to begin by `now_us` on the coordinator's clock
-/// (transaction t begins at (t + 1) × the interval).
 fn due(cfg: &TwoPcConfig, now_us: TimeUs) -> TxnId {
-    (now_us / cfg.txn_interval_us.max(1)).min(u64::from(cfg.transactions)) as TxnId
+    workload::due(cfg.txn_interval_us, cfg.transactions, now_us)
 }
 
 /// The message that carries a decision.

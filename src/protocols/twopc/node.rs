@@ -7,7 +7,7 @@ use super::config::TwoPcConfig;
 use super::coordinator::Coordinator;
 use super::participant::Participant;
 use super::msg::TwoPcMsg;
-use crate::protocols::txn::cost::{account_effects, account_states};
+use crate::protocols::txn::cost::{account, Counted};
 use crate::protocols::txn::{Costs, Record, RmState, TxnId};
 use crate::sim::{NodeEnv, NodeId, Out};
 
@@ -79,16 +79,11 @@ impl TwoPc {
     /// Count what the handler just did: every message sent, every sync (a forced write
     /// of the record written last), and a participant's changes of state.
     pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<TwoPc>) {
-        let now = out.now();
-        account_effects(&mut self.costs, &mut self.log, &out.effects()[from..], TwoPcMsg::txn, Record::txn);
-        if let Role::Coordinator(c) = &self.role {
-            for t in c.txns.keys() {
-                self.costs.heard(*t, now);
-            }
-            return;
-        }
-        let after = self.snapshot();
-        account_states(&mut self.costs, before, &after, now);
+        let who = match &self.role {
+            Role::Coordinator(c) => Counted::Coordinator(c.txns.keys().copied().collect()),
+            _ => Counted::Other { before, after: self.snapshot() },
+        };
+        account(&mut self.costs, &mut self.log, &out.effects()[from..], TwoPcMsg::txn, Record::txn, who, out.now());
     }
     pub fn role(&self) -> &Role {
         &self.role

@@ -11,7 +11,7 @@
 use super::config::{Presumption, TwoPcConfig};
 use super::msg::TwoPcMsg;
 use super::node::{participants, TwoPc, TwoPcTimer, BACKUP, COORDINATOR};
-use crate::protocols::txn::{Decision, LockTable, Record, RmState, TxnId};
+use crate::protocols::txn::{workload, Decision, LockTable, Record, RmState, TxnId};
 use crate::sim::sorted::SortedMap;
 use crate::sim::{DurableLog, LogWrite, NodeEnv, NodeId, Out};
 
@@ -185,5 +185,5 @@ fn ask_everyone(env: &NodeEnv, txn: TxnId, out: &mut Out<TwoPc>) {
 
 /// Does this participant vote no? Named in the scenario, or drawn.
 fn votes_no(env: &NodeEnv, cfg: &TwoPcConfig, txn: TxnId, out: &mut Out<TwoPc>) -> bool {
-    cfg.no_votes.contains(&(txn, env.id)) || (cfg.no_vote_permille > 0 && out.random_below(1000) < u64::from(cfg.no_vote_permille))
+    workload::votes_no(&cfg.no_votes, cfg.no_vote_permille, txn, env.id, out)
 }

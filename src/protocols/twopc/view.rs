@@ -5,7 +5,7 @@
 
 use super::coordinator::TmPhase;
 use super::node::{Role, TwoPc};
-use crate::protocols::txn::view::{blocked, cost_table, locks_cell, log_cell, Uncertain};
+use crate::protocols::txn::view::{locks_cell, log_cell, txn_tables, Uncertain};
 use crate::protocols::txn::{Record, RmState};
 use crate::sim::view::Overlay;
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
@@ -110,8 +110,6 @@ pub fn overlay(nodes: &[Option<TwoPc>], now_us: TimeUs) -> Overlay {
         let txns = p.txns.iter().map(|(t, x)| (*t, x.state, x.since_us)).collect();
         Some(Uncertain { id: n.env.id, txns, locks: &p.locks, timeout_us: n.config.termination_timeout_us })
     });
-    let blocked = blocked(uncertain, now_us, &mut o.bars);
-    o.tables.push(blocked);
-    o.tables.push(cost_table(nodes.iter().flatten().map(|n| (&n.costs, n.as_participant().is_some())), now_us));
+    txn_tables(nodes, uncertain, now_us, &mut o);
     o
 }

@@ -130,6 +130,37 @@ pub fn account_effects<M, T, R, Rec: Clone>(
     }
 }
 
+/// Who ran a handler, for counting what it did.
+pub enum Counted<'a> {
+    /// A coordinator (or initial leader): it has heard of these transactions.
+    Coordinator(Vec<TxnId>),
+    /// Any other node: a participant's states before and after the handler (empty for
+    /// nodes that hold none).
+    Other { before: &'a [(TxnId, super::RmState)], after: Vec<(TxnId, super::RmState)> },
+}
+
+/// Count what a handler did (see [`account_effects`]) and what it changed (see
+/// [`account_states`]) at `now_us`.
+pub fn account<M, T, R, Rec: Clone>(
+    costs: &mut Costs,
+    log: &mut Vec<(Rec, bool)>,
+    effects: &[crate::sim::Effect<M, T, R, crate::sim::LogWrite<Rec>>],
+    msg_txn: impl Fn(&M) -> TxnId,
+    rec_txn: impl Fn(&Rec) -> TxnId,
+    who: Counted<'_>,
+    now_us: TimeUs,
+) {
+    account_effects(costs, log, effects, msg_txn, rec_txn);
+    match who {
+        Counted::Coordinator(txns) => {
+            for t in txns {
+                costs.heard(t, now_us);
+            }
+        }
+        Counted::Other { before, after } => account_states(costs, before, &after, now_us),
+    }
+}
+
 /// Count a participant's changes of state between two snapshots: when it first heard of a
 /// transaction, when it became uncertain, when it decided.
 pub fn account_states(costs: &mut Costs, before: &[(TxnId, super::RmState)], after: &[(TxnId, super::RmState)], now_us: TimeUs) {

@@ -10,6 +10,7 @@ pub mod invariants;
 pub mod locks;
 pub mod record;
 pub mod view;
+pub mod workload;
 
 pub use cost::{Cost, Costs, Totals};
 pub use locks::LockTable;

@@ -3,8 +3,8 @@
 //! bars, and the cells for a participant's locks and a node's last log records.
 
 use super::cost::{totals, Costs};
-use super::{LockTable, RmState, TxnId};
-use crate::sim::view::OverlayBar;
+use super::{LockTable, RmState, TxnId, TxnNode};
+use crate::sim::view::{Overlay, OverlayBar};
 use crate::sim::{NodeId, TableView, TimeUs};
 
 /// "k0: t1 (waiting t3 t4); k1: t2".
@@ -53,6 +53,14 @@ pub fn blocked<'a>(participants: impl Iterator<Item = Uncertain<'a>>, now_us: Ti
         headers: vec!["participant".into(), "transaction".into(), "uncertain for".into(), "waiting for its lock".into()],
         rows,
     }
+}
+
+/// The family's two tables in `o`: the blocked gauge over `uncertain` (with a bar under
+/// each uncertain participant) and the cost per transaction over every node that is up.
+pub fn txn_tables<'a, N: TxnNode + 'a>(nodes: &'a [Option<N>], uncertain: impl Iterator<Item = Uncertain<'a>>, now_us: TimeUs, o: &mut Overlay) {
+    let gauge = blocked(uncertain, now_us, &mut o.bars);
+    o.tables.push(gauge);
+    o.tables.push(cost_table(nodes.iter().flatten().map(|n| (n.costs(), n.is_participant())), now_us));
 }
 
 /// Per transaction, what it cost over every node that is up: messages, forced writes, the
