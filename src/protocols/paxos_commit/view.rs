@@ -4,7 +4,7 @@
 //! two-phase commit.
 
 use super::node::{PaxosCommit, PcRecord, Role};
-use crate::protocols::txn::view::{locks_cell, log_cell, txn_tables, Uncertain};
+use crate::protocols::txn::view::{self as table, locks_cell, log_cell, txn_tables, Uncertain};
 use crate::protocols::txn::RmState;
 use crate::sim::view::Overlay;
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
@@ -62,16 +62,7 @@ pub fn node_view(n: &PaxosCommit) -> NodeView {
 }
 
 pub fn cluster_table(nodes: &[Option<PaxosCommit>]) -> TableView {
-    let headers = vec!["node".into(), "role".into(), "transactions".into(), "locks".into(), "log".into()];
-    let rows = nodes
-        .iter()
-        .enumerate()
-        .map(|(id, n)| match n {
-            None => vec![format!("n{id}"), "crashed".into(), String::new(), String::new(), String::new()],
-            Some(n) => vec![format!("n{id}"), role(n).label.to_string(), holds(n), locks(n), log_tail(n)],
-        })
-        .collect();
-    TableView { title: "cluster".into(), headers, rows }
+    table::cluster_table(nodes, |n| [role(n).label.to_string(), holds(n), locks(n), log_tail(n)])
 }
 
 pub fn overlay(nodes: &[Option<PaxosCommit>], now_us: TimeUs) -> Overlay {

@@ -6,7 +6,7 @@
 use super::coordinator::TmPhase;
 use super::node::{Role, ThreePc};
 use super::participant::{RmTxn, Term};
-use crate::protocols::txn::view::{locks_cell, log_cell, txn_tables, Uncertain};
+use crate::protocols::txn::view::{self as table, locks_cell, log_cell, txn_tables, Uncertain};
 use crate::protocols::txn::{Record, RmState};
 use crate::sim::view::Overlay;
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
@@ -88,16 +88,7 @@ pub fn node_view(n: &ThreePc) -> NodeView {
 }
 
 pub fn cluster_table(nodes: &[Option<ThreePc>]) -> TableView {
-    let headers = vec!["node".into(), "role".into(), "transactions".into(), "locks".into(), "log".into()];
-    let rows = nodes
-        .iter()
-        .enumerate()
-        .map(|(id, n)| match n {
-            None => vec![format!("n{id}"), "crashed".into(), String::new(), String::new(), String::new()],
-            Some(n) => vec![format!("n{id}"), role(n).label.to_string(), txns_cell(n), locks(n), log_cell(&n.log, Record::label)],
-        })
-        .collect();
-    TableView { title: "cluster".into(), headers, rows }
+    table::cluster_table(nodes, |n| [role(n).label.to_string(), txns_cell(n), locks(n), log_cell(&n.log, Record::label)])
 }
 
 /// The groups, the blocked gauge (uncertain and pre-committed participants, for how long,

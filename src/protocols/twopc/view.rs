@@ -5,7 +5,7 @@
 
 use super::coordinator::TmPhase;
 use super::node::{Role, TwoPc};
-use crate::protocols::txn::view::{locks_cell, log_cell, txn_tables, Uncertain};
+use crate::protocols::txn::view::{self as table, locks_cell, log_cell, txn_tables, Uncertain};
 use crate::protocols::txn::{Record, RmState};
 use crate::sim::view::Overlay;
 use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
@@ -81,22 +81,13 @@ pub fn node_view(n: &TwoPc) -> NodeView {
 
 /// One row per node: role, what it holds per transaction, its locks, its last log records.
 pub fn cluster_table(nodes: &[Option<TwoPc>]) -> TableView {
-    let headers = vec!["node".into(), "role".into(), "transactions".into(), "locks".into(), "log".into()];
-    let rows = nodes
-        .iter()
-        .enumerate()
-        .map(|(id, n)| match n {
-            None => vec![format!("n{id}"), "crashed".into(), String::new(), String::new(), String::new()],
-            Some(n) => {
-                let txns = match &n.role {
-                    Role::Participant(_) => participant_txns(n),
-                    _ => node_view(n).fields.first().map(|(_, v)| v.clone()).unwrap_or_default(),
-                };
-                vec![format!("n{id}"), role(n).label.to_string(), txns, locks(n), log_tail(n)]
-            }
-        })
-        .collect();
-    TableView { title: "cluster".into(), headers, rows }
+    table::cluster_table(nodes, |n| {
+        let txns = match &n.role {
+            Role::Participant(_) => participant_txns(n),
+            _ => node_view(n).fields.first().map(|(_, v)| v.clone()).unwrap_or_default(),
+        };
+        [role(n).label.to_string(), txns, locks(n), log_tail(n)]
+    })
 }
 
 /// The groups (coordinator, backup, participants), the blocked gauge with a bar under

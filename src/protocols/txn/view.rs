@@ -55,6 +55,25 @@ pub fn blocked<'a>(participants: impl Iterator<Item = Uncertain<'a>>, now_us: Ti
     }
 }
 
+/// The cluster state table every protocol of the family shows: a row per node with its
+/// role, what it holds per transaction, its locks and its last log records (`cells` gives
+/// those four for a node that is up).
+pub fn cluster_table<N>(nodes: &[Option<N>], cells: impl Fn(&N) -> [String; 4]) -> TableView {
+    let headers = vec!["node".into(), "role".into(), "transactions".into(), "locks".into(), "log".into()];
+    let rows = nodes
+        .iter()
+        .enumerate()
+        .map(|(id, n)| {
+            let [role, txns, locks, log] = match n {
+                None => ["crashed".into(), String::new(), String::new(), String::new()],
+                Some(n) => cells(n),
+            };
+            vec![format!("n{id}"), role, txns, locks, log]
+        })
+        .collect();
+    TableView { title: "cluster".into(), headers, rows }
+}
+
 /// The family's two tables in `o`: the blocked gauge over `uncertain` (with a bar under
 /// each uncertain participant) and the cost per transaction over every node that is up.
 pub fn txn_tables<'a, N: TxnNode + 'a>(nodes: &'a [Option<N>], uncertain: impl Iterator<Item = Uncertain<'a>>, now_us: TimeUs, o: &mut Overlay) {
