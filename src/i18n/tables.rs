@@ -472,6 +472,7 @@ pub const TXN_TABLE: &[(&str, &str)] = &[
     ("time uncertain per transaction", "每个事务的不确定时长"),
     ("undecided", "未决定"),
     ("protocol", "协议"),
+    ("No uncertain participant beside a commit", "提交时旁边没有不确定的参与者"),
 ];
 #[cfg(not(feature = "txn"))]
 pub const TXN_TABLE: &[(&str, &str)] = &[];

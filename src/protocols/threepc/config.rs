@@ -9,7 +9,7 @@ use crate::sim::{ProtocolConfig, TimeUs};
 use serde::{Deserialize, Serialize};
 
 /// The planted teaching bugs.
-pub const BUGS: &[&str] = &["docommit_before_all_acks", "termination_ignores_precommit", "recovered_decides_alone"];
+pub const BUGS: &[&str] = &["docommit_before_all_acks", "termination_ignores_precommit", "recovered_decides_alone", "yes_before_force", "pre_commit_before_force"];
 
 /// The longest a message may take that three-phase commit's timeouts allow for (Δ); the
 /// registry row declares it, and a network slower than this is "assumption exceeded".
@@ -46,7 +46,10 @@ pub struct ThreePcConfig {
     /// `termination_ignores_precommit`: the termination protocol aborts unless some
     /// participant has committed, although a reachable participant is pre-committed;
     /// `recovered_decides_alone`: a participant recovering in the uncertain state aborts
-    /// (in the pre-committed state, commits) on its own instead of asking.
+    /// (in the pre-committed state, commits) on its own instead of asking;
+    /// `yes_before_force`: a participant votes yes before its prepared record is forced;
+    /// `pre_commit_before_force`: the coordinator sends PreCommit before its pre-commit
+    /// record is forced.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
 }

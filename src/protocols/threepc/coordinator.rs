@@ -100,7 +100,9 @@ impl Coordinator {
     fn pre_commit(&mut self, env: &NodeEnv, cfg: &ThreePcConfig, outbox: &mut Outbox, txn: TxnId, out: &mut Out<ThreePc>) {
         out.cancel_timer(ThreePcTimer::VoteTimeout(txn));
         out.write(LogWrite::Append(Record::PreCommit { txn }));
-        out.sync();
+        if !cfg.has_bug("pre_commit_before_force") {
+            out.sync();
+        }
         self.txns.insert(txn, TmPhase::PreCommitting { acks: SortedSet::new(), committed: false });
         outbox.broadcast(cfg, ThreePcMsg::PreCommit { txn }, participants(env.n).collect(), out);
         out.set_timer(ThreePcTimer::Window(txn), cfg.reply_window_us, cfg.reply_window_us);

@@ -65,7 +65,9 @@ fn kind_code(msg: &ThreePcMsg) -> u8 {
 }
 
 impl Outbox {
-    /// Send `msg` to each of `to` in order, the first now and each next `gap_us` later.
+    /// Send `msg` to each of `to` in order, each message `send_gap_us` after the one before
+    /// (the first too: a node that has just forced a record may fail before it sends
+    /// anything). With no gap, all at once.
     pub fn broadcast(&mut self, cfg: &ThreePcConfig, msg: ThreePcMsg, to: Vec<NodeId>, out: &mut Out<ThreePc>) {
         let key = (msg.txn(), kind_code(&msg));
         if cfg.send_gap_us == 0 {
@@ -74,12 +76,8 @@ impl Outbox {
             }
             return;
         }
-        let mut rest = to.into_iter();
-        let Some(first) = rest.next() else { return };
-        out.send(first, msg.clone());
-        let rest: Vec<NodeId> = rest.collect();
-        if !rest.is_empty() {
-            self.pending.insert(key, (msg, rest));
+        if !to.is_empty() {
+            self.pending.insert(key, (msg, to));
             out.set_timer(ThreePcTimer::SendNext(key.0, key.1), cfg.send_gap_us, cfg.send_gap_us);
         }
     }

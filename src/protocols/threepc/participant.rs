@@ -95,7 +95,9 @@ impl Participant {
         t.state = RmState::Prepared;
         t.since_us = out.now();
         out.write(LogWrite::Append(Record::Prepared { txn, key: txn % cfg.keys }));
-        out.sync();
+        if !cfg.has_bug("yes_before_force") {
+            out.sync();
+        }
         out.send(COORDINATOR, ThreePcMsg::Yes { txn });
         out.set_timer(ThreePcTimer::Termination(txn), cfg.termination_timeout_us, cfg.termination_timeout_us);
     }

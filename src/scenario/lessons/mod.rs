@@ -257,7 +257,7 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     #[cfg(feature = "txn")]
     v.extend([
         ("2pc-blocking", include_str!("2pc-blocking.json")),
-        ("3pc-partition", include_str!("3pc-partition.json")),
+        ("3pc-nonblocking", include_str!("3pc-nonblocking.json")),
         ("paxos-commit-takeover", include_str!("paxos-commit-takeover.json")),
     ]);
     v

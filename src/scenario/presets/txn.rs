@@ -112,9 +112,9 @@ pub(crate) fn two_pc_presets() -> Vec<Preset> {
     ]
 }
 
-/// Three-phase commit with three participants, fixed 10 ms links, one transaction: its
-/// CanCommit goes out at 40, 44 and 48 ms, the votes are in at 68 ms, and PreCommit goes
-/// out at 68, 72 and 76 ms.
+/// Three-phase commit with three participants, fixed 10 ms links, one transaction begun at
+/// 40 ms: a message of a broadcast every 4 ms, so CanCommit goes out at 44, 48 and 52 ms,
+/// the votes are in at 72 ms, and PreCommit goes out at 76, 80 and 84 ms.
 fn three_pc(seed: u64, faults: Vec<crate::sim::TimedFault>) -> Scenario {
     let mut s = Scenario::new("3pc", 4, seed);
     s.config = json!({"transactions": 1});
@@ -127,15 +127,15 @@ fn tpc_all_commit() -> Scenario {
     three_pc(21, Vec::new())
 }
 
-/// The coordinator crashes at 70 ms: only n1 was sent PreCommit.
+/// The coordinator crashes at 78 ms: only n1 was sent PreCommit.
 fn tpc_coordinator_crash() -> Scenario {
-    three_pc(22, vec![at(70_000, Fault::Crash { node: 0 })])
+    three_pc(22, vec![at(78_000, Fault::Crash { node: 0 })])
 }
 
-/// As the coordinator crash, and at 75 ms a partition puts n1 (pre-committed) apart from
-/// n2 and n3 (uncertain).
+/// As the coordinator crash, and at 83 ms a partition puts n1 (about to be pre-committed)
+/// apart from n2 and n3 (uncertain).
 fn tpc_partition() -> Scenario {
-    three_pc(23, vec![at(70_000, Fault::Crash { node: 0 }), at(75_000, Fault::Partition { groups: vec![vec![0, 1], vec![2, 3]] })])
+    three_pc(23, vec![at(78_000, Fault::Crash { node: 0 }), at(83_000, Fault::Partition { groups: vec![vec![0, 1], vec![2, 3]] })])
 }
 
 pub(crate) fn three_pc_presets() -> Vec<Preset> {

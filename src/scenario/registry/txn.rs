@@ -46,11 +46,12 @@ pub const TWO_PC: Row = Row {
 };
 
 /// Three-phase commit's safety rests on its timeouts: crash failures only (a node may
-/// come back and run the recovery protocol), detected accurately because no message
-/// takes longer than the bound its timeouts are checked against; no partitions, pauses,
-/// held, lost, duplicated or reordered messages, and clocks that keep time.
+/// come back, with what it forced to stable storage, and run the recovery protocol),
+/// detected accurately because no message takes longer than the bound its timeouts are
+/// checked against; no partitions, pauses, held, lost, duplicated or reordered messages,
+/// and clocks that keep time.
 const THREE_PC_ASSUMES: Assumptions = Assumptions {
-    faults: &[FaultClass::Crash],
+    faults: &[FaultClass::Crash, FaultClass::LoseUnsynced],
     drift_bound_ppm: 0,
     max_adjacent_failures: None,
     bounded_delay_us: Some(crate::protocols::threepc::DELAY_BOUND_US),
@@ -65,9 +66,11 @@ pub const THREE_PC: Row = Row {
         Bug { name: "docommit_before_all_acks", source: "Skeen 1981; Bernstein et al. 1987, §7.5: the coordinator commits only once every operational participant acknowledged PreCommit (no committed site beside an uncertain one)" },
         Bug { name: "termination_ignores_precommit", source: "Bernstein et al. 1987, §7.5, termination rule TR4: if some participant is committable, the backup commits" },
         Bug { name: "recovered_decides_alone", source: "Bernstein et al. 1987, §7.5: a participant that fails uncertain or committable may not decide independently on recovery; it asks the others" },
+        Bug { name: "yes_before_force", source: "Bernstein et al. 1987, §7.5 (as §7.3): a participant forces its prepared record before it votes yes" },
+        Bug { name: "pre_commit_before_force", source: "Skeen 1981; Bernstein et al. 1987, §7.5: the coordinator's pre-commit record is on stable storage before any PreCommit, or after a crash it presumes abort for what the participants may commit" },
     ],
     presets: crate::scenario::presets::txn::three_pc_presets,
-    lessons: &["3pc-partition"],
+    lessons: &["3pc-nonblocking"],
     consistency: ConsistencyModel { model: Consistency::AtomicCommit, checker: "AC1 Agreement, AC2 No reversal, AC3 Commit needs every yes (Bernstein et al. §7.2); AC5 after faults stop (a total failure may block)" },
     assumptions: THREE_PC_ASSUMES,
     sweep: SweepDefaults {
@@ -77,8 +80,14 @@ pub const THREE_PC: Row = Row {
         knobs: &[
             &["{}", r#"{"no_vote_permille":100}"#, r#"{"no_vote_permille":300}"#],
             &["{}", r#"{"keys":1}"#, r#"{"keys":4,"txn_interval_us":40000}"#],
+            // Timeouts: the defaults, the shortest the delay bound allows for six nodes, or
+            // long ones (before the send gap, whose slow choice sets the timeouts it needs).
+            &[
+                "{}",
+                r#"{"vote_timeout_us":200000,"reply_window_us":200000,"termination_timeout_us":720000}"#,
+                r#"{"vote_timeout_us":1000000,"termination_timeout_us":1500000}"#,
+            ],
             &["{}", r#"{"send_gap_us":0}"#, r#"{"send_gap_us":20000,"reply_window_us":300000,"termination_timeout_us":1300000}"#],
-            &["{}", r#"{"vote_timeout_us":1000000,"termination_timeout_us":1500000}"#],
         ],
         // Crashed participants come back for the heal; one that comes back uncertain
         // after a total failure may stay blocked (allowed, see the liveness check).

@@ -1,29 +1,38 @@
 //! Three-phase commit's checkers: AC1-AC3 (Bernstein et al. 1987, §7.2; one file each in
-//! `protocols::txn::invariants`) after every event, and AC5 after faults heal: every
-//! participant has decided, except where 3PC may block: every participant that voted yes
-//! failed and came back uncertain (a total failure), and no node knows the outcome.
+//! `protocols::txn::invariants`) and Skeen's nonblocking condition (`nonblocking`) after
+//! every event, and AC5 after faults heal: every participant has decided, except where 3PC
+//! may block: every participant that voted yes failed and came back uncertain (a total
+//! failure), and no node knows the outcome.
+
+pub mod nonblocking;
 
 use super::config::ThreePcConfig;
 use super::coordinator::TmPhase;
 use super::node::{participants, Role, ThreePc};
 use crate::protocols::txn::invariants::AcChecker;
 use crate::protocols::txn::{RmState, TxnId};
-use crate::sim::{CheckCtx, Checker, Violation};
+use crate::sim::sorted::SortedSet;
+use crate::sim::{CheckCtx, Checker, NodeId, Violation};
 
 #[derive(Clone, Debug, Default)]
 pub struct ThreePcChecker {
     pub ac: AcChecker,
+    /// The commits `nonblocking` has checked.
+    pub commits_seen: SortedSet<(TxnId, NodeId)>,
 }
 
 impl Checker<ThreePc> for ThreePcChecker {
     fn new(_config: &ThreePcConfig, n: u32) -> Self {
-        ThreePcChecker { ac: AcChecker::new(n, participants(n).collect()) }
+        ThreePcChecker { ac: AcChecker::new(n, participants(n).collect()), commits_seen: SortedSet::new() }
     }
     fn properties() -> Vec<(&'static str, &'static str)> {
-        AcChecker::properties()
+        let mut p = AcChecker::properties();
+        p.push((nonblocking::NAME, nonblocking::SOURCE));
+        p
     }
     fn check(&mut self, ctx: &CheckCtx<ThreePc>, out: &mut Vec<Violation>) {
         self.ac.check(ctx, out);
+        nonblocking::check(&mut self.commits_seen, ctx, out);
     }
 }
 
