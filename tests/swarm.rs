@@ -4,6 +4,7 @@
 //! knobs, members left down).
 
 use clusterlab::scenario::{self, swarm, Scenario};
+use clusterlab::sim::assume::FaultClass;
 use clusterlab::sim::{Fault, TimedFault};
 use clusterlab::sweep::{sweep_scenario, SweepSpec};
 use std::collections::BTreeSet;
@@ -55,8 +56,22 @@ fn the_draws_vary_every_dimension() {
         let widest = r.sweep.knobs.iter().map(|d| d.len()).max().unwrap_or(1);
         assert!(distinct(&|s| s.config.to_string()) >= widest.max(2), "{}: configurations do not vary", r.name);
         assert!(distinct(&|s| (s.chaos.crash_ppm > 0).to_string()) == 2, "{}: crashes always on or always off", r.name);
-        assert!(distinct(&|s| (s.chaos.partition_ppm > 0).to_string()) == 2, "{}: partitions", r.name);
-        assert!(distinct(&|s| (s.chaos.net.loss_ppm > 0).to_string()) == 2, "{}: loss", r.name);
+        // A fault kind the row assumes is on for some seeds and off for others; one it
+        // does not assume (3PC's partitions and loss) is never drawn.
+        let allowed = |class: FaultClass| r.assumptions.faults.contains(&class);
+        let on_for = |f: &dyn Fn(&Scenario) -> bool| draws.iter().filter(|s| f(s)).count();
+        for (class, name, on) in [
+            (FaultClass::Partition, "partitions", &(|s: &Scenario| s.chaos.partition_ppm > 0) as &dyn Fn(&Scenario) -> bool),
+            (FaultClass::Loss, "loss", &|s: &Scenario| s.chaos.net.loss_ppm > 0),
+            (FaultClass::Pause, "pauses", &|s: &Scenario| s.chaos.pause_ppm > 0),
+        ] {
+            let n = on_for(on);
+            if allowed(class) {
+                assert!(n > 0 && n < draws.len(), "{}: {name} always on or always off", r.name);
+            } else {
+                assert_eq!(n, 0, "{}: {name} drawn although the row does not assume them", r.name);
+            }
+        }
         assert!(distinct(&|s| format!("{:?}", s.chaos.max_restart_delay_us)) > 2, "{}: restart delays", r.name);
         assert!(distinct(&|s| s.chaos.tick_us.to_string()) > 2, "{}: chaos ticks", r.name);
         assert!(distinct(&|s| s.chaos.crash_after_write_ppm.to_string()) > 2, "{}: crash points after writes", r.name);
