@@ -21,17 +21,25 @@ const gz = buf => gzipSync(buf, { level: constants.Z_BEST_COMPRESSION }).length;
 const hash = buf => createHash('sha256').update(buf).digest('hex').slice(0, 12);
 
 mkdirSync(join(dist, 'pkg'), { recursive: true });
+// What the page carries inline stays the same size when a family adds presets or lessons:
+// the modules' files, each protocol's family and the menus' file. A preset's or lesson's
+// protocol is the longest protocol name its own name begins with, followed by a dash.
 const manifest = {
   defaultFamily: rows.find(r => r.presets.length)?.family || families[0],
   families: {},
   protocols: Object.fromEntries(rows.map(r => [r.name, r.family])),
-  presets: Object.fromEntries(presets.map(p => [p.name, p.protocol])),
-  // The preset menu across every family: [name, English title, Chinese title].
-  menu: presets.map(p => [p.name, p.title, p.title_zh]),
-  // Each lesson's protocol, and the lesson menu: [name, English title, Chinese title].
-  lessonProtocols: Object.fromEntries(lessons.map(l => [l.name, l.protocol])),
-  lessons: lessons.map(l => [l.name, l.title, l.title_zh]),
 };
+const protocolOfName = name => Object.keys(manifest.protocols).filter(p => name.startsWith(`${p}-`)).sort((a, b) => b.length - a.length)[0] || null;
+for (const [what, list] of [['preset', presets], ['lesson', lessons]]) {
+  for (const x of list) {
+    if (protocolOfName(x.name) !== x.protocol) throw new Error(`${what} ${x.name}: its name must begin with its protocol's (${x.protocol}-…), so that the page finds its module without a list of every ${what}`);
+  }
+}
+// The menus across every family, [name, English title, Chinese title] each: a file the
+// page fetches when someone opens a menu (the one-file builds inline them).
+const menus = { menu: presets.map(p => [p.name, p.title, p.title_zh]), lessons: lessons.map(l => [l.name, l.title, l.title_zh]) };
+const presetProtocols = Object.fromEntries(presets.map(p => [p.name, p.protocol]));
+const lessonProtocols = Object.fromEntries(lessons.map(l => [l.name, l.protocol]));
 const modules = {};
 for (const fam of families) {
   const wasm = readFileSync(join('pkg', fam, 'opt.wasm'));
@@ -46,6 +54,9 @@ for (const fam of families) {
 // The history viewer: its own module, fetched when someone opens a client history.
 const viewer = { wasm: readFileSync(join('pkg', 'viewer', 'opt.wasm')), js: readFileSync(join('pkg', 'viewer', 'clusterlab.js')) };
 manifest.viewer = { wasm: `pkg/viewer.${hash(viewer.wasm)}.wasm`, js: `pkg/viewer.${hash(viewer.js)}.js` };
+const menusJson = Buffer.from(JSON.stringify(menus));
+manifest.menuFile = `pkg/menu.${hash(menusJson)}.json`;
+writeFileSync(join(dist, manifest.menuFile), menusJson);
 writeFileSync(join(dist, manifest.viewer.wasm), viewer.wasm);
 writeFileSync(join(dist, manifest.viewer.js), viewer.js);
 
@@ -115,11 +126,11 @@ ${glue}
 ${viewerInline}
 ${openHistory}
 window.clusterlabLoader = {
-  manifest: { menu: ${JSON.stringify(manifest.menu).replace(/</g, '\\u003c')}, lessons: ${JSON.stringify(manifest.lessons).replace(/</g, '\\u003c')} },
+  manifest: { menu: ${JSON.stringify(menus.menu).replace(/</g, '\\u003c')}, lessons: ${JSON.stringify(menus.lessons).replace(/</g, '\\u003c')} },
   openHistory(text, name, lang) { return clusterlabOpenHistory(clusterlabViewer.start(), text, name, lang); },
   family: () => ${JSON.stringify(fam)},
-  familyOfPreset: name => { const p = ${JSON.stringify(manifest.presets)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
-  familyOfLesson: name => { const p = ${JSON.stringify(manifest.lessonProtocols)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
+  familyOfPreset: name => { const p = ${JSON.stringify(presetProtocols)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
+  familyOfLesson: name => { const p = ${JSON.stringify(lessonProtocols)}[name]; return p ? ${JSON.stringify(manifest.protocols)}[p] : null; },
   swapFile(family, text) { sessionStorage.setItem('clusterlab-file', text); return this.swap(family, 'file'); },
   takeFile() { const text = sessionStorage.getItem('clusterlab-file'); sessionStorage.removeItem('clusterlab-file'); return text; },
   swap(family, fragment) {

@@ -2,7 +2,10 @@
 // which protocol the address names (a preset or a #s= link) before loading any
 // module, loads only that family's module, and swaps modules in place when the page opens
 // a scenario of another family. scripts/build.sh writes the manifest (content-hashed module
-// files, protocol -> family, preset -> protocol) into the page beside this script.
+// files, protocol -> family, the menus' file) into the page beside this script. A preset's
+// or lesson's name begins with its protocol's (the build checks it), so the page need not
+// carry every family's preset list; the menus of every family are fetched when someone
+// opens a menu.
 const manifest = JSON.parse(document.getElementById('clusterlab-manifest').textContent);
 
 // The same caps as the link decoder (src/scenario/link.rs), before and during inflation.
@@ -30,13 +33,23 @@ async function inflateRaw(bytes) {
   return new TextDecoder().decode(await new Blob(parts).arrayBuffer());
 }
 
+// The protocol a preset's or lesson's name begins with: the longest protocol name followed
+// by a dash (`paxos-commit-commit` is paxos-commit's, `3pc-partition` 3pc's), or null.
+function protocolOfName(name) {
+  let best = null;
+  for (const p of Object.keys(manifest.protocols)) {
+    if (name.startsWith(`${p}-`) && (!best || p.length > best.length)) best = p;
+  }
+  return best;
+}
+
 // The protocol a fragment names, or null (a bad link: the module says what is wrong).
 async function protocolOf(fragment) {
   const f = fragment.replace(/^#/, '');
   const preset = f.match(/^preset=([^&]*)/);
-  if (preset) return manifest.presets[decodeURIComponent(preset[1])] || null;
+  if (preset) return protocolOfName(decodeURIComponent(preset[1]));
   const lesson = f.match(/^lesson=([^&]*)/);
-  if (lesson) return manifest.lessonProtocols[decodeURIComponent(lesson[1])] || null;
+  if (lesson) return protocolOfName(decodeURIComponent(lesson[1]));
   // A teacher's lesson carried whole in the link (its own version, 1).
   const lessonLink = f.match(/^l=(1\.[^&]*)/);
   if (lessonLink) return inflatedProtocol(lessonLink[1]);
@@ -102,14 +115,28 @@ function startViewer() {
   return viewer;
 }
 
+// Every family's preset and lesson menus ([name, English title, Chinese title] each),
+// fetched the first time they are asked for and then kept in the manifest.
+let menus = null;
+function loadMenus() {
+  menus = menus || fetch(new URL(manifest.menuFile, document.baseURI))
+    .then(r => { if (!r.ok) throw new Error(`${manifest.menuFile}: HTTP ${r.status}`); return r.json(); })
+    .then(m => { manifest.menu = m.menu; manifest.lessons = m.lessons; });
+  menus.catch(() => { menus = null; });
+  return menus;
+}
+
+const familyOfName = name => { const p = protocolOfName(name); return p ? manifest.protocols[p] : null; };
+
 window.clusterlabLoader = {
   manifest,
+  loadMenus,
   // Open a client history (a ClusterLab history file's text, or null to open a file) in
   // the history viewer; if its module cannot be fetched, the page says why.
   openHistory(text, name, lang) { return clusterlabOpenHistory(startViewer(), text, name, lang); },
   family: () => current && current.family,
-  familyOfPreset: name => (manifest.presets[name] ? manifest.protocols[manifest.presets[name]] : null),
-  familyOfLesson: name => (manifest.lessonProtocols[name] ? manifest.protocols[manifest.lessonProtocols[name]] : null),
+  familyOfPreset: familyOfName,
+  familyOfLesson: familyOfName,
   // A scenario file of `family`'s protocol (which may be too long for an address) waits in
   // the tab's session storage while that module loads and opens #file, which takes it.
   swapFile(family, text) { sessionStorage.setItem('clusterlab-file', text); return this.swap(family, 'file'); },

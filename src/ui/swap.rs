@@ -98,6 +98,28 @@ pub type MenuEntry = (&'static str, &'static str, &'static str);
 thread_local! {
     static MENU: std::cell::RefCell<Option<std::rc::Rc<Vec<MenuEntry>>>> = const { std::cell::RefCell::new(None) };
     static LESSON_MENU: std::cell::RefCell<Option<std::rc::Rc<Vec<MenuEntry>>>> = const { std::cell::RefCell::new(None) };
+    /// Every family's menus were asked of the loader (and have not failed to come).
+    static ASKED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Ask the loader for every family's menus, the first time someone opens a menu: the page
+/// starts with its own family's (so a family's presets do not weigh on every page's first
+/// download); when they arrive the menus are built again and the page redraws.
+pub fn want_all_menus() {
+    if ASKED.with(|a| a.replace(true)) {
+        return;
+    }
+    let promise = loader_fn("loadMenus").and_then(|(loader, f)| f.call0(&loader).ok()).and_then(|p| p.dyn_into::<js_sys::Promise>().ok());
+    let Some(promise) = promise else { return };
+    let arrived = Closure::once(|_: JsValue| {
+        MENU.with(|m| *m.borrow_mut() = None);
+        LESSON_MENU.with(|m| *m.borrow_mut() = None);
+        crate::ui::model::update(|_| ());
+    });
+    let failed = Closure::once(|_: JsValue| ASKED.with(|a| a.set(false)));
+    let _ = promise.then2(&arrived, &failed);
+    arrived.forget();
+    failed.forget();
 }
 
 /// The preset menu: every family's presets from the loader's manifest (picking one of

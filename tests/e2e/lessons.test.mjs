@@ -78,8 +78,14 @@ async function playThrough(page, name) {
 
 test('every lesson plays to its end through the page, each step false when it opens and within its bound', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#lesson=raft-election', { width: 1280, height: 1000 });
-  const names = await page.locator('[data-testid=lesson-picker] option[value]:not([value=""])').evaluateAll(os => os.map(o => o.value));
+  // The page starts with its own family's lessons; opening the picker fetches every family's.
+  const own = await page.locator('[data-testid=lesson-picker] option[value]:not([value=""])').evaluateAll(os => os.map(o => o.value));
+  assert.ok(own.length >= 1 && own.every(n => n.startsWith('raft-')), own.join(' '));
+  await page.focus('[data-testid=lesson-picker]');
+  await page.waitForFunction(() => window.clusterlabLoader.manifest.lessons);
   const manifest = await page.evaluate(() => window.clusterlabLoader.manifest.lessons.map(l => l[0]));
+  await page.waitForFunction(n => document.querySelectorAll('[data-testid=lesson-picker] option[value]:not([value=""])').length === n, manifest.length);
+  const names = await page.locator('[data-testid=lesson-picker] option[value]:not([value=""])').evaluateAll(os => os.map(o => o.value));
   assert.deepEqual(names, manifest, 'the picker lists every lesson of every family');
   assert.ok(names.length >= 1);
   for (const name of names) {

@@ -51,13 +51,17 @@ pub fn header(p: &HeaderProps) -> Html {
         _ => t("Theme: light"),
     };
     let zh = p.lang == Lang::Zh;
+    // The page starts with its own family's presets and lessons; reaching for a menu (the
+    // pointer over it, a press, the keyboard's focus) fetches every family's.
+    let want_all = Callback::from(|_: FocusEvent| crate::ui::swap::want_all_menus());
+    let want_all_pointer = Callback::from(|_: PointerEvent| crate::ui::swap::want_all_menus());
     html! {
         <header class="header">
             <h1>{ "ClusterLab" }</h1>
             <span class="protocol-badge">{ p.protocol }</span>
             <label class="picker">
                 <span class="sr-only">{ t("Scenario") }</span>
-                <select data-testid="preset" aria-label={t("Scenario")} onchange={on_pick}>
+                <select data-testid="preset" aria-label={t("Scenario")} onchange={on_pick} onfocus={want_all.clone()} onpointerenter={want_all_pointer.clone()} onpointerdown={want_all_pointer.clone()}>
                     if p.preset.is_none() {
                         <option selected=true value="">{ t("(from a link)") }</option>
                     }
@@ -68,7 +72,7 @@ pub fn header(p: &HeaderProps) -> Html {
             </label>
             <label class="picker">
                 <span class="sr-only">{ t("Lessons") }</span>
-                <select data-testid="lesson-picker" aria-label={t("Lessons")} onchange={on_lesson}>
+                <select data-testid="lesson-picker" aria-label={t("Lessons")} onchange={on_lesson} onfocus={want_all} onpointerenter={want_all_pointer.clone()} onpointerdown={want_all_pointer}>
                     <option selected={p.lesson.is_none()} value="">{ t("Open a lesson…") }</option>
                     { for p.lessons.iter().map(|(name, en, zh_title)| html! {
                         <option value={*name} selected={p.lesson.as_deref() == Some(*name)}>{ if zh { *zh_title } else { *en } }</option>
