@@ -19,6 +19,7 @@ pub use invariants::PaxosCommitChecker;
 pub use msg::{Ballot, PcMsg, Vote};
 pub use node::{PaxosCommit, PcRecord, PcTimer, Role};
 
+use crate::protocols::txn::cost::{account_effects, account_states, counted, Counting};
 use crate::protocols::txn::{Decision, RmState, TxnId, TxnNode};
 use crate::sim::view::Overlay;
 use crate::sim::{ClientOp, DurableLog, LogWrite, NodeEnv, NodeId, NodeView, Out, Present, Protocol, RoleView, TableView, TimeUs};
@@ -38,21 +39,21 @@ impl Protocol for PaxosCommit {
         PaxosCommit::create(env, config)
     }
     fn on_start(&mut self, out: &mut Out<Self>) {
-        self.counted(out, PaxosCommit::start);
+        counted(self, out, PaxosCommit::start);
     }
     fn on_recover(&mut self, log: DurableLog<PcRecord>, out: &mut Out<Self>) {
         self.log = log.entries().iter().map(|r| (r.clone(), false)).collect();
-        self.counted(out, |n, out| n.recover(&log, out));
+        counted(self, out, |n, out| n.recover(&log, out));
     }
     fn on_message(&mut self, from: NodeId, msg: PcMsg, out: &mut Out<Self>) {
-        self.counted(out, |n, out| n.handle_message(from, msg, out));
+        counted(self, out, |n, out| n.handle_message(from, msg, out));
     }
     fn on_timer(&mut self, timer: PcTimer, out: &mut Out<Self>) {
-        self.counted(out, |n, out| n.handle_timer(timer, out));
+        counted(self, out, |n, out| n.handle_timer(timer, out));
     }
     fn on_request(&mut self, _request_id: u64, _req: (), _out: &mut Out<Self>) {}
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
-        self.counted(out, PaxosCommit::time_out_now);
+        counted(self, out, PaxosCommit::time_out_now);
     }
     fn request_from_op(_op: &ClientOp) -> Option<()> {
         None
@@ -76,17 +77,6 @@ fn due(cfg: &PaxosCommitConfig, now_us: TimeUs) -> TxnId {
 }
 
 impl PaxosCommit {
-    /// Run a handler and count what it cost (see [`PaxosCommit::account`]).
-    fn counted(&mut self, out: &mut Out<Self>, handler: impl FnOnce(&mut Self, &mut Out<Self>)) {
-        if let Role::Acceptor { acceptor, .. } = &mut self.role {
-            acceptor.last_accept = None;
-        }
-        let before = self.snapshot();
-        let from = out.effects().len();
-        handler(self, out);
-        self.account(&before, from, out);
-    }
-
     fn start(&mut self, out: &mut Out<Self>) {
         let cfg = &self.config;
         if let Role::Coordinator { next_txn, .. } = &mut self.role {
@@ -311,5 +301,24 @@ impl Present for PaxosCommit {
     }
     fn cluster_table(nodes: &[Option<Self>]) -> TableView {
         view::cluster_table(nodes)
+    }
+}
+
+impl Counting for PaxosCommit {
+    fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<Self>) {
+        account_effects(&mut self.costs, &mut self.log, &out.effects()[from..], PcMsg::txn, PcRecord::txn);
+        match &self.role {
+            Role::Coordinator { next_txn, .. } => self.costs.heard_all(0..*next_txn, out.now()),
+            _ => {
+                let after = self.rm_states();
+                account_states(&mut self.costs, before, &after, out.now());
+            }
+        }
+    }
+    /// The acceptor's last acceptance is per handler (what it answers about).
+    fn before_handler(&mut self) {
+        if let Role::Acceptor { acceptor, .. } = &mut self.role {
+            acceptor.last_accept = None;
+        }
     }
 }

@@ -6,11 +6,10 @@
 use super::acceptor::Acceptor;
 use super::config::PaxosCommitConfig;
 use super::leader::Leader;
-use super::msg::{Ballot, PcMsg, Vote};
+use super::msg::{Ballot, Vote};
 use super::participant::Participant;
-use crate::protocols::txn::cost::{account, Counted};
-use crate::protocols::txn::{Costs, Record, RmState, TxnId};
-use crate::sim::{NodeEnv, NodeId, Out};
+use crate::protocols::txn::{Costs, Record, TxnId};
+use crate::sim::{NodeEnv, NodeId};
 
 pub const COORDINATOR: NodeId = 0;
 
@@ -106,19 +105,5 @@ impl PaxosCommit {
             Role::Coordinator { leader, .. } | Role::Acceptor { leader, .. } => Some(leader),
             Role::Participant(_) => None,
         }
-    }
-
-    pub(crate) fn snapshot(&self) -> Vec<(TxnId, RmState)> {
-        self.as_participant().map(|p| p.txns.iter().map(|(t, x)| (*t, x.state)).collect()).unwrap_or_default()
-    }
-
-    /// Count what a handler did: messages, forced writes, a participant's state changes,
-    /// and copy its log writes for the page.
-    pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<PaxosCommit>) {
-        let who = match &self.role {
-            Role::Coordinator { next_txn, .. } => Counted::Coordinator((0..*next_txn).collect()),
-            _ => Counted::Other { before, after: self.snapshot() },
-        };
-        account(&mut self.costs, &mut self.log, &out.effects()[from..], PcMsg::txn, PcRecord::txn, who, out.now());
     }
 }

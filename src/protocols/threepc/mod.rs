@@ -20,6 +20,7 @@ pub use invariants::ThreePcChecker;
 pub use msg::ThreePcMsg;
 pub use node::{Role, ThreePc, ThreePcTimer};
 
+use crate::protocols::txn::cost::{account_effects, account_states, counted, Counting};
 use crate::protocols::txn::{Decision, Record, RmState, TxnId, TxnNode};
 use crate::sim::view::Overlay;
 use crate::sim::{ClientOp, DurableLog, NodeId, NodeView, Out, Present, Protocol, RoleView, TableView, TimeUs};
@@ -38,7 +39,7 @@ impl Protocol for ThreePc {
         ThreePc::create(env, config)
     }
     fn on_start(&mut self, out: &mut Out<Self>) {
-        self.counted(out, |n, out| {
+        counted(self, out, |n, out| {
             if let Role::Coordinator(c) = &mut n.role {
                 c.start(&n.config, out);
             }
@@ -46,7 +47,7 @@ impl Protocol for ThreePc {
     }
     fn on_recover(&mut self, log: DurableLog<Record>, out: &mut Out<Self>) {
         self.log = log.entries().iter().map(|r| (r.clone(), false)).collect();
-        self.counted(out, |n, out| {
+        counted(self, out, |n, out| {
             let ThreePc { env, config, role, outbox, .. } = n;
             match role {
                 Role::Coordinator(c) => c.recover(env, config, outbox, &log, out),
@@ -55,14 +56,14 @@ impl Protocol for ThreePc {
         });
     }
     fn on_message(&mut self, from: NodeId, msg: ThreePcMsg, out: &mut Out<Self>) {
-        self.counted(out, |n, out| n.handle_message(from, msg, out));
+        counted(self, out, |n, out| n.handle_message(from, msg, out));
     }
     fn on_timer(&mut self, timer: ThreePcTimer, out: &mut Out<Self>) {
-        self.counted(out, |n, out| n.handle_timer(timer, out));
+        counted(self, out, |n, out| n.handle_timer(timer, out));
     }
     fn on_request(&mut self, _request_id: u64, _req: (), _out: &mut Out<Self>) {}
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
-        self.counted(out, ThreePc::time_out_now);
+        counted(self, out, ThreePc::time_out_now);
     }
     fn request_from_op(_op: &ClientOp) -> Option<()> {
         None
@@ -82,14 +83,6 @@ impl Protocol for ThreePc {
 }
 
 impl ThreePc {
-    /// Run a handler and count what it cost.
-    fn counted(&mut self, out: &mut Out<Self>, handler: impl FnOnce(&mut Self, &mut Out<Self>)) {
-        let before = self.snapshot();
-        let from = out.effects().len();
-        handler(self, out);
-        self.account(&before, from, out);
-    }
-
     fn handle_message(&mut self, from: NodeId, msg: ThreePcMsg, out: &mut Out<Self>) {
         use ThreePcMsg as M;
         let ThreePc { env, config: cfg, role, outbox, .. } = self;
@@ -154,7 +147,7 @@ impl ThreePc {
 
 impl TxnNode for ThreePc {
     fn rm_states(&self) -> Vec<(TxnId, RmState)> {
-        self.snapshot()
+        self.as_participant().map(|p| p.txns.iter().map(|(t, x)| (*t, x.state)).collect()).unwrap_or_default()
     }
     fn decisions(&self) -> Vec<(TxnId, Decision)> {
         match &self.role {
@@ -186,5 +179,18 @@ impl Present for ThreePc {
     }
     fn cluster_table(nodes: &[Option<Self>]) -> TableView {
         view::cluster_table(nodes)
+    }
+}
+
+impl Counting for ThreePc {
+    fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<Self>) {
+        account_effects(&mut self.costs, &mut self.log, &out.effects()[from..], ThreePcMsg::txn, Record::txn);
+        match &self.role {
+            Role::Coordinator(c) => self.costs.heard_all(c.txns.keys().copied(), out.now()),
+            _ => {
+                let after = self.rm_states();
+                account_states(&mut self.costs, before, &after, out.now());
+            }
+        }
     }
 }

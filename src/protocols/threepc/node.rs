@@ -7,8 +7,7 @@ use super::config::ThreePcConfig;
 use super::coordinator::Coordinator;
 use super::msg::ThreePcMsg;
 use super::participant::Participant;
-use crate::protocols::txn::cost::{account, Counted};
-use crate::protocols::txn::{Costs, Record, RmState, TxnId};
+use crate::protocols::txn::{Costs, Record, TxnId};
 use crate::sim::sorted::SortedMap;
 use crate::sim::{NodeEnv, NodeId, Out};
 
@@ -134,18 +133,6 @@ impl ThreePc {
         ThreePc { env, config: config.clone(), role, outbox: Outbox::default(), costs: Costs::default(), log: Vec::new() }
     }
 
-    pub(crate) fn snapshot(&self) -> Vec<(TxnId, RmState)> {
-        self.as_participant().map(|p| p.txns.iter().map(|(t, x)| (*t, x.state)).collect()).unwrap_or_default()
-    }
-
-    /// Count what a handler did: messages, forced writes, a participant's changes of state.
-    pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<ThreePc>) {
-        let who = match &self.role {
-            Role::Coordinator(c) => Counted::Coordinator(c.txns.keys().copied().collect()),
-            Role::Participant(_) => Counted::Other { before, after: self.snapshot() },
-        };
-        account(&mut self.costs, &mut self.log, &out.effects()[from..], ThreePcMsg::txn, Record::txn, who, out.now());
-    }
     pub fn role(&self) -> &Role {
         &self.role
     }

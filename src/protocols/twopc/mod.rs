@@ -19,6 +19,7 @@ pub use invariants::TwoPcChecker;
 pub use msg::TwoPcMsg;
 pub use node::{Role, TwoPc, TwoPcTimer};
 
+use crate::protocols::txn::cost::{account_effects, account_states, counted, Counting};
 use crate::protocols::txn::{Decision, Record, RmState, TxnId, TxnNode};
 use crate::sim::{ClientOp, DurableLog, NodeEnv, NodeId, NodeView, Out, Present, Protocol, RoleView, TableView, TimeUs};
 use crate::sim::view::Overlay;
@@ -37,7 +38,7 @@ impl Protocol for TwoPc {
         TwoPc::create(env, config)
     }
     fn on_start(&mut self, out: &mut Out<Self>) {
-        self.counted(out, |n, out| {
+        counted(self, out, |n, out| {
             if let Role::Coordinator(c) = &mut n.role {
                 c.start(&n.config, out);
             }
@@ -45,7 +46,7 @@ impl Protocol for TwoPc {
     }
     fn on_recover(&mut self, log: DurableLog<Record>, out: &mut Out<Self>) {
         self.log = log.entries().iter().map(|r| (r.clone(), false)).collect();
-        self.counted(out, |n, out| {
+        counted(self, out, |n, out| {
             let now = out.now();
             let TwoPc { env, config, role, .. } = n;
             match role {
@@ -56,14 +57,14 @@ impl Protocol for TwoPc {
         });
     }
     fn on_message(&mut self, from: NodeId, msg: TwoPcMsg, out: &mut Out<Self>) {
-        self.counted(out, |n, out| n.handle_message(from, msg, out));
+        counted(self, out, |n, out| n.handle_message(from, msg, out));
     }
     fn on_timer(&mut self, timer: TwoPcTimer, out: &mut Out<Self>) {
-        self.counted(out, |n, out| n.handle_timer(timer, out));
+        counted(self, out, |n, out| n.handle_timer(timer, out));
     }
     fn on_request(&mut self, _request_id: u64, _req: (), _out: &mut Out<Self>) {}
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
-        self.counted(out, TwoPc::time_out_now);
+        counted(self, out, TwoPc::time_out_now);
     }
     fn request_from_op(_op: &ClientOp) -> Option<()> {
         None
@@ -83,14 +84,6 @@ impl Protocol for TwoPc {
 }
 
 impl TwoPc {
-    /// Run a handler and count what it cost (see [`TwoPc::account`]).
-    fn counted(&mut self, out: &mut Out<Self>, handler: impl FnOnce(&mut Self, &mut Out<Self>)) {
-        let before = self.snapshot();
-        let from = out.effects().len();
-        handler(self, out);
-        self.account(&before, from, out);
-    }
-
     fn handle_message(&mut self, from: NodeId, msg: TwoPcMsg, out: &mut Out<Self>) {
         let TwoPc { env, config, role, .. } = self;
         match (role, msg) {
@@ -176,5 +169,18 @@ impl Present for TwoPc {
     }
     fn cluster_table(nodes: &[Option<Self>]) -> TableView {
         view::cluster_table(nodes)
+    }
+}
+
+impl Counting for TwoPc {
+    fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<Self>) {
+        account_effects(&mut self.costs, &mut self.log, &out.effects()[from..], TwoPcMsg::txn, Record::txn);
+        match &self.role {
+            Role::Coordinator(c) => self.costs.heard_all(c.txns.keys().copied(), out.now()),
+            _ => {
+                let after = self.rm_states();
+                account_states(&mut self.costs, before, &after, out.now());
+            }
+        }
     }
 }

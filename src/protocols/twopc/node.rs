@@ -6,10 +6,8 @@ use super::backup::Backup;
 use super::config::TwoPcConfig;
 use super::coordinator::Coordinator;
 use super::participant::Participant;
-use super::msg::TwoPcMsg;
-use crate::protocols::txn::cost::{account, Counted};
-use crate::protocols::txn::{Costs, Record, RmState, TxnId};
-use crate::sim::{NodeEnv, NodeId, Out};
+use crate::protocols::txn::{Costs, Record, TxnId};
+use crate::sim::{NodeEnv, NodeId};
 
 /// The coordinator's and the backup's numbers; participants are every node after them.
 pub const COORDINATOR: NodeId = 0;
@@ -71,20 +69,6 @@ impl TwoPc {
         TwoPc { env, config: config.clone(), role, costs: Costs::default(), log: Vec::new() }
     }
 
-    /// A participant's state per transaction, to compare before and after a handler.
-    pub(crate) fn snapshot(&self) -> Vec<(TxnId, RmState)> {
-        self.as_participant().map(|p| p.txns.iter().map(|(t, x)| (*t, x.state)).collect()).unwrap_or_default()
-    }
-
-    /// Count what the handler just did: every message sent, every sync (a forced write
-    /// of the record written last), and a participant's changes of state.
-    pub(crate) fn account(&mut self, before: &[(TxnId, RmState)], from: usize, out: &Out<TwoPc>) {
-        let who = match &self.role {
-            Role::Coordinator(c) => Counted::Coordinator(c.txns.keys().copied().collect()),
-            _ => Counted::Other { before, after: self.snapshot() },
-        };
-        account(&mut self.costs, &mut self.log, &out.effects()[from..], TwoPcMsg::txn, Record::txn, who, out.now());
-    }
     pub fn role(&self) -> &Role {
         &self.role
     }

@@ -42,6 +42,12 @@ impl Costs {
     pub fn heard(&mut self, txn: TxnId, now_us: TimeUs) {
         self.of(txn).began_us.get_or_insert(now_us);
     }
+    /// A coordinator has heard of each of `txns` (by now, if not before).
+    pub fn heard_all(&mut self, txns: impl Iterator<Item = TxnId>, now_us: TimeUs) {
+        for t in txns {
+            self.heard(t, now_us);
+        }
+    }
     pub fn uncertain(&mut self, txn: TxnId, now_us: TimeUs) {
         self.of(txn).uncertain_since_us.get_or_insert(now_us);
     }
@@ -130,35 +136,23 @@ pub fn account_effects<M, T, R, Rec: Clone>(
     }
 }
 
-/// Who ran a handler, for counting what it did.
-pub enum Counted<'a> {
-    /// A coordinator (or initial leader): it has heard of these transactions.
-    Coordinator(Vec<TxnId>),
-    /// Any other node: a participant's states before and after the handler (empty for
-    /// nodes that hold none).
-    Other { before: &'a [(TxnId, super::RmState)], after: Vec<(TxnId, super::RmState)> },
+/// A node of the family that counts what each of its handlers costs (see [`counted`]).
+pub trait Counting: crate::sim::Protocol + super::TxnNode {
+    /// Count what the handler did, its effects from `from` on: messages, forced writes and
+    /// log records ([`account_effects`]); a coordinator's transactions heard of, or a
+    /// participant's changes of state since `before` ([`account_states`]).
+    fn account(&mut self, before: &[(TxnId, super::RmState)], from: usize, out: &crate::sim::Out<Self>);
+    /// Clear what a node keeps for one handler only (nothing, unless it says so).
+    fn before_handler(&mut self) {}
 }
 
-/// Count what a handler did (see [`account_effects`]) and what it changed (see
-/// [`account_states`]) at `now_us`.
-pub fn account<M, T, R, Rec: Clone>(
-    costs: &mut Costs,
-    log: &mut Vec<(Rec, bool)>,
-    effects: &[crate::sim::Effect<M, T, R, crate::sim::LogWrite<Rec>>],
-    msg_txn: impl Fn(&M) -> TxnId,
-    rec_txn: impl Fn(&Rec) -> TxnId,
-    who: Counted<'_>,
-    now_us: TimeUs,
-) {
-    account_effects(costs, log, effects, msg_txn, rec_txn);
-    match who {
-        Counted::Coordinator(txns) => {
-            for t in txns {
-                costs.heard(t, now_us);
-            }
-        }
-        Counted::Other { before, after } => account_states(costs, before, &after, now_us),
-    }
+/// Run `handler` on `node` and count what it cost.
+pub fn counted<P: Counting>(node: &mut P, out: &mut crate::sim::Out<P>, handler: impl FnOnce(&mut P, &mut crate::sim::Out<P>)) {
+    node.before_handler();
+    let before = node.rm_states();
+    let from = out.effects().len();
+    handler(node, out);
+    node.account(&before, from, out);
 }
 
 /// Count a participant's changes of state between two snapshots: when it first heard of a
