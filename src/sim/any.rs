@@ -41,6 +41,8 @@ pub trait AnyRun {
     /// Each moment the run went beyond its protocol's fault assumptions.
     fn exceeded(&self) -> &[Exceeded];
     fn recorded(&self) -> Vec<TimedFault>;
+    /// How many faults were recorded from the page (without copying them).
+    fn recorded_count(&self) -> usize;
     fn properties(&self) -> Vec<(&'static str, &'static str)>;
     fn chaos_on(&self) -> bool;
     fn next_event_time(&mut self) -> Option<TimeUs>;
@@ -237,6 +239,9 @@ impl<P: Present> AnyRun for History<P> {
     }
     fn recorded(&self) -> Vec<TimedFault> {
         History::recorded(self).to_vec()
+    }
+    fn recorded_count(&self) -> usize {
+        History::recorded(self).len()
     }
     fn properties(&self) -> Vec<(&'static str, &'static str)> {
         let mut properties = P::Checker::properties();

@@ -18,6 +18,8 @@ pub struct Snapshot {
     /// The selected node's full view.
     pub selected_view: Option<NodeView>,
     pub overlay: Rc<Overlay>,
+    /// For a commit protocol, the three commit protocols side by side on this scenario.
+    pub comparison: Rc<Option<TableView>>,
     /// The cluster state table and the marks on its log grid.
     pub cluster_table: Rc<TableView>,
     pub log_marks: Rc<Vec<LogMark>>,
@@ -79,12 +81,12 @@ fn throttled<T>(cache: &mut Option<(u64, f64, Rc<T>)>, events: u64, now_ms: f64,
     }
 }
 
-/// The overlay, with the commit protocols' side-by-side table for a commit protocol's
-/// scenario (recomputed only when a fault is added or taken back).
+/// For a commit protocol's scenario, the commit protocols side by side: computed again
+/// only when a fault is added from the page or taken back, otherwise the last one.
 #[cfg(feature = "txn")]
-fn with_comparison(m: &mut model::Model, overlay: Rc<Overlay>) -> Rc<Overlay> {
-    let faults = m.live.run.recorded().len();
-    let table = match &m.compare_cache {
+fn comparison(m: &mut model::Model) -> Rc<Option<TableView>> {
+    let faults = m.live.run.recorded_count();
+    match &m.compare_cache {
         Some((k, t)) if *k == faults => t.clone(),
         _ => {
             let mut s = m.live.base().clone();
@@ -93,20 +95,12 @@ fn with_comparison(m: &mut model::Model, overlay: Rc<Overlay>) -> Rc<Overlay> {
             m.compare_cache = Some((faults, t.clone()));
             t
         }
-    };
-    match table.as_ref() {
-        Some(t) => {
-            let mut o = (*overlay).clone();
-            o.tables.push(t.clone());
-            Rc::new(o)
-        }
-        None => overlay,
     }
 }
 
 #[cfg(not(feature = "txn"))]
-fn with_comparison(_m: &mut model::Model, overlay: Rc<Overlay>) -> Rc<Overlay> {
-    overlay
+fn comparison(_m: &mut model::Model) -> Rc<Option<TableView>> {
+    Rc::new(None)
 }
 
 fn now_ms() -> f64 {
@@ -135,13 +129,14 @@ fn snapshot() -> Option<Snapshot> {
         });
         let lesson = super::lesson::view(m, &view);
         let overlay = throttled(&mut m.overlay_cache, count, now, (big && playing).then_some(OVERLAY_EVERY_MS), || run.overlay());
-        let overlay = with_comparison(m, overlay);
+        let comparison = comparison(m);
         let run = &m.live.run;
         Snapshot {
             lesson,
             view: Rc::new(view),
             selected_view,
             overlay,
+            comparison,
             // The embed view has no state table: nothing to build.
             cluster_table: Rc::new(if m.options.embed { TableView::default() } else { run.cluster_table() }),
             log_marks: Rc::new(if m.options.embed { Vec::new() } else { run.log_marks() }),
@@ -239,7 +234,7 @@ fn full_view(s: &Snapshot) -> Html {
     let presets = super::swap::menu();
     let caption = s.preset.and_then(presets::find).map(|p| if lang == Lang::Zh { p.caption_zh } else { p.caption_en });
     let big = s.view.nodes.len() > CANVAS_ABOVE;
-    let has_overlay = !s.overlay.tables.is_empty() || !s.overlay.plots.is_empty();
+    let has_overlay = !s.overlay.tables.is_empty() || !s.overlay.plots.is_empty() || s.comparison.is_some();
     let selected = s.selected_view.clone();
     html! {
         <div class="shell" key={lang.tag()} data-lesson-control={lesson_control(s)}>
@@ -271,7 +266,7 @@ fn full_view(s: &Snapshot) -> Html {
                 </section>
                 if has_overlay {
                     <section class="panel wide" aria-label={t("Protocol")}>
-                        <OverlayPanel overlay={s.overlay.clone()} />
+                        <OverlayPanel overlay={s.overlay.clone()} comparison={s.comparison.clone()} />
                     </section>
                 }
                 if !big {

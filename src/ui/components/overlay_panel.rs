@@ -10,6 +10,9 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct OverlayPanelProps {
     pub overlay: Rc<Overlay>,
+    /// A table about the scenario rather than the run (the commit protocols side by side).
+    #[prop_or_default]
+    pub comparison: Rc<Option<TableView>>,
 }
 
 pub fn table(t: &TableView) -> Html {
@@ -27,9 +30,9 @@ pub fn overlay_panel(p: &OverlayPanelProps) -> Html {
     let o = &p.overlay;
     html! {
         <div class="overlay-panel" data-testid="overlay-panel">
-            if !o.tables.is_empty() {
+            if !o.tables.is_empty() || p.comparison.is_some() {
                 // Each table scrolls in a box the keyboard can reach.
-                <div class="tables">{ for o.tables.iter().map(|tb| html! {
+                <div class="tables">{ for o.tables.iter().chain(p.comparison.as_ref().as_ref()).map(|tb| html! {
                     <div class="table-scroll" tabindex="0" role="region" aria-label={t_dyn(&tb.title)}>{ table(tb) }</div>
                 }) }</div>
             }
