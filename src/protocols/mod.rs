@@ -1,6 +1,7 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
-//! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts).
+//! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts; Zab uses
+//! Raft's key-value store as its data tree).
 
 #[cfg(feature = "flood")]
 pub mod flood;
@@ -12,7 +13,7 @@ pub mod lock;
 pub mod paxos;
 #[cfg(feature = "txn")]
 pub mod paxos_commit;
-#[cfg(any(feature = "raft", feature = "lock"))]
+#[cfg(any(feature = "raft", feature = "lock", feature = "zab"))]
 pub mod raft;
 #[cfg(feature = "gossip")]
 pub mod swim;
@@ -22,3 +23,5 @@ pub mod threepc;
 pub mod twopc;
 #[cfg(feature = "txn")]
 pub mod txn;
+#[cfg(feature = "zab")]
+pub mod zab;

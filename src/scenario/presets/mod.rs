@@ -11,6 +11,8 @@ pub mod paxos;
 pub mod raft;
 #[cfg(feature = "txn")]
 pub mod txn;
+#[cfg(feature = "zab")]
+pub mod zab;
 
 use super::model::Scenario;
 use crate::sim::{Fault, TimedFault};

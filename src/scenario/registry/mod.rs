@@ -141,7 +141,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -243,6 +243,9 @@ mod flood;
 #[cfg(feature = "txn")]
 mod txn;
 
+#[cfg(feature = "zab")]
+mod zab;
+
 static ROWS: &[Row] = &[
     #[cfg(feature = "raft")]
     raft::ROW,
@@ -262,5 +265,7 @@ static ROWS: &[Row] = &[
     txn::THREE_PC,
     #[cfg(feature = "txn")]
     txn::PAXOS_COMMIT,
+    #[cfg(feature = "zab")]
+    zab::ROW,
 ];
 

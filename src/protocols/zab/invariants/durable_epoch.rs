@@ -1,0 +1,31 @@
+//! Durable epoch: once a follower's currentEpoch e is on stable storage, so is the history
+//! NEWLEADER of epoch e established — otherwise a crash leaves a server whose epoch wins
+//! elections with a history missing committed transactions (ZOOKEEPER-4643; the fix
+//! persists the history, then currentEpoch, then acknowledges; ZOOKEEPER-3642 loses a SNAP
+//! the same way). Checked on the follower's synced disk image after each of its events.
+
+use super::violation;
+use crate::protocols::zab::node::{Role, Zab};
+use crate::sim::{CheckCtx, NodeId, Violation};
+
+pub const NAME: &str = "DurableEpoch";
+pub const SOURCE: &str = "ZOOKEEPER-4643 and ZOOKEEPER-3642: history on disk before currentEpoch (Zab 1.0 synchronization)";
+
+pub fn check(ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, out: &mut Vec<Violation>) {
+    let Role::Following(f) = &node.role else { return };
+    let (Some(last), Some(disk)) = (f.newleader_last, ctx.disks.get(id as usize)) else { return };
+    let synced = disk.synced();
+    if !f.epoch_written || synced.current_epoch != f.epoch {
+        return;
+    }
+    let need = node.history.partition_point(|t| t.zxid <= last);
+    let held = synced.snapshot.len() + synced.log.len();
+    let last_held = synced.log.last().or(synced.snapshot.last()).map(|t| t.zxid);
+    if held < need || last_held.is_some_and(|z| z < last) || (held == 0 && need > 0) {
+        out.push(violation(
+            ctx,
+            (NAME, SOURCE),
+            format!("n{id}'s disk says currentEpoch {} but holds {held} transactions of the {need} NEWLEADER established (to {last})", f.epoch),
+        ));
+    }
+}

@@ -1,0 +1,159 @@
+//! Zab's safety properties, one file each, checked after every event: those Junqueira,
+//! Reed and Serafini state (DSN 2011, §III: Integrity, Total order, Agreement, Local and
+//! Global primary order, Primary integrity) and the invariants ZooKeeper's TLA+ protocol
+//! specification checks beside them (zookeeper-specifications, protocol-spec/Zab.tla:
+//! Leadership, PrefixConsistency), and the order ZooKeeper's fixes for ZOOKEEPER-4643 and
+//! -4646 restored (a stable currentEpoch implies the stable history under it). Deliveries are followed per server and per "run" (a
+//! restart, or a cut of delivered transactions, starts a new run from the history's
+//! start), and every transaction anyone delivered is remembered, crashed servers' too.
+//! Liveness: once faults stop, one established leader in broadcast and every live server
+//! having delivered the same history.
+
+mod agreement;
+mod durable_epoch;
+mod global_primary_order;
+mod integrity;
+mod leadership;
+mod local_primary_order;
+mod prefix_consistency;
+mod primary_integrity;
+mod total_order;
+
+use super::msg::{Txn, Zxid};
+use super::node::{Phase, Role, Zab};
+use crate::sim::sorted::SortedMap;
+use crate::sim::{CheckCtx, Checker, NodeId, Violation};
+
+/// What the checkers remember of the whole run.
+#[derive(Clone, Debug, Default)]
+pub struct Observed {
+    /// Per server: how many of its delivered transactions this run has checked.
+    pub checked: Vec<usize>,
+    /// Per server: the zxid it delivered last in this run (zero at a run's start).
+    pub last: Vec<Zxid>,
+    /// Every transaction a leader broadcast (proposed), by zxid.
+    pub broadcast: SortedMap<Zxid, Txn>,
+    /// Every transaction anyone delivered, by zxid (the first seen).
+    pub delivered: SortedMap<Zxid, Txn>,
+    /// The delivery order: the zxid first delivered at each position.
+    pub chain: Vec<Zxid>,
+    /// For each zxid, the one delivered just before it (the first seen).
+    pub pred: SortedMap<Zxid, Zxid>,
+    /// The leader established in each epoch.
+    pub leaders: SortedMap<u64, NodeId>,
+    /// Epochs whose leader has broadcast.
+    pub broadcasting: SortedMap<u64, ()>,
+}
+
+/// One delivery, as the per-delivery properties see it.
+pub struct Delivery<'a> {
+    pub server: NodeId,
+    pub position: usize,
+    pub txn: &'a Txn,
+    /// The zxid the server delivered just before, in this run (zero at its start).
+    pub previous: Zxid,
+}
+
+/// A violation at this event.
+pub fn violation(ctx: &CheckCtx<Zab>, property: (&str, &str), explanation: String) -> Violation {
+    Violation { property: property.0.into(), source: property.1.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ZabChecker {
+    obs: Observed,
+}
+
+impl Checker<Zab> for ZabChecker {
+    fn new(_config: &super::ZabConfig, n: u32) -> Self {
+        let obs = Observed { checked: vec![0; n as usize], last: vec![Zxid::ZERO; n as usize], ..Observed::default() };
+        ZabChecker { obs }
+    }
+
+    fn properties() -> Vec<(&'static str, &'static str)> {
+        vec![
+            (leadership::NAME, leadership::SOURCE),
+            (prefix_consistency::NAME, prefix_consistency::SOURCE),
+            (integrity::NAME, integrity::SOURCE),
+            (agreement::NAME, agreement::SOURCE),
+            (total_order::NAME, total_order::SOURCE),
+            (local_primary_order::NAME, local_primary_order::SOURCE),
+            (global_primary_order::NAME, global_primary_order::SOURCE),
+            (primary_integrity::NAME, primary_integrity::SOURCE),
+            (durable_epoch::NAME, durable_epoch::SOURCE),
+        ]
+    }
+
+    fn check(&mut self, ctx: &CheckCtx<Zab>, out: &mut Vec<Violation>) {
+        let Some(id) = ctx.node else { return };
+        let Some(Some(node)) = ctx.nodes.get(id as usize) else { return };
+        self.new_run(id, node, ctx.restarted);
+        leadership::check(&mut self.obs, ctx, id, node, out);
+        durable_epoch::check(ctx, id, node, out);
+        self.record_broadcasts(ctx, id, node, out);
+        let obs = &mut self.obs;
+        let from = obs.checked[id as usize];
+        for position in from..node.delivered {
+            let txn = &node.history[position];
+            let d = Delivery { server: id, position, txn, previous: obs.last[id as usize] };
+            integrity::check(obs, ctx, &d, out);
+            agreement::check(obs, ctx, &d, out);
+            total_order::check(obs, ctx, &d, out);
+            local_primary_order::check(ctx, &d, out);
+            global_primary_order::check(ctx, &d, out);
+            prefix_consistency::check(ctx, &d, out);
+            obs.last[id as usize] = txn.zxid;
+            if !obs.delivered.contains_key(&txn.zxid) {
+                obs.delivered.insert(txn.zxid, txn.clone());
+            }
+        }
+        obs.checked[id as usize] = node.delivered;
+    }
+}
+
+impl ZabChecker {
+    /// A restart begins a new run of deliveries; so does a cut below what was delivered.
+    fn new_run(&mut self, id: NodeId, node: &Zab, restarted: bool) {
+        let i = id as usize;
+        if restarted || node.delivered < self.obs.checked[i] {
+            let keep = if restarted { 0 } else { node.delivered };
+            self.obs.checked[i] = keep;
+            self.obs.last[i] = keep.checked_sub(1).map_or(Zxid::ZERO, |p| node.history[p].zxid);
+        }
+    }
+
+    /// A leader's transactions of its own epoch are its broadcasts; before its first,
+    /// primary integrity is checked.
+    fn record_broadcasts(&mut self, ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, out: &mut Vec<Violation>) {
+        let Role::Leading(l) = &node.role else { return };
+        let fresh: Vec<&Txn> = node.history.iter().rev().take_while(|t| t.zxid.epoch == l.epoch && !self.obs.broadcast.contains_key(&t.zxid)).collect();
+        if fresh.is_empty() {
+            return;
+        }
+        if !self.obs.broadcasting.contains_key(&l.epoch) {
+            self.obs.broadcasting.insert(l.epoch, ());
+            primary_integrity::check(&self.obs, ctx, id, node, l.epoch, out);
+        }
+        for t in fresh {
+            self.obs.broadcast.insert(t.zxid, t.clone());
+        }
+    }
+}
+
+/// Liveness once faults stop: one established leader in broadcast that every live server
+/// follows, and every live server having delivered the same history.
+pub fn liveness(nodes: &[Option<Zab>]) -> Result<(), String> {
+    let live: Vec<&Zab> = nodes.iter().flatten().collect();
+    let leaders: Vec<&&Zab> = live.iter().filter(|n| n.is_established_leader()).collect();
+    let [leader] = leaders.as_slice() else {
+        return Err(format!("{} established leaders among the live servers", leaders.len()));
+    };
+    if let Some(n) = live.iter().find(|n| n.phase() != Phase::Broadcast || n.leader() != Some(leader.env.id)) {
+        return Err(format!("n{} is in {} (leader {:?}), not broadcasting under n{}", n.env.id, n.phase().label(), n.leader(), leader.env.id));
+    }
+    let want = &leader.history[..leader.delivered];
+    if let Some(n) = live.iter().find(|n| n.history[..n.delivered] != *want) {
+        return Err(format!("n{} delivered {} transactions to {}, the leader {} to {}", n.env.id, n.delivered, n.committed_zxid(), leader.delivered, leader.committed_zxid()));
+    }
+    Ok(())
+}

@@ -1,0 +1,330 @@
+//! A Zab server (ZooKeeper's `QuorumPeer`): the durable state of Junqueira et al. §IV
+//! (acceptedEpoch, currentEpoch, history) mirrored in memory and changed through the
+//! platform's durable writes, the delivered prefix and the data tree it built, the role it
+//! plays (looking, following, leading) with that role's phase, and what both roles share:
+//! delivery in zxid order, client requests, the fsync that ACKs wait for, and the tick.
+
+use super::config::ZabConfig;
+use super::election::Election;
+use super::follower::FollowerState;
+use super::leader::LeaderState;
+use super::msg::{Txn, Zxid};
+use crate::protocols::raft::kv::{Kv, KvCommand, KvOutput};
+use crate::sim::sorted::SortedMap;
+use crate::sim::{DurableState, NodeEnv, NodeId, Out, StateMachine};
+use std::rc::Rc;
+
+/// The paper's phases (§IV): a server in Fast Leader Election is in phase 0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    Election,
+    Discovery,
+    Synchronization,
+    Broadcast,
+}
+
+impl Phase {
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Election => "election",
+            Phase::Discovery => "discovery",
+            Phase::Synchronization => "synchronization",
+            Phase::Broadcast => "broadcast",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Role {
+    Looking,
+    Following(FollowerState),
+    Leading(LeaderState),
+}
+
+/// The writes of Zab's durable state (ZooKeeper's acceptedEpoch and currentEpoch files,
+/// its transaction log and its snapshot).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ZabWrite {
+    AcceptedEpoch(u64),
+    CurrentEpoch(u64),
+    Append(Txn),
+    /// Drop the log's entries from this position (0-based, after the snapshot) on.
+    TruncateFrom(usize),
+    /// A snapshot of the whole history: it replaces the snapshot and empties the log.
+    Snapshot(Rc<Vec<Txn>>),
+}
+
+/// What survives a crash.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ZabDurable {
+    pub accepted_epoch: u64,
+    pub current_epoch: u64,
+    pub snapshot: Rc<Vec<Txn>>,
+    pub log: Vec<Txn>,
+}
+
+impl DurableState for ZabDurable {
+    type Write = ZabWrite;
+    fn apply(&mut self, write: ZabWrite) {
+        match write {
+            ZabWrite::AcceptedEpoch(e) => self.accepted_epoch = e,
+            ZabWrite::CurrentEpoch(e) => self.current_epoch = e,
+            ZabWrite::Append(t) => self.log.push(t),
+            ZabWrite::TruncateFrom(pos) => self.log.truncate(pos),
+            ZabWrite::Snapshot(s) => {
+                self.snapshot = s;
+                self.log.clear();
+            }
+        }
+    }
+}
+
+impl ZabDurable {
+    /// The history this disk holds: the snapshot's transactions, then the log's.
+    pub fn history(&self) -> Vec<Txn> {
+        self.snapshot.iter().chain(&self.log).cloned().collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ZabReply {
+    /// Done at this server: the store's answer and the zxid it answered at.
+    Done { output: KvOutput, zxid: Zxid },
+    /// This server is not serving (electing or synchronizing): try again, or another.
+    NotReady { hint: Option<NodeId> },
+    /// The server stopped following or leading before the write was delivered here: it
+    /// may or may not take effect (the client retries in its session).
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ZabTimer {
+    /// tickTime: pings, initLimit and syncLimit.
+    Tick,
+    /// Fast Leader Election resends its notification.
+    Notify,
+    /// finalizeWait: a quorum agrees; conclude unless a better vote came.
+    Finalize,
+    /// The fsync in progress completes.
+    Flush,
+}
+
+impl ZabTimer {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ZabTimer::Tick => "tick",
+            ZabTimer::Notify => "notification timeout",
+            ZabTimer::Finalize => "finalize wait",
+            ZabTimer::Flush => "fsync",
+        }
+    }
+}
+
+/// What waits for the fsync in progress.
+#[derive(Clone, Debug, Default)]
+pub struct Flush {
+    pub armed: bool,
+    /// Proposals logged since the last fsync, to acknowledge once it completes.
+    pub acks: Vec<Zxid>,
+    /// NEWLEADER of this epoch, to acknowledge once the synchronized history is durable.
+    pub newleader: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Zab {
+    pub env: NodeEnv,
+    pub config: ZabConfig,
+    pub accepted_epoch: u64,
+    pub current_epoch: u64,
+    pub history: Vec<Txn>,
+    /// How many of `history`'s transactions the disk holds in its snapshot (the log's
+    /// positions start after them).
+    pub disk_base: usize,
+    /// How many transactions of `history` have been delivered (applied to `kv`).
+    pub delivered: usize,
+    pub kv: Kv,
+    pub role: Role,
+    pub election: Election,
+    /// Client requests this server will answer once it delivers them.
+    pub pending: SortedMap<u64, ()>,
+    pub flush: Flush,
+    /// When the current role or phase began (initLimit counts from it).
+    pub since_us: u64,
+}
+
+impl Zab {
+    pub fn create(env: NodeEnv, config: &ZabConfig) -> Self {
+        let election = Election::new(env.id);
+        Zab {
+            env,
+            config: config.clone(),
+            accepted_epoch: 0,
+            current_epoch: 0,
+            history: Vec::new(),
+            disk_base: 0,
+            delivered: 0,
+            kv: Kv::default(),
+            role: Role::Looking,
+            election,
+            pending: SortedMap::default(),
+            flush: Flush::default(),
+            since_us: 0,
+        }
+    }
+
+    pub fn recover(&mut self, disk: ZabDurable) {
+        self.accepted_epoch = disk.accepted_epoch;
+        self.current_epoch = disk.current_epoch;
+        self.disk_base = disk.snapshot.len();
+        self.history = disk.history();
+    }
+
+    pub fn quorum(&self) -> usize {
+        self.env.n as usize / 2 + 1
+    }
+
+    pub fn last_zxid(&self) -> Zxid {
+        self.history.last().map_or(Zxid::ZERO, |t| t.zxid)
+    }
+
+    /// The zxid of the last delivered transaction.
+    pub fn committed_zxid(&self) -> Zxid {
+        self.delivered.checked_sub(1).map_or(Zxid::ZERO, |i| self.history[i].zxid)
+    }
+
+    pub fn phase(&self) -> Phase {
+        match &self.role {
+            Role::Looking => Phase::Election,
+            Role::Following(f) => f.phase,
+            Role::Leading(l) => l.phase,
+        }
+    }
+
+    pub fn leader(&self) -> Option<NodeId> {
+        match &self.role {
+            Role::Looking => None,
+            Role::Following(f) => Some(f.leader),
+            Role::Leading(_) => Some(self.env.id),
+        }
+    }
+
+    /// Leads and has been established: a quorum acknowledged NEWLEADER.
+    pub fn is_established_leader(&self) -> bool {
+        matches!(&self.role, Role::Leading(l) if l.established)
+    }
+
+    /// Append a transaction to the history and the log.
+    pub fn append(&mut self, txn: Txn, out: &mut Out<Self>) {
+        out.write(ZabWrite::Append(txn.clone()));
+        self.history.push(txn);
+    }
+
+    /// Cut the history back to `len` transactions (and the log with it). A delivered
+    /// transaction is never cut unless a planted bug cuts it; then the data tree is rebuilt.
+    pub fn truncate(&mut self, len: usize, out: &mut Out<Self>) {
+        if len >= self.history.len() {
+            return;
+        }
+        self.history.truncate(len);
+        if len >= self.disk_base {
+            out.write(ZabWrite::TruncateFrom(len - self.disk_base));
+        } else {
+            // Into the snapshot (only a planted bug cuts committed transactions): rewrite it.
+            self.disk_base = len;
+            out.write(ZabWrite::Snapshot(Rc::new(self.history.clone())));
+        }
+        if self.delivered > len {
+            self.rebuild(len);
+        }
+    }
+
+    /// Rebuild the data tree from the first `len` transactions (after a cut).
+    pub fn rebuild(&mut self, len: usize) {
+        self.kv = Kv::default();
+        self.delivered = 0;
+        for t in &self.history[..len] {
+            self.kv.apply(&t.cmd);
+        }
+        self.delivered = len;
+    }
+
+    /// Deliver, in zxid order, every transaction of the history up to `upto`; answer the
+    /// clients waiting here for any of them.
+    pub fn deliver_to(&mut self, upto: Zxid, out: &mut Out<Self>) {
+        while let Some(txn) = self.history.get(self.delivered).filter(|t| t.zxid <= upto) {
+            let (zxid, origin) = (txn.zxid, txn.origin);
+            let output = self.kv.apply(&txn.cmd);
+            self.delivered += 1;
+            if let Some((server, request_id)) = origin {
+                if server == self.env.id && self.pending.remove(&request_id).is_some() {
+                    out.reply(request_id, ZabReply::Done { output, zxid });
+                }
+            }
+        }
+    }
+
+    /// Start an fsync if none is under way (its completion acknowledges what waits for it).
+    pub fn start_flush(&mut self, out: &mut Out<Self>) {
+        if !self.flush.armed {
+            self.flush.armed = true;
+            out.set_timer(super::ZabTimer::Flush, self.config.fsync_us, self.config.fsync_us);
+        }
+    }
+
+    /// The fsync completes: the log is durable; acknowledge what waited for it.
+    pub fn on_flush(&mut self, out: &mut Out<Self>) {
+        out.sync();
+        let flush = std::mem::take(&mut self.flush);
+        match &mut self.role {
+            Role::Following(_) => self.follower_flushed(flush, out),
+            Role::Leading(_) => {
+                for zxid in flush.acks {
+                    self.leader_ack(self.env.id, zxid, out);
+                }
+            }
+            Role::Looking => {}
+        }
+    }
+
+    /// Give up following or leading and look for a leader (ZooKeeper: back to LOOKING).
+    pub fn go_looking(&mut self, why: &str, out: &mut Out<Self>) {
+        out.note(format!("n{} back to LOOKING: {why}", self.env.id));
+        for (request_id, ()) in std::mem::take(&mut self.pending) {
+            out.reply(request_id, ZabReply::Unknown);
+        }
+        self.flush.acks.clear();
+        self.flush.newleader = None;
+        self.role = Role::Looking;
+        self.since_us = out.now();
+        self.start_election(out);
+    }
+
+    /// A client's request: reads are answered from this server's data tree while it
+    /// serves; writes go through the leader.
+    pub fn handle_client(&mut self, request_id: u64, cmd: KvCommand, out: &mut Out<Self>) {
+        if self.phase() != Phase::Broadcast {
+            out.reply(request_id, ZabReply::NotReady { hint: self.leader() });
+            return;
+        }
+        if let Some(output) = self.kv.query(&cmd) {
+            out.reply(request_id, ZabReply::Done { output, zxid: self.committed_zxid() });
+            return;
+        }
+        self.pending.insert(request_id, ());
+        match &self.role {
+            Role::Leading(_) => self.propose(cmd, Some((self.env.id, request_id)), out),
+            Role::Following(f) => out.send(f.leader, super::ZabMsg::Request { request_id, cmd }),
+            Role::Looking => {}
+        }
+    }
+
+    /// The tick: pings, and the limits every role keeps.
+    pub fn on_tick(&mut self, out: &mut Out<Self>) {
+        out.set_timer(super::ZabTimer::Tick, self.config.tick_us, self.config.tick_us);
+        match &self.role {
+            Role::Looking => {}
+            Role::Following(_) => self.follower_tick(out),
+            Role::Leading(_) => self.leader_tick(out),
+        }
+    }
+}
