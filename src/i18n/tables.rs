@@ -23,6 +23,12 @@ pub const VERBATIM: &[&str] = &[
     // Three-phase commit's textbook names (Bernstein et al.'s VOTE-REQ, YES/NO, PRE-COMMIT,
     // COMMIT) and the termination protocol's election
     "CanCommit", "Yes", "No", "PreCommit", "DoCommit", "Elect", "Alive",
+    // Zab as ZooKeeper names its messages and state, and the properties as the paper and
+    // ZooKeeper's TLA+ specification name them
+    "NOTIFICATION", "FOLLOWERINFO", "LEADERINFO", "ACKEPOCH", "DIFF", "TRUNC", "SNAP", "NEWLEADER", "ACK(NEWLEADER)",
+    "UPTODATE", "PROPOSAL", "ACK", "COMMIT", "PING", "PING(reply)", "REQUEST", "acceptedEpoch", "currentEpoch",
+    "Leadership", "PrefixConsistency", "TotalOrder", "LocalPrimaryOrder", "GlobalPrimaryOrder", "PrimaryIntegrity",
+    "DurableEpoch", "Integrity", "ACKs",
 ];
 
 /// (English, Simplified Chinese).
@@ -476,3 +482,31 @@ pub const TXN_TABLE: &[(&str, &str)] = &[
 ];
 #[cfg(not(feature = "txn"))]
 pub const TXN_TABLE: &[(&str, &str)] = &[];
+
+/// Strings only Zab shows: compiled into its module alone.
+#[cfg(feature = "zab")]
+pub const ZAB_TABLE: &[(&str, &str)] = &[
+    ("looking", "选举中（LOOKING）"),
+    ("leader: discovery", "领导者：发现"),
+    ("leader: synchronization", "领导者：同步"),
+    ("follower: discovery", "跟随者：发现"),
+    ("follower: synchronization", "跟随者：同步"),
+    ("epoch", "epoch（纪元）"),
+    ("phase", "阶段"),
+    ("last zxid", "最后 zxid"),
+    ("delivered to", "已交付至"),
+    ("vote", "选票"),
+    ("followers", "跟随者们"),
+    ("stage", "进展"),
+    ("synchronized by", "同步方式"),
+    ("proposals", "提议"),
+    ("quorum", "法定人数"),
+    ("history (delivered)", "历史（已交付）"),
+    ("at the leader", "在领导者处"),
+    ("tick", "时钟节拍"),
+    ("notification timeout", "通知超时"),
+    ("finalize wait", "确认等待"),
+    ("fsync", "fsync 落盘"),
+];
+#[cfg(not(feature = "zab"))]
+pub const ZAB_TABLE: &[(&str, &str)] = &[];

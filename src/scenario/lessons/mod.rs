@@ -260,6 +260,8 @@ fn sources() -> Vec<(&'static str, &'static str)> {
         ("3pc-nonblocking", include_str!("3pc-nonblocking.json")),
         ("paxos-commit-takeover", include_str!("paxos-commit-takeover.json")),
     ]);
+    #[cfg(feature = "zab")]
+    v.push(("zab-recovery", include_str!("zab-recovery.json")));
     v
 }
 

@@ -42,6 +42,25 @@ pub(crate) fn preset(
     Preset { name, protocol, title_en, title_zh, caption_en, caption_zh, build }
 }
 
+/// The fault schedule the Zab and Raft "same faults" presets share, so that their two links
+/// compare epochs with terms under exactly the same events: writes at n0 every 200 ms, the
+/// node that leads both (n4 in Zab) crashes at 600 ms, a partition leaves no side with a
+/// majority of live servers from 1.2 s to 2 s, and n4 returns at 2.2 s.
+#[cfg(any(feature = "raft", feature = "zab"))]
+pub(crate) fn same_faults(protocol: &str) -> Scenario {
+    use crate::sim::{ClientOp, NetConfig};
+    let mut s = Scenario::current(protocol, 5, 7);
+    s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 10_000, ..NetConfig::default() };
+    s.faults = (1..=15).map(|i| at(200_000 * i, Fault::Request { node: 0, op: ClientOp::Put { key: "k".into(), value: i.to_string() } })).collect();
+    s.faults.extend([
+        at(600_000, Fault::Crash { node: 4 }),
+        at(1_200_000, Fault::Partition { groups: vec![vec![0, 1], vec![2, 3, 4]] }),
+        at(2_000_000, Fault::HealAll),
+        at(2_200_000, Fault::Restart { node: 4 }),
+    ]);
+    s
+}
+
 /// A fault at a simulated time.
 pub(crate) fn at(at_us: u64, fault: Fault) -> TimedFault {
     TimedFault { at_us, after_event: None, fault }

@@ -143,6 +143,10 @@ pub fn read_at_deposed_leader(config: serde_json::Value) -> Scenario {
     s
 }
 
+fn same_faults() -> Scenario {
+    super::same_faults("raft")
+}
+
 pub fn presets() -> Vec<Preset> {
     vec![
         preset("raft-election", "raft", "Raft: leader election", "Raft：领导者选举",
@@ -189,5 +193,9 @@ pub fn presets() -> Vec<Preset> {
             "The same run with a leader that answers reads from its own state without confirming it still leads. The cut-off old leader answers x=1 after x=2 was committed elsewhere: no order of the clients' operations explains that, and Linearizability turns red.",
             "同样的过程，但领导者不确认自己仍是领导者就用本地状态回答读取。被隔离的旧领导者在 x=2 已在别处提交之后回答 x=1：客户端操作的任何顺序都无法解释这一点，线性一致性检查变红。",
             || read_at_deposed_leader(json!({"read": "read_index", "bug": "stale_read"}))),
+        preset("raft-same-faults-as-zab", "raft", "Raft beside Zab: terms and epochs under the same faults", "Raft 与 Zab 对照：相同故障下的任期与 epoch",
+            "The same schedule as the preset zab-same-faults-as-raft, open it beside this one. Writes go to n0 every 200 ms; n4 crashes at 600 ms (leader or not), a partition from 1.2 s to 2 s leaves no side a majority of live servers, and n4 returns at 2.2 s. Every election attempt starts a new term, on both sides of the partition, so currentTerm climbs while nothing can commit; in Zab a new epoch needs a quorum to agree on it first.",
+            "与预设 zab-same-faults-as-raft 的故障安排完全相同，请把两者并排打开。每 200 毫秒向 n0 写入一次；n4 在 600 毫秒崩溃（无论它是否是领导者），1.2 秒到 2 秒的分区使任何一边都没有在线服务器的多数，n4 在 2.2 秒回来。每次选举尝试都会开启新的任期，分区两边都是如此，所以在什么也无法提交时 currentTerm 仍不断攀升；而在 Zab 中，新的 epoch 需要先得到法定多数的同意。",
+            same_faults),
     ]
 }

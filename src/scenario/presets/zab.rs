@@ -1,8 +1,234 @@
 //! Zab presets: fixed-seed scenarios of ZooKeeper's atomic broadcast (Junqueira, Reed,
-//! Serafini, DSN 2011; Zab 1.0) with captions in English and Chinese.
+//! Serafini, DSN 2011; Zab 1.0 as ZooKeeper runs it) with captions in English and Chinese.
+//! Links take 10 ms, so that the captions can say what happens when: the five servers elect
+//! n4 (every vote ties on epoch and zxid, and the highest id wins) and it is established,
+//! synchronized with a quorum, by about 130 ms.
 
-use super::Preset;
+use super::{at, preset, Preset};
+use crate::scenario::Scenario;
+use crate::sim::{ClientOp, Fault, NetConfig};
+use serde_json::json;
+
+fn zab(nodes: u32, seed: u64, config: serde_json::Value, faults: Vec<crate::sim::TimedFault>) -> Scenario {
+    let mut s = Scenario::current("zab", nodes, seed);
+    s.config = config;
+    s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 10_000, ..NetConfig::default() };
+    s.faults = faults;
+    s
+}
+
+fn put(t_ms: u64, node: u32, key: &str, value: &str) -> crate::sim::TimedFault {
+    at(t_ms * 1_000, Fault::Request { node, op: ClientOp::Put { key: key.into(), value: value.into() } })
+}
+
+fn get(t_ms: u64, node: u32, key: &str) -> crate::sim::TimedFault {
+    at(t_ms * 1_000, Fault::Request { node, op: ClientOp::Get { key: key.into() } })
+}
+
+fn ms(t: u64, fault: Fault) -> crate::sim::TimedFault {
+    at(t * 1_000, fault)
+}
+
+fn broadcast() -> Scenario {
+    zab(5, 1, json!({}), vec![put(300, 1, "x", "1"), put(400, 4, "y", "2"), put(410, 2, "x", "3"), get(600, 0, "x")])
+}
+
+/// y reaches only n3 before the leader crashes; the followers give up on the leader at
+/// once (the page's "time out now"): n3 holds the highest zxid, wins, and y is committed in
+/// the new epoch although no client was told.
+fn leader_crash() -> Scenario {
+    let cut = |to| ms(399, Fault::CutOneWay { from: 4, to });
+    let mut faults = vec![put(300, 4, "x", "1"), cut(0), cut(1), cut(2), put(400, 4, "y", "2"), ms(415, Fault::Crash { node: 4 })];
+    faults.extend((0..4).map(|n| ms(420, Fault::TimeoutNow { node: n })));
+    faults.extend([ms(600, Fault::HealAll), ms(1_500, Fault::Restart { node: 4 })]);
+    zab(5, 2, json!({}), faults)
+}
+
+/// y reaches nobody: the new leader's epoch has no y, and the old leader, back, is cut back by TRUNC.
+fn trunc(bug: Option<&str>) -> Scenario {
+    let cut = |to| ms(399, Fault::CutOneWay { from: 4, to });
+    let config = bug.map_or(json!({}), |b| json!({ "bug": b }));
+    zab(5, 3, config, vec![put(300, 4, "x", "1"), cut(0), cut(1), cut(2), cut(3), put(400, 4, "y", "2"), ms(405, Fault::Crash { node: 4 }), ms(600, Fault::HealAll), put(1_000, 3, "z", "3"), ms(1_500, Fault::Restart { node: 4 })])
+}
+
+fn trunc_clean() -> Scenario {
+    trunc(None)
+}
+
+fn trunc_bug() -> Scenario {
+    trunc(Some("diff_not_trunc"))
+}
+
+/// n0 is down while ten writes commit; the leader keeps only its last four in memory, so n0
+/// comes back to a SNAP.
+fn snap(bug: Option<&str>) -> Scenario {
+    let mut config = json!({ "committed_log": 4 });
+    if let Some(b) = bug {
+        config["bug"] = json!(b);
+    }
+    let mut faults = vec![ms(200, Fault::Crash { node: 0 })];
+    faults.extend((0..10).map(|i| put(300 + 50 * i, 1 + (i as u32 % 4), &format!("k{i}"), &i.to_string())));
+    faults.push(ms(1_000, Fault::Restart { node: 0 }));
+    zab(5, 4, config, faults)
+}
+
+fn snap_clean() -> Scenario {
+    snap(None)
+}
+
+fn snap_bug() -> Scenario {
+    snap(Some("snap_not_persisted"))
+}
+
+/// n0 is down while x commits and comes back to a DIFF; with the planted bug its disk takes
+/// the new currentEpoch before the transactions.
+fn epoch_bug() -> Scenario {
+    zab(5, 5, json!({ "bug": "epoch_before_txns" }), vec![ms(200, Fault::Crash { node: 0 }), put(300, 4, "x", "1"), put(350, 4, "y", "2"), ms(600, Fault::Restart { node: 0 })])
+}
+
+/// x commits in epoch 1; the leader n4 and n3 crash, n3 comes back at once without having
+/// delivered anything and is elected (the highest id of the equal votes); clients write to
+/// it while it synchronizes.
+fn skip_sync_bug() -> Scenario {
+    let mut faults = vec![put(300, 4, "x", "1"), ms(500, Fault::Crash { node: 4 }), ms(500, Fault::Crash { node: 3 }), ms(510, Fault::Restart { node: 3 })];
+    faults.extend((0..8).map(|i| put(560 + 20 * i, 3, "y", &i.to_string())));
+    zab(5, 6, json!({ "bug": "skip_sync" }), faults)
+}
+
+fn same_faults() -> Scenario {
+    super::same_faults("zab")
+}
 
 pub fn presets() -> Vec<Preset> {
-    Vec::new()
+    vec![
+        preset(
+            "zab-broadcast",
+            "zab",
+            "Zab: election, discovery, synchronization, broadcast",
+            "Zab：选举、发现、同步、广播",
+            "Every server votes for itself; votes tie on epoch and last zxid, so Fast Leader Election picks the highest \
+             id, n4. Discovery: the followers send FOLLOWERINFO (the paper's CEPOCH), n4 proposes epoch 1 (LEADERINFO, \
+             NEWEPOCH) and a quorum acknowledges it (ACKEPOCH, ACK-E). Synchronization: each follower gets a DIFF and \
+             NEWLEADER, writes it to disk and acknowledges; with a quorum n4 sends UPTODATE (COMMIT-LD). Broadcast: \
+             writes reach n4 from any server, go out as PROPOSALs with zxid (1, 1), (1, 2), ..., commit once a quorum \
+             ACKed, and every server delivers them in zxid order. The read at n0 is answered from n0's own copy.",
+            "每台服务器先投自己一票；各票的 epoch 和最后 zxid 都相同，于是快速领导者选举选出编号最大的 n4。发现阶段：跟随者发送 \
+             FOLLOWERINFO（论文中的 CEPOCH），n4 提出 epoch 1（LEADERINFO，即 NEWEPOCH），法定多数确认（ACKEPOCH，即 ACK-E）。\
+             同步阶段：每个跟随者收到 DIFF 和 NEWLEADER，写入磁盘后确认；收齐法定多数后 n4 发送 UPTODATE（COMMIT-LD）。广播阶段：\
+             写请求可从任一服务器转到 n4，以 zxid (1, 1)、(1, 2)……作为 PROPOSAL 发出，法定多数 ACK 后提交，每台服务器按 zxid 顺序交付。\
+             n0 上的读请求由 n0 自己的副本回答。",
+            broadcast,
+        ),
+        preset(
+            "zab-leader-crash",
+            "zab",
+            "Zab: the leader crashes mid-broadcast",
+            "Zab：领导者在广播中途崩溃",
+            "x is committed everywhere. The leader n4 then proposes y, but only n3 receives it before n4 crashes: y is \
+             not committed and its client is never told. The followers give up on n4 at once (\"time out now\"). Zab \
+             promises that x survives any leader change, and it does. y may survive or vanish: here n3 holds the \
+             highest zxid, wins the election, and y becomes part of epoch \
+             2's initial history, committed once a quorum acknowledges NEWLEADER. That is allowed: a client that got \
+             no answer cannot tell whether its write took effect.",
+            "x 已在所有服务器提交。随后领导者 n4 提出 y，但在 n4 崩溃前只有 n3 收到：y 尚未提交，客户端也没有收到回复。跟随者们立即放弃 n4（“立即超时”）。Zab 保证 x \
+             在任何领导者更替后都保留下来，事实也是如此。y 则可能保留也可能消失：这里 n3 持有最大的 zxid，赢得选举，y 成为 epoch 2 \
+             初始历史的一部分，在法定多数确认 NEWLEADER 后提交。这是允许的：没有收到回复的客户端无法知道它的写入是否生效。",
+            leader_crash,
+        ),
+        preset(
+            "zab-trunc",
+            "zab",
+            "Zab: a returning old leader is truncated (TRUNC)",
+            "Zab：归来的旧领导者被截断（TRUNC）",
+            "The leader n4 proposes y but crashes before anyone receives it. The others elect n3, epoch 2, and commit \
+             z as (2, 1). When n4 returns, its last zxid (1, 2) is not in the leader's history: the leader sends \
+             TRUNC back to (1, 1), then the transactions after it, so n4 drops y, which nobody ever delivered. (Its \
+             client, never answered, retries y in its session; the retry commits as (2, 2).)",
+            "领导者 n4 提出 y，但在任何人收到之前就崩溃了。其余服务器选出 n3（epoch 2），并把 z 作为 (2, 1) 提交。n4 回来时，它的最后 \
+             zxid (1, 2) 不在领导者的历史中：领导者发送 TRUNC 截断到 (1, 1)，再发送其后的事务，于是 n4 丢弃了从未被任何人交付的 y。（一直没有收到回复的客户端在会话中重试 y，重试作为 (2, 2) 提交。）",
+            trunc_clean,
+        ),
+        preset(
+            "zab-snap",
+            "zab",
+            "Zab: a lagging follower synchronized by SNAP",
+            "Zab：落后的跟随者通过 SNAP 同步",
+            "n0 is down while ten writes commit. The leader keeps only its last four transactions in memory \
+             (committed_log 4; ZooKeeper keeps 500), so when n0 returns with nothing, a DIFF cannot reach back far \
+             enough: the leader sends a SNAP, a snapshot of its committed state. n0 writes it to disk before it \
+             acknowledges NEWLEADER.",
+            "n0 停机期间提交了十次写入。领导者在内存中只保留最近四个事务（committed_log 为 4；ZooKeeper 保留 500 个），所以 n0 \
+             空着回来时，DIFF 无法追溯到那么远：领导者发送 SNAP，即其已提交状态的快照。n0 先把它写入磁盘，再确认 NEWLEADER。",
+            snap_clean,
+        ),
+        preset(
+            "zab-same-faults-as-raft",
+            "zab",
+            "Zab beside Raft: epochs and terms under the same faults",
+            "Zab 与 Raft 对照：相同故障下的 epoch 与任期",
+            "The same schedule as the preset raft-same-faults-as-zab, open it beside this one. The leader n4 crashes at \
+             600 ms: n3 wins the election and a quorum agrees on epoch 2. From 1.2 s to 2 s a partition leaves no side \
+             with three live servers: the servers keep electing, but no leader gathers a quorum's FOLLOWERINFO, so no \
+             new epoch is proposed and acceptedEpoch stays put. Raft's term, by contrast, rises with every election \
+             attempt, on both sides. After the heal one more epoch is agreed, and n4 comes back to a DIFF.",
+            "与预设 raft-same-faults-as-zab 的故障安排完全相同，请把两者并排打开。领导者 n4 在 600 毫秒崩溃：n3 赢得选举，法定多数同意 \
+             epoch 2。从 1.2 秒到 2 秒，分区使任何一边都没有三台在线服务器：服务器不断选举，但没有领导者能收齐法定多数的 FOLLOWERINFO，\
+             因此不会提出新的 epoch，acceptedEpoch 保持不变。相比之下，Raft 的任期在两边都随每次选举尝试而上升。分区恢复后再商定一个 \
+             epoch，n4 回来时收到 DIFF。",
+            same_faults,
+        ),
+        preset(
+            "zab-bug-skip-sync",
+            "zab",
+            "Teaching bug: the new leader broadcasts before synchronization",
+            "教学缺陷：新领导者在同步前就开始广播",
+            "x was committed in epoch 1. The leader and n3 crash; n3 returns at once, having delivered nothing since \
+             its restart, and wins. With the planted bug it starts proposing as soon as a quorum acknowledged its \
+             epoch, without waiting for a quorum to acknowledge NEWLEADER: it broadcasts before delivering x, which \
+             other servers delivered in epoch 1. PrimaryIntegrity is violated.",
+            "x 已在 epoch 1 提交。领导者和 n3 崩溃；n3 立即重启，重启后尚未交付任何事务，并赢得选举。在植入的缺陷下，它在法定多数确认 \
+             epoch 后就开始提议，不等法定多数确认 NEWLEADER：它在交付 x 之前就开始广播，而其他服务器已在 epoch 1 交付了 x。\
+             违反 PrimaryIntegrity。",
+            skip_sync_bug,
+        ),
+        preset(
+            "zab-bug-diff-not-trunc",
+            "zab",
+            "Teaching bug: DIFF where TRUNC was needed",
+            "教学缺陷：本该 TRUNC 却发送了 DIFF",
+            "The zab-trunc scenario with the planted bug: the leader sends the returning n4 a DIFF of what follows its \
+             last zxid instead of TRUNC. n4 keeps y, which was never committed, and delivers it where the others \
+             delivered z: histories diverge (Agreement, PrefixConsistency, Integrity of the order).",
+            "即 zab-trunc 场景加上植入的缺陷：领导者给归来的 n4 发送其最后 zxid 之后的 DIFF，而不是 TRUNC。n4 保留了从未提交的 y，\
+             并在其他服务器交付 z 的位置交付了它：历史出现分歧（违反 Agreement、PrefixConsistency）。",
+            trunc_bug,
+        ),
+        preset(
+            "zab-bug-epoch-before-txns",
+            "zab",
+            "Teaching bug: currentEpoch on disk before the history (ZOOKEEPER-4643)",
+            "教学缺陷：currentEpoch 先于历史写入磁盘（ZOOKEEPER-4643）",
+            "n0 returns after x and y committed and is synchronized by DIFF. With the planted bug it writes its new \
+             currentEpoch to disk at NEWLEADER before the transactions it was sent. Were it to crash now, it would \
+             come back with the new epoch and an old history, win the next election on that epoch, and truncate \
+             committed transactions from the others. DurableEpoch flags the disk at once.",
+            "x 和 y 提交后 n0 回来，通过 DIFF 同步。在植入的缺陷下，它在收到 NEWLEADER 时先把新的 currentEpoch 写入磁盘，然后才写收到的事务。\
+             如果此刻崩溃，它会带着新的 epoch 和旧的历史回来，凭这个 epoch 赢得下一次选举，并截断其他服务器上已提交的事务。\
+             DurableEpoch 立即标出这块磁盘。",
+            epoch_bug,
+        ),
+        preset(
+            "zab-bug-snap-not-persisted",
+            "zab",
+            "Teaching bug: a SNAP kept only in memory (ZOOKEEPER-3642)",
+            "教学缺陷：SNAP 只保存在内存中（ZOOKEEPER-3642）",
+            "The zab-snap scenario with the planted bug: n0 takes the SNAP into memory but never writes it to disk, \
+             then acknowledges NEWLEADER and logs later transactions after its old, empty log. Its last zxid looks \
+             current, so after a restart the leader would send it only a DIFF, and the snapshot's transactions would \
+             be gone for good. DurableEpoch flags the disk.",
+            "即 zab-snap 场景加上植入的缺陷：n0 把 SNAP 放进内存却从未写入磁盘，随后确认 NEWLEADER，并把之后的事务记在它旧的空日志后面。\
+             它的最后 zxid 看起来是最新的，所以重启后领导者只会给它发 DIFF，快照中的事务就永远丢失了。DurableEpoch 标出这块磁盘。",
+            snap_bug,
+        ),
+    ]
 }

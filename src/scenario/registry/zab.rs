@@ -16,7 +16,7 @@ pub const ROW: Row = Row {
         Bug { name: "snap_not_persisted", source: "ZOOKEEPER-3642: a follower did not persist the SNAP before NEWLEADER, then was synchronized by DIFF from its advanced zxid" },
     ],
     presets: crate::scenario::presets::zab::presets,
-    lessons: &[],
+    lessons: &["zab-recovery"],
     consistency: ConsistencyModel {
         model: Consistency::Sequential,
         checker: "Writes in one total order (Integrity, Agreement, TotalOrder, Local and Global primary order, PrimaryIntegrity, PrefixConsistency); reads answered from a server's delivered prefix",
