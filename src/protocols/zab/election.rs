@@ -24,12 +24,14 @@ pub struct Election {
     pub received: SortedMap<NodeId, Vote>,
     /// Votes of servers that are following or leading (ZooKeeper's `outofelection`).
     pub outside: SortedMap<NodeId, (Vote, ServerState)>,
+    /// The latest round heard from each server, whatever its state.
+    pub heard: SortedMap<NodeId, u64>,
 }
 
 impl Election {
     pub fn new(id: NodeId) -> Self {
         let vote = Vote { leader: id, zxid: super::Zxid::ZERO, epoch: 0 };
-        Election { round: 0, vote, received: SortedMap::default(), outside: SortedMap::default() }
+        Election { round: 0, vote, received: SortedMap::default(), outside: SortedMap::default(), heard: SortedMap::default() }
     }
 }
 
@@ -82,6 +84,8 @@ impl Zab {
     }
 
     pub fn on_notification(&mut self, from: NodeId, vote: Vote, round: u64, state: ServerState, out: &mut Out<Self>) {
+        let heard = self.election.heard.entry(from).or_insert(0);
+        *heard = (*heard).max(round);
         if state == ServerState::Looking && self.leader() == Some(from) {
             // Its leader is electing again: the session is over (in ZooKeeper the leader's
             // shutdown closes the connection).
@@ -89,8 +93,12 @@ impl Zab {
         }
         if !matches!(self.role, Role::Looking) {
             if state == ServerState::Looking {
+                // A follower that is electing again has left its session (a notification from
+                // before it joined, delivered late, carries its old round).
                 if let Role::Leading(l) = &mut self.role {
-                    l.learners.remove(&from);
+                    if l.learners.get(&from).is_some_and(|x| round > x.round) {
+                        l.learners.remove(&from);
+                    }
                 }
                 out.send(from, self.notification());
             }
@@ -131,7 +139,11 @@ impl Zab {
     /// election follows it and the leader itself says it leads.
     fn heard_outside(&mut self, from: NodeId, vote: Vote, round: u64, state: ServerState, out: &mut Out<Self>) {
         self.election.outside.insert(from, (vote, state));
-        let backers = 1 + self.election.outside.values().filter(|(v, _)| v.leader == vote.leader).count();
+        // ZooKeeper counts the servers outside the election that back this leader (its own
+        // vote among them), and this server too if its own vote already names that leader
+        // (its recvset holds its own vote).
+        let own = usize::from(self.election.vote.leader == vote.leader);
+        let backers = own + self.election.outside.values().filter(|(v, _)| v.leader == vote.leader).count();
         // ZooKeeper's checkLeader: another leader must say it leads; this server may take
         // the lead its followers name only within its own round.
         let confirmed = if vote.leader == self.env.id {

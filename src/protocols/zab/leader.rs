@@ -38,6 +38,9 @@ pub struct Learner {
     pub last_zxid: Zxid,
     /// How it was synchronized ("DIFF", "TRUNC", "SNAP"), for the view.
     pub sync: &'static str,
+    /// The latest election round heard from the follower when it joined: a notification of a
+    /// later round from it means it has left.
+    pub round: u64,
     /// The session the follower opened, and the number its next message gets.
     pub session: u64,
     pub seq: u64,
@@ -125,6 +128,7 @@ impl Zab {
 
     fn on_follower_info(&mut self, from: NodeId, accepted_epoch: u64, session: u64, out: &mut Out<Self>) {
         let now = out.now();
+        let round = self.election.heard.get(&from).copied().unwrap_or(0);
         let l = leading(self);
         if l.learners.get(&from).is_some_and(|x| x.session == session) {
             return; // said again while waiting for LEADERINFO
@@ -137,7 +141,7 @@ impl Zab {
             self.go_looking(&format!("n{from} accepted epoch {accepted_epoch}, above this epoch {epoch}"), out);
             return;
         }
-        let learner = Learner { stage: Stage::Info, accepted_epoch, last_heard_us: now, last_zxid: Zxid::ZERO, sync: "", session, seq: 0 };
+        let learner = Learner { stage: Stage::Info, accepted_epoch, last_heard_us: now, last_zxid: Zxid::ZERO, sync: "", round, session, seq: 0 };
         l.learners.insert(from, learner);
         if l.epoch == 0 {
             self.maybe_fix_epoch(out);

@@ -95,6 +95,30 @@ fn skip_sync_bug() -> Scenario {
     zab(5, 6, json!({ "bug": "skip_sync" }), faults)
 }
 
+/// b reaches only n0 before the leader n2 crashes and loses it from its own log; n0 leads
+/// epoch 2 and synchronizes n1, which (planted bug) acknowledges NEWLEADER before b is on its
+/// disk. b commits; then n1 crashes losing unsynced writes and n0 crashes: the two servers
+/// left have never held b.
+fn ack_bug() -> Scenario {
+    let t = ACK_BUG_NEWLEADER_MS;
+    zab(3, 8, json!({ "bug": "ack_newleader_before_sync" }), vec![
+        put(300, 2, "a", "1"),
+        ms(399, Fault::CutOneWay { from: 2, to: 1 }),
+        put(400, 2, "b", "2"),
+        ms(401, Fault::CrashLoseUnsynced { node: 2 }),
+        ms(600, Fault::HealAll),
+        at(t * 1_000 + 500, Fault::CrashLoseUnsynced { node: 1 }),
+        ms(t + 15, Fault::Crash { node: 0 }),
+        ms(t + 100, Fault::Restart { node: 2 }),
+        ms(t + 100, Fault::Restart { node: 1 }),
+        put(t + 600, 2, "c", "3"),
+    ])
+}
+
+/// When NEWLEADER of epoch 2 reaches n1 in `ack_bug` (read off its trace): n0 is elected at
+/// 740 ms, proposes epoch 2 and synchronizes n1 by 770 ms; n1's fsync would end at 772 ms.
+const ACK_BUG_NEWLEADER_MS: u64 = 770;
+
 fn same_faults() -> Scenario {
     super::same_faults("zab")
 }
@@ -168,13 +192,14 @@ pub fn presets() -> Vec<Preset> {
             "Zab 与 Raft 对照：相同故障下的 epoch 与任期",
             "The same schedule as the preset raft-same-faults-as-zab, open it beside this one. The leader n4 crashes at \
              600 ms: n3 wins the election and a quorum agrees on epoch 2. From 1.2 s to 2 s a partition leaves no side \
-             with three live servers: the servers keep electing, but no leader gathers a quorum's FOLLOWERINFO, so no \
-             new epoch is proposed and acceptedEpoch stays put. Raft's term, by contrast, rises with every election \
-             attempt, on both sides. After the heal one more epoch is agreed, and n4 comes back to a DIFF.",
+             with three live servers: the servers go back to election and stay there, since no vote gathers a quorum, \
+             so no new epoch is proposed and acceptedEpoch stays put. Raft's term, by contrast, rises with every \
+             election attempt, on both sides. After the heal one more epoch is agreed, and n4 comes back so far behind \
+             (nine transactions, more than the leader's committed log of eight) that it gets a SNAP.",
             "与预设 raft-same-faults-as-zab 的故障安排完全相同，请把两者并排打开。领导者 n4 在 600 毫秒崩溃：n3 赢得选举，法定多数同意 \
-             epoch 2。从 1.2 秒到 2 秒，分区使任何一边都没有三台在线服务器：服务器不断选举，但没有领导者能收齐法定多数的 FOLLOWERINFO，\
+             epoch 2。从 1.2 秒到 2 秒，分区使任何一边都没有三台在线服务器：服务器回到选举并一直停在那里，因为没有哪张票能得到法定多数，\
              因此不会提出新的 epoch，acceptedEpoch 保持不变。相比之下，Raft 的任期在两边都随每次选举尝试而上升。分区恢复后再商定一个 \
-             epoch，n4 回来时收到 DIFF。",
+             epoch；n4 回来时落后太多（九个事务，超过领导者保留的八个），收到的是 SNAP。",
             same_faults,
         ),
         preset(
@@ -202,6 +227,21 @@ pub fn presets() -> Vec<Preset> {
             "即 zab-trunc 场景加上植入的缺陷：领导者给归来的 n4 发送其最后 zxid 之后的 DIFF，而不是 TRUNC。n4 保留了从未提交的 y，\
              并在其他服务器交付 z 的位置交付了它：历史出现分歧（违反 Agreement、PrefixConsistency）。",
             trunc_bug,
+        ),
+        preset(
+            "zab-bug-ack-newleader-before-sync",
+            "zab",
+            "Teaching bug: NEWLEADER acknowledged before the history is on disk (ZOOKEEPER-3911, -4646)",
+            "教学缺陷：历史尚未落盘就确认了 NEWLEADER（ZOOKEEPER-3911、-4646）",
+            "b reaches only n0 before the leader n2 crashes, losing b from its own unsynced log. n0 wins epoch 2 and \
+             synchronizes n1 with a DIFF holding b; with the planted bug n1 acknowledges NEWLEADER before b is on its \
+             disk, so n0 counts a quorum, commits and delivers b. n1 then crashes losing its unsynced writes, and n0 \
+             crashes. n1 and n2 come back without b, elect n2 for epoch 3, and commit c where n0 delivered b: \
+             Agreement is violated.",
+            "b 只到达了 n0，领导者 n2 就崩溃了，并从自己未同步的日志中丢失了 b。n0 赢得 epoch 2，用包含 b 的 DIFF 同步 n1；在植入的缺陷下，\
+             n1 在 b 落盘之前就确认了 NEWLEADER，于是 n0 认为已有法定多数，提交并交付了 b。随后 n1 崩溃并丢失未同步的写入，n0 也崩溃。\
+             n1 和 n2 回来时都没有 b，选出 n2 作为 epoch 3 的领导者，并在 n0 交付 b 的位置提交了 c：违反 Agreement。",
+            ack_bug,
         ),
         preset(
             "zab-bug-epoch-before-txns",

@@ -4,14 +4,15 @@
 //! persists the history, then currentEpoch, then acknowledges; ZOOKEEPER-3642 loses a SNAP
 //! the same way). Checked on the follower's synced disk image after each of its events.
 
-use super::violation;
+use super::{violation, Observed};
 use crate::protocols::zab::node::{Role, Zab};
 use crate::sim::{CheckCtx, NodeId, Violation};
 
 pub const NAME: &str = "DurableEpoch";
 pub const SOURCE: &str = "ZOOKEEPER-4643 and ZOOKEEPER-3642: history on disk before currentEpoch (Zab 1.0 synchronization)";
 
-pub fn check(ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, out: &mut Vec<Violation>) {
+/// Reported once per server and epoch (the disk stays wrong until its next fsync, or for ever).
+pub fn check(obs: &mut Observed, ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, out: &mut Vec<Violation>) {
     let Role::Following(f) = &node.role else { return };
     let (Some(last), Some(disk)) = (f.newleader_last, ctx.disks.get(id as usize)) else { return };
     let synced = disk.synced();
@@ -21,7 +22,8 @@ pub fn check(ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, out: &mut Vec<Violatio
     let need = node.history.partition_point(|t| t.zxid <= last);
     let held = synced.snapshot.len() + synced.log.len();
     let last_held = synced.log.last().or(synced.snapshot.last()).map(|t| t.zxid);
-    if held < need || last_held.is_some_and(|z| z < last) || (held == 0 && need > 0) {
+    let wrong = held < need || last_held.is_some_and(|z| z < last) || (held == 0 && need > 0);
+    if wrong && obs.epoch_flagged.insert((id, f.epoch), ()).is_none() {
         out.push(violation(
             ctx,
             (NAME, SOURCE),

@@ -43,6 +43,8 @@ pub struct Observed {
     pub leaders: SortedMap<u64, NodeId>,
     /// Epochs whose leader has broadcast.
     pub broadcasting: SortedMap<u64, ()>,
+    /// (server, epoch) whose disk DurableEpoch has flagged.
+    pub epoch_flagged: SortedMap<(NodeId, u64), ()>,
 }
 
 /// One delivery, as the per-delivery properties see it.
@@ -89,7 +91,7 @@ impl Checker<Zab> for ZabChecker {
         let Some(Some(node)) = ctx.nodes.get(id as usize) else { return };
         self.new_run(id, node, ctx.restarted);
         leadership::check(&mut self.obs, ctx, id, node, out);
-        durable_epoch::check(ctx, id, node, out);
+        durable_epoch::check(&mut self.obs, ctx, id, node, out);
         self.record_broadcasts(ctx, id, node, out);
         let obs = &mut self.obs;
         let from = obs.checked[id as usize];
