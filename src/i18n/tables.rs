@@ -28,7 +28,7 @@ pub const VERBATIM: &[&str] = &[
     "NOTIFICATION", "FOLLOWERINFO", "LEADERINFO", "ACKEPOCH", "DIFF", "TRUNC", "SNAP", "NEWLEADER", "ACK(NEWLEADER)",
     "UPTODATE", "PROPOSAL", "ACK", "COMMIT", "PING", "PING(reply)", "REQUEST", "acceptedEpoch", "currentEpoch",
     "Leadership", "PrefixConsistency", "TotalOrder", "LocalPrimaryOrder", "GlobalPrimaryOrder", "PrimaryIntegrity",
-    "DurableEpoch", "Integrity", "ACKs",
+    "DurableEpoch", "Integrity", "ACKs", "epoch",
 ];
 
 /// (English, Simplified Chinese).
@@ -491,7 +491,6 @@ pub const ZAB_TABLE: &[(&str, &str)] = &[
     ("leader: synchronization", "领导者：同步"),
     ("follower: discovery", "跟随者：发现"),
     ("follower: synchronization", "跟随者：同步"),
-    ("epoch", "epoch（纪元）"),
     ("phase", "阶段"),
     ("last zxid", "最后 zxid"),
     ("delivered to", "已交付至"),
