@@ -5,6 +5,24 @@
 
 use serde::{Deserialize, Serialize};
 
+/// How a server answers a read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadMode {
+    /// From its own delivered state at once (ZooKeeper's reads: sequentially consistent).
+    #[default]
+    Local,
+    /// After a `sync` through the leader (ZooKeeper's sync, then read): current as of the
+    /// leader's view, yet not linearizable while a deposed leader does not know it yet.
+    Sync,
+}
+
+impl ReadMode {
+    fn is_local(&self) -> bool {
+        *self == ReadMode::Local
+    }
+}
+
 pub const BUGS: &[&str] = &["skip_sync", "diff_not_trunc", "ack_newleader_before_sync", "epoch_before_txns", "snap_not_persisted"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,6 +43,9 @@ pub struct ZabConfig {
     pub committed_log: u64,
     /// How long an fsync takes: ACKs wait for it.
     pub fsync_us: u64,
+    /// How reads are answered: locally (the default) or after a sync through the leader.
+    #[serde(skip_serializing_if = "ReadMode::is_local")]
+    pub reads: ReadMode,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
 }
@@ -39,6 +60,7 @@ impl Default for ZabConfig {
             finalize_wait_us: 20_000,
             committed_log: 8,
             fsync_us: 2_000,
+            reads: ReadMode::Local,
             bug: None,
         }
     }

@@ -94,6 +94,7 @@ impl Zab {
             ZabMsg::Proposal { txn } if newleader && txn.zxid.epoch == epoch => self.on_proposal(txn, out),
             ZabMsg::Commit { zxid } if newleader && zxid.epoch == epoch => self.on_commit(zxid, out),
             ZabMsg::Ping { epoch: e } => out.send(following(self).leader, ZabMsg::PingAck { epoch: e }),
+            ZabMsg::SyncReply { request_id } if phase == Phase::Broadcast => self.finish_read(request_id, out),
             ZabMsg::Diff { .. } | ZabMsg::Trunc { .. } | ZabMsg::Snap { .. } | ZabMsg::NewLeader { .. } if phase == Phase::Synchronization && !newleader => {
                 self.go_looking("synchronization out of order", out)
             }

@@ -56,11 +56,13 @@ pub struct LeaderState {
     pub counter: u64,
     /// Proposals not yet committed, with who has ACKed each.
     pub outstanding: SortedMap<Zxid, Vec<NodeId>>,
+    /// Syncs waiting for a proposal to commit: (that proposal, who asked, for which read).
+    pub syncs: Vec<(Zxid, NodeId, u64)>,
 }
 
 impl Default for LeaderState {
     fn default() -> Self {
-        LeaderState { phase: Phase::Discovery, epoch: 0, learners: SortedMap::default(), established: false, counter: 0, outstanding: SortedMap::default() }
+        LeaderState { phase: Phase::Discovery, epoch: 0, learners: SortedMap::default(), established: false, counter: 0, outstanding: SortedMap::default(), syncs: Vec::new() }
     }
 }
 
@@ -76,7 +78,7 @@ impl LeaderState {
     }
 }
 
-fn leading(z: &mut Zab) -> &mut LeaderState {
+pub(super) fn leading(z: &mut Zab) -> &mut LeaderState {
     match &mut z.role {
         Role::Leading(l) => l,
         _ => unreachable!("leader handler on a server that does not lead"),
@@ -110,12 +112,13 @@ impl Zab {
             ZabMsg::Request { request_id, cmd } if self.takes_writes() && self.stage_of(from) == Some(Stage::UpToDate) => {
                 self.propose(cmd, Some((from, request_id)), out)
             }
+            ZabMsg::Sync { request_id } if self.takes_writes() && self.stage_of(from) == Some(Stage::UpToDate) => self.leader_sync(from, request_id, out),
             _ => {}
         }
     }
 
     /// Send `msg` to follower `to` within their session (numbered, so it is taken in order).
-    fn to_learner(&mut self, to: NodeId, msg: ZabMsg, out: &mut Out<Self>) {
+    pub(super) fn to_learner(&mut self, to: NodeId, msg: ZabMsg, out: &mut Out<Self>) {
         let Some(x) = leading(self).learners.get_mut(&to) else { return };
         let (session, seq) = (x.session, x.seq);
         x.seq += 1;
@@ -359,6 +362,7 @@ impl Zab {
             for id in to {
                 self.to_learner(id, ZabMsg::Commit { zxid }, out);
             }
+            self.release_syncs(zxid, out);
         }
     }
 

@@ -12,9 +12,10 @@ pub mod invariants;
 pub mod leader;
 pub mod msg;
 pub mod node;
+pub mod sync;
 pub mod view;
 
-pub use config::{ZabConfig, BUGS};
+pub use config::{ReadMode, ZabConfig, BUGS};
 pub use invariants::ZabChecker;
 pub use msg::{ServerState, Txn, Vote, ZabMsg, Zxid};
 pub use node::{Phase, Role, Zab, ZabDurable, ZabReply, ZabTimer, ZabWrite};

@@ -101,6 +101,10 @@ pub enum ZabMsg {
     /// A leader's message to one follower, numbered within their session: ZooKeeper runs
     /// each session over one TCP connection, so the follower takes them in order, once.
     Stream { session: u64, seq: u64, msg: Box<ZabMsg> },
+    /// ZooKeeper's sync: the follower asks the leader to flush the channel between them; the
+    /// leader answers once every proposal it made before has committed.
+    Sync { request_id: u64 },
+    SyncReply { request_id: u64 },
 }
 
 impl ZabMsg {
@@ -124,6 +128,8 @@ impl ZabMsg {
             ZabMsg::Ping { .. } => "PING",
             ZabMsg::PingAck { .. } => "PING(reply)",
             ZabMsg::Request { .. } => "REQUEST",
+            ZabMsg::Sync { .. } => "SYNC",
+            ZabMsg::SyncReply { .. } => "SYNC(reply)",
         }
     }
 
@@ -148,7 +154,7 @@ impl ZabMsg {
         if let ZabMsg::Stream { msg, .. } = self {
             return msg.is_reply();
         }
-        matches!(self, ZabMsg::AckEpoch { .. } | ZabMsg::AckNewLeader { .. } | ZabMsg::Ack { .. } | ZabMsg::PingAck { .. })
+        matches!(self, ZabMsg::AckEpoch { .. } | ZabMsg::AckNewLeader { .. } | ZabMsg::Ack { .. } | ZabMsg::PingAck { .. } | ZabMsg::SyncReply { .. })
     }
 
     /// One line for the inspector: ZooKeeper's name, the paper's beside it, the fields.
@@ -180,6 +186,7 @@ impl ZabMsg {
             ZabMsg::Proposal { txn } => format!("{} {}", txn.zxid, <Kv as StateMachine>::label(&txn.cmd)),
             ZabMsg::Ack { zxid } | ZabMsg::Commit { zxid } => zxid.to_string(),
             ZabMsg::Request { cmd, .. } => <Kv as StateMachine>::label(cmd),
+            ZabMsg::Sync { request_id } | ZabMsg::SyncReply { request_id } => format!("for read #{request_id}"),
             ZabMsg::Stream { .. } => String::new(),
         };
         format!("{name} {detail}")

@@ -147,6 +147,8 @@ pub struct Zab {
     pub election: Election,
     /// Client requests this server will answer once it delivers them.
     pub pending: SortedMap<u64, ()>,
+    /// Reads waiting for their sync (`reads: sync`).
+    pub reads: SortedMap<u64, KvCommand>,
     pub flush: Flush,
     /// When the current role or phase began (initLimit counts from it).
     pub since_us: u64,
@@ -167,6 +169,7 @@ impl Zab {
             role: Role::Looking,
             election,
             pending: SortedMap::default(),
+            reads: SortedMap::default(),
             flush: Flush::default(),
             since_us: 0,
         }
@@ -292,6 +295,9 @@ impl Zab {
         for (request_id, ()) in std::mem::take(&mut self.pending) {
             out.reply(request_id, ZabReply::Unknown);
         }
+        for (request_id, _) in std::mem::take(&mut self.reads) {
+            out.reply(request_id, ZabReply::NotReady { hint: None });
+        }
         self.flush.acks.clear();
         self.flush.newleader = None;
         self.role = Role::Looking;
@@ -307,7 +313,10 @@ impl Zab {
             return;
         }
         if let Some(output) = self.kv.query(&cmd) {
-            out.reply(request_id, ZabReply::Done { output, zxid: self.committed_zxid() });
+            match self.config.reads {
+                super::config::ReadMode::Local => out.reply(request_id, ZabReply::Done { output, zxid: self.committed_zxid() }),
+                super::config::ReadMode::Sync => self.sync_read(request_id, cmd, out),
+            }
             return;
         }
         self.pending.insert(request_id, ());

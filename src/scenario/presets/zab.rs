@@ -119,6 +119,21 @@ fn ack_bug() -> Scenario {
 /// 740 ms, proposes epoch 2 and synchronizes n1 by 770 ms; n1's fsync would end at 772 ms.
 const ACK_BUG_NEWLEADER_MS: u64 = 770;
 
+/// Reads sync through the leader. A partition cuts the leader n4 and n0 off; n4's clock runs
+/// slow, so it notices late that it lost its quorum. The majority elects n3 and commits x=2;
+/// then a read at n0 syncs through n4, which still believes it leads, and returns x=1.
+fn sync_deposed() -> Scenario {
+    zab(5, 9, json!({ "reads": "sync" }), vec![
+        put(300, 1, "x", "1"),
+        ms(390, Fault::ClockDrift { node: 4, drift_ppm: -400_000 }),
+        ms(400, Fault::Partition { groups: vec![vec![0, 4], vec![1, 2, 3]] }),
+        put(760, 1, "x", "2"),
+        get(810, 0, "x"),
+        ms(1_500, Fault::HealAll),
+        ms(1_500, Fault::ClockDrift { node: 4, drift_ppm: 0 }),
+    ])
+}
+
 fn same_faults() -> Scenario {
     super::same_faults("zab")
 }
@@ -201,6 +216,23 @@ pub fn presets() -> Vec<Preset> {
              因此不会提出新的 epoch，acceptedEpoch 保持不变。相比之下，Raft 的任期在两边都随每次选举尝试而上升。分区恢复后再商定一个 \
              epoch；n4 回来时落后太多（九个事务，超过领导者保留的八个），收到的是 SNAP。",
             same_faults,
+        ),
+        preset(
+            "zab-sync-deposed-leader",
+            "zab",
+            "Zab: sync, then read, at a deposed leader's follower (not linearizable)",
+            "Zab：在被废黜领导者的跟随者处先 sync 再读（不满足线性一致性）",
+            "Reads here sync through the leader first (ZooKeeper's sync, then read). At 400 ms a partition cuts the \
+             leader n4 and n0 off from the other three, and n4's clock runs slow, so it notices only late that it lost \
+             its quorum. The majority elects n3 (epoch 2) and commits x=2; its client is answered. Then a client reads \
+             x at n0: n0 syncs through n4, which still believes it leads and has nothing outstanding, so n0 answers \
+             x=1 after x=2 was acknowledged. Every server still delivers one order (sequential consistency), but the \
+             read is not linearizable: open the client history to see the checker's verdict.",
+            "这里的读取先通过领导者做 sync（ZooKeeper 的先 sync 再读）。400 毫秒时，分区把领导者 n4 和 n0 与另外三台隔开，而 n4 的时钟 \
+             走得慢，很晚才发现自己失去了法定多数。多数派选出 n3（epoch 2）并提交 x=2，客户端收到了确认。随后一个客户端在 n0 读取 x：\
+             n0 通过 n4 做 sync，n4 仍以为自己是领导者且没有未完成的提议，于是 n0 在 x=2 已被确认之后回答 x=1。所有服务器仍按同一顺序\
+             交付（顺序一致性），但这次读取不满足线性一致性：打开客户端历史即可看到检查器的结论。",
+            sync_deposed,
         ),
         preset(
             "zab-bug-skip-sync",

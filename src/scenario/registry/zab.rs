@@ -19,7 +19,7 @@ pub const ROW: Row = Row {
     lessons: &["zab-recovery"],
     consistency: ConsistencyModel {
         model: Consistency::Sequential,
-        checker: "Writes in one total order (Integrity, Agreement, TotalOrder, Local and Global primary order, PrimaryIntegrity, PrefixConsistency); reads answered from a server's delivered prefix",
+        checker: "Writes in one total order (Integrity, Agreement, TotalOrder, Local and Global primary order, PrimaryIntegrity, PrefixConsistency); reads answered from a server's delivered prefix, or after a sync through the leader (not linearizable under a deposed leader)",
     },
     assumptions: ASYNCHRONOUS,
     sweep: SweepDefaults {
