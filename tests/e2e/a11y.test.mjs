@@ -49,6 +49,7 @@ const MODES = [
   '?lang=zh&theme=dark#preset=2pc-cooperative-termination',
   '#preset=paxos-commit-coordinator-crash',
   '#preset=3pc-partition',
+  '?theme=dark#preset=zab-trunc',
   '?embed=1#preset=raft-election',
   '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',
   '?embed=1#preset=gossip-push-1000',
