@@ -414,6 +414,18 @@ fn a_follower_forwards_logs_acks_and_delivers_on_commit() {
     assert_eq!(request(&mut f, 10, KvCommand::Get { key: "a".into() }), vec![done(10, Some("1"), zx(3, 1))]);
 }
 
+// The planted bug ack_before_fsync removes the proposal's fsync from the ACK's path: the ACK
+// goes out with the log write, before the fsync that follows it.
+#[test]
+fn with_ack_before_fsync_a_proposal_is_acked_before_its_fsync() {
+    let mut f = serving();
+    f.config.bug = Some("ack_before_fsync".into());
+    let t = Txn { zxid: zx(3, 1), cmd: put("a", "1"), origin: None };
+    let e = msg(&mut f, 2, stream(FS, 4, M::Proposal { txn: t.clone() }));
+    assert_eq!(e, vec![Write(Append(t)), send(2, M::Ack { zxid: zx(3, 1) }), flush()]);
+    assert_eq!(fire(&mut f, T::Flush), vec![Effect::Sync]);
+}
+
 // A server electing or synchronizing serves nobody: the client is told to try again,
 // with the leader as a hint where there is one.
 #[test]
@@ -591,7 +603,8 @@ fn every_bug_preset_breaks_its_property_and_is_clean_without_the_bug() {
     let caught_by = [
         ("zab-bug-skip-sync", "PrimaryIntegrity"),
         ("zab-bug-diff-not-trunc", "Agreement"),
-        ("zab-bug-ack-newleader-before-sync", "PrimaryIntegrity"),
+        ("zab-bug-ack-newleader-before-sync", "DurableCommit"),
+        ("zab-bug-ack-before-fsync", "DurableCommit"),
         ("zab-bug-epoch-before-txns", "DurableEpoch"),
         ("zab-bug-snap-not-persisted", "DurableEpoch"),
     ];
@@ -627,7 +640,8 @@ const PINNED: &[(&str, &str)] = &[
     ("zab-sync-deposed-leader", "dfa92985affa69d3"),
     ("zab-bug-skip-sync", "edb7fe77f22e9a7b"),
     ("zab-bug-diff-not-trunc", "43633bf179f8c101"),
-    ("zab-bug-ack-newleader-before-sync", "8c3557460c0ee9df"),
+    ("zab-bug-ack-newleader-before-sync", "f574a8c5c8c947c9"),
+    ("zab-bug-ack-before-fsync", "55b497e40340c5aa"),
     ("zab-bug-epoch-before-txns", "9df7cd68a19c991f"),
     ("zab-bug-snap-not-persisted", "f9586eb47c31c18e"),
 ];

@@ -28,7 +28,7 @@ pub const VERBATIM: &[&str] = &[
     "NOTIFICATION", "FOLLOWERINFO", "LEADERINFO", "ACKEPOCH", "DIFF", "TRUNC", "SNAP", "NEWLEADER", "ACK(NEWLEADER)",
     "UPTODATE", "PROPOSAL", "ACK", "COMMIT", "PING", "PING(reply)", "REQUEST", "acceptedEpoch", "currentEpoch",
     "Leadership", "PrefixConsistency", "TotalOrder", "LocalPrimaryOrder", "GlobalPrimaryOrder", "PrimaryIntegrity",
-    "DurableEpoch", "Integrity", "ACKs", "epoch", "SYNC", "SYNC(reply)",
+    "DurableEpoch", "DurableCommit", "Integrity", "ACKs", "epoch", "SYNC", "SYNC(reply)",
 ];
 
 /// (English, Simplified Chinese).

@@ -225,7 +225,11 @@ impl Zab {
         }
         let zxid = txn.zxid;
         self.append(txn, out);
-        self.flush.acks.push(zxid);
+        if self.config.bug("ack_before_fsync") {
+            out.send(following(self).leader, ZabMsg::Ack { zxid });
+        } else {
+            self.flush.acks.push(zxid);
+        }
         self.start_flush(out);
     }
 

@@ -134,6 +134,14 @@ fn sync_deposed() -> Scenario {
     ])
 }
 
+/// Three servers over 2 ms links with a 10 ms fsync: the followers (planted bug) ACK each
+/// proposal before their fsync, so the leader commits x before any disk holds it.
+fn ack_fsync_bug() -> Scenario {
+    let mut s = zab(3, 10, json!({ "bug": "ack_before_fsync", "fsync_us": 10_000 }), vec![put(300, 2, "x", "1")]);
+    s.net = NetConfig { latency_min_us: 2_000, latency_max_us: 2_000, ..NetConfig::default() };
+    s
+}
+
 fn same_faults() -> Scenario {
     super::same_faults("zab")
 }
@@ -267,13 +275,29 @@ pub fn presets() -> Vec<Preset> {
             "教学缺陷：历史尚未落盘就确认了 NEWLEADER（ZOOKEEPER-3911、-4646）",
             "b reaches only n0 before the leader n2 crashes, losing b from its own unsynced log. n0 wins epoch 2 and \
              synchronizes n1 with a DIFF holding b; with the planted bug n1 acknowledges NEWLEADER before b is on its \
-             disk, so n0 counts a quorum, commits and delivers b. n1 then crashes losing its unsynced writes, and n0 \
-             crashes. n1 and n2 come back without b, elect n2 for epoch 3, and commit c where n0 delivered b: \
-             Agreement is violated.",
+             disk, so n0 counts a quorum, commits and delivers b while only its own disk holds it (DurableCommit). n1 \
+             then crashes losing its unsynced writes, and n0 crashes. n1 and n2 come back without b, elect n2 for \
+             epoch 3, and commit c where n0 delivered b: Agreement is violated.",
             "b 只到达了 n0，领导者 n2 就崩溃了，并从自己未同步的日志中丢失了 b。n0 赢得 epoch 2，用包含 b 的 DIFF 同步 n1；在植入的缺陷下，\
-             n1 在 b 落盘之前就确认了 NEWLEADER，于是 n0 认为已有法定多数，提交并交付了 b。随后 n1 崩溃并丢失未同步的写入，n0 也崩溃。\
+             n1 在 b 落盘之前就确认了 NEWLEADER，于是 n0 认为已有法定多数，在只有自己的磁盘持有 b 时就提交并交付了它（DurableCommit）。随后 n1 崩溃并丢失未同步的写入，n0 也崩溃。\
              n1 和 n2 回来时都没有 b，选出 n2 作为 epoch 3 的领导者，并在 n0 交付 b 的位置提交了 c：违反 Agreement。",
             ack_bug,
+        ),
+        preset(
+            "zab-bug-ack-before-fsync",
+            "zab",
+            "Teaching bug: a proposal acknowledged before its fsync",
+            "教学缺陷：提议在 fsync 之前就被确认",
+            "Links take 2 ms and an fsync 10 ms. With the planted bug a follower ACKs a PROPOSAL as soon as it has \
+             logged it, before the fsync. The leader n2 proposes x at 300 ms; both followers' early ACKs reach it at \
+             304 ms, a quorum, and it commits x while no disk holds it yet (n2's own fsync ends at 310 ms, the \
+             followers' at 312 ms). Crashes that lost the unsynced writes would lose a committed transaction whose \
+             client was told it succeeded. DurableCommit flags the commit.",
+            "链路延迟 2 毫秒，一次 fsync 需要 10 毫秒。在植入的缺陷下，跟随者一写入日志就对 PROPOSAL 回复 ACK，不等 fsync。领导者 n2 \
+             在 300 毫秒提出 x；两个跟随者提前发出的 ACK 在 304 毫秒到达，构成法定多数，于是 n2 在还没有任何磁盘持有 x 时就提交了它（n2 \
+             自己的 fsync 在 310 毫秒结束，跟随者的在 312 毫秒）。丢失未同步写入的崩溃会让一个已告知客户端成功的已提交事务丢失。\
+             DurableCommit 标出这次提交。",
+            ack_fsync_bug,
         ),
         preset(
             "zab-bug-epoch-before-txns",

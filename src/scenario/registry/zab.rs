@@ -14,6 +14,7 @@ pub const ROW: Row = Row {
         Bug { name: "ack_newleader_before_sync", source: "ZOOKEEPER-3911 and ZOOKEEPER-4646: a follower acknowledged NEWLEADER before the synchronized transactions were on disk" },
         Bug { name: "epoch_before_txns", source: "ZOOKEEPER-4643: currentEpoch was updated before the synchronized transactions were persisted" },
         Bug { name: "snap_not_persisted", source: "ZOOKEEPER-3642: a follower did not persist the SNAP before NEWLEADER, then was synchronized by DIFF from its advanced zxid" },
+        Bug { name: "ack_before_fsync", source: "Zab (DSN 2011) §IV-C: a follower acknowledges a proposal only once it is on stable storage (the fsync removed)" },
     ],
     presets: crate::scenario::presets::zab::presets,
     lessons: &["zab-recovery"],

@@ -2,7 +2,8 @@
 //! Reed and Serafini state (DSN 2011, §III: Integrity, Total order, Agreement, Local and
 //! Global primary order, Primary integrity) and the invariants ZooKeeper's TLA+ protocol
 //! specification checks beside them (zookeeper-specifications, protocol-spec/Zab.tla:
-//! Leadership, PrefixConsistency), and the order ZooKeeper's fixes for ZOOKEEPER-4643 and
+//! Leadership, PrefixConsistency), DurableCommit (a committed transaction is on a quorum's
+//! stable storage, §IV-C), and the order ZooKeeper's fixes for ZOOKEEPER-4643 and
 //! -4646 restored (a stable currentEpoch implies the stable history under it). Deliveries are followed per server and per "run" (a
 //! restart, or a cut of delivered transactions, starts a new run from the history's
 //! start), and every transaction anyone delivered is remembered, crashed servers' too.
@@ -10,6 +11,7 @@
 //! having delivered the same history.
 
 mod agreement;
+mod durable_commit;
 mod durable_epoch;
 mod global_primary_order;
 mod integrity;
@@ -83,6 +85,7 @@ impl Checker<Zab> for ZabChecker {
             (global_primary_order::NAME, global_primary_order::SOURCE),
             (primary_integrity::NAME, primary_integrity::SOURCE),
             (durable_epoch::NAME, durable_epoch::SOURCE),
+            (durable_commit::NAME, durable_commit::SOURCE),
         ]
     }
 
@@ -104,6 +107,7 @@ impl Checker<Zab> for ZabChecker {
             local_primary_order::check(ctx, &d, out);
             global_primary_order::check(ctx, &d, out);
             prefix_consistency::check(ctx, &d, out);
+            durable_commit::check(ctx, node, &d, out);
             obs.last[id as usize] = txn.zxid;
             if !obs.delivered.contains_key(&txn.zxid) {
                 obs.delivered.insert(txn.zxid, txn.clone());
