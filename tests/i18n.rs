@@ -1,7 +1,7 @@
 //! Every string the page shows through `t("…")`, and every label a protocol puts on the
 //! page through `Present` (roles, field labels, table titles and headers, timer names,
 //! message kinds, overlay labels, headline names), has a Simplified Chinese entry in
-//! `src/i18n/tables.rs` (or is a paper name kept as written), and the entries are real
+//! `src/i18n/tables/` (or is a paper name kept as written), and the entries are real
 //! translations (not copies of the English).
 
 use clusterlab::i18n::{self, Lang, TABLE, TXN_TABLE, VIEWER_TABLE, ZAB_TABLE};

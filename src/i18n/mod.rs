@@ -1,7 +1,7 @@
 //! Every string the page shows, in English and Simplified Chinese, from one place. A string
 //! is looked up by its English text; an entry with `{}` holes ("watch {}") translates texts
 //! that fill it. `tests/i18n.rs` checks that every `t("…")` in the UI and every label the
-//! protocols' `Present` puts on the page has a Chinese entry in `tables.rs`. Paper names
+//! protocols' `Present` puts on the page has a Chinese entry in `tables/` (shared strings, then one table per family, compiled into its module alone). Paper names
 //! (`RequestVote`, `commitIndex`) stay as the papers write them in both languages
 //! ([`VERBATIM`]).
 

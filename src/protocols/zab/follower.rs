@@ -18,7 +18,7 @@ use std::rc::Rc;
 /// A synchronization packet: TRUNC back to `to` (none for DIFF), then append `txns`; or
 /// SNAP, the leader's committed history (`txns`) then its uncommitted `tail`.
 #[derive(Clone, Debug)]
-pub struct Sync {
+pub struct SyncPacket {
     pub kind: &'static str,
     pub to: Option<Zxid>,
     pub txns: Vec<Txn>,
@@ -33,7 +33,7 @@ pub struct FollowerState {
     pub epoch: u64,
     /// The synchronization packet (DIFF, TRUNC, SNAP) that came, kept in memory until
     /// NEWLEADER (as ZooKeeper's `packetsNotCommitted`).
-    pub packet: Option<Sync>,
+    pub packet: Option<SyncPacket>,
     pub newleader: bool,
     /// The last zxid of the history NEWLEADER established (once it came), and whether this
     /// session has written currentEpoch.
@@ -86,9 +86,9 @@ impl Zab {
         let (phase, epoch, newleader, packet) = (f.phase, f.epoch, f.newleader, f.packet.is_some());
         match msg {
             ZabMsg::LeaderInfo { epoch: e } if phase == Phase::Discovery => self.on_leader_info(e, out),
-            ZabMsg::Diff { epoch: e, txns } if self.expects_packet(e) => following(self).packet = Some(Sync { kind: "DIFF", to: None, txns, tail: Vec::new() }),
-            ZabMsg::Trunc { epoch: e, to, txns } if self.expects_packet(e) => following(self).packet = Some(Sync { kind: "TRUNC", to: Some(to), txns, tail: Vec::new() }),
-            ZabMsg::Snap { epoch: e, txns, tail } if self.expects_packet(e) => following(self).packet = Some(Sync { kind: "SNAP", to: None, txns, tail }),
+            ZabMsg::Diff { epoch: e, txns } if self.expects_packet(e) => following(self).packet = Some(SyncPacket { kind: "DIFF", to: None, txns, tail: Vec::new() }),
+            ZabMsg::Trunc { epoch: e, to, txns } if self.expects_packet(e) => following(self).packet = Some(SyncPacket { kind: "TRUNC", to: Some(to), txns, tail: Vec::new() }),
+            ZabMsg::Snap { epoch: e, txns, tail } if self.expects_packet(e) => following(self).packet = Some(SyncPacket { kind: "SNAP", to: None, txns, tail }),
             ZabMsg::NewLeader { epoch: e, last_zxid } if e == epoch && packet && !newleader => self.on_newleader(e, last_zxid, out),
             ZabMsg::UpToDate { epoch: e, committed } if e == epoch && newleader && phase == Phase::Synchronization => self.on_up_to_date(committed, out),
             ZabMsg::Proposal { txn } if newleader && txn.zxid.epoch == epoch => self.on_proposal(txn, out),
@@ -161,7 +161,7 @@ impl Zab {
             self.set_current_epoch(epoch, out);
         }
         let packet = following(self).packet.take();
-        if let Some(Sync { kind, to, txns, tail }) = packet {
+        if let Some(SyncPacket { kind, to, txns, tail }) = packet {
             let rest = if kind == "SNAP" {
                 self.apply_snap(txns, out);
                 tail
@@ -169,7 +169,7 @@ impl Zab {
                 txns
             };
             self.apply_diff(to, rest, out);
-            following(self).packet = Some(Sync { kind, to: None, txns: Vec::new(), tail: Vec::new() });
+            following(self).packet = Some(SyncPacket { kind, to: None, txns: Vec::new(), tail: Vec::new() });
         }
         if self.config.bug("ack_newleader_before_sync") {
             self.set_current_epoch(epoch, out);

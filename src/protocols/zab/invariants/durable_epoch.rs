@@ -22,7 +22,7 @@ pub fn check(obs: &mut Observed, ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, ou
     let need = node.history.partition_point(|t| t.zxid <= last);
     let held = synced.snapshot.len() + synced.log.len();
     let last_held = synced.log.last().or(synced.snapshot.last()).map(|t| t.zxid);
-    let wrong = held < need || last_held.is_some_and(|z| z < last) || (held == 0 && need > 0);
+    let wrong = held < need || last_held.is_some_and(|z| z < last);
     if wrong && obs.epoch_flagged.insert((id, f.epoch), ()).is_none() {
         out.push(violation(
             ctx,

@@ -1,0 +1,16 @@
+//! The page's strings: English with Simplified Chinese, the history viewer's own, and the
+//! names kept as the papers write them, and each family's own table compiled into its module
+//! alone. Looked up by `super` (`t`, `t_dyn`).
+
+
+mod page;
+mod txn;
+mod verbatim;
+mod viewer;
+mod zab;
+
+pub use page::TABLE;
+pub use txn::TXN_TABLE;
+pub use verbatim::VERBATIM;
+pub use viewer::VIEWER_TABLE;
+pub use zab::ZAB_TABLE;

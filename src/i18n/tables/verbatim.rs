@@ -1,0 +1,33 @@
+//! Names kept as the papers and systems write them, in both languages (the completeness
+//! tests accept them untranslated).
+
+/// Names kept as the papers write them in both languages: message types, Figure 2's
+/// variables, ZooKeeper's zxid.
+pub const VERBATIM: &[&str] = &[
+    // Raft (Figure 2, §9.6 of Ongaro's thesis)
+    "AppendEntries", "AppendEntriesResponse", "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse",
+    "votedFor", "commitIndex", "lastApplied", "nextIndex", "matchIndex", "currentTerm", "nextIndex / matchIndex",
+    // Paxos Made Simple, and the Multi-Paxos leader's messages
+    "Prepare", "Promise", "Accept", "Accepted", "Nack", "Decide", "Heartbeat", "HeartbeatAck",
+    // The lock service (Chubby, ZooKeeper, Kleppmann's fencing)
+    "Request", "Response", "NotLeader", "KeepAlive", "KeepAliveAck", "Notify", "Write", "WriteAck", "zxid", "#",
+    // Epidemic protocols (Demers et al.) and SWIM
+    "Push", "Pull", "PushPull", "Reply", "Feedback", "AntiEntropy", "AntiEntropyReply", "Ping", "PingReq", "Ack",
+    // Flood
+    "Flood", "Sync",
+    // Two-phase commit (Gray & Lamport's Prepare/Prepared/Commit/Abort, Bernstein et al.'s
+    // DECISION-REQ) and the backup coordinator's survey
+    "Prepared", "Aborted", "Commit", "Abort", "DecisionReq", "StateReq", "State",
+    // Paxos Commit's phases (Gray & Lamport 2006, §4)
+    "Phase1a", "Phase1b", "Phase2a", "Phase2b",
+    // Three-phase commit's textbook names (Bernstein et al.'s VOTE-REQ, YES/NO, PRE-COMMIT,
+    // COMMIT) and the termination protocol's election
+    "CanCommit", "Yes", "No", "PreCommit", "DoCommit", "Elect", "Alive",
+    // Zab as ZooKeeper names its messages and state, and the properties as the paper and
+    // ZooKeeper's TLA+ specification name them
+    "NOTIFICATION", "FOLLOWERINFO", "LEADERINFO", "ACKEPOCH", "DIFF", "TRUNC", "SNAP", "NEWLEADER", "ACK(NEWLEADER)",
+    "UPTODATE", "PROPOSAL", "ACK", "COMMIT", "PING", "PING(reply)", "REQUEST", "acceptedEpoch", "currentEpoch",
+    "Leadership", "PrefixConsistency", "TotalOrder", "LocalPrimaryOrder", "GlobalPrimaryOrder", "PrimaryIntegrity",
+    "DurableEpoch", "DurableCommit", "Integrity", "ACKs", "epoch", "SYNC", "SYNC(reply)",
+];
+
