@@ -3,11 +3,14 @@
 //! teaching bug caught within a bounded number of seeds. A failure prints the seed and a
 //! link that reproduces it (`clusterlab run '#s=…'`).
 
-use clusterlab::sweep::{sweep, Stop, SweepSpec};
+use clusterlab::sweep::{sweep, sweep_on, Stop, SweepSpec};
 use serde_json::json;
 
+/// Two threads: the every-protocol sweep is the longest test here, and `make test` must fit
+/// in 20 minutes on two cores (the report is the same whatever the thread count).
 fn assert_clean(spec: &SweepSpec, seeds: u64) {
-    let report = sweep(spec, 0..seeds, Stop::Never).expect("sweep runs");
+    let all: Vec<u64> = (0..seeds).collect();
+    let report = sweep_on(spec, &all, Stop::Never, 2, &mut |_| {}).expect("sweep runs");
     let mut msg = String::new();
     for f in report.failures.iter().take(5) {
         msg += &format!("\nseed {}: {:?} {:?}\n  clusterlab run '#s={}'", f.seed, f.violations.first(), f.liveness_failure, f.link.as_deref().or(f.link_refused.as_deref()).unwrap_or(""));
