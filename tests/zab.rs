@@ -15,7 +15,7 @@ use clusterlab::protocols::zab::*;
 use clusterlab::scenario::presets::Preset;
 use clusterlab::scenario::registry::{build_typed, row};
 use clusterlab::scenario::Scenario;
-use clusterlab::sim::{hash_hex, Effect, EffectOf, History, NodeEnv, Out, Protocol, TraceKind};
+use clusterlab::sim::{hash_hex, Effect, EffectOf, History, NodeEnv, Out, Outcome, Protocol, TraceKind};
 use std::rc::Rc;
 use Effect::Write;
 use ZabWrite::{AcceptedEpoch, Append, CurrentEpoch, Snapshot, TruncateFrom};
@@ -77,7 +77,7 @@ fn note(text: &str) -> E {
 }
 
 fn done(request_id: u64, value: Option<&str>, zxid: Zxid) -> E {
-    Effect::Reply { request_id, reply: ZabReply::Done { output: KvOutput::Value(value.map(String::from)), zxid } }
+    Effect::Reply { request_id, reply: node::done(KvOutput::Value(value.map(String::from)), zxid) }
 }
 
 fn stream(session: u64, seq: u64, m: M) -> M {
@@ -309,7 +309,7 @@ fn a_quorum_of_newleader_acks_establishes_the_leader() {
     assert_eq!(e, vec![note("n2 established as leader of epoch 3"), send(0, stream(S0, 3, up_to_date))]);
     assert!(l.is_established_leader());
     assert_eq!((l.delivered, l.phase()), (2, Phase::Broadcast));
-    assert_eq!(l.kv.data.get("k1.2").map(String::as_str), Some("v"));
+    assert_eq!(l.sm.data.get("k1.2").map(String::as_str), Some("v"));
 }
 
 // Broadcast (§IV-C): a write at the leader is logged and proposed to the followers; once a
@@ -431,7 +431,7 @@ fn with_ack_before_fsync_a_proposal_is_acked_before_its_fsync() {
 #[test]
 fn a_server_not_broadcasting_is_not_ready() {
     let get = || KvCommand::Get { key: "a".into() };
-    let not_ready = |request_id, hint| Effect::Reply { request_id, reply: ZabReply::NotReady { hint } };
+    let not_ready = |request_id, hint| Effect::Reply { request_id, reply: Outcome::NotLeader { hint } };
     assert_eq!(request(&mut started(0), 1, get()), vec![not_ready(1, None)]);
     assert_eq!(request(&mut follower(&config(None), vec![]), 2, get()), vec![not_ready(2, Some(2))]);
 }
@@ -544,7 +544,7 @@ fn zab_leader_crash_n3_wins_and_y_survives() {
     assert_eq!(common_history(&h), vec![zx(1, 1), zx(1, 2), zx(2, 1)]);
     for z in live(&h) {
         assert_eq!(z.history.iter().map(|t| key_of(&t.cmd)).collect::<Vec<_>>(), ["x", "y", "y"]);
-        assert_eq!(z.kv.data.get("y").map(String::as_str), Some("2"));
+        assert_eq!(z.sm.data.get("y").map(String::as_str), Some("2"));
     }
     clean(&h);
 }

@@ -23,6 +23,11 @@ pub trait StateMachine: Clone + Debug + Default + 'static {
     /// Does the machine keep client sessions (thesis §6.3), so a client may retry?
     const SESSIONS: bool = false;
     fn apply(&mut self, cmd: &Self::Command) -> Self::Output;
+    /// Back to the empty state, to apply a history again from its start (keeping any
+    /// setting that is not state, such as a planted bug).
+    fn reset(&mut self) {
+        *self = Self::default();
+    }
     /// A read-only command's answer from the current state, without applying anything
     /// (`None` for commands that change state): what ReadIndex and lease reads serve.
     fn query(&self, _cmd: &Self::Command) -> Option<Self::Output> {
@@ -85,6 +90,11 @@ pub trait Replicas<R: Protocol> {
     fn crashed_image(&self, _id: usize) -> Option<&R::Durable> {
         None
     }
+    /// Replica `id`'s stable storage as it stands (its synced writes), whether it runs or
+    /// not; `None` where the disks are not known.
+    fn disk(&self, _id: usize) -> Option<&R::Durable> {
+        None
+    }
 }
 
 impl<R: Protocol> Replicas<R> for &[Option<R>] {
@@ -119,6 +129,9 @@ impl<P: Protocol> Replicas<P> for Cluster<'_, P> {
         if self.replica(id).is_some() {
             return None;
         }
+        self.disks.get(id).map(Disk::synced)
+    }
+    fn disk(&self, id: usize) -> Option<&P::Durable> {
         self.disks.get(id).map(Disk::synced)
     }
 }

@@ -286,6 +286,9 @@ fn op_session(op: &TreeOp) -> SessionId {
 impl StateMachine for LockTree {
     type Command = LockCommand;
     type Output = LockOutput;
+    fn reset(&mut self) {
+        *self = LockTree { bug_child_count_sequence: self.bug_child_count_sequence, ..LockTree::default() };
+    }
 
     fn apply(&mut self, cmd: &LockCommand) -> LockOutput {
         self.zxid += 1;

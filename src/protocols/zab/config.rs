@@ -46,6 +46,12 @@ pub struct ZabConfig {
     /// How reads are answered: locally (the default) or after a sync through the leader.
     #[serde(skip_serializing_if = "ReadMode::is_local")]
     pub reads: ReadMode,
+    /// A leader lease for a service built on Zab (the lock service asks for one): the
+    /// leader numbers its PINGs and holds a lease from the last round a quorum in
+    /// broadcast answered, sound for clocks whose rates differ by at most this bound
+    /// (parts per million); a server that boots stays out of elections for syncLimit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lease_drift_bound_ppm: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
 }
@@ -61,6 +67,7 @@ impl Default for ZabConfig {
             committed_log: 8,
             fsync_us: 2_000,
             reads: ReadMode::Local,
+            lease_drift_bound_ppm: None,
             bug: None,
         }
     }
@@ -81,6 +88,9 @@ impl crate::sim::ProtocolConfig for ZabConfig {
         }
         if self.finalize_wait_us > 10_000_000 || self.fsync_us > 10_000_000 {
             return Err("zab: finalize_wait_us and fsync_us must be at most 10 s".into());
+        }
+        if self.lease_drift_bound_ppm.is_some_and(|p| p >= 1_000_000) {
+            return Err("zab: lease_drift_bound_ppm must be below 1,000,000".into());
         }
         if !(1..=1_000_000).contains(&self.committed_log) {
             return Err("zab: committed_log must lie within 1..1000000".into());

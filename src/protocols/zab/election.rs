@@ -12,7 +12,7 @@ use super::msg::{ServerState, Vote, ZabMsg};
 use super::node::{Role, Zab};
 use super::ZabTimer;
 use crate::sim::sorted::SortedMap;
-use crate::sim::{NodeId, Out};
+use crate::sim::{NodeId, Out, StateMachine};
 
 /// One server's election state; kept after it concludes, to answer looking servers.
 #[derive(Clone, Debug)]
@@ -35,7 +35,7 @@ impl Election {
     }
 }
 
-impl Zab {
+impl<S: StateMachine> Zab<S> {
     fn own_vote(&self) -> Vote {
         Vote { leader: self.env.id, zxid: self.last_zxid(), epoch: self.current_epoch }
     }
@@ -48,7 +48,7 @@ impl Zab {
         }
     }
 
-    fn notification(&self) -> ZabMsg {
+    fn notification(&self) -> ZabMsg<S::Command> {
         ZabMsg::Notification { vote: self.election.vote, election_epoch: self.election.round, state: self.server_state() }
     }
 

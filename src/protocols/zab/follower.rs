@@ -12,28 +12,29 @@
 use super::msg::{Txn, ZabMsg, Zxid};
 use super::node::{Flush, Phase, Role, Zab, ZabWrite};
 use crate::sim::sorted::SortedMap;
-use crate::sim::{NodeId, Out};
+use crate::protocols::raft::kv::KvCommand;
+use crate::sim::{NodeId, Out, StateMachine};
 use std::rc::Rc;
 
 /// A synchronization packet: TRUNC back to `to` (none for DIFF), then append `txns`; or
 /// SNAP, the leader's committed history (`txns`) then its uncommitted `tail`.
 #[derive(Clone, Debug)]
-pub struct SyncPacket {
+pub struct SyncPacket<C = KvCommand> {
     pub kind: &'static str,
     pub to: Option<Zxid>,
-    pub txns: Vec<Txn>,
-    pub tail: Vec<Txn>,
+    pub txns: Vec<Txn<C>>,
+    pub tail: Vec<Txn<C>>,
 }
 
 #[derive(Clone, Debug)]
-pub struct FollowerState {
+pub struct FollowerState<C = KvCommand> {
     pub leader: NodeId,
     pub phase: Phase,
     /// The epoch LEADERINFO proposed (0 before it came).
     pub epoch: u64,
     /// The synchronization packet (DIFF, TRUNC, SNAP) that came, kept in memory until
     /// NEWLEADER (as ZooKeeper's `packetsNotCommitted`).
-    pub packet: Option<SyncPacket>,
+    pub packet: Option<SyncPacket<C>>,
     pub newleader: bool,
     /// The last zxid of the history NEWLEADER established (once it came), and whether this
     /// session has written currentEpoch.
@@ -46,26 +47,26 @@ pub struct FollowerState {
     /// number, and messages that came ahead of it.
     pub session: u64,
     pub next_seq: u64,
-    pub ahead: SortedMap<u64, ZabMsg>,
+    pub ahead: SortedMap<u64, ZabMsg<C>>,
 }
 
-impl FollowerState {
+impl<C> FollowerState<C> {
     pub fn new(leader: NodeId, now_us: u64) -> Self {
         FollowerState { leader, phase: Phase::Discovery, epoch: 0, packet: None, newleader: false, newleader_last: None, epoch_written: false, commit_to: Zxid::ZERO, last_heard_us: now_us, session: now_us, next_seq: 0, ahead: SortedMap::default() }
     }
 }
 
-fn following(z: &mut Zab) -> &mut FollowerState {
+fn following<S: StateMachine>(z: &mut Zab<S>) -> &mut FollowerState<S::Command> {
     match &mut z.role {
         Role::Following(f) => f,
         _ => unreachable!("follower handler on a server that does not follow"),
     }
 }
 
-impl Zab {
+impl<S: StateMachine> Zab<S> {
     /// A message of the session with the leader: take it, and any that came ahead of it,
     /// in order; drop a duplicate.
-    pub fn follower_stream(&mut self, session: u64, seq: u64, msg: ZabMsg, out: &mut Out<Self>) {
+    pub fn follower_stream(&mut self, session: u64, seq: u64, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
         let f = following(self);
         if session != f.session || seq < f.next_seq {
             return;
@@ -80,7 +81,7 @@ impl Zab {
         }
     }
 
-    fn follower_message(&mut self, msg: ZabMsg, out: &mut Out<Self>) {
+    fn follower_message(&mut self, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
         following(self).last_heard_us = out.now();
         let f = following(self);
         let (phase, epoch, newleader, packet) = (f.phase, f.epoch, f.newleader, f.packet.is_some());
@@ -94,6 +95,7 @@ impl Zab {
             ZabMsg::Proposal { txn } if newleader && txn.zxid.epoch == epoch => self.on_proposal(txn, out),
             ZabMsg::Commit { zxid } if newleader && zxid.epoch == epoch => self.on_commit(zxid, out),
             ZabMsg::Ping { epoch: e } => out.send(following(self).leader, ZabMsg::PingAck { epoch: e }),
+            ZabMsg::LeasePing { epoch: e, round } => self.on_lease_ping(e, round, out),
             ZabMsg::SyncReply { request_id } if phase == Phase::Broadcast => self.finish_read(request_id, out),
             ZabMsg::Diff { .. } | ZabMsg::Trunc { .. } | ZabMsg::Snap { .. } | ZabMsg::NewLeader { .. } if phase == Phase::Synchronization && !newleader => {
                 self.go_looking("synchronization out of order", out)
@@ -127,7 +129,7 @@ impl Zab {
     }
 
     /// DIFF (`to` none) or TRUNC: cut back to `to`, then append what follows the last zxid.
-    fn apply_diff(&mut self, to: Option<Zxid>, txns: Vec<Txn>, out: &mut Out<Self>) {
+    fn apply_diff(&mut self, to: Option<Zxid>, txns: Vec<Txn<S::Command>>, out: &mut Out<Self>) {
         if let Some(to) = to {
             let keep = self.history.partition_point(|t| t.zxid <= to);
             self.truncate(keep, out);
@@ -140,7 +142,7 @@ impl Zab {
 
     /// SNAP: the leader's history replaces this server's (on disk, unless the planted bug
     /// keeps it in memory only).
-    fn apply_snap(&mut self, txns: Vec<Txn>, out: &mut Out<Self>) {
+    fn apply_snap(&mut self, txns: Vec<Txn<S::Command>>, out: &mut Out<Self>) {
         let keeps = self.delivered <= txns.len() && self.history[..self.delivered] == txns[..self.delivered];
         self.history = txns;
         if !keeps {
@@ -213,7 +215,7 @@ impl Zab {
         self.deliver_committed(out);
     }
 
-    fn on_proposal(&mut self, txn: Txn, out: &mut Out<Self>) {
+    fn on_proposal(&mut self, txn: Txn<S::Command>, out: &mut Out<Self>) {
         let last = self.last_zxid();
         if txn.zxid <= last {
             return; // a duplicate

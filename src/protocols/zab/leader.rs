@@ -6,11 +6,11 @@
 //! delivered and UPTODATE sent) and broadcast (PROPOSAL, COMMIT once a quorum ACKed, in
 //! zxid order); the leader steps down when a quorum has gone unheard for syncLimit.
 
+use super::lease::LeaseRounds;
 use super::msg::{Txn, ZabMsg, Zxid};
 use super::node::{Phase, Role, Zab, ZabWrite};
-use crate::protocols::raft::kv::KvCommand;
 use crate::sim::sorted::SortedMap;
-use crate::sim::{NodeId, Out};
+use crate::sim::{NodeId, Out, StateMachine};
 
 /// How far a follower (a "learner") has come with this leader.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -58,11 +58,13 @@ pub struct LeaderState {
     pub outstanding: SortedMap<Zxid, Vec<NodeId>>,
     /// Syncs waiting for a proposal to commit: (that proposal, who asked, for which read).
     pub syncs: Vec<(Zxid, NodeId, u64)>,
+    /// Leader lease rounds (only with leases on).
+    pub lease: LeaseRounds,
 }
 
 impl Default for LeaderState {
     fn default() -> Self {
-        LeaderState { phase: Phase::Discovery, epoch: 0, learners: SortedMap::default(), established: false, counter: 0, outstanding: SortedMap::default(), syncs: Vec::new() }
+        LeaderState { phase: Phase::Discovery, epoch: 0, learners: SortedMap::default(), established: false, counter: 0, outstanding: SortedMap::default(), syncs: Vec::new(), lease: LeaseRounds::default() }
     }
 }
 
@@ -78,14 +80,14 @@ impl LeaderState {
     }
 }
 
-pub(super) fn leading(z: &mut Zab) -> &mut LeaderState {
+pub(super) fn leading<S: StateMachine>(z: &mut Zab<S>) -> &mut LeaderState {
     match &mut z.role {
         Role::Leading(l) => l,
         _ => unreachable!("leader handler on a server that does not lead"),
     }
 }
 
-impl Zab {
+impl<S: StateMachine> Zab<S> {
     fn as_leader(&self) -> Option<&LeaderState> {
         match &self.role {
             Role::Leading(l) => Some(l),
@@ -98,7 +100,7 @@ impl Zab {
         self.maybe_fix_epoch(out);
     }
 
-    pub fn leader_message(&mut self, from: NodeId, msg: ZabMsg, out: &mut Out<Self>) {
+    pub fn leader_message(&mut self, from: NodeId, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
         let now = out.now();
         let Role::Leading(l) = &mut self.role else { return };
         if let Some(learner) = l.learners.get_mut(&from) {
@@ -110,15 +112,16 @@ impl Zab {
             ZabMsg::AckNewLeader { epoch } => self.on_ack_newleader(from, epoch, out),
             ZabMsg::Ack { zxid } if self.stage_of(from) >= Some(Stage::Syncing) => self.leader_ack(from, zxid, out),
             ZabMsg::Request { request_id, cmd } if self.takes_writes() && self.stage_of(from) == Some(Stage::UpToDate) => {
-                self.propose(cmd, Some((from, request_id)), out)
+                self.propose_txn(cmd, Some((from, request_id)), out)
             }
             ZabMsg::Sync { request_id } if self.takes_writes() && self.stage_of(from) == Some(Stage::UpToDate) => self.leader_sync(from, request_id, out),
+            ZabMsg::LeasePingAck { epoch, round } => self.on_lease_ping_ack(from, epoch, round),
             _ => {}
         }
     }
 
     /// Send `msg` to follower `to` within their session (numbered, so it is taken in order).
-    pub(super) fn to_learner(&mut self, to: NodeId, msg: ZabMsg, out: &mut Out<Self>) {
+    pub(super) fn to_learner(&mut self, to: NodeId, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
         let Some(x) = leading(self).learners.get_mut(&to) else { return };
         let (session, seq) = (x.session, x.seq);
         x.seq += 1;
@@ -241,7 +244,7 @@ impl Zab {
     /// follows the follower's last zxid, TRUNC back to the leader's last zxid before it when
     /// the follower holds transactions the leader does not, and SNAP when the follower is
     /// further behind than the leader's in-memory committed log reaches.
-    fn sync_packet(&self, epoch: u64, peer_last: Zxid) -> (&'static str, ZabMsg) {
+    fn sync_packet(&self, epoch: u64, peer_last: Zxid) -> (&'static str, ZabMsg<S::Command>) {
         let h = &self.history;
         let last = self.last_zxid();
         if peer_last >= last {
@@ -319,7 +322,7 @@ impl Zab {
 
     /// PROPOSAL: the next zxid of this epoch; log it, send it to every follower being
     /// synchronized or synchronized, and ACK it itself once its fsync completes.
-    pub fn propose(&mut self, cmd: KvCommand, origin: Option<(NodeId, u64)>, out: &mut Out<Self>) {
+    pub fn propose_txn(&mut self, cmd: S::Command, origin: Option<(NodeId, u64)>, out: &mut Out<Self>) {
         let l = leading(self);
         l.counter += 1;
         let zxid = Zxid::new(l.epoch, l.counter);
@@ -386,8 +389,13 @@ impl Zab {
             self.go_looking("a quorum of followers unheard for syncLimit", out);
             return;
         }
+        let round = self.leases().then(|| self.start_lease_round(now));
         for id in to {
-            self.to_learner(id, ZabMsg::Ping { epoch }, out);
+            let ping = match round {
+                Some(round) => ZabMsg::LeasePing { epoch, round },
+                None => ZabMsg::Ping { epoch },
+            };
+            self.to_learner(id, ping, out);
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod election;
 pub mod follower;
 pub mod invariants;
 pub mod leader;
+pub mod lease;
 pub mod msg;
 pub mod node;
 pub mod sync;
@@ -20,17 +21,18 @@ pub use invariants::ZabChecker;
 pub use msg::{ServerState, Txn, Vote, ZabMsg, Zxid};
 pub use node::{Phase, Role, Zab, ZabDurable, ZabReply, ZabTimer, ZabWrite};
 
-use crate::protocols::raft::kv::{Kv, KvCommand};
-use crate::sim::{ClientOp, ClientResult, FromClientOp, NodeEnv, NodeId, NodeView, Out, Present, Protocol, RoleView, Session, StateMachine, TableView};
+mod rsm;
 
-impl Protocol for Zab {
+use crate::sim::{ClientOp, ClientResult, FromClientOp, NodeEnv, NodeId, NodeView, Out, Outcome, Present, Protocol, RoleView, Session, StateMachine, TableView};
+
+impl<S: StateMachine> Protocol for Zab<S> {
     type Config = ZabConfig;
-    type Msg = ZabMsg;
+    type Msg = ZabMsg<S::Command>;
     type Timer = ZabTimer;
-    type Request = KvCommand;
-    type Reply = ZabReply;
-    type Durable = ZabDurable;
-    type Checker = ZabChecker;
+    type Request = S::Command;
+    type Reply = Outcome<S::Output>;
+    type Durable = ZabDurable<S::Command>;
+    type Checker = ZabChecker<S>;
     const NAME: &'static str = "zab";
 
     fn new(env: NodeEnv, config: &ZabConfig) -> Self {
@@ -38,14 +40,17 @@ impl Protocol for Zab {
     }
     fn on_start(&mut self, out: &mut Out<Self>) {
         out.set_timer(ZabTimer::Tick, self.config.tick_us, self.config.tick_us);
-        self.start_election(out);
+        if !self.guard_at_boot(out.now()) {
+            self.start_election(out);
+        }
     }
-    fn on_recover(&mut self, durable: ZabDurable, out: &mut Out<Self>) {
+    fn on_recover(&mut self, durable: ZabDurable<S::Command>, out: &mut Out<Self>) {
         self.recover(durable);
         self.on_start(out);
     }
-    fn on_message(&mut self, from: NodeId, msg: ZabMsg, out: &mut Out<Self>) {
+    fn on_message(&mut self, from: NodeId, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
         match msg {
+            ZabMsg::Notification { .. } if self.boot_guard_until_us.is_some() => {}
             ZabMsg::Notification { vote, election_epoch, state } => self.on_notification(from, vote, election_epoch, state, out),
             msg => match &self.role {
                 Role::Leading(_) => self.leader_message(from, msg, out),
@@ -66,34 +71,39 @@ impl Protocol for Zab {
             ZabTimer::Flush => self.on_flush(out),
         }
     }
-    fn on_request(&mut self, request_id: u64, req: KvCommand, out: &mut Out<Self>) {
+    fn on_request(&mut self, request_id: u64, req: S::Command, out: &mut Out<Self>) {
         self.handle_client(request_id, req, out);
     }
     /// "Time out now": a follower gives up on its leader, a leader on its followers.
     fn on_timeout_now(&mut self, out: &mut Out<Self>) {
         match self.role {
+            Role::Looking if self.boot_guard_until_us.is_some() => {}
             Role::Looking => self.on_notify_timeout(out),
             _ => self.go_looking("timed out from the page", out),
         }
     }
-    fn request_from_op(op: &ClientOp) -> Option<KvCommand> {
-        KvCommand::from_op(op)
+    fn request_from_op(op: &ClientOp) -> Option<S::Command> {
+        S::Command::from_op(op)
     }
-    const CLIENT_SESSIONS: bool = true;
-    fn request_in_session(op: &ClientOp, session: Session) -> Option<KvCommand> {
-        KvCommand::in_session(op, session)
+    const CLIENT_SESSIONS: bool = S::SESSIONS;
+    fn request_in_session(op: &ClientOp, session: Session) -> Option<S::Command> {
+        S::Command::in_session(op, session)
     }
-    fn reply_result(reply: &ZabReply) -> ClientResult {
+    /// A server that is not serving gives no hint the client follows: it tries the next.
+    fn reply_result(reply: &Outcome<S::Output>) -> ClientResult {
         match reply {
-            ZabReply::Done { output, .. } => Kv::client_result(output),
-            ZabReply::NotReady { .. } => ClientResult::Redirect(None),
-            ZabReply::Unknown => ClientResult::Unknown,
+            Outcome::Applied { output, .. } => S::client_result(output),
+            Outcome::NotLeader { .. } => ClientResult::Redirect(None),
+            Outcome::Unknown { .. } => ClientResult::Unknown,
         }
     }
-    fn msg_kind(msg: &ZabMsg) -> &'static str {
+    fn reply_summary(reply: &Outcome<S::Output>) -> String {
+        node::reply_summary(reply)
+    }
+    fn msg_kind(msg: &ZabMsg<S::Command>) -> &'static str {
         msg.kind()
     }
-    fn msg_is_reply(msg: &ZabMsg) -> bool {
+    fn msg_is_reply(msg: &ZabMsg<S::Command>) -> bool {
         msg.is_reply()
     }
     fn timer_name(timer: &ZabTimer) -> &'static str {
@@ -104,10 +114,10 @@ impl Protocol for Zab {
     }
 }
 
-impl Present for Zab {
+impl<S: StateMachine> Present for Zab<S> {
     const TERM_NAME: &'static str = "epoch";
-    fn msg_summary(msg: &ZabMsg) -> String {
-        msg.summary()
+    fn msg_summary(msg: &ZabMsg<S::Command>) -> String {
+        msg.summary(S::label)
     }
     fn role(&self) -> RoleView {
         view::role(self)

@@ -4,8 +4,8 @@
 //! "Zab: High-performance broadcast for primary-backup systems" (DSN 2011), §IV: CEPOCH,
 //! NEWEPOCH, ACK-E, NEWLEADER, ACK-LD, COMMIT-LD, PROPOSE, ACK, COMMIT.
 
-use crate::protocols::raft::kv::{Kv, KvCommand};
-use crate::sim::{NodeId, StateMachine};
+use crate::protocols::raft::kv::KvCommand;
+use crate::sim::NodeId;
 use std::fmt;
 
 /// A transaction id: the epoch of the leader that proposed it and its counter within that
@@ -22,6 +22,13 @@ impl Zxid {
     pub fn new(epoch: u64, counter: u64) -> Self {
         Zxid { epoch, counter }
     }
+    /// The zxid as one 64-bit number, epoch in the high 32 bits (as ZooKeeper packs it).
+    pub fn packed(self) -> u64 {
+        (self.epoch << 32) | (self.counter & 0xffff_ffff)
+    }
+    pub fn unpack(z: u64) -> Self {
+        Zxid { epoch: z >> 32, counter: z & 0xffff_ffff }
+    }
 }
 
 impl fmt::Display for Zxid {
@@ -33,9 +40,9 @@ impl fmt::Display for Zxid {
 /// A transaction (the paper's ⟨v, z⟩): a state change, its zxid, and the server and request
 /// a client sent it through (so that server answers the client once it delivers it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Txn {
+pub struct Txn<C = KvCommand> {
     pub zxid: Zxid,
-    pub cmd: KvCommand,
+    pub cmd: C,
     pub origin: Option<(NodeId, u64)>,
 }
 
@@ -64,7 +71,7 @@ impl Vote {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub enum ZabMsg {
+pub enum ZabMsg<C = KvCommand> {
     /// Fast Leader Election: the sender's vote, its election round and its state.
     Notification { vote: Vote, election_epoch: u64, state: ServerState },
     /// Paper CEPOCH: a follower's acceptedEpoch and last zxid, opening a session (the
@@ -75,12 +82,12 @@ pub enum ZabMsg {
     /// Paper ACK-E: the follower's currentEpoch and last zxid.
     AckEpoch { epoch: u64, current_epoch: u64, last_zxid: Zxid },
     /// Synchronization: the transactions the follower lacks, after its last zxid.
-    Diff { epoch: u64, txns: Vec<Txn> },
+    Diff { epoch: u64, txns: Vec<Txn<C>> },
     /// Synchronization: drop everything after `to`, then append `txns`.
-    Trunc { epoch: u64, to: Zxid, txns: Vec<Txn> },
+    Trunc { epoch: u64, to: Zxid, txns: Vec<Txn<C>> },
     /// Synchronization: a snapshot of the leader's delivered (committed) history in place
     /// of the follower's, then the leader's transactions not yet committed.
-    Snap { epoch: u64, txns: Vec<Txn>, tail: Vec<Txn> },
+    Snap { epoch: u64, txns: Vec<Txn<C>>, tail: Vec<Txn<C>> },
     /// Paper NEWLEADER: the synchronized history is the new epoch's initial history.
     NewLeader { epoch: u64, last_zxid: Zxid },
     /// Paper ACK-LD: the follower holds that history on stable storage.
@@ -88,7 +95,7 @@ pub enum ZabMsg {
     /// Paper COMMIT-LD: deliver the initial history (up to `committed`) and serve clients.
     UpToDate { epoch: u64, committed: Zxid },
     /// Paper PROPOSE.
-    Proposal { txn: Txn },
+    Proposal { txn: Txn<C> },
     /// Paper ACK: the proposal is on stable storage.
     Ack { zxid: Zxid },
     /// Paper COMMIT: deliver everything up to `zxid`.
@@ -97,17 +104,21 @@ pub enum ZabMsg {
     Ping { epoch: u64 },
     PingAck { epoch: u64 },
     /// A client's write, forwarded by the server it reached to the leader.
-    Request { request_id: u64, cmd: KvCommand },
+    Request { request_id: u64, cmd: C },
     /// A leader's message to one follower, numbered within their session: ZooKeeper runs
     /// each session over one TCP connection, so the follower takes them in order, once.
-    Stream { session: u64, seq: u64, msg: Box<ZabMsg> },
+    Stream { session: u64, seq: u64, msg: Box<ZabMsg<C>> },
     /// ZooKeeper's sync: the follower asks the leader to flush the channel between them; the
     /// leader answers once every proposal it made before has committed.
     Sync { request_id: u64 },
     SyncReply { request_id: u64 },
+    /// PING numbered by round, sent instead of PING when the leader keeps a leader lease
+    /// (a service built on Zab asks for one), and a follower in broadcast answering it.
+    LeasePing { epoch: u64, round: u64 },
+    LeasePingAck { epoch: u64, round: u64 },
 }
 
-impl ZabMsg {
+impl<C> ZabMsg<C> {
     /// ZooKeeper's name for the message.
     pub fn kind(&self) -> &'static str {
         match self {
@@ -125,8 +136,8 @@ impl ZabMsg {
             ZabMsg::Proposal { .. } => "PROPOSAL",
             ZabMsg::Ack { .. } => "ACK",
             ZabMsg::Commit { .. } => "COMMIT",
-            ZabMsg::Ping { .. } => "PING",
-            ZabMsg::PingAck { .. } => "PING(reply)",
+            ZabMsg::Ping { .. } | ZabMsg::LeasePing { .. } => "PING",
+            ZabMsg::PingAck { .. } | ZabMsg::LeasePingAck { .. } => "PING(reply)",
             ZabMsg::Request { .. } => "REQUEST",
             ZabMsg::Sync { .. } => "SYNC",
             ZabMsg::SyncReply { .. } => "SYNC(reply)",
@@ -154,19 +165,20 @@ impl ZabMsg {
         if let ZabMsg::Stream { msg, .. } = self {
             return msg.is_reply();
         }
-        matches!(self, ZabMsg::AckEpoch { .. } | ZabMsg::AckNewLeader { .. } | ZabMsg::Ack { .. } | ZabMsg::PingAck { .. } | ZabMsg::SyncReply { .. })
+        matches!(self, ZabMsg::AckEpoch { .. } | ZabMsg::AckNewLeader { .. } | ZabMsg::Ack { .. } | ZabMsg::PingAck { .. } | ZabMsg::SyncReply { .. } | ZabMsg::LeasePingAck { .. })
     }
 
-    /// One line for the inspector: ZooKeeper's name, the paper's beside it, the fields.
-    pub fn summary(&self) -> String {
+    /// One line for the inspector: ZooKeeper's name, the paper's beside it, the fields
+    /// (`label` names a command).
+    pub fn summary(&self, label: fn(&C) -> String) -> String {
         if let ZabMsg::Stream { seq, msg, .. } = self {
-            return format!("{} · #{seq}", msg.summary());
+            return format!("{} · #{seq}", msg.summary(label));
         }
         let name = match self.paper_name() {
             Some(p) if p != self.kind() => format!("{} (paper: {p})", self.kind()),
             _ => self.kind().to_string(),
         };
-        let txns = |t: &[Txn]| match (t.first(), t.last()) {
+        let txns = |t: &[Txn<C>]| match (t.first(), t.last()) {
             (Some(a), Some(b)) => format!("{} txns {}..{}", t.len(), a.zxid, b.zxid),
             _ => "no txns".to_string(),
         };
@@ -183,10 +195,11 @@ impl ZabMsg {
             ZabMsg::NewLeader { epoch, last_zxid } => format!("epoch {epoch}, history to {last_zxid}"),
             ZabMsg::AckNewLeader { epoch } | ZabMsg::Ping { epoch } | ZabMsg::PingAck { epoch } => format!("epoch {epoch}"),
             ZabMsg::UpToDate { committed, .. } => format!("committed to {committed}"),
-            ZabMsg::Proposal { txn } => format!("{} {}", txn.zxid, <Kv as StateMachine>::label(&txn.cmd)),
+            ZabMsg::Proposal { txn } => format!("{} {}", txn.zxid, label(&txn.cmd)),
             ZabMsg::Ack { zxid } | ZabMsg::Commit { zxid } => zxid.to_string(),
-            ZabMsg::Request { cmd, .. } => <Kv as StateMachine>::label(cmd),
+            ZabMsg::Request { cmd, .. } => label(cmd),
             ZabMsg::Sync { request_id } | ZabMsg::SyncReply { request_id } => format!("for read #{request_id}"),
+            ZabMsg::LeasePing { epoch, round } | ZabMsg::LeasePingAck { epoch, round } => format!("epoch {epoch}, lease round {round}"),
             ZabMsg::Stream { .. } => String::new(),
         };
         format!("{name} {detail}")

@@ -9,9 +9,9 @@ use super::election::Election;
 use super::follower::FollowerState;
 use super::leader::LeaderState;
 use super::msg::{Txn, Zxid};
-use crate::protocols::raft::kv::{Kv, KvCommand, KvOutput};
+use crate::protocols::raft::kv::{Kv, KvCommand};
 use crate::sim::sorted::SortedMap;
-use crate::sim::{DurableState, NodeEnv, NodeId, Out, StateMachine};
+use crate::sim::{DurableState, NodeEnv, NodeId, Out, Outcome, StateMachine};
 use std::rc::Rc;
 
 /// The paper's phases (§IV): a server in Fast Leader Election is in phase 0.
@@ -35,37 +35,43 @@ impl Phase {
 }
 
 #[derive(Clone, Debug)]
-pub enum Role {
+pub enum Role<C = KvCommand> {
     Looking,
-    Following(FollowerState),
+    Following(FollowerState<C>),
     Leading(LeaderState),
 }
 
 /// The writes of Zab's durable state (ZooKeeper's acceptedEpoch and currentEpoch files,
 /// its transaction log and its snapshot).
 #[derive(Clone, Debug, PartialEq)]
-pub enum ZabWrite {
+pub enum ZabWrite<C = KvCommand> {
     AcceptedEpoch(u64),
     CurrentEpoch(u64),
-    Append(Txn),
+    Append(Txn<C>),
     /// Drop the log's entries from this position (0-based, after the snapshot) on.
     TruncateFrom(usize),
     /// A snapshot of the whole history: it replaces the snapshot and empties the log.
-    Snapshot(Rc<Vec<Txn>>),
+    Snapshot(Rc<Vec<Txn<C>>>),
 }
 
 /// What survives a crash.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ZabDurable {
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZabDurable<C = KvCommand> {
     pub accepted_epoch: u64,
     pub current_epoch: u64,
-    pub snapshot: Rc<Vec<Txn>>,
-    pub log: Vec<Txn>,
+    pub snapshot: Rc<Vec<Txn<C>>>,
+    pub log: Vec<Txn<C>>,
 }
 
-impl DurableState for ZabDurable {
-    type Write = ZabWrite;
-    fn apply(&mut self, write: ZabWrite) {
+impl<C> Default for ZabDurable<C> {
+    fn default() -> Self {
+        ZabDurable { accepted_epoch: 0, current_epoch: 0, snapshot: Rc::default(), log: Vec::new() }
+    }
+}
+
+impl<C: Clone + std::fmt::Debug + PartialEq + 'static> DurableState for ZabDurable<C> {
+    type Write = ZabWrite<C>;
+    fn apply(&mut self, write: ZabWrite<C>) {
         match write {
             ZabWrite::AcceptedEpoch(e) => self.accepted_epoch = e,
             ZabWrite::CurrentEpoch(e) => self.current_epoch = e,
@@ -79,22 +85,32 @@ impl DurableState for ZabDurable {
     }
 }
 
-impl ZabDurable {
+impl<C: Clone> ZabDurable<C> {
     /// The history this disk holds: the snapshot's transactions, then the log's.
-    pub fn history(&self) -> Vec<Txn> {
+    pub fn history(&self) -> Vec<Txn<C>> {
         self.snapshot.iter().chain(&self.log).cloned().collect()
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum ZabReply {
-    /// Done at this server: the store's answer and the zxid it answered at.
-    Done { output: KvOutput, zxid: Zxid },
-    /// This server is not serving (electing or synchronizing): try again, or another.
-    NotReady { hint: Option<NodeId> },
-    /// The server stopped following or leading before the write was delivered here: it
-    /// may or may not take effect (the client retries in its session).
-    Unknown,
+/// A reply to a client is the replicated log's [`Outcome`]: `Applied` (done at this
+/// server: the state machine's answer, and the zxid it answered at, packed as ZooKeeper
+/// packs it), `NotLeader` (this server is not serving, electing or synchronizing: try
+/// again, or another), `Unknown` (the server stopped following or leading before the write
+/// was delivered here: it may or may not take effect; the client retries in its session).
+pub type ZabReply<O> = Outcome<O>;
+
+/// A reply done at `zxid`.
+pub fn done<O>(output: O, zxid: Zxid) -> Outcome<O> {
+    Outcome::Applied { index: zxid.packed(), output }
+}
+
+/// A reply as the trace records and hashes it (ZooKeeper's words: done, not ready, unknown).
+pub fn reply_summary<O: std::fmt::Debug>(reply: &Outcome<O>) -> String {
+    match reply {
+        Outcome::Applied { index, output } => format!("Done {{ output: {output:?}, zxid: {:?} }}", Zxid::unpack(*index)),
+        Outcome::NotLeader { hint } => format!("NotReady {{ hint: {hint:?} }}"),
+        Outcome::Unknown { .. } => "Unknown".into(),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -131,30 +147,33 @@ pub struct Flush {
 }
 
 #[derive(Clone, Debug)]
-pub struct Zab {
+pub struct Zab<S: StateMachine = Kv> {
     pub env: NodeEnv,
     pub config: ZabConfig,
     pub accepted_epoch: u64,
     pub current_epoch: u64,
-    pub history: Vec<Txn>,
+    pub history: Vec<Txn<S::Command>>,
     /// How many of `history`'s transactions the disk holds in its snapshot (the log's
     /// positions start after them).
     pub disk_base: usize,
-    /// How many transactions of `history` have been delivered (applied to `kv`).
+    /// How many transactions of `history` have been delivered (applied to `sm`).
     pub delivered: usize,
-    pub kv: Kv,
-    pub role: Role,
+    /// The state machine the delivered transactions built (ZooKeeper's data tree).
+    pub sm: S,
+    pub role: Role<S::Command>,
     pub election: Election,
     /// Client requests this server will answer once it delivers them.
     pub pending: SortedMap<u64, ()>,
     /// Reads waiting for their sync (`reads: sync`).
-    pub reads: SortedMap<u64, KvCommand>,
+    pub reads: SortedMap<u64, S::Command>,
     pub flush: Flush,
     /// When the current role or phase began (initLimit counts from it).
     pub since_us: u64,
+    /// With leader leases: a server that booted takes no part in elections until then.
+    pub boot_guard_until_us: Option<u64>,
 }
 
-impl Zab {
+impl<S: StateMachine> Zab<S> {
     pub fn create(env: NodeEnv, config: &ZabConfig) -> Self {
         let election = Election::new(env.id);
         Zab {
@@ -165,17 +184,18 @@ impl Zab {
             history: Vec::new(),
             disk_base: 0,
             delivered: 0,
-            kv: Kv::default(),
+            sm: S::default(),
             role: Role::Looking,
             election,
             pending: SortedMap::default(),
             reads: SortedMap::default(),
             flush: Flush::default(),
             since_us: 0,
+            boot_guard_until_us: None,
         }
     }
 
-    pub fn recover(&mut self, disk: ZabDurable) {
+    pub fn recover(&mut self, disk: ZabDurable<S::Command>) {
         self.accepted_epoch = disk.accepted_epoch;
         self.current_epoch = disk.current_epoch;
         self.disk_base = disk.snapshot.len();
@@ -217,7 +237,7 @@ impl Zab {
     }
 
     /// Append a transaction to the history and the log.
-    pub fn append(&mut self, txn: Txn, out: &mut Out<Self>) {
+    pub fn append(&mut self, txn: Txn<S::Command>, out: &mut Out<Self>) {
         out.write(ZabWrite::Append(txn.clone()));
         self.history.push(txn);
     }
@@ -243,10 +263,10 @@ impl Zab {
 
     /// Rebuild the data tree from the first `len` transactions (after a cut).
     pub fn rebuild(&mut self, len: usize) {
-        self.kv = Kv::default();
+        self.sm.reset();
         self.delivered = 0;
         for t in &self.history[..len] {
-            self.kv.apply(&t.cmd);
+            self.sm.apply(&t.cmd);
         }
         self.delivered = len;
     }
@@ -256,11 +276,11 @@ impl Zab {
     pub fn deliver_to(&mut self, upto: Zxid, out: &mut Out<Self>) {
         while let Some(txn) = self.history.get(self.delivered).filter(|t| t.zxid <= upto) {
             let (zxid, origin) = (txn.zxid, txn.origin);
-            let output = self.kv.apply(&txn.cmd);
+            let output = self.sm.apply(&txn.cmd);
             self.delivered += 1;
             if let Some((server, request_id)) = origin {
                 if server == self.env.id && self.pending.remove(&request_id).is_some() {
-                    out.reply(request_id, ZabReply::Done { output, zxid });
+                    out.reply(request_id, done(output, zxid));
                 }
             }
         }
@@ -293,10 +313,10 @@ impl Zab {
     pub fn go_looking(&mut self, why: &str, out: &mut Out<Self>) {
         out.note(format!("n{} back to LOOKING: {why}", self.env.id));
         for (request_id, ()) in std::mem::take(&mut self.pending) {
-            out.reply(request_id, ZabReply::Unknown);
+            out.reply(request_id, Outcome::Unknown { hint: None });
         }
         for (request_id, _) in std::mem::take(&mut self.reads) {
-            out.reply(request_id, ZabReply::NotReady { hint: None });
+            out.reply(request_id, Outcome::NotLeader { hint: None });
         }
         self.flush.acks.clear();
         self.flush.newleader = None;
@@ -307,21 +327,21 @@ impl Zab {
 
     /// A client's request: reads are answered from this server's data tree while it
     /// serves; writes go through the leader.
-    pub fn handle_client(&mut self, request_id: u64, cmd: KvCommand, out: &mut Out<Self>) {
+    pub fn handle_client(&mut self, request_id: u64, cmd: S::Command, out: &mut Out<Self>) {
         if self.phase() != Phase::Broadcast {
-            out.reply(request_id, ZabReply::NotReady { hint: self.leader() });
+            out.reply(request_id, Outcome::NotLeader { hint: self.leader() });
             return;
         }
-        if let Some(output) = self.kv.query(&cmd) {
+        if let Some(output) = self.sm.query(&cmd) {
             match self.config.reads {
-                super::config::ReadMode::Local => out.reply(request_id, ZabReply::Done { output, zxid: self.committed_zxid() }),
+                super::config::ReadMode::Local => out.reply(request_id, done(output, self.committed_zxid())),
                 super::config::ReadMode::Sync => self.sync_read(request_id, cmd, out),
             }
             return;
         }
         self.pending.insert(request_id, ());
         match &self.role {
-            Role::Leading(_) => self.propose(cmd, Some((self.env.id, request_id)), out),
+            Role::Leading(_) => self.propose_txn(cmd, Some((self.env.id, request_id)), out),
             Role::Following(f) => out.send(f.leader, super::ZabMsg::Request { request_id, cmd }),
             Role::Looking => {}
         }
@@ -330,6 +350,9 @@ impl Zab {
     /// The tick: pings, and the limits every role keeps.
     pub fn on_tick(&mut self, out: &mut Out<Self>) {
         out.set_timer(super::ZabTimer::Tick, self.config.tick_us, self.config.tick_us);
+        if self.boot_guard_tick(out) {
+            return;
+        }
         match &self.role {
             Role::Looking => {}
             Role::Following(_) => self.follower_tick(out),

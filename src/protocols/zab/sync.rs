@@ -8,13 +8,12 @@
 
 use super::leader::leading;
 use super::msg::{Zxid, ZabMsg};
-use super::node::{Role, Zab, ZabReply};
-use crate::protocols::raft::kv::KvCommand;
+use super::node::{done, Role, Zab};
 use crate::sim::{NodeId, Out, StateMachine};
 
-impl Zab {
+impl<S: StateMachine> Zab<S> {
     /// A read in sync mode: sync through the leader, answer when the sync returns.
-    pub fn sync_read(&mut self, request_id: u64, cmd: KvCommand, out: &mut Out<Self>) {
+    pub fn sync_read(&mut self, request_id: u64, cmd: S::Command, out: &mut Out<Self>) {
         self.reads.insert(request_id, cmd);
         match &self.role {
             Role::Leading(_) => self.leader_sync(self.env.id, request_id, out),
@@ -53,8 +52,8 @@ impl Zab {
     /// The sync returned: answer the read from this server's state.
     pub fn finish_read(&mut self, request_id: u64, out: &mut Out<Self>) {
         let Some(cmd) = self.reads.remove(&request_id) else { return };
-        if let Some(output) = self.kv.query(&cmd) {
-            out.reply(request_id, ZabReply::Done { output, zxid: self.committed_zxid() });
+        if let Some(output) = self.sm.query(&cmd) {
+            out.reply(request_id, done(output, self.committed_zxid()));
         }
     }
 }

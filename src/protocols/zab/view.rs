@@ -5,11 +5,10 @@
 
 use super::leader::Stage;
 use super::node::{Phase, Role, Zab};
-use crate::protocols::raft::kv::Kv;
 use crate::sim::view::{LogEntryView, LogView, NodeView, TableView};
 use crate::sim::{RoleView, StateMachine, Tone};
 
-pub fn role(z: &Zab) -> RoleView {
+pub fn role<S: StateMachine>(z: &Zab<S>) -> RoleView {
     match (&z.role, z.phase()) {
         (Role::Looking, _) => RoleView::new("looking", Tone::Contending),
         (Role::Leading(_), Phase::Broadcast) => RoleView::new("leader", Tone::Leading),
@@ -32,7 +31,7 @@ fn stage_label(s: Stage) -> &'static str {
     }
 }
 
-fn leader_tables(z: &Zab) -> Vec<TableView> {
+fn leader_tables<S: StateMachine>(z: &Zab<S>) -> Vec<TableView> {
     let Role::Leading(l) = &z.role else { return Vec::new() };
     let followers = TableView {
         title: "followers".into(),
@@ -47,17 +46,17 @@ fn leader_tables(z: &Zab) -> Vec<TableView> {
     vec![followers, proposals]
 }
 
-fn history_view(z: &Zab) -> LogView {
+fn history_view<S: StateMachine>(z: &Zab<S>) -> LogView {
     let entries = z
         .history
         .iter()
         .enumerate()
-        .map(|(i, t)| LogEntryView { index: i as u64 + 1, term: t.zxid.epoch, label: format!("{} {}", t.zxid, Kv::label(&t.cmd)) })
+        .map(|(i, t)| LogEntryView { index: i as u64 + 1, term: t.zxid.epoch, label: format!("{} {}", t.zxid, S::label(&t.cmd)) })
         .collect();
     LogView { entries, commit_index: z.delivered as u64, last_applied: z.delivered as u64 }
 }
 
-pub fn node_view(z: &Zab) -> NodeView {
+pub fn node_view<S: StateMachine>(z: &Zab<S>) -> NodeView {
     let mut fields = vec![
         ("phase".into(), z.phase().label().into()),
         ("acceptedEpoch".into(), z.accepted_epoch.to_string()),
@@ -71,13 +70,13 @@ pub fn node_view(z: &Zab) -> NodeView {
         fields.push(("teaching bug".into(), b.clone()));
     }
     let mut tables = leader_tables(z);
-    tables.push(TableView { title: "state machine".into(), headers: vec!["key".into(), "value".into()], rows: z.kv.rows() });
+    tables.push(TableView { title: "state machine".into(), headers: vec!["key".into(), "value".into()], rows: z.sm.rows() });
     NodeView { term: Some(z.current_epoch), fields, log: Some(history_view(z)), tables, ..Default::default() }
 }
 
 /// Every server side by side: role and phase, epochs, last and delivered zxids, how many
 /// transactions it holds and has delivered, and the leader's view of it.
-pub fn cluster_table(nodes: &[Option<Zab>]) -> TableView {
+pub fn cluster_table<S: StateMachine>(nodes: &[Option<Zab<S>>]) -> TableView {
     if nodes.len() > crate::sim::present::TABLE_ROWS_MAX {
         return crate::sim::present::default_cluster_table(nodes);
     }

@@ -44,7 +44,10 @@ impl<R: Protocol> Replicas<R> for Servers<'_, R> {
         if id >= self.servers || self.nodes.get(id)?.is_some() {
             return None;
         }
-        match self.disks.get(id)?.synced() {
+        self.disk(id)
+    }
+    fn disk(&self, id: usize) -> Option<&R::Durable> {
+        match self.disks.get(id).filter(|_| id < self.servers)?.synced() {
             LockDurable::Server(d) => Some(d),
             _ => None,
         }

@@ -3,14 +3,13 @@
 //! crashed servers' deliveries included: each position of the delivery order holds one
 //! transaction, and each zxid one transaction.
 
-use super::{violation, Delivery, Observed};
-use crate::protocols::zab::node::Zab;
-use crate::sim::{CheckCtx, Violation};
+use super::{violation, Delivery, Observed, ZabCtx};
+use crate::sim::{StateMachine, Violation};
 
 pub const NAME: &str = "Agreement";
 pub const SOURCE: &str = "Zab (Junqueira, Reed, Serafini, DSN 2011) §III; Zab.tla, Agreement";
 
-pub fn check(obs: &mut Observed, ctx: &CheckCtx<Zab>, d: &Delivery, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(obs: &mut Observed<S::Command>, ctx: &ZabCtx<S>, d: &Delivery<S::Command>, out: &mut Vec<Violation>) {
     if let Some(other) = obs.delivered.get(&d.txn.zxid).filter(|t| *t != d.txn) {
         out.push(violation(ctx, (NAME, SOURCE), format!("n{} delivered {} as {:?}, which another server delivered as {:?}", d.server, d.txn.zxid, d.txn.cmd, other.cmd)));
         return;

@@ -4,24 +4,24 @@
 //! NEWLEADER, only once it is on stable storage. Checked on every server's synced disk image
 //! (crashed servers' too) as the established leader delivers.
 
-use super::{violation, Delivery};
+use super::{violation, Delivery, ZabCtx};
 use crate::protocols::zab::msg::{Txn, Zxid};
 use crate::protocols::zab::node::Zab;
-use crate::sim::{CheckCtx, Violation};
+use crate::sim::{StateMachine, Violation};
 
 pub const NAME: &str = "DurableCommit";
 pub const SOURCE: &str = "Zab (Junqueira, Reed, Serafini, DSN 2011) §IV-C: ACK and ACK-LD only once on stable storage";
 
-fn holds(txns: &[Txn], zxid: Zxid) -> bool {
+fn holds<C>(txns: &[Txn<C>], zxid: Zxid) -> bool {
     txns.binary_search_by(|t| t.zxid.cmp(&zxid)).is_ok()
 }
 
-pub fn check(ctx: &CheckCtx<Zab>, node: &Zab, d: &Delivery, out: &mut Vec<Violation>) {
-    if !node.is_established_leader() || ctx.disks.is_empty() {
+pub fn check<S: StateMachine>(ctx: &ZabCtx<S>, node: &Zab<S>, d: &Delivery<S::Command>, out: &mut Vec<Violation>) {
+    if !node.is_established_leader() || ctx.group.disk(0).is_none() {
         return;
     }
     let zxid = d.txn.zxid;
-    let on_disk = ctx.disks.iter().filter(|disk| holds(&disk.synced().snapshot, zxid) || holds(&disk.synced().log, zxid)).count();
+    let on_disk = (0..ctx.group.size()).filter_map(|i| ctx.group.disk(i)).filter(|disk| holds(&disk.snapshot, zxid) || holds(&disk.log, zxid)).count();
     if on_disk < node.quorum() {
         out.push(violation(
             ctx,

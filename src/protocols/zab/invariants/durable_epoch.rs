@@ -4,18 +4,17 @@
 //! persists the history, then currentEpoch, then acknowledges; ZOOKEEPER-3642 loses a SNAP
 //! the same way). Checked on the follower's synced disk image after each of its events.
 
-use super::{violation, Observed};
+use super::{violation, Observed, ZabCtx};
 use crate::protocols::zab::node::{Role, Zab};
-use crate::sim::{CheckCtx, NodeId, Violation};
+use crate::sim::{NodeId, StateMachine, Violation};
 
 pub const NAME: &str = "DurableEpoch";
 pub const SOURCE: &str = "ZOOKEEPER-4643 and ZOOKEEPER-3642: history on disk before currentEpoch (Zab 1.0 synchronization)";
 
 /// Reported once per server and epoch (the disk stays wrong until its next fsync, or for ever).
-pub fn check(obs: &mut Observed, ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(obs: &mut Observed<S::Command>, ctx: &ZabCtx<S>, id: NodeId, node: &Zab<S>, out: &mut Vec<Violation>) {
     let Role::Following(f) = &node.role else { return };
-    let (Some(last), Some(disk)) = (f.newleader_last, ctx.disks.get(id as usize)) else { return };
-    let synced = disk.synced();
+    let (Some(last), Some(synced)) = (f.newleader_last, ctx.group.disk(id as usize)) else { return };
     if !f.epoch_written || synced.current_epoch != f.epoch {
         return;
     }

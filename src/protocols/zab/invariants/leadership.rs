@@ -2,14 +2,14 @@
 //! specification (zookeeper-specifications, protocol-spec/Zab.tla), Leadership; Junqueira
 //! et al. (DSN 2011) §IV-B: a quorum's ACK-E for an epoch fixes its one primary.
 
-use super::{violation, Observed};
+use super::{violation, Observed, ZabCtx};
 use crate::protocols::zab::node::{Role, Zab};
-use crate::sim::{CheckCtx, NodeId, Violation};
+use crate::sim::{NodeId, StateMachine, Violation};
 
 pub const NAME: &str = "Leadership";
 pub const SOURCE: &str = "ZooKeeper's TLA+ protocol specification (Zab.tla), Leadership; Zab (DSN 2011) §IV-B";
 
-pub fn check(obs: &mut Observed, ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(obs: &mut Observed<S::Command>, ctx: &ZabCtx<S>, id: NodeId, node: &Zab<S>, out: &mut Vec<Violation>) {
     let Role::Leading(l) = &node.role else { return };
     if !l.established {
         return;

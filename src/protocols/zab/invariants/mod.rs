@@ -23,20 +23,21 @@ mod total_order;
 
 use super::msg::{Txn, Zxid};
 use super::node::{Phase, Role, Zab};
+use crate::protocols::raft::kv::{Kv, KvCommand};
 use crate::sim::sorted::SortedMap;
-use crate::sim::{CheckCtx, Checker, NodeId, Violation};
+use crate::sim::{CheckCtx, Checker, Cluster, NodeId, Replicas, StateMachine, TimeUs, Violation};
 
 /// What the checkers remember of the whole run.
-#[derive(Clone, Debug, Default)]
-pub struct Observed {
+#[derive(Clone, Debug)]
+pub struct Observed<C = KvCommand> {
     /// Per server: how many of its delivered transactions this run has checked.
     pub checked: Vec<usize>,
     /// Per server: the zxid it delivered last in this run (zero at a run's start).
     pub last: Vec<Zxid>,
     /// Every transaction a leader broadcast (proposed), by zxid.
-    pub broadcast: SortedMap<Zxid, Txn>,
+    pub broadcast: SortedMap<Zxid, Txn<C>>,
     /// Every transaction anyone delivered, by zxid (the first seen).
-    pub delivered: SortedMap<Zxid, Txn>,
+    pub delivered: SortedMap<Zxid, Txn<C>>,
     /// The delivery order: the zxid first delivered at each position.
     pub chain: Vec<Zxid>,
     /// For each zxid, the one delivered just before it (the first seen).
@@ -49,29 +50,59 @@ pub struct Observed {
     pub epoch_flagged: SortedMap<(NodeId, u64), ()>,
 }
 
+impl<C> Observed<C> {
+    fn new(n: usize) -> Self {
+        Observed {
+            checked: vec![0; n],
+            last: vec![Zxid::ZERO; n],
+            broadcast: SortedMap::default(),
+            delivered: SortedMap::default(),
+            chain: Vec::new(),
+            pred: SortedMap::default(),
+            leaders: SortedMap::default(),
+            broadcasting: SortedMap::default(),
+            epoch_flagged: SortedMap::default(),
+        }
+    }
+}
+
 /// One delivery, as the per-delivery properties see it.
-pub struct Delivery<'a> {
+pub struct Delivery<'a, C> {
     pub server: NodeId,
     pub position: usize,
-    pub txn: &'a Txn,
+    pub txn: &'a Txn<C>,
     /// The zxid the server delivered just before, in this run (zero at its start).
     pub previous: Zxid,
 }
 
+/// What the checkers see after an event: the servers as a group (a whole Zab cluster, or
+/// the servers of a service built on Zab) with their disks where known, and the event.
+pub struct ZabCtx<'a, S: StateMachine> {
+    pub event_index: u64,
+    pub now_us: TimeUs,
+    pub restarted: bool,
+    pub group: &'a dyn Replicas<Zab<S>>,
+}
+
 /// A violation at this event.
-pub fn violation(ctx: &CheckCtx<Zab>, property: (&str, &str), explanation: String) -> Violation {
+pub fn violation<S: StateMachine>(ctx: &ZabCtx<S>, property: (&str, &str), explanation: String) -> Violation {
     Violation { property: property.0.into(), source: property.1.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct ZabChecker {
-    obs: Observed,
+#[derive(Clone, Debug)]
+pub struct ZabChecker<S: StateMachine = Kv> {
+    obs: Observed<S::Command>,
 }
 
-impl Checker<Zab> for ZabChecker {
+impl<S: StateMachine> ZabChecker<S> {
+    pub fn new(n: u32) -> Self {
+        ZabChecker { obs: Observed::new(n as usize) }
+    }
+}
+
+impl<S: StateMachine> Checker<Zab<S>> for ZabChecker<S> {
     fn new(_config: &super::ZabConfig, n: u32) -> Self {
-        let obs = Observed { checked: vec![0; n as usize], last: vec![Zxid::ZERO; n as usize], ..Observed::default() };
-        ZabChecker { obs }
+        ZabChecker::new(n)
     }
 
     fn properties() -> Vec<(&'static str, &'static str)> {
@@ -89,9 +120,18 @@ impl Checker<Zab> for ZabChecker {
         ]
     }
 
-    fn check(&mut self, ctx: &CheckCtx<Zab>, out: &mut Vec<Violation>) {
+    fn check(&mut self, ctx: &CheckCtx<Zab<S>>, out: &mut Vec<Violation>) {
         let Some(id) = ctx.node else { return };
-        let Some(Some(node)) = ctx.nodes.get(id as usize) else { return };
+        let group = Cluster::of(ctx);
+        let zctx = ZabCtx { event_index: ctx.event_index, now_us: ctx.now_us, restarted: ctx.restarted, group: &group };
+        self.check_server(&zctx, id, out);
+    }
+}
+
+impl<S: StateMachine> ZabChecker<S> {
+    /// Check server `id` after an event there.
+    pub fn check_server(&mut self, ctx: &ZabCtx<S>, id: NodeId, out: &mut Vec<Violation>) {
+        let Some(node) = ctx.group.replica(id as usize) else { return };
         self.new_run(id, node, ctx.restarted);
         leadership::check(&mut self.obs, ctx, id, node, out);
         durable_epoch::check(&mut self.obs, ctx, id, node, out);
@@ -115,11 +155,9 @@ impl Checker<Zab> for ZabChecker {
         }
         obs.checked[id as usize] = node.delivered;
     }
-}
 
-impl ZabChecker {
     /// A restart begins a new run of deliveries; so does a cut below what was delivered.
-    fn new_run(&mut self, id: NodeId, node: &Zab, restarted: bool) {
+    fn new_run(&mut self, id: NodeId, node: &Zab<S>, restarted: bool) {
         let i = id as usize;
         if restarted || node.delivered < self.obs.checked[i] {
             let keep = if restarted { 0 } else { node.delivered };
@@ -130,9 +168,9 @@ impl ZabChecker {
 
     /// A leader's transactions of its own epoch are its broadcasts; before its first,
     /// primary integrity is checked.
-    fn record_broadcasts(&mut self, ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, out: &mut Vec<Violation>) {
+    fn record_broadcasts(&mut self, ctx: &ZabCtx<S>, id: NodeId, node: &Zab<S>, out: &mut Vec<Violation>) {
         let Role::Leading(l) = &node.role else { return };
-        let fresh: Vec<&Txn> = node.history.iter().rev().take_while(|t| t.zxid.epoch == l.epoch && !self.obs.broadcast.contains_key(&t.zxid)).collect();
+        let fresh: Vec<&Txn<S::Command>> = node.history.iter().rev().take_while(|t| t.zxid.epoch == l.epoch && !self.obs.broadcast.contains_key(&t.zxid)).collect();
         if fresh.is_empty() {
             return;
         }
@@ -148,9 +186,14 @@ impl ZabChecker {
 
 /// Liveness once faults stop: one established leader in broadcast that every live server
 /// follows, and every live server having delivered the same history.
-pub fn liveness(nodes: &[Option<Zab>]) -> Result<(), String> {
-    let live: Vec<&Zab> = nodes.iter().flatten().collect();
-    let leaders: Vec<&&Zab> = live.iter().filter(|n| n.is_established_leader()).collect();
+pub fn liveness<S: StateMachine>(nodes: &[Option<Zab<S>>]) -> Result<(), String> {
+    group_liveness(&nodes)
+}
+
+/// Liveness over a group of Zab servers (those of a service built on Zab, too).
+pub fn group_liveness<S: StateMachine>(group: &dyn Replicas<Zab<S>>) -> Result<(), String> {
+    let live: Vec<&Zab<S>> = (0..group.size()).filter_map(|i| group.replica(i)).collect();
+    let leaders: Vec<&&Zab<S>> = live.iter().filter(|n| n.is_established_leader()).collect();
     let [leader] = leaders.as_slice() else {
         return Err(format!("{} established leaders among the live servers", leaders.len()));
     };

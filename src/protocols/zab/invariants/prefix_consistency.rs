@@ -3,15 +3,14 @@
 //! consistency of delivered prefixes, §IV). Checked where a server has just delivered,
 //! against every other running server's delivered history.
 
-use super::{violation, Delivery};
-use crate::protocols::zab::node::Zab;
-use crate::sim::{CheckCtx, Violation};
+use super::{violation, Delivery, ZabCtx};
+use crate::sim::{StateMachine, Violation};
 
 pub const NAME: &str = "PrefixConsistency";
 pub const SOURCE: &str = "ZooKeeper's TLA+ protocol specification (Zab.tla), PrefixConsistency";
 
-pub fn check(ctx: &CheckCtx<Zab>, d: &Delivery, out: &mut Vec<Violation>) {
-    for other in ctx.nodes.iter().flatten().filter(|n| n.env.id != d.server) {
+pub fn check<S: StateMachine>(ctx: &ZabCtx<S>, d: &Delivery<S::Command>, out: &mut Vec<Violation>) {
+    for other in (0..ctx.group.size()).filter_map(|i| ctx.group.replica(i)).filter(|n| n.env.id != d.server) {
         if let Some(t) = other.history[..other.delivered].get(d.position).filter(|t| *t != d.txn) {
             out.push(violation(
                 ctx,

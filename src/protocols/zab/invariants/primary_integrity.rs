@@ -2,15 +2,15 @@
 //! transaction of an earlier epoch that any server delivered (Zab, DSN 2011, §III).
 //! Checked at the primary's first broadcast of its epoch.
 
-use super::{violation, Observed};
+use super::{violation, Observed, ZabCtx};
 use crate::protocols::zab::msg::Zxid;
 use crate::protocols::zab::node::Zab;
-use crate::sim::{CheckCtx, NodeId, Violation};
+use crate::sim::{NodeId, StateMachine, Violation};
 
 pub const NAME: &str = "PrimaryIntegrity";
 pub const SOURCE: &str = "Zab (Junqueira, Reed, Serafini, DSN 2011) §III; Zab.tla, PrimaryIntegrity";
 
-pub fn check(obs: &Observed, ctx: &CheckCtx<Zab>, id: NodeId, node: &Zab, epoch: u64, out: &mut Vec<Violation>) {
+pub fn check<S: StateMachine>(obs: &Observed<S::Command>, ctx: &ZabCtx<S>, id: NodeId, node: &Zab<S>, epoch: u64, out: &mut Vec<Violation>) {
     let mine = &node.history[..node.delivered];
     for (zxid, txn) in obs.delivered.range(..Zxid::new(epoch, 0)) {
         let held = mine.binary_search_by(|t| t.zxid.cmp(zxid)).is_ok_and(|i| mine[i] == *txn);
