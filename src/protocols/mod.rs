@@ -1,7 +1,7 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
 //! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts; Zab uses
-//! Raft's key-value store as its data tree).
+//! Raft's key-value store as its data tree, and the lock service can run on Zab too).
 
 #[cfg(feature = "flood")]
 pub mod flood;
@@ -23,5 +23,5 @@ pub mod threepc;
 pub mod twopc;
 #[cfg(feature = "txn")]
 pub mod txn;
-#[cfg(feature = "zab")]
+#[cfg(any(feature = "zab", feature = "lock"))]
 pub mod zab;

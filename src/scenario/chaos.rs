@@ -65,13 +65,13 @@ pub fn sweep_scenario(spec: &SweepSpec, seed: u64) -> Result<Scenario, String> {
     Ok(swarm_scenario(&draw, seed))
 }
 
-/// The scenario of one swarm draw (swarm versions 1 and 2): the drawn chaos and knobs, clocks as
-/// link version 3 draws them, the drawn client load, then a heal that leaves the drawn
-/// members crashed.
+/// The scenario of one swarm draw: the drawn chaos and knobs, clocks as link version 3
+/// draws them, the drawn client load, then a heal that leaves the drawn members crashed,
+/// under the swarm version's link version.
 fn swarm_scenario(draw: &super::swarm::Draw, seed: u64) -> Scenario {
     let spec = &draw.spec;
     let mut s = Scenario::new(&spec.protocol, spec.nodes, seed);
-    s.version = super::swarm::SWARM_1_LINK_VERSION;
+    s.version = super::swarm::link_version_of(spec.swarm.unwrap_or(super::swarm::SWARM_VERSION));
     s.config = with_bug(spec);
     s.chaos_on = spec.chaos;
     s.chaos = spec.chaos_config.clone();

@@ -3,7 +3,10 @@
 //! 1's semantics are frozen; version 2 adds client sessions, retries and the client
 //! history (see `Scenario::version`); version 3 makes clocks continuous (drift applies from
 //! the moment it is set) and the lock service's leases sound (the client's drift margin
-//! and jeopardy, the servers' leader lease). Input is untrusted: sizes are
+//! and jeopardy, the servers' leader lease); version 4 gives Zab's sessions both
+//! directions of ZooKeeper's TCP connection (a follower's messages numbered and taken in
+//! order, a silent follower dropped, NEWLEADER's acknowledgement counting for the
+//! proposals it carried). Input is untrusted: sizes are
 //! capped before and during inflation, fields are typed, unknown fields refused. The
 //! encoder and the decoder agree: a scenario the decoder would refuse (too long, too large
 //! once inflated, invalid) gets no link, and the caller points to a scenario file.
@@ -14,7 +17,7 @@ use base64::Engine;
 use std::fmt;
 
 /// The current link version.
-pub const LINK_VERSION: u32 = 3;
+pub const LINK_VERSION: u32 = 4;
 /// Links longer than this are refused before decoding.
 pub const MAX_LINK_BYTES: usize = 8 * 1024;
 /// Inflated JSON larger than this is refused (an inflation bomb).
@@ -108,7 +111,7 @@ fn detail(e: LinkError) -> String {
     }
 }
 
-/// Does `text` start as a link body of a version this build decodes (`1.`, `2.`, `3.`)?
+/// Does `text` start as a link body of a version this build decodes (`1.` to `4.`)?
 pub fn has_link_version(text: &str) -> bool {
     (1..=LINK_VERSION).any(|v| text.strip_prefix(v.to_string().as_str()).is_some_and(|rest| rest.starts_with('.')))
 }
@@ -123,6 +126,7 @@ pub fn decode_link(link: &str) -> Result<Scenario, LinkError> {
         "1" => decode_body(body, 1),
         "2" => decode_body(body, 2),
         "3" => decode_body(body, 3),
+        "4" => decode_body(body, 4),
         v => Err(LinkError::UnknownVersion(v.chars().take(16).collect())),
     }
 }

@@ -14,11 +14,17 @@ use crate::sim::{ChaosConfig, NetConfig, NodeId, TimeUs};
 
 /// The swarm version new sweeps draw with. Version 2 draws everything version 1 draws, in
 /// the same order, then crash points after durable writes (and, where no crash rate drew
-/// it, whether those crashes lose unsynced writes).
-pub const SWARM_VERSION: u32 = 2;
+/// it, whether those crashes lose unsynced writes). Version 3 draws as version 2 does and
+/// runs under link version 4.
+pub const SWARM_VERSION: u32 = 3;
 /// The link version the scenarios of swarm versions 1 and 2 run under (pinned, so that a
 /// later link version does not change what a reported seed replays).
 pub const SWARM_1_LINK_VERSION: u32 = 3;
+
+/// The link version a swarm version's scenarios run under.
+pub fn link_version_of(swarm_version: u32) -> u32 {
+    if swarm_version >= 3 { 4 } else { SWARM_1_LINK_VERSION }
+}
 
 /// What one seed drew: the concrete sweep it runs and the client load and heal around it.
 #[derive(Clone, Debug)]

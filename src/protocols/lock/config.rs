@@ -60,7 +60,9 @@ pub struct LockConfig<C = <ServerLog as Protocol>::Config> {
     /// Critical sections each client runs before it stays idle (0: forever). Sweeps set it
     /// so the log goes quiet and the liveness check can ask for equal logs.
     pub rounds: u32,
-    /// The servers' log (named `raft` in links, after the log the servers run).
+    /// The servers' log, named in links after the log the servers run: `raft` (the
+    /// default) or `zab`. The registry row reads which one the JSON names and builds the
+    /// service on that log, under the key `raft` here (see `lock_on`).
     #[serde(rename = "raft")]
     pub log: C,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -31,9 +31,12 @@ pub use tree::{LockCommand, LockOutput, LockTree, SessionId, TreeError, TreeOp};
 use crate::sim::view::Overlay;
 use crate::sim::{ClientOp, DurableState, NodeEnv, NodeId, Out, Present, Protocol, ReplicatedLog, RoleView, Tone, TimeUs, WriteOf};
 
-/// The composition point, the one place the lock service names the log it runs on: the
-/// project's Raft, replicating the lock tree.
+/// The composition point, the one place the lock service names the logs it runs on: the
+/// project's Raft, replicating the lock tree (the default)...
 pub type ServerLog = crate::protocols::raft::Raft<LockTree>;
+/// ...or Zab, as ZooKeeper runs its data tree on Zab (a configuration that names `zab`
+/// instead of `raft`; the registry row reads which).
+pub type ZabServerLog = crate::protocols::zab::Zab<LockTree>;
 
 /// A replicated log of the lock tree's commands: what a lock server can run on.
 pub trait LockLog: ReplicatedLog<LockTree> {}

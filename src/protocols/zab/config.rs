@@ -54,6 +54,13 @@ pub struct ZabConfig {
     pub lease_drift_bound_ppm: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
+    /// The scenario's semantics version (from the scenario, not the JSON). Version 4: a
+    /// follower's messages to its leader are numbered within their session as the
+    /// leader's are (both directions of ZooKeeper's TCP connection), the leader drops a
+    /// follower it has not heard in order for syncLimit, and a follower's NEWLEADER
+    /// acknowledgement counts as its ACK of the proposals it was synchronized with.
+    #[serde(skip)]
+    pub version: u32,
 }
 
 impl Default for ZabConfig {
@@ -69,6 +76,7 @@ impl Default for ZabConfig {
             reads: ReadMode::Local,
             lease_drift_bound_ppm: None,
             bug: None,
+            version: crate::sim::CURRENT_VERSION,
         }
     }
 }
@@ -77,6 +85,9 @@ impl crate::sim::ProtocolConfig for ZabConfig {
     const BUGS: &'static [&'static str] = BUGS;
     fn bug(&self) -> Option<&str> {
         self.bug.as_deref()
+    }
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
     }
     fn validate(&self, _nodes: u32) -> Result<(), String> {
         let ms = 1_000..=60_000_000;
@@ -102,6 +113,10 @@ impl crate::sim::ProtocolConfig for ZabConfig {
 impl ZabConfig {
     pub fn bug(&self, name: &str) -> bool {
         self.bug.as_deref() == Some(name)
+    }
+    /// Version 4's sessions (see `version`).
+    pub fn v4(&self) -> bool {
+        self.version >= 4
     }
     pub fn init_limit_us(&self) -> u64 {
         self.tick_us * self.init_limit

@@ -48,11 +48,13 @@ pub struct FollowerState<C = KvCommand> {
     pub session: u64,
     pub next_seq: u64,
     pub ahead: SortedMap<u64, ZabMsg<C>>,
+    /// Version 4: the number this follower's next message to the leader gets.
+    pub out_seq: u64,
 }
 
 impl<C> FollowerState<C> {
     pub fn new(leader: NodeId, now_us: u64) -> Self {
-        FollowerState { leader, phase: Phase::Discovery, epoch: 0, packet: None, newleader: false, newleader_last: None, epoch_written: false, commit_to: Zxid::ZERO, last_heard_us: now_us, session: now_us, next_seq: 0, ahead: SortedMap::default() }
+        FollowerState { leader, phase: Phase::Discovery, epoch: 0, packet: None, newleader: false, newleader_last: None, epoch_written: false, commit_to: Zxid::ZERO, last_heard_us: now_us, session: now_us, next_seq: 0, ahead: SortedMap::default(), out_seq: 0 }
     }
 }
 
@@ -81,6 +83,20 @@ impl<S: StateMachine> Zab<S> {
         }
     }
 
+    /// Send `msg` to the leader; from version 4 numbered within the session, as ZooKeeper's
+    /// TCP connection carries it (the leader takes them in order, once).
+    pub(super) fn to_leader(&mut self, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
+        let v4 = self.config.v4();
+        let Role::Following(f) = &mut self.role else { return };
+        if v4 {
+            let seq = f.out_seq;
+            f.out_seq += 1;
+            out.send(f.leader, ZabMsg::Stream { session: f.session, seq, msg: Box::new(msg) });
+        } else {
+            out.send(f.leader, msg);
+        }
+    }
+
     fn follower_message(&mut self, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
         following(self).last_heard_us = out.now();
         let f = following(self);
@@ -94,7 +110,7 @@ impl<S: StateMachine> Zab<S> {
             ZabMsg::UpToDate { epoch: e, committed } if e == epoch && newleader && phase == Phase::Synchronization => self.on_up_to_date(committed, out),
             ZabMsg::Proposal { txn } if newleader && txn.zxid.epoch == epoch => self.on_proposal(txn, out),
             ZabMsg::Commit { zxid } if newleader && zxid.epoch == epoch => self.on_commit(zxid, out),
-            ZabMsg::Ping { epoch: e } => out.send(following(self).leader, ZabMsg::PingAck { epoch: e }),
+            ZabMsg::Ping { epoch: e } => self.to_leader(ZabMsg::PingAck { epoch: e }, out),
             ZabMsg::LeasePing { epoch: e, round } => self.on_lease_ping(e, round, out),
             ZabMsg::SyncReply { request_id } if phase == Phase::Broadcast => self.finish_read(request_id, out),
             ZabMsg::Diff { .. } | ZabMsg::Trunc { .. } | ZabMsg::Snap { .. } | ZabMsg::NewLeader { .. } if phase == Phase::Synchronization && !newleader => {
@@ -123,9 +139,8 @@ impl<S: StateMachine> Zab<S> {
         let f = following(self);
         f.epoch = epoch;
         f.phase = Phase::Synchronization;
-        let leader = f.leader;
         self.since_us = out.now();
-        out.send(leader, ZabMsg::AckEpoch { epoch, current_epoch: self.current_epoch, last_zxid: self.last_zxid() });
+        self.to_leader(ZabMsg::AckEpoch { epoch, current_epoch: self.current_epoch, last_zxid: self.last_zxid() }, out);
     }
 
     /// DIFF (`to` none) or TRUNC: cut back to `to`, then append what follows the last zxid.
@@ -175,7 +190,7 @@ impl<S: StateMachine> Zab<S> {
         }
         if self.config.bug("ack_newleader_before_sync") {
             self.set_current_epoch(epoch, out);
-            out.send(following(self).leader, ZabMsg::AckNewLeader { epoch });
+            self.to_leader(ZabMsg::AckNewLeader { epoch }, out);
         } else {
             self.flush.newleader = Some(epoch);
         }
@@ -193,16 +208,15 @@ impl<S: StateMachine> Zab<S> {
 
     /// The fsync completed: acknowledge NEWLEADER (currentEpoch first) and the proposals.
     pub fn follower_flushed(&mut self, flush: Flush, out: &mut Out<Self>) {
-        let f = following(self);
-        let (leader, epoch) = (f.leader, f.epoch);
+        let epoch = following(self).epoch;
         if flush.newleader == Some(epoch) {
             if !self.config.bug("epoch_before_txns") {
                 self.set_current_epoch(epoch, out);
             }
-            out.send(leader, ZabMsg::AckNewLeader { epoch });
+            self.to_leader(ZabMsg::AckNewLeader { epoch }, out);
         }
         for zxid in flush.acks {
-            out.send(leader, ZabMsg::Ack { zxid });
+            self.to_leader(ZabMsg::Ack { zxid }, out);
         }
     }
 
@@ -228,7 +242,7 @@ impl<S: StateMachine> Zab<S> {
         let zxid = txn.zxid;
         self.append(txn, out);
         if self.config.bug("ack_before_fsync") {
-            out.send(following(self).leader, ZabMsg::Ack { zxid });
+            self.to_leader(ZabMsg::Ack { zxid }, out);
         } else {
             self.flush.acks.push(zxid);
         }

@@ -9,6 +9,7 @@
 use super::lease::LeaseRounds;
 use super::msg::{Txn, ZabMsg, Zxid};
 use super::node::{Phase, Role, Zab, ZabWrite};
+use crate::protocols::raft::kv::KvCommand;
 use crate::sim::sorted::SortedMap;
 use crate::sim::{NodeId, Out, StateMachine};
 
@@ -30,7 +31,7 @@ pub enum Stage {
 }
 
 #[derive(Clone, Debug)]
-pub struct Learner {
+pub struct Learner<C = KvCommand> {
     pub stage: Stage,
     pub accepted_epoch: u64,
     pub last_heard_us: u64,
@@ -44,14 +45,20 @@ pub struct Learner {
     /// The session the follower opened, and the number its next message gets.
     pub session: u64,
     pub seq: u64,
+    /// Version 4: the number of the follower's next message this leader takes, and those
+    /// that came ahead of it.
+    pub in_seq: u64,
+    pub ahead: SortedMap<u64, ZabMsg<C>>,
+    /// The last zxid of the history NEWLEADER gave it.
+    pub synced_to: Zxid,
 }
 
 #[derive(Clone, Debug)]
-pub struct LeaderState {
+pub struct LeaderState<C = KvCommand> {
     pub phase: Phase,
     /// The epoch proposed (0 until a quorum's FOLLOWERINFO fixed it).
     pub epoch: u64,
-    pub learners: SortedMap<NodeId, Learner>,
+    pub learners: SortedMap<NodeId, Learner<C>>,
     pub established: bool,
     pub counter: u64,
     /// Proposals not yet committed, with who has ACKed each.
@@ -62,13 +69,13 @@ pub struct LeaderState {
     pub lease: LeaseRounds,
 }
 
-impl Default for LeaderState {
+impl<C> Default for LeaderState<C> {
     fn default() -> Self {
         LeaderState { phase: Phase::Discovery, epoch: 0, learners: SortedMap::default(), established: false, counter: 0, outstanding: SortedMap::default(), syncs: Vec::new(), lease: LeaseRounds::default() }
     }
 }
 
-impl LeaderState {
+impl<C> LeaderState<C> {
     /// The leader and the followers at `stage` or beyond.
     pub fn count(&self, stage: Stage) -> usize {
         1 + self.learners.values().filter(|x| x.stage >= stage).count()
@@ -80,7 +87,7 @@ impl LeaderState {
     }
 }
 
-pub(super) fn leading<S: StateMachine>(z: &mut Zab<S>) -> &mut LeaderState {
+pub(super) fn leading<S: StateMachine>(z: &mut Zab<S>) -> &mut LeaderState<S::Command> {
     match &mut z.role {
         Role::Leading(l) => l,
         _ => unreachable!("leader handler on a server that does not lead"),
@@ -88,7 +95,7 @@ pub(super) fn leading<S: StateMachine>(z: &mut Zab<S>) -> &mut LeaderState {
 }
 
 impl<S: StateMachine> Zab<S> {
-    fn as_leader(&self) -> Option<&LeaderState> {
+    fn as_leader(&self) -> Option<&LeaderState<S::Command>> {
         match &self.role {
             Role::Leading(l) => Some(l),
             _ => None,
@@ -100,7 +107,29 @@ impl<S: StateMachine> Zab<S> {
         self.maybe_fix_epoch(out);
     }
 
+    /// A message from a follower: version 4 takes those of a session in order, once.
     pub fn leader_message(&mut self, from: NodeId, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
+        match msg {
+            ZabMsg::Stream { session, seq, msg } => self.leader_stream(from, session, seq, *msg, out),
+            msg => self.leader_take(from, msg, out),
+        }
+    }
+
+    fn leader_stream(&mut self, from: NodeId, session: u64, seq: u64, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
+        let l = leading(self);
+        let Some(x) = l.learners.get_mut(&from).filter(|x| x.session == session && seq >= x.in_seq) else { return };
+        x.ahead.insert(seq, msg);
+        loop {
+            let Role::Leading(l) = &mut self.role else { return };
+            let Some(x) = l.learners.get_mut(&from).filter(|x| x.session == session) else { return };
+            let next = x.in_seq;
+            let Some(msg) = x.ahead.remove(&next) else { return };
+            x.in_seq += 1;
+            self.leader_take(from, msg, out);
+        }
+    }
+
+    fn leader_take(&mut self, from: NodeId, msg: ZabMsg<S::Command>, out: &mut Out<Self>) {
         let now = out.now();
         let Role::Leading(l) = &mut self.role else { return };
         if let Some(learner) = l.learners.get_mut(&from) {
@@ -147,7 +176,7 @@ impl<S: StateMachine> Zab<S> {
             self.go_looking(&format!("n{from} accepted epoch {accepted_epoch}, above this epoch {epoch}"), out);
             return;
         }
-        let learner = Learner { stage: Stage::Info, accepted_epoch, last_heard_us: now, last_zxid: Zxid::ZERO, sync: "", round, session, seq: 0 };
+        let learner = Learner { stage: Stage::Info, accepted_epoch, last_heard_us: now, last_zxid: Zxid::ZERO, sync: "", round, session, seq: 0, in_seq: 0, ahead: SortedMap::default(), synced_to: Zxid::ZERO };
         l.learners.insert(from, learner);
         if l.epoch == 0 {
             self.maybe_fix_epoch(out);
@@ -228,12 +257,13 @@ impl<S: StateMachine> Zab<S> {
     pub fn sync_follower(&mut self, to: NodeId, peer_last: Zxid, out: &mut Out<Self>) {
         let epoch = leading(self).epoch;
         let (kind, msg) = self.sync_packet(epoch, peer_last);
+        let last_zxid = self.last_zxid();
         if let Some(x) = leading(self).learners.get_mut(&to) {
             x.stage = Stage::Syncing;
             x.sync = kind;
+            x.synced_to = last_zxid;
         }
         self.to_learner(to, msg, out);
-        let last_zxid = self.last_zxid();
         self.to_learner(to, ZabMsg::NewLeader { epoch, last_zxid }, out);
         if self.config.bug("skip_sync") && leading(self).established {
             self.send_up_to_date(to, out);
@@ -272,11 +302,14 @@ impl<S: StateMachine> Zab<S> {
         if epoch != l.epoch || l.learners.get(&from).is_none_or(|x| x.stage != Stage::Syncing) {
             return;
         }
-        if let Some(x) = l.learners.get_mut(&from) {
-            x.stage = Stage::Synced;
-        }
+        let Some(x) = l.learners.get_mut(&from) else { return };
+        x.stage = Stage::Synced;
+        let synced_to = x.synced_to;
         if l.established {
             self.send_up_to_date(from, out);
+            if self.config.v4() {
+                self.credit_synced_proposals(from, synced_to, out);
+            }
         } else if l.count(Stage::Synced) >= quorum {
             self.establish(out);
         }
@@ -303,6 +336,19 @@ impl<S: StateMachine> Zab<S> {
         let synced: Vec<NodeId> = leading(self).learners.iter().filter(|(_, x)| x.stage == ready).map(|(id, _)| *id).collect();
         for id in synced {
             self.send_up_to_date(id, out);
+        }
+        self.try_commit(out);
+    }
+
+    /// Version 4: a follower that joined during broadcast holds, on stable storage, every
+    /// proposal its synchronization carried (its NEWLEADER acknowledgement says so): count
+    /// it as that follower's ACK of each still outstanding, as ZooKeeper's follower ACKs
+    /// the proposals it logs at NEWLEADER.
+    fn credit_synced_proposals(&mut self, from: NodeId, synced_to: Zxid, out: &mut Out<Self>) {
+        for (zxid, acks) in leading(self).outstanding.iter_mut() {
+            if *zxid <= synced_to && !acks.contains(&from) {
+                acks.push(from);
+            }
         }
         self.try_commit(out);
     }
@@ -369,6 +415,20 @@ impl<S: StateMachine> Zab<S> {
         }
     }
 
+    /// Version 4: ZooKeeper's LearnerHandler gives up on a follower whose connection has
+    /// been silent past its read timeout (initLimit while it synchronizes, syncLimit after
+    /// UPTODATE): the leader sends it nothing more, so it times out too and rejoins.
+    fn drop_unheard_learners(&mut self, now: u64, out: &mut Out<Self>) {
+        let (init, sync) = (self.config.init_limit_us(), self.config.sync_limit_us());
+        let l = leading(self);
+        let silent = |x: &Learner<S::Command>| now.saturating_sub(x.last_heard_us) > if x.stage == Stage::UpToDate { sync } else { init };
+        let dropped: Vec<NodeId> = l.learners.iter().filter(|(_, x)| silent(x)).map(|(id, _)| *id).collect();
+        for id in dropped {
+            l.learners.remove(&id);
+            out.note(format!("leader drops n{id}: its session has been silent too long"));
+        }
+    }
+
     /// Each tick: initLimit while not established; once established, PING the followers
     /// and step down if a quorum (itself included) has not been heard within syncLimit.
     pub fn leader_tick(&mut self, out: &mut Out<Self>) {
@@ -383,6 +443,10 @@ impl<S: StateMachine> Zab<S> {
             return;
         }
         let epoch = l.epoch;
+        if self.config.v4() {
+            self.drop_unheard_learners(now, out);
+        }
+        let l = leading(self);
         let heard = 1 + l.learners.values().filter(|x| x.stage >= Stage::Synced && now.saturating_sub(x.last_heard_us) <= sync).count();
         let to = l.forwarding();
         if heard < quorum {

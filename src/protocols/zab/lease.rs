@@ -92,10 +92,8 @@ impl<S: StateMachine> Zab<S> {
     /// A follower answers a numbered PING only in broadcast (before UPTODATE, initLimit may
     /// end its session sooner than syncLimit).
     pub(super) fn on_lease_ping(&mut self, epoch: u64, round: u64, out: &mut Out<Self>) {
-        if let Role::Following(f) = &self.role {
-            if f.phase == Phase::Broadcast {
-                out.send(f.leader, ZabMsg::LeasePingAck { epoch, round });
-            }
+        if matches!(&self.role, Role::Following(f) if f.phase == Phase::Broadcast) {
+            self.to_leader(ZabMsg::LeasePingAck { epoch, round }, out);
         }
     }
 

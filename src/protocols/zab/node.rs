@@ -38,7 +38,7 @@ impl Phase {
 pub enum Role<C = KvCommand> {
     Looking,
     Following(FollowerState<C>),
-    Leading(LeaderState),
+    Leading(LeaderState<C>),
 }
 
 /// The writes of Zab's durable state (ZooKeeper's acceptedEpoch and currentEpoch files,
@@ -342,7 +342,7 @@ impl<S: StateMachine> Zab<S> {
         self.pending.insert(request_id, ());
         match &self.role {
             Role::Leading(_) => self.propose_txn(cmd, Some((self.env.id, request_id)), out),
-            Role::Following(f) => out.send(f.leader, super::ZabMsg::Request { request_id, cmd }),
+            Role::Following(_) => self.to_leader(super::ZabMsg::Request { request_id, cmd }, out),
             Role::Looking => {}
         }
     }

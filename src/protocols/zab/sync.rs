@@ -17,7 +17,7 @@ impl<S: StateMachine> Zab<S> {
         self.reads.insert(request_id, cmd);
         match &self.role {
             Role::Leading(_) => self.leader_sync(self.env.id, request_id, out),
-            Role::Following(f) => out.send(f.leader, ZabMsg::Sync { request_id }),
+            Role::Following(_) => self.to_leader(ZabMsg::Sync { request_id }, out),
             Role::Looking => {}
         }
     }

@@ -1,7 +1,7 @@
 //! The lock service's row (Burrows, "The Chubby lock service", OSDI 2006; ZooKeeper's recipes).
 
 use super::*;
-use crate::protocols::lock::LockNode;
+use crate::protocols::lock::{LockNode, ZabServerLog};
 
 pub const ROW: Row = Row {
     name: "lock",
@@ -36,6 +36,37 @@ pub const ROW: Row = Row {
         liveness_bound_us: 15_000_000,
     },
     layout: Layout::Groups,
-    check: check::<LockNode>,
-    build: build_any::<LockNode>,
+    check: check_lock,
+    build: build_lock,
 };
+
+/// The log the servers run, as the configuration names it: `"raft": {...}` (or neither
+/// key: Raft, the default) or `"zab": {...}`. On Zab, the scenario to build has the
+/// configuration under the key the lock's configuration reads its log from.
+pub fn lock_on(s: &Scenario) -> Result<Option<Scenario>, String> {
+    let Some(obj) = s.config.as_object() else { return Ok(None) };
+    let Some(zab) = obj.get("zab") else { return Ok(None) };
+    if obj.contains_key("raft") {
+        return Err("lock configuration: name one log for the servers, \"raft\" or \"zab\", not both".into());
+    }
+    let mut on_zab = s.clone();
+    let mut config = obj.clone();
+    config.remove("zab");
+    config.insert("raft".into(), zab.clone());
+    on_zab.config = serde_json::Value::Object(config);
+    Ok(Some(on_zab))
+}
+
+fn check_lock(s: &Scenario) -> Result<(), String> {
+    match lock_on(s)? {
+        Some(on_zab) => check::<LockNode<ZabServerLog>>(&on_zab),
+        None => check::<LockNode>(s),
+    }
+}
+
+fn build_lock(s: &Scenario, row: &Row, keep_trace: bool) -> Result<Box<dyn AnyRun>, String> {
+    match lock_on(s)? {
+        Some(on_zab) => build_any::<LockNode<ZabServerLog>>(&on_zab, row, keep_trace),
+        None => build_any::<LockNode>(s, row, keep_trace),
+    }
+}

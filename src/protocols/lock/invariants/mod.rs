@@ -181,7 +181,11 @@ impl<R: LockLog> LockChecker<R> {
     fn replay_applied(&mut self, ctx: &CheckCtx<LockNode<R>>, i: usize, log: &R, out: &mut Vec<Violation>) {
         let (mut done, mut tree) = std::mem::take(&mut self.replay[i]);
         if done > log.applied() {
+            // The log applies its history again from the start (a Zab follower loading a
+            // SNAP): the server's grants start over, as after a restart.
             (done, tree) = (0, LockTree::default());
+            self.holder[i] = None;
+            self.max_granted[i] = 0;
         }
         tree.bug_child_count_sequence = self.child_count_bug;
         while done < log.applied() {

@@ -185,7 +185,8 @@ impl<S: StateMachine> ZabChecker<S> {
 }
 
 /// Liveness once faults stop: one established leader in broadcast that every live server
-/// follows, and every live server having delivered the same history.
+/// follows, every proposal committed, and every live server having delivered the same
+/// history.
 pub fn liveness<S: StateMachine>(nodes: &[Option<Zab<S>>]) -> Result<(), String> {
     group_liveness(&nodes)
 }
@@ -200,7 +201,10 @@ pub fn group_liveness<S: StateMachine>(group: &dyn Replicas<Zab<S>>) -> Result<(
     if let Some(n) = live.iter().find(|n| n.phase() != Phase::Broadcast || n.leader() != Some(leader.env.id)) {
         return Err(format!("n{} is in {} (leader {:?}), not broadcasting under n{}", n.env.id, n.phase().label(), n.leader(), leader.env.id));
     }
-    let want = &leader.history[..leader.delivered];
+    if leader.delivered < leader.history.len() {
+        return Err(format!("the leader n{} has {} proposals not committed (from {})", leader.env.id, leader.history.len() - leader.delivered, leader.history[leader.delivered].zxid));
+    }
+    let want = &leader.history[..];
     if let Some(n) = live.iter().find(|n| n.history[..n.delivered] != *want) {
         return Err(format!("n{} delivered {} transactions to {}, the leader {} to {}", n.env.id, n.delivered, n.committed_zxid(), leader.delivered, leader.committed_zxid()));
     }
