@@ -31,11 +31,13 @@ test-e2e: setup-test dist
 
 # Long runs: every protocol's soak sweep (seeds from its registry row), the lock service's
 # 2,000 default seeds with fencing on and off (its leases must keep it safe either way),
+# 20,000 with its servers on Zab,
 # a million link-decoder inputs and a million malformed postMessage calls.
 soak: setup-test dist
 	cargo run --release -- soak
 	cargo run --release -- sweep --protocol lock --seeds 2000
 	cargo run --release -- sweep --protocol lock --seeds 2000 --config '{"rounds":3,"fencing":false}'
+	cargo run --release -- sweep --protocol lock --seeds 20000 --config '{"rounds":3,"zab":{}}'
 	LINK_FUZZ_CASES=1000000 cargo test --release --test link_codec
 	POSTMESSAGE_FUZZ_CALLS=1000000 node --test --test-timeout=3600000 tests/e2e/fuzz.test.mjs
 

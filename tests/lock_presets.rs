@@ -3,24 +3,32 @@
 
 use clusterlab::scenario::presets::lock::*;
 use clusterlab::protocols::lock::*;
-use clusterlab::scenario::{presets, registry::build_typed};
+use clusterlab::scenario::{presets, registry::build_typed, registry::lock_on};
 use clusterlab::sim::{hash_hex, History, Protocol, ProtocolConfig, TraceKind};
 
 fn run(name: &str) -> History<LockNode> {
     let s = (presets::find(name).expect("preset exists").build)();
+    assert!(lock_on(&s).unwrap().is_none(), "{name} runs on Raft");
     build_typed::<LockNode>(&s, true).expect("preset builds")
 }
 
-fn storage(h: &History<LockNode>) -> &Storage {
+/// A preset whose servers run Zab (its configuration names `zab`).
+fn run_zab(name: &str) -> History<LockNode<ZabServerLog>> {
+    let s = (presets::find(name).expect("preset exists").build)();
+    let on_zab = lock_on(&s).unwrap().expect("the preset names zab");
+    build_typed::<LockNode<ZabServerLog>>(&on_zab, true).expect("preset builds")
+}
+
+fn storage<R: LockLog>(h: &History<LockNode<R>>) -> &Storage {
     h.sim().nodes().iter().flatten().find_map(LockNode::as_storage).expect("storage up")
 }
 
-fn violated(h: &History<LockNode>) -> Vec<&str> {
+fn violated<R: LockLog>(h: &History<LockNode<R>>) -> Vec<&str> {
     h.sim().violations().iter().map(|v| v.property.as_str()).collect()
 }
 
 /// (time, client, token) of every "holds the lock" note, in order.
-fn grants(h: &History<LockNode>) -> Vec<(u64, u32, u64)> {
+fn grants<R: LockLog>(h: &History<LockNode<R>>) -> Vec<(u64, u32, u64)> {
     h.trace()
         .iter()
         .filter_map(|r| match &r.kind {
@@ -33,76 +41,99 @@ fn grants(h: &History<LockNode>) -> Vec<(u64, u32, u64)> {
         .collect()
 }
 
-fn client_notifications(h: &History<LockNode>) -> u64 {
+fn client_notifications<R: LockLog>(h: &History<LockNode<R>>) -> u64 {
     h.sim().nodes().iter().flatten().filter_map(LockNode::as_client).map(|c| c.notifications).sum()
 }
 
 // ZooKeeper §2.4: the lock passes in creation order, every client gets it, tokens grow,
 // and a release wakes only the next client.
-#[test]
-fn acquire_release_passes_the_lock_in_order() {
-    let h = run("lock-acquire-release");
-    let g = grants(&h);
+fn acquire_release<R: LockLog>(h: &History<LockNode<R>>) {
+    let g = grants(h);
     assert!(g.len() >= 6, "{g:?}");
     assert!(g.windows(2).all(|w| w[0].2 < w[1].2), "tokens strictly increase: {g:?}");
     let first_three: std::collections::BTreeSet<u32> = g[..3].iter().map(|x| x.1).collect();
     assert_eq!(first_three.len(), 3, "each of the three clients holds once before anyone twice");
-    assert_eq!(storage(&h).rejected, 0);
-    assert!(client_notifications(&h) as usize <= g.len(), "one notification per hand-over at most");
-    assert!(violated(&h).is_empty(), "{:?}", h.sim().violations());
+    assert_eq!(storage(h).rejected, 0);
+    assert!(client_notifications(h) as usize <= g.len(), "one notification per hand-over at most");
+    assert!(violated(h).is_empty(), "{:?}", h.sim().violations());
+}
+
+#[test]
+fn acquire_release_passes_the_lock_in_order() {
+    acquire_release(&run("lock-acquire-release"));
+    acquire_release(&run_zab("lock-zab-acquire-release"));
 }
 
 // Chubby §2.8 / ZooKeeper §2.4: a crashed holder's session expires and its node goes.
-#[test]
-fn holder_crash_session_expires_and_the_next_client_takes_over() {
-    let h = run("lock-holder-crash");
-    let g = grants(&h);
-    let before: Vec<_> = g.iter().filter(|x| x.0 < HOLDER_CRASH_US).collect();
+fn holder_crash<R: LockLog>(h: &History<LockNode<R>>, crash_us: u64) {
+    let g = grants(h);
+    let before: Vec<_> = g.iter().filter(|x| x.0 < crash_us).collect();
     assert_eq!(before.last().map(|x| x.1), Some(CRASHED_HOLDER), "the crashed client held the lock");
     let expiry = h.trace().iter().find(|r| matches!(&r.kind, TraceKind::Note { text } if text.contains("timed out: proposing its expiry")));
     let expiry_us = expiry.expect("the leader expires the session").time_us;
-    assert!(expiry_us >= HOLDER_CRASH_US + 700_000, "only after the session timeout");
-    let next = g.iter().find(|x| x.0 > HOLDER_CRASH_US).expect("someone takes over");
+    assert!(expiry_us >= crash_us + 700_000, "only after the session timeout");
+    let next = g.iter().find(|x| x.0 > crash_us).expect("someone takes over");
     assert!(next.0 > expiry_us && next.1 != CRASHED_HOLDER && next.2 > before.last().unwrap().2);
-    assert!(violated(&h).is_empty());
+    assert!(violated(h).is_empty());
+}
+
+#[test]
+fn holder_crash_session_expires_and_the_next_client_takes_over() {
+    holder_crash(&run("lock-holder-crash"), HOLDER_CRASH_US);
+    holder_crash(&run_zab("lock-zab-holder-crash"), ZAB_HOLDER_CRASH_US);
 }
 
 // Kleppmann 2016: without fencing the paused holder's late write interleaves.
+fn gc_pause_unfenced<R: LockLog>(h: &History<LockNode<R>>, paused: u32, pause_us: u64) {
+    assert_eq!(violated(h), vec!["No Interleaving"]);
+    let v = &h.sim().violations()[0];
+    assert!(v.explanation.contains(&format!("n{paused}'s begin write")), "{}", v.explanation);
+    assert!(v.time_us > pause_us + 2_000_000, "when the paused client wakes");
+    let g = grants(h);
+    assert!(g.iter().any(|x| x.0 > pause_us && x.0 < pause_us + 2_000_000 && x.1 != paused), "another client held it during the pause");
+}
+
 #[test]
 fn gc_pause_without_fencing_interleaves() {
-    let h = run("lock-gc-pause-unfenced");
-    assert_eq!(violated(&h), vec!["No Interleaving"]);
-    let v = &h.sim().violations()[0];
-    assert!(v.explanation.contains(&format!("n{PAUSED_HOLDER}'s begin write")), "{}", v.explanation);
-    assert!(v.time_us > PAUSE_US + 2_000_000, "when the paused client wakes");
-    let g = grants(&h);
-    assert!(g.iter().any(|x| x.0 > PAUSE_US && x.0 < PAUSE_US + 2_000_000 && x.1 != PAUSED_HOLDER), "another client held it during the pause");
+    gc_pause_unfenced(&run("lock-gc-pause-unfenced"), PAUSED_HOLDER, PAUSE_US);
+    gc_pause_unfenced(&run_zab("lock-zab-gc-pause-unfenced"), ZAB_PAUSED_HOLDER, ZAB_PAUSE_US);
 }
 
 // Kleppmann 2016: with fencing the same write is rejected and the client learns it.
-#[test]
-fn gc_pause_with_fencing_rejects_the_stale_write() {
-    let h = run("lock-gc-pause-fenced");
-    assert!(violated(&h).is_empty(), "{:?}", h.sim().violations());
-    let st = storage(&h);
+fn gc_pause_fenced<R: LockLog>(h: &History<LockNode<R>>, paused: u32) {
+    assert!(violated(h).is_empty(), "{:?}", h.sim().violations());
+    let st = storage(h);
     let stale = st.log.iter().find(|w| !w.accepted).expect("a rejected write");
-    assert_eq!(stale.client, PAUSED_HOLDER);
-    let paused = h.sim().node(PAUSED_HOLDER).unwrap().as_client().unwrap();
-    assert_eq!(paused.writes_rejected, 1, "the client saw the rejection");
+    assert_eq!(stale.client, paused);
+    let client = h.sim().node(paused).unwrap().as_client().unwrap();
+    assert_eq!(client.writes_rejected, 1, "the client saw the rejection");
 }
 
-// Chubby §2.9: a new Raft leader keeps every session (fresh timeout plus grace).
 #[test]
-fn leader_failover_keeps_sessions_and_the_lock_moving() {
-    let h = run("lock-leader-failover");
+fn gc_pause_with_fencing_rejects_the_stale_write() {
+    gc_pause_fenced(&run("lock-gc-pause-fenced"), PAUSED_HOLDER);
+    gc_pause_fenced(&run_zab("lock-zab-gc-pause-fenced"), ZAB_PAUSED_HOLDER);
+}
+
+// Chubby §2.9: a new leader keeps every session (fresh timeout plus grace).
+fn leader_failover<R: LockLog>(h: &History<LockNode<R>>, crashed: u32) {
     let expiries = h.trace().iter().filter(|r| matches!(&r.kind, TraceKind::Note { text } if text.contains("expiry"))).count();
     assert_eq!(expiries, 0, "no session expires across the failover");
     let lost = h.trace().iter().filter(|r| matches!(&r.kind, TraceKind::Note { text } if text.contains("lease ran out"))).count();
     assert_eq!(lost, 0, "no client lost its lease");
     let leader = h.sim().nodes().iter().flatten().filter_map(LockNode::as_server).find(|s| s.is_leader()).expect("a leader");
-    assert_ne!(leader.id, CRASHED_LEADER);
-    assert!(grants(&h).iter().filter(|x| x.0 > 1_500_000).count() >= 3, "the lock keeps passing");
-    assert!(violated(&h).is_empty());
+    assert_ne!(leader.id, crashed);
+    assert!(grants(h).iter().filter(|x| x.0 > 1_500_000).count() >= 3, "the lock keeps passing");
+    assert!(violated(h).is_empty());
+}
+
+#[test]
+fn leader_failover_keeps_sessions_and_the_lock_moving() {
+    leader_failover(&run("lock-leader-failover"), CRASHED_LEADER);
+    let on_zab = run_zab("lock-zab-leader-failover");
+    leader_failover(&on_zab, ZAB_CRASHED_LEADER);
+    let leader = on_zab.sim().nodes().iter().flatten().filter_map(LockNode::as_server).find(|s| s.is_leader()).unwrap();
+    assert_eq!((leader.id, leader.log.current_epoch), (1, 2), "n1 leads epoch 2, as the caption says");
 }
 
 // Chubby §2.8: a slow client clock stretches the client's lease past the leader's.
@@ -111,31 +142,45 @@ fn slow_client_clock_writes_after_its_session_was_given_away() {
     let h = run("lock-clock-drift");
     assert_eq!(violated(&h), vec!["No Interleaving"], "Lease-Guarded Writes holds: by its own clock the check passed");
     assert!(h.sim().violations()[0].explanation.contains(&format!("n{DRIFT_CLIENT}'s end write")));
+    // Under the current semantics (the Zab twin's), the lease checks see it first.
+    let h = run_zab("lock-zab-clock-drift");
+    assert_eq!(h.sim().exceeded().len(), 1);
+    let v = violated(&h);
+    assert_eq!(v.first(), Some(&"Conservative Lease"), "{v:?}");
+    assert!(v.contains(&"Mutual Exclusion by Lease"), "{v:?}");
 }
 
 // Chubby §2.8 (version 3): within the drift bound, the slow client's lease runs out and its
 // session goes into jeopardy before the leader expires it; nothing is violated.
-#[test]
-fn a_slow_client_within_the_bound_lets_go_before_its_session_expires() {
-    let h = run("lock-lease-margin");
-    assert!(violated(&h).is_empty() && h.sim().exceeded().is_empty(), "{:?}", h.sim().violations());
+fn lease_margin<R: LockLog>(h: &History<LockNode<R>>) {
+    assert!(violated(h).is_empty() && h.sim().exceeded().is_empty(), "{:?}", h.sim().violations());
     let note = |what: &str| h.trace().iter().find(|r| r.time_us > LEASE_CUT_US && matches!(&r.kind, TraceKind::Note { text } if text.contains(what))).map(|r| (r.time_us, r.node));
     let (jeopardy, by) = note("in jeopardy").expect("n3 goes into jeopardy");
     let (expiry, _) = note("proposing its expiry").expect("the leader expires n3's session");
     assert!(by == Some(LEASE_CLIENT) && jeopardy < expiry, "{jeopardy} {expiry}");
-    let g = grants(&h);
+    let g = grants(h);
     assert!(g.iter().any(|x| x.0 > expiry && x.1 != LEASE_CLIENT), "the next client takes over after the expiry: {g:?}");
 }
 
-// Beyond the bound the run is labelled "assumption exceeded" and the lease properties fail.
 #[test]
-fn a_slow_client_beyond_the_bound_is_labelled_and_breaks_the_lease() {
-    let h = run("lock-drift-beyond-bound");
+fn a_slow_client_within_the_bound_lets_go_before_its_session_expires() {
+    lease_margin(&run("lock-lease-margin"));
+    lease_margin(&run_zab("lock-zab-lease-margin"));
+}
+
+// Beyond the bound the run is labelled "assumption exceeded" and the lease properties fail.
+fn beyond_bound<R: LockLog>(h: &History<LockNode<R>>) {
     assert_eq!(h.sim().exceeded().len(), 1);
     assert!(h.sim().exceeded()[0].what.contains("beyond the bound"), "{:?}", h.sim().exceeded());
-    let v = violated(&h);
+    let v = violated(h);
     assert_eq!(v.first(), Some(&"Conservative Lease"), "{v:?}");
     assert!(v.contains(&"Mutual Exclusion by Lease"), "{v:?}");
+}
+
+#[test]
+fn a_slow_client_beyond_the_bound_is_labelled_and_breaks_the_lease() {
+    beyond_bound(&run("lock-drift-beyond-bound"));
+    beyond_bound(&run_zab("lock-zab-drift-beyond-bound"));
 }
 
 // ZooKeeper §2.4 ("herd effect"): every waiter wakes on every change.
@@ -148,6 +193,13 @@ fn herd_effect_wakes_every_waiter_and_the_recipe_one() {
     assert!(nh >= 4 * nr, "herd {nh} vs recipe {nr}");
     assert!(nr as usize <= grants(&recipe).len());
     assert!(violated(&herd).is_empty() && violated(&recipe).is_empty());
+    // Under the current semantics (the Zab twins'), No Herd Effect catches every wake-up.
+    let herd = run_zab("lock-zab-herd-effect");
+    let recipe = run_zab("lock-zab-recipe-no-herd");
+    let (nh, nr) = (client_notifications(&herd), client_notifications(&recipe));
+    assert!(nh >= 4 * nr, "on Zab: herd {nh} vs recipe {nr}");
+    assert!(!violated(&herd).is_empty() && violated(&herd).iter().all(|v| *v == "No Herd Effect"), "{:?}", violated(&herd));
+    assert!(violated(&recipe).is_empty());
 }
 
 #[test]
@@ -167,12 +219,33 @@ fn preset_trace_hashes_are_pinned() {
         let got = hash_hex(run(name).sim().trace_hash());
         assert_eq!(got, hash, "{name}");
     }
+    for (name, hash) in ZAB_PINNED {
+        let got = hash_hex(run_zab(name).sim().trace_hash());
+        assert_eq!(got, *hash, "{name}");
+    }
 }
+
+/// The Zab twins' trace hashes (each its own, so a link to one replays forever).
+const ZAB_PINNED: &[(&str, &str)] = &[
+    ("lock-zab-acquire-release", "2a1cf8b32a4090a5"),
+    ("lock-zab-holder-crash", "a7bdf9bbf5e8e56b"),
+    ("lock-zab-gc-pause-unfenced", "3051be2773eea2b6"),
+    ("lock-zab-gc-pause-fenced", "10c9709e62d954b2"),
+    ("lock-zab-leader-failover", "30e732d13b9d730a"),
+    ("lock-zab-clock-drift", "7e601da82095915a"),
+    ("lock-zab-lease-margin", "0c1bada8fa8cd31f"),
+    ("lock-zab-drift-beyond-bound", "4a4da6ef5df348df"),
+    ("lock-zab-herd-effect", "e652f314f6b71e8f"),
+    ("lock-zab-recipe-no-herd", "c7377b270a524136"),
+];
 
 #[test]
 fn every_lock_preset_validates_and_has_both_languages() {
     let all: Vec<_> = presets::all().into_iter().filter(|p| p.protocol == "lock").collect();
-    assert_eq!(all.len(), 10);
+    assert_eq!(all.len(), 20);
+    let on_zab: Vec<_> = all.iter().filter(|p| lock_on(&(p.build)()).unwrap().is_some()).map(|p| p.name.replacen("lock-zab-", "lock-", 1)).collect();
+    let on_raft: Vec<_> = all.iter().filter(|p| !p.name.starts_with("lock-zab-")).map(|p| p.name.to_string()).collect();
+    assert_eq!(on_zab, on_raft, "every lock preset has its twin on Zab, and only those run on Zab");
     for p in all {
         assert!(!p.caption_en.is_empty() && !p.caption_zh.is_empty() && !p.title_zh.is_empty(), "{}", p.name);
         let s = (p.build)();

@@ -101,7 +101,100 @@ fn herd(bug: bool) -> Scenario {
     s
 }
 
+/// The servers run Zab instead of Raft (the configuration names `zab`), under the current
+/// link version.
+fn on_zab(mut s: Scenario) -> Scenario {
+    let mut config = s.config.as_object().cloned().unwrap_or_default();
+    let log = config.remove("raft").unwrap_or_else(|| json!({}));
+    config.insert("zab".into(), log);
+    s.config = serde_json::Value::Object(config);
+    s.version = crate::scenario::link::LINK_VERSION;
+    s
+}
+
+/// On Zab, with its own timing (Fast Leader Election, then discovery and synchronization,
+/// puts the first leader in place about 370 ms in; n2 leads): n4 holds the lock at
+/// `ZAB_HOLDER_CRASH_US` with seed 2; n3 takes it at 573 ms with seed 3 and is paused
+/// 50 ms after its lease check; the leader that crashes is n2.
+pub const ZAB_HOLDER_CRASH_US: u64 = 950_000;
+pub const ZAB_PAUSED_HOLDER: u32 = 3;
+pub const ZAB_PAUSE_US: u64 = 620_000;
+pub const ZAB_CRASHED_LEADER: u32 = 2;
+
+fn zab_holder_crash() -> Scenario {
+    let mut s = base(2);
+    s.faults = vec![at(ZAB_HOLDER_CRASH_US, Fault::Crash { node: CRASHED_HOLDER }), at(4_500_000, Fault::Restart { node: CRASHED_HOLDER })];
+    s.playhead_us = 3_000_000;
+    on_zab(s)
+}
+
+fn zab_gc_pause(fencing: bool) -> Scenario {
+    let mut s = gc_pause(fencing);
+    s.faults = vec![at(ZAB_PAUSE_US, Fault::Pause { node: ZAB_PAUSED_HOLDER }), at(ZAB_PAUSE_US + 2_000_000, Fault::Resume { node: ZAB_PAUSED_HOLDER })];
+    on_zab(s)
+}
+
+fn zab_leader_failover() -> Scenario {
+    let mut s = base(4);
+    s.faults = vec![at(1_500_000, Fault::Crash { node: ZAB_CRASHED_LEADER }), at(3_500_000, Fault::Restart { node: ZAB_CRASHED_LEADER })];
+    s.playhead_us = 4_000_000;
+    on_zab(s)
+}
+
+/// The same presets with the servers on Zab: what each shows on Raft, on ZooKeeper's own
+/// arrangement. Their captions say what differs.
+fn zab_presets() -> Vec<Preset> {
+    vec![
+        preset("lock-zab-acquire-release", "lock", "Lock service on Zab: acquire and release", "Zab 上的锁服务：获取与释放",
+            "The same lock service, with its three servers running Zab as ZooKeeper does instead of Raft. Fast Leader Election picks n2 (the highest id among equal histories), discovery and synchronization follow, and once n2 is established the clients open sessions and pass the lock in creation order, each waking only the next, with fencing tokens that only grow.",
+            "同样的锁服务，但三台服务器像 ZooKeeper 那样运行 Zab 而不是 Raft。快速领导者选举选出 n2（历史相同时 id 最大者），随后是发现与同步阶段；n2 确立后，客户端打开会话，按创建顺序传递锁，每次只唤醒下一个，隔离令牌只增不减。",
+            || on_zab(acquire_release())),
+        preset("lock-zab-holder-crash", "lock", "Lock service on Zab: the holder crashes", "Zab 上的锁服务：持锁者崩溃",
+            "On Zab, the client holding the lock (n4) crashes. Its keep-alives stop; after the session timeout the Zab leader broadcasts ExpireSession, every server delivers it in zxid order and deletes the ephemeral node, the watch fires, and the next client takes the lock with a higher token.",
+            "在 Zab 上，持锁的客户端（n4）崩溃。它的心跳停止；会话超时后，Zab 领导者广播 ExpireSession，每台服务器按 zxid 顺序交付它并删除临时节点，监视触发，下一个客户端以更大的令牌获得锁。",
+            zab_holder_crash),
+        preset("lock-zab-gc-pause-unfenced", "lock", "Lock service on Zab: a GC pause without fencing", "Zab 上的锁服务：没有隔离令牌时的 GC 停顿",
+            "Kleppmann's scenario on Zab. The holder (n3) checks its lease, then freezes for 2 s before its write leaves. Its session expires, the next client takes the lock and writes; the woken client's old write reaches a storage that does not check tokens, and No Interleaving turns red. The log under the lock service does not matter: a lease alone cannot make a lock safe.",
+            "Zab 上的 Kleppmann 场景。持锁者（n3）检查了租约，随后在写请求发出之前冻结 2 秒。它的会话过期，下一个客户端获得锁并写入；醒来的客户端的旧写请求到达不检查令牌的存储，“无交错”检查变红。锁服务下面是哪种日志无关紧要：仅靠租约无法让锁安全。",
+            || zab_gc_pause(false)),
+        preset("lock-zab-gc-pause-fenced", "lock", "Lock service on Zab: the same pause with fencing", "Zab 上的锁服务：同样的停顿，有隔离令牌",
+            "The same pause on Zab, with the storage checking tokens: the woken client's write carries an older token than the new holder's and is rejected. The token is the lock node's creation zxid in the lock tree, the same on Zab as on Raft.",
+            "Zab 上同样的停顿，但存储检查令牌：醒来的客户端的写请求带着比新持锁者更旧的令牌，被拒绝。令牌是锁树中锁节点创建时的 zxid，在 Zab 上和在 Raft 上一样。",
+            || zab_gc_pause(true)),
+        preset("lock-zab-leader-failover", "lock", "Lock service on Zab: the Zab leader fails", "Zab 上的锁服务：Zab 领导者故障",
+            "The Zab leader n2 crashes while clients wait for the lock. The followers stop hearing it, go back to LOOKING after syncLimit, elect n1, and synchronize with it before it serves. A leader answers KeepAlives only while it holds a lease from a PING round a quorum answered, and the new leader gives every session a fresh timeout plus a grace period, so no session expires and the lock keeps passing.",
+            "Zab 领导者 n2 在客户端等待锁时崩溃。跟随者听不到它，在 syncLimit 之后回到 LOOKING，选出 n1，并在 n1 提供服务之前与它同步。领导者只在持有由法定人数应答的 PING 轮次给出的租约时才应答 KeepAlive，新领导者给每个会话一个新的超时加宽限期，因此没有会话过期，锁继续传递。",
+            zab_leader_failover),
+        preset("lock-zab-clock-drift", "lock", "Lock service on Zab: a client's clock runs 40% slow", "Zab 上的锁服务：客户端的时钟慢了 40%",
+            "Client n3's clock runs 40% slow, far beyond the 10% the service's leases allow for, and n3 is cut off from the servers while it holds the lock (fencing off). Under the current semantics the run is labelled \"assumption exceeded\": the Zab leader expires n3's session while n3's lease still has time left by its slow clock (Conservative Lease), and the next client holds the lock by its lease at the same time (Mutual Exclusion by Lease).",
+            "客户端 n3 的时钟慢了 40%，远超服务租约所允许的 10%；n3 在持锁时与服务器断开（关闭隔离令牌）。在当前语义下，这次运行被标记为“超出假设”：Zab 领导者让 n3 的会话过期时，按 n3 走慢的时钟它的租约还有剩余（“保守租约”），下一个客户端同时按租约持有锁（“租约互斥”）。",
+            || on_zab(clock_drift_with(-400_000))),
+        preset("lock-zab-lease-margin", "lock", "Lock service on Zab: a lease with a margin for drift", "Zab 上的锁服务：为时钟漂移留出余量的租约",
+            "Client n3's clock runs 10% slow, within the drift bound. Cut off from the servers while it holds the lock, it trusts its lease for 818 ms of the 1 s timeout by its own clock, so its lease runs out, and its session goes into jeopardy, before the Zab leader expires the session; only then does the next client take the lock. No property is violated.",
+            "客户端 n3 的时钟慢了 10%，在漂移上界之内。它在持锁时与服务器断开，按自己的时钟只信任租约 1 秒超时中的 818 毫秒，因此它的租约在 Zab 领导者让会话过期之前结束，会话进入危险期；此后下一个客户端才获得锁。没有任何性质被违反。",
+            || on_zab(lease_drift_with(-100_000))),
+        preset("lock-zab-drift-beyond-bound", "lock", "Lock service on Zab: drift beyond the bound (assumption exceeded)", "Zab 上的锁服务：超出上界的时钟漂移（超出假设）",
+            "The same run with n3's clock 30% slow, beyond the bound: labelled \"assumption exceeded\", and Conservative Lease and Mutual Exclusion by Lease turn red, on Zab as on Raft. The leases are the service's; the log under it only has to keep its leader lease honest.",
+            "同样的运行，但 n3 的时钟慢了 30%，超出上界：被标记为“超出假设”，“保守租约”和“租约互斥”变红，在 Zab 上和在 Raft 上一样。租约属于服务本身；它下面的日志只需保证领导者租约可靠。",
+            || on_zab(lease_drift_with(-300_000))),
+        preset("lock-zab-herd-effect", "lock", "Lock service on Zab: the herd effect (teaching bug)", "Zab 上的锁服务：羊群效应（教学缺陷）",
+            "Five clients on Zab, every waiter watching the children of /lock: each release wakes every waiter (No Herd Effect turns red on each). Count the notifications against the recipe preset on Zab.",
+            "Zab 上的五个客户端，每个等待者都监视 /lock 的所有子节点：每次释放都唤醒所有等待者（每次“无羊群效应”都变红）。请与 Zab 上的正确做法预设比较通知次数。",
+            || on_zab(herd(true))),
+        preset("lock-zab-recipe-no-herd", "lock", "Lock service on Zab: the recipe without a herd", "Zab 上的锁服务：没有羊群效应的做法",
+            "The same five clients on Zab following ZooKeeper's recipe: each waiter watches only its predecessor, so a release wakes exactly one client.",
+            "Zab 上同样的五个客户端遵循 ZooKeeper 的做法：每个等待者只监视自己的前一个节点，因此一次释放只唤醒一个客户端。",
+            || on_zab(herd(false))),
+    ]
+}
+
 pub fn presets() -> Vec<Preset> {
+    let mut all = raft_presets();
+    all.extend(zab_presets());
+    all
+}
+
+fn raft_presets() -> Vec<Preset> {
     vec![
         preset("lock-acquire-release", "lock", "Lock service: acquire and release", "锁服务：获取与释放",
             "Three lock servers run Raft; three clients open sessions and keep them alive. Each creates an ephemeral sequential node under /lock. The lowest node holds the lock; every other client watches only its predecessor (the dashed arrow). The holder writes begin and end to the storage with its fencing token (the node's creation zxid), deletes its node, and the watch wakes exactly the next client in line.",

@@ -233,6 +233,8 @@ mod paxos;
 
 #[cfg(feature = "lock")]
 mod lock;
+#[cfg(feature = "lock")]
+pub use lock::lock_on;
 
 #[cfg(feature = "gossip")]
 mod gossip;
