@@ -14,8 +14,9 @@ use crate::sim::{ChaosConfig, NetConfig, NodeId, TimeUs};
 
 /// The swarm version new sweeps draw with. Version 2 draws everything version 1 draws, in
 /// the same order, then crash points after durable writes (and, where no crash rate drew
-/// it, whether those crashes lose unsynced writes). Version 3 draws as version 2 does and
-/// runs under link version 4.
+/// it, whether those crashes lose unsynced writes). Version 3 draws as version 2 does, but
+/// also draws reads for stores that promise sequential consistency, and runs under link
+/// version 4.
 pub const SWARM_VERSION: u32 = 3;
 /// The link version the scenarios of swarm versions 1 and 2 run under (pinned, so that a
 /// later link version does not change what a reported seed replays).
@@ -151,7 +152,10 @@ pub fn draw(base: &SweepSpec, row: &Row, seed: u64, version: u32) -> Result<Draw
     let chaos_until_us: TimeUs = pick(&mut rng, &[3_000_000, 6_000_000]);
     let request_every_us: TimeUs = pick(&mut rng, &[100_000, 150_000, 250_000]);
     let callers = pick(&mut rng, &[1, 2]);
-    let reads = row.consistency.model == Consistency::Linearizable;
+    // Version 3: stores promising sequential consistency get reads too (their clients'
+    // reads are checked against what each client has seen).
+    let sequential = version >= 3 && row.consistency.model == Consistency::Sequential;
+    let reads = row.consistency.model == Consistency::Linearizable || sequential;
     let reads_pct = if reads { pick(&mut rng, &[0, 25, 50]) } else { 0 };
     let keys = pick(&mut rng, &[1, 2, 3, 5]);
     let leave = if rng.below(2) == 1 { rng.range(0, u64::from(max_left_down(row.sweep.leave_down, nodes))) as u32 } else { 0 };

@@ -203,6 +203,17 @@ pub trait Protocol: Clone + Debug + 'static {
     fn request_in_session(op: &ClientOp, _session: Session) -> Option<Self::Request> {
         Self::request_from_op(op)
     }
+    /// What a reply tells its client it has now seen (Zab: the zxid it was answered at), if
+    /// the protocol keeps such a token: the simulated client attached to a server remembers
+    /// the newest and hands it to its next requests ([`Protocol::request_with_token`]).
+    fn reply_token(_reply: &Self::Reply) -> Option<u64> {
+        None
+    }
+    /// The request carrying the newest token its client has seen (ZooKeeper's session
+    /// carries the last zxid the client saw, so no server answers it from an older state).
+    fn request_with_token(req: Self::Request, _token: u64) -> Self::Request {
+        req
+    }
     /// How the simulated client reads a reply (version 2 and later).
     fn reply_result(reply: &Self::Reply) -> ClientResult {
         match Self::reply_redirect(reply) {

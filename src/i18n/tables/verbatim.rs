@@ -28,6 +28,6 @@ pub const VERBATIM: &[&str] = &[
     "NOTIFICATION", "FOLLOWERINFO", "LEADERINFO", "ACKEPOCH", "DIFF", "TRUNC", "SNAP", "NEWLEADER", "ACK(NEWLEADER)",
     "UPTODATE", "PROPOSAL", "ACK", "COMMIT", "PING", "PING(reply)", "REQUEST", "acceptedEpoch", "currentEpoch",
     "Leadership", "PrefixConsistency", "TotalOrder", "LocalPrimaryOrder", "GlobalPrimaryOrder", "PrimaryIntegrity",
-    "DurableEpoch", "DurableCommit", "Integrity", "ACKs", "epoch", "SYNC", "SYNC(reply)",
+    "DurableEpoch", "DurableCommit", "SingleSystemImage", "Integrity", "ACKs", "epoch", "SYNC", "SYNC(reply)",
 ];
 

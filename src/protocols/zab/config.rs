@@ -23,7 +23,7 @@ impl ReadMode {
     }
 }
 
-pub const BUGS: &[&str] = &["skip_sync", "diff_not_trunc", "ack_newleader_before_sync", "epoch_before_txns", "snap_not_persisted", "ack_before_fsync"];
+pub const BUGS: &[&str] = &["skip_sync", "diff_not_trunc", "ack_newleader_before_sync", "epoch_before_txns", "snap_not_persisted", "ack_before_fsync", "no_last_zxid_check"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -19,7 +19,7 @@ pub mod view;
 pub use config::{ReadMode, ZabConfig, BUGS};
 pub use invariants::ZabChecker;
 pub use msg::{ServerState, Txn, Vote, ZabMsg, Zxid};
-pub use node::{Phase, Role, Zab, ZabDurable, ZabReply, ZabTimer, ZabWrite};
+pub use node::{Phase, Role, Zab, ZabDurable, ZabReply, ZabRequest, ZabTimer, ZabWrite};
 
 mod rsm;
 
@@ -29,7 +29,7 @@ impl<S: StateMachine> Protocol for Zab<S> {
     type Config = ZabConfig;
     type Msg = ZabMsg<S::Command>;
     type Timer = ZabTimer;
-    type Request = S::Command;
+    type Request = ZabRequest<S::Command>;
     type Reply = Outcome<S::Output>;
     type Durable = ZabDurable<S::Command>;
     type Checker = ZabChecker<S>;
@@ -71,7 +71,7 @@ impl<S: StateMachine> Protocol for Zab<S> {
             ZabTimer::Flush => self.on_flush(out),
         }
     }
-    fn on_request(&mut self, request_id: u64, req: S::Command, out: &mut Out<Self>) {
+    fn on_request(&mut self, request_id: u64, req: ZabRequest<S::Command>, out: &mut Out<Self>) {
         self.handle_client(request_id, req, out);
     }
     /// "Time out now": a follower gives up on its leader, a leader on its followers.
@@ -82,12 +82,22 @@ impl<S: StateMachine> Protocol for Zab<S> {
             _ => self.go_looking("timed out from the page", out),
         }
     }
-    fn request_from_op(op: &ClientOp) -> Option<S::Command> {
-        S::Command::from_op(op)
+    fn request_from_op(op: &ClientOp) -> Option<ZabRequest<S::Command>> {
+        S::Command::from_op(op).map(ZabRequest::new)
     }
     const CLIENT_SESSIONS: bool = S::SESSIONS;
-    fn request_in_session(op: &ClientOp, session: Session) -> Option<S::Command> {
-        S::Command::in_session(op, session)
+    fn request_in_session(op: &ClientOp, session: Session) -> Option<ZabRequest<S::Command>> {
+        S::Command::in_session(op, session).map(ZabRequest::new)
+    }
+    /// The zxid a client was answered at is what it has seen.
+    fn reply_token(reply: &Outcome<S::Output>) -> Option<u64> {
+        match reply {
+            Outcome::Applied { index, .. } => Some(*index),
+            _ => None,
+        }
+    }
+    fn request_with_token(req: ZabRequest<S::Command>, token: u64) -> ZabRequest<S::Command> {
+        ZabRequest { last_zxid_seen: Zxid::unpack(token), ..req }
     }
     /// A server that is not serving gives no hint the client follows: it tries the next.
     fn reply_result(reply: &Outcome<S::Output>) -> ClientResult {

@@ -92,6 +92,21 @@ impl<C: Clone> ZabDurable<C> {
     }
 }
 
+/// A client's request: the command, and the newest zxid its client has seen (ZooKeeper's
+/// session carries it: a server whose state is older refuses the client, which tries
+/// another server).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZabRequest<C> {
+    pub cmd: C,
+    pub last_zxid_seen: Zxid,
+}
+
+impl<C> ZabRequest<C> {
+    pub fn new(cmd: C) -> Self {
+        ZabRequest { cmd, last_zxid_seen: Zxid::ZERO }
+    }
+}
+
 /// A reply to a client is the replicated log's [`Outcome`]: `Applied` (done at this
 /// server: the state machine's answer, and the zxid it answered at, packed as ZooKeeper
 /// packs it), `NotLeader` (this server is not serving, electing or synchronizing: try
@@ -327,9 +342,15 @@ impl<S: StateMachine> Zab<S> {
 
     /// A client's request: reads are answered from this server's data tree while it
     /// serves; writes go through the leader.
-    pub fn handle_client(&mut self, request_id: u64, cmd: S::Command, out: &mut Out<Self>) {
+    pub fn handle_client(&mut self, request_id: u64, req: ZabRequest<S::Command>, out: &mut Out<Self>) {
         if self.phase() != Phase::Broadcast {
             out.reply(request_id, Outcome::NotLeader { hint: self.leader() });
+            return;
+        }
+        let cmd = req.cmd;
+        if self.behind_client(req.last_zxid_seen) {
+            out.note(format!("n{}: the client has seen zxid {}, this server only {}: try another server", self.env.id, req.last_zxid_seen, self.committed_zxid()));
+            out.reply(request_id, Outcome::NotLeader { hint: None });
             return;
         }
         if let Some(output) = self.sm.query(&cmd) {
@@ -345,6 +366,13 @@ impl<S: StateMachine> Zab<S> {
             Role::Following(_) => self.to_leader(super::ZabMsg::Request { request_id, cmd }, out),
             Role::Looking => {}
         }
+    }
+
+    /// Version 4: is this server's state older than what the client has seen? ZooKeeper
+    /// then refuses the client ("client must try another server"); the planted bug
+    /// `no_last_zxid_check` serves it anyway.
+    fn behind_client(&self, last_zxid_seen: Zxid) -> bool {
+        self.config.v4() && !self.config.bug("no_last_zxid_check") && self.committed_zxid() < last_zxid_seen
     }
 
     /// The tick: pings, and the limits every role keeps.

@@ -142,6 +142,31 @@ fn ack_fsync_bug() -> Scenario {
     s
 }
 
+/// The client attached to n1 writes k twice; before its second write, n2 is cut off from
+/// everyone (it stays in broadcast until syncLimit passes, 250 ms later), then n1 crashes.
+/// The client's read goes to n1, which is down, and 50 ms later to n2, which is behind what
+/// the client has seen.
+fn client_failover(bug: Option<&str>) -> Scenario {
+    let config = bug.map_or_else(|| json!({}), |b| json!({ "bug": b }));
+    zab(5, 11, config, vec![
+        put(300, 1, "k", "1"),
+        ms(400, Fault::Partition { groups: vec![vec![0, 1, 3, 4], vec![2]] }),
+        put(400, 1, "k", "2"),
+        ms(500, Fault::Crash { node: 1 }),
+        get(520, 1, "k"),
+        ms(1_500, Fault::HealAll),
+        ms(1_500, Fault::Restart { node: 1 }),
+    ])
+}
+
+fn client_failover_clean() -> Scenario {
+    client_failover(None)
+}
+
+fn client_failover_bug() -> Scenario {
+    client_failover(Some("no_last_zxid_check"))
+}
+
 fn same_faults() -> Scenario {
     super::same_faults("zab")
 }
@@ -243,6 +268,23 @@ pub fn presets() -> Vec<Preset> {
             sync_deposed,
         ),
         preset(
+            "zab-client-failover",
+            "zab",
+            "A client fails over and never goes back in time",
+            "客户端切换服务器，但不会看到更旧的状态",
+            "A client attached to n1 writes k = 1, then k = 2; it saw the second write done at zxid (1, 2). Meanwhile n2 \
+             was cut off from everyone at 400 ms: it still believes it follows n4 and serves reads from its state, which \
+             stops at (1, 1), until syncLimit passes (250 ms). n1 crashes at 500 ms, so the client's read goes to n1, \
+             finds it down, and 50 ms later tries n2. Its request carries the last zxid it saw, as a ZooKeeper session \
+             does; n2 is behind it and refuses (\"try another server\"), and n3 answers k = 2. Reads on Zab are not \
+             linearizable, but no client ever sees an older state than one it has seen (SingleSystemImage).",
+            "连接在 n1 上的客户端先写 k = 1，再写 k = 2；它看到第二次写在 zxid (1, 2) 完成。与此同时，n2 在 400 毫秒与所有节点断开：\
+             在 syncLimit（250 毫秒）过去之前，它仍以为自己跟随 n4，并用停在 (1, 1) 的状态回答读请求。n1 在 500 毫秒崩溃，于是客户端的读请求\
+             先发往 n1，发现它已宕机，50 毫秒后改试 n2。请求带着客户端见过的最新 zxid，就像 ZooKeeper 的会话那样；n2 落后于它，于是拒绝\
+             （“请换一台服务器”），由 n3 回答 k = 2。Zab 上的读不是线性一致的，但任何客户端都不会看到比它已见过的更旧的状态（SingleSystemImage）。",
+            client_failover_clean,
+        ),
+        preset(
             "zab-bug-skip-sync",
             "zab",
             "Teaching bug: the new leader broadcasts before synchronization",
@@ -298,6 +340,20 @@ pub fn presets() -> Vec<Preset> {
              自己的 fsync 在 310 毫秒结束，跟随者的在 312 毫秒）。丢失未同步写入的崩溃会让一个已告知客户端成功的已提交事务丢失。\
              DurableCommit 标出这次提交。",
             ack_fsync_bug,
+        ),
+        preset(
+            "zab-bug-no-last-zxid-check",
+            "zab",
+            "Teaching bug: a server answers a client that has seen more than it has",
+            "教学缺陷：服务器回答了一个比它见得更多的客户端",
+            "The same failover, with the planted bug: n2 does not compare the client's last zxid with its own and \
+             answers from its stale state. The client, which saw k = 2 written, now reads k = 1: time went backwards \
+             for it, and SingleSystemImage is violated. ZooKeeper's server refuses such a client (\"client must try \
+             another server\").",
+            "同样的切换，但带有植入的缺陷：n2 不比较客户端见过的最新 zxid 与自己的，直接用过时的状态回答。客户端明明看到 k = 2 已写入，\
+             现在却读到 k = 1：对它来说时间倒流了，违反 SingleSystemImage。ZooKeeper 的服务器会拒绝这样的客户端（“client must try \
+             another server”）。",
+            client_failover_bug,
         ),
         preset(
             "zab-bug-epoch-before-txns",

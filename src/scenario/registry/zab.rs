@@ -15,12 +15,13 @@ pub const ROW: Row = Row {
         Bug { name: "epoch_before_txns", source: "ZOOKEEPER-4643: currentEpoch was updated before the synchronized transactions were persisted" },
         Bug { name: "snap_not_persisted", source: "ZOOKEEPER-3642: a follower did not persist the SNAP before NEWLEADER, then was synchronized by DIFF from its advanced zxid" },
         Bug { name: "ack_before_fsync", source: "Zab (DSN 2011) §IV-C: a follower acknowledges a proposal only once it is on stable storage (the fsync removed)" },
+        Bug { name: "no_last_zxid_check", source: "ZooKeeper's server refuses a client that has seen a newer zxid than its own (\"client must try another server\"); Programmer's Guide, single system image" },
     ],
     presets: crate::scenario::presets::zab::presets,
     lessons: &["zab-recovery"],
     consistency: ConsistencyModel {
         model: Consistency::Sequential,
-        checker: "Writes in one total order (Integrity, Agreement, TotalOrder, Local and Global primary order, PrimaryIntegrity, PrefixConsistency); reads answered from a server's delivered prefix, or after a sync through the leader (not linearizable under a deposed leader)",
+        checker: "Writes in one total order (Integrity, Agreement, TotalOrder, Local and Global primary order, PrimaryIntegrity, PrefixConsistency); reads answered from a server's delivered prefix never older than what the client has seen (SingleSystemImage), or after a sync through the leader (not linearizable under a deposed leader)",
     },
     assumptions: ASYNCHRONOUS,
     sweep: SweepDefaults {

@@ -28,6 +28,10 @@ pub(crate) struct Call {
     pub history: Option<usize>,
     pub attempt: u32,
     pub node: NodeId,
+    /// The server the call was first sent to: the client attached to it makes the call,
+    /// with the newest token that client had seen when it made it.
+    pub origin: NodeId,
+    pub token: u64,
     /// The request id of the current attempt.
     pub request_id: u64,
     /// A retry is scheduled: the current attempt's timeout no longer counts.
@@ -46,6 +50,8 @@ pub(crate) struct Clients {
     pub inconclusive: Option<String>,
     /// The history already failed: later calls are not searched again.
     pub failed: bool,
+    /// Per server, the newest reply token the client attached to it has seen.
+    pub tokens: SortedMap<NodeId, u64>,
     next_client: u64,
 }
 
@@ -93,7 +99,8 @@ impl<P: Protocol> Sim<P> {
             let invoke_us = self.now_us;
             self.clients.history.invoke(Operation { client, key, kind, invoke_us, complete_us: None, result: OpResult::Unknown })
         });
-        let call = Call { op: op.clone(), session, history, attempt: 0, node, request_id: u64::MAX, retrying: false };
+        let token = self.clients.tokens.get(&node).copied().unwrap_or(0);
+        let call = Call { op: op.clone(), session, history, attempt: 0, node, origin: node, token, request_id: u64::MAX, retrying: false };
         self.clients.calls.insert(client, call);
         self.send_attempt(client, node);
     }
@@ -107,7 +114,7 @@ impl<P: Protocol> Sim<P> {
         call.attempt += 1;
         call.node = node;
         call.retrying = false;
-        let (attempt, op, session) = (call.attempt, call.op.clone(), call.session);
+        let (attempt, op, session, token) = (call.attempt, call.op.clone(), call.session, call.token);
         self.requests.remove(&previous);
         let text = format!("{op:?} (client {}, serial {}, attempt {attempt})", session.client, session.serial);
         self.trace(Some(node), TraceKind::Request { request_id, op: text }, 0);
@@ -116,6 +123,7 @@ impl<P: Protocol> Sim<P> {
             self.close_call(client, OpResult::Fail);
             return;
         };
+        let req = P::request_with_token(req, token);
         self.clients.attempt_of.insert(request_id, client);
         self.requests.insert(request_id, super::PendingRequest { req, hops: 0 });
         self.queue.push(self.now_us + CLIENT_TIMEOUT_US, Ev::ClientTimeout { client, attempt });
@@ -134,6 +142,10 @@ impl<P: Protocol> Sim<P> {
     pub(super) fn call_reply(&mut self, request_id: u64, reply: &P::Reply) {
         let Some(&client) = self.clients.attempt_of.get(&request_id) else { return };
         let current = self.clients.calls.get(&client).is_some_and(|c| c.request_id == request_id);
+        if let (Some(token), Some(call)) = (P::reply_token(reply), self.clients.calls.get(&client)) {
+            let seen = self.clients.tokens.entry(call.origin).or_insert(0);
+            *seen = (*seen).max(token);
+        }
         match P::reply_result(reply) {
             ClientResult::Ok(value) => self.close_call(client, OpResult::Ok { value }),
             ClientResult::Fail if current => self.close_call(client, OpResult::Fail),

@@ -4,7 +4,9 @@
 //! specification checks beside them (zookeeper-specifications, protocol-spec/Zab.tla:
 //! Leadership, PrefixConsistency), DurableCommit (a committed transaction is on a quorum's
 //! stable storage, §IV-C), and the order ZooKeeper's fixes for ZOOKEEPER-4643 and
-//! -4646 restored (a stable currentEpoch implies the stable history under it). Deliveries are followed per server and per "run" (a
+//! -4646 restored (a stable currentEpoch implies the stable history under it), and, from
+//! version 4, ZooKeeper's single system image for clients (SingleSystemImage: no answer
+//! older than what the client had seen). Deliveries are followed per server and per "run" (a
 //! restart, or a cut of delivered transactions, starts a new run from the history's
 //! start), and every transaction anyone delivered is remembered, crashed servers' too.
 //! Liveness: once faults stop, one established leader in broadcast and every live server
@@ -19,6 +21,7 @@ mod leadership;
 mod local_primary_order;
 mod prefix_consistency;
 mod primary_integrity;
+mod single_system_image;
 mod total_order;
 
 use super::msg::{Txn, Zxid};
@@ -92,17 +95,37 @@ pub fn violation<S: StateMachine>(ctx: &ZabCtx<S>, property: (&str, &str), expla
 #[derive(Clone, Debug)]
 pub struct ZabChecker<S: StateMachine = Kv> {
     obs: Observed<S::Command>,
+    /// Version 4: client requests delivered and not yet answered, with the zxid each
+    /// carried (SingleSystemImage).
+    v4: bool,
+    asked: SortedMap<u64, Zxid>,
 }
 
 impl<S: StateMachine> ZabChecker<S> {
     pub fn new(n: u32) -> Self {
-        ZabChecker { obs: Observed::new(n as usize) }
+        ZabChecker { obs: Observed::new(n as usize), v4: false, asked: SortedMap::default() }
+    }
+
+    /// Version 4: every answer to a client at least as new as what its client had seen.
+    fn check_clients(&mut self, ctx: &CheckCtx<Zab<S>>, out: &mut Vec<Violation>) {
+        for (_, request_id, req) in ctx.requests {
+            self.asked.insert(*request_id, req.last_zxid_seen);
+        }
+        for (node, request_id, reply) in ctx.replies {
+            let Some(seen) = self.asked.remove(request_id) else { continue };
+            if let crate::sim::Outcome::Applied { index, .. } = reply {
+                let v = |explanation| Violation { property: single_system_image::NAME.into(), source: single_system_image::SOURCE.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation };
+                single_system_image::check(*node, *request_id, seen, Zxid::unpack(*index), v, out);
+            }
+        }
     }
 }
 
 impl<S: StateMachine> Checker<Zab<S>> for ZabChecker<S> {
-    fn new(_config: &super::ZabConfig, n: u32) -> Self {
-        ZabChecker::new(n)
+    /// Client requests and replies (SingleSystemImage).
+    const OBSERVES_MESSAGES: bool = true;
+    fn new(config: &super::ZabConfig, n: u32) -> Self {
+        ZabChecker { v4: config.v4(), ..ZabChecker::new(n) }
     }
 
     fn properties() -> Vec<(&'static str, &'static str)> {
@@ -117,10 +140,14 @@ impl<S: StateMachine> Checker<Zab<S>> for ZabChecker<S> {
             (primary_integrity::NAME, primary_integrity::SOURCE),
             (durable_epoch::NAME, durable_epoch::SOURCE),
             (durable_commit::NAME, durable_commit::SOURCE),
+            (single_system_image::NAME, single_system_image::SOURCE),
         ]
     }
 
     fn check(&mut self, ctx: &CheckCtx<Zab<S>>, out: &mut Vec<Violation>) {
+        if self.v4 {
+            self.check_clients(ctx, out);
+        }
         let Some(id) = ctx.node else { return };
         let group = Cluster::of(ctx);
         let zctx = ZabCtx { event_index: ctx.event_index, now_us: ctx.now_us, restarted: ctx.restarted, group: &group };
