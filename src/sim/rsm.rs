@@ -156,6 +156,8 @@ pub trait LogConfig: ProtocolConfig + Clone + Debug + Default + PartialEq + serd
 /// state, checkers, all as its associated types) that another protocol embeds and drives
 /// through its handlers, plus proposals and the queries that protocol needs.
 pub trait ReplicatedLog<S: StateMachine>: Present<Config: LogConfig, Reply = Outcome<S::Output>> {
+    /// The log's name as the page shows it beside the servers that run it ("Raft", "Zab").
+    const TITLE: &'static str;
     /// Append `cmd` if this replica leads; its [`Outcome`] comes back among the effects, as
     /// a reply whose request id is the returned index.
     fn propose(&mut self, cmd: S::Command, out: &mut Out<Self>) -> Result<u64, NotLeader>;

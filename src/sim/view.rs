@@ -117,6 +117,8 @@ pub struct ClusterView {
 pub struct Overlay {
     /// Layout group per node id ("server", "client", "storage"); empty: one ring.
     pub groups: Vec<String>,
+    /// A title for a group where the default does not fit: (group, title).
+    pub group_titles: Vec<(String, String)>,
     pub arrows: Vec<OverlayArrow>,
     pub bars: Vec<OverlayBar>,
     pub tables: Vec<TableView>,

@@ -59,12 +59,13 @@ fn row_gap(rows: usize) -> f64 {
 
 /// The label of each group and where it is drawn (its centre): none for one ring; the lock
 /// service's servers and clients; otherwise each role above its row.
-pub fn group_labels(groups: &[String]) -> Vec<(String, f64, f64)> {
+pub fn group_labels(groups: &[String], titles: &[(String, String)]) -> Vec<(String, f64, f64)> {
     if groups.is_empty() || groups.iter().all(|g| g == &groups[0]) {
         return Vec::new();
     }
     if groups.iter().any(|g| g == "server") {
-        return vec![("lock servers (Raft)".into(), 135.0, 24.0), ("clients".into(), 340.0, 24.0)];
+        let servers = titles.iter().find(|(g, _)| g == "server").map_or("lock servers (Raft)", |(_, t)| t.as_str());
+        return vec![(servers.into(), 135.0, 24.0), ("clients".into(), 340.0, 24.0)];
     }
     let names = group_names(groups);
     let gap = row_gap(names.len());

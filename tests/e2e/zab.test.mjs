@@ -67,3 +67,30 @@ test('Zab teaching bug: DIFF where TRUNC was needed makes histories diverge', as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('The lock service on Zab: the Zab leader fails, n1 is elected, sessions survive; a client fails over without going back in time', async () => {
+  const { page, errors, context } = await open(env.browser, env.base + '#preset=lock-zab-leader-failover', { width: 1280, height: 1400 });
+  await pause(page);
+  let s = await runFor(page, 4000000);
+  assert.equal(s.protocol, 'lock');
+  assert.equal(s.nodes[1].role, 'leader', JSON.stringify(s.nodes.map(n => n.role)));
+  assert.equal(s.violations.length, 0, JSON.stringify(s.violations));
+  await page.click('svg.cluster [data-node-id="1"]');
+  const inspector = await page.locator('[data-testid=inspector]').textContent();
+  assert.ok(inspector.includes('currentEpoch') && inspector.includes('(2, '), inspector.slice(0, 600));
+  await page.screenshot({ path: join(SHOTS, 'lock-zab-failover.png'), fullPage: true });
+  // Another family: the page swaps modules.
+  await page.evaluate(() => window.clusterlab.load('zab-client-failover'));
+  await page.waitForFunction(() => window.clusterlab && window.clusterlab.state && window.clusterlab.state().protocol === 'zab', null, { timeout: 30000 });
+  await pause(page);
+  // Just after the refusal at 570 ms (the event log shows the records before the playhead).
+  s = await runFor(page, 600000);
+  assert.equal(s.protocol, 'zab');
+  assert.equal(s.violations.length, 0, JSON.stringify(s.violations));
+  await page.fill('[data-testid=event-log] input[type=search]', 'another server');
+  const log = await page.locator('[data-testid=event-log] ol').textContent();
+  assert.ok(log.includes('the client has seen zxid (1, 2), this server only (1, 1)'), 'log: ' + log.slice(0, 600));
+  await page.screenshot({ path: join(SHOTS, 'zab-client-failover.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -148,6 +148,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("index", "索引"),
     ("light", "浅色"),
     ("lock servers (Raft)", "锁服务器（Raft）"),
+    ("lock servers (Zab)", "锁服务器（Zab）"),
     ("log", "日志"),
     ("messages in flight", "条消息在途"),
     ("node", "节点"),

@@ -222,6 +222,8 @@ impl<R: LockLog> Protocol for LockNode<R> {
 }
 
 impl<R: LockLog> Present for LockNode<R> {
+    /// The servers' log's word for its term (Raft's term, Zab's epoch).
+    const TERM_NAME: &'static str = R::TERM_NAME;
     fn msg_summary(msg: &Self::Msg) -> String {
         view::summary::<R>(msg)
     }

@@ -146,6 +146,7 @@ pub fn overlay<R: LockLog>(nodes: &[Option<LockNode<R>>], _now_us: TimeUs) -> Ov
     o.groups = (0..nodes.len() as u32)
         .map(|i| if i < servers { "server" } else if i < servers + clients { "client" } else { "storage" }.to_string())
         .collect();
+    o.group_titles = vec![("server".into(), format!("lock servers ({})", R::TITLE))];
     let clients_live = || nodes.iter().flatten().filter_map(LockNode::as_client);
     for c in clients_live() {
         if c.session.is_some() {

@@ -24,6 +24,7 @@ impl LogConfig for RaftConfig {
 }
 
 impl<S: StateMachine> ReplicatedLog<S> for Raft<S> {
+    const TITLE: &'static str = "Raft";
     fn propose(&mut self, cmd: S::Command, out: &mut Out<Self>) -> Result<u64, NotLeader> {
         self.propose_as(None, cmd, out)
     }

@@ -4,7 +4,8 @@
 //! or SNAP applied in memory and written at NEWLEADER, made durable before currentEpoch is
 //! set and NEWLEADER acknowledged (ZOOKEEPER-3911, -4643, -3642); UPTODATE delivers the
 //! initial history; then PROPOSALs are logged and ACKed after their fsync and delivered in
-//! zxid order at COMMIT. The leader's messages in a session are numbered, as ZooKeeper's TCP
+//! zxid order at COMMIT. The leader's messages in a session (and, from version 4, the
+//! follower's to the leader) are numbered, as ZooKeeper's TCP
 //! connection orders them: one that comes early waits for the gap to fill, a duplicate is
 //! dropped, and a lost one ends the session through initLimit or syncLimit (only messages
 //! taken in order count as hearing from the leader).

@@ -4,7 +4,10 @@
 //! ACKEPOCH), synchronization (DIFF, TRUNC or SNAP chosen from each follower's last zxid,
 //! then NEWLEADER; established once a quorum acknowledged it, when the initial history is
 //! delivered and UPTODATE sent) and broadcast (PROPOSAL, COMMIT once a quorum ACKed, in
-//! zxid order); the leader steps down when a quorum has gone unheard for syncLimit.
+//! zxid order); the leader steps down when a quorum has gone unheard for syncLimit. From
+//! version 4 it takes each follower's session in order, once, as ZooKeeper's
+//! LearnerHandler reads its TCP connection, and drops a follower silent past its read
+//! timeout.
 
 use super::lease::LeaseRounds;
 use super::msg::{Txn, ZabMsg, Zxid};

@@ -25,6 +25,7 @@ impl LogConfig for ZabConfig {
 }
 
 impl<S: StateMachine> ReplicatedLog<S> for Zab<S> {
+    const TITLE: &'static str = "Zab";
     /// The established leader proposes; the outcome comes back (as a reply whose request id
     /// is the returned position in the history) when it delivers the transaction, or as
     /// unknown if it stops leading first.

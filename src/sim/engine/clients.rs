@@ -2,7 +2,10 @@
 //! with a session (Ongaro's thesis §6.3: client id and serial number), retried with the same
 //! session at another node when the answer is unknown, the node is down or silent; every
 //! call's invocation and completion go into the client history, which the linearizability
-//! checker reads as calls complete (Herlihy and Wing, 1990; see `sim::lin`).
+//! checker reads as calls complete (Herlihy and Wing, 1990; see `sim::lin`). A call is made
+//! by the client attached to the server it is first sent to: where the protocol keeps a
+//! reply token (Zab's zxid), that client remembers the newest it has seen and every call it
+//! makes carries it, retries included (`Protocol::reply_token`, `request_with_token`).
 
 use super::Sim;
 use crate::sim::lin::{Incremental, Limits, OpKind, OpResult, Operation, Verdict};

@@ -238,7 +238,7 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
         <svg class="cluster" viewBox={format!("0 0 {size} {size}", size = fixed(SIZE, 0))} role="group" aria-label={format!("{}: {n} {}", v.protocol, t("nodes"))} data-testid="cluster"
             onclick={on_click} onkeydown={Callback::from(on_key)} onmousemove={on_move}>
             if grouped {
-                { for layout::group_labels(&p.overlay.groups).into_iter().map(|(label, x, y)| html! {
+                { for layout::group_labels(&p.overlay.groups, &p.overlay.group_titles).into_iter().map(|(label, x, y)| html! {
                     <text class="group-label" x={fixed(x, 0).to_string()} y={fixed(y, 0).to_string()}>{ t_dyn(&label) }</text>
                 }) }
             } else {
