@@ -227,16 +227,16 @@ fn preset_trace_hashes_are_pinned() {
 
 /// The Zab twins' trace hashes (each its own, so a link to one replays forever).
 const ZAB_PINNED: &[(&str, &str)] = &[
-    ("lock-zab-acquire-release", "2a1cf8b32a4090a5"),
-    ("lock-zab-holder-crash", "a7bdf9bbf5e8e56b"),
-    ("lock-zab-gc-pause-unfenced", "3051be2773eea2b6"),
-    ("lock-zab-gc-pause-fenced", "10c9709e62d954b2"),
-    ("lock-zab-leader-failover", "30e732d13b9d730a"),
-    ("lock-zab-clock-drift", "7e601da82095915a"),
-    ("lock-zab-lease-margin", "0c1bada8fa8cd31f"),
-    ("lock-zab-drift-beyond-bound", "4a4da6ef5df348df"),
-    ("lock-zab-herd-effect", "e652f314f6b71e8f"),
-    ("lock-zab-recipe-no-herd", "c7377b270a524136"),
+    ("lock-zab-acquire-release", "889b3da737886d48"),
+    ("lock-zab-holder-crash", "9b310b67be7d684d"),
+    ("lock-zab-gc-pause-unfenced", "a972ed0b04584fd2"),
+    ("lock-zab-gc-pause-fenced", "2faa28af912aea57"),
+    ("lock-zab-leader-failover", "2b36fee5cd08d881"),
+    ("lock-zab-clock-drift", "9ed31788ea3eade0"),
+    ("lock-zab-lease-margin", "b8f39bda8becbfff"),
+    ("lock-zab-drift-beyond-bound", "4d440f06b71bf6e2"),
+    ("lock-zab-herd-effect", "20fee876a243279a"),
+    ("lock-zab-recipe-no-herd", "1f39457b44fbb3e7"),
 ];
 
 #[test]

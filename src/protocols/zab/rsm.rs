@@ -38,9 +38,11 @@ impl<S: StateMachine> ReplicatedLog<S> for Zab<S> {
         self.propose_txn(cmd, Some((self.env.id, index)), out);
         Ok(index)
     }
-    /// Leads in the Zab sense: established, a quorum acknowledged NEWLEADER.
+    /// Leads, from its election on (as a Raft leader leads before its no-op commits): the
+    /// service holds what it cannot answer yet until the leader is established and caught
+    /// up, rather than sending its clients on to a server that will send them back.
     fn is_leader(&self) -> bool {
-        self.is_established_leader()
+        matches!(self.role, Role::Leading(_))
     }
     fn leader(&self) -> Option<NodeId> {
         Zab::leader(self)
