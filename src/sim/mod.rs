@@ -11,6 +11,7 @@ pub mod fault;
 pub mod hash;
 pub mod history;
 pub mod idmap;
+pub mod lease;
 pub mod lin;
 pub mod network;
 pub mod node;

@@ -73,8 +73,7 @@ const LOST_BACKOFF_US: (u64, u64) = (50_000, 100_000);
 
 /// The client's lease from a KeepAlive's send: T · (1 − ρ) / (1 + ρ), rounded down.
 pub fn client_lease_us(session_timeout_us: u64, drift_bound_ppm: u64) -> u64 {
-    let rho = u128::from(drift_bound_ppm.min(999_999));
-    (u128::from(session_timeout_us) * (1_000_000 - rho) / (1_000_000 + rho)) as u64
+    crate::sim::lease::drift_safe_us(session_timeout_us, drift_bound_ppm)
 }
 
 impl LockClient {

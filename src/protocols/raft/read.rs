@@ -106,9 +106,7 @@ impl<S: StateMachine> Raft<S> {
 
     /// The newest round a majority (this leader included) has acknowledged.
     fn confirmed_round(&self) -> u64 {
-        let mut acks = self.reads.acked.clone();
-        acks.sort_unstable_by(|a, b| b.cmp(a));
-        acks[self.quorum() - 1]
+        crate::sim::lease::quorum_round(self.reads.acked.clone(), self.quorum()).unwrap_or(0)
     }
 
     /// §6.4.1: a majority heard from this leader after the round began, and none of them
@@ -120,9 +118,8 @@ impl<S: StateMachine> Raft<S> {
         if self.config.read != ReadMode::Lease {
             return;
         }
-        let rho = u128::from(self.config.lease_drift_bound_ppm);
-        let lease = u128::from(self.config.election_timeout_us_min) * (1_000_000 - rho) / (1_000_000 + rho);
-        self.reads.lease_until_us = self.reads.lease_until_us.max(start + lease as TimeUs);
+        let lease = crate::sim::lease::drift_safe_us(self.config.election_timeout_us_min, self.config.lease_drift_bound_ppm);
+        self.reads.lease_until_us = self.reads.lease_until_us.max(start + lease);
     }
 
     /// Answer every confirmed read whose index has applied (a read that arrived before the

@@ -19,6 +19,7 @@
 use super::leader::leading;
 use super::msg::ZabMsg;
 use super::node::{Phase, Role, Zab};
+use crate::sim::lease::{drift_safe_us, quorum_round};
 use crate::sim::sorted::SortedMap;
 use crate::sim::{NodeId, Out, StateMachine, TimeUs};
 
@@ -66,22 +67,19 @@ impl<S: StateMachine> Zab<S> {
             return;
         }
         *acked = round;
-        let mut rounds: Vec<u64> = std::iter::once(l.lease.round).chain(l.lease.acked.values().copied()).collect();
-        if rounds.len() < quorum {
-            return;
+        let rounds = std::iter::once(l.lease.round).chain(l.lease.acked.values().copied()).collect();
+        if let Some(confirmed) = quorum_round(rounds, quorum) {
+            self.renew_lease(confirmed);
         }
-        rounds.sort_unstable_by(|a, b| b.cmp(a));
-        self.renew_lease(rounds[quorum - 1]);
     }
 
     /// Round `confirmed` (and every earlier one) has a quorum: extend the lease from its start.
     fn renew_lease(&mut self, confirmed: u64) {
-        let rho = u128::from(self.config.lease_drift_bound_ppm.unwrap_or(0));
-        let lease = u128::from(self.config.sync_limit_us()) * (1_000_000 - rho) / (1_000_000 + rho);
+        let lease = drift_safe_us(self.config.sync_limit_us(), self.config.lease_drift_bound_ppm.unwrap_or(0));
         let l = &mut leading(self).lease;
         let Some(&(_, start)) = l.started.iter().rev().find(|(r, _)| *r <= confirmed) else { return };
         l.started.retain(|(r, _)| *r > confirmed);
-        l.until_us = l.until_us.max(start + lease as TimeUs);
+        l.until_us = l.until_us.max(start + lease);
     }
 
     /// Leads, established, and holds the lease at its clock reading `now_us`.
