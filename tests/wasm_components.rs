@@ -437,6 +437,19 @@ async fn fault_panel_offers_both_crashes_for_a_live_node() {
     assert_eq!(m.count("button[data-testid=restart]"), 1);
 }
 
+// A node's speed sits beside its clock rate: full speed first, then 2, 4 and 10 times as slow.
+#[wasm_bindgen_test]
+async fn fault_panel_offers_a_slow_node() {
+    let props = FaultPanelProps { n: 3, selected: Some((1, NodeStatus::Up)), held: Rc::new(Vec::new()), net: NetConfig::default(), chaos_on: false, requests: Some(true) };
+    let m = mount::<FaultPanel>(props).await;
+    let slow = m.one("select[data-testid=slow]").dyn_into::<web_sys::HtmlSelectElement>().unwrap();
+    assert_eq!(slow.selected_index(), 0);
+    assert_eq!(attr(&slow, "aria-label"), "Node speed");
+    let options: Vec<(String, String)> = m.all("select[data-testid=slow] option").iter().map(|o| (attr(o, "value"), text(o))).collect();
+    let expected = [("1", "full speed"), ("2", "×2"), ("4", "×4"), ("10", "×10")];
+    assert_eq!(options, expected.map(|(v, t)| (v.to_string(), t.to_string())));
+}
+
 // ---- Controls ------------------------------------------------------------------------
 
 #[wasm_bindgen_test]

@@ -221,6 +221,12 @@ fn heal_and_settle(spec: &SweepSpec, s: &mut Scenario) {
         s.faults.push(at(heal, Fault::ClockDrift { node, drift_ppm: 0 }));
         s.faults.push(at(heal, Fault::ClockSkew { node, skew_us: 0 }));
     }
+    // Only where chaos may slow nodes, so the scenarios made before it are unchanged.
+    if spec.chaos_config.slow_ppm > 0 {
+        for node in 0..spec.nodes {
+            s.faults.push(at(heal, Fault::Slow { node, factor: 1 }));
+        }
+    }
     // One request after the heal, so a live cluster must commit something new.
     s.faults.push(at(heal + spec.liveness_bound_us / 2, Fault::Request { node: 0, op: ClientOp::Put { key: "final".into(), value: "done".into() } }));
     s.playhead_us = heal + spec.liveness_bound_us;

@@ -2,9 +2,10 @@
 //! draws its own fault mix and rates, cluster size, protocol knobs and client load within
 //! the ranges and fault assumptions its registry row declares, so that one default sweep
 //! reaches corners a single fixed mix never does (a restart inside one election, one entry
-//! per AppendEntries, a heal that leaves members down). `--bug` changes nothing but the bug
-//! flag. Each swarm version is frozen: a seed reported under it draws the same scenario
-//! forever.
+//! per AppendEntries, a heal that leaves members down, a node slowed tenfold where the row
+//! declares slow nodes). `--bug` changes nothing but the bug flag. Each swarm version is
+//! frozen: a seed reported under it draws the same scenario forever (a fault class added
+//! later is drawn last, and only for rows that declare it).
 
 use super::chaos::SweepSpec;
 use super::registry::{Consistency, LeaveDown, Row};
@@ -16,7 +17,10 @@ use crate::sim::{ChaosConfig, NetConfig, NodeId, TimeUs};
 /// the same order, then crash points after durable writes (and, where no crash rate drew
 /// it, whether those crashes lose unsynced writes). Version 3 draws as version 2 does, but
 /// also draws reads for stores that promise sequential consistency, and runs under link
-/// version 4.
+/// version 4; a row that declares slow nodes ([`FaultClass::Slow`], which no row had when
+/// version 3 was frozen) then draws, after everything else, a slow-node rate and the
+/// largest slowdown (rows that do not declare it draw nothing more, so their seeds replay
+/// as before).
 pub const SWARM_VERSION: u32 = 3;
 /// The link version the scenarios of swarm versions 1 and 2 run under (pinned, so that a
 /// later link version does not change what a reported seed replays).
@@ -91,6 +95,8 @@ fn chaos_v1(rng: &mut Prng, row: &Row) -> ChaosConfig {
         max_downtime_us,
         max_restart_delay_us: Some(max_restart_delay_us),
         crash_after_write_ppm: 0,
+        slow_ppm: 0,
+        slow_factor_max: 0,
         net,
     }
 }
@@ -103,6 +109,14 @@ fn crash_points_v2(rng: &mut Prng, row: &Row, chaos: &mut ChaosConfig) {
     if chaos.crash_ppm == 0 && chaos.crash_after_write_ppm > 0 {
         chaos.lose_unsynced_ppm = lose;
     }
+}
+
+/// Slow nodes, drawn after everything else and only for a row that declares them (so a
+/// row that does not draws exactly what it drew before they existed): half the seeds get
+/// a rate, and chaos's slowdowns go up to 4 or 10 times.
+fn slow_nodes(rng: &mut Prng, row: &Row, chaos: &mut ChaosConfig) {
+    chaos.slow_ppm = maybe(rng, row, FaultClass::Slow, &[20_000, 60_000]);
+    chaos.slow_factor_max = pick(rng, &[4, 10]);
 }
 
 /// One fragment from each of the row's knob dimensions, merged in order; a fragment's
@@ -163,6 +177,9 @@ pub fn draw(base: &SweepSpec, row: &Row, seed: u64, version: u32) -> Result<Draw
     let left_down = (nodes - leave..nodes).collect();
     if version >= 2 {
         crash_points_v2(&mut rng, row, &mut chaos_config);
+    }
+    if version >= 3 && row.assumptions.faults.contains(&FaultClass::Slow) {
+        slow_nodes(&mut rng, row, &mut chaos_config);
     }
     let spec = SweepSpec {
         nodes,

@@ -78,6 +78,7 @@ pub fn validate_fault(fault: &Fault, n: u32) -> Result<(), String> {
             Err(format!("clock skew {skew_us} us is more than an hour"))
         }
         Fault::SetNetwork { net } => super::validate::validate_net(net),
+        Fault::Slow { factor, .. } => super::validate::validate_slow_factor(*factor),
         _ => Ok(()),
     }
 }
@@ -109,6 +110,7 @@ impl<P: Present> History<P> {
             .collect();
         v.clock_skew_us = sim.clocks[id as usize].skew_us;
         v.clock_drift_ppm = sim.clocks[id as usize].drift_ppm;
+        v.slow_factor = sim.slow_factor(id);
         v
     }
 

@@ -30,9 +30,17 @@ pub enum FaultClass {
     Reorder,
     /// Corrupted messages (caught by checksums and dropped).
     Corrupt,
+    /// A slow node: its timers take several times as long (an overloaded machine). Not in
+    /// [`ALL_FAULTS`], so the rows that existed before it draw exactly what they drew; a
+    /// row that declares it gets slow nodes in its swarm sweeps. Whether a slowdown is
+    /// within a row's assumptions is decided by its delay and drift bounds, not by this
+    /// declaration (an asynchronous protocol tolerates any slowness).
+    Slow,
 }
 
-/// Every fault kind the simulator has today.
+/// Every fault kind the simulator had when swarm version 3 was frozen (the default
+/// assumptions, and what the registry's rows declare); [`FaultClass::Slow`] came later and
+/// is declared by naming it.
 pub const ALL_FAULTS: &[FaultClass] = &[
     FaultClass::Crash,
     FaultClass::LoseUnsynced,
@@ -100,7 +108,7 @@ impl Assumptions {
         use Fault::*;
         let label = match fault {
             SetNetwork { net } => return self.check_net(net),
-            Crash { .. } | CrashLoseUnsynced { .. } | Pause { .. } | ClockSkew { .. } | ClockDrift { .. } | Cut { .. } | CutOneWay { .. } | Partition { .. } | Hold { .. } => fault.label(),
+            Crash { .. } | CrashLoseUnsynced { .. } | Pause { .. } | ClockSkew { .. } | ClockDrift { .. } | Cut { .. } | CutOneWay { .. } | Partition { .. } | Hold { .. } | Slow { .. } => fault.label(),
             _ => return None,
         };
         match fault {
@@ -111,8 +119,31 @@ impl Assumptions {
             ClockDrift { drift_ppm, .. } => self.check_drift(*drift_ppm, &label),
             Cut { .. } | CutOneWay { .. } | Partition { .. } => self.outside(FaultClass::Partition, &label),
             Hold { .. } => self.outside(FaultClass::Hold, &label),
+            Slow { factor, .. } => self.check_slow(*factor, &label),
             _ => None,
         }
+    }
+
+    /// A slow node's timers are a clock that runs slow: factor f is a rate error of
+    /// 1 − 1/f (in ppm, 1,000,000 − 1,000,000 / f). Beyond a protocol that assumes bounded
+    /// delay (its timeouts decide safety) and beyond a drift bound ρ it declares (a lease
+    /// cannot tolerate a timer that runs slower than its bound); within for a protocol
+    /// that assumes any clock (an asynchronous protocol tolerates any slowness).
+    fn check_slow(&self, factor: u32, label: &str) -> Option<String> {
+        if factor <= 1 {
+            return None;
+        }
+        if let Some(bound) = self.bounded_delay_us {
+            return Some(format!("{label}: a slow node's timeouts break the assumed delay bound of {bound} µs"));
+        }
+        let rate_error_ppm = 1_000_000 - 1_000_000 / factor;
+        (self.drift_bound_ppm < ANY_DRIFT_PPM && rate_error_ppm > self.drift_bound_ppm).then(|| {
+            format!(
+                "{label}: its timers run {}% slow, beyond the drift bound ρ = {}%",
+                percent(rate_error_ppm),
+                percent(self.drift_bound_ppm)
+            )
+        })
     }
 
     fn check_drift(&self, drift_ppm: i64, label: &str) -> Option<String> {
@@ -168,6 +199,7 @@ fn class_name(class: FaultClass) -> &'static str {
         FaultClass::Duplicate => "duplicated messages",
         FaultClass::Reorder => "reordered messages",
         FaultClass::Corrupt => "corrupted messages",
+        FaultClass::Slow => "slow nodes",
     }
 }
 

@@ -60,6 +60,14 @@ pub struct ChaosConfig {
     /// nothing, so links made before this field replay exactly.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub crash_after_write_ppm: u32,
+    /// Chance that a tick slows a node down (its timers take `factor` times as long),
+    /// undone like the other faults. 0 draws nothing, so links made before this field
+    /// replay exactly.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub slow_ppm: u32,
+    /// The largest slowdown factor chaos draws (from 2); 0 means 10.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub slow_factor_max: u32,
     /// Network faults while chaos is on.
     pub net: NetConfig,
 }
@@ -76,6 +84,8 @@ impl Default for ChaosConfig {
             max_downtime_us: 1_500_000,
             max_restart_delay_us: None,
             crash_after_write_ppm: 0,
+            slow_ppm: 0,
+            slow_factor_max: 0,
             net: NetConfig {
                 latency_min_us: 5_000,
                 latency_max_us: 40_000,
@@ -143,7 +153,15 @@ pub enum Fault {
     Duplicate { id: u64 },
     /// Adversary mode: fire timer `id` (time moves to its drawn deadline if later).
     Fire { id: u64 },
+    /// A slow machine: the node's timers take `factor` times as long (1 is full speed,
+    /// at most [`MAX_SLOW_FACTOR`]). Timers already armed keep the part of their time
+    /// that has run and take the rest at the new speed. A crash keeps it (it is the
+    /// machine, not the process).
+    Slow { node: NodeId, factor: u32 },
 }
+
+/// The largest slowdown a `Fault::Slow` may set.
+pub const MAX_SLOW_FACTOR: u32 = 100;
 
 impl Fault {
     /// One of adversary mode's choices (deliver, drop, duplicate, fire).
@@ -156,7 +174,7 @@ impl Fault {
         use Fault::*;
         match self {
             Crash { node } | CrashLoseUnsynced { node } | Restart { node } | Pause { node } | Resume { node } | TimeoutNow { node } => vec![*node],
-            ClockSkew { node, .. } | ClockDrift { node, .. } | Request { node, .. } => vec![*node],
+            ClockSkew { node, .. } | ClockDrift { node, .. } | Request { node, .. } | Slow { node, .. } => vec![*node],
             Cut { a, b } | Heal { a, b } => vec![*a, *b],
             CutOneWay { from, to } | Hold { from, to } | Release { from, to } => vec![*from, *to],
             Partition { groups } => groups.iter().flatten().copied().collect(),
@@ -181,6 +199,7 @@ impl Fault {
             ClockSkew { node, skew_us } => ClockSkew { node: map(*node)?, skew_us: *skew_us },
             ClockDrift { node, drift_ppm } => ClockDrift { node: map(*node)?, drift_ppm: *drift_ppm },
             Request { node, op } => Request { node: map(*node)?, op: op.clone() },
+            Slow { node, factor } => Slow { node: map(*node)?, factor: *factor },
             Cut { a, b } => two(*a, *b).map(|(a, b)| Cut { a, b })?,
             Heal { a, b } => two(*a, *b).map(|(a, b)| Heal { a, b })?,
             CutOneWay { from, to } => two(*from, *to).map(|(from, to)| CutOneWay { from, to })?,
@@ -222,6 +241,8 @@ impl Fault {
             Drop { id } => format!("drop m{id}"),
             Duplicate { id } => format!("duplicate m{id}"),
             Fire { id } => format!("fire timer {id}"),
+            Slow { node, factor: 1 } => format!("n{node} back to full speed"),
+            Slow { node, factor } => format!("slow n{node} ×{factor}"),
         }
     }
 }

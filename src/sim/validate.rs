@@ -1,7 +1,7 @@
 //! Semantic checks on network and chaos settings from untrusted input (links, the page,
 //! the CLI): every problem is a plain message, never a panic.
 
-use super::fault::{ChaosConfig, NetConfig};
+use super::fault::{ChaosConfig, NetConfig, MAX_SLOW_FACTOR};
 
 const MAX_LATENCY_US: u64 = 60_000_000;
 
@@ -28,6 +28,14 @@ pub fn validate_net(net: &NetConfig) -> Result<(), String> {
     ppm("corruption", net.corrupt_ppm)
 }
 
+/// A slow node's factor: 1 (full speed) to [`MAX_SLOW_FACTOR`] times as slow.
+pub fn validate_slow_factor(factor: u32) -> Result<(), String> {
+    if !(1..=MAX_SLOW_FACTOR).contains(&factor) {
+        return Err(format!("slow factor {factor} is outside 1 to {MAX_SLOW_FACTOR} (1 is full speed, 10 ten times as slow)"));
+    }
+    Ok(())
+}
+
 pub fn validate_chaos(c: &ChaosConfig) -> Result<(), String> {
     if c.tick_us < 1_000 {
         return Err("chaos tick must be at least 1000 us".into());
@@ -42,9 +50,13 @@ pub fn validate_chaos(c: &ChaosConfig) -> Result<(), String> {
         ("partition", c.partition_ppm),
         ("pause", c.pause_ppm),
         ("skew", c.skew_ppm),
+        ("slow node", c.slow_ppm),
     ];
     for (name, v) in rates {
         ppm(name, v)?;
+    }
+    if c.slow_factor_max == 1 || c.slow_factor_max > MAX_SLOW_FACTOR {
+        return Err(format!("chaos's largest slow factor {} is outside 2 to {MAX_SLOW_FACTOR} (0 means 10)", c.slow_factor_max));
     }
     validate_net(&c.net)
 }

@@ -64,6 +64,14 @@ pub struct NodeView {
     /// The node's clock offset and drift as the simulator applies them.
     pub clock_skew_us: i64,
     pub clock_drift_ppm: i64,
+    /// How many times as long the node's timers take (a slow node); 1 is full speed (0
+    /// where no simulator filled it in). Left out of the JSON at full speed.
+    #[serde(skip_serializing_if = "full_speed")]
+    pub slow_factor: u32,
+}
+
+fn full_speed(factor: &u32) -> bool {
+    *factor <= 1
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

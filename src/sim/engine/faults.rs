@@ -1,10 +1,10 @@
 //! The simulator's fault handling: applying each fault of the one fault vocabulary (crash,
-//! restart, pause, clocks, links, partitions, network, chaos, client requests), noting when
-//! one goes beyond the protocol's declared assumptions, healing everything before a
-//! liveness phase, and chaos mode's random faults drawn from the seed.
+//! restart, pause, clocks, slow nodes, links, partitions, network, chaos, client requests),
+//! noting when one goes beyond the protocol's declared assumptions, healing everything
+//! before a liveness phase, and chaos mode's random faults drawn from the seed.
 
 use super::Sim;
-use crate::sim::fault::Fault;
+use crate::sim::fault::{Fault, MAX_SLOW_FACTOR};
 use crate::sim::network::LinkState;
 use crate::sim::protocol::{NodeId, Protocol};
 use crate::sim::queue::Ev;
@@ -98,7 +98,38 @@ impl<P: Protocol> Sim<P> {
             }
             Adversary { on } => self.set_adversary(on),
             Deliver { .. } | Drop { .. } | Duplicate { .. } | Fire { .. } => false,
+            Slow { node, factor } => self.set_slow(node, factor.clamp(1, MAX_SLOW_FACTOR)),
         }
+    }
+
+    /// A new slowdown from now: timers armed later take `factor` times as long, and each
+    /// timer already armed at the node keeps the part of its time that has run and takes
+    /// the rest at the new speed (its remaining time scaled by new / old, rounded up, and
+    /// re-armed under a new generation so the old queue entry goes stale). Timers already
+    /// due, held by a pause, keep their place.
+    fn set_slow(&mut self, node: NodeId, factor: u32) -> bool {
+        let i = node as usize;
+        let (old, now) = (self.slow[i], self.now_us);
+        if old == factor {
+            return false;
+        }
+        self.slow[i] = factor;
+        let mut rearmed = Vec::new();
+        for t in self.slots[i].timers.iter_mut().filter(|t| t.fires_at_us > now) {
+            let left = u128::from(t.fires_at_us - now);
+            let scaled = (left * u128::from(factor)).div_ceil(u128::from(old));
+            let fires_at_us = now.saturating_add(u64::try_from(scaled).unwrap_or(u64::MAX));
+            if fires_at_us != t.fires_at_us {
+                t.generation = self.next_timer_gen;
+                self.next_timer_gen += 1;
+                t.fires_at_us = fires_at_us;
+                rearmed.push((fires_at_us, t.generation));
+            }
+        }
+        for (at_us, generation) in rearmed {
+            self.push_ev(at_us, Ev::Timer { node, generation });
+        }
+        true
     }
 
     /// A new clock rate from now. Version 3: the clock goes on from its reading, and each
@@ -141,7 +172,8 @@ impl<P: Protocol> Sim<P> {
     }
 
     /// Turn chaos off and undo every fault: heal links, restart crashed nodes, resume
-    /// paused ones, reset clocks. The start of a sweep's liveness phase.
+    /// paused ones, reset clocks, bring slow nodes back to full speed. The start of a
+    /// sweep's liveness phase.
     pub fn heal_everything(&mut self) {
         let mut faults = vec![Fault::SetChaos { on: false }, Fault::HealAll];
         for node in 0..self.n {
@@ -156,6 +188,9 @@ impl<P: Protocol> Sim<P> {
             }
             if self.clocks[node as usize].drift_ppm != 0 {
                 faults.push(Fault::ClockDrift { node, drift_ppm: 0 });
+            }
+            if self.slow[node as usize] != 1 {
+                faults.push(Fault::Slow { node, factor: 1 });
             }
         }
         for f in faults {
@@ -183,8 +218,9 @@ impl<P: Protocol> Sim<P> {
         self.queue.push(restart_at, Ev::Fault { fault: Box::new(Fault::Restart { node }), chaos: true });
     }
 
-    /// Chaos mode: one tick may draw a crash, a partition, a pause or a clock fault, each
-    /// undone after a random time drawn from the same seed.
+    /// Chaos mode: one tick may draw a crash, a partition, a pause, a clock fault or (when
+    /// its rate is set) a slow node, each undone after a random time drawn from the same
+    /// seed.
     pub(super) fn chaos_tick(&mut self) {
         let c = self.chaos.clone();
         let n = self.n as u64;
@@ -213,6 +249,12 @@ impl<P: Protocol> Sim<P> {
         if self.rng.chance_ppm(c.skew_ppm) {
             let drift_ppm = self.rng.range(0, 200_000) as i64 - 100_000;
             drawn.push((Fault::ClockDrift { node, drift_ppm }, Fault::ClockDrift { node, drift_ppm: 0 }));
+        }
+        // Drawn last, and only when set, so links made before it replay exactly.
+        if c.slow_ppm > 0 && self.rng.chance_ppm(c.slow_ppm) {
+            let max = if c.slow_factor_max == 0 { 10 } else { c.slow_factor_max.clamp(2, MAX_SLOW_FACTOR) };
+            let factor = self.rng.range(2, u64::from(max)) as u32;
+            drawn.push((Fault::Slow { node, factor }, Fault::Slow { node, factor: 1 }));
         }
         for (fault, undo) in drawn {
             let at_us = match (&undo, restart_at) {

@@ -51,6 +51,9 @@ pub struct Sim<P: Protocol> {
     pub(crate) disks: Vec<Disk<P::Durable>>,
     /// Each node's clock (skew and drift over global time).
     pub(crate) clocks: Vec<Clock>,
+    /// Each node's slowdown: its timers take this many times as long (1: full speed).
+    /// The machine's, not the process's: a crash keeps it.
+    pub(crate) slow: Vec<u32>,
     pub(crate) flights: super::idmap::IdMap<Flight<P::Msg>>,
     pub(super) next_msg_id: u64,
     next_timer_gen: u64,
@@ -97,6 +100,7 @@ impl<P: Protocol> Sim<P> {
             slots: (0..n).map(|_| NodeSlot::new()).collect(),
             disks: (0..n).map(|_| Disk::new()).collect(),
             clocks: vec![Clock::new(super::protocol::CURRENT_VERSION >= 3); n as usize],
+            slow: vec![1; n as usize],
             flights: super::idmap::IdMap::new(),
             next_msg_id: 0,
             next_timer_gen: 0,
@@ -167,6 +171,10 @@ impl<P: Protocol> Sim<P> {
     /// What node `id`'s own clock reads now (skew and drift over global time).
     pub fn local_now_us(&self, id: NodeId) -> TimeUs {
         self.clocks.get(id as usize).map_or(self.now_us, |c| c.local_time(self.now_us))
+    }
+    /// How many times as long node `id`'s timers take (1: full speed).
+    pub fn slow_factor(&self, id: NodeId) -> u32 {
+        self.slow.get(id as usize).copied().unwrap_or(1)
     }
     pub fn node(&self, id: NodeId) -> Option<&P> {
         self.states.get(id as usize).and_then(|s| s.as_ref())

@@ -1,6 +1,7 @@
 //! The simulator's nodes: booting (from stable storage after a crash), running a handler
 //! and carrying out its effects (messages, timers, replies, durable writes and syncs),
-//! timers drawn from the seed, and crash, restart, pause and resume.
+//! timers drawn from the seed (stretched on a slow node), and crash, restart, pause and
+//! resume.
 
 use super::Sim;
 use crate::sim::node::TimerSlot;
@@ -68,7 +69,8 @@ impl<P: Protocol> Sim<P> {
     }
 
     pub(super) fn set_timer(&mut self, node: NodeId, timer: P::Timer, min_us: TimeUs, max_us: TimeUs) {
-        let local = self.rng.range(min_us, max_us);
+        // A slow node's timers take `factor` times as long (1 draws and fires as before).
+        let local = self.rng.range(min_us, max_us).saturating_mul(u64::from(self.slow[node as usize]));
         let fires_at_us = self.now_us + self.clocks[node as usize].global_duration(local);
         let slot = &mut self.slots[node as usize];
         slot.timers.retain(|t| t.timer != timer);

@@ -1,5 +1,6 @@
-//! The failure-injection panel: node faults for the selected node, links, partitions, the
-//! network, chaos mode and client requests. Every action is recorded into the scenario.
+//! The failure-injection panel: node faults for the selected node (crash, pause, clocks,
+//! speed), links, partitions, the network, chaos mode and client requests. Every action is
+//! recorded into the scenario.
 
 use crate::i18n::t;
 use crate::sim::{ClientOp, Fault, NetConfig, NodeStatus};
@@ -67,6 +68,13 @@ fn clock_controls(id: u32) -> Html {
             }
         }
     });
+    let on_slow = Callback::from(move |e: Event| {
+        if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+            if let Ok(factor) = s.value().parse::<u32>() {
+                dispatch(Action::Inject(Fault::Slow { node: id, factor }));
+            }
+        }
+    });
     html! {
         <div class="row">
             <label>{ t("Clock offset") }{ " " }
@@ -77,6 +85,13 @@ fn clock_controls(id: u32) -> Html {
             <label>{ t("Clock rate") }{ " " }
                 <select data-testid="drift" aria-label={t("Clock rate")} onchange={on_drift}>
                     { for [-50i64, -20, 0, 20, 50].iter().map(|v| html! { <option value={v.to_string()} selected={*v == 0}>{ format!("{v:+}%") }</option> }) }
+                </select>
+            </label>
+            <label title={t("A slow machine: the node's timers take this many times as long")}>{ t("Speed") }{ " " }
+                <select data-testid="slow" aria-label={t("Node speed")} onchange={on_slow}>
+                    { for [1u32, 2, 4, 10].iter().map(|v| html! {
+                        <option value={v.to_string()} selected={*v == 1}>{ if *v == 1 { t("full speed").to_string() } else { format!("×{v}") } }</option>
+                    }) }
                 </select>
             </label>
         </div>

@@ -52,6 +52,7 @@ fn node_detail(n: &NodeView, term_name: &str, now: u64) -> Html {
                 { for n.fields.iter().map(|(k, v)| html! { <><dt>{ t_dyn(k) }</dt><dd>{ v.clone() }</dd></> }) }
                 if n.clock_skew_us != 0 { <dt>{ t("clock skew") }</dt><dd>{ format!("{} ms", n.clock_skew_us / 1000) }</dd> }
                 if n.clock_drift_ppm != 0 { <dt>{ t("clock drift") }</dt><dd>{ format!("{}{}%", if n.clock_drift_ppm > 0 { "+" } else { "" }, crate::ui::fixed::fixed(n.clock_drift_ppm as f64 / 10_000.0, 1)) }</dd> }
+                if n.slow_factor > 1 { <dt>{ t("slowdown") }</dt><dd>{ format!("×{}", n.slow_factor) }</dd> }
                 { for n.timers.iter().map(|tm| html! { <><dt>{ format!("{} {}", t_dyn(&tm.name), t("timer")) }</dt><dd>{ format!("{} {}", t("fires in"), fmt_time(tm.fires_at_us.saturating_sub(now))) }</dd></> }) }
             </dl>
             if let Some(log) = &n.log { { log_grid(log) } }
