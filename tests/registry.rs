@@ -76,6 +76,7 @@ fn rows_list_exactly_the_bugs_the_protocols_implement() {
         ("3pc", <threepc::ThreePcConfig as ProtocolConfig>::BUGS),
         ("paxos-commit", <paxos_commit::PaxosCommitConfig as ProtocolConfig>::BUGS),
         ("zab", <zab::ZabConfig as ProtocolConfig>::BUGS),
+        ("mapreduce", <mapreduce::MapReduceConfig as ProtocolConfig>::BUGS),
     ];
     for (name, bugs) in own {
         assert_eq!(&registry::bug_names(name), bugs, "{name}");

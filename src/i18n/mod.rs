@@ -7,7 +7,7 @@
 
 mod tables;
 
-pub use tables::{TABLE, TXN_TABLE, VERBATIM, VIEWER_TABLE, ZAB_TABLE};
+pub use tables::{MAPREDUCE_TABLE, TABLE, TXN_TABLE, VERBATIM, VIEWER_TABLE, ZAB_TABLE};
 use std::cell::Cell;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +40,7 @@ thread_local! {
 /// The Chinese entry for `en`. A plain search: a few hundred entries whose lengths mostly
 /// differ cost less than a map's code in every page module.
 fn lookup(en: &str) -> Option<&'static str> {
-    TABLE.iter().chain(VIEWER_TABLE).chain(TXN_TABLE).chain(ZAB_TABLE).find(|(k, _)| *k == en).map(|(_, z)| *z)
+    TABLE.iter().chain(VIEWER_TABLE).chain(TXN_TABLE).chain(ZAB_TABLE).chain(MAPREDUCE_TABLE).find(|(k, _)| *k == en).map(|(_, z)| *z)
 }
 
 pub fn lang() -> Lang {
@@ -81,7 +81,13 @@ pub fn has_zh(en: &str) -> bool {
 /// Whether `en` is shown in Chinese, by an entry or a template, or is a name kept as the
 /// papers write it ([`VERBATIM`]) (for the completeness tests).
 pub fn has_translation(en: &str) -> bool {
-    has_zh(en) || VERBATIM.contains(&en) || filled(en).is_some()
+    has_zh(en) || VERBATIM.contains(&en) || is_task_name(en) || filled(en).is_some()
+}
+
+/// MapReduce's task names (m12, r3) are kept as written, as node names (n3) are.
+fn is_task_name(en: &str) -> bool {
+    let mut chars = en.chars();
+    matches!(chars.next(), Some('m' | 'r')) && en.len() > 1 && chars.all(|c| c.is_ascii_digit())
 }
 
 /// `en` through the first table entry with `{}` holes it fits: the Chinese template with

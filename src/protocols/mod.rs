@@ -1,7 +1,7 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
 //! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts; Zab uses
-//! Raft's key-value store as its data tree, and the lock service can run on Zab too).
+//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family).
 
 #[cfg(feature = "flood")]
 pub mod flood;
@@ -9,6 +9,8 @@ pub mod flood;
 pub mod gossip;
 #[cfg(feature = "lock")]
 pub mod lock;
+#[cfg(feature = "mapreduce")]
+pub mod mapreduce;
 #[cfg(feature = "paxos")]
 pub mod paxos;
 #[cfg(feature = "txn")]

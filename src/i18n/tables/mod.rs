@@ -3,12 +3,14 @@
 //! alone. Looked up by `super` (`t`, `t_dyn`).
 
 
+mod mapreduce;
 mod page;
 mod txn;
 mod verbatim;
 mod viewer;
 mod zab;
 
+pub use mapreduce::MAPREDUCE_TABLE;
 pub use page::TABLE;
 pub use txn::TXN_TABLE;
 pub use verbatim::VERBATIM;

@@ -11,6 +11,8 @@ pub const VERBATIM: &[&str] = &[
     "Prepare", "Promise", "Accept", "Accepted", "Nack", "Decide", "Heartbeat", "HeartbeatAck",
     // The lock service (Chubby, ZooKeeper, Kleppmann's fencing)
     "Request", "Response", "NotLeader", "KeepAlive", "KeepAliveAck", "Notify", "Write", "WriteAck", "zxid", "#",
+    // MapReduce (Dean & Ghemawat) and MIT 6.5840's lab
+    "AssignMap", "AssignReduce", "MapDone", "ReduceDone", "Fetch", "Piece", "NoPiece", "Location", "Pong",
     // Epidemic protocols (Demers et al.) and SWIM
     "Push", "Pull", "PushPull", "Reply", "Feedback", "AntiEntropy", "AntiEntropyReply", "Ping", "PingReq", "Ack",
     // Flood

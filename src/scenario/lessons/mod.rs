@@ -262,6 +262,8 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     ]);
     #[cfg(feature = "zab")]
     v.push(("zab-recovery", include_str!("zab-recovery.json")));
+    #[cfg(feature = "mapreduce")]
+    v.push(("mapreduce-reexecution", include_str!("mapreduce-reexecution.json")));
     v
 }
 

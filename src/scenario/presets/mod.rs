@@ -5,6 +5,8 @@
 pub mod gossip;
 #[cfg(feature = "lock")]
 pub mod lock;
+#[cfg(feature = "mapreduce")]
+pub mod mapreduce;
 #[cfg(feature = "paxos")]
 pub mod paxos;
 #[cfg(feature = "raft")]

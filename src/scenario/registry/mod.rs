@@ -37,6 +37,9 @@ pub enum Consistency {
     /// All-or-nothing outcomes (atomic commitment, Bernstein et al. 1987, §7.2): every
     /// participant of a transaction reaches the same decision.
     AtomicCommit,
+    /// A batch job's output equals what a sequential execution of its program produces
+    /// (MapReduce, OSDI 2004, §3.3, for deterministic map and reduce operators).
+    SameAsSequential,
 }
 
 /// A consistency model and the checkers that enforce it.
@@ -141,7 +144,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -248,6 +251,9 @@ mod txn;
 #[cfg(feature = "zab")]
 mod zab;
 
+#[cfg(feature = "mapreduce")]
+mod mapreduce;
+
 static ROWS: &[Row] = &[
     #[cfg(feature = "raft")]
     raft::ROW,
@@ -269,5 +275,7 @@ static ROWS: &[Row] = &[
     txn::PAXOS_COMMIT,
     #[cfg(feature = "zab")]
     zab::ROW,
+    #[cfg(feature = "mapreduce")]
+    mapreduce::MAPREDUCE,
 ];
 

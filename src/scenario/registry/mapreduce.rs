@@ -1,0 +1,66 @@
+//! The MapReduce family's rows: MapReduce word count (Dean & Ghemawat, OSDI 2004).
+
+use super::*;
+use crate::protocols::mapreduce::MapReduce;
+use crate::sim::assume::FaultClass;
+
+/// MapReduce's output is right under every fault the simulator has, slow nodes included
+/// (stragglers are what backup tasks are for); a master crash costs the job, which runs
+/// again.
+const MAPREDUCE_ASSUMES: Assumptions = Assumptions {
+    faults: &[
+        FaultClass::Crash,
+        FaultClass::LoseUnsynced,
+        FaultClass::Pause,
+        FaultClass::Clock,
+        FaultClass::Partition,
+        FaultClass::Hold,
+        FaultClass::Loss,
+        FaultClass::Duplicate,
+        FaultClass::Reorder,
+        FaultClass::Corrupt,
+        FaultClass::Slow,
+    ],
+    drift_bound_ppm: crate::sim::assume::ANY_DRIFT_PPM,
+    max_adjacent_failures: None,
+    bounded_delay_us: None,
+};
+
+pub const MAPREDUCE: Row = Row {
+    name: "mapreduce",
+    family: "mapreduce",
+    title: "MapReduce word count: map, combine, shuffle, reduce, re-execution and backup tasks (Dean & Ghemawat 2004)",
+    nodes: NodeRange { min: 2, max: 64, default: 6 },
+    bugs: &[
+        Bug { name: "no_reexecute_completed_maps", source: "MapReduce (OSDI 2004) §3.3: completed map tasks of a failed worker are re-executed, because their output is on its local disk" },
+        Bug { name: "nondeterministic_map", source: "MapReduce (OSDI 2004) §3.3: with a non-deterministic map, reduce tasks may read the output of different executions of it (the weaker semantics)" },
+        Bug { name: "averaging_combiner", source: "MapReduce (OSDI 2004) §4.3: the combiner is the reduce function's partial form; an average is not associative with the reduce's sum" },
+        Bug { name: "salted_partitioner", source: "MapReduce (OSDI 2004) §4.1: every worker partitions by the same hash(key) mod R; Python salts str hashes per process (PYTHONHASHSEED), which PySpark refuses for this reason" },
+        Bug { name: "commit_late_done", source: "MapReduce (OSDI 2004) §3.3: the master relies on an atomic rename so that one execution's output is committed; MIT 6.5840's lab: ignore a done from a worker that timed out" },
+        Bug { name: "commit_not_synced", source: "MapReduce (OSDI 2004) §3.3: the final output is renamed in a durable file system before the job completes (the sync removed)" },
+    ],
+    presets: crate::scenario::presets::mapreduce::presets,
+    lessons: &["mapreduce-reexecution"],
+    consistency: ConsistencyModel {
+        model: Consistency::SameAsSequential,
+        checker: "Correct output (equals the sequential word count), One partition per key, Each partition committed once, Reduce after all M pieces, Committed output durable; the job done after faults stop",
+    },
+    assumptions: MAPREDUCE_ASSUMES,
+    sweep: SweepDefaults {
+        // Small jobs slow enough to run through the chaos window (3-6 s).
+        config: r#"{"words":1500,"vocabulary":120,"map_tasks":6,"reduce_tasks":3,"worker_bytes_per_ms":4,"net_bytes_per_ms":40}"#,
+        soak_seeds: 100_000,
+        nodes: (3, 7),
+        knobs: &[
+            &["{}", r#"{"combiner":false}"#],
+            &["{}", r#"{"backup_tasks":false}"#, r#"{"backup_when_left_pct":50}"#],
+            &["{}", r#"{"map_tasks":10,"reduce_tasks":2}"#, r#"{"map_tasks":3,"reduce_tasks":4}"#],
+            &["{}", r#"{"worker_timeout_us":250000}"#, r#"{"worker_timeout_us":1500000,"ping_interval_us":300000}"#],
+        ],
+        leave_down: LeaveDown::Minority,
+        liveness_bound_us: 30_000_000,
+    },
+    layout: Layout::Groups,
+    check: check::<MapReduce>,
+    build: build_any::<MapReduce>,
+};
