@@ -45,6 +45,7 @@ bench: setup-test dist
 	cargo run --release -- bench
 	node scripts/page_bench.mjs 11
 	node scripts/frame_bench.mjs 10
+	CLUSTERLAB_BENCH=1 node --test tests/e2e/network.test.mjs
 
 clean:
 	rm -rf dist pkg

@@ -210,3 +210,112 @@ fn the_bug_presets_show_their_bug() {
     caught(&run("mapreduce-bug-commit-late-done", 6_000_000), "Each partition committed once", "1497ebf1ea075cd2");
     caught(&run("mapreduce-bug-commit-not-synced", 6_000_000), "Committed output durable", "4037b5a6e4a2df0b");
 }
+
+// ---- Checkers, each shown a mutation only it catches (DESIGN.md, Checks) -------------------
+
+mod mutations {
+    use super::*;
+    use clusterlab::protocols::mapreduce::worker::{MapFile, ReduceRun};
+    use clusterlab::protocols::mapreduce::{MapReduceChecker, Role};
+    use clusterlab::sim::{CheckCtx, Checker, Disk, DurableLog, Violation};
+
+    fn config() -> MapReduceConfig {
+        MapReduceConfig { words: 300, vocabulary: 40, map_tasks: 2, reduce_tasks: 2, ..MapReduceConfig::default() }
+    }
+
+    /// A master and two workers, fresh; `edit` changes them before the check.
+    fn check(at: u32, disk: Disk<DurableLog<Record>>, edit: impl FnOnce(&mut [Option<MapReduce>])) -> Vec<String> {
+        let c = config();
+        let mut nodes: Vec<Option<MapReduce>> = (0..3).map(|id| Some(MapReduce::new(NodeEnv { id, n: 3 }, &c))).collect();
+        edit(&mut nodes);
+        let disks = vec![disk, Disk::new(), Disk::new()];
+        let ctx = CheckCtx { event_index: 1, now_us: 1, nodes: &nodes, clocks: &[], disks: &disks, sent: &[], replies: &[], requests: &[], node: Some(at), restarted: false };
+        let mut checker = MapReduceChecker::new(&c, 3);
+        let mut out: Vec<Violation> = Vec::new();
+        checker.check(&ctx, &mut out);
+        out.into_iter().map(|v| v.property).collect()
+    }
+
+    fn master(nodes: &mut [Option<MapReduce>]) -> &mut clusterlab::protocols::mapreduce::master::Master {
+        match &mut nodes[0].as_mut().unwrap().role {
+            Role::Master(m) => m,
+            Role::Worker(_) => unreachable!(),
+        }
+    }
+
+    fn worker(nodes: &mut [Option<MapReduce>], id: usize) -> &mut clusterlab::protocols::mapreduce::worker::Worker {
+        match &mut nodes[id].as_mut().unwrap().role {
+            Role::Worker(w) => w,
+            Role::Master(_) => unreachable!(),
+        }
+    }
+
+    fn expected() -> Vec<Pairs> {
+        input::expected(&input::input(&config()), 2)
+    }
+
+    fn synced(records: Vec<Record>) -> Disk<DurableLog<Record>> {
+        let mut d = Disk::new();
+        for r in records {
+            d.write(LogWrite::Append(r));
+        }
+        d.sync();
+        d
+    }
+
+    #[test]
+    fn a_committed_partition_with_one_count_off_fails_correct_output_only() {
+        let mut wrong = expected()[0].clone();
+        wrong[0].1 += 1;
+        let got = check(0, Disk::new(), |n| master(n).commits.push((1, 0, wrong)));
+        assert_eq!(got, ["Correct output"]);
+        let got = check(0, Disk::new(), |n| master(n).commits.push((1, 0, expected()[0].clone())));
+        assert!(got.is_empty(), "{got:?}");
+    }
+
+    #[test]
+    fn a_word_in_the_wrong_partition_file_fails_one_partition_per_key_only() {
+        let got = check(1, Disk::new(), |n| {
+            let w = worker(n, 1);
+            let mut parts = expected();
+            let moved = parts[1].remove(0);
+            parts[0].push(moved);
+            w.files.insert(0, MapFile { run: map_run(0, 0), parts });
+            w.files_written = 1;
+        });
+        assert_eq!(got, ["One partition per key"]);
+    }
+
+    #[test]
+    fn a_second_commit_of_a_partition_fails_committed_once_only() {
+        let p = expected()[1].clone();
+        let got = check(0, Disk::new(), |n| master(n).commits.extend([(1, 1, p.clone()), (1, 1, p.clone())]));
+        assert_eq!(got, ["Each partition committed once"]);
+        let got = check(0, Disk::new(), |n| master(n).commits.extend([(1, 1, p.clone()), (2, 1, p.clone())]));
+        assert!(got.is_empty(), "another job's commit of the same partition is not a second one: {got:?}");
+    }
+
+    #[test]
+    fn a_reduce_running_with_a_piece_missing_fails_reduce_after_all_pieces_only() {
+        let got = check(2, Disk::new(), |n| {
+            let run = Attempt { kind: Kind::Reduce, task: 0, attempt: 4, first: true };
+            worker(n, 2).reduce = Some(ReduceRun { run, locations: vec![Some(1), None], pieces: vec![Some(vec![]), None], reducing: true, started_us: 0 });
+        });
+        assert_eq!(got, ["Reduce after all M pieces"]);
+    }
+
+    #[test]
+    fn a_job_done_with_a_commit_not_on_disk_fails_committed_output_durable_only() {
+        let e = expected();
+        let done = |n: &mut [Option<MapReduce>]| {
+            let m = master(n);
+            m.commits.extend([(1, 0, e[0].clone()), (1, 1, e[1].clone())]);
+            m.reduces.iter_mut().for_each(|t| t.state = TaskState::Completed);
+            m.finished_us = Some(1);
+        };
+        let one = synced(vec![Record::Job(1), Record::Commit { job: 1, partition: 0, output: e[0].clone() }]);
+        assert_eq!(check(0, one, done), ["Committed output durable"]);
+        let both = synced(vec![Record::Job(1), Record::Commit { job: 1, partition: 0, output: e[0].clone() }, Record::Commit { job: 1, partition: 1, output: e[1].clone() }]);
+        assert!(check(0, both, done).is_empty());
+    }
+}

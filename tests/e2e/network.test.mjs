@@ -169,7 +169,11 @@ const BUDGET_MS = { compressed: 3000, uncompressed: 5000 };
 // this guard, so no change makes the uncompressed load slower unnoticed. (6 s until version
 // 2's clients and the live linearizability checker came in: 5.5 s then, 6.1 s after.)
 const GUARD_MS = { compressed: BUDGET_MS.compressed, uncompressed: 6500 };
-const RUNS = 3; // the median of three loads is asserted; every run is printed
+// A timing belongs to `make bench` (DESIGN, testing layers): there the median of three loads
+// is asserted against the guard; `make test` loads the page once over the slow link, checks
+// what crossed the wire, and prints its time without asserting it.
+const BENCH = Boolean(process.env.CLUSTERLAB_BENCH);
+const RUNS = BENCH ? 3 : 1;
 const WAIT_MS = 60000; // how long to keep measuring a slow load before giving up
 
 /// From the moment this is called until the page is interactive: the play control present and
@@ -278,7 +282,7 @@ describe('the built page over 1.6 Mbit/s with 150 ms latency', () => {
       }
       assert.ok(last.list.some(r => r.type === 'application/wasm'), 'a wasm module was loaded');
       if (ms > BUDGET_MS[mode]) console.log(`${mode}: BUDGET NOT MET: ${Math.round(ms)} ms > ${BUDGET_MS[mode]} ms`);
-      assert.ok(ms <= GUARD_MS[mode], `${mode}: interactive after ${Math.round(ms)} ms (median of ${RUNS}), budget ${BUDGET_MS[mode]} ms, `
+      if (BENCH) assert.ok(ms <= GUARD_MS[mode], `${mode}: interactive after ${Math.round(ms)} ms (median of ${RUNS}), budget ${BUDGET_MS[mode]} ms, `
         + `guard ${GUARD_MS[mode]} ms; ${kb(last.bytes)} transferred`);
     });
   }

@@ -5,7 +5,7 @@
 //! committing atomically), §3.2 the master's data structures, §3.3 fault tolerance (pings;
 //! a failed worker's completed maps re-executed, completed reduces not; a completion for a
 //! completed task ignored; the atomic rename), §3.6 backup tasks, §4.1 the partitioner, §4.3
-//! the combiner. The coordinator/worker shape and the task timeout follow MIT 6.5840's lab.
+//! the combiner. The coordinator/worker shape follows MIT 6.5840's lab; a worker is judged failed by the master's pings (§3.3).
 
 pub mod config;
 pub mod input;
