@@ -6,7 +6,7 @@ use clusterlab::protocols::mapreduce::input::{self, Pairs};
 use clusterlab::protocols::mapreduce::master::TaskState;
 use clusterlab::protocols::mapreduce::{Attempt, Kind, MapReduce, MapReduceConfig, MrMsg, MrTimer, Record};
 use clusterlab::scenario::{presets, registry::build_typed};
-use clusterlab::sim::{hash_hex, Effect, History, LogWrite, NodeEnv, Out, Protocol, TraceKind};
+use clusterlab::sim::{hash_hex, Effect, History, LogWrite, NodeEnv, Out, Present, Protocol, TraceKind};
 
 fn node(id: u32, config: &MapReduceConfig) -> MapReduce {
     MapReduce::new(NodeEnv { id, n: 4 }, config)
@@ -174,6 +174,10 @@ fn section_3_3_a_failed_workers_completed_maps_run_again() {
     assert_ne!(m.maps[2].done_by.map(|d| d.0), Some(3), "m2 now comes from a live worker");
     assert!(m.maps[2].attempts >= 2);
     assert!(m.reduces[2].attempts >= 2, "n3's in-progress reduce went back to idle");
+    // Figure 3(c): the worker's death shows as a negative input rate (completed map work gone).
+    let plot = MapReduce::overlay(h.sim().nodes(), h.sim().now_us()).plots.remove(0);
+    let input = plot.series.iter().find(|s| s.name == "map input").unwrap();
+    assert!(input.points.iter().any(|p| p.1 < 0.0), "{:?}", input.points);
     clean(&h, "a79fe3822a7d778a");
 }
 

@@ -80,11 +80,14 @@ pub struct Master {
     /// The job's start and end on the master's clock.
     pub started_us: TimeUs,
     pub finished_us: Option<TimeUs>,
-    /// (time, maps completed, reduces committed) at each change, for the progress plot.
-    pub progress: Vec<(TimeUs, u32, u32)>,
+    /// (time, input bytes of the completed maps, output bytes committed) at each change, for
+    /// the data-rate plot (a completed map lost with its worker takes its input back).
+    pub progress: Vec<(TimeUs, u64, u64)>,
     /// Maps re-executed because their worker failed or lost them; backup executions.
     pub reexecuted: u32,
     pub backups: u32,
+    /// Each split's size (what its map reads), for the data-rate plot.
+    pub split_bytes: Vec<u64>,
 }
 
 fn slot(kind: Kind) -> usize {
@@ -95,7 +98,7 @@ fn slot(kind: Kind) -> usize {
 }
 
 impl Master {
-    pub fn new(n: u32, config: &MapReduceConfig) -> Self {
+    pub fn new(n: u32, config: &MapReduceConfig, input: &Input) -> Self {
         Master {
             job: 1,
             maps: (0..config.map_tasks).map(|_| Task::new()).collect(),
@@ -109,6 +112,7 @@ impl Master {
             progress: Vec::new(),
             reexecuted: 0,
             backups: 0,
+            split_bytes: input.splits.iter().map(|s| s.bytes).collect(),
         }
     }
 
@@ -367,9 +371,9 @@ impl Master {
     }
 
     fn record_progress(&mut self, now: TimeUs) {
-        let maps = self.maps.iter().filter(|t| t.state == TaskState::Completed).count() as u32;
-        let reduces = self.reduces.iter().filter(|t| t.state == TaskState::Completed).count() as u32;
-        self.progress.push((now, maps, reduces));
+        let read = (0..self.maps.len()).filter(|m| self.maps[*m].state == TaskState::Completed).map(|m| self.split_bytes[m]).sum();
+        let written = self.output().into_iter().flatten().map(|o| super::input::pairs_bytes(o)).sum();
+        self.progress.push((now, read, written));
     }
 
     /// The committed output of this job, partition by partition (None where not yet).
@@ -384,7 +388,3 @@ impl Master {
     }
 }
 
-/// The split sizes completed maps read, for the progress plot.
-pub fn map_input_bytes(input: &Input, m: u32) -> u64 {
-    input.splits.get(m as usize).map_or(0, |s| s.bytes)
-}

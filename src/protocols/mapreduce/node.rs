@@ -63,7 +63,7 @@ pub struct MapReduce {
 impl MapReduce {
     pub fn create(env: NodeEnv, config: &MapReduceConfig) -> Self {
         let input = input::input(config);
-        let role = if env.id == MASTER { Role::Master(Box::new(Master::new(env.n, config))) } else { Role::Worker(Box::default()) };
+        let role = if env.id == MASTER { Role::Master(Box::new(Master::new(env.n, config, &input))) } else { Role::Worker(Box::default()) };
         MapReduce { env, config: config.clone(), input, role }
     }
     pub fn as_master(&self) -> Option<&Master> {

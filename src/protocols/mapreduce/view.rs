@@ -1,11 +1,11 @@
 //! How MapReduce is drawn (Dean & Ghemawat, OSDI 2004, Figure 1 and §3.2): the master
 //! apart from the workers; the master's task table (state, workers, attempts); each worker's
 //! running map and reduce and the map outputs on its disk; the shuffle as an M × R matrix of
-//! pieces fetched; the committed output and the word count; progress curves of map input,
-//! shuffle and output over time in the shape of the paper's Figure 3.
+//! pieces fetched; the committed output and the word count; the data rates of map input,
+//! shuffle and output over time, in the shape of the paper's Figure 3.
 
 use super::input::pairs_bytes;
-use super::master::{map_input_bytes, Master, TaskState};
+use super::master::{Master, TaskState};
 use super::node::{MapReduce, Role};
 use super::worker::Worker;
 use crate::sim::view::{Overlay, Plot, Series};
@@ -112,57 +112,46 @@ fn result_table(m: &Master) -> TableView {
     TableView { title: "word count (committed)".into(), headers: vec!["word".into(), "count".into()], rows }
 }
 
-/// Progress of the three data flows as in the paper's Figure 3 (there as rates; here as the
-/// share done), over time since the job started: input read by completed maps, bytes
-/// shuffled to reduce workers, output committed.
-fn progress_plot(nodes: &[Option<MapReduce>], n: &MapReduce, m: &Master, now_us: TimeUs) -> Plot {
-    let secs = |t: TimeUs| t.saturating_sub(m.started_us) as f64 / 1e6;
-    let total_in = n.input.bytes.max(1) as f64;
-    let mut input = vec![(0.0, 0.0)];
-    let mut output = vec![(0.0, 0.0)];
-    let (mut last_maps, mut last_reduces) = (0, 0);
-    for (t, maps, reduces) in m.progress.iter().filter(|p| p.0 >= m.started_us) {
-        if *maps != last_maps {
-            let done_in = (0..*maps).map(|i| map_input_bytes(&n.input, i)).sum::<u64>() as f64;
-            input.push((secs(*t), 100.0 * done_in / total_in));
-            last_maps = *maps;
+/// The three data rates of the paper's Figure 3 over time since the job started, in KB/s
+/// over twenty equal windows: input read by completed maps (negative when a failed worker's
+/// completed maps are taken back, as in Figure 3(c)), bytes shuffled to reduce workers, and
+/// output committed.
+fn rates_plot(nodes: &[Option<MapReduce>], m: &Master, now_us: TimeUs) -> Plot {
+    const WINDOWS: usize = 20;
+    let end = m.finished_us.unwrap_or(now_us).max(m.started_us + 1);
+    let width = (end - m.started_us).div_ceil(WINDOWS as u64).max(1);
+    let window = |t: TimeUs| (t.saturating_sub(m.started_us) / width).min(WINDOWS as u64 - 1) as usize;
+    let (mut input, mut output, mut shuffle) = ([0i64; WINDOWS], [0i64; WINDOWS], [0i64; WINDOWS]);
+    let mut last = (0u64, 0u64);
+    for (t, read, written) in m.progress.iter().filter(|p| p.0 >= m.started_us) {
+        input[window(*t)] += *read as i64 - last.0 as i64;
+        output[window(*t)] += *written as i64 - last.1 as i64;
+        last = (*read, *written);
+    }
+    for w in nodes.iter().flatten().filter_map(MapReduce::as_worker).filter(|w| w.job == m.job) {
+        for (t, b) in w.shuffled.iter().filter(|p| p.0 >= m.started_us) {
+            shuffle[window(*t)] += *b as i64;
         }
-        if *reduces != last_reduces {
-            output.push((secs(*t), 100.0 * *reduces as f64 / m.reduces.len().max(1) as f64));
-            last_reduces = *reduces;
-        }
     }
-    let total_shuffle: u64 = m.maps.iter().flat_map(|t| &t.sizes).sum::<u64>().max(1);
-    let mut pieces: Vec<(TimeUs, u64)> = nodes.iter().flatten().filter_map(MapReduce::as_worker).flat_map(|w| w.shuffled.iter().copied()).filter(|p| p.0 >= m.started_us).collect();
-    pieces.sort();
-    let mut shuffle = vec![(0.0, 0.0)];
-    let mut sum = 0;
-    for (t, b) in pieces {
-        sum += b;
-        shuffle.push((secs(t), (100.0 * sum as f64 / total_shuffle as f64).min(100.0)));
-    }
-    let end = secs(m.finished_us.unwrap_or(now_us));
-    for s in [&mut input, &mut shuffle, &mut output] {
-        let last = s.last().map_or(0.0, |p| p.1);
-        s.push((end, last));
-    }
-    let series = |name: &str, class: &str, points| Series { name: name.into(), class: class.into(), points };
+    let secs = |i: usize| (i as u64 * width) as f64 / 1e6;
+    let kb_per_s = |bytes: i64| bytes as f64 / 1024.0 / (width as f64 / 1e6);
+    let points = |v: &[i64; WINDOWS]| (0..WINDOWS).flat_map(|i| [(secs(i), kb_per_s(v[i])), (secs(i + 1), kb_per_s(v[i]))]).collect();
+    let series = |name: &str, class: &str, v: &[i64; WINDOWS]| Series { name: name.into(), class: class.into(), points: points(v) };
     Plot {
-        title: "progress (as in Figure 3)".into(),
+        title: "data rates (as in Figure 3)".into(),
         x_label: "seconds since the job started".into(),
-        y_label: "% done".into(),
-        series: vec![series("map input read", "measured", input), series("shuffled", "measured-2", shuffle), series("output committed", "measured-3", output)],
+        y_label: "KB/s".into(),
+        series: vec![series("map input", "measured", &input), series("shuffle", "measured-2", &shuffle), series("output", "measured-3", &output)],
     }
 }
 
 pub fn overlay(nodes: &[Option<MapReduce>], now_us: TimeUs) -> Overlay {
     let mut o = Overlay::default();
     o.groups = (0..nodes.len()).map(|i| if i == 0 { "master" } else { "workers" }.to_string()).collect();
-    let Some(Some(n)) = nodes.first() else { return o };
-    let Some(m) = n.as_master() else { return o };
+    let Some(m) = nodes.first().and_then(Option::as_ref).and_then(MapReduce::as_master) else { return o };
     o.tables.push(task_table(m));
     o.tables.push(shuffle_table(nodes, m));
     o.tables.push(result_table(m));
-    o.plots.push(progress_plot(nodes, n, m, now_us));
+    o.plots.push(rates_plot(nodes, m, now_us));
     o
 }
