@@ -104,6 +104,23 @@ fn shuffle_table(nodes: &[Option<MapReduce>], m: &Master) -> TableView {
     TableView { title: "shuffle (pieces fetched)".into(), headers, rows }
 }
 
+/// The global store: each output partition of this job, committed or not, with the
+/// execution whose output the rename kept.
+fn outputs_table(m: &Master) -> TableView {
+    let rows = m
+        .output()
+        .iter()
+        .enumerate()
+        .map(|(p, out)| {
+            let by = m.reduces[p].done_by.filter(|_| out.is_some()).map(|(w, a, _)| format!("n{w} (#{a})")).unwrap_or_default();
+            let (words, bytes) = out.map_or((String::new(), String::new()), |o| (o.len().to_string(), pairs_bytes(o).to_string()));
+            vec![format!("r{p}"), by, words, bytes]
+        })
+        .collect();
+    let headers = ["partition", "committed by", "words", "bytes"].map(String::from).to_vec();
+    TableView { title: "committed output".into(), headers, rows }
+}
+
 /// The word count so far: the most frequent words of the committed partitions.
 fn result_table(m: &Master) -> TableView {
     let mut words: Vec<(&String, u64)> = m.output().into_iter().flatten().flatten().map(|(w, c)| (w, *c)).collect();
@@ -151,6 +168,7 @@ pub fn overlay(nodes: &[Option<MapReduce>], now_us: TimeUs) -> Overlay {
     let Some(m) = nodes.first().and_then(Option::as_ref).and_then(MapReduce::as_master) else { return o };
     o.tables.push(task_table(m));
     o.tables.push(shuffle_table(nodes, m));
+    o.tables.push(outputs_table(m));
     o.tables.push(result_table(m));
     o.plots.push(rates_plot(nodes, m, now_us));
     o
