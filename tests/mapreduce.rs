@@ -323,3 +323,23 @@ mod mutations {
         assert!(check(0, both, done).is_empty());
     }
 }
+
+// §3.3 "Master Failure": the job is lost with the master; here the restarted master runs it
+// again under the next job number (from its disk), and the workers drop the old job's work.
+#[test]
+fn section_3_3_a_restarted_master_runs_the_job_again_as_the_next_job() {
+    use clusterlab::sim::{Fault, TimedFault};
+    let mut s = (presets::find("mapreduce-word-count").unwrap().build)();
+    s.faults = vec![
+        TimedFault { at_us: 900_000, after_event: None, fault: Fault::CrashLoseUnsynced { node: 0 } },
+        TimedFault { at_us: 1_300_000, after_event: None, fault: Fault::Restart { node: 0 } },
+    ];
+    s.playhead_us = 8_000_000;
+    let h = build_typed::<MapReduce>(&s, true).unwrap();
+    let m = master(&h);
+    assert_eq!(m.job, 2, "job 1 was lost; job 2 is the retry");
+    assert!(m.done());
+    assert!(m.commits.iter().all(|c| c.0 == 2), "job 1 had committed nothing before the crash");
+    assert!(notes(&h, "job 2 replaces job 1").count() >= 1, "workers drop job 1's work");
+    assert!(h.sim().violations().is_empty(), "{:?}", h.sim().violations().first());
+}
