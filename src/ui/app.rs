@@ -49,6 +49,9 @@ pub struct Snapshot {
     pub choices: Rc<Vec<Choice>>,
     /// The open lesson's step, as its panel draws it.
     pub lesson: Option<lesson_panel::LessonView>,
+    /// For a MapReduce scenario, its typed input text (None inside: generated text); None
+    /// for every other protocol (no input panel).
+    pub typed_text: Option<Rc<Option<String>>>,
 }
 
 const LOG_WINDOW: usize = 60;
@@ -103,6 +106,13 @@ fn comparison(_m: &mut model::Model) -> Rc<Option<TableView>> {
     Rc::new(None)
 }
 
+/// A MapReduce scenario's typed input (the input panel's text), read from its configuration
+/// as JSON: the panel needs none of the protocol's types.
+fn typed_text(m: &model::Model) -> Option<Rc<Option<String>>> {
+    let s = m.live.base();
+    (s.protocol == "mapreduce").then(|| Rc::new(s.config.get("text").and_then(|t| t.as_str()).map(str::to_string)))
+}
+
 fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
@@ -130,6 +140,7 @@ fn snapshot() -> Option<Snapshot> {
         let lesson = super::lesson::view(m, &view);
         let overlay = throttled(&mut m.overlay_cache, count, now, (big && playing).then_some(OVERLAY_EVERY_MS), || run.overlay());
         let comparison = comparison(m);
+        let typed_text = typed_text(m);
         let run = &m.live.run;
         Snapshot {
             lesson,
@@ -160,6 +171,7 @@ fn snapshot() -> Option<Snapshot> {
             run_has_history: run.checks_linearizability() || !run.client_history().is_empty(),
             adversary: run.adversary(),
             choices: Rc::new(if run.adversary() { run.choices() } else { Vec::new() }),
+            typed_text,
         }
     })
 }
@@ -229,6 +241,19 @@ fn embed_view(s: &Snapshot) -> Html {
     }
 }
 
+/// MapReduce's input panel, for a MapReduce scenario. Only the module with MapReduce opens
+/// one, so the others leave the panel's code out (the condition is false where they build).
+fn input_panel(s: &Snapshot) -> Html {
+    match s.typed_text.clone() {
+        Some(text) if cfg!(feature = "mapreduce") => html! {
+            <section class="panel wide" aria-label={t("Input text")}>
+                <MapReduceInput {text} />
+            </section>
+        },
+        _ => html! {},
+    }
+}
+
 fn full_view(s: &Snapshot) -> Html {
     let lang = s.options.lang;
     let presets = super::swap::menu();
@@ -264,6 +289,7 @@ fn full_view(s: &Snapshot) -> Html {
                 <section class="panel wide" aria-label={t("Cluster state")}>
                     <StateTable table={s.cluster_table.clone()} view={s.view.clone()} marks={s.log_marks.clone()} selected={s.selected} />
                 </section>
+                { input_panel(s) }
                 if has_overlay {
                     <section class="panel wide" aria-label={t("Protocol")}>
                         <OverlayPanel overlay={s.overlay.clone()} comparison={s.comparison.clone()} />

@@ -351,4 +351,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Draw the clients' operations on a timeline, with the order the checker found", "把客户端的操作画在时间轴上，并标出检查器找到的顺序"),
     ("History", "历史"),
     ("this run", "本次运行"),
+    // MapReduce's counts in the cluster state table (templates live in this table).
+    ("{} of {} completed", "已完成 {}/{}"),
+    ("{} of {} committed", "已提交 {}/{}"),
 ];

@@ -43,7 +43,7 @@ pub fn plot_chart(p: &PlotChartProps) -> Html {
                 <line class="axis" x1={fixed(L, 0).to_string()} y1={fixed(H - B, 0).to_string()} x2={fixed(W - 8.0, 0).to_string()} y2={fixed(H - B, 0).to_string()} />
                 <line class="axis" x1={fixed(L, 0).to_string()} y1="8" x2={fixed(L, 0).to_string()} y2={fixed(H - B, 0).to_string()} />
                 <text class="tick" x={fixed(L, 0).to_string()} y={fixed(H - B + 12.0, 0).to_string()}>{ "0" }</text>
-                <text class="tick" x={fixed(W - 8.0, 0).to_string()} y={fixed(H - B + 12.0, 0).to_string()}>{ fmt(xmax) }</text>
+                <text class="tick x-end" x={fixed(W - 8.0, 0).to_string()} y={fixed(H - B + 12.0, 0).to_string()}>{ fmt(xmax) }</text>
                 <text class="tick y" x={fixed(L - 4.0, 0).to_string()} y="14">{ fmt(ymax) }</text>
                 <text class="axis-label" x={fixed((L + W) / 2.0, 0).to_string()} y={fixed(H - 4.0, 0).to_string()}>{ t_dyn(&p.plot.x_label) }</text>
                 <text class="axis-label y" x="10" y={fixed((H - B) / 2.0, 0).to_string()} transform={format!("rotate(-90 10 {})", fixed((H - B) / 2.0, 0))}>{ t_dyn(&p.plot.y_label) }</text>
