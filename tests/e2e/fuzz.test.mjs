@@ -3,7 +3,7 @@
 // over their caps, non-objects) are posted to the page, as a course page would post them.
 // Every one must get an error reply, never a panic, and the open run must be exactly as it
 // was (its trace hash, event count and time). POSTMESSAGE_FUZZ_CALLS sets how many
-// (20,000 in `make test`, a million in `make soak`).
+// (5,000 in `make test`, a million in `make soak`).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, open } from './helpers.mjs';
@@ -12,7 +12,7 @@ let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
 
-const CALLS = Number(process.env.POSTMESSAGE_FUZZ_CALLS || 20_000);
+const CALLS = Number(process.env.POSTMESSAGE_FUZZ_CALLS || 5_000);
 
 test(`${CALLS} malformed postMessage calls each get an error reply and change nothing`, async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=raft-stale-read');
