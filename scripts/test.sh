@@ -14,21 +14,10 @@ run() {
 run "native tests (cargo test --profile tests)" cargo test --profile tests -- --skip every_teaching_bug_is_caught
 run "the bug table (every teaching bug, seeds the default sweep needs)" \
   cargo test --profile tests --test sweeps every_teaching_bug_is_caught -- --nocapture
-# The wasm tests and the page's build run side by side: both spend long stretches on one
-# core (linking, whole-program optimisation of one crate), and the wasm tests build in their
-# own target directory so that neither waits for the other's lock. The wasm tests' output is
-# printed when they end.
-wasm_log=$(mktemp)
-wasm_t0=$(date +%s)
-( env CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-    CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}/wasm-tests" \
-    cargo test --target wasm32-unknown-unknown --test wasm_determinism --test wasm_components >"$wasm_log" 2>&1 ) &
-wasm_pid=$!
-run "build dist/ (beside the wasm tests)" scripts/build.sh
-printf '\n\033[1m== %s\033[0m\n' "wasm tests in Chromium (wasm-bindgen-test)"
-if wait "$wasm_pid"; then wasm_ok=ok; else wasm_ok=FAILED; fi
-cat "$wasm_log"; rm -f "$wasm_log"
-results+=("$wasm_ok wasm tests in Chromium (wasm-bindgen-test) ($(( $(date +%s) - wasm_t0 )) s, beside the build)")
+run "wasm tests in Chromium (wasm-bindgen-test)" env CHROMEDRIVER=/usr/bin/chromedriver \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown --test wasm_determinism --test wasm_components
+run "build dist/" scripts/build.sh
 run "browser tests (Playwright + Chromium)" node --test tests/e2e/
 printf '\n\033[1m== summary (%s s)\033[0m\n' "$(( $(date +%s) - start ))"
 failed=0
