@@ -22,7 +22,7 @@ pub use msg::{Attempt, Kind, MrMsg};
 pub use node::{MapReduce, MrTimer, Record, Role, MASTER};
 
 use crate::sim::view::Overlay;
-use crate::sim::{ClientOp, DurableLog, NodeEnv, NodeId, NodeView, Out, Present, Protocol, RoleView, TableView, TimeUs};
+use crate::sim::{ClientOp, DurableLog, NodeEnv, NodeId, NodeView, Out, Present, Protocol, RoleView, TimeUs};
 
 impl Protocol for MapReduce {
     type Config = MapReduceConfig;
@@ -112,8 +112,5 @@ impl Present for MapReduce {
     }
     fn overlay(nodes: &[Option<Self>], now_us: TimeUs) -> Overlay {
         view::overlay(nodes, now_us)
-    }
-    fn cluster_table(nodes: &[Option<Self>]) -> TableView {
-        crate::sim::present::default_cluster_table(nodes)
     }
 }

@@ -2,25 +2,12 @@
 
 use super::*;
 use crate::protocols::mapreduce::MapReduce;
-use crate::sim::assume::FaultClass;
 
 /// MapReduce's output is right under every fault the simulator has, slow nodes included
 /// (stragglers are what backup tasks are for); a master crash costs the job, which runs
 /// again.
 const MAPREDUCE_ASSUMES: Assumptions = Assumptions {
-    faults: &[
-        FaultClass::Crash,
-        FaultClass::LoseUnsynced,
-        FaultClass::Pause,
-        FaultClass::Clock,
-        FaultClass::Partition,
-        FaultClass::Hold,
-        FaultClass::Loss,
-        FaultClass::Duplicate,
-        FaultClass::Reorder,
-        FaultClass::Corrupt,
-        FaultClass::Slow,
-    ],
+    faults: crate::sim::assume::EVERY_FAULT,
     drift_bound_ppm: crate::sim::assume::ANY_DRIFT_PPM,
     max_adjacent_failures: None,
     bounded_delay_us: None,

@@ -6,7 +6,7 @@
 use super::Sim;
 use crate::sim::fault::{Fault, MAX_SLOW_FACTOR};
 use crate::sim::network::LinkState;
-use crate::sim::protocol::{NodeId, Protocol};
+use crate::sim::protocol::{NodeId, Protocol, TimeUs};
 use crate::sim::queue::Ev;
 use crate::sim::trace::TraceKind;
 
@@ -114,21 +114,11 @@ impl<P: Protocol> Sim<P> {
             return false;
         }
         self.slow[i] = factor;
-        let mut rearmed = Vec::new();
-        for t in self.slots[i].timers.iter_mut().filter(|t| t.fires_at_us > now) {
-            let left = u128::from(t.fires_at_us - now);
-            let scaled = (left * u128::from(factor)).div_ceil(u128::from(old));
-            let fires_at_us = now.saturating_add(u64::try_from(scaled).unwrap_or(u64::MAX));
-            if fires_at_us != t.fires_at_us {
-                t.generation = self.next_timer_gen;
-                self.next_timer_gen += 1;
-                t.fires_at_us = fires_at_us;
-                rearmed.push((fires_at_us, t.generation));
-            }
-        }
-        for (at_us, generation) in rearmed {
-            self.push_ev(at_us, Ev::Timer { node, generation });
-        }
+        // The time left on each armed timer, scaled by new / old (rounded up).
+        self.rearm(node, |fires_at_us| {
+            let scaled = (u128::from(fires_at_us - now) * u128::from(factor)).div_ceil(u128::from(old));
+            now.saturating_add(u64::try_from(scaled).unwrap_or(u64::MAX))
+        });
         true
     }
 
@@ -144,10 +134,20 @@ impl<P: Protocol> Sim<P> {
             return;
         }
         let clock = self.clocks[i];
+        self.rearm(node, |fires_at_us| {
+            let left_local = old.local_time(fires_at_us).saturating_sub(old.local_time(now));
+            now + clock.global_duration(left_local)
+        });
+    }
+
+    /// Move each timer armed at `node` and not yet due to the deadline `deadline` gives it
+    /// (re-armed under a new generation, so the old queue entry goes stale). Timers already
+    /// due, held by a pause, keep their place.
+    fn rearm(&mut self, node: NodeId, deadline: impl Fn(TimeUs) -> TimeUs) {
+        let now = self.now_us;
         let mut rearmed = Vec::new();
-        for t in self.slots[i].timers.iter_mut().filter(|t| t.fires_at_us > now) {
-            let left_local = old.local_time(t.fires_at_us).saturating_sub(old.local_time(now));
-            let fires_at_us = now + clock.global_duration(left_local);
+        for t in self.slots[node as usize].timers.iter_mut().filter(|t| t.fires_at_us > now) {
+            let fires_at_us = deadline(t.fires_at_us);
             if fires_at_us != t.fires_at_us {
                 t.generation = self.next_timer_gen;
                 self.next_timer_gen += 1;
