@@ -19,8 +19,8 @@
 //! after its invocation, since it may yet complete with `Ok` across it: a run should
 //! complete a timed-out operation with `Unknown` rather than leave it pending. Every carried
 //! operation stays for the rest of the run, and each search on its key tries it. A fold
-//! that would leave more than `MAX_BASE` configurations is skipped, and the key is searched
-//! from its previous cut. A fallback to the exact base re-searches everything since it.
+//! that would leave more than `MAX_BASE` configurations, or needs more than `MAX_FOLD_STEPS`
+//! steps to enumerate them, is skipped, and the key is searched from its previous cut. A fallback to the exact base re-searches everything since it.
 //! An operation invoked at or before a key's last cut (out of time order) undoes the key's
 //! compaction. The step limit applies to each search separately (the fold into the cut,
 //! then the rest), so on a long history the two checks can differ on which keys are
@@ -36,6 +36,11 @@ use super::wgl::{self, Ending, KeyVerdict, Mode, Run, Search, Start};
 
 /// The most configurations a key's cut keeps.
 const MAX_BASE: usize = 64;
+
+/// The most steps a fold may take (it enumerates every final configuration, which grows
+/// with the unknown operations carried); past it the fold is skipped like one that would
+/// keep more than `MAX_BASE` configurations, and the key is searched from its previous cut.
+const MAX_FOLD_STEPS: u64 = 50_000;
 
 /// A history growing during a run, with its last verdict.
 #[derive(Clone, Debug, Default)]
@@ -194,9 +199,10 @@ impl KeyLog {
     fn fold(&mut self, key: &str, ops: &[Operation], limits: Limits) -> Result<(), KeyVerdict> {
         let Some((before, cut_us)) = quiescent_cut(ops, &self.active) else { return Ok(()) };
         let carried = self.carried();
-        let mut search = Search::with_observers(ops, &union(&before, &carried), &union(&self.active, &carried), limits);
+        let fold_limits = Limits { max_steps_per_key: limits.max_steps_per_key.min(MAX_FOLD_STEPS) };
+        let mut search = Search::with_observers(ops, &union(&before, &carried), &union(&self.active, &carried), fold_limits);
         if search.run(&self.starts(), Mode::AllFinalStates) == Run::OutOfSteps {
-            return Err(KeyVerdict::Inconclusive(search.steps));
+            return Ok(());
         }
         let finals = maximal(search.finals());
         if finals.is_empty() {
