@@ -77,6 +77,7 @@ fn rows_list_exactly_the_bugs_the_protocols_implement() {
         ("paxos-commit", <paxos_commit::PaxosCommitConfig as ProtocolConfig>::BUGS),
         ("zab", <zab::ZabConfig as ProtocolConfig>::BUGS),
         ("mapreduce", <mapreduce::MapReduceConfig as ProtocolConfig>::BUGS),
+        ("spark", <spark::SparkConfig as ProtocolConfig>::BUGS),
     ];
     for (name, bugs) in own {
         assert_eq!(&registry::bug_names(name), bugs, "{name}");

@@ -1,7 +1,7 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
 //! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts; Zab uses
-//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family).
+//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family, with Spark's form of the same job).
 
 #[cfg(feature = "flood")]
 pub mod flood;
@@ -17,6 +17,8 @@ pub mod paxos;
 pub mod paxos_commit;
 #[cfg(any(feature = "raft", feature = "lock", feature = "zab"))]
 pub mod raft;
+#[cfg(feature = "mapreduce")]
+pub mod spark;
 #[cfg(feature = "gossip")]
 pub mod swim;
 #[cfg(feature = "txn")]

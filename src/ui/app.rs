@@ -106,11 +106,11 @@ fn comparison(_m: &mut model::Model) -> Rc<Option<TableView>> {
     Rc::new(None)
 }
 
-/// A MapReduce scenario's typed input (the input panel's text), read from its configuration
-/// as JSON: the panel needs none of the protocol's types.
+/// A MapReduce or Spark scenario's typed input (the input panel's text), read from its
+/// configuration as JSON: the panel needs none of the protocol's types.
 fn typed_text(m: &model::Model) -> Option<Rc<Option<String>>> {
     let s = m.live.base();
-    (s.protocol == "mapreduce").then(|| Rc::new(s.config.get("text").and_then(|t| t.as_str()).map(str::to_string)))
+    matches!(s.protocol.as_str(), "mapreduce" | "spark").then(|| Rc::new(s.config.get("text").and_then(|t| t.as_str()).map(str::to_string)))
 }
 
 fn now_ms() -> f64 {
@@ -241,7 +241,7 @@ fn embed_view(s: &Snapshot) -> Html {
     }
 }
 
-/// MapReduce's input panel, for a MapReduce scenario. Only the module with MapReduce opens
+/// The word count's input panel, for a MapReduce or Spark scenario. Only the module with MapReduce opens
 /// one, so the others leave the panel's code out (the condition is false where they build).
 fn input_panel(s: &Snapshot) -> Html {
     match s.typed_text.clone() {

@@ -13,6 +13,7 @@ pub const VERBATIM: &[&str] = &[
     "Request", "Response", "NotLeader", "KeepAlive", "KeepAliveAck", "Notify", "Write", "WriteAck", "zxid", "#",
     // MapReduce (Dean & Ghemawat) and MIT 6.5840's lab
     "AssignMap", "AssignReduce", "MapDone", "ReduceDone", "Fetch", "Piece", "NoPiece", "Location", "Pong",
+    "HeartbeatResponse", "LaunchShuffleMapTask", "LaunchResultTask", "MapStatus", "TaskResult", "FetchFailed", "FetchBlock", "Block", "NoBlock", "RDD",
     // Epidemic protocols (Demers et al.) and SWIM
     "Push", "Pull", "PushPull", "Reply", "Feedback", "AntiEntropy", "AntiEntropyReply", "Ping", "PingReq", "Ack",
     // Flood

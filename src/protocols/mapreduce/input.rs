@@ -110,7 +110,8 @@ pub fn input(config: &MapReduceConfig) -> Arc<Input> {
     config.input_cache.0.get_or_init(|| build(config)).clone()
 }
 
-fn build(config: &MapReduceConfig) -> Arc<Input> {
+/// Build the input of a configuration (uncached; `input` caches it).
+pub(crate) fn build(config: &MapReduceConfig) -> Arc<Input> {
     let generated;
     let text = match &config.text {
         Some(t) => t.as_str(),

@@ -264,6 +264,8 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     v.push(("zab-recovery", include_str!("zab-recovery.json")));
     #[cfg(feature = "mapreduce")]
     v.push(("mapreduce-reexecution", include_str!("mapreduce-reexecution.json")));
+    #[cfg(feature = "mapreduce")]
+    v.push(("spark-lineage", include_str!("spark-lineage.json")));
     v
 }
 

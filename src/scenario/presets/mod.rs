@@ -7,6 +7,8 @@ pub mod gossip;
 pub mod lock;
 #[cfg(feature = "mapreduce")]
 pub mod mapreduce;
+#[cfg(feature = "mapreduce")]
+pub mod spark;
 #[cfg(feature = "paxos")]
 pub mod paxos;
 #[cfg(feature = "raft")]

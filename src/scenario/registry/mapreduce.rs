@@ -1,7 +1,9 @@
-//! The MapReduce family's rows: MapReduce word count (Dean & Ghemawat, OSDI 2004).
+//! The MapReduce family's rows: MapReduce word count (Dean & Ghemawat, OSDI 2004) and the
+//! same job in Spark's form (Zaharia et al., NSDI 2012).
 
 use super::*;
 use crate::protocols::mapreduce::MapReduce;
+use crate::protocols::spark::Spark;
 
 /// MapReduce's output is right under every fault the simulator has, slow nodes included
 /// (stragglers are what backup tasks are for); a master crash costs the job, which runs
@@ -50,4 +52,44 @@ pub const MAPREDUCE: Row = Row {
     layout: Layout::Groups,
     check: check::<MapReduce>,
     build: build_any::<MapReduce>,
+};
+
+/// Spark's job is right under every fault too: a lost shuffle output is recomputed from
+/// lineage; a driver crash costs the application, which runs again.
+pub const SPARK: Row = Row {
+    name: "spark",
+    family: "mapreduce",
+    title: "Spark word count: textFile → flatMap → map → reduceByKey in two stages, lost partitions recomputed from lineage (Zaharia et al. 2012)",
+    nodes: NodeRange { min: 2, max: 64, default: 5 },
+    bugs: &[
+        Bug { name: "no_recompute_lost_shuffle", source: "RDDs (NSDI 2012) §5.3 and Spark's DAGScheduler: a FetchFailed unregisters the lost map outputs and resubmits the parent stage to recompute them" },
+        Bug { name: "recompute_wrong_parent", source: "RDDs (NSDI 2012) §4: a narrow dependency names the one parent partition a partition is computed from" },
+        Bug { name: "nondeterministic_flatmap", source: "RDDs (NSDI 2012) §2.1: lineage recovery assumes deterministic operations; a flatMap reading live data recomputes a different partition" },
+        Bug { name: "stage_partitioner_mismatch", source: "RDDs (NSDI 2012) §4: the reading stage must use the shuffle's partitioner; Spark's defaultPartitioner takes the default parallelism when none is given" },
+        Bug { name: "commit_not_synced", source: "Spark's output committer: a partition's output is durable before the job completes (the sync removed)" },
+    ],
+    presets: crate::scenario::presets::spark::presets,
+    lessons: &["spark-lineage"],
+    consistency: ConsistencyModel {
+        model: Consistency::SameAsSequential,
+        checker: "Correct output (equals the sequential word count), One partition per key, Each partition committed once, Reduce after all M blocks, Committed output durable; the job done after faults stop",
+    },
+    assumptions: MAPREDUCE_ASSUMES,
+    sweep: SweepDefaults {
+        // Small jobs slow enough to run through the chaos window (3-6 s).
+        config: r#"{"words":1500,"vocabulary":120,"partitions":6,"reduce_partitions":3,"executor_bytes_per_ms":4,"net_bytes_per_ms":40}"#,
+        soak_seeds: 100_000,
+        nodes: (3, 7),
+        knobs: &[
+            &["{}", r#"{"map_side_combine":false}"#],
+            &["{}", r#"{"partitions":10,"reduce_partitions":2}"#, r#"{"partitions":3,"reduce_partitions":4}"#],
+            &["{}", r#"{"executor_timeout_us":250000}"#, r#"{"executor_timeout_us":1500000,"heartbeat_interval_us":300000}"#],
+            &["{}", r#"{"max_fetch_retries":1}"#, r#"{"fetch_retry_us":100000}"#],
+        ],
+        leave_down: LeaveDown::Minority,
+        liveness_bound_us: 30_000_000,
+    },
+    layout: Layout::Groups,
+    check: check::<Spark>,
+    build: build_any::<Spark>,
 };
