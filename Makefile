@@ -38,7 +38,7 @@ soak: setup-test dist
 	cargo run --release -- sweep --protocol lock --seeds 2000
 	cargo run --release -- sweep --protocol lock --seeds 2000 --config '{"rounds":3,"fencing":false}'
 	cargo run --release -- sweep --protocol lock --seeds 20000 --config '{"rounds":3,"zab":{}}'
-	LINK_FUZZ_CASES=1000000 cargo test --release --test link_codec
+	LINK_FUZZ_CASES=1000000 cargo test --release --test suite link_codec::
 	POSTMESSAGE_FUZZ_CALLS=1000000 node --test --test-timeout=3600000 tests/e2e/fuzz.test.mjs
 
 bench: setup-test dist

@@ -13,12 +13,18 @@ run() {
 }
 run "native tests (cargo test --profile tests)" cargo test --profile tests -- --skip every_teaching_bug_is_caught
 run "the bug table (every teaching bug, seeds the default sweep needs)" \
-  cargo test --profile tests --test sweeps every_teaching_bug_is_caught -- --nocapture
+  cargo test --profile tests --test suite every_teaching_bug_is_caught -- --nocapture
 run "wasm tests in Chromium (wasm-bindgen-test)" env CHROMEDRIVER=/usr/bin/chromedriver \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm_determinism --test wasm_components
 run "build dist/" scripts/build.sh
-run "browser tests (Playwright + Chromium)" node --test tests/e2e/
+# The browser tests that time something (frame intervals, a check's wall time, a fuzz's
+# rate, a page load) one file at a time; the others two files at a time (each file starts
+# its own server and Chromium; on two cores that roughly halves their wall time).
+timed="tests/e2e/budgets.test.mjs tests/e2e/fuzz.test.mjs tests/e2e/history.test.mjs tests/e2e/protocols.test.mjs tests/e2e/share.test.mjs tests/e2e/network.test.mjs"
+untimed=$(for f in tests/e2e/*.test.mjs; do case " $timed " in *" $f "*) ;; *) echo "$f";; esac; done)
+run "browser tests, two files at a time (Playwright + Chromium)" node --test --test-concurrency=2 $untimed
+run "browser tests that time something, one file at a time" node --test $timed
 printf '\n\033[1m== summary (%s s)\033[0m\n' "$(( $(date +%s) - start ))"
 failed=0
 for r in "${results[@]}"; do echo "$r"; case $r in FAILED*) failed=$((failed + 1));; esac; done

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 /// Search steps per millisecond, to turn `--timeout-ms` into `Limits::max_steps_per_key`.
 /// The release build ran 8,300 to 9,900 steps/ms on the (2-core) machine this was written on
-/// (`cargo test --release --test check_cli steps_per_ms -- --ignored --nocapture`); the
+/// (`cargo test --release --test suite check_cli::steps_per_ms -- --ignored --nocapture`); the
 /// figure is set lower so that a machine up to about 40% slower still stops within the
 /// timeout (a faster one stops early, leaving the answer inconclusive a little sooner).
 pub const STEPS_PER_MS: u64 = 5_000;

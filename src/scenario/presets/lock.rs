@@ -2,7 +2,7 @@
 //! showing one point of Chubby (Burrows 2006), ZooKeeper's lock recipe (Hunt et al. 2010)
 //! or Kleppmann's "How to do distributed locking" (2016). Servers are n0-n2, clients n3-n5
 //! and the storage n6 unless a preset says otherwise. The fault times were read off the
-//! seeded runs (who holds the lock when); `tests/lock_presets.rs` checks them.
+//! seeded runs (who holds the lock when); `tests/suite/lock_presets.rs` checks them.
 
 use super::{at, preset, Preset};
 use crate::scenario::Scenario;

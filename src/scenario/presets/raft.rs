@@ -32,7 +32,7 @@ fn leader_crash() -> Scenario {
     s
 }
 
-/// Who wins the first election with seed 2 (checked by tests/raft_presets.rs).
+/// Who wins the first election with seed 2 (checked by tests/suite/raft_presets.rs).
 pub const LEADER_SEED_2: u32 = 0;
 
 fn split_vote() -> Scenario {
@@ -124,7 +124,7 @@ fn rejoin(pre_vote: bool) -> Scenario {
     s
 }
 
-/// Who leads at 1 s in a 3-node version-2 cluster with seed 7 (checked by tests/raft_clients.rs).
+/// Who leads at 1 s in a 3-node version-2 cluster with seed 7 (checked by tests/suite/raft_clients.rs).
 pub const LEADER_READS_SEED_7: u32 = 1;
 
 /// Version 2: put x=1, cut the leader off, put x=2 through the new leader, then a client

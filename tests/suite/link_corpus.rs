@@ -19,8 +19,8 @@ use clusterlab::sim::hash_hex;
 use serde::Deserialize;
 use std::time::Instant;
 
-const CORPUS: &str = include_str!("links/corpus_v1.json");
-const CORPUS_V2: &str = include_str!("links/corpus_v2.json");
+const CORPUS: &str = include_str!("../links/corpus_v1.json");
+const CORPUS_V2: &str = include_str!("../links/corpus_v2.json");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -67,7 +67,7 @@ fn the_cli_plays_a_lesson_as_the_test_does() {
 }
 
 fn teacher(edit: impl FnOnce(&mut serde_json::Value)) -> Result<Lesson, String> {
-    let mut v: serde_json::Value = serde_json::from_str(include_str!("../src/scenario/lessons/raft-election.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(include_str!("../../src/scenario/lessons/raft-election.json")).unwrap();
     edit(&mut v);
     decode_lesson(&v.to_string())
 }

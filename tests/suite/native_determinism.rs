@@ -1,6 +1,6 @@
 //! Native half of the cross-platform determinism check (see tests/common/determinism.rs).
 
-mod common;
+use crate::common;
 
 #[test]
 fn native_hash_matches_the_pinned_value() {

@@ -823,7 +823,7 @@ fn every_zab_preset_trace_is_pinned_at_3_s() {
     }
 }
 
-// The default sweep's 2,000 clean seeds for zab are `tests/sweeps.rs`'s, with every other
+// The default sweep's 2,000 clean seeds for zab are `tests/suite/sweeps.rs`'s, with every other
 // protocol's (every_protocols_default_sweep_is_clean_over_2000_seeds).
 
 // ZooKeeper's sync (Programmer's Guide, "Consistency Guarantees"): the leader answers a

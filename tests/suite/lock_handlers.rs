@@ -3,7 +3,7 @@
 //! keep-alive handling (Chubby §2.8), and the storage's fencing check (Kleppmann 2016).
 //! One input, the exact list of effects. Clients and the session tracker here run under
 //! version 2's frozen semantics (the whole timeout as the lease, no jeopardy, no leader
-//! lease); version 3's leases have their handler tests in `tests/lock_leases.rs`.
+//! lease); version 3's leases have their handler tests in `tests/suite/lock_leases.rs`.
 
 use clusterlab::protocols::lock::tree::{Notification, WatchEvent, LOCK_DIR, LOCK_PREFIX};
 use clusterlab::protocols::lock::*;

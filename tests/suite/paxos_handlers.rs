@@ -125,7 +125,7 @@ fn proposer_adopts_the_highest_numbered_accepted_value() {
 }
 
 // The planted bug ignore_promise_values proposes its own value regardless. (Version 1's
-// exact effects: a plain client value; version 2's are in tests/paxos_clients.rs.)
+// exact effects: a plain client value; version 2's are in tests/suite/paxos_clients.rs.)
 #[test]
 fn bug_ignore_promise_values_proposes_its_own() {
     let config = PaxosConfig { mode: Mode::Single, bug: Some("ignore_promise_values".into()), version: 1, ..PaxosConfig::default() };
@@ -139,7 +139,7 @@ fn bug_ignore_promise_values_proposes_its_own() {
 
 // §2.3 learning: a learner learns once a majority of acceptors accepted in one ballot, and
 // answers the waiting client. (Version 1's exact effects: the reply names the value
-// chosen; version 2's are in tests/paxos_clients.rs.)
+// chosen; version 2's are in tests/suite/paxos_clients.rs.)
 #[test]
 fn learner_learns_on_a_majority_of_accepted_in_one_ballot() {
     let mut p = Paxos::new(NodeEnv { id: 0, n: 3 }, &PaxosConfig { mode: Mode::Single, version: 1, ..PaxosConfig::default() });

@@ -6,7 +6,7 @@ use clusterlab::scenario::{self, presets};
 use clusterlab::sim::Tone;
 use std::collections::BTreeMap;
 
-const STYLE: &str = include_str!("../static/style.css");
+const STYLE: &str = include_str!("../../static/style.css");
 
 #[test]
 fn every_tone_but_neutral_has_a_colour_and_no_role_is_named() {
