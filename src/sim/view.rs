@@ -133,6 +133,36 @@ pub struct Overlay {
     pub plots: Vec<Plot>,
     /// Nodes to highlight (the current lock holder).
     pub highlight: Vec<NodeId>,
+    /// A lineage graph (Spark's RDDs), drawn beside the tables.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lineage: Option<Lineage>,
+}
+
+/// A lineage graph: datasets left to right, each with its partitions stacked, each joined to
+/// the one before by a narrow (partition to partition) or a shuffle (all to all) dependency,
+/// and cut into stages (RDDs, NSDI 2012, Figure 5). Plain data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct Lineage {
+    pub title: String,
+    pub datasets: Vec<Dataset>,
+    /// Each stage: its label and the first and last dataset it spans.
+    pub stages: Vec<(String, usize, usize)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct Dataset {
+    pub name: String,
+    /// "narrow" or "shuffle": how it depends on the dataset before it ("" for the first).
+    pub dependency: String,
+    pub partitions: Vec<PartitionView>,
+}
+
+/// One partition: its state, a CSS-friendly word ("stored", "pipelined", "materialized",
+/// "computing", "lost", "missing", "committed"), and a short label (where it lies).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Default)]
+pub struct PartitionView {
+    pub state: String,
+    pub label: String,
 }
 
 /// A relation between two nodes that is not a message in flight (a watch), drawn dashed.

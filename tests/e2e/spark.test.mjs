@@ -29,7 +29,16 @@ test('Spark word count: stage 0 writes the shuffle, stage 1 starts when every ma
   assert.deepEqual(lineage.rows.map(r => r[2]), ['input splits', 'narrow', 'narrow', 'shuffle']);
   assert.equal(field(s, 'running'), 'stage 0 attempt 1');
   assert.ok(lineage.rows[2][4] !== '', 'map partitions computing: ' + JSON.stringify(lineage.rows[2]));
+  const chart = page.locator('[data-testid=overlay-panel] [data-testid=lineage]');
+  assert.equal(await chart.count(), 1);
+  const parts = () => chart.locator('.lineage-dataset').evaluateAll(gs => gs.map(g => [...g.querySelectorAll('.lineage-part')].map(p => p.dataset.state)));
+  let drawn = await parts();
+  assert.deepEqual(drawn.map(d => d.length), [6, 6, 6, 3]);
+  assert.ok(drawn[0].every(x => x === 'stored') && drawn[1].every(x => x === 'pipelined'), JSON.stringify(drawn));
+  assert.ok(drawn[2].includes('computing'), JSON.stringify(drawn[2]));
   s = await runFor(page, 4000000);
+  drawn = await parts();
+  assert.ok(drawn[2].every(x => x === 'materialized') && drawn[3].every(x => x === 'committed'), JSON.stringify(drawn));
   assert.equal(s.nodes[0].role, 'driver (job done)');
   assert.equal(field(s, 'map outputs'), '6 of 6 available');
   assert.equal(field(s, 'result partitions'), '3 of 3 committed');
@@ -55,6 +64,11 @@ test('Spark: the student crashes an executor holding map outputs; FetchFailed, a
   await page.click('[data-testid=crash]');
   s = await state(page);
   assert.equal(s.nodes[2].status, 'crashed');
+  // Until the driver unregisters n2's outputs: the graph draws them lost.
+  for (let i = 0; i < 60 && table(s, 'lineage graph').rows[2][5] === ''; i++) s = await runFor(page, 50000);
+  assert.notEqual(table(s, 'lineage graph').rows[2][5], '', 'a map output lost');
+  assert.ok(await page.locator('[data-testid=lineage] .lineage-part.lost').count() >= 1);
+  await page.screenshot({ path: join(SHOTS, 'spark-partitions-lost.png'), fullPage: true });
   s = await runFor(page, 4000000);
   assert.ok(Number(field(s, 'partitions recomputed')) >= 1, JSON.stringify(s.nodes[0].fields));
   assert.ok(Number(field(s, 'fetch failures')) >= 1, JSON.stringify(s.nodes[0].fields));

@@ -91,6 +91,12 @@ pub const MAPREDUCE_TABLE: &[(&str, &str)] = &[
     ("shuffle outputs", "shuffle 输出"),
     ("shuffle read", "shuffle 读取"),
     ("stages", "阶段"),
+    ("stage 0", "阶段 0"),
+    ("stage 1", "阶段 1"),
+    ("stored", "稳定存储上"),
+    ("pipelined", "流水线（不存储）"),
+    ("missing", "未计算"),
+    ("committed", "已提交"),
     ("executors", "执行器"),
 ];
 

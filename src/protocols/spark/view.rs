@@ -11,7 +11,7 @@ use super::msg::Stage;
 use super::node::{Role, Spark};
 use crate::protocols::mapreduce::input::pairs_bytes;
 use crate::sim::view::Overlay;
-use crate::sim::{NodeView, RoleView, TableView, TimeUs, Tone};
+use crate::sim::{Dataset, Lineage, NodeView, PartitionView, RoleView, TableView, TimeUs, Tone};
 
 pub fn role(n: &Spark) -> RoleView {
     match &n.role {
@@ -103,6 +103,46 @@ pub fn lineage_table(d: &Driver) -> TableView {
     TableView { title: "lineage graph".into(), headers, rows }
 }
 
+fn part(state: &str, label: String) -> PartitionView {
+    PartitionView { state: state.into(), label }
+}
+
+/// The lineage graph drawn: textFile's splits on stable storage; flatMap's partitions
+/// pipelined (never stored); map's partitions with their shuffle output materialized on an
+/// executor, being computed, lost or not yet computed; reduceByKey's partitions committed,
+/// being computed, or not yet.
+pub fn lineage(d: &Driver) -> Lineage {
+    let m = d.maps.len();
+    let map_part = |p: usize| {
+        let mp = &d.maps[p];
+        match (&mp.output, mp.running.first()) {
+            (Some((e, _)), _) => part("materialized", format!("n{e}")),
+            (None, Some((_, e))) => part("computing", format!("n{e}")),
+            (None, None) if mp.computed_before => part("lost", String::new()),
+            (None, None) => part("missing", String::new()),
+        }
+    };
+    let result_part = |p: usize| {
+        let r = &d.results[p];
+        match (r.committed, r.running.first()) {
+            (Some((e, _)), _) => part("committed", format!("n{e}")),
+            (None, Some((_, e))) => part("computing", format!("n{e}")),
+            (None, None) => part("missing", String::new()),
+        }
+    };
+    let dataset = |name: &str, dependency: &str, partitions: Vec<PartitionView>| Dataset { name: name.into(), dependency: dependency.into(), partitions };
+    Lineage {
+        title: "lineage graph".into(),
+        datasets: vec![
+            dataset("textFile", "", (0..m).map(|_| part("stored", String::new())).collect()),
+            dataset("flatMap(split)", "narrow", (0..m).map(|_| part("pipelined", String::new())).collect()),
+            dataset("map((w, 1))", "narrow", (0..m).map(map_part).collect()),
+            dataset("reduceByKey(+)", "shuffle", (0..d.result_partitions as usize).map(result_part).collect()),
+        ],
+        stages: vec![("stage 0".into(), 0, 2), ("stage 1".into(), 3, 3)],
+    }
+}
+
 /// The stages and their attempts.
 fn stages_table(d: &Driver) -> TableView {
     let row = |s: Stage, name: &str, tasks: usize, missing: usize| {
@@ -157,6 +197,7 @@ pub fn overlay(nodes: &[Option<Spark>], _now_us: TimeUs) -> Overlay {
     let mut o = Overlay::default();
     o.groups = (0..nodes.len()).map(|i| if i == 0 { "driver" } else { "executors" }.to_string()).collect();
     let Some(d) = nodes.first().and_then(Option::as_ref).and_then(Spark::as_driver) else { return o };
+    o.lineage = Some(lineage(d));
     o.tables.push(lineage_table(d));
     o.tables.push(stages_table(d));
     o.tables.push(shuffle_table(nodes, d));

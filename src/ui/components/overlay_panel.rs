@@ -1,5 +1,5 @@
 //! The protocol's own panel beside the cluster: its tables (the lock tree, the storage's
-//! writes, membership counts) and plots against theory. Drawn only when it has something.
+//! writes, membership counts), plots against theory, and a lineage graph (Spark's). Drawn only when it has something.
 
 use super::PlotChart;
 use crate::i18n::t_dyn;
@@ -25,11 +25,22 @@ pub fn table(t: &TableView) -> Html {
     }
 }
 
+/// Spark's lineage graph; only the module with the MapReduce family draws one.
+fn lineage(o: &Overlay) -> Html {
+    #[cfg(feature = "mapreduce")]
+    if let Some(l) = &o.lineage {
+        return html! { <super::LineageChart lineage={l.clone()} /> };
+    }
+    let _ = o;
+    html! {}
+}
+
 #[function_component(OverlayPanel)]
 pub fn overlay_panel(p: &OverlayPanelProps) -> Html {
     let o = &p.overlay;
     html! {
         <div class="overlay-panel" data-testid="overlay-panel">
+            { lineage(o) }
             if !o.tables.is_empty() || p.comparison.is_some() {
                 // Each table scrolls in a box the keyboard can reach.
                 <div class="tables">{ for o.tables.iter().chain(p.comparison.as_ref().as_ref()).map(|tb| html! {
