@@ -19,9 +19,10 @@ run "wasm tests in Chromium (wasm-bindgen-test)" env CHROMEDRIVER=/usr/bin/chrom
   cargo test --target wasm32-unknown-unknown --test wasm_determinism --test wasm_components
 run "build dist/" scripts/build.sh
 # The browser tests that time something (frame intervals, a check's wall time, a fuzz's
-# rate, a page load) one file at a time; the others two files at a time (each file starts
-# its own server and Chromium; on two cores that roughly halves their wall time).
-timed="tests/e2e/budgets.test.mjs tests/e2e/fuzz.test.mjs tests/e2e/history.test.mjs tests/e2e/protocols.test.mjs tests/e2e/share.test.mjs tests/e2e/network.test.mjs"
+# rate, a page load, lessons played while the page animates) one file at a time; the
+# others two files at a time (each file starts its own server and Chromium; on two cores
+# that roughly halves their wall time).
+timed="tests/e2e/budgets.test.mjs tests/e2e/fuzz.test.mjs tests/e2e/history.test.mjs tests/e2e/protocols.test.mjs tests/e2e/share.test.mjs tests/e2e/network.test.mjs tests/e2e/lessons.test.mjs"
 untimed=$(for f in tests/e2e/*.test.mjs; do case " $timed " in *" $f "*) ;; *) echo "$f";; esac; done)
 run "browser tests, two files at a time (Playwright + Chromium)" node --test --test-concurrency=2 $untimed
 run "browser tests that time something, one file at a time" node --test $timed

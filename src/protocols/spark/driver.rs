@@ -252,6 +252,10 @@ impl Driver {
     /// finished (a map output it holds) or gone.
     pub fn on_heartbeat(&mut self, config: &SparkConfig, e: NodeId, app: u64, boot: u64, running: Option<Task>, blocks: &[(u32, Vec<u64>)], out: &mut Out<Spark>) {
         let info = &self.executors[e as usize];
+        // A heartbeat from an earlier process, delayed past its successor's: nothing to learn.
+        if info.registered && boot < info.boot {
+            return;
+        }
         if info.registered && !info.lost && info.boot != boot {
             self.lose_executor(config, e, "it restarted", out);
         }

@@ -143,8 +143,8 @@ pub fn lineage(d: &Driver) -> Lineage {
     }
 }
 
-/// The stages and their attempts.
-fn stages_table(d: &Driver) -> TableView {
+/// The stages and their attempts; stage 0 names `reduceByKey`'s map-side combine when it runs.
+fn stages_table(d: &Driver, combine: bool) -> TableView {
     let row = |s: Stage, name: &str, tasks: usize, missing: usize| {
         let state = match d.stage {
             _ if d.done() => "done",
@@ -157,7 +157,8 @@ fn stages_table(d: &Driver) -> TableView {
     let maps_missing = d.maps.iter().filter(|m| m.output.is_none()).count();
     let r = d.result_partitions as usize;
     let results_missing = d.results.iter().take(r).filter(|x| x.committed.is_none()).count();
-    let rows = vec![row(Stage::ShuffleMap, "textFile → flatMap → map (shuffle write)", d.maps.len(), maps_missing), row(Stage::Result, "shuffle read → reduceByKey", r, results_missing)];
+    let map_side = if combine { "textFile → flatMap → map → combine (shuffle write)" } else { "textFile → flatMap → map (shuffle write)" };
+    let rows = vec![row(Stage::ShuffleMap, map_side, d.maps.len(), maps_missing), row(Stage::Result, "shuffle read → reduceByKey", r, results_missing)];
     let headers = ["stage", "computes", "state", "attempts", "partitions done"].map(String::from).to_vec();
     TableView { title: "stages".into(), headers, rows }
 }
@@ -199,7 +200,7 @@ pub fn overlay(nodes: &[Option<Spark>], _now_us: TimeUs) -> Overlay {
     let Some(d) = nodes.first().and_then(Option::as_ref).and_then(Spark::as_driver) else { return o };
     o.lineage = Some(lineage(d));
     o.tables.push(lineage_table(d));
-    o.tables.push(stages_table(d));
+    o.tables.push(stages_table(d, nodes[0].as_ref().is_some_and(|n| n.config.map_side_combine)));
     o.tables.push(shuffle_table(nodes, d));
     o.tables.push(result_table(d));
     o
