@@ -33,6 +33,13 @@ export async function open(browser, url, viewport = { width: 1280, height: 720 }
 }
 
 export const state = page => page.evaluate(() => window.clusterlab.state());
+export const pause = page => page.evaluate(() => window.clusterlab.pause());
+export const runFor = (page, us) => page.evaluate(us => window.clusterlab.runFor(us), us);
+/// Paused at the start, whatever autoplay did before.
+export const fromStart = async page => { await pause(page); await page.evaluate(() => window.clusterlab.seek(0)); };
+/// The overlay's table with this title, and node 0's field of this name, from a state().
+export const table = (s, title) => s.overlay.tables.find(t => t.title === title);
+export const field = (s, name) => s.nodes[0].fields[name];
 
 /// Play `page` for `ms` and measure each animation frame: the interval between frames (what
 /// the eye sees; 16.7 ms at 60 Hz) and the frame's work on the main thread, from the start of

@@ -7,18 +7,12 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { start, open, state, SHOTS } from './helpers.mjs';
+import { start, open, state, SHOTS, pause, runFor, fromStart, table, field } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
 
-const pause = page => page.evaluate(() => window.clusterlab.pause());
-const runFor = (page, us) => page.evaluate(us => window.clusterlab.runFor(us), us);
-/// From the start, whatever autoplay did before the pause.
-const fromStart = async page => { await pause(page); await page.evaluate(() => window.clusterlab.seek(0)); };
-const table = (s, title) => s.overlay.tables.find(t => t.title === title);
-const field = (s, name) => s.nodes[0].fields[name];
 /// The committed word count as { word: count }.
 const counts = s => Object.fromEntries(table(s, 'word count (committed)').rows.map(([w, c]) => [w, Number(c)]));
 const VIEW = { width: 1280, height: 1400 };

@@ -7,14 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { start, open, state, SHOTS } from './helpers.mjs';
+import { start, open, state, SHOTS, pause, runFor } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
 
-const pause = page => page.evaluate(() => window.clusterlab.pause());
-const runFor = (page, us) => page.evaluate(us => window.clusterlab.runFor(us), us);
 
 test('2PC: a crashed coordinator leaves every participant uncertain, holding its lock, until it recovers', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=2pc-coordinator-crash', { width: 1280, height: 1400 });

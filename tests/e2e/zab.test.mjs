@@ -5,14 +5,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { start, open, state, SHOTS } from './helpers.mjs';
+import { start, open, state, SHOTS, pause, runFor } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
 
-const pause = page => page.evaluate(() => window.clusterlab.pause());
-const runFor = (page, us) => page.evaluate(us => window.clusterlab.runFor(us), us);
 const col = (table, name) => table.headers.indexOf(name);
 
 test('Zab: a returning old leader is truncated, and every server ends with the same history', async () => {

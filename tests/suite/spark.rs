@@ -283,3 +283,25 @@ mod mutations {
         assert_eq!(check(0, one, done), ["Committed output durable"]);
     }
 }
+
+#[test]
+fn bad_configurations_are_refused_with_a_clear_message() {
+    use clusterlab::sim::ProtocolConfig;
+    let ok = SparkConfig::default();
+    assert_eq!(ok.validate(5), Ok(()));
+    assert!(ok.validate(1).unwrap_err().contains("a driver (n0) and at least one executor"));
+    let cases: [(SparkConfig, &str); 5] = [
+        (SparkConfig { partitions: 0, ..SparkConfig::default() }, "partitions must be 1 to 256"),
+        (SparkConfig { text: Some("w ".repeat(10_001)), ..SparkConfig::default() }, "at most 20000"),
+        (SparkConfig { net_bytes_per_ms: 0, ..SparkConfig::default() }, "net_bytes_per_ms must be 1 to 10^9"),
+        (SparkConfig { executor_timeout_us: 100_000, ..SparkConfig::default() }, "longer than heartbeat_interval_us"),
+        (SparkConfig { max_fetch_retries: 0, ..SparkConfig::default() }, "max_fetch_retries must be 1 to 20"),
+    ];
+    for (c, why) in cases {
+        let e = c.validate(5).unwrap_err();
+        assert!(e.contains(why), "{e}");
+    }
+    let s = clusterlab::scenario::Scenario { config: serde_json::json!({"partitions": 6, "shuffle": true}), ..clusterlab::scenario::Scenario::current("spark", 5, 1) };
+    let e = clusterlab::scenario::build(&s, false).err().expect("an unknown field is refused");
+    assert!(e.contains("shuffle"), "{e}");
+}

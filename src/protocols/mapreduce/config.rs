@@ -140,31 +140,48 @@ impl ProtocolConfig for MapReduceConfig {
         if nodes < 2 {
             return Err("MapReduce needs 2 nodes or more: a master (n0) and at least one worker".into());
         }
-        if let Some(text) = &self.text {
-            let chars = text.chars().count();
-            if chars > TEXT_MAX_CHARS {
-                return Err(format!("the input text has {chars} characters; at most {TEXT_MAX_CHARS}"));
-            }
-        } else if !(1..=WORDS_MAX).contains(&self.words) || !(1..=10_000).contains(&self.vocabulary) {
-            return Err(format!("words must be 1 to {WORDS_MAX} and vocabulary 1 to 10000"));
-        }
+        validate_input(self.text.as_deref(), self.words, self.vocabulary)?;
         if !(1..=256).contains(&self.map_tasks) || !(1..=64).contains(&self.reduce_tasks) {
             return Err("map_tasks must be 1 to 256 and reduce_tasks 1 to 64".into());
         }
         if self.backup_when_left_pct > 100 {
             return Err("backup_when_left_pct is a percentage (0 to 100)".into());
         }
-        let rates = [("worker_bytes_per_ms", self.worker_bytes_per_ms), ("net_bytes_per_ms", self.net_bytes_per_ms)];
-        if let Some((name, _)) = rates.iter().find(|(_, v)| !(1..=1_000_000_000).contains(v)) {
-            return Err(format!("{name} must be 1 to 10^9"));
-        }
-        let durations = [("ping_interval_us", self.ping_interval_us), ("worker_timeout_us", self.worker_timeout_us), ("fetch_retry_us", self.fetch_retry_us)];
-        if let Some((name, _)) = durations.iter().find(|(_, v)| !(1_000..=600_000_000).contains(v)) {
-            return Err(format!("{name} must be 1 ms to 10 min"));
-        }
+        validate_rates(&[("worker_bytes_per_ms", self.worker_bytes_per_ms), ("net_bytes_per_ms", self.net_bytes_per_ms)])?;
+        validate_durations(&[("ping_interval_us", self.ping_interval_us), ("worker_timeout_us", self.worker_timeout_us), ("fetch_retry_us", self.fetch_retry_us)])?;
         if self.worker_timeout_us <= self.ping_interval_us {
             return Err("worker_timeout_us must be longer than ping_interval_us".into());
         }
         Ok(())
+    }
+}
+
+/// The input's caps, which MapReduce's and Spark's configurations share: a typed text of at
+/// most `TEXT_MAX_CHARS` characters, or 1 to `WORDS_MAX` generated words over 1 to 10,000.
+pub(crate) fn validate_input(text: Option<&str>, words: u32, vocabulary: u32) -> Result<(), String> {
+    if let Some(text) = text {
+        let chars = text.chars().count();
+        if chars > TEXT_MAX_CHARS {
+            return Err(format!("the input text has {chars} characters; at most {TEXT_MAX_CHARS}"));
+        }
+    } else if !(1..=WORDS_MAX).contains(&words) || !(1..=10_000).contains(&vocabulary) {
+        return Err(format!("words must be 1 to {WORDS_MAX} and vocabulary 1 to 10000"));
+    }
+    Ok(())
+}
+
+/// The cost model's rates: 1 to 10^9 bytes per millisecond.
+pub(crate) fn validate_rates(rates: &[(&str, u64)]) -> Result<(), String> {
+    match rates.iter().find(|(_, v)| !(1..=1_000_000_000).contains(v)) {
+        Some((name, _)) => Err(format!("{name} must be 1 to 10^9")),
+        None => Ok(()),
+    }
+}
+
+/// Intervals and timeouts: 1 ms to 10 min.
+pub(crate) fn validate_durations(durations: &[(&str, u64)]) -> Result<(), String> {
+    match durations.iter().find(|(_, v)| !(1_000..=600_000_000).contains(v)) {
+        Some((name, _)) => Err(format!("{name} must be 1 ms to 10 min")),
+        None => Ok(()),
     }
 }

@@ -3,7 +3,7 @@
 //! et al., NSDI 2012, §2–§5; Spark's `reduceByKey`), the cost model, executor heartbeats and
 //! the driver's timeout, shuffle-fetch retries, and the planted teaching bug.
 
-use crate::protocols::mapreduce::config::{InputCache, Language, MapReduceConfig, TEXT_MAX_CHARS, WORDS_MAX};
+use crate::protocols::mapreduce::config::{validate_durations, validate_input, validate_rates, InputCache, Language, MapReduceConfig};
 use crate::protocols::mapreduce::input::{self, Input};
 use crate::sim::ProtocolConfig;
 use serde::{Deserialize, Serialize};
@@ -117,30 +117,17 @@ impl ProtocolConfig for SparkConfig {
         if nodes < 2 {
             return Err("Spark needs 2 nodes or more: a driver (n0) and at least one executor".into());
         }
-        if let Some(text) = &self.text {
-            let chars = text.chars().count();
-            if chars > TEXT_MAX_CHARS {
-                return Err(format!("the input text has {chars} characters; at most {TEXT_MAX_CHARS}"));
-            }
-        } else if !(1..=WORDS_MAX).contains(&self.words) || !(1..=10_000).contains(&self.vocabulary) {
-            return Err(format!("words must be 1 to {WORDS_MAX} and vocabulary 1 to 10000"));
-        }
+        validate_input(self.text.as_deref(), self.words, self.vocabulary)?;
         if !(1..=256).contains(&self.partitions) || !(1..=64).contains(&self.reduce_partitions) {
             return Err("partitions must be 1 to 256 and reduce_partitions 1 to 64".into());
         }
-        let rates = [("executor_bytes_per_ms", self.executor_bytes_per_ms), ("net_bytes_per_ms", self.net_bytes_per_ms)];
-        if let Some((name, _)) = rates.iter().find(|(_, v)| !(1..=1_000_000_000).contains(v)) {
-            return Err(format!("{name} must be 1 to 10^9"));
-        }
-        let durations = [
+        validate_rates(&[("executor_bytes_per_ms", self.executor_bytes_per_ms), ("net_bytes_per_ms", self.net_bytes_per_ms)])?;
+        validate_durations(&[
             ("heartbeat_interval_us", self.heartbeat_interval_us),
             ("executor_timeout_us", self.executor_timeout_us),
             ("fetch_retry_us", self.fetch_retry_us),
             ("resubmit_delay_us", self.resubmit_delay_us),
-        ];
-        if let Some((name, _)) = durations.iter().find(|(_, v)| !(1_000..=600_000_000).contains(v)) {
-            return Err(format!("{name} must be 1 ms to 10 min"));
-        }
+        ])?;
         if self.executor_timeout_us <= self.heartbeat_interval_us {
             return Err("executor_timeout_us must be longer than heartbeat_interval_us".into());
         }
