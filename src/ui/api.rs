@@ -94,7 +94,10 @@ pub fn call(name: &str, arg: &Value) -> Value {
             Some(us) if us <= 600_000_000 => {
                 let brief = model::update(|m| {
                     let t = m.live.run.now_us() + us;
-                    m.live.run.run_until(t);
+                    // With a lesson's step open, the run stops where the step ends.
+                    if !super::lesson::run_step(m, t, u64::MAX) {
+                        m.live.run.run_until(t);
+                    }
                     m.playing = false;
                     json!({"ok": true, "simTimeUs": m.live.run.now_us(), "eventCount": m.live.run.event_count()})
                 });

@@ -83,6 +83,46 @@ pub fn update(m: &mut Model) {
     }
 }
 
+/// Run toward `target_us` while a lesson's step is open and not yet done: one event at a
+/// time (at most `max_events`), looking at the step's condition after each and stopping at
+/// the first event after which it holds, so that a long frame on a busy machine, or a long
+/// `runFor`, never plays past the step's end into the next step's. False when no step is
+/// open (the caller runs as usual).
+pub fn run_step(m: &mut Model, target_us: u64, max_events: u64) -> bool {
+    let Model { lesson, live, playing, .. } = m;
+    let Some(l) = lesson.as_mut().filter(|l| !l.done) else { return false };
+    let LessonState { lesson, step, progress, done, .. } = l;
+    let until = &lesson.steps[*step].until;
+    let run = &mut live.run;
+    let start = run.event_count();
+    loop {
+        if progress.holds(until, run.as_ref()) {
+            *done = true;
+            *playing = false;
+            return true;
+        }
+        let awaits_user = run.adversary() && run.event_count() >= run.frontier();
+        if run.event_count() - start >= max_events || awaits_user {
+            return true;
+        }
+        match run.next_event_time() {
+            Some(t) if t <= target_us => {
+                run.step();
+            }
+            // Full speed has no time to reach: a frame ends with its events.
+            _ if target_us == u64::MAX => return true,
+            _ => {
+                run.run_until(target_us);
+                if progress.holds(until, run.as_ref()) {
+                    *done = true;
+                    *playing = false;
+                }
+                return true;
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Move {
     Next,

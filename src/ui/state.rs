@@ -142,8 +142,12 @@ fn user_moves(run: &dyn crate::sim::AnyRun) -> bool {
     run.adversary() && run.event_count() >= run.frontier()
 }
 
+/// Events a frame plays one at a time while a lesson's step is open (each followed by a
+/// look at the step's condition).
+const LESSON_EVENTS_PER_FRAME: u64 = 2_000;
+
 /// Advance simulated time by the wall time since the last frame times the speed, never
-/// more than a frame's budget of events. In adversary mode, playing replays what was
+/// more than a frame's budget of events; with a lesson's step open, stop where it ends. In adversary mode, playing replays what was
 /// recorded and stops where the user's next choice is awaited.
 fn tick(m: &mut Model, now_ms: f64) {
     if !m.playing {
@@ -155,14 +159,20 @@ fn tick(m: &mut Model, now_ms: f64) {
     }
     let dt_ms = m.last_tick_ms.map_or(0.0, |t| (now_ms - t).clamp(0.0, 100.0));
     m.last_tick_ms = Some(now_ms);
+    let target = match m.speed {
+        Speed::Max => u64::MAX,
+        Speed::Times(x) => m.live.run.now_us() + (dt_ms * 1000.0 * x) as u64,
+    };
+    if super::lesson::run_step(m, target, LESSON_EVENTS_PER_FRAME) {
+        return;
+    }
     let run = &mut m.live.run;
     // Playing from the past replays the recorded future first.
     match m.speed {
         Speed::Max => {
             run.run_events(MAX_EVENTS_PER_FRAME);
         }
-        Speed::Times(x) => {
-            let target = run.now_us() + (dt_ms * 1000.0 * x) as u64;
+        Speed::Times(_) => {
             let start = run.event_count();
             while run.next_event_time().is_some_and(|t| t <= target) && run.event_count() - start < MAX_EVENTS_PER_FRAME && !user_moves(run.as_ref()) {
                 run.step();
