@@ -44,6 +44,13 @@ pub struct ExecutorInfo {
     pub task: Option<(Task, TimeUs, bool)>,
 }
 
+impl ExecutorInfo {
+    /// Registered, not lost, and running nothing the driver gave it.
+    fn is_free(&self) -> bool {
+        self.registered && !self.lost && self.task.is_none()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Driver {
     pub app: u64,
@@ -191,12 +198,8 @@ impl Driver {
             self.submit(config, Stage::Result, out);
         }
         let Some(stage) = self.stage else { return };
-        for e in 1..self.executors.len() as NodeId {
-            let info = &self.executors[e as usize];
-            if !info.registered || info.lost || info.task.is_some() {
-                continue;
-            }
-            let Some(partition) = self.missing(stage).first().copied() else { return };
+        let free: Vec<NodeId> = (1..self.executors.len() as NodeId).filter(|e| self.executors[*e as usize].is_free()).collect();
+        for (partition, e) in self.missing(stage).into_iter().zip(free) {
             self.launch(config, stage, partition, e, out);
         }
     }

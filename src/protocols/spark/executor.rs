@@ -201,16 +201,17 @@ impl Executor {
         self.send_next(config, out);
     }
 
-    fn block(&self, map: u32, reduce: u32) -> Option<Pairs> {
-        // A reduce partition the shuffle never wrote reads as empty, as Spark's does.
-        self.outputs.get(&map).map(|o| o.blocks.get(reduce as usize).cloned().unwrap_or_default())
+    /// Block (map, reduce), if this executor holds map's output; a reduce partition the
+    /// shuffle never wrote reads as empty, as Spark's does.
+    fn block(&self, map: u32, reduce: u32) -> Option<&[(String, u64)]> {
+        self.outputs.get(&map).map(|o| o.blocks.get(reduce as usize).map_or(&[][..], Vec::as_slice))
     }
 
     fn send_next(&mut self, config: &SparkConfig, out: &mut Out<Spark>) {
         while self.sending.is_none() {
             let Some((to, map, reduce)) = self.queue.pop_front() else { return };
             let Some(block) = self.block(map, reduce) else { continue };
-            let send = work_us(input::pairs_bytes(&block), config.net_bytes_per_ms);
+            let send = work_us(input::pairs_bytes(block), config.net_bytes_per_ms);
             self.sending = Some((to, map, reduce));
             out.set_timer(SparkTimer::Send, send, send);
         }
@@ -219,7 +220,7 @@ impl Executor {
     pub fn on_sent(&mut self, config: &SparkConfig, out: &mut Out<Spark>) {
         if let Some((to, map, reduce)) = self.sending.take() {
             if let Some(pairs) = self.block(map, reduce) {
-                out.send(to, SparkMsg::Block { app: self.app, map, reduce, pairs });
+                out.send(to, SparkMsg::Block { app: self.app, map, reduce, pairs: pairs.to_vec() });
             }
         }
         self.send_next(config, out);
