@@ -1,8 +1,10 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
 //! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts; Zab uses
-//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family, with Spark's form of the same job).
+//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family, with Spark's form of the same job; Chord is the DHT family's).
 
+#[cfg(feature = "dht")]
+pub mod chord;
 #[cfg(feature = "flood")]
 pub mod flood;
 #[cfg(feature = "gossip")]

@@ -236,6 +236,12 @@ pub trait Protocol: Clone + Debug + 'static {
     fn reply_summary(reply: &Self::Reply) -> String {
         format!("{reply:?}")
     }
+    /// Is the node serving its part of the protocol (a Chord node that has restarted but not
+    /// yet joined the ring is not)? A declared bound on adjacent failures counts a node
+    /// that is up but not in service as failed.
+    fn in_service(&self) -> bool {
+        true
+    }
     /// After faults heal and the cluster has had time, is it where liveness says it must
     /// be (Raft: one leader, all logs equal and applied)? `Err` says what is missing.
     fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String>;

@@ -46,6 +46,7 @@ mod sim_determinism;
 mod sim_faults;
 mod slow_node;
 mod spark;
+mod chord;
 mod swarm;
 mod sweeps;
 mod swim_detection;

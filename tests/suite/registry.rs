@@ -78,6 +78,7 @@ fn rows_list_exactly_the_bugs_the_protocols_implement() {
         ("zab", <zab::ZabConfig as ProtocolConfig>::BUGS),
         ("mapreduce", <mapreduce::MapReduceConfig as ProtocolConfig>::BUGS),
         ("spark", <spark::SparkConfig as ProtocolConfig>::BUGS),
+        ("chord", <chord::ChordConfig as ProtocolConfig>::BUGS),
     ];
     for (name, bugs) in own {
         assert_eq!(&registry::bug_names(name), bugs, "{name}");

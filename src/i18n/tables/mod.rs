@@ -3,6 +3,7 @@
 //! alone. Looked up by `super` (`t`, `t_dyn`).
 
 
+mod dht;
 mod mapreduce;
 mod page;
 mod txn;
@@ -10,6 +11,7 @@ mod verbatim;
 mod viewer;
 mod zab;
 
+pub use dht::DHT_TABLE;
 pub use mapreduce::MAPREDUCE_TABLE;
 pub use page::TABLE;
 pub use txn::TXN_TABLE;

@@ -4,6 +4,8 @@
 /// Names kept as the papers write them in both languages: message types, Figure 2's
 /// variables, ZooKeeper's zxid.
 pub const VERBATIM: &[&str] = &[
+    // Chord (SIGCOMM 2001, Figure 6): its operations as the paper names them
+    "find_successor", "stabilize", "notify", "fix_fingers", "check_predecessor",
     // Raft (Figure 2, §9.6 of Ongaro's thesis)
     "AppendEntries", "AppendEntriesResponse", "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse",
     "votedFor", "commitIndex", "lastApplied", "nextIndex", "matchIndex", "currentTerm", "nextIndex / matchIndex",

@@ -1,6 +1,8 @@
 //! Named presets: fixed-seed scenarios with a caption in English and Chinese, one file per
 //! protocol family, each listed by its protocol's registry row.
 
+#[cfg(feature = "dht")]
+pub mod chord;
 #[cfg(feature = "gossip")]
 pub mod gossip;
 #[cfg(feature = "lock")]

@@ -144,7 +144,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce"), ("spark", "mapreduce")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce"), ("spark", "mapreduce"), ("chord", "dht")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -254,6 +254,9 @@ mod zab;
 #[cfg(feature = "mapreduce")]
 mod mapreduce;
 
+#[cfg(feature = "dht")]
+mod dht;
+
 static ROWS: &[Row] = &[
     #[cfg(feature = "raft")]
     raft::ROW,
@@ -279,5 +282,7 @@ static ROWS: &[Row] = &[
     mapreduce::MAPREDUCE,
     #[cfg(feature = "mapreduce")]
     mapreduce::SPARK,
+    #[cfg(feature = "dht")]
+    dht::CHORD,
 ];
 

@@ -20,6 +20,7 @@ impl<P: Protocol> Sim<P> {
         let label = fault.label();
         let beyond = match &fault {
             Fault::SetChaos { on: true } => self.assumptions.check_net(&self.chaos.net),
+            Fault::Crash { node } | Fault::CrashLoseUnsynced { node } => self.assumptions.check_fault(&fault).or_else(|| self.crash_beyond_adjacency(*node)),
             f => self.assumptions.check_fault(f),
         };
         self.note_exceeded(beyond);
@@ -201,6 +202,28 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// Why crashing `node` now would go beyond the protocol's declared bound on adjacent
+    /// failures (Chord's successor lists of length r tolerate r − 1), if it would: more
+    /// than that many neighbouring nodes down at once (neighbours by number, around the
+    /// ring: Chord numbers its nodes in identifier order), or fewer than r + 1 left up. A
+    /// node that is up but not in service (still joining) counts as down.
+    pub(crate) fn crash_beyond_adjacency(&self, node: NodeId) -> Option<String> {
+        let k = self.assumptions.max_adjacent_failures?;
+        let n = self.n;
+        if self.states[node as usize].is_none() {
+            return None;
+        }
+        let down = |i: NodeId| i == node || self.states[i as usize].as_ref().is_none_or(|p| !p.in_service());
+        let up = (0..n).filter(|&i| !down(i)).count() as u32;
+        if up < k + 2 {
+            return Some(format!("crash n{node}: {up} members left up, fewer than the {} the protocol assumes", k + 2));
+        }
+        let after = (1..n).take_while(|d| down((node + d) % n)).count() as u32;
+        let before = (1..n).take_while(|d| down((node + n - d) % n)).count() as u32;
+        let run = 1 + after + before;
+        (run > k).then(|| format!("crash n{node}: {run} neighbouring members down at once, more than the {k} the protocol assumes"))
+    }
+
     /// A crash point: while chaos is on, a handler that wrote durable state may be followed
     /// by a crash of its node, as the next event at this instant (its messages are already
     /// in flight), and a restart drawn like a chaos restart. No draw when the rate is 0.
@@ -213,6 +236,9 @@ impl<P: Protocol> Sim<P> {
         let lose = lose_ppm > 0 && self.rng.chance_ppm(lose_ppm);
         let bound = restart.unwrap_or(downtime);
         let restart_at = self.now_us + self.rng.range(bound / 10, bound.max(1));
+        if self.crash_beyond_adjacency(node).is_some() {
+            return;
+        }
         let crash = if lose { Fault::CrashLoseUnsynced { node } } else { Fault::Crash { node } };
         self.queue.push(self.now_us, Ev::Fault { fault: Box::new(crash), chaos: true });
         self.queue.push(restart_at, Ev::Fault { fault: Box::new(Fault::Restart { node }), chaos: true });
@@ -232,7 +258,11 @@ impl<P: Protocol> Sim<P> {
             // replay exactly.
             let lose = c.lose_unsynced_ppm > 0 && self.rng.chance_ppm(c.lose_unsynced_ppm);
             let crash = if lose { Fault::CrashLoseUnsynced { node } } else { Fault::Crash { node } };
-            drawn.push((crash, Fault::Restart { node }));
+            // Chaos stays inside a declared adjacent-failure bound (the draws are made
+            // either way, so rows without one draw exactly as before).
+            if self.crash_beyond_adjacency(node).is_none() {
+                drawn.push((crash, Fault::Restart { node }));
+            }
         }
         // Drawn last, and only when set, so links made before it replay exactly.
         let restart_at = c.max_restart_delay_us.map(|d| self.now_us + self.rng.range(d / 10, d.max(1)));
