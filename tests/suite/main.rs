@@ -47,6 +47,7 @@ mod sim_faults;
 mod slow_node;
 mod spark;
 mod chord;
+mod chord_figures;
 mod swarm;
 mod sweeps;
 mod swim_detection;

@@ -23,7 +23,6 @@ pub const MAPREDUCE_TABLE: &[(&str, &str)] = &[
     ("link", "链路"),
     ("master's tasks", "master 的任务表"),
     ("task", "任务"),
-    ("state", "状态"),
     ("running on", "运行于"),
     ("completed by", "完成者"),
     ("attempts", "执行次数"),

@@ -337,6 +337,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("updates known", "已知的更新"),
     ("updates to piggyback", "待捎带的更新"),
     ("value", "值"),
+    ("state", "状态"),
+    ("keys", "键"),
     ("votes", "得票"),
     ("watch {}", "监视 {}"),
     ("watch notifications", "监视通知"),

@@ -5,7 +5,7 @@
 /// variables, ZooKeeper's zxid.
 pub const VERBATIM: &[&str] = &[
     // Chord (SIGCOMM 2001, Figure 6): its operations as the paper names them
-    "find_successor", "stabilize", "notify", "fix_fingers", "check_predecessor",
+    "find_successor", "stabilize", "notify", "fix_fingers", "check_predecessor", "k",
     // Raft (Figure 2, §9.6 of Ongaro's thesis)
     "AppendEntries", "AppendEntriesResponse", "RequestVote", "RequestVoteResponse", "PreVote", "PreVoteResponse",
     "votedFor", "commitIndex", "lastApplied", "nextIndex", "matchIndex", "currentTerm", "nextIndex / matchIndex",

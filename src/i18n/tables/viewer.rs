@@ -23,7 +23,6 @@ pub const VIEWER_TABLE: &[(&str, &str)] = &[
     ("cannot be placed", "无法排入"),
     ("checked in", "检查用时"),
     ("failed", "失败"),
-    ("keys", "键"),
     ("keys that fail", "失败的键"),
     ("needs", "需要"),
     ("it holds", "实际为"),

@@ -118,6 +118,8 @@ pub struct Chord {
     pub hops: u64,
     /// The newest client lookup's path (the nodes asked, in order).
     pub last_path: Vec<NodeId>,
+    /// Successors taken for dead (asked twice in vain) and dropped from the list.
+    pub dropped: u64,
 }
 
 impl Chord {
@@ -142,6 +144,7 @@ impl Chord {
             lookups: 0,
             hops: 0,
             last_path: Vec::new(),
+            dropped: 0,
         }
     }
 
@@ -461,6 +464,7 @@ impl Chord {
         }
         if self.successors.len() > 1 {
             self.successors.retain(|&c| c != s);
+            self.dropped += 1;
             return self.query_successor(out);
         }
         if self.config.original() || self.pending.iter().any(|(_, _, p)| matches!(p, Pending::Repair { .. })) {

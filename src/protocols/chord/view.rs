@@ -30,6 +30,7 @@ pub fn node_view(n: &Chord) -> NodeView {
     v.fields.push(("successor list".into(), names(&n.successors)));
     v.fields.push(("keys held".into(), n.store.len().to_string()));
     v.fields.push(("boots".into(), n.boots.to_string()));
+    v.fields.push(("successors taken for dead".into(), n.dropped.to_string()));
     if n.lookups > 0 {
         v.fields.push(("client lookups".into(), format!("{} (mean {}.{} hops)", n.lookups, n.hops / n.lookups, n.hops * 10 / n.lookups % 10)));
     }

@@ -266,6 +266,8 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     v.push(("mapreduce-reexecution", include_str!("mapreduce-reexecution.json")));
     #[cfg(feature = "mapreduce")]
     v.push(("spark-lineage", include_str!("spark-lineage.json")));
+    #[cfg(feature = "dht")]
+    v.push(("chord-ring-repair", include_str!("chord-ring-repair.json")));
     v
 }
 

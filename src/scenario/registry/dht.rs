@@ -32,7 +32,7 @@ pub const CHORD: Row = Row {
         Bug { name: "successor_list_not_refreshed", source: "Chord (SIGCOMM 2001) §5.2: a node copies its successor's list, drops the last entry and prepends the successor" },
     ],
     presets: crate::scenario::presets::chord::presets,
-    lessons: &[],
+    lessons: &["chord-ring-repair"],
     consistency: ConsistencyModel {
         model: Consistency::Eventual,
         checker: "One ordered ring (Zave) and Keys at their successor, after faults stop; lookups during churn measured, not asserted",
