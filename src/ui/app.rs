@@ -190,7 +190,8 @@ fn notice(s: &Snapshot) -> Html {
 
 fn cluster(s: &Snapshot) -> Html {
     if s.view.nodes.len() > CANVAS_ABOVE {
-        html! { <ClusterCanvas view={s.view.clone()} selected={s.selected} /> }
+        let circle = crate::scenario::registry::row(&s.view.protocol).is_some_and(|r| matches!(r.layout, crate::scenario::registry::Layout::Circle));
+        html! { <ClusterCanvas view={s.view.clone()} selected={s.selected} {circle} /> }
     } else {
         html! { <ClusterSvg view={s.view.clone()} overlay={s.overlay.clone()} selected={s.selected} hovered={s.hovered} drops={s.arrows.clone()} target={lesson_node(s)} /> }
     }

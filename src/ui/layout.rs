@@ -87,6 +87,12 @@ fn rows(groups: &[String], members: impl Fn(&str) -> Vec<usize>) -> Vec<(f64, f6
     pos
 }
 
+/// One circle filling the box, for a large cluster whose order around the ring matters
+/// (Chord's identifier circle on the canvas).
+pub fn circle(n: usize) -> Vec<(f64, f64)> {
+    (0..n).map(|i| ring(i, n, C, C, C - 14.0)).collect()
+}
+
 /// A golden-angle spiral filling the box evenly, for large clusters (canvas).
 pub fn sunflower(n: usize) -> Vec<(f64, f64)> {
     let golden = PI * (3.0 - 5f64.sqrt());

@@ -53,6 +53,8 @@ const MODES = [
   '#preset=mapreduce-word-count',
   '?theme=dark#preset=spark-executor-lost',
   '?lang=zh#preset=spark-word-count',
+  '#preset=chord-ring',
+  '?lang=zh&theme=dark#preset=chord-join',
   '?embed=1#preset=raft-election',
   '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',
   '?embed=1#preset=gossip-push-1000',

@@ -70,3 +70,17 @@ test('Chord bug: a successor list never refreshed from the successor\'s; the pag
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('Chord with a thousand nodes: one circle on the canvas, lookups of about ½ log₂ N hops', async () => {
+  const { page, errors, context } = await open(env.browser, env.base + '#preset=chord-1000', VIEW);
+  await fromStart(page);
+  const s = await runFor(page, 4000000);
+  assert.equal(s.nodes.length, 1000);
+  assert.equal(await page.locator('[data-testid=cluster-canvas]').getAttribute('data-node-count'), '1000');
+  const [, hops, theory] = ring(s)[3][1].match(/^(\d+\.\d) hops \(½ log₂ N ≈ (\d+\.\d)\)/) ?? [];
+  assert.ok(hops && Math.abs(Number(hops) - Number(theory)) <= 1.2, 'mean path: ' + ring(s)[3][1]);
+  assert.equal(s.nodes[500].status, 'crashed');
+  await page.screenshot({ path: join(SHOTS, 'chord-1000.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -31,6 +31,17 @@ fn ring() -> Scenario {
     chord(json!({}))
 }
 
+/// A thousand nodes on a 16-bit circle; a client at n0 looks a key up every 100 ms.
+fn thousand() -> Scenario {
+    let mut s = Scenario::current("chord", 1000, 1);
+    s.config = json!({ "m_bits": 16, "keys": 200, "stabilize_us": 1_000_000, "fix_fingers_us": 1_000_000 });
+    s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 30_000, ..NetConfig::default() };
+    s.faults = (1..=60u64).map(|i| at(100_000 * i, Fault::Request { node: 0, op: ClientOp::Get { key: format!("k{}", i * 3) } })).collect();
+    s.faults.push(at(2_000_000, Fault::Crash { node: 500 }));
+    s.faults.sort_by_key(|f| f.at_us);
+    s
+}
+
 /// Four members from the start; n1, n3, n5 and n7 join.
 fn joins(config: serde_json::Value) -> Scenario {
     let mut c = json!({ "start_members": 4 });
@@ -90,6 +101,12 @@ pub(crate) fn presets() -> Vec<Preset> {
             "Eight nodes hold identifiers on a 6-bit circle (0-63), drawn in identifier order; each points to its successor. Every 300 ms a client at n0 stores or reads a key: n0 hashes the key onto the circle and asks, hop by hop, whoever most closely precedes it in its finger table, until a node answers that its successor holds the key (find_successor). Each key lives at its successor and, with replication, on the next three nodes. The table shows each lookup's path against ½ log₂ N.",
             "八个节点在 6 位的标识符环（0-63）上按标识符顺序排列，每个节点指向自己的后继。客户端每 300 ms 在 n0 写入或读取一个键：n0 把键哈希到环上，按指表逐跳询问最接近且在它之前的节点，直到某个节点回答“我的后继持有这个键”（find_successor）。每个键存放在它的后继上，开启复制时还存放在其后的三个节点上。表中给出每次查找的路径长度，并与 ½ log₂ N 对比。",
             ring,
+        ),
+        preset(
+            "chord-1000", "chord", "Chord: a thousand nodes", "Chord：一千个节点",
+            "A thousand nodes on a 16-bit circle, each with a finger table of 16 entries. Every 100 ms a client at n0 looks a key up; with fingers each hop at least halves the distance left, so a lookup takes about ½ log₂ 1000 ≈ 5 hops (Chord §6.3), shown in the table. n500 crashes at 2 s and its neighbours' successor lists bridge it.",
+            "一千个节点位于 16 位的标识符环上，每个节点的指表有 16 项。客户端每 100 ms 在 n0 查找一个键；借助指表，每一跳至少把剩余距离减半，所以一次查找约需 ½ log₂ 1000 ≈ 5 跳（Chord §6.3），见表中数据。n500 在 2 s 崩溃，它邻居的后继列表跨过了它。",
+            thousand,
         ),
         preset(
             "chord-join", "chord", "Chord: nodes join, stabilize and notify", "Chord：节点加入、stabilize 与 notify",

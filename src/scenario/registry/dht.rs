@@ -51,7 +51,7 @@ pub const CHORD: Row = Row {
         leave_down: LeaveDown::Never,
         liveness_bound_us: 15_000_000,
     },
-    layout: Layout::Ring,
+    layout: Layout::Circle,
     check: check::<Chord>,
     build: build_any::<Chord>,
 };

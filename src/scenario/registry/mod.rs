@@ -86,6 +86,9 @@ pub enum LeaveDown {
 pub enum Layout {
     /// One ring of peers.
     Ring,
+    /// One circle at every size, in node order (Chord's identifier circle, even with a
+    /// thousand nodes, where other rings become a sunflower).
+    Circle,
     /// Groups of roles side by side (the protocol's overlay names them).
     Groups,
 }

@@ -15,6 +15,10 @@ use yew::prelude::*;
 pub struct ClusterCanvasProps {
     pub view: Rc<ClusterView>,
     pub selected: Option<u32>,
+    /// Nodes on one circle in node order (the protocol's row says `Layout::Circle`)
+    /// rather than a sunflower.
+    #[prop_or_default]
+    pub circle: bool,
 }
 
 fn node_colour(n: &NodeView) -> &'static str {
@@ -83,7 +87,7 @@ pub fn cluster_canvas(p: &ClusterCanvasProps) -> Html {
     let canvas = use_node_ref();
     let css_size = crate::ui::canvas::use_css_size(&canvas);
     let n = p.view.nodes.len();
-    let pos = use_memo(n, |n| layout::sunflower(*n));
+    let pos = use_memo((n, p.circle), |(n, circle)| if *circle { layout::circle(*n) } else { layout::sunflower(*n) });
     {
         let canvas = canvas.clone();
         let (view, pos, selected) = (p.view.clone(), pos.clone(), p.selected);
