@@ -21,7 +21,9 @@ async function openMode(mode) {
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
   await page.goto(env.base + mode);
-  await page.waitForFunction(() => window.clusterlab && document.querySelector('[data-node-id], [data-testid=cluster-canvas]'));
+  // Generous: two browser files run at once on two cores, and a module is fetched and
+  // compiled for each page (this waits for the page, it does not time it).
+  await page.waitForFunction(() => window.clusterlab && document.querySelector('[data-node-id], [data-testid=cluster-canvas]'), null, { timeout: 60000 });
   await page.evaluate(() => { window.clusterlab.runFor(1_500_000); window.clusterlab.pause(); });
   return { page, context, errors };
 }
