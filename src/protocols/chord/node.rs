@@ -166,6 +166,7 @@ impl Chord {
     /// requires) or a node that will join.
     pub fn start(&mut self, out: &mut Out<Self>) {
         self.boots = 1;
+        self.next_rpc = u64::from(self.boots) << 32;
         out.write(1);
         out.sync();
         let members = self.config.start_members_of(self.env.n);
@@ -180,6 +181,9 @@ impl Chord {
     /// A boot after a crash: the node has forgotten the ring and joins again.
     pub fn recover(&mut self, boots: u32, out: &mut Out<Self>) {
         self.boots = boots + 1;
+        // Request numbers are unique across boots: an answer to the crashed process's
+        // request must not be taken for an answer to this one's.
+        self.next_rpc = u64::from(self.boots) << 32;
         out.write(self.boots);
         out.sync();
         out.set_timer(ChordTimer::Join, 0, self.config.rpc_timeout_us);
