@@ -1,7 +1,7 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
 //! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts; Zab uses
-//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family, with Spark's form of the same job; Chord is the DHT family's).
+//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family, with Spark's form of the same job; Chord and the hash ring are the DHT family's).
 
 #[cfg(feature = "dht")]
 pub mod chord;
@@ -9,6 +9,8 @@ pub mod chord;
 pub mod flood;
 #[cfg(feature = "gossip")]
 pub mod gossip;
+#[cfg(feature = "dht")]
+pub mod hashring;
 #[cfg(feature = "lock")]
 pub mod lock;
 #[cfg(feature = "mapreduce")]

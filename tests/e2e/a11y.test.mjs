@@ -56,6 +56,7 @@ const MODES = [
   '?theme=dark#preset=spark-executor-lost',
   '?lang=zh#preset=spark-word-count',
   '#preset=chord-ring',
+  '#preset=hash-ring-join',
   '?lang=zh&theme=dark#preset=chord-join',
   '?embed=1#preset=raft-election',
   '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',

@@ -48,6 +48,8 @@ mod slow_node;
 mod spark;
 mod chord;
 mod chord_figures;
+mod hashring;
+mod hashring_figures;
 mod swarm;
 mod sweeps;
 mod swim_detection;

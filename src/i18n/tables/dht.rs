@@ -1,4 +1,4 @@
-//! The DHT family's strings (Chord).
+//! The DHT family's strings (Chord and the hash ring).
 
 /// Strings only the DHT family shows: compiled into its module alone.
 #[cfg(feature = "dht")]
@@ -43,6 +43,39 @@ pub const DHT_TABLE: &[(&str, &str)] = &[
     ("fetch reply", "读取应答"),
     ("transfer keys", "移交键"),
     ("replicate", "复制"),
+    // The hash ring
+    ("% of keys", "键的百分比"),
+    ("1/n (consistent hashing)", "1/n（一致性哈希）"),
+    ("Keys move only to a new server", "键只移向新服务器"),
+    ("N distinct replicas", "N 个不同副本"),
+    ("One owner per key", "每个键一个所有者"),
+    ("One membership", "唯一的成员视图"),
+    ("Keys on their replicas", "键在其副本上"),
+    ("change", "变化"),
+    ("client requests coordinated", "协调的客户端请求"),
+    ("gossip", "传播（gossip）"),
+    ("handoff", "移交"),
+    ("request timeout", "请求超时"),
+    ("in the ring", "在环中"),
+    ("out of the ring", "已移出环"),
+    ("waiting to join", "等待加入"),
+    ("keys moved in", "移入的键"),
+    ("keys moved per membership change", "每次成员变化移动的键"),
+    ("keys owned", "拥有的键"),
+    ("membership (gossiped)", "成员表（经 gossip 传播）"),
+    ("placement", "分配方式"),
+    ("position", "位置"),
+    ("preference list", "首选列表"),
+    ("handing over", "移交中"),
+    ("ring as this server sees it", "本服务器看到的环"),
+    ("server", "服务器"),
+    ("servers", "服务器"),
+    ("servers in its ring", "其环中的服务器数"),
+    ("servers out of its ring", "其环外的服务器数"),
+    ("tokens (virtual nodes)", "令牌（虚拟节点）"),
+    ("version", "版本"),
+    ("vnode", "虚拟节点"),
+    ("last change", "最近一次变化"),
 ];
 
 #[cfg(not(feature = "dht"))]

@@ -20,6 +20,8 @@ pub const VERBATIM: &[&str] = &[
     "Push", "Pull", "PushPull", "Reply", "Feedback", "AntiEntropy", "AntiEntropyReply", "Ping", "PingReq", "Ack",
     // Flood
     "Flood", "Sync",
+    // Dynamo's ring
+    "Gossip", "Store", "StoreAck", "FetchReply", "Handoff", "HandoffAck",
     // Two-phase commit (Gray & Lamport's Prepare/Prepared/Commit/Abort, Bernstein et al.'s
     // DECISION-REQ) and the backup coordinator's survey
     "Prepared", "Aborted", "Commit", "Abort", "DecisionReq", "StateReq", "State",

@@ -268,6 +268,8 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     v.push(("spark-lineage", include_str!("spark-lineage.json")));
     #[cfg(feature = "dht")]
     v.push(("chord-ring-repair", include_str!("chord-ring-repair.json")));
+    #[cfg(feature = "dht")]
+    v.push(("hash-ring-join", include_str!("hash-ring-join.json")));
     v
 }
 

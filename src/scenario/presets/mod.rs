@@ -5,6 +5,8 @@
 pub mod chord;
 #[cfg(feature = "gossip")]
 pub mod gossip;
+#[cfg(feature = "dht")]
+pub mod hashring;
 #[cfg(feature = "lock")]
 pub mod lock;
 #[cfg(feature = "mapreduce")]
