@@ -1,1 +1,2 @@
 pub mod determinism;
+pub mod effects;

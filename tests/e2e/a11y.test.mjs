@@ -57,6 +57,7 @@ const MODES = [
   '?lang=zh#preset=spark-word-count',
   '#preset=chord-ring',
   '#preset=hash-ring-join',
+  '?lang=zh#preset=cache-look-aside',
   '?lang=zh&theme=dark#preset=chord-join',
   '?embed=1#preset=raft-election',
   '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',

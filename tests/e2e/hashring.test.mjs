@@ -36,7 +36,7 @@ test('Hash ring: two servers join, few keys move, the replicas of the last reque
 });
 
 test('Hash ring: a crashed server is taken out of every view and comes back after a restart', async () => {
-  const { page, errors, context } = await open(env.browser, env.base + '#preset=hash-ring', VIEW);
+  const { page, errors, context } = await open(env.browser, env.base + '#preset=hash-ring-servers', VIEW);
   await fromStart(page);
   await runFor(page, 1000000);
   await page.click('svg.cluster [data-node-id="3"]');

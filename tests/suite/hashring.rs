@@ -9,6 +9,7 @@ use clusterlab::protocols::hashring::node::{DiskWrite, HashRingReply, HashRingRe
 use clusterlab::protocols::hashring::placement::{Flaws, Layout, Placement};
 use clusterlab::protocols::hashring::{Disk, HashRing, HashRingConfig, HashRingMsg, HashRingTimer};
 use clusterlab::scenario::{presets, registry::build_typed};
+use crate::common::effects::{replies, sends, writes};
 use clusterlab::sim::{hash_hex, CheckCtx, Checker, Effect, History, NodeEnv, Out, Protocol, Violation};
 
 fn config() -> HashRingConfig {
@@ -19,27 +20,6 @@ fn server(id: u32, n: u32, config: &HashRingConfig) -> HashRing {
     let mut s = HashRing::new(NodeEnv { id, n }, config);
     s.on_start(&mut Out::new(0));
     s
-}
-
-fn sends(out: &Out<HashRing>) -> Vec<(u32, HashRingMsg)> {
-    out.effects().iter().filter_map(|e| match e {
-        Effect::Send { to, msg } => Some((*to, msg.clone())),
-        _ => None,
-    }).collect()
-}
-
-fn writes(out: &Out<HashRing>) -> Vec<DiskWrite> {
-    out.effects().iter().filter_map(|e| match e {
-        Effect::Write(w) => Some(w.clone()),
-        _ => None,
-    }).collect()
-}
-
-fn replies(out: &Out<HashRing>) -> Vec<HashRingReply> {
-    out.effects().iter().filter_map(|e| match e {
-        Effect::Reply { reply, .. } => Some(reply.clone()),
-        _ => None,
-    }).collect()
 }
 
 /// Dynamo §4.5: the coordinator writes to the key's N replicas and answers after W of them;
@@ -242,7 +222,7 @@ fn run(name: &str, until_us: u64) -> History<HashRing> {
 
 #[test]
 fn the_presets_end_as_their_captions_say() {
-    let clean = [("hash-ring", "86c8163e7bb1065d"), ("hash-ring-join", "c46f571914067e52"), ("hash-ring-mod-n", "77d0f8e3b8329450"), ("hash-ring-one-token", "55de6bfb89b23140"), ("hash-ring-server-fails", "a44b31f41bce0204")];
+    let clean = [("hash-ring-servers", "86c8163e7bb1065d"), ("hash-ring-join", "c46f571914067e52"), ("hash-ring-mod-n", "77d0f8e3b8329450"), ("hash-ring-one-token", "55de6bfb89b23140"), ("hash-ring-server-fails", "a44b31f41bce0204")];
     for (name, hash) in clean {
         let h = run(name, 8_000_000);
         assert_eq!(HashRing::check_liveness(h.sim().nodes()), Ok(()), "{name}");

@@ -48,6 +48,7 @@ mod slow_node;
 mod spark;
 mod chord;
 mod chord_figures;
+mod cache;
 mod hashring;
 mod hashring_figures;
 mod swarm;

@@ -1,7 +1,8 @@
-//! The DHT family's strings (Chord and the hash ring).
+//! The strings of the DHT family (Chord) and the hashring family (the hash ring and the
+//! cache), which share many words: compiled into either module.
 
-/// Strings only the DHT family shows: compiled into its module alone.
-#[cfg(feature = "dht")]
+/// Strings only the DHT and hashring families show: compiled into their modules alone.
+#[cfg(any(feature = "dht", feature = "hashring"))]
 pub const DHT_TABLE: &[(&str, &str)] = &[
     ("member (no predecessor)", "成员（无前驱）"),
     ("joining", "加入中"),
@@ -76,7 +77,37 @@ pub const DHT_TABLE: &[(&str, &str)] = &[
     ("version", "版本"),
     ("vnode", "虚拟节点"),
     ("last change", "最近一次变化"),
+    // The cache
+    ("Sets carry a live lease", "写入带有有效租约"),
+    ("Only database values are cached", "只缓存数据库中的值"),
+    ("Cache agrees with the database", "缓存与数据库一致"),
+    ("load", "负载"),
+    ("cache hits", "缓存命中"),
+    ("cache server", "缓存服务器"),
+    ("cache servers", "缓存服务器组"),
+    ("web server", "web 服务器"),
+    ("web servers", "web 服务器组"),
+    ("cache servers it counts up", "它认为在线的缓存服务器"),
+    ("cached", "已缓存"),
+    ("database reads", "数据库读取"),
+    ("hits", "命中"),
+    ("misses", "未命中"),
+    ("hit rate", "命中率"),
+    ("longest queue", "最长队列"),
+    ("misses at a stand-in server", "在替代服务器上的未命中"),
+    ("reads", "读取"),
+    ("reads per half second", "每半秒的读取"),
+    ("writes committed", "已提交的写入"),
+    ("serve", "服务"),
+    ("page view", "页面访问"),
+    ("servers left out", "被移出的服务器"),
+    ("sets refused", "被拒绝的写入"),
+    ("stale reads", "过时的读取"),
+    ("stale reads (of the last reads logged)", "过时的读取（最近记录的读取中）"),
+    ("the cache now", "缓存的现状"),
+    ("told to wait", "被要求等待"),
+    ("none", "无"),
 ];
 
-#[cfg(not(feature = "dht"))]
+#[cfg(not(any(feature = "dht", feature = "hashring")))]
 pub const DHT_TABLE: &[(&str, &str)] = &[];

@@ -22,6 +22,8 @@ pub const VERBATIM: &[&str] = &[
     "Flood", "Sync",
     // Dynamo's ring
     "Gossip", "Store", "StoreAck", "FetchReply", "Handoff", "HandoffAck",
+    // memcached's commands, and the database's
+    "Get", "Set", "Delete", "Hit", "Miss", "Wait", "DbGet", "DbValue", "DbPut", "DbAck",
     // Two-phase commit (Gray & Lamport's Prepare/Prepared/Commit/Abort, Bernstein et al.'s
     // DECISION-REQ) and the backup coordinator's survey
     "Prepared", "Aborted", "Commit", "Abort", "DecisionReq", "StateReq", "State",

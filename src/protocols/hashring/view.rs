@@ -132,9 +132,10 @@ fn moves_plot(nodes: &[Option<HashRing>]) -> Option<Plot> {
     if w.changes.is_empty() {
         return None;
     }
-    let at = |i: usize| (i + 1) as f64;
-    let measured = w.changes.iter().enumerate().map(|(i, c)| (at(i), 100.0 * f64::from(c.moved) / f64::from(c.keys.max(1)))).collect();
-    let theory = w.changes.iter().enumerate().map(|(i, c)| (at(i), 100.0 / c.members_before.max(c.members_after).max(1) as f64)).collect();
+    // Each change a step from x = k to k + 1, so a single change shows too.
+    let steps = |y: &dyn Fn(&super::node::Change) -> f64| w.changes.iter().enumerate().flat_map(|(i, c)| [(i as f64, y(c)), ((i + 1) as f64, y(c))]).collect();
+    let measured = steps(&|c| 100.0 * f64::from(c.moved) / f64::from(c.keys.max(1)));
+    let theory = steps(&|c| 100.0 / c.members_before.max(c.members_after).max(1) as f64);
     Some(Plot {
         title: "keys moved per membership change".into(),
         x_label: "change".into(),

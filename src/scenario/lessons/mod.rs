@@ -268,8 +268,10 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     v.push(("spark-lineage", include_str!("spark-lineage.json")));
     #[cfg(feature = "dht")]
     v.push(("chord-ring-repair", include_str!("chord-ring-repair.json")));
-    #[cfg(feature = "dht")]
+    #[cfg(feature = "hashring")]
     v.push(("hash-ring-join", include_str!("hash-ring-join.json")));
+    #[cfg(feature = "hashring")]
+    v.push(("cache-leases", include_str!("cache-leases.json")));
     v
 }
 

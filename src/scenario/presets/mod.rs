@@ -1,11 +1,13 @@
 //! Named presets: fixed-seed scenarios with a caption in English and Chinese, one file per
 //! protocol family, each listed by its protocol's registry row.
 
+#[cfg(feature = "hashring")]
+pub mod cache;
 #[cfg(feature = "dht")]
 pub mod chord;
 #[cfg(feature = "gossip")]
 pub mod gossip;
-#[cfg(feature = "dht")]
+#[cfg(feature = "hashring")]
 pub mod hashring;
 #[cfg(feature = "lock")]
 pub mod lock;

@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::protocols::chord::Chord;
-use crate::protocols::hashring::HashRing;
 use crate::sim::assume::FaultClass;
 
 /// Chord's correctness argument (Zave, IEEE TSE 2017, §V) assumes fail-stop members whose
@@ -55,51 +54,4 @@ pub const CHORD: Row = Row {
     layout: Layout::Circle,
     check: check::<Chord>,
     build: build_any::<Chord>,
-};
-
-/// Dynamo's ring (SOSP 2007, §4.8) is built to ride out every fault: gossip merges any
-/// two views of the membership, a server taken out while alive comes back with a higher
-/// incarnation, a write waits only for W replicas and handoff retries until every replica
-/// holds each key. So its row declares every fault; what it gives up is consistency, not
-/// safety: its consistency is eventual, and clients' reads may be stale.
-const HASH_RING_ASSUMES: Assumptions = Assumptions {
-    faults: crate::sim::assume::EVERY_FAULT,
-    drift_bound_ppm: crate::sim::assume::ANY_DRIFT_PPM,
-    max_adjacent_failures: None,
-    bounded_delay_us: None,
-};
-
-pub const HASH_RING: Row = Row {
-    name: "hash-ring",
-    family: "dht",
-    title: "Consistent hashing: virtual nodes, preference lists, handoff, and placements compared (Karger et al. 1997; Dynamo 2007)",
-    nodes: NodeRange { min: 2, max: 256, default: 8 },
-    bugs: &[
-        Bug { name: "salted_hash", source: "Karger et al. (STOC 1997) §4: every client must hash with the same function; a hash seeded per process (Python's PYTHONHASHSEED, Java's identity hash codes) gives each its own ring" },
-        Bug { name: "preference_counts_virtual_nodes", source: "Dynamo (SOSP 2007) §4.3: the preference list skips positions so that it contains only distinct physical nodes" },
-        Bug { name: "wrap_off_by_one", source: "Karger et al. (STOC 1997) §4: the circle wraps; a key past the highest token belongs to the lowest" },
-    ],
-    presets: crate::scenario::presets::hashring::presets,
-    lessons: &["hash-ring-join"],
-    consistency: ConsistencyModel {
-        model: Consistency::Eventual,
-        checker: "One owner per key, N distinct replicas and keys moving only to a new server at every change of view; one membership and every key on its replicas after faults stop",
-    },
-    assumptions: HASH_RING_ASSUMES,
-    sweep: SweepDefaults {
-        config: r#"{"keys":32,"vnodes":4,"gossip_us":100000,"dead_after_us":1000000,"handoff_us":200000}"#,
-        soak_seeds: 100_000,
-        nodes: (3, 9),
-        knobs: &[
-            &["{}", r#"{"start_servers":2}"#, r#"{"start_servers":3}"#],
-            &["{}", r#"{"vnodes":1}"#, r#"{"vnodes":16}"#],
-            &["{}", r#"{"placement":"rendezvous"}"#, r#"{"placement":"jump"}"#, r#"{"placement":"bounded"}"#, r#"{"placement":"mod_n"}"#],
-            &["{}", r#"{"replicas":2,"read_quorum":1,"write_quorum":1}"#, r#"{"replicas":4,"read_quorum":3,"write_quorum":2}"#],
-        ],
-        leave_down: LeaveDown::Never,
-        liveness_bound_us: 15_000_000,
-    },
-    layout: Layout::Circle,
-    check: check::<HashRing>,
-    build: build_any::<HashRing>,
 };

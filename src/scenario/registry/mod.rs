@@ -147,7 +147,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce"), ("spark", "mapreduce"), ("chord", "dht"), ("hash-ring", "dht")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce"), ("spark", "mapreduce"), ("chord", "dht"), ("hash-ring", "hashring"), ("cache", "hashring")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -260,6 +260,9 @@ mod mapreduce;
 #[cfg(feature = "dht")]
 mod dht;
 
+#[cfg(feature = "hashring")]
+mod hashring;
+
 static ROWS: &[Row] = &[
     #[cfg(feature = "raft")]
     raft::ROW,
@@ -287,7 +290,9 @@ static ROWS: &[Row] = &[
     mapreduce::SPARK,
     #[cfg(feature = "dht")]
     dht::CHORD,
-    #[cfg(feature = "dht")]
-    dht::HASH_RING,
+    #[cfg(feature = "hashring")]
+    hashring::HASH_RING,
+    #[cfg(feature = "hashring")]
+    hashring::CACHE,
 ];
 
