@@ -37,4 +37,4 @@ pub use present::{node_view, Present, RoleView, Tone};
 pub use protocol::{CheckCtx, Checker, ClientOp, ClientResult, Session, CURRENT_VERSION, Effect, EffectOf, NodeEnv, NodeId, Out, Protocol, ProtocolConfig, TimeUs, Violation, WriteOf};
 pub use rsm::{Cluster, FromClientOp, LogConfig, NotLeader, Outcome, Replicas, ReplicatedLog, StateMachine};
 pub use trace::{hash_hex, DropReason, TraceKind, TraceLog, TraceRecord};
-pub use view::{ClusterView, Dataset, Lineage, LogEntryView, LogMark, LogView, MessageView, NodeStatus, NodeView, Overlay, OverlayArrow, OverlayBar, PartitionView, Plot, Series, TableView, TimerView};
+pub use view::{ClusterView, Dataset, Lineage, LogEntryView, LogMark, LogView, MessageView, NodeStatus, NodeView, Overlay, OverlayArc, OverlayArrow, OverlayBar, PartitionView, Plot, Series, TableView, TimerView};

@@ -136,6 +136,19 @@ pub struct Overlay {
     /// A lineage graph (Spark's RDDs), drawn beside the tables.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lineage: Option<Lineage>,
+    /// Arcs of a hash circle, each owned by a node, drawn as a ring around the nodes (the
+    /// hash ring's virtual nodes).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub arcs: Vec<OverlayArc>,
+}
+
+/// One arc of a hash circle, from `start` to `end` clockwise as fractions of 2³² of the
+/// circle, and the node that owns it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OverlayArc {
+    pub start: u32,
+    pub end: u32,
+    pub node: NodeId,
 }
 
 /// A lineage graph: datasets left to right, each with its partitions stacked, each joined to

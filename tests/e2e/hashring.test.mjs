@@ -27,6 +27,9 @@ test('Hash ring: two servers join, few keys move, the replicas of the last reque
   assert.equal(s.overlay.plots[0].title, 'keys moved per membership change');
   assert.equal(await page.locator('[data-testid=overlay-panel] [data-testid=plot]').count(), 1);
   assert.ok(await page.locator('svg.cluster .overlay-arrow.replica').count() >= 1, 'the last request\'s replicas');
+  assert.equal(s.overlay.arcs.length, 8 * 8, 'eight tokens for each of eight servers');
+  assert.equal(await page.locator('[data-testid=token-arcs] path.token-arc').count(), 64, 'the hash circle drawn round the servers');
+  assert.equal(await page.locator('[data-testid=token-arcs] path.owner-7').count(), 8, 'n7\'s eight arcs in its colour');
   await page.click('svg.cluster [data-node-id="0"]');
   assert.equal(await page.locator('caption', { hasText: 'membership (gossiped)' }).count(), 1);
   assert.equal(s.violations.length, 0);

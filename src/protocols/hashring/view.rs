@@ -2,13 +2,14 @@
 //! the newest client request's preference list as arrows from its coordinator; per server
 //! its tokens, its share of the keys and its keys; the membership changes with the keys
 //! each moved against consistent hashing's expectation (Karger et al., STOC 1997: about
-//! 1/(n+1) of the keys when a server joins n), as a table and a plot.
+//! 1/(n+1) of the keys when a server joins n), as a table and a plot; and the hash circle
+//! itself around the servers, each token's arc in its server's colour.
 
 use super::invariants;
 use super::node::HashRing;
 use super::placement::token;
 use crate::sim::view::{Overlay, Plot, Series};
-use crate::sim::{NodeView, OverlayArrow, RoleView, TableView, TimeUs, Tone};
+use crate::sim::{NodeView, OverlayArc, OverlayArrow, RoleView, TableView, TimeUs, Tone};
 
 pub fn role(n: &HashRing) -> RoleView {
     if n.in_ring() {
@@ -144,8 +145,18 @@ fn moves_plot(nodes: &[Option<HashRing>]) -> Option<Plot> {
     })
 }
 
+/// The witness's ring as arcs: each token owns the arc from the token before it (Karger et
+/// al.: a key belongs to the first token clockwise from it).
+fn arcs(nodes: &[Option<HashRing>]) -> Vec<OverlayArc> {
+    let Some(w) = witness(nodes) else { return Vec::new() };
+    let ring = &w.layout.ring;
+    let at = |p: u64| (p >> 32) as u32;
+    (0..ring.len()).map(|i| OverlayArc { start: at(ring[(i + ring.len() - 1) % ring.len()].0), end: at(ring[i].0), node: ring[i].1 }).collect()
+}
+
 pub fn overlay(nodes: &[Option<HashRing>], _now_us: TimeUs) -> Overlay {
     let mut o = Overlay::default();
+    o.arcs = arcs(nodes);
     if let Some((i, n)) = nodes.iter().enumerate().filter_map(|(i, n)| n.as_ref().map(|n| (i, n))).filter(|(_, n)| n.last_request.is_some()).max_by_key(|(_, n)| n.requests) {
         let (_, pref) = n.last_request.as_ref().expect("filtered");
         for (k, &to) in pref.iter().enumerate() {

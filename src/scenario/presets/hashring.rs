@@ -80,8 +80,8 @@ pub(crate) fn presets() -> Vec<Preset> {
     vec![
         preset(
             "hash-ring-servers", "hash-ring", "Consistent hashing: a ring of servers", "一致性哈希：服务器组成的环",
-            "Eight servers, each with eight tokens (virtual nodes) on a 64-bit hash circle. A key belongs to the first token clockwise from its hash, and its preference list is the first N = 3 distinct servers from there (Dynamo §4.3). Every 250 ms a client at n0 writes or reads a key: n0 coordinates, sends to the three replicas and answers after W = 2 (or R = 2) of them; the arrows show the last request's replicas. The servers table shows how many of the 48 keys each owns against the mean.",
-            "八台服务器，每台在 64 位哈希环上有八个令牌（虚拟节点）。一个键属于从它的哈希值顺时针遇到的第一个令牌，它的首选列表是从那里起的前 N = 3 台不同的服务器（Dynamo §4.3）。客户端每 250 ms 在 n0 写入或读取一个键：n0 作为协调者，发给三个副本，收到 W = 2（或 R = 2）个应答后回复；箭头标出上一个请求的副本。服务器表给出每台服务器拥有 48 个键中的多少个，并与平均值对比。",
+            "Eight servers, each with eight tokens (virtual nodes) on a 64-bit hash circle. A key belongs to the first token clockwise from its hash, and its preference list is the first N = 3 distinct servers from there (Dynamo §4.3). Every 250 ms a client at n0 writes or reads a key: n0 coordinates, sends to the three replicas and answers after W = 2 (or R = 2) of them; the arrows show the last request's replicas. The servers table shows how many of the 48 keys each owns against the mean. The outer ring is the hash circle itself: each token's arc in its server's colour (point at an arc to see whose it is).",
+            "八台服务器，每台在 64 位哈希环上有八个令牌（虚拟节点）。一个键属于从它的哈希值顺时针遇到的第一个令牌，它的首选列表是从那里起的前 N = 3 台不同的服务器（Dynamo §4.3）。客户端每 250 ms 在 n0 写入或读取一个键：n0 作为协调者，发给三个副本，收到 W = 2（或 R = 2）个应答后回复；箭头标出上一个请求的副本。服务器表给出每台服务器拥有 48 个键中的多少个，并与平均值对比。外圈就是哈希环本身：每个令牌的弧用其服务器的颜色画出（指向一段弧可看到它属于谁）。",
             ring,
         ),
         preset(

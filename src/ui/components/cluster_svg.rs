@@ -159,6 +159,29 @@ fn overlay_arrows(o: &Overlay, pos: &Pos, r: f64) -> Html {
 }
 
 /// Lease bars under nodes: the share of the session lease left.
+/// The radius of the hash circle drawn around the nodes.
+const ARC_RING: f64 = layout::RING + 50.0;
+
+/// A hash circle's arcs around the nodes, each in its owner's colour (one of eight), from
+/// the top clockwise; its owner named for a pointer and a screen reader.
+fn overlay_arcs(o: &Overlay) -> Html {
+    let point = |f: u32| {
+        let a = f64::from(f) / 4_294_967_296.0 * 2.0 * PI - PI / 2.0;
+        (200.0 + ARC_RING * a.cos(), 200.0 + ARC_RING * a.sin())
+    };
+    html! {
+        <g class="token-arcs" data-testid="token-arcs">
+            { for o.arcs.iter().map(|arc| {
+                let (x0, y0) = point(arc.start);
+                let (x1, y1) = point(arc.end);
+                let large = u32::from(arc.end.wrapping_sub(arc.start) > u32::MAX / 2);
+                let d = format!("M {} {} A {r} {r} 0 {large} 1 {} {}", fixed(x0, 1), fixed(y0, 1), fixed(x1, 1), fixed(y1, 1), r = fixed(ARC_RING, 0));
+                html! { <path class={format!("token-arc owner-{}", arc.node % 8)} d={d}><title>{ format!("n{}", arc.node) }</title></path> }
+            }) }
+        </g>
+    }
+}
+
 fn overlay_bars(o: &Overlay, pos: &Pos, r: f64) -> Html {
     o.bars
         .iter()
@@ -245,6 +268,7 @@ pub fn cluster_svg(p: &ClusterSvgProps) -> Html {
                 <circle class="ring" cx="200" cy="200" r={fixed(layout::RING, 0).to_string()} />
             }
             { cut_lines(v, &pos) }
+            if !p.overlay.arcs.is_empty() { { overlay_arcs(&p.overlay) } }
             { overlay_arrows(&p.overlay, &pos, r) }
             { for p.drops.iter().filter(|a| a.dropped).map(|a| drop_mark(a, &pos, v.now_us)) }
             { for v.nodes.iter().map(|node| node_g(node, v.term_name, pos.get(node.id as usize).copied().unwrap_or((200.0, 200.0)), r, v.now_us, p.selected == Some(node.id), p.overlay.highlight.contains(&node.id) || p.target == Some(node.id))) }
