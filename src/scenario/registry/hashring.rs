@@ -37,12 +37,12 @@ pub const HASH_RING: Row = Row {
     },
     assumptions: HASH_RING_ASSUMES,
     sweep: SweepDefaults {
-        config: r#"{"keys":32,"vnodes":4,"gossip_us":100000,"dead_after_us":1000000,"handoff_us":200000}"#,
+        config: r#"{"keys":32,"gossip_us":100000,"dead_after_us":1000000,"handoff_us":200000}"#,
         soak_seeds: 100_000,
         nodes: (3, 9),
         knobs: &[
             &["{}", r#"{"start_servers":2}"#, r#"{"start_servers":3}"#],
-            &["{}", r#"{"vnodes":1}"#, r#"{"vnodes":16}"#],
+            &[r#"{"vnodes":4}"#, r#"{"vnodes":1}"#, r#"{"vnodes":16}"#],
             &["{}", r#"{"placement":"rendezvous"}"#, r#"{"placement":"jump"}"#, r#"{"placement":"bounded"}"#, r#"{"placement":"mod_n"}"#],
             &["{}", r#"{"replicas":2,"read_quorum":1,"write_quorum":1}"#, r#"{"replicas":4,"read_quorum":3,"write_quorum":2}"#],
         ],
@@ -85,11 +85,11 @@ pub const CACHE: Row = Row {
     },
     assumptions: CACHE_ASSUMES,
     sweep: SweepDefaults {
-        config: r#"{"keys":4,"cache_servers":2,"lease_rate_us":300000,"down_for_us":1000000,"page_view_us":30000}"#,
+        config: r#"{"keys":4,"lease_rate_us":300000,"down_for_us":1000000,"page_view_us":30000}"#,
         soak_seeds: 100_000,
-        nodes: (4, 8),
+        nodes: (5, 8),
         knobs: &[
-            &["{}", r#"{"cache_servers":3}"#],
+            &[r#"{"cache_servers":2}"#, r#"{"cache_servers":3}"#],
             &["{}", r#"{"db_service_us":20000}"#, r#"{"db_service_us":1000}"#],
             &["{}", r#"{"vnodes":1}"#],
         ],
