@@ -66,11 +66,11 @@ fn stale(nodes: &[Option<Cache>]) -> Vec<TimeUs> {
         .collect()
 }
 
-fn status_table(nodes: &[Option<Cache>]) -> TableView {
+fn status_table(nodes: &[Option<Cache>], stale: &[TimeUs]) -> TableView {
     let say = |r: Result<(), String>| r.map_or_else(|e| format!("not yet: {e}"), |_| "holds".into());
     let (hits, misses) = webs(nodes).fold((0, 0), |(h, m), w| (h + w.hits, m + w.misses));
     let reads: Vec<_> = webs(nodes).flat_map(|w| w.reads.iter()).collect();
-    let stale = stale(nodes).len();
+    let stale = stale.len();
     let rate = (hits * 100).checked_div(hits + misses).map_or("no reads yet".into(), |p| format!("{p}% ({hits} hits, {misses} misses)"));
     let rows = vec![
         vec![invariants::agrees::NAME.into(), say(invariants::agrees::check(nodes))],
@@ -81,7 +81,7 @@ fn status_table(nodes: &[Option<Cache>]) -> TableView {
 }
 
 /// Per half second: cache hits, database reads, stale reads.
-fn reads_plot(nodes: &[Option<Cache>], now_us: TimeUs) -> Option<Plot> {
+fn reads_plot(nodes: &[Option<Cache>], stale: &[TimeUs], now_us: TimeUs) -> Option<Plot> {
     let db = nodes.get(DB as usize).and_then(Option::as_ref).and_then(Cache::as_db)?;
     let windows = (now_us / LOAD_WINDOW_US + 1).min(120) as usize;
     let first = (now_us / LOAD_WINDOW_US + 1) as usize - windows;
@@ -91,7 +91,7 @@ fn reads_plot(nodes: &[Option<Cache>], now_us: TimeUs) -> Option<Plot> {
     for r in webs(nodes).flat_map(|w| w.reads.iter()).filter(|r| r.hit && at(r.answered_us) >= first) {
         hits[(at(r.answered_us) - first).min(windows - 1)] += 1;
     }
-    for t in stale(nodes).into_iter().filter(|&t| at(t) >= first) {
+    for &t in stale.iter().filter(|&&t| at(t) >= first) {
         stale_n[(at(t) - first).min(windows - 1)] += 1;
     }
     let db_reads: Vec<u32> = (first..first + windows).map(|w| db.reads.get(w).copied().unwrap_or(0)).collect();
@@ -109,7 +109,9 @@ pub fn overlay(nodes: &[Option<Cache>], now_us: TimeUs) -> Overlay {
     let mut o = Overlay::default();
     let Some(config) = nodes.iter().flatten().map(|n| &n.config).next() else { return o };
     o.groups = (0..nodes.len() as u32).map(|i| if i == DB { "database" } else if config.is_cache(i) { "cache servers" } else { "web servers" }.to_string()).collect();
-    o.tables.push(status_table(nodes));
-    o.plots.extend(reads_plot(nodes, now_us));
+    // The stale reads are counted once, for the table and the plot.
+    let stale = stale(nodes);
+    o.tables.push(status_table(nodes, &stale));
+    o.plots.extend(reads_plot(nodes, &stale, now_us));
     o
 }

@@ -96,12 +96,19 @@ fn ring_table(nodes: &[Option<HashRing>]) -> TableView {
     let w = witness(nodes);
     let universe = w.map(|w| w.config.universe()).unwrap_or_default();
     let members = w.map_or(0, |w| w.layout.members.len() as u64).max(1);
+    // Each key's owner looked up once, not once per row.
+    let mut owned = vec![0u64; nodes.len()];
+    for s in w.iter().flat_map(|w| universe.iter().filter_map(|k| w.layout.owner(k))) {
+        if let Some(c) = owned.get_mut(s as usize) {
+            *c += 1;
+        }
+    }
     let rows = nodes
         .iter()
         .enumerate()
         .take(crate::sim::present::TABLE_ROWS_MAX)
         .map(|(i, n)| {
-            let owned = w.map_or(0, |w| universe.iter().filter(|k| w.layout.owner(k) == Some(i as u32)).count() as u64);
+            let owned = owned[i];
             let load = if owned == 0 { String::new() } else { format!("{owned} ({}.{:02}× the mean)", owned * members / universe.len() as u64, owned * members * 100 / universe.len() as u64 % 100) };
             match n {
                 None => vec![format!("n{i}"), "crashed".into(), String::new(), String::new(), load],
