@@ -19,8 +19,9 @@ use crate::sim::{ChaosConfig, NetConfig, NodeId, TimeUs};
 /// also draws reads for stores that promise sequential consistency, and runs under link
 /// version 4; a row that declares slow nodes ([`FaultClass::Slow`], which no row had when
 /// version 3 was frozen) then draws, after everything else, a slow-node rate and the
-/// largest slowdown (rows that do not declare it draw nothing more, so their seeds replay
-/// as before).
+/// largest slowdown, and a row that declares disk corruption ([`FaultClass::DiskCorruption`],
+/// newer still) then a corruption rate (rows that do not declare them draw nothing more, so
+/// their seeds replay as before).
 pub const SWARM_VERSION: u32 = 3;
 /// The link version the scenarios of swarm versions 1 and 2 run under (pinned, so that a
 /// later link version does not change what a reported seed replays).
@@ -97,6 +98,7 @@ fn chaos_v1(rng: &mut Prng, row: &Row) -> ChaosConfig {
         crash_after_write_ppm: 0,
         slow_ppm: 0,
         slow_factor_max: 0,
+        disk_corrupt_ppm: 0,
         net,
     }
 }
@@ -180,6 +182,9 @@ pub fn draw(base: &SweepSpec, row: &Row, seed: u64, version: u32) -> Result<Draw
     }
     if version >= 3 && row.assumptions.faults.contains(&FaultClass::Slow) {
         slow_nodes(&mut rng, row, &mut chaos_config);
+    }
+    if version >= 3 && row.assumptions.faults.contains(&FaultClass::DiskCorruption) {
+        chaos_config.disk_corrupt_ppm = maybe(&mut rng, row, FaultClass::DiskCorruption, &[30_000, 100_000]);
     }
     let spec = SweepSpec {
         nodes,

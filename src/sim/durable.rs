@@ -22,6 +22,12 @@ pub trait DurableState: Clone + Debug + Default {
     /// One change to the state, as a protocol emits it.
     type Write: Clone + Debug + PartialEq;
     fn apply(&mut self, write: Self::Write);
+    /// Disk corruption: the write that flips bytes in one record, chosen by `pick` (a draw
+    /// from the seed), or `None` where the state holds no record to damage (the default).
+    /// The simulator applies it to the disk without a sync and without the node asking.
+    fn corruption(&self, _pick: u64) -> Option<Self::Write> {
+        None
+    }
 }
 
 /// A map whose writes set one key: (key, value).
@@ -104,11 +110,14 @@ pub struct Disk<D: DurableState> {
     synced: D,
     unsynced: Vec<D::Write>,
     written: bool,
+    /// Every corruption the disk suffered, in order: ground truth for checkers (a damaged
+    /// record the protocol did not receive damaged was damaged here), never shown to nodes.
+    corruptions: Vec<D::Write>,
 }
 
 impl<D: DurableState> Disk<D> {
     pub fn new() -> Self {
-        Disk { synced: D::default(), unsynced: Vec::new(), written: false }
+        Disk { synced: D::default(), unsynced: Vec::new(), written: false, corruptions: Vec::new() }
     }
 
     /// Record a write; it becomes durable at the next sync (or a crash that keeps it).
@@ -137,6 +146,21 @@ impl<D: DurableState> Disk<D> {
         } else {
             self.sync();
         }
+    }
+
+    /// Disk corruption: flip bytes in the record `pick` chooses among those on the platter
+    /// (the synced image; writes still in the page cache are applied over it at the next
+    /// sync). Returns the damage as a write, or `None` if nothing on disk can be damaged.
+    pub fn corrupt(&mut self, pick: u64) -> Option<D::Write> {
+        let damage = self.synced.corruption(pick)?;
+        self.synced.apply(damage.clone());
+        self.corruptions.push(damage.clone());
+        Some(damage)
+    }
+
+    /// Every corruption this disk suffered, in order.
+    pub fn corruptions(&self) -> &[D::Write] {
+        &self.corruptions
     }
 
     /// What a restarting node boots from: the synced image, or `None` if nothing was ever

@@ -68,6 +68,11 @@ pub struct ChaosConfig {
     /// The largest slowdown factor chaos draws (from 2); 0 means 10.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub slow_factor_max: u32,
+    /// Chance that a tick flips bytes in one durable record of a node's disk (nothing to
+    /// undo: the damage stays until the protocol repairs it). 0 draws nothing, so links
+    /// made before this field replay exactly.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub disk_corrupt_ppm: u32,
     /// Network faults while chaos is on.
     pub net: NetConfig,
 }
@@ -86,6 +91,7 @@ impl Default for ChaosConfig {
             crash_after_write_ppm: 0,
             slow_ppm: 0,
             slow_factor_max: 0,
+            disk_corrupt_ppm: 0,
             net: NetConfig {
                 latency_min_us: 5_000,
                 latency_max_us: 40_000,
@@ -158,6 +164,12 @@ pub enum Fault {
     /// that has run and take the rest at the new speed. A crash keeps it (it is the
     /// machine, not the process).
     Slow { node: NodeId, factor: u32 },
+    /// Disk corruption: bytes flipped in one durable record of the node's disk, the record
+    /// and the bytes drawn from the seed (a bad sector, a torn or misdirected write). Up or
+    /// down, the node's disk keeps the damage; a protocol whose running node reads that
+    /// record from disk (a DataNode's block files) sees it at once. A protocol whose disk
+    /// holds nothing it can damage notes "no effect".
+    CorruptDisk { node: NodeId },
 }
 
 /// The largest slowdown a `Fault::Slow` may set.
@@ -174,7 +186,7 @@ impl Fault {
         use Fault::*;
         match self {
             Crash { node } | CrashLoseUnsynced { node } | Restart { node } | Pause { node } | Resume { node } | TimeoutNow { node } => vec![*node],
-            ClockSkew { node, .. } | ClockDrift { node, .. } | Request { node, .. } | Slow { node, .. } => vec![*node],
+            ClockSkew { node, .. } | ClockDrift { node, .. } | Request { node, .. } | Slow { node, .. } | CorruptDisk { node } => vec![*node],
             Cut { a, b } | Heal { a, b } => vec![*a, *b],
             CutOneWay { from, to } | Hold { from, to } | Release { from, to } => vec![*from, *to],
             Partition { groups } => groups.iter().flatten().copied().collect(),
@@ -200,6 +212,7 @@ impl Fault {
             ClockDrift { node, drift_ppm } => ClockDrift { node: map(*node)?, drift_ppm: *drift_ppm },
             Request { node, op } => Request { node: map(*node)?, op: op.clone() },
             Slow { node, factor } => Slow { node: map(*node)?, factor: *factor },
+            CorruptDisk { node } => CorruptDisk { node: map(*node)? },
             Cut { a, b } => two(*a, *b).map(|(a, b)| Cut { a, b })?,
             Heal { a, b } => two(*a, *b).map(|(a, b)| Heal { a, b })?,
             CutOneWay { from, to } => two(*from, *to).map(|(from, to)| CutOneWay { from, to })?,
@@ -243,6 +256,7 @@ impl Fault {
             Fire { id } => format!("fire timer {id}"),
             Slow { node, factor: 1 } => format!("n{node} back to full speed"),
             Slow { node, factor } => format!("slow n{node} ×{factor}"),
+            CorruptDisk { node } => format!("corrupt a record on n{node}'s disk"),
         }
     }
 }

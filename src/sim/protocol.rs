@@ -190,6 +190,11 @@ pub trait Protocol: Clone + Debug + 'static {
     fn on_message(&mut self, from: NodeId, msg: Self::Msg, out: &mut Out<Self>);
     fn on_timer(&mut self, timer: Self::Timer, out: &mut Out<Self>);
     fn on_request(&mut self, request_id: u64, req: Self::Request, out: &mut Out<Self>);
+    /// The disk under the running node was damaged (the disk-corruption fault): `damage` is
+    /// the write that flipped bytes in one record on disk. A node that reads that record
+    /// from disk as it runs (a DataNode's block files) applies it to what it holds; the
+    /// default ignores it (the damage shows when the node next boots from its disk).
+    fn on_disk_corrupted(&mut self, _damage: &WriteOf<Self>) {}
     /// "Time out now": the page's button that fires the node's main timer at once.
     fn on_timeout_now(&mut self, _out: &mut Out<Self>) {}
 

@@ -51,6 +51,7 @@ pub fn validate_chaos(c: &ChaosConfig) -> Result<(), String> {
         ("pause", c.pause_ppm),
         ("skew", c.skew_ppm),
         ("slow node", c.slow_ppm),
+        ("disk corruption", c.disk_corrupt_ppm),
     ];
     for (name, v) in rates {
         ppm(name, v)?;

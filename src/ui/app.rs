@@ -284,7 +284,8 @@ fn full_view(s: &Snapshot) -> Html {
                 <section class="panel side">
                     <Inspector node={selected.clone()} term_name={s.view.term_name} now_us={if selected.is_some() { s.view.now_us } else { 0 }} message={s.message.clone()} />
                     <FaultPanel n={s.view.nodes.len() as u32} selected={selected.map(|v| (v.id, v.status.unwrap_or(NodeStatus::Up)))}
-                        held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} requests={s.requests} />
+                        held={Rc::new(s.view.held_links.clone())} net={s.net.clone()} chaos_on={s.chaos_on} requests={s.requests}
+                        disk_corruption={crate::scenario::registry::row(s.view.protocol).is_some_and(|r| r.assumptions.faults.contains(&crate::sim::FaultClass::DiskCorruption))} />
                     <AdversaryPanel on={s.adversary} choices={s.choices.clone()} now_us={s.view.now_us} target={lesson_node(s)} />
                 </section>
                 <section class="panel wide" aria-label={t("Cluster state")}>

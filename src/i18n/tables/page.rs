@@ -88,6 +88,8 @@ pub const TABLE: &[(&str, &str)] = &[
     ("Hold messages on this link until released (they arrive late, all at once)", "扣留这条链路上的消息直到释放（它们会迟到并同时到达）"),
     ("Inject", "注入故障"),
     ("Isolate", "隔离"),
+    ("Corrupt disk", "损坏磁盘"),
+    ("Flip bytes in one record on the node's disk, the record drawn from the seed", "翻转该节点磁盘上某条记录中的字节（记录由随机种子选出）"),
     ("Jump to event", "跳到该事件"),
     ("Language", "语言"),
     ("Latency", "延迟"),

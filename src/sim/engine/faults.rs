@@ -100,7 +100,21 @@ impl<P: Protocol> Sim<P> {
             Adversary { on } => self.set_adversary(on),
             Deliver { .. } | Drop { .. } | Duplicate { .. } | Fire { .. } => false,
             Slow { node, factor } => self.set_slow(node, factor.clamp(1, MAX_SLOW_FACTOR)),
+            CorruptDisk { node } => self.corrupt_disk(node),
         }
+    }
+
+    /// Flip bytes in one durable record of `node`'s disk, the record drawn from the seed;
+    /// a running node that reads the record from disk is told. Traced as a note naming the
+    /// damage. False if the disk holds nothing to damage.
+    fn corrupt_disk(&mut self, node: NodeId) -> bool {
+        let pick = self.rng.next_u64();
+        let Some(damage) = self.disks[node as usize].corrupt(pick) else { return false };
+        self.trace(Some(node), TraceKind::Note { text: format!("disk damaged: {damage:?}") }, 0);
+        if let Some(p) = self.states[node as usize].as_mut() {
+            p.on_disk_corrupted(&damage);
+        }
+        true
     }
 
     /// A new slowdown from now: timers armed later take `factor` times as long, and each
@@ -285,6 +299,11 @@ impl<P: Protocol> Sim<P> {
             let max = if c.slow_factor_max == 0 { 10 } else { c.slow_factor_max.clamp(2, MAX_SLOW_FACTOR) };
             let factor = self.rng.range(2, u64::from(max)) as u32;
             drawn.push((Fault::Slow { node, factor }, Fault::Slow { node, factor: 1 }));
+        }
+        // Drawn last, and only when set, so links made before it replay exactly. Nothing to
+        // undo: the damage stays until the protocol repairs it.
+        if c.disk_corrupt_ppm > 0 && self.rng.chance_ppm(c.disk_corrupt_ppm) {
+            self.handle_fault(Fault::CorruptDisk { node }, true);
         }
         for (fault, undo) in drawn {
             let at_us = match (&undo, restart_at) {

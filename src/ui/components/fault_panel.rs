@@ -24,13 +24,16 @@ pub struct FaultPanelProps {
     /// Client requests: `Some(true)` key-value puts, `Some(false)` proposed values, `None`
     /// none (the button is not drawn).
     pub requests: Option<bool>,
+    /// The protocol declares disk corruption: the panel offers to damage the node's disk.
+    #[prop_or_default]
+    pub disk_corruption: bool,
 }
 
 fn inject(f: Fault) -> Callback<MouseEvent> {
     Callback::from(move |_| dispatch(Action::Inject(f.clone())))
 }
 
-fn node_buttons(id: u32, status: &NodeStatus) -> Html {
+fn node_buttons(id: u32, status: &NodeStatus, disk_corruption: bool) -> Html {
     let up = *status != NodeStatus::Crashed;
     let paused = *status == NodeStatus::Paused;
     html! {
@@ -49,6 +52,9 @@ fn node_buttons(id: u32, status: &NodeStatus) -> Html {
                 <button data-testid="resume" onclick={inject(Fault::Resume { node: id })}>{ t("Resume") }</button>
             }
             <button data-testid="isolate" onclick={inject(Fault::Partition { groups: vec![vec![id]] })}>{ t("Isolate") }</button>
+            if disk_corruption {
+                <button data-testid="corrupt-disk" title={t("Flip bytes in one record on the node's disk, the record drawn from the seed")} onclick={inject(Fault::CorruptDisk { node: id })}>{ t("Corrupt disk") }</button>
+            }
         </div>
     }
 }
@@ -179,7 +185,7 @@ pub fn fault_panel(p: &FaultPanelProps) -> Html {
                 Some((id, status)) => html! {
                     <fieldset>
                         <legend>{ format!("{} n{}", t("Node"), id) }</legend>
-                        { node_buttons(*id, status) }
+                        { node_buttons(*id, status, p.disk_corruption) }
                         { clock_controls(*id) }
                         <LinkControls id={*id} n={n} held={(*p.held).clone()} />
                     </fieldset>
