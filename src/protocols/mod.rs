@@ -1,7 +1,7 @@
 //! The protocols ClusterLab runs, one folder each, compiled in per family (Cargo features;
 //! the lock service carries the Raft it runs on, the gossip family carries SWIM, the
 //! transactions family 2PC, 3PC and Paxos Commit over their shared `txn` parts; Zab uses
-//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family, with Spark's form of the same job; Chord is the DHT family's; the hash ring and the cache on it are the hashring family's).
+//! Raft's key-value store as its data tree, and the lock service can run on Zab too; MapReduce is its own family, with Spark's form of the same job; Chord is the DHT family's; the hash ring and the cache on it are the hashring family's; the HDFS-style block store is the replication family's).
 
 #[cfg(feature = "hashring")]
 pub mod cache;
@@ -13,6 +13,8 @@ pub mod flood;
 pub mod gossip;
 #[cfg(feature = "hashring")]
 pub mod hashring;
+#[cfg(feature = "replication")]
+pub mod hdfs;
 #[cfg(feature = "lock")]
 pub mod lock;
 #[cfg(feature = "mapreduce")]

@@ -12,6 +12,7 @@ mod checker_mutations;
 mod cli;
 mod cli_pipe;
 mod cluster_table;
+mod disk_corruption;
 mod durable;
 mod gossip_handlers;
 mod gossip_presets;
@@ -49,6 +50,8 @@ mod spark;
 mod chord;
 mod chord_figures;
 mod cache;
+#[cfg(feature = "replication")]
+mod hdfs;
 mod hashring;
 mod hashring_figures;
 mod swarm;

@@ -9,6 +9,8 @@ pub mod chord;
 pub mod gossip;
 #[cfg(feature = "hashring")]
 pub mod hashring;
+#[cfg(feature = "replication")]
+pub mod hdfs;
 #[cfg(feature = "lock")]
 pub mod lock;
 #[cfg(feature = "mapreduce")]

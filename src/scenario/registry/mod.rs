@@ -40,6 +40,9 @@ pub enum Consistency {
     /// A batch job's output equals what a sequential execution of its program produces
     /// (MapReduce, OSDI 2004, §3.3, for deterministic map and reduce operators).
     SameAsSequential,
+    /// Every byte acknowledged to a file's single writer is durable and every reader gets
+    /// exactly the bytes written (a block store: HDFS's hflush/hsync contract, HDFS-265).
+    AcknowledgedDurable,
 }
 
 /// A consistency model and the checkers that enforce it.
@@ -263,6 +266,9 @@ mod dht;
 #[cfg(feature = "hashring")]
 mod hashring;
 
+#[cfg(feature = "replication")]
+mod replication;
+
 static ROWS: &[Row] = &[
     #[cfg(feature = "raft")]
     raft::ROW,
@@ -294,5 +300,7 @@ static ROWS: &[Row] = &[
     hashring::HASH_RING,
     #[cfg(feature = "hashring")]
     hashring::CACHE,
+    #[cfg(feature = "replication")]
+    replication::HDFS,
 ];
 
