@@ -426,12 +426,15 @@ async fn plot_chart_draws_one_path_per_series() {
 // A live node can crash keeping its unsynced writes or losing them; a crashed one restarts.
 #[wasm_bindgen_test]
 async fn fault_panel_offers_both_crashes_for_a_live_node() {
-    let props = |status| FaultPanelProps { n: 3, selected: Some((1, status)), held: Rc::new(Vec::new()), net: NetConfig::default(), chaos_on: false, requests: Some(true) };
+    let props = |status| FaultPanelProps { n: 3, selected: Some((1, status)), held: Rc::new(Vec::new()), net: NetConfig::default(), chaos_on: false, requests: Some(true), disk_corruption: false };
     let mut m = mount::<FaultPanel>(props(NodeStatus::Up)).await;
     for id in ["crash", "crash-lose-unsynced"] {
         assert_eq!(m.count(&format!("button[data-testid={id}]")), 1, "{id}");
     }
     assert_eq!(m.count("button[data-testid=restart]"), 0);
+    assert_eq!(m.count("button[data-testid=corrupt-disk]"), 0, "only where the protocol declares disk corruption");
+    m.update(FaultPanelProps { disk_corruption: true, ..props(NodeStatus::Up) }).await;
+    assert_eq!(m.count("button[data-testid=corrupt-disk]"), 1);
     m.update(props(NodeStatus::Crashed)).await;
     assert_eq!(m.count("button[data-testid=crash-lose-unsynced]"), 0);
     assert_eq!(m.count("button[data-testid=restart]"), 1);
@@ -440,7 +443,7 @@ async fn fault_panel_offers_both_crashes_for_a_live_node() {
 // A node's speed sits beside its clock rate: full speed first, then 2, 4 and 10 times as slow.
 #[wasm_bindgen_test]
 async fn fault_panel_offers_a_slow_node() {
-    let props = FaultPanelProps { n: 3, selected: Some((1, NodeStatus::Up)), held: Rc::new(Vec::new()), net: NetConfig::default(), chaos_on: false, requests: Some(true) };
+    let props = FaultPanelProps { n: 3, selected: Some((1, NodeStatus::Up)), held: Rc::new(Vec::new()), net: NetConfig::default(), chaos_on: false, requests: Some(true), disk_corruption: false };
     let m = mount::<FaultPanel>(props).await;
     let slow = m.one("select[data-testid=slow]").dyn_into::<web_sys::HtmlSelectElement>().unwrap();
     assert_eq!(slow.selected_index(), 0);

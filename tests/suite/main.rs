@@ -50,8 +50,8 @@ mod spark;
 mod chord;
 mod chord_figures;
 mod cache;
-#[cfg(feature = "replication")]
 mod hdfs;
+mod hdfs_figures;
 mod hashring;
 mod hashring_figures;
 mod swarm;

@@ -6,6 +6,7 @@
 mod dht;
 mod mapreduce;
 mod page;
+mod replication;
 mod txn;
 mod verbatim;
 mod viewer;
@@ -14,6 +15,7 @@ mod zab;
 pub use dht::DHT_TABLE;
 pub use mapreduce::MAPREDUCE_TABLE;
 pub use page::TABLE;
+pub use replication::REPLICATION_TABLE;
 pub use txn::TXN_TABLE;
 pub use verbatim::VERBATIM;
 pub use viewer::VIEWER_TABLE;

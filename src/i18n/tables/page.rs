@@ -343,6 +343,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("keys", "键"),
     ("votes", "得票"),
     ("watch {}", "监视 {}"),
+    ("rack {}", "机架 {}"),
     ("watch notifications", "监视通知"),
     ("watching", "正在监视"),
     ("work", "工作"),

@@ -22,6 +22,12 @@ pub const VERBATIM: &[&str] = &[
     "Flood", "Sync",
     // Dynamo's ring
     "Gossip", "Store", "StoreAck", "FetchReply", "Handoff", "HandoffAck",
+    // HDFS's RPCs as Hadoop names them (ClientProtocol, DataTransferProtocol,
+    // DatanodeProtocol, InterDatanodeProtocol), and its words for a block and a DataNode
+    "create", "addBlock", "updateBlockForPipeline", "updatePipeline", "complete", "recoverLease", "getBlockLocations",
+    "RpcReply", "renewLease", "reportBadBlocks", "Packet", "PipelineAck", "ReadBlock", "BlockData", "ReadError",
+    "BlockReport", "blockReceived", "TransferBlock", "initReplicaRecovery", "ReplicaRecoveryInfo",
+    "updateReplicaUnderRecovery", "ReplicaUpdated", "commitBlockSynchronization", "NameNode", "DataNode", "gs",
     // memcached's commands, and the database's
     "Get", "Set", "Delete", "Hit", "Miss", "Wait", "DbGet", "DbValue", "DbPut", "DbAck",
     // Two-phase commit (Gray & Lamport's Prepare/Prepared/Commit/Abort, Bernstein et al.'s

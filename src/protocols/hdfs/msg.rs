@@ -57,6 +57,9 @@ pub enum Command {
     /// Copy the block's first `len` bytes, stamp `gs`, to `target`.
     Transfer { block: BlockId, gs: Gs, len: u32, target: NodeId },
     Invalidate { block: BlockId },
+    /// Scan this replica again and say if it is good (every replica the NameNode knows
+    /// of is marked corrupt).
+    Verify { block: BlockId },
     /// Be the primary of the block's recovery under `recovery_id` over `nodes`, with the
     /// replicas at stamp `gs` (the block's, as the NameNode recorded it) or newer.
     Recover { block: BlockId, gs: Gs, recovery_id: Gs, nodes: Vec<NodeId> },

@@ -176,7 +176,7 @@ pub fn overlay(nodes: &[Option<Hdfs>], now_us: TimeUs) -> Overlay {
     if let Some(w) = nodes.get(CLIENT as usize).and_then(Option::as_ref).and_then(Hdfs::as_client).and_then(|w| w.writing()) {
         let mut from = CLIENT;
         for &to in &w.pipeline {
-            o.arrows.push(OverlayArrow { from, to, label: format!("blk_{} gs {}", w.block, w.gs), kind: "pipeline".into() });
+            o.arrows.push(OverlayArrow { from, to, label: "pipeline".into(), kind: "pipeline".into() });
             from = to;
         }
     }

@@ -272,6 +272,8 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     v.push(("hash-ring-join", include_str!("hash-ring-join.json")));
     #[cfg(feature = "hashring")]
     v.push(("cache-leases", include_str!("cache-leases.json")));
+    #[cfg(feature = "replication")]
+    v.push(("hdfs-pipeline", include_str!("hdfs-pipeline.json")));
     v
 }
 

@@ -43,7 +43,7 @@ pub const HDFS: Row = Row {
         Bug { name: "rack_unaware", source: "HdfsDesign.md, Replica Placement: one replica on another rack, so losing a rack loses no block (here targets are drawn ignoring racks)" },
     ],
     presets: crate::scenario::presets::hdfs::presets,
-    lessons: &[],
+    lessons: &["hdfs-pipeline"],
     consistency: ConsistencyModel {
         model: Consistency::AcknowledgedDurable,
         checker: "Acknowledged on the whole pipeline, Acknowledged data survives, Same stamp same bytes, Checksums stop corruption spreading and Reads return what was written after every event; every block back to its replication factor on two racks after faults stop",

@@ -245,12 +245,18 @@ impl Client {
     }
 
     fn ack(&mut self, block: BlockId, gs: Gs, seqno: u32, bad: Option<NodeId>, c: &HdfsConfig, out: &mut Out<Hdfs>) {
-        let Phase::Stream(w) = &mut self.phase else { return };
+        // Acks keep counting while the NameNode records a recovered pipeline; nothing more
+        // is sent until it has.
+        let (w, streaming) = match &mut self.phase {
+            Phase::Stream(w) => (w, true),
+            Phase::UpdatePipeline(w, _) => (w, false),
+            _ => return,
+        };
         if w.block != block || w.gs != gs {
             return;
         }
         if let Some(bad) = bad {
-            return self.recover_pipeline(bad, c, out);
+            return if streaming { self.recover_pipeline(bad, c, out) } else {};
         }
         let acked = (seqno + 1) * c.chunk_bytes;
         if acked <= w.acked_len {
@@ -258,6 +264,9 @@ impl Client {
         }
         w.acked_len = acked.min(w.sent_len);
         w.acked_gs = gs;
+        if !streaming {
+            return;
+        }
         if w.unrecorded {
             // The stages have the new stamp: the NameNode records it before the block goes on.
             let Phase::Stream(w) = std::mem::replace(&mut self.phase, Phase::Idle) else { return };

@@ -24,6 +24,21 @@ pub struct Stage {
     pub waiting: BTreeSet<u32>,
 }
 
+/// A packet that came ahead of an earlier one of its block, held until that one is in.
+#[derive(Clone, Debug)]
+pub struct Early {
+    pub from: NodeId,
+    pub gs: Gs,
+    pub seqno: u32,
+    pub data: Vec<u8>,
+    pub sum: u32,
+    pub last: bool,
+    pub downstream: Vec<NodeId>,
+}
+
+/// The most packets a DataNode holds back at once.
+const EARLY_MAX: usize = 64;
+
 /// A block recovery this node leads.
 #[derive(Clone, Debug)]
 pub struct Recovery {
@@ -47,6 +62,8 @@ pub struct DataNode {
     /// The newest recovery id each replica under recovery has seen: older writers are fenced.
     pub fenced: BTreeMap<BlockId, Gs>,
     pub recoveries: BTreeMap<BlockId, Recovery>,
+    /// Packets held until the one before them is in: (block, offset).
+    pub early: BTreeMap<(BlockId, u32), Early>,
     scan_next: BlockId,
     pub bytes_received: u64,
     pub copies_sent: u32,
@@ -55,7 +72,7 @@ pub struct DataNode {
 
 impl DataNode {
     pub fn new(id: NodeId, c: &HdfsConfig) -> Self {
-        DataNode { id, rack: c.rack_of(id), replicas: Replicas::new(), stages: BTreeMap::new(), fenced: BTreeMap::new(), recoveries: BTreeMap::new(), scan_next: 0, bytes_received: 0, copies_sent: 0, bad_found: 0 }
+        DataNode { id, rack: c.rack_of(id), replicas: Replicas::new(), stages: BTreeMap::new(), fenced: BTreeMap::new(), recoveries: BTreeMap::new(), early: BTreeMap::new(), scan_next: 0, bytes_received: 0, copies_sent: 0, bad_found: 0 }
     }
 
     pub fn boot(&mut self, replicas: Replicas, c: &HdfsConfig, out: &mut Out<Hdfs>) {
@@ -124,16 +141,17 @@ impl DataNode {
         let fresh = match have {
             None if offset == 0 => true,
             Some((rgs, len, _)) if gs > rgs && offset <= len => true,
-            Some((rgs, len, _)) if gs == rgs => {
-                if end <= len {
-                    false // a copy of one already written: pass it on again, write nothing
-                } else if offset == len {
-                    true
-                } else {
-                    return; // a gap: an earlier packet is missing
+            Some((rgs, len, _)) if gs == rgs && end <= len => false, // a copy of one already written: pass it on again, write nothing
+            Some((rgs, len, _)) if gs == rgs && offset == len => true,
+            Some((rgs, _, _)) if gs < rgs => return, // an older pipeline's packet
+            _ => {
+                // Ahead of a packet still on its way: held until that one is in, as the TCP
+                // stream a DataNode reads its pipeline from would hold it.
+                if self.early.len() < EARLY_MAX {
+                    self.early.insert((block, offset), Early { from, gs, seqno, data, sum, last, downstream });
                 }
+                return;
             }
-            _ => return, // a gap, or an older pipeline's packet
         };
         if fresh {
             self.bytes_received += data.len() as u64;
@@ -162,6 +180,12 @@ impl DataNode {
                 }
             }
             None => out.send(from, HdfsMsg::PipelineAck { block, gs, seqno, bad: None }),
+        }
+        let len = self.replicas.get(&block).map_or(0, Replica::len);
+        if let Some(e) = self.early.remove(&(block, len)) {
+            if e.gs == gs {
+                self.packet(e.from, block, e.gs, e.seqno, len, e.data, e.sum, e.last, e.downstream, c, out);
+            }
         }
     }
 
@@ -207,6 +231,11 @@ impl DataNode {
                 }
             }
             Command::Transfer { block, gs, len, target } => self.transfer(block, gs, len, target, c, out),
+            Command::Verify { block } => match self.replicas.get(&block) {
+                Some(r) if r.finalized() && r.verifies(c.chunk_bytes) => out.send(NAMENODE, HdfsMsg::BlockReceived { block, replica: Self::reported(r) }),
+                Some(_) => out.send(NAMENODE, HdfsMsg::ReportBadBlocks { block, node: self.id }),
+                None => {}
+            },
             Command::Recover { block, gs, recovery_id, nodes } => {
                 let infos = BTreeMap::new();
                 self.recoveries.insert(block, Recovery { min_gs: gs, recovery_id, nodes: nodes.clone(), infos, len: None, told: Vec::new(), updated: BTreeSet::new() });

@@ -26,6 +26,9 @@ pub enum Edit {
     /// A last block that recovery found empty.
     RemoveBlock { file: u32, block: BlockId },
     GenStamp { gs: Gs },
+    /// Lease recovery began: the NameNode holds the file now (`OP_REASSIGN_LEASE`), so a
+    /// restart carries on with the recovery rather than handing the file back.
+    ReassignLease { file: u32 },
     Close { file: u32 },
 }
 
@@ -82,6 +85,8 @@ pub struct NameNode {
     pub safe_mode: bool,
     booted_us: TimeUs,
     retry_cache: BTreeMap<Holder, (u64, Answer)>,
+    /// When a block whose every replica is marked corrupt may be rescanned again.
+    rescans: BTreeMap<BlockId, TimeUs>,
     /// DataNodes that sent a full block report since this boot.
     reported: BTreeSet<NodeId>,
     /// Bytes copied by re-replication, and when each copy was reported (the storm plot).
@@ -146,6 +151,11 @@ impl NameNode {
                 }
             }
             Edit::GenStamp { gs } => self.gs = self.gs.max(gs),
+            Edit::ReassignLease { file } => {
+                if let Some(f) = self.files.get_mut(&file) {
+                    f.holder = None;
+                }
+            }
             Edit::Close { file } => {
                 if let Some(f) = self.files.get_mut(&file) {
                     f.closed = true;
@@ -466,6 +476,14 @@ impl NameNode {
         }
         let mut good = self.live_good(block, c);
         let want = c.replication as usize;
+        // Corrupt replicas go once a good one exists and they are in the way: enough good
+        // ones, or more replicas in all than wanted (HDFS's markBlockAsCorrupt).
+        let corrupt: Vec<NodeId> = self.blocks[&block].corrupt.iter().copied().collect();
+        if !good.is_empty() && (good.len() >= want || good.len() + corrupt.len() > want) {
+            for d in corrupt {
+                self.drop_replica(block, d);
+            }
+        }
         if self.needs_copy(&good, c) {
             self.under.insert(block);
             if good.len() < want {
@@ -473,10 +491,6 @@ impl NameNode {
             }
         } else {
             self.under.remove(&block);
-        }
-        let corrupt: Vec<NodeId> = self.blocks[&block].corrupt.iter().copied().collect();
-        for d in corrupt {
-            self.drop_replica(block, d);
         }
         while good.len() > want && (c.has_bug("rack_unaware") || spans_racks(&good, c)) {
             let rack_count = |r: u32| good.iter().filter(|&&n| c.rack_of(n) == r).count();
@@ -555,7 +569,17 @@ impl NameNode {
                 continue;
             };
             if good.is_empty() {
-                continue; // missing: no good replica left to copy
+                // Missing, or every replica left is marked corrupt: ask those holders to
+                // scan theirs again (a report can be stale by the time it lands, as when a
+                // reader's report crosses a fresh copy), once per pending period.
+                let suspects: Vec<NodeId> = b.corrupt.iter().copied().filter(|&d| self.alive(d)).collect();
+                if !suspects.is_empty() && self.rescans.get(&block).is_none_or(|t| *t <= now) {
+                    self.rescans.insert(block, now + c.pending_timeout_us);
+                    for d in suspects {
+                        self.command(d, Command::Verify { block });
+                    }
+                }
+                continue;
             }
             let holding: Vec<NodeId> = b.replicas.keys().copied().collect();
             let candidates: Vec<NodeId> = self.live_datanodes().into_iter().filter(|d| !holding.contains(d)).collect();
@@ -613,9 +637,11 @@ impl NameNode {
     /// Lease recovery (HDFS-265): the NameNode takes the file over; a last block still
     /// being written goes to block recovery through a primary DataNode, else the file closes.
     fn recover_file(&mut self, file: u32, c: &HdfsConfig, out: &mut Out<Hdfs>) {
-        let Some(f) = self.files.get_mut(&file) else { return };
-        f.holder = None;
+        let Some(f) = self.files.get(&file) else { return };
         let last = f.blocks.last().copied();
+        if f.holder.is_some() {
+            self.log(Edit::ReassignLease { file }, out);
+        }
         let needs_recovery = last.and_then(|b| self.blocks.get(&b)).is_some_and(|m| m.state != BlockState::Complete);
         if !needs_recovery {
             self.log(Edit::Close { file }, out);
@@ -638,6 +664,7 @@ impl NameNode {
         }
         let live: Vec<NodeId> = nodes.iter().copied().filter(|&d| self.alive(d)).collect();
         if live.is_empty() || nodes.is_empty() {
+            out.sync();
             return; // tried again by the lease monitor
         }
         let primary = live[out.random_below(live.len() as u64) as usize];
