@@ -49,8 +49,13 @@ pub const ALL_FAULTS: &[FaultClass] = EVERY_FAULT.split_at(EVERY_FAULT.len() - 1
 
 /// Every fault kind swarm version 3 knew, slow nodes (the last) included: what a row
 /// declares when its protocol is safe under all of them (MapReduce). Disk corruption came
-/// after and is declared by naming it, so the rows that declare this list draw as before.
-pub const EVERY_FAULT: &[FaultClass] = &[
+/// after and is declared by naming it (or [`EVERY_FAULT_KIND`]), so the rows that declare
+/// this list draw as before.
+pub const EVERY_FAULT: &[FaultClass] = EVERY_FAULT_KIND.split_at(EVERY_FAULT_KIND.len() - 1).0;
+
+/// Every fault kind the simulator has, disk corruption (the newest) included: what a row
+/// declares when its protocol keeps its data through all of them (the block store).
+pub const EVERY_FAULT_KIND: &[FaultClass] = &[
     FaultClass::Crash,
     FaultClass::LoseUnsynced,
     FaultClass::Pause,
@@ -62,6 +67,7 @@ pub const EVERY_FAULT: &[FaultClass] = &[
     FaultClass::Reorder,
     FaultClass::Corrupt,
     FaultClass::Slow,
+    FaultClass::DiskCorruption,
 ];
 
 /// What a protocol's correctness argument assumes about the world.

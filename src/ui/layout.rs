@@ -1,8 +1,8 @@
 //! Where each node is drawn, in a 400 × 400 box: one ring for a homogeneous cluster; for the
 //! lock service servers on a ring, clients in a column and the storage below; for other
 //! protocols with roles (a coordinator over its participants) one row per role, top to
-//! bottom in the order the roles first appear; a sunflower (golden-angle spiral) for
-//! hundreds of nodes.
+//! bottom in the order the roles first appear; racks as columns (a block store's DataNodes)
+//! under a row of the other roles; a sunflower (golden-angle spiral) for hundreds of nodes.
 
 use std::f64::consts::PI;
 
@@ -21,6 +21,9 @@ pub fn positions(n: usize, groups: &[String]) -> Vec<(f64, f64)> {
         return (0..n).map(|i| ring(i, n, C, C, RING)).collect();
     }
     let members = |name: &str| groups.iter().enumerate().filter(|(_, g)| *g == name).map(|(i, _)| i).collect::<Vec<_>>();
+    if groups.iter().any(|g| is_rack(g)) {
+        return racks(groups, members);
+    }
     if !groups.iter().any(|g| g == "server") {
         return rows(groups, members);
     }
@@ -68,8 +71,49 @@ pub fn group_labels(groups: &[String], titles: &[(String, String)]) -> Vec<(Stri
         return vec![(servers.into(), 135.0, 24.0), ("clients".into(), 340.0, 24.0)];
     }
     let names = group_names(groups);
+    if names.iter().any(|g| is_rack(g)) {
+        let (top, racks): (Vec<&str>, Vec<&str>) = names.iter().partition(|g| !is_rack(g));
+        let top = top.iter().enumerate().map(|(k, name)| (name.to_string(), column_x(k, top.len()), 26.0));
+        return top.chain(racks.iter().enumerate().map(|(k, name)| (name.to_string(), column_x(k, racks.len()), RACK_TOP - 40.0))).collect();
+    }
     let gap = row_gap(names.len());
     names.iter().enumerate().map(|(r, name)| (name.to_string(), C, 26.0 + gap * r as f64)).collect()
+}
+
+/// A rack's group name ("rack 1"): racks are drawn as columns.
+fn is_rack(group: &str) -> bool {
+    group.starts_with("rack ")
+}
+
+/// Where the first node of a rack column is drawn.
+const RACK_TOP: f64 = 180.0;
+
+/// The centre of column `k` of `of`, spread evenly across the box.
+fn column_x(k: usize, of: usize) -> f64 {
+    let step = (SIZE - 40.0) / of.max(1) as f64;
+    20.0 + step * (k as f64 + 0.5)
+}
+
+/// The roles that are not racks in a row across the top (one node each, side by side), and
+/// each rack a column below, its nodes top to bottom.
+fn racks(groups: &[String], members: impl Fn(&str) -> Vec<usize>) -> Vec<(f64, f64)> {
+    let names = group_names(groups);
+    let (top, racks): (Vec<&str>, Vec<&str>) = names.iter().partition(|g| !is_rack(g));
+    let mut pos = vec![(C, C); groups.len()];
+    for (k, name) in top.iter().enumerate() {
+        let row = members(name);
+        for (j, &i) in row.iter().enumerate() {
+            pos[i] = (column_x(k, top.len()) + 50.0 * (j as f64 - (row.len() as f64 - 1.0) / 2.0), 64.0);
+        }
+    }
+    for (k, name) in racks.iter().enumerate() {
+        let column = members(name);
+        let step = ((SIZE - 20.0 - RACK_TOP) / column.len().max(1) as f64).min(70.0);
+        for (j, &i) in column.iter().enumerate() {
+            pos[i] = (column_x(k, racks.len()), RACK_TOP + step * j as f64);
+        }
+    }
+    pos
 }
 
 /// One row per group, in the order groups first appear, each row's nodes spread evenly.

@@ -32,7 +32,6 @@ pub const MAPREDUCE_TABLE: &[(&str, &str)] = &[
     ("partition", "分区"),
     ("committed by", "提交者"),
     ("words", "词数"),
-    ("bytes", "字节"),
     ("word", "词"),
     ("count", "次数"),
     ("data rates (as in Figure 3)", "数据速率（仿论文图 3）"),

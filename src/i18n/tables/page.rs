@@ -261,6 +261,7 @@ pub const TABLE: &[(&str, &str)] = &[
     ("messages sent / node", "每节点发送的消息"),
     ("Failure detection time", "故障检测时间"),
     ("seconds", "秒"),
+    ("bytes", "字节"),
     ("crashed member", "崩溃的成员"),
     ("failure detector", "故障检测器"),
     ("membership across views", "各视图中的成员状态"),

@@ -70,8 +70,8 @@ impl Protocol for Hdfs {
 }
 
 impl Present for Hdfs {
-    /// The NameNode's newest generation stamp, a DataNode's replicas, the writer's file.
-    const TERM_NAME: &'static str = "stamp / replicas / file";
+    /// Blocks: the NameNode's in its namespace, a DataNode's replicas, the writer's written.
+    const TERM_NAME: &'static str = "blocks";
     fn msg_summary(msg: &HdfsMsg) -> String {
         msg.summary()
     }

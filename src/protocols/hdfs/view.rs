@@ -41,7 +41,8 @@ pub fn node_view(h: &Hdfs) -> NodeView {
     let c = &h.config;
     match &h.role {
         Role::NameNode(n) => {
-            v.term = Some(n.gs);
+            v.term = Some(n.blocks.len() as u64);
+            v.fields.push(("newest gs".into(), n.gs.to_string()));
             v.fields.push(("safe mode".into(), if n.safe_mode { "on" } else { "off" }.into()));
             v.fields.push(("live DataNodes".into(), n.datanodes.values().filter(|i| i.alive).count().to_string()));
             v.fields.push(("under-replicated".into(), n.under.len().to_string()));
@@ -59,7 +60,7 @@ pub fn node_view(h: &Hdfs) -> NodeView {
             v.tables.push(TableView { title: "blocks".into(), headers: ["block", "file", "gs", "bytes", "state", "replicas"].map(String::from).to_vec(), rows });
         }
         Role::Client(w) => {
-            v.term = Some(u64::from(w.next_file));
+            v.term = Some(u64::from(w.blocks_written));
             v.fields.push(("client".into(), format!("n{} boot {}", w.holder.node, w.holder.boot)));
             let doing = match &w.phase {
                 Phase::Idle => "between files".to_string(),
@@ -108,7 +109,8 @@ fn group(c: &HdfsConfig, i: NodeId) -> String {
     }
 }
 
-/// Each block a column of chips, one per replica: its node, stamp, length, checksum state.
+/// Each block a column of chips, one per replica: its node and stamp, coloured by state
+/// (finalized, being written, stale, failing its checksum).
 fn chips(nodes: &[Option<Hdfs>], c: &HdfsConfig) -> Option<Lineage> {
     let nn = nodes.first()?.as_ref()?.as_namenode()?;
     let datasets = nn
@@ -127,13 +129,13 @@ fn chips(nodes: &[Option<Hdfs>], c: &HdfsConfig) -> Option<Lineage> {
                     } else {
                         "computing"
                     };
-                    PartitionView { state: state.into(), label: format!("n{d} gs {} {}B", r.gs, r.len()) }
+                    PartitionView { state: state.into(), label: format!("n{d} {}", r.gs) }
                 })
                 .collect();
-            Dataset { name: format!("blk_{b} ({})", state_name(m.state)), dependency: String::new(), partitions }
+            Dataset { name: format!("blk_{b}"), dependency: String::new(), partitions }
         })
         .collect();
-    Some(Lineage { title: "replicas per block (red: fails its checksum; grey: stale stamp)".into(), datasets, stages: Vec::new() })
+    Some(Lineage { title: "replicas per block: node and generation stamp (red: fails its checksum; grey: stale stamp)".into(), datasets, stages: Vec::new() })
 }
 
 /// Cumulative bytes re-replicated against time.

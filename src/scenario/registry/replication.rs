@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::protocols::hdfs::Hdfs;
-use crate::sim::assume::FaultClass;
 
 /// HDFS is built to keep data through every fault the simulator has: timeouts only decide
 /// when to act (a DataNode wrongly declared dead costs a copy and later an excess
@@ -11,20 +10,7 @@ use crate::sim::assume::FaultClass;
 /// NameNode is fenced by generation stamps, messages travel with checksums and replicas
 /// with checksums per chunk. So its row declares every fault, disk corruption included.
 const HDFS_ASSUMES: Assumptions = Assumptions {
-    faults: &[
-        FaultClass::Crash,
-        FaultClass::LoseUnsynced,
-        FaultClass::Pause,
-        FaultClass::Clock,
-        FaultClass::Partition,
-        FaultClass::Hold,
-        FaultClass::Loss,
-        FaultClass::Duplicate,
-        FaultClass::Reorder,
-        FaultClass::Corrupt,
-        FaultClass::Slow,
-        FaultClass::DiskCorruption,
-    ],
+    faults: crate::sim::assume::EVERY_FAULT_KIND,
     drift_bound_ppm: crate::sim::assume::ANY_DRIFT_PPM,
     max_adjacent_failures: None,
     bounded_delay_us: None,

@@ -36,6 +36,8 @@ fn edges(l: &Lineage) -> Html {
         let (x1, x2) = (x(i - 1) + BOX_W, x(i));
         let pairs: Vec<(usize, usize)> = match d.dependency.as_str() {
             "shuffle" => (0..from).flat_map(|a| (0..to).map(move |b| (a, b))).collect(),
+            // Independent columns (a block store's blocks): no edges.
+            "" => Vec::new(),
             _ => (0..from.min(to)).map(|a| (a, a)).collect(),
         };
         let class = format!("lineage-edge {}", d.dependency);
@@ -62,6 +64,9 @@ fn stages(l: &Lineage, height: i32) -> Html {
 }
 
 fn columns(l: &Lineage) -> Html {
+    // Independent columns (no stages, no dependencies: a block store's replicas per block)
+    // are labelled by what they hold alone; a dataset's partitions keep their number.
+    let numbered = !l.stages.is_empty() || l.datasets.iter().any(|d| !d.dependency.is_empty());
     l.datasets
         .iter()
         .enumerate()
@@ -74,7 +79,7 @@ fn columns(l: &Lineage) -> Html {
                         <g class={format!("lineage-part {}", part.state)} data-state={part.state.clone()}>
                             <title>{ format!("{} {p}: {}", d.name, t_dyn(&part.state)) }</title>
                             <rect x={x(i).to_string()} y={y(p).to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="3" />
-                            <text x={(x(i) + BOX_W / 2).to_string()} y={(y(p) + BOX_H - 4).to_string()}>{ if part.label.is_empty() { p.to_string() } else { format!("{p} {}", part.label) } }</text>
+                            <text x={(x(i) + BOX_W / 2).to_string()} y={(y(p) + BOX_H - 4).to_string()}>{ if part.label.is_empty() { p.to_string() } else if numbered { format!("{p} {}", part.label) } else { part.label.clone() } }</text>
                         </g>
                     }) }
                     if more > 0 {
@@ -99,7 +104,7 @@ pub fn lineage_chart(p: &LineageChartProps) -> Html {
     html! {
         <figure class="lineage" data-testid="lineage">
             <figcaption>{ t_dyn(&l.title) }</figcaption>
-            <svg viewBox={format!("0 0 {width} {height}")} role="img" aria-label={t_dyn(&l.title)}>
+            <svg viewBox={format!("0 0 {width} {height}")} width={width.min(560).to_string()} role="img" aria-label={t_dyn(&l.title)}>
                 { stages(l, height) }
                 { edges(l) }
                 { columns(l) }

@@ -14,7 +14,7 @@ pub mod link_controls;
 pub mod mapreduce_input;
 pub mod message_layer;
 pub mod overlay_panel;
-#[cfg(feature = "mapreduce")]
+#[cfg(any(feature = "mapreduce", feature = "replication"))]
 pub mod lineage_chart;
 pub mod plot_chart;
 pub mod share_menu;
@@ -35,7 +35,7 @@ pub use lesson_panel::LessonPanel;
 pub use link_controls::LinkControls;
 pub use mapreduce_input::MapReduceInput;
 pub use overlay_panel::OverlayPanel;
-#[cfg(feature = "mapreduce")]
+#[cfg(any(feature = "mapreduce", feature = "replication"))]
 pub use lineage_chart::LineageChart;
 pub use plot_chart::PlotChart;
 pub use share_menu::ShareMenu;

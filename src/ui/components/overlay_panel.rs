@@ -25,9 +25,10 @@ pub fn table(t: &TableView) -> Html {
     }
 }
 
-/// Spark's lineage graph; only the module with the MapReduce family draws one.
+/// Spark's lineage graph, or a block store's replicas per block (drawn the same way: columns
+/// of chips); only the modules with those families draw one.
 fn lineage(o: &Overlay) -> Html {
-    #[cfg(feature = "mapreduce")]
+    #[cfg(any(feature = "mapreduce", feature = "replication"))]
     if let Some(l) = &o.lineage {
         return html! { <super::LineageChart lineage={l.clone()} /> };
     }

@@ -1,7 +1,8 @@
 //! Acknowledged on the whole pipeline: a packet is acknowledged to the writer only once
 //! every DataNode of the pipeline has it (HdfsDesign.md, "Replication Pipelining"; HDFS-265:
 //! the last DataNode acks first and each stage passes the ack up), so every stage holds
-//! every acknowledged byte, and holds it on disk (hsync) so a crash does not take it back.
+//! every acknowledged byte, and holds it on disk (hsync) so a crash does not take it back,
+//! for as long as the writer is writing the block.
 
 use super::{replicas_of, violation};
 use crate::protocols::hdfs::node::client::Writing;
@@ -13,6 +14,13 @@ pub const SOURCE: &str = "HDFS architecture guide (HdfsDesign.md), Replication P
 
 pub fn check(ctx: &CheckCtx<Hdfs>, w: &Writing, out: &mut Vec<Violation>) {
     if w.acked_len == 0 {
+        return;
+    }
+    // Once block recovery has taken the block past the writer's stamp (its lease was
+    // recovered while it still wrote), its pipeline is history: what was acknowledged is the
+    // next property's business.
+    let n = ctx.nodes.len() as u32;
+    if (0..n).filter_map(|d| replicas_of(ctx, d)).any(|r| r.get(&w.block).is_some_and(|r| r.gs > w.gs)) {
         return;
     }
     for &n in &w.pipeline {

@@ -17,7 +17,7 @@ use super::config::{HdfsConfig, CLIENT};
 use super::data::{BlockId, Replicas};
 use super::node::Hdfs;
 use crate::sim::{CheckCtx, Checker, NodeId, Violation};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Clone, Debug)]
 pub struct HdfsChecker {
@@ -25,10 +25,20 @@ pub struct HdfsChecker {
     /// The most each block was ever acknowledged to the writer (survives its crashes).
     acked: BTreeMap<BlockId, u32>,
     reads_seen: u64,
+    /// Each violation is reported once per property and block, not again at every later
+    /// event while it stands.
+    reported: BTreeSet<String>,
 }
 
 pub(crate) fn violation(ctx: &CheckCtx<Hdfs>, name: &str, source: &str, explanation: String) -> Violation {
     Violation { property: name.into(), source: source.into(), event_index: ctx.event_index, time_us: ctx.now_us, explanation }
+}
+
+/// The block a violation's explanation names ("blk_3"), or the whole explanation.
+fn block_named(explanation: &str) -> &str {
+    let Some(at) = explanation.find("blk_") else { return explanation };
+    let digits = explanation[at + 4..].find(|c: char| !c.is_ascii_digit()).map_or(explanation.len(), |d| at + 4 + d);
+    &explanation[at..digits]
 }
 
 /// Node `n`'s replicas: in memory while it runs, else what its disk will boot from.
@@ -41,7 +51,7 @@ pub(crate) fn replicas_of<'a>(ctx: &'a CheckCtx<Hdfs>, n: NodeId) -> Option<&'a 
 
 impl Checker<Hdfs> for HdfsChecker {
     fn new(config: &HdfsConfig, _n: u32) -> Self {
-        HdfsChecker { chunk_bytes: config.chunk_bytes, acked: BTreeMap::new(), reads_seen: 0 }
+        HdfsChecker { chunk_bytes: config.chunk_bytes, acked: BTreeMap::new(), reads_seen: 0, reported: BTreeSet::new() }
     }
     fn properties() -> Vec<(&'static str, &'static str)> {
         vec![
@@ -53,6 +63,18 @@ impl Checker<Hdfs> for HdfsChecker {
         ]
     }
     fn check(&mut self, ctx: &CheckCtx<Hdfs>, out: &mut Vec<Violation>) {
+        let mut found = Vec::new();
+        self.check_all(ctx, &mut found);
+        for v in found {
+            if self.reported.insert(format!("{} {}", v.property, block_named(&v.explanation))) {
+                out.push(v);
+            }
+        }
+    }
+}
+
+impl HdfsChecker {
+    fn check_all(&mut self, ctx: &CheckCtx<Hdfs>, out: &mut Vec<Violation>) {
         let client = ctx.nodes.get(CLIENT as usize).and_then(Option::as_ref).and_then(Hdfs::as_client);
         if let Some(w) = client.and_then(|c| c.writing()) {
             acked_on_pipeline::check(ctx, w, out);

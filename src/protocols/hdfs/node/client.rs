@@ -74,6 +74,8 @@ pub struct Client {
     pub reads_total: u64,
     pub read_failures: u32,
     pub files_closed: u32,
+    /// Blocks every byte of which was acknowledged.
+    pub blocks_written: u32,
     pub files_given_up: u32,
     pub pipeline_recoveries: u32,
 }
@@ -94,6 +96,7 @@ impl Client {
             reads_total: 0,
             read_failures: 0,
             files_closed: 0,
+            blocks_written: 0,
             files_given_up: 0,
             pipeline_recoveries: 0,
         }
@@ -183,6 +186,7 @@ impl Client {
             }
             (Phase::UpdatePipeline(mut w, _), Answer::Done) => {
                 w.unrecorded = false;
+                w.sent_len = w.acked_len;
                 self.phase = Phase::Stream(w);
                 self.finish_block_if_acked(c, out);
             }
@@ -258,6 +262,19 @@ impl Client {
         if let Some(bad) = bad {
             return if streaming { self.recover_pipeline(bad, c, out) } else {};
         }
+        if w.unrecorded {
+            // The stages have taken the new stamp (a setup ack: nothing counts as written
+            // under a stamp the NameNode has not recorded); it records it before the block
+            // goes on, and the packets are sent again.
+            if !streaming {
+                return;
+            }
+            let Phase::Stream(w) = std::mem::replace(&mut self.phase, Phase::Idle) else { return };
+            let call = Call::UpdatePipeline { block: w.block, gs: w.gs, nodes: w.pipeline.clone() };
+            let gs = w.gs;
+            self.phase = Phase::UpdatePipeline(w, gs);
+            return self.call(call, c, out);
+        }
         let acked = (seqno + 1) * c.chunk_bytes;
         if acked <= w.acked_len {
             return;
@@ -266,14 +283,6 @@ impl Client {
         w.acked_gs = gs;
         if !streaming {
             return;
-        }
-        if w.unrecorded {
-            // The stages have the new stamp: the NameNode records it before the block goes on.
-            let Phase::Stream(w) = std::mem::replace(&mut self.phase, Phase::Idle) else { return };
-            let call = Call::UpdatePipeline { block: w.block, gs: w.gs, nodes: w.pipeline.clone() };
-            let gs = w.gs;
-            self.phase = Phase::UpdatePipeline(w, gs);
-            return self.call(call, c, out);
         }
         if w.acked_len < c.block_bytes() {
             out.set_timer(HdfsTimer::AckTimeout, c.ack_timeout_us * 2, c.ack_timeout_us * 2);
@@ -291,6 +300,8 @@ impl Client {
             return self.pump(c, out);
         }
         out.cancel_timer(HdfsTimer::AckTimeout);
+        self.blocks_written += 1;
+        let Phase::Stream(w) = &self.phase else { return };
         let (file, index, last) = (w.file, w.index, (w.block, w.acked_len));
         if index + 1 < c.blocks_per_file {
             self.allocate(file, index + 1, Some(last), c, out);

@@ -62,6 +62,8 @@ pub struct DataNode {
     /// The newest recovery id each replica under recovery has seen: older writers are fenced.
     pub fenced: BTreeMap<BlockId, Gs>,
     pub recoveries: BTreeMap<BlockId, Recovery>,
+    /// The newest recovery id this node has led each block's recovery under.
+    pub led: BTreeMap<BlockId, Gs>,
     /// Packets held until the one before them is in: (block, offset).
     pub early: BTreeMap<(BlockId, u32), Early>,
     scan_next: BlockId,
@@ -72,7 +74,7 @@ pub struct DataNode {
 
 impl DataNode {
     pub fn new(id: NodeId, c: &HdfsConfig) -> Self {
-        DataNode { id, rack: c.rack_of(id), replicas: Replicas::new(), stages: BTreeMap::new(), fenced: BTreeMap::new(), recoveries: BTreeMap::new(), early: BTreeMap::new(), scan_next: 0, bytes_received: 0, copies_sent: 0, bad_found: 0 }
+        DataNode { id, rack: c.rack_of(id), replicas: Replicas::new(), stages: BTreeMap::new(), fenced: BTreeMap::new(), recoveries: BTreeMap::new(), led: BTreeMap::new(), early: BTreeMap::new(), scan_next: 0, bytes_received: 0, copies_sent: 0, bad_found: 0 }
     }
 
     pub fn boot(&mut self, replicas: Replicas, c: &HdfsConfig, out: &mut Out<Hdfs>) {
@@ -159,6 +161,12 @@ impl DataNode {
             if !c.has_bug("ack_before_sync") {
                 out.sync();
             }
+            if have.is_none() {
+                // HDFS's incremental report of a replica being received (RECEIVING_BLOCK):
+                // the NameNode learns where a block under construction lives.
+                let replica = Self::reported(&self.replicas[&block]);
+                out.send(NAMENODE, HdfsMsg::BlockReceived { block, replica });
+            }
             if last {
                 self.finalize(block, out);
             }
@@ -237,6 +245,14 @@ impl DataNode {
                 None => {}
             },
             Command::Recover { block, gs, recovery_id, nodes } => {
+                // A command seen before (a heartbeat response delivered twice, or held and
+                // released late) must not start the same recovery again: two decisions under
+                // one recovery id could cut replicas to different lengths.
+                let led = self.led.get(&block).is_some_and(|&id| id >= recovery_id);
+                if led || self.replicas.get(&block).is_some_and(|r| r.gs >= recovery_id) {
+                    return;
+                }
+                self.led.insert(block, recovery_id);
                 let infos = BTreeMap::new();
                 self.recoveries.insert(block, Recovery { min_gs: gs, recovery_id, nodes: nodes.clone(), infos, len: None, told: Vec::new(), updated: BTreeSet::new() });
                 for n in nodes {
@@ -338,8 +354,14 @@ impl DataNode {
     }
 
     fn update_under_recovery(&mut self, block: BlockId, recovery_id: Gs, len: u32, c: &HdfsConfig, out: &mut Out<Hdfs>) -> bool {
-        if self.fenced.get(&block).is_some_and(|&id| id > recovery_id) || !self.replicas.contains_key(&block) {
+        if self.fenced.get(&block).is_some_and(|&id| id > recovery_id) {
             return false;
+        }
+        match self.replicas.get(&block) {
+            None => return false,
+            // Already recovered under this id: the same answer again, never a second length.
+            Some(r) if r.gs >= recovery_id => return r.gs == recovery_id && r.len() == len,
+            Some(_) => {}
         }
         write_replica(&mut self.replicas, ReplicaWrite::Recover { block, gs: recovery_id, len, chunk_bytes: c.chunk_bytes }, out);
         out.sync();

@@ -85,10 +85,14 @@ pub struct NameNode {
     pub safe_mode: bool,
     booted_us: TimeUs,
     retry_cache: BTreeMap<Holder, (u64, Answer)>,
+    /// The newest call number each client has made.
+    newest_call: BTreeMap<Holder, u64>,
     /// When a block whose every replica is marked corrupt may be rescanned again.
     rescans: BTreeMap<BlockId, TimeUs>,
-    /// DataNodes that sent a full block report since this boot.
-    reported: BTreeSet<NodeId>,
+    /// When each DataNode's latest full block report came in (this boot).
+    reported: BTreeMap<NodeId, TimeUs>,
+    /// When this boot's NameNode began each file's lease recovery.
+    recovering_files: BTreeMap<u32, TimeUs>,
     /// Bytes copied by re-replication, and when each copy was reported (the storm plot).
     pub rereplicated_bytes: u64,
     pub copies: Vec<(TimeUs, u64)>,
@@ -241,6 +245,12 @@ impl NameNode {
                 return out.send(from, HdfsMsg::RpcReply { call_id, answer });
             }
         }
+        // A client makes one call at a time, numbered up: an older number is a copy of a
+        // call already answered, delivered late (it must not allocate a block again).
+        if self.newest_call.get(&holder).is_some_and(|&newest| call_id < newest) {
+            return;
+        }
+        self.newest_call.insert(holder, call_id);
         let answer = self.answer(holder, call, c, out);
         if answer != Answer::Retry {
             self.retry_cache.insert(holder, (call_id, answer.clone()));
@@ -400,7 +410,7 @@ impl NameNode {
 
     fn block_report(&mut self, d: NodeId, list: Vec<(BlockId, Reported)>, c: &HdfsConfig, out: &mut Out<Hdfs>) {
         self.datanodes.insert(d, DnInfo { last_heartbeat_us: out.now(), alive: true });
-        self.reported.insert(d);
+        self.reported.insert(d, out.now());
         let listed: BTreeSet<BlockId> = list.iter().map(|(b, _)| *b).collect();
         let dropped: Vec<BlockId> = self.blocks.iter().filter(|(b, m)| m.replicas.contains_key(&d) && !listed.contains(b)).map(|(b, _)| *b).collect();
         for b in dropped {
@@ -476,11 +486,17 @@ impl NameNode {
         }
         let mut good = self.live_good(block, c);
         let want = c.replication as usize;
-        // Corrupt replicas go once a good one exists and they are in the way: enough good
-        // ones, or more replicas in all than wanted (HDFS's markBlockAsCorrupt).
+        // Corrupt replicas go once enough good ones exist (HDFS's invalidateCorruptReplicas),
+        // or one at a time while a good one exists and they leave no DataNode to copy to.
         let corrupt: Vec<NodeId> = self.blocks[&block].corrupt.iter().copied().collect();
-        if !good.is_empty() && (good.len() >= want || good.len() + corrupt.len() > want) {
+        let holding: Vec<NodeId> = self.blocks[&block].replicas.keys().copied().collect();
+        let no_room = self.live_datanodes().iter().all(|d| holding.contains(d));
+        if good.len() >= want {
             for d in corrupt {
+                self.drop_replica(block, d);
+            }
+        } else if !good.is_empty() && no_room {
+            if let Some(&d) = corrupt.last() {
                 self.drop_replica(block, d);
             }
         }
@@ -653,10 +669,12 @@ impl NameNode {
         let mut nodes: Vec<NodeId> = m.expected.iter().chain(m.replicas.keys()).copied().collect();
         nodes.sort_unstable();
         nodes.dedup();
-        let everyone = (FIRST_DATANODE..self.n).all(|d| self.reported.contains(&d));
+        // A replica the writer made is in every full report sent after it stopped writing.
+        let since = *self.recovering_files.entry(file).or_insert(out.now());
+        let everyone = (FIRST_DATANODE..self.n).all(|d| self.reported.get(&d).is_some_and(|&t| t > since));
         if nodes.is_empty() && everyone {
-            // No DataNode has it (each has reported since the NameNode booted): allocated but
-            // never written, the empty last block goes and the file closes.
+            // No DataNode has it (each has sent a full report since recovery began): allocated
+            // but never written, the empty last block goes and the file closes.
             self.log(Edit::RemoveBlock { file, block }, out);
             self.log(Edit::Close { file }, out);
             out.sync();
