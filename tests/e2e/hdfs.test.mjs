@@ -58,7 +58,8 @@ test('HDFS: the student damages a disk from the panel; the scanner or a reader f
   let s = await runFor(page, 100000);
   const chips = x => x.overlay.lineage.datasets.flatMap(d => d.partitions);
   assert.ok(chips(s).some(p => p.state === 'lost' && p.label.startsWith('n2 ')), 'n2 holds a replica that fails its checksum');
-  s = await runFor(page, 12000000);
+  // The block scanner verifies one replica every 10 s here: both of n2's within 24 s.
+  s = await runFor(page, 24000000);
   assert.equal(s.violations.length, 0);
   assert.ok(chips(s).every(p => p.state === 'stored'), 'the damaged replica is gone: ' + JSON.stringify(chips(s)));
   assert.ok(Number(nn(s).fields['bytes re-replicated']) >= 32);
