@@ -7,7 +7,7 @@
 
 mod tables;
 
-pub use tables::{DHT_TABLE, MAPREDUCE_TABLE, REPLICATION_TABLE, TABLE, TXN_TABLE, VERBATIM, VIEWER_TABLE, ZAB_TABLE};
+pub use tables::{DHT_TABLE, MAPREDUCE_TABLE, PB_TABLE, REPLICATION_TABLE, TABLE, TXN_TABLE, VERBATIM, VIEWER_TABLE, ZAB_TABLE};
 use std::cell::Cell;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,7 +40,7 @@ thread_local! {
 /// The Chinese entry for `en`. A plain search: a few hundred entries whose lengths mostly
 /// differ cost less than a map's code in every page module.
 fn lookup(en: &str) -> Option<&'static str> {
-    TABLE.iter().chain(VIEWER_TABLE).chain(TXN_TABLE).chain(ZAB_TABLE).chain(MAPREDUCE_TABLE).chain(DHT_TABLE).chain(REPLICATION_TABLE).find(|(k, _)| *k == en).map(|(_, z)| *z)
+    TABLE.iter().chain(VIEWER_TABLE).chain(TXN_TABLE).chain(ZAB_TABLE).chain(MAPREDUCE_TABLE).chain(DHT_TABLE).chain(REPLICATION_TABLE).chain(PB_TABLE).find(|(k, _)| *k == en).map(|(_, z)| *z)
 }
 
 pub fn lang() -> Lang {

@@ -37,11 +37,11 @@ pub fn css_var(name: &'static str) -> String {
 /// The CSS variable holding a message type's colour (requests and their replies share one).
 pub fn kind_var(kind: &str) -> &'static str {
     match kind {
-        "AppendEntries" | "AppendEntriesResponse" | "Accept" | "Accepted" | "Flood" | "Ack" | "Push" | "PushPull" | "Reply" => "--m2",
+        "AppendEntries" | "AppendEntriesResponse" | "Accept" | "Accepted" | "Flood" | "Ack" | "Push" | "PushPull" | "Reply" | "Forward" | "ForwardAck" => "--m2",
         "RequestVote" | "RequestVoteResponse" | "Prepare" | "Promise" | "Ping" => "--m3",
         "PreVote" | "PreVoteResponse" | "Heartbeat" | "HeartbeatAck" | "Sync" | "PingReq" | "KeepAlive" | "KeepAliveAck" => "--m4",
-        "Decide" | "Write" | "WriteAck" | "Pull" => "--m5",
-        "Notify" | "Confirm" => "--m6",
+        "Decide" | "Write" | "WriteAck" | "Pull" | "Append" | "AppendAck" => "--m5",
+        "Notify" | "Confirm" | "Fence" | "FenceAck" => "--m6",
         "Nack" => "--bad",
         _ => "--m1",
     }

@@ -4,7 +4,7 @@
 //! `src/i18n/tables/` (or is a paper name kept as written), and the entries are real
 //! translations (not copies of the English).
 
-use clusterlab::i18n::{self, Lang, DHT_TABLE, MAPREDUCE_TABLE, REPLICATION_TABLE, TABLE, TXN_TABLE, VIEWER_TABLE, ZAB_TABLE};
+use clusterlab::i18n::{self, Lang, DHT_TABLE, MAPREDUCE_TABLE, PB_TABLE, REPLICATION_TABLE, TABLE, TXN_TABLE, VIEWER_TABLE, ZAB_TABLE};
 use clusterlab::scenario::{self, presets};
 use clusterlab::sim::{AnyRun, ClusterView, Overlay, TableView, TraceKind};
 use std::collections::BTreeSet;
@@ -121,7 +121,7 @@ fn every_protocol_label_has_chinese() {
 #[test]
 fn entries_are_translated_and_unique() {
     let mut seen = std::collections::BTreeSet::new();
-    for (en, zh) in TABLE.iter().chain(VIEWER_TABLE).chain(TXN_TABLE).chain(ZAB_TABLE).chain(MAPREDUCE_TABLE).chain(DHT_TABLE).chain(REPLICATION_TABLE) {
+    for (en, zh) in TABLE.iter().chain(VIEWER_TABLE).chain(TXN_TABLE).chain(ZAB_TABLE).chain(MAPREDUCE_TABLE).chain(DHT_TABLE).chain(REPLICATION_TABLE).chain(PB_TABLE) {
         assert!(seen.insert(*en), "{en:?} appears twice");
         assert!(!zh.is_empty() && zh != en, "{en:?} has no real translation");
         assert!(zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{en:?} → {zh:?} has no Chinese characters");

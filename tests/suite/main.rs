@@ -51,6 +51,7 @@ mod chord;
 mod chord_figures;
 mod cache;
 mod hdfs;
+mod primary_backup;
 mod hdfs_figures;
 mod hashring;
 mod hashring_figures;

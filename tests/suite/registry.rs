@@ -82,6 +82,7 @@ fn rows_list_exactly_the_bugs_the_protocols_implement() {
         ("hash-ring", <hashring::HashRingConfig as ProtocolConfig>::BUGS),
         ("cache", <cache::CacheConfig as ProtocolConfig>::BUGS),
         ("hdfs", <hdfs::HdfsConfig as ProtocolConfig>::BUGS),
+        ("primary-backup", <primary_backup::PbConfig as ProtocolConfig>::BUGS),
     ];
     for (name, bugs) in own {
         assert_eq!(&registry::bug_names(name), bugs, "{name}");

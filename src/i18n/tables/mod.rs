@@ -6,6 +6,7 @@
 mod dht;
 mod mapreduce;
 mod page;
+mod primary_backup;
 mod replication;
 mod txn;
 mod verbatim;
@@ -15,6 +16,7 @@ mod zab;
 pub use dht::DHT_TABLE;
 pub use mapreduce::MAPREDUCE_TABLE;
 pub use page::TABLE;
+pub use primary_backup::PB_TABLE;
 pub use replication::REPLICATION_TABLE;
 pub use txn::TXN_TABLE;
 pub use verbatim::VERBATIM;

@@ -25,8 +25,6 @@ pub const REPLICATION_TABLE: &[(&str, &str)] = &[
     ("bad replicas found", "发现的坏副本"),
     ("blocks", "块"),
     ("block", "块"),
-    ("file", "文件"),
-    ("replicas", "副本"),
     ("checksums", "校验和"),
     ("under-replicated queue", "副本不足队列"),
     ("good replicas", "完好的副本"),

@@ -7,7 +7,6 @@ pub const TXN_TABLE: &[(&str, &str)] = &[
     ("coordinator", "协调者"),
     ("backup coordinator", "备份协调者"),
     ("backup (surveying)", "备份（正在询问）"),
-    ("backup", "备份"),
     ("participant", "参与者"),
     ("participants", "参与者"),
     ("uncertain", "不确定"),

@@ -28,6 +28,9 @@ pub const VERBATIM: &[&str] = &[
     "RpcReply", "renewLease", "reportBadBlocks", "Packet", "PipelineAck", "ReadBlock", "BlockData", "ReadError",
     "BlockReport", "blockReceived", "TransferBlock", "initReplicaRecovery", "ReplicaRecoveryInfo",
     "updateReplicaUnderRecovery", "ReplicaUpdated", "commitBlockSynchronization", "NameNode", "DataNode", "gs",
+    // Primary/backup's messages: appends to the write-ahead log (HBase's WAL append), the
+    // fence a new primary takes on the older log files, and 6.824's forward to a backup
+    "Append", "AppendAck", "Fence", "FenceAck", "Forward", "ForwardAck",
     // memcached's commands, and the database's
     "Get", "Set", "Delete", "Hit", "Miss", "Wait", "DbGet", "DbValue", "DbPut", "DbAck",
     // Two-phase commit (Gray & Lamport's Prepare/Prepared/Commit/Abort, Bernstein et al.'s

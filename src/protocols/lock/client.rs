@@ -82,6 +82,8 @@ pub(super) struct Timing {
     pub(super) ignores_lease: bool,
     /// Version 3 semantics: jeopardy and the grace period.
     pub(super) v3: bool,
+    /// Hold the lock until the session ends, with no critical section.
+    holds: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -139,6 +141,7 @@ impl LockClient {
             herd_effect: c.bug("herd_effect"),
             ignores_lease: c.bug("client_ignores_lease"),
             v3,
+            holds: c.holds,
         };
         LockClient {
             id,
@@ -181,6 +184,12 @@ impl LockClient {
     }
     pub fn token(&self) -> Option<u64> {
         self.my_node.as_ref().map(|(_, t)| *t)
+    }
+    /// The token of the lock it holds if, at `now_us` on its own clock, its lease runs and
+    /// its session is not in jeopardy: when a holder may act on the lock.
+    pub fn holding_at(&self, now_us: u64) -> Option<u64> {
+        let safe = self.phase == Phase::Holding && self.jeopardy_until_us.is_none() && now_us < self.lease_until_us;
+        self.token().filter(|_| safe)
     }
 
     // ---- boot ----------------------------------------------------------------------------
@@ -362,7 +371,9 @@ impl LockClient {
         self.phase = Phase::Holding;
         self.step = WriteOp::Begin;
         out.note(format!("holds the lock, token {}", self.token().unwrap_or(0)));
-        self.check_lease_then_write(out);
+        if !self.t.holds {
+            self.check_lease_then_write(out);
+        }
     }
 
     /// The lease check before a write; the write leaves `write_prep_us` later. A failed
@@ -373,6 +384,9 @@ impl LockClient {
         self.last_check = Some((now, self.lease_until_us));
         if now >= self.lease_until_us && !self.t.ignores_lease {
             return if self.t.v3 { self.enter_jeopardy(out) } else { self.lease_lost(out) };
+        }
+        if self.t.holds {
+            return;
         }
         out.set_timer(LockTimer::Write, self.t.write_prep_us, self.t.write_prep_us);
     }

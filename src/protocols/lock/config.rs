@@ -71,6 +71,11 @@ pub struct LockConfig<C = <ServerLog as Protocol>::Config> {
     /// the scenario); the servers' log gets it too.
     #[serde(skip)]
     pub version: u32,
+    /// Clients hold the lock they acquire until their session ends, with no critical
+    /// section (not in the configuration's JSON): set by a service that uses the lock to
+    /// elect its primary (primary/backup).
+    #[serde(skip)]
+    pub holds: bool,
 }
 
 impl<C: LogConfig> Default for LockConfig<C> {
@@ -94,6 +99,7 @@ impl<C: LogConfig> Default for LockConfig<C> {
             log: C::default().with_leases(),
             bug: None,
             version: crate::sim::CURRENT_VERSION,
+            holds: false,
         }
     }
 }

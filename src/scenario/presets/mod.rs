@@ -13,6 +13,8 @@ pub mod hashring;
 pub mod hdfs;
 #[cfg(feature = "lock")]
 pub mod lock;
+#[cfg(feature = "lock")]
+pub mod primary_backup;
 #[cfg(feature = "mapreduce")]
 pub mod mapreduce;
 #[cfg(feature = "mapreduce")]

@@ -150,7 +150,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce"), ("spark", "mapreduce"), ("chord", "dht"), ("hash-ring", "hashring"), ("cache", "hashring"), ("hdfs", "replication")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce"), ("spark", "mapreduce"), ("chord", "dht"), ("hash-ring", "hashring"), ("cache", "hashring"), ("hdfs", "replication"), ("primary-backup", "lock")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -244,6 +244,8 @@ mod paxos;
 mod lock;
 #[cfg(feature = "lock")]
 pub use lock::lock_on;
+#[cfg(feature = "lock")]
+mod primary_backup;
 
 #[cfg(feature = "gossip")]
 mod gossip;
@@ -302,5 +304,7 @@ static ROWS: &[Row] = &[
     hashring::CACHE,
     #[cfg(feature = "replication")]
     replication::HDFS,
+    #[cfg(feature = "lock")]
+    primary_backup::ROW,
 ];
 
