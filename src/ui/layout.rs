@@ -67,8 +67,8 @@ pub fn group_labels(groups: &[String], titles: &[(String, String)]) -> Vec<(Stri
         return Vec::new();
     }
     if groups.iter().any(|g| g == "server") {
-        let servers = titles.iter().find(|(g, _)| g == "server").map_or("lock servers (Raft)", |(_, t)| t.as_str());
-        return vec![(servers.into(), 135.0, 24.0), ("clients".into(), 340.0, 24.0)];
+        let title = |group: &str, default: &'static str| titles.iter().find(|(g, _)| g == group).map_or(default, |(_, t)| t.as_str()).to_string();
+        return vec![(title("server", "lock servers (Raft)"), 135.0, 24.0), (title("client", "clients"), 340.0, 24.0)];
     }
     let names = group_names(groups);
     if names.iter().any(|g| is_rack(g)) {

@@ -59,6 +59,7 @@ const MODES = [
   '#preset=hash-ring-join',
   '?lang=zh#preset=cache-look-aside',
   '#preset=hdfs-datanode-dies',
+  '#preset=primary-backup-failover',
   '?lang=zh&theme=dark#preset=chord-join',
   '?embed=1#preset=raft-election',
   '?embed=1&theme=dark&lang=zh#preset=lock-gc-pause-unfenced',

@@ -1,7 +1,7 @@
-//! The strings of primary/backup (carried by the lock service's module, which it runs on).
+//! The strings of primary/backup (the failover family).
 
-/// Strings only primary/backup shows: compiled into the lock module alone.
-#[cfg(feature = "lock")]
+/// Strings only primary/backup shows: compiled into its module alone.
+#[cfg(feature = "failover")]
 pub const PB_TABLE: &[(&str, &str)] = &[
     ("primary", "主副本"),
     ("primary (not replayed)", "主副本（未重放）"),
@@ -28,5 +28,5 @@ pub const PB_TABLE: &[(&str, &str)] = &[
     ("Backups follow their primary", "备份跟随主副本"),
 ];
 
-#[cfg(not(feature = "lock"))]
+#[cfg(not(feature = "failover"))]
 pub const PB_TABLE: &[(&str, &str)] = &[];

@@ -57,7 +57,14 @@ fn names(v: &[u32]) -> String {
 
 pub fn node_view(n: &PbNode) -> NodeView {
     match n {
-        PbNode::Coord(c) => c.view(),
+        PbNode::Coord(c) => {
+            // The headline number is the replicas' epoch; a coordinator's is its Raft term.
+            let mut v = c.view();
+            if let Some(term) = v.term.take() {
+                v.fields.insert(0, ("term".into(), term.to_string()));
+            }
+            v
+        }
         PbNode::Replica(r) => replica_view(r),
         PbNode::Storage(s) => {
             let mut v = NodeView { term: Some(s.fence()), ..NodeView::default() };

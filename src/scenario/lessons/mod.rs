@@ -251,7 +251,9 @@ fn sources() -> Vec<(&'static str, &'static str)> {
     #[cfg(feature = "paxos")]
     v.push(("paxos-dueling-proposers", include_str!("paxos-dueling-proposers.json")));
     #[cfg(feature = "lock")]
-    v.extend([("lock-fencing", include_str!("lock-fencing.json")), ("primary-backup-failover", include_str!("primary-backup-failover.json"))]);
+    v.push(("lock-fencing", include_str!("lock-fencing.json")));
+    #[cfg(feature = "failover")]
+    v.push(("primary-backup-failover", include_str!("primary-backup-failover.json")));
     #[cfg(feature = "gossip")]
     v.extend([("gossip-spread", include_str!("gossip-spread.json")), ("swim-suspicion", include_str!("swim-suspicion.json"))]);
     #[cfg(feature = "txn")]

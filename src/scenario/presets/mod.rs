@@ -13,7 +13,7 @@ pub mod hashring;
 pub mod hdfs;
 #[cfg(feature = "lock")]
 pub mod lock;
-#[cfg(feature = "lock")]
+#[cfg(feature = "failover")]
 pub mod primary_backup;
 #[cfg(feature = "mapreduce")]
 pub mod mapreduce;

@@ -150,7 +150,7 @@ pub fn family_of(protocol: &str) -> Option<&'static str> {
 /// Every protocol and its family, compiled into every build (so a page module can tell
 /// that a link belongs to another module rather than to no protocol at all).
 pub const FAMILIES: &[(&str, &str)] =
-    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce"), ("spark", "mapreduce"), ("chord", "dht"), ("hash-ring", "hashring"), ("cache", "hashring"), ("hdfs", "replication"), ("primary-backup", "lock")];
+    &[("raft", "raft"), ("paxos", "paxos"), ("lock", "lock"), ("gossip", "gossip"), ("swim", "gossip"), ("flood", "flood"), ("2pc", "txn"), ("3pc", "txn"), ("paxos-commit", "txn"), ("zab", "zab"), ("mapreduce", "mapreduce"), ("spark", "mapreduce"), ("chord", "dht"), ("hash-ring", "hashring"), ("cache", "hashring"), ("hdfs", "replication"), ("primary-backup", "failover")];
 
 /// The names of the teaching bugs a protocol offers.
 pub fn bug_names(protocol: &str) -> Vec<&'static str> {
@@ -244,7 +244,7 @@ mod paxos;
 mod lock;
 #[cfg(feature = "lock")]
 pub use lock::lock_on;
-#[cfg(feature = "lock")]
+#[cfg(feature = "failover")]
 mod primary_backup;
 
 #[cfg(feature = "gossip")]
@@ -304,7 +304,7 @@ static ROWS: &[Row] = &[
     hashring::CACHE,
     #[cfg(feature = "replication")]
     replication::HDFS,
-    #[cfg(feature = "lock")]
+    #[cfg(feature = "failover")]
     primary_backup::ROW,
 ];
 

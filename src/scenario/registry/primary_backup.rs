@@ -1,13 +1,13 @@
-//! Primary/backup's row (MIT 6.824 primary/backup; HBase region failover). It rides in the
-//! lock service's module: the composite carries the lock service and its Raft, and is
-//! budgeted as one module with them (DESIGN.md, "Protocols on protocols").
+//! Primary/backup's row (MIT 6.824 primary/backup; HBase region failover), the failover
+//! family's: its module carries the lock service and the Raft it runs on, a composite
+//! budgeted as one module (DESIGN.md, "Protocols on protocols").
 
 use super::*;
 use crate::protocols::primary_backup::PbNode;
 
 pub const ROW: Row = Row {
     name: "primary-backup",
-    family: "lock",
+    family: "failover",
     title: "Primary/backup with failover by the lock service, a fenced write-ahead log replayed before serving (MIT 6.824; HBase region failover)",
     nodes: NodeRange { min: 5, max: 20, default: 7 },
     bugs: &[
