@@ -22,9 +22,9 @@ pub fn check(ctx: &CheckCtx<PbNode>, b: &Replica, compared: &mut SortedMap<NodeI
     };
     compared.insert(b.id, (b.epoch, b.store.log.len()));
     let Some(p) = replicas(ctx).find(|p| p.role == (Role::Primary { epoch: b.epoch }) && p.replayed.is_some()) else { return };
-    let theirs: Vec<_> = p.store.log.iter().chain(p.batch.iter().flat_map(|x| x.recs.iter())).skip(from).take(b.store.log.len() - from).collect();
-    for (i, rec) in b.store.log[from..].iter().enumerate() {
-        if theirs.get(i) != Some(&rec) {
+    let mut theirs = p.store.log.iter().chain(p.batch.iter().flat_map(|x| x.recs.iter())).skip(from);
+    for rec in &b.store.log[from..] {
+        if theirs.next() != Some(rec) {
             let why = format!("n{}, a backup of epoch {}, applied record #{} ({} = {}, epoch {}) that its primary n{} does not have there", b.id, b.epoch, rec.seq, rec.key, rec.value, rec.epoch, p.id);
             return out.push(violation(ctx, NAME, SOURCE, why));
         }
