@@ -24,7 +24,14 @@ async function openMode(mode) {
   // Generous: two browser files run at once on two cores, and a module is fetched and
   // compiled for each page (this waits for the page, it does not time it).
   await page.waitForFunction(() => window.clusterlab && document.querySelector('[data-node-id], [data-testid=cluster-canvas]'), null, { timeout: 60000 });
-  await page.evaluate(() => { window.clusterlab.runFor(1_500_000); window.clusterlab.pause(); });
+  // A preset plays as it opens, so stop it and run on to a fixed simulated moment: every
+  // run checks the same state (one that played past it is checked where it stands).
+  await page.evaluate(() => {
+    window.clusterlab.pause();
+    const now = window.clusterlab.state().simTimeUs;
+    window.clusterlab.runFor(Math.max(0, 2_000_000 - now));
+    window.clusterlab.pause();
+  });
   return { page, context, errors };
 }
 
