@@ -21,15 +21,20 @@ use crate::sim::{ChaosConfig, NetConfig, NodeId, TimeUs};
 /// version 3 was frozen) then draws, after everything else, a slow-node rate and the
 /// largest slowdown, and a row that declares disk corruption ([`FaultClass::DiskCorruption`],
 /// newer still) then a corruption rate (rows that do not declare them draw nothing more, so
-/// their seeds replay as before).
-pub const SWARM_VERSION: u32 = 3;
+/// their seeds replay as before). Version 4 draws as version 3 does and runs under link
+/// version 5.
+pub const SWARM_VERSION: u32 = 4;
 /// The link version the scenarios of swarm versions 1 and 2 run under (pinned, so that a
 /// later link version does not change what a reported seed replays).
 pub const SWARM_1_LINK_VERSION: u32 = 3;
 
 /// The link version a swarm version's scenarios run under.
 pub fn link_version_of(swarm_version: u32) -> u32 {
-    if swarm_version >= 3 { 4 } else { SWARM_1_LINK_VERSION }
+    match swarm_version {
+        4.. => 5,
+        3 => 4,
+        _ => SWARM_1_LINK_VERSION,
+    }
 }
 
 /// What one seed drew: the concrete sweep it runs and the client load and heal around it.

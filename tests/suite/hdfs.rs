@@ -257,6 +257,79 @@ fn recovery_fences_the_old_writer() {
     assert!(out.effects().is_empty());
 }
 
+/// A NameNode that knows DataNodes n2-n7 and holds file 0's first block complete on its
+/// three pipeline targets: the block, its stamp, and the DataNodes holding it.
+fn namenode_with_a_block(c: &HdfsConfig) -> (Hdfs, u64, u64, Vec<u32>) {
+    let mut nn = namenode(c);
+    for d in 2..8 {
+        nn.on_message(d, HdfsMsg::BlockReport { replicas: vec![] }, &mut Out::new(1_000_000));
+    }
+    rpc(&mut nn, 1, Call::Create { file: 0 }, 1_100_000);
+    let (_, s) = rpc(&mut nn, 2, Call::AddBlock { file: 0, previous: None }, 1_200_000);
+    let Some((_, HdfsMsg::RpcReply { answer: Answer::LocatedBlock { block, gs, targets }, .. })) = s.first().cloned() else { panic!("{s:?}") };
+    for &d in &targets {
+        nn.on_message(d, HdfsMsg::BlockReceived { block, replica: Reported { gs, len: 32, finalized: true } }, &mut Out::new(1_300_000));
+    }
+    let (_, s) = rpc(&mut nn, 3, Call::Complete { file: 0, last: Some((block, 32)) }, 1_400_000);
+    assert_eq!(s, vec![(CLIENT, HdfsMsg::RpcReply { call_id: 3, answer: Answer::Completed { closed: true } })]);
+    (nn, block, gs, targets)
+}
+
+fn heartbeat(nn: &mut Hdfs, d: u32, now: u64) -> Vec<(u32, HdfsMsg)> {
+    let mut out = Out::new(now);
+    nn.on_message(d, HdfsMsg::Heartbeat, &mut out);
+    sends(&out)
+}
+
+/// Version 5 (HDFS's invalidate and excess sets): a DataNode told to delete a replica does
+/// not have it counted again by a full report that left before the deletion (it is told
+/// again instead), and the NameNode forgets the deletion once the DataNode reports it done.
+/// Under version 4 that report counted the replica again.
+#[test]
+fn a_replica_being_deleted_is_not_counted_again_by_an_older_report() {
+    for version in [4, 5] {
+        let c = HdfsConfig { version, ..config(None) };
+        let (mut nn, block, gs, targets) = namenode_with_a_block(&c);
+        let fourth = (2..8).find(|d| !targets.contains(d)).unwrap();
+        let finalized = vec![(block, Reported { gs, len: 32, finalized: true })];
+        nn.on_message(fourth, HdfsMsg::BlockReport { replicas: finalized.clone() }, &mut Out::new(1_500_000));
+        let holders = |nn: &Hdfs| nn.as_namenode().unwrap().blocks[&block].replicas.keys().copied().collect::<Vec<u32>>();
+        assert_eq!(holders(&nn).len(), 3, "v{version}: one of four replicas is excess");
+        let victim = (2..8).find(|d| (targets.contains(d) || *d == fourth) && !holders(&nn).contains(d)).unwrap();
+        let invalidate = HdfsMsg::HeartbeatResponse { commands: vec![Command::Invalidate { block }] };
+        assert_eq!(heartbeat(&mut nn, victim, 1_600_000), vec![(victim, invalidate.clone())]);
+        // The victim's full report, sent before it deleted the replica, arrives now.
+        nn.on_message(victim, HdfsMsg::BlockReport { replicas: finalized.clone() }, &mut Out::new(1_700_000));
+        let excess_found = nn.as_namenode().unwrap().invalidated;
+        if version == 4 {
+            assert_eq!(excess_found, 2, "version 4 counts it again: four replicas, one excess again");
+            continue;
+        }
+        assert_eq!(excess_found, 1);
+        assert!(!holders(&nn).contains(&victim), "a replica being deleted is not counted");
+        assert_eq!(heartbeat(&mut nn, victim, 1_800_000), vec![(victim, invalidate)], "and its DataNode is told again");
+        nn.on_message(victim, HdfsMsg::BlockDeleted { block }, &mut Out::new(1_900_000));
+        assert!(nn.as_namenode().unwrap().deleting.is_empty(), "the deletion is confirmed");
+        nn.on_message(victim, HdfsMsg::BlockReport { replicas: finalized }, &mut Out::new(2_000_000));
+        let nn = nn.as_namenode().unwrap();
+        assert_eq!(nn.invalidated, 2, "a replica reported after the deletion counts (and is excess again)");
+    }
+}
+
+/// A DataNode carries out Invalidate and, from version 5, says so (`blockDeleted`).
+#[test]
+fn a_datanode_reports_a_deletion_from_version_5() {
+    for (version, told) in [(4, vec![]), (5, vec![(0, HdfsMsg::BlockDeleted { block: 7 })])] {
+        let c = HdfsConfig { version, ..config(None) };
+        let mut dn = with_replica(3, &c, replica(7, 1001, 32, true));
+        let mut out = Out::new(1_000);
+        dn.on_message(0, HdfsMsg::HeartbeatResponse { commands: vec![Command::Invalidate { block: 7 }] }, &mut out);
+        assert_eq!(writes(&out), vec![DiskWrite::Replica(ReplicaWrite::Remove { block: 7 })]);
+        assert_eq!(sends(&out), told, "version {version}");
+        assert!(datanode(&dn).replicas.is_empty());
+    }
+}
+
 fn spec(bug: Option<&str>) -> SweepSpec {
     let mut s = SweepSpec::new("hdfs");
     s.bug = bug.map(String::from);
@@ -292,34 +365,80 @@ fn racks_of(h: &History<Hdfs>, block: u64) -> Vec<u32> {
     nn.live_good(block, c).iter().map(|&d| c.rack_of(d)).collect()
 }
 
+/// Each preset's trace hash at 24 s as it opens now (link version 5), and as its link of
+/// version 4 replays: a link to a preset must replay as it did.
+const CLEAN_PRESETS: &[(&str, &str, &str)] = &[
+    ("hdfs-write", "76f24c5787685465", "76f24c5787685465"),
+    ("hdfs-datanode-dies", "d6a4e5594893ba4f", "6280b9355fd8b355"),
+    ("hdfs-writer-dies", "1cc797969146f022", "1cc797969146f022"),
+    ("hdfs-rack-fails", "e42782f9d0937d42", "f2721cf205bb9b70"),
+    ("hdfs-corrupt-replica", "8cbdd3adfc2dbbe8", "5a4359aa4cb3893e"),
+    ("hdfs-flapping-long", "400216100e135e98", "400216100e135e98"),
+    ("hdfs-flapping-short", "cd028693b1ea8d38", "89fb4ecbc43f1965"),
+];
+
+/// The bug presets: the property each breaks, and the hashes as above.
+const BUG_PRESETS: &[(&str, Option<&str>, &str, &str)] = &[
+    ("hdfs-bug-ack-before-tail", Some("Acknowledged on the whole pipeline"), "7f7c7d9dedad58a5", "7f7c7d9dedad58a5"),
+    ("hdfs-bug-ack-before-sync", Some("Acknowledged on the whole pipeline"), "1a8151d7a84c0df5", "ae9dad0dbd76ac84"),
+    ("hdfs-bug-stale-source", Some("Same stamp, same bytes"), "8a95a9803dd35325", "8a95a9803dd35325"),
+    ("hdfs-bug-no-checksum-on-copy", Some("Checksums stop corruption spreading"), "d3616d3fe4fdce56", "d3616d3fe4fdce56"),
+    ("hdfs-bug-rack-unaware", None, "486395511f1b40ca", "206a8729489946c0"),
+];
+
 #[test]
 fn the_presets_end_as_their_captions_say() {
-    let clean = [
-        ("hdfs-write", "76f24c5787685465"),
-        ("hdfs-datanode-dies", "6280b9355fd8b355"),
-        ("hdfs-writer-dies", "1cc797969146f022"),
-        ("hdfs-rack-fails", "f2721cf205bb9b70"),
-        ("hdfs-corrupt-replica", "5a4359aa4cb3893e"),
-        ("hdfs-flapping-long", "400216100e135e98"),
-        ("hdfs-flapping-short", "89fb4ecbc43f1965"),
-    ];
-    for (name, hash) in clean {
+    for (name, hash, _) in CLEAN_PRESETS {
         let h = run(name, 24_000_000);
         assert_eq!(Hdfs::check_liveness(h.sim().nodes()), Ok(()), "{name}");
         assert!(h.sim().violations().is_empty(), "{name}: {:?}", h.sim().violations().first());
-        assert_eq!(hash_hex(h.sim().trace_hash()), hash, "{name}: trace hash changed (links to this preset would replay differently)");
+        assert_eq!(hash_hex(h.sim().trace_hash()), *hash, "{name}: trace hash changed (links to this preset would replay differently)");
     }
-    let bugs = [
-        ("hdfs-bug-ack-before-tail", Some("Acknowledged on the whole pipeline"), "7f7c7d9dedad58a5"),
-        ("hdfs-bug-ack-before-sync", Some("Acknowledged on the whole pipeline"), "ae9dad0dbd76ac84"),
-        ("hdfs-bug-stale-source", Some("Same stamp, same bytes"), "8a95a9803dd35325"),
-        ("hdfs-bug-no-checksum-on-copy", Some("Checksums stop corruption spreading"), "d3616d3fe4fdce56"),
-        ("hdfs-bug-rack-unaware", None, "206a8729489946c0"),
-    ];
-    for (name, property, hash) in bugs {
+    for (name, property, hash, _) in BUG_PRESETS {
         let h = run(name, 24_000_000);
-        assert_eq!(h.sim().violations().first().map(|v| v.property.as_str()), property, "{name}");
-        assert_eq!(hash_hex(h.sim().trace_hash()), hash, "{name}: trace hash changed");
+        assert_eq!(h.sim().violations().first().map(|v| v.property.as_str()), *property, "{name}");
+        assert_eq!(hash_hex(h.sim().trace_hash()), *hash, "{name}: trace hash changed");
+    }
+}
+
+#[test]
+fn version_4_links_to_the_presets_replay_as_they_did() {
+    let pinned = CLEAN_PRESETS.iter().map(|(name, _, v4)| (name, v4)).chain(BUG_PRESETS.iter().map(|(name, _, _, v4)| (name, v4)));
+    for (name, v4_hash) in pinned {
+        let mut s = (presets::find(name).unwrap().build)();
+        s.version = 4;
+        s.playhead_us = 24_000_000;
+        let h = build_typed::<Hdfs>(&s, false).unwrap();
+        assert_eq!(hash_hex(h.sim().trace_hash()), *v4_hash, "{name} under link version 4 no longer replays as it did");
+    }
+}
+
+/// Swarm seeds that failed under version 4 and are clean under version 5: 2507 (a block
+/// report sent before a deletion counted the deleted replica again, and the NameNode then
+/// deleted the last real ones as excess), 50401 (a report of a block under recovery
+/// completed it at its old stamp, and the recovery's stamp left its one replica stale) and
+/// 88679 (a restarted NameNode waited in safe mode for a committed block whose replicas a
+/// recovery had stamped anew). Version 4 (swarm version 3) still replays each failure.
+#[test]
+fn the_seeds_version_5_fixes_fail_under_version_4_only() {
+    use clusterlab::scenario::chaos::sweep_scenario;
+    let cases: [(u64, &str); 3] = [(2507, "Acknowledged data survives"), (50401, "good replicas"), (88679, "safe mode")];
+    for (seed, v4_failure) in cases {
+        let old = SweepSpec { swarm: Some(3), ..SweepSpec::new("hdfs") };
+        let new = SweepSpec::new("hdfs");
+        let outcome = |spec: &SweepSpec| {
+            let s = sweep_scenario(spec, seed).unwrap();
+            let h = build_typed::<Hdfs>(&s, false).unwrap();
+            let violation = h.sim().violations().first().map(|v| v.property.clone());
+            (s.version, violation, Hdfs::check_liveness(h.sim().nodes()))
+        };
+        let (v, violation, liveness) = outcome(&old);
+        assert_eq!(v, 4);
+        let failed = format!("{violation:?} {liveness:?}");
+        assert!(failed.contains(v4_failure), "seed {seed} under version 4: {failed}");
+        let (v, violation, liveness) = outcome(&new);
+        assert_eq!(v, 5);
+        assert_eq!((violation, liveness), (None, Ok(())), "seed {seed} under version 5");
     }
 }
 

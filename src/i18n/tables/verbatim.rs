@@ -26,7 +26,7 @@ pub const VERBATIM: &[&str] = &[
     // DatanodeProtocol, InterDatanodeProtocol), and its words for a block and a DataNode
     "create", "addBlock", "updateBlockForPipeline", "updatePipeline", "complete", "recoverLease", "getBlockLocations",
     "RpcReply", "renewLease", "reportBadBlocks", "Packet", "PipelineAck", "ReadBlock", "BlockData", "ReadError",
-    "BlockReport", "blockReceived", "TransferBlock", "initReplicaRecovery", "ReplicaRecoveryInfo",
+    "BlockReport", "blockReceived", "blockDeleted", "TransferBlock", "initReplicaRecovery", "ReplicaRecoveryInfo",
     "updateReplicaUnderRecovery", "ReplicaUpdated", "commitBlockSynchronization", "NameNode", "DataNode", "gs",
     // Primary/backup's messages: appends to the write-ahead log (HBase's WAL append), the
     // fence a new primary takes on the older log files, and 6.824's forward to a backup

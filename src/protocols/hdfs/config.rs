@@ -57,6 +57,13 @@ pub struct HdfsConfig {
     pub recovery_wait_us: TimeUs,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
+    /// The scenario's semantics version (from the scenario, not the JSON). Version 5: the
+    /// NameNode remembers each replica it told a DataNode to delete until that DataNode's
+    /// full report no longer lists it (HDFS's invalidate and excess sets), so a report sent
+    /// before the deletion does not count the replica again; and a block under recovery is
+    /// completed only by `commitBlockSynchronization`, not by a report of its old stamp.
+    #[serde(skip)]
+    pub version: u32,
 }
 
 impl Default for HdfsConfig {
@@ -81,6 +88,7 @@ impl Default for HdfsConfig {
             rpc_timeout_us: 300_000,
             recovery_wait_us: 300_000,
             bug: None,
+            version: crate::sim::CURRENT_VERSION,
         }
     }
 }
@@ -109,6 +117,9 @@ impl ProtocolConfig for HdfsConfig {
     const BUGS: &'static [&'static str] = BUGS;
     fn bug(&self) -> Option<&str> {
         self.bug.as_deref()
+    }
+    fn set_version(&mut self, version: u32) {
+        self.version = version;
     }
     fn validate(&self, nodes: u32) -> Result<(), String> {
         let datanodes = nodes.saturating_sub(FIRST_DATANODE);

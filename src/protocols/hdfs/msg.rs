@@ -98,6 +98,10 @@ pub enum HdfsMsg {
     UpdateReplicaUnderRecovery { block: BlockId, recovery_id: Gs, len: u32 },
     ReplicaUpdated { block: BlockId, recovery_id: Gs },
     CommitBlockSynchronization { block: BlockId, gs: Gs, len: u32, nodes: Vec<NodeId> },
+    /// The DataNode carried out `Invalidate`: it holds no replica of `block` (version 5;
+    /// HDFS's incremental report `blockReceivedAndDeleted` with a deleted block). Last, so
+    /// that no older message's place in the enum, and so no older trace's hash, moves.
+    BlockDeleted { block: BlockId },
 }
 
 impl Call {
@@ -131,6 +135,7 @@ impl HdfsMsg {
             HeartbeatResponse { .. } => "HeartbeatResponse",
             BlockReport { .. } => "BlockReport",
             BlockReceived { .. } => "blockReceived",
+            BlockDeleted { .. } => "blockDeleted",
             TransferBlock { .. } => "TransferBlock",
             InitReplicaRecovery { .. } => "initReplicaRecovery",
             ReplicaRecoveryInfo { .. } => "ReplicaRecoveryInfo",

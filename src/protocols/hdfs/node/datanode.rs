@@ -237,6 +237,9 @@ impl DataNode {
                     write_replica(&mut self.replicas, ReplicaWrite::Remove { block }, out);
                     self.stages.remove(&block);
                 }
+                if c.version >= 5 {
+                    out.send(NAMENODE, HdfsMsg::BlockDeleted { block });
+                }
             }
             Command::Transfer { block, gs, len, target } => self.transfer(block, gs, len, target, c, out),
             Command::Verify { block } => match self.replicas.get(&block) {

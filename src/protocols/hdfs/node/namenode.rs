@@ -102,14 +102,20 @@ pub struct NameNode {
     pub copies: Vec<(TimeUs, u64)>,
     pub marked_dead: u32,
     pub invalidated: u32,
+    /// Replicas each DataNode was told to delete and has not yet reported gone (version 5;
+    /// HDFS's invalidate and excess sets): its reports of them do not count, and it is not
+    /// a copy target for them. Forgotten when the node is marked dead.
+    pub deleting: BTreeMap<NodeId, BTreeSet<BlockId>>,
+    /// The scenario's semantics version (see `HdfsConfig::version`).
+    version: u32,
 }
 
 /// The first generation stamp (HDFS reserves those below 1000).
 pub const FIRST_GS: Gs = 1000;
 
 impl NameNode {
-    pub fn new(n: u32, _c: &HdfsConfig) -> Self {
-        NameNode { n, gs: FIRST_GS, next_block: 1, ..NameNode::default() }
+    pub fn new(n: u32, c: &HdfsConfig) -> Self {
+        NameNode { n, gs: FIRST_GS, next_block: 1, version: c.version, ..NameNode::default() }
     }
 
     pub fn boot(&mut self, edits: Vec<Edit>, c: &HdfsConfig, out: &mut Out<Hdfs>) {
@@ -215,8 +221,11 @@ impl NameNode {
     }
 
     fn command(&mut self, d: NodeId, cmd: Command) {
-        if let Command::Invalidate { .. } = cmd {
+        if let Command::Invalidate { block } = cmd {
             self.invalidated += 1;
+            if self.version >= 5 {
+                self.deleting.entry(d).or_default().insert(block);
+            }
         }
         self.commands.entry(d).or_default().push(cmd);
     }
@@ -237,6 +246,7 @@ impl NameNode {
                     self.add_replica(from, block, replica, true, c, out);
                 }
             }
+            HdfsMsg::BlockDeleted { block } => self.block_deleted(from, block, c),
             HdfsMsg::CommitBlockSynchronization { block, gs, len, nodes } => self.commit_block_sync(block, gs, len, nodes, c, out),
             _ => {}
         }
@@ -392,9 +402,21 @@ impl NameNode {
 
     fn try_complete(&mut self, block: BlockId, c: &HdfsConfig) {
         let Some(b) = self.blocks.get(&block) else { return };
+        // Under recovery (version 5), only commitBlockSynchronization completes it: the
+        // primary may already have stamped the replicas anew (HDFS's UNDER_RECOVERY).
+        if self.version >= 5 && self.recovering.contains_key(&block) {
+            return;
+        }
         if b.state == BlockState::Committed && b.replicas.values().any(|r| r.finalized && r.gs == b.gs && r.len == b.len) {
+            // The replicas of other stamps (recovery candidates) no longer count for anything
+            // (version 5); a later report of one is a stale replica, deleted once enough good
+            // ones exist.
+            let other: Vec<NodeId> = b.replicas.iter().filter(|(_, r)| self.version >= 5 && !self.good(b, r, c)).map(|(&d, _)| d).collect();
             if let Some(b) = self.blocks.get_mut(&block) {
                 b.state = BlockState::Complete;
+                for d in other {
+                    b.replicas.remove(&d);
+                }
             }
             self.check_replication(block, c);
         }

@@ -27,6 +27,7 @@ impl NameNode {
         self.datanodes.insert(d, DnInfo { last_heartbeat_us: out.now(), alive: true });
         self.reported.insert(d, out.now());
         let listed: BTreeSet<BlockId> = list.iter().map(|(b, _)| *b).collect();
+        self.confirm_deleted(d, |b| listed.contains(&b));
         let dropped: Vec<BlockId> = self.blocks.iter().filter(|(b, m)| m.replicas.contains_key(&d) && !listed.contains(b)).map(|(b, _)| *b).collect();
         for b in dropped {
             if let Some(m) = self.blocks.get_mut(&b) {
@@ -54,12 +55,26 @@ impl NameNode {
             self.blocks.get_mut(&block).map(|b| b.replicas.insert(d, r));
             return;
         }
+        if self.is_deleting(d, block) {
+            // Told to go, and this report left before it went: not counted; told again in
+            // case the command was lost.
+            if !self.commands.get(&d).is_some_and(|q| q.contains(&Command::Invalidate { block })) {
+                self.commands.entry(d).or_default().push(Command::Invalidate { block });
+            }
+            return;
+        }
         // A full report sent before the node's latest blockReceived says less than it: skip.
         let older = |p: &Reported| p.gs > r.gs || (p.gs == r.gs && p.finalized && !r.finalized);
         if !fresh && b.replicas.get(&d).is_some_and(older) {
             return;
         }
         let stale = !self.good(b, &r, c) && !(b.state == BlockState::Committed && r.finalized && r.gs == b.gs && r.len == b.len);
+        if stale && b.state == BlockState::Committed && self.version >= 5 {
+            // Not counted, but a candidate for the block's recovery (version 5): its stamp
+            // may be a recovery's whose commitBlockSynchronization never landed.
+            self.blocks.get_mut(&block).map(|b| b.replicas.insert(d, r));
+            return;
+        }
         if stale {
             // Not counted; deleted only once the block has its good replicas (HDFS marks it
             // corrupt and invalidates it when enough live replicas exist).
@@ -104,7 +119,7 @@ impl NameNode {
         // Corrupt replicas go once enough good ones exist (HDFS's invalidateCorruptReplicas),
         // or one at a time while a good one exists and they leave no DataNode to copy to.
         let corrupt: Vec<NodeId> = self.blocks[&block].corrupt.iter().copied().collect();
-        let holding: Vec<NodeId> = self.blocks[&block].replicas.keys().copied().collect();
+        let holding = self.holding(block);
         let no_room = self.live_datanodes().iter().all(|d| holding.contains(d));
         if good.len() >= want {
             for d in corrupt {
@@ -132,6 +147,40 @@ impl NameNode {
         }
     }
 
+    /// `d` deleted its replica of `block` as told: no longer counted, and `d` may receive a
+    /// copy of it again.
+    pub(super) fn block_deleted(&mut self, d: NodeId, block: BlockId, c: &HdfsConfig) {
+        self.confirm_deleted(d, |b| b != block);
+        let counted = self.blocks.get_mut(&block).is_some_and(|b| b.replicas.remove(&d).is_some());
+        if counted {
+            self.blocks.get_mut(&block).map(|b| b.corrupt.remove(&d));
+            self.check_replication(block, c);
+        }
+    }
+
+    /// Forget the deletions `d` has carried out: keep those `pending` still says are not.
+    fn confirm_deleted(&mut self, d: NodeId, pending: impl Fn(BlockId) -> bool) {
+        if let Some(gone) = self.deleting.get_mut(&d) {
+            gone.retain(|&b| pending(b));
+            if gone.is_empty() {
+                self.deleting.remove(&d);
+            }
+        }
+    }
+
+    /// Was `d` told to delete its replica of `block`, with no report since saying it did?
+    fn is_deleting(&self, d: NodeId, block: BlockId) -> bool {
+        self.deleting.get(&d).is_some_and(|s| s.contains(&block))
+    }
+
+    /// The DataNodes the NameNode counts as holding `block`, and those still deleting it:
+    /// none of them is a copy target.
+    fn holding(&self, block: BlockId) -> Vec<NodeId> {
+        let counted = self.blocks.get(&block).into_iter().flat_map(|b| b.replicas.keys().copied());
+        let deleting = self.deleting.iter().filter(|(_, s)| s.contains(&block)).map(|(&d, _)| d);
+        counted.chain(deleting).collect()
+    }
+
     pub(super) fn drop_replica(&mut self, block: BlockId, d: NodeId) {
         if let Some(b) = self.blocks.get_mut(&block) {
             b.replicas.remove(&d);
@@ -147,6 +196,7 @@ impl NameNode {
             self.marked_dead += 1;
             self.datanodes.insert(d, DnInfo { last_heartbeat_us: 0, alive: false });
             self.commands.remove(&d);
+            self.deleting.remove(&d);
             let held: Vec<BlockId> = self.blocks.iter().filter(|(_, m)| m.replicas.contains_key(&d)).map(|(b, _)| *b).collect();
             for b in held {
                 if let Some(m) = self.blocks.get_mut(&b) {
@@ -194,7 +244,7 @@ impl NameNode {
                 }
                 continue;
             }
-            let holding: Vec<NodeId> = b.replicas.keys().copied().collect();
+            let holding = self.holding(block);
             let candidates: Vec<NodeId> = self.live_datanodes().into_iter().filter(|d| !holding.contains(d)).collect();
             let target = choose_targets(1, &good, &candidates, c, out);
             let Some(&target) = target.first() else { continue };
@@ -206,9 +256,11 @@ impl NameNode {
     }
 
     /// Leave safe mode once the extension has passed and every committed block has a
-    /// replica; then look at every block's replication.
+    /// replica reported; then look at every block's replication.
     pub(super) fn maybe_leave_safe_mode(&mut self, c: &HdfsConfig, now: TimeUs) {
-        let waiting = self.blocks.values().any(|b| b.state == BlockState::Committed);
+        // Version 5 waits for a replica of each committed block, of any stamp (its recovery
+        // decides); before, for one that completes it.
+        let waiting = self.blocks.values().any(|b| b.state == BlockState::Committed && (self.version < 5 || b.replicas.is_empty()));
         if now.saturating_sub(self.booted_us) < c.safemode_us || waiting {
             return;
         }
