@@ -309,7 +309,7 @@ fn a_replica_being_deleted_is_not_counted_again_by_an_older_report() {
         assert!(!holders(&nn).contains(&victim), "a replica being deleted is not counted");
         assert_eq!(heartbeat(&mut nn, victim, 1_800_000), vec![(victim, invalidate)], "and its DataNode is told again");
         nn.on_message(victim, HdfsMsg::BlockDeleted { block }, &mut Out::new(1_900_000));
-        assert!(nn.as_namenode().unwrap().deleting.is_empty(), "the deletion is confirmed");
+        assert!(nn.as_namenode().unwrap().blocks[&block].deleting.is_empty(), "the deletion is confirmed");
         nn.on_message(victim, HdfsMsg::BlockReport { replicas: finalized }, &mut Out::new(2_000_000));
         let nn = nn.as_namenode().unwrap();
         assert_eq!(nn.invalidated, 2, "a replica reported after the deletion counts (and is excess again)");

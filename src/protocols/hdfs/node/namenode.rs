@@ -55,6 +55,10 @@ pub struct BlockMeta {
     pub replicas: BTreeMap<NodeId, Reported>,
     /// Replicas reported failing their checksums, kept until enough good ones exist.
     pub corrupt: BTreeSet<NodeId>,
+    /// DataNodes told to delete their replica that have not yet reported it gone (version 5;
+    /// HDFS's invalidate and excess sets): their reports of it do not count, and none of them
+    /// is a copy target for it. Forgotten for a node marked dead.
+    pub deleting: BTreeSet<NodeId>,
 }
 
 #[derive(Clone, Debug)]
@@ -102,10 +106,6 @@ pub struct NameNode {
     pub copies: Vec<(TimeUs, u64)>,
     pub marked_dead: u32,
     pub invalidated: u32,
-    /// Replicas each DataNode was told to delete and has not yet reported gone (version 5;
-    /// HDFS's invalidate and excess sets): its reports of them do not count, and it is not
-    /// a copy target for them. Forgotten when the node is marked dead.
-    pub deleting: BTreeMap<NodeId, BTreeSet<BlockId>>,
     /// The scenario's semantics version (see `HdfsConfig::version`).
     version: u32,
 }
@@ -141,7 +141,7 @@ impl NameNode {
                 if let Some(f) = self.files.get_mut(&file) {
                     f.blocks.push(block);
                 }
-                let meta = BlockMeta { file, gs, len: 0, state: BlockState::UnderConstruction, expected: Vec::new(), replicas: BTreeMap::new(), corrupt: BTreeSet::new() };
+                let meta = BlockMeta { file, gs, len: 0, state: BlockState::UnderConstruction, expected: Vec::new(), replicas: BTreeMap::new(), corrupt: BTreeSet::new(), deleting: BTreeSet::new() };
                 self.blocks.insert(block, meta);
                 self.next_block = self.next_block.max(block + 1);
                 self.gs = self.gs.max(gs);
@@ -223,8 +223,8 @@ impl NameNode {
     fn command(&mut self, d: NodeId, cmd: Command) {
         if let Command::Invalidate { block } = cmd {
             self.invalidated += 1;
-            if self.version >= 5 {
-                self.deleting.entry(d).or_default().insert(block);
+            if let Some(b) = self.blocks.get_mut(&block).filter(|_| self.version >= 5) {
+                b.deleting.insert(d);
             }
         }
         self.commands.entry(d).or_default().push(cmd);

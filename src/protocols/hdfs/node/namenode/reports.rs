@@ -27,7 +27,9 @@ impl NameNode {
         self.datanodes.insert(d, DnInfo { last_heartbeat_us: out.now(), alive: true });
         self.reported.insert(d, out.now());
         let listed: BTreeSet<BlockId> = list.iter().map(|(b, _)| *b).collect();
-        self.confirm_deleted(d, |b| listed.contains(&b));
+        for (_, m) in self.blocks.iter_mut().filter(|(b, _)| !listed.contains(b)) {
+            m.deleting.remove(&d);
+        }
         let dropped: Vec<BlockId> = self.blocks.iter().filter(|(b, m)| m.replicas.contains_key(&d) && !listed.contains(b)).map(|(b, _)| *b).collect();
         for b in dropped {
             if let Some(m) = self.blocks.get_mut(&b) {
@@ -150,7 +152,7 @@ impl NameNode {
     /// `d` deleted its replica of `block` as told: no longer counted, and `d` may receive a
     /// copy of it again.
     pub(super) fn block_deleted(&mut self, d: NodeId, block: BlockId, c: &HdfsConfig) {
-        self.confirm_deleted(d, |b| b != block);
+        self.blocks.get_mut(&block).map(|b| b.deleting.remove(&d));
         let counted = self.blocks.get_mut(&block).is_some_and(|b| b.replicas.remove(&d).is_some());
         if counted {
             self.blocks.get_mut(&block).map(|b| b.corrupt.remove(&d));
@@ -158,27 +160,16 @@ impl NameNode {
         }
     }
 
-    /// Forget the deletions `d` has carried out: keep those `pending` still says are not.
-    fn confirm_deleted(&mut self, d: NodeId, pending: impl Fn(BlockId) -> bool) {
-        if let Some(gone) = self.deleting.get_mut(&d) {
-            gone.retain(|&b| pending(b));
-            if gone.is_empty() {
-                self.deleting.remove(&d);
-            }
-        }
-    }
-
     /// Was `d` told to delete its replica of `block`, with no report since saying it did?
     fn is_deleting(&self, d: NodeId, block: BlockId) -> bool {
-        self.deleting.get(&d).is_some_and(|s| s.contains(&block))
+        self.blocks.get(&block).is_some_and(|b| b.deleting.contains(&d))
     }
 
     /// The DataNodes the NameNode counts as holding `block`, and those still deleting it:
     /// none of them is a copy target.
     fn holding(&self, block: BlockId) -> Vec<NodeId> {
-        let counted = self.blocks.get(&block).into_iter().flat_map(|b| b.replicas.keys().copied());
-        let deleting = self.deleting.iter().filter(|(_, s)| s.contains(&block)).map(|(&d, _)| d);
-        counted.chain(deleting).collect()
+        let Some(b) = self.blocks.get(&block) else { return Vec::new() };
+        b.replicas.keys().chain(b.deleting.iter()).copied().collect()
     }
 
     pub(super) fn drop_replica(&mut self, block: BlockId, d: NodeId) {
@@ -196,7 +187,9 @@ impl NameNode {
             self.marked_dead += 1;
             self.datanodes.insert(d, DnInfo { last_heartbeat_us: 0, alive: false });
             self.commands.remove(&d);
-            self.deleting.remove(&d);
+            self.blocks.values_mut().for_each(|m| {
+                m.deleting.remove(&d);
+            });
             let held: Vec<BlockId> = self.blocks.iter().filter(|(_, m)| m.replicas.contains_key(&d)).map(|(b, _)| *b).collect();
             for b in held {
                 if let Some(m) = self.blocks.get_mut(&b) {
