@@ -58,10 +58,12 @@ pub struct HdfsConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bug: Option<String>,
     /// The scenario's semantics version (from the scenario, not the JSON). Version 5: the
-    /// NameNode remembers each replica it told a DataNode to delete until that DataNode's
-    /// full report no longer lists it (HDFS's invalidate and excess sets), so a report sent
-    /// before the deletion does not count the replica again; and a block under recovery is
-    /// completed only by `commitBlockSynchronization`, not by a report of its old stamp.
+    /// NameNode remembers each replica it told a DataNode to delete until the DataNode says
+    /// it did (`blockDeleted`) or a full report leaves it out (HDFS's invalidate and excess
+    /// sets), so a report sent before the deletion does not count the replica again; a block
+    /// under recovery is completed only by `commitBlockSynchronization`, not by a report of
+    /// its old stamp; and a committed block keeps replicas of any stamp as candidates for
+    /// its recovery, a restarted NameNode leaving safe mode once each has one.
     #[serde(skip)]
     pub version: u32,
 }

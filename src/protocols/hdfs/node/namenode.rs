@@ -411,7 +411,10 @@ impl NameNode {
             // The replicas of other stamps (recovery candidates) no longer count for anything
             // (version 5); a later report of one is a stale replica, deleted once enough good
             // ones exist.
-            let other: Vec<NodeId> = b.replicas.iter().filter(|(_, r)| self.version >= 5 && !self.good(b, r, c)).map(|(&d, _)| d).collect();
+            let other: Vec<NodeId> = match self.version {
+                5.. => b.replicas.iter().filter(|(_, r)| !self.good(b, r, c)).map(|(&d, _)| d).collect(),
+                _ => Vec::new(),
+            };
             if let Some(b) = self.blocks.get_mut(&block) {
                 b.state = BlockState::Complete;
                 for d in other {

@@ -152,10 +152,10 @@ impl NameNode {
     /// `d` deleted its replica of `block` as told: no longer counted, and `d` may receive a
     /// copy of it again.
     pub(super) fn block_deleted(&mut self, d: NodeId, block: BlockId, c: &HdfsConfig) {
-        self.blocks.get_mut(&block).map(|b| b.deleting.remove(&d));
-        let counted = self.blocks.get_mut(&block).is_some_and(|b| b.replicas.remove(&d).is_some());
-        if counted {
-            self.blocks.get_mut(&block).map(|b| b.corrupt.remove(&d));
+        let Some(b) = self.blocks.get_mut(&block) else { return };
+        b.deleting.remove(&d);
+        if b.replicas.remove(&d).is_some() {
+            b.corrupt.remove(&d);
             self.check_replication(block, c);
         }
     }
