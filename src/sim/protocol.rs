@@ -138,7 +138,7 @@ pub trait ProtocolConfig {
 }
 
 /// The semantics version every configuration defaults to.
-pub const CURRENT_VERSION: u32 = 5;
+pub const CURRENT_VERSION: u32 = 6;
 
 /// A client session (Ongaro's thesis §6.3): the client's id and the request's serial
 /// number. A retry carries the same serial, so the state machine applies a command once.
@@ -246,6 +246,14 @@ pub trait Protocol: Clone + Debug + 'static {
     /// that is up but not in service as failed.
     fn in_service(&self) -> bool {
         true
+    }
+    /// The nodes this one needs at least one of up to stay in service (Chord's successor
+    /// list); empty for protocols that do not depend on neighbours. From version 6 a
+    /// declared bound on adjacent failures also refuses a crash that would leave a node in
+    /// service with none of these up and in service (Zave's assumption, stated on the
+    /// lists themselves: a list can skip members that joined after it was copied).
+    fn relies_on(&self) -> &[NodeId] {
+        &[]
     }
     /// After faults heal and the cluster has had time, is it where liveness says it must
     /// be (Raft: one leader, all logs equal and applied)? `Err` says what is missing.

@@ -155,3 +155,23 @@ fn keys_are_lost_with_their_nodes_only_without_replicas() {
     assert_eq!(count(&with), 12, "every key survives on its replicas");
     assert!(count(&without) < 12, "keys whose successor failed are gone");
 }
+
+/// Swarm seed 83641 under swarm version 4 (link version 5): chaos crashed n0 while n2's
+/// successor list, copied before n4 and n6 joined, named only n3, n5, n7 and n0, all down
+/// by then; the ring split into two that stabilize never merges. Version 6 keeps chaos
+/// within Zave's assumption as she states it, on the lists themselves.
+#[test]
+fn seed_83641_splits_the_ring_under_version_5_only() {
+    use clusterlab::scenario::chaos::sweep_scenario;
+    use clusterlab::sweep::SweepSpec;
+    let outcome = |swarm: u32| {
+        let s = sweep_scenario(&SweepSpec { swarm: Some(swarm), ..SweepSpec::new("chord") }, 83641).unwrap();
+        let h = build_typed::<Chord>(&s, false).unwrap();
+        (s.version, h.sim().violations().len(), Chord::check_liveness(h.sim().nodes()))
+    };
+    let (v, violations, liveness) = outcome(4);
+    assert_eq!((v, violations), (5, 0));
+    assert!(liveness.expect_err("two rings").contains("n0's successor list is [n1, n2, n4, n7]"));
+    let (v, violations, liveness) = outcome(5);
+    assert_eq!((v, violations, liveness), (6, 0, Ok(())));
+}

@@ -425,7 +425,7 @@ fn the_seeds_version_5_fixes_fail_under_version_4_only() {
     let cases: [(u64, &str); 3] = [(2507, "Acknowledged data survives"), (50401, "good replicas"), (88679, "safe mode")];
     for (seed, v4_failure) in cases {
         let old = SweepSpec { swarm: Some(3), ..SweepSpec::new("hdfs") };
-        let new = SweepSpec::new("hdfs");
+        let new = SweepSpec { swarm: Some(4), ..SweepSpec::new("hdfs") };
         let outcome = |spec: &SweepSpec| {
             let s = sweep_scenario(spec, seed).unwrap();
             let h = build_typed::<Hdfs>(&s, false).unwrap();

@@ -12,6 +12,9 @@ pub mod node;
 pub mod ring;
 pub mod view;
 
+#[cfg(test)]
+mod assumption_tests;
+
 pub use config::{ChordConfig, BUGS};
 pub use invariants::ChordChecker;
 pub use msg::ChordMsg;
@@ -80,6 +83,10 @@ impl Protocol for Chord {
     /// A node serves the ring once it has joined it.
     fn in_service(&self) -> bool {
         self.member
+    }
+    /// Its successor list: Zave's assumption keeps one of them alive.
+    fn relies_on(&self) -> &[NodeId] {
+        &self.successors
     }
     fn check_liveness(nodes: &[Option<Self>]) -> Result<(), String> {
         invariants::liveness(nodes)

@@ -8,7 +8,8 @@ use crate::sim::assume::FaultClass;
 /// Chord's correctness argument (Zave, IEEE TSE 2017, §V) assumes fail-stop members whose
 /// failures are detected: a member that stops answering is dead. So members may crash (a
 /// restarted node joins again), never more than r − 1 neighbours at once (r = 3 in the
-/// sweeps) and never leaving fewer than r + 1 members; messages may be duplicated, delayed
+/// sweeps), never leaving fewer than r + 1 members and (from version 6, read off the
+/// lists themselves) never leaving a member with no live successor in its list; messages may be duplicated, delayed
 /// and reordered, clocks drift, nodes slow down. Lost messages are outside it, and so are
 /// partitions and pauses: a live successor that seems dead is dropped from the lists, and
 /// enough such drops leave a ring that goes round the circle twice (Zave's "loopy"

@@ -220,7 +220,10 @@ impl<P: Protocol> Sim<P> {
     /// failures (Chord's successor lists of length r tolerate r − 1), if it would: more
     /// than that many neighbouring nodes down at once (neighbours by number, around the
     /// ring: Chord numbers its nodes in identifier order), or fewer than r + 1 left up. A
-    /// node that is up but not in service (still joining) counts as down.
+    /// node that is up but not in service (still joining) counts as down. From version 6
+    /// the bound is also read off the lists themselves: no crash may leave a node in
+    /// service with nobody it relies on up ([`Protocol::relies_on`]), and r + 1 counts the
+    /// longest such list.
     pub(crate) fn crash_beyond_adjacency(&self, node: NodeId) -> Option<String> {
         let k = self.assumptions.max_adjacent_failures?;
         let n = self.n;
@@ -229,13 +232,27 @@ impl<P: Protocol> Sim<P> {
         }
         let down = |i: NodeId| i == node || self.states[i as usize].as_ref().is_none_or(|p| !p.in_service());
         let up = (0..n).filter(|&i| !down(i)).count() as u32;
-        if up < k + 2 {
-            return Some(format!("crash n{node}: {up} members left up, fewer than the {} the protocol assumes", k + 2));
+        let need = if self.version >= 6 { (k + 2).max(self.longest_reliance() + 1) } else { k + 2 };
+        if up < need {
+            return Some(format!("crash n{node}: {up} members left up, fewer than the {need} the protocol assumes"));
         }
         let after = (1..n).take_while(|d| down((node + d) % n)).count() as u32;
         let before = (1..n).take_while(|d| down((node + n - d) % n)).count() as u32;
         let run = 1 + after + before;
-        (run > k).then(|| format!("crash n{node}: {run} neighbouring members down at once, more than the {k} the protocol assumes"))
+        if run > k {
+            return Some(format!("crash n{node}: {run} neighbouring members down at once, more than the {k} the protocol assumes"));
+        }
+        if self.version < 6 {
+            return None;
+        }
+        let stranded = (0..n).find(|&i| !down(i) && self.states[i as usize].as_ref().is_some_and(|p| p.relies_on().iter().all(|&j| down(j)) && !p.relies_on().is_empty()))?;
+        Some(format!("crash n{node}: n{stranded} would have no live successor left in its list"))
+    }
+
+    /// The longest list of nodes a node in service relies on (Chord's r, once its lists are
+    /// full): the ring needs one member more than that.
+    fn longest_reliance(&self) -> u32 {
+        self.states.iter().flatten().filter(|p| p.in_service()).map(|p| p.relies_on().len() as u32).max().unwrap_or(0)
     }
 
     /// A crash point: while chaos is on, a handler that wrote durable state may be followed
