@@ -47,8 +47,14 @@ impl Bitset {
 struct WordHasher(u64);
 
 impl Hasher for WordHasher {
+    /// A slice of words arrives as its bytes in one call (std hashes integer slices so):
+    /// fold them a word at a time, as `write_u64` would.
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let mut words = bytes.chunks_exact(8);
+        for word in &mut words {
+            self.write_u64(u64::from_ne_bytes(word.try_into().expect("8 bytes")));
+        }
+        for &b in words.remainder() {
             self.write_u64(u64::from(b));
         }
     }
@@ -58,8 +64,15 @@ impl Hasher for WordHasher {
     fn write_usize(&mut self, n: usize) {
         self.write_u64(n as u64);
     }
+    /// Murmur3's 64-bit finalizer: a product's low bits depend only on its factors' low
+    /// bits, and the map picks buckets by the low bits.
     fn finish(&self) -> u64 {
-        self.0
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
