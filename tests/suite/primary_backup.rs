@@ -111,6 +111,22 @@ fn without_fencing_a_sealed_file_still_takes_appends() {
     assert_eq!(sends(&out), vec![(5, PbMsg::AppendAck { epoch: 2, last: 1, ok: true })]);
 }
 
+/// The planted bug ack_before_sync removes the append's sync: the records are written and
+/// acknowledged, and nothing makes them durable until the next fence.
+#[test]
+fn with_ack_before_sync_an_append_is_acknowledged_unsynced() {
+    let mut s = storage(Some("ack_before_sync"));
+    s.on_message(5, PbMsg::Fence { epoch: 2 }, &mut Out::new(0));
+    let mut out = Out::new(1_000);
+    s.on_message(5, PbMsg::Append { epoch: 2, recs: vec![rec(1, 2, "k", "a")] }, &mut out);
+    assert_eq!(writes(&out), vec![PbWrite::Wal(WalWrite::Append { epoch: 2, rec: rec(1, 2, "k", "a") })]);
+    assert!(!out.effects().iter().any(|e| matches!(e, Effect::Sync)), "no sync: {:?}", out.effects());
+    assert_eq!(sends(&out), vec![(5, PbMsg::AppendAck { epoch: 2, last: 1, ok: true })]);
+    let mut out = Out::new(2_000);
+    s.on_message(4, PbMsg::Fence { epoch: 6 }, &mut out);
+    assert!(out.effects().iter().any(|e| matches!(e, Effect::Sync)), "a fence still syncs");
+}
+
 /// MIT 6.824: a backup accepts operations only from the current view's primary.
 #[test]
 fn a_backup_refuses_an_older_epoch_and_starts_over_for_a_newer_one() {
@@ -254,7 +270,7 @@ fn cluster(replicas: Vec<(u32, PbNode)>, st: Option<WalDisk>) -> Vec<Option<PbNo
         nodes[id as usize] = Some(n);
     }
     if let Some(d) = st {
-        let mut s = Storage::new(false);
+        let mut s = Storage::new(false, false);
         s.restore(d);
         nodes[STORAGE as usize] = Some(PbNode::Storage(s));
     }
@@ -371,6 +387,8 @@ fn the_presets_end_as_their_captions_say() {
         ("primary-backup-bug-backup-accepts-old-epoch", Some("Fenced at the backups"), "3e0c546a35ac0b96"),
         ("primary-backup-bug-serve-before-replay", Some("Linearizability"), "6e0d5317faac2448"),
         ("primary-backup-bug-ack-before-backups-apply", Some("Acknowledged on every backup"), "bf32ddb50d58f3ce"),
+        ("primary-backup-storage-crash", None, "30a39da683306bc2"),
+        ("primary-backup-bug-ack-before-sync", Some("Linearizability"), "daae99b91e587494"),
     ];
     for (name, property, hash) in expect {
         let h = run(name, 6_000_000);

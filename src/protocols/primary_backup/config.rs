@@ -16,7 +16,9 @@ use serde::{Deserialize, Serialize};
 ///   before it has replayed the write-ahead log.
 /// - `ack_before_backups_apply`: the primary acknowledges a write once the log has it,
 ///   without waiting for its backups.
-pub const BUGS: &[&str] = &["no_fencing", "backup_accepts_old_epoch", "serve_before_replay", "ack_before_backups_apply"];
+/// - `ack_before_sync`: the storage acknowledges appended records before they are on disk
+///   (the required sync removed); a fence still syncs.
+pub const BUGS: &[&str] = &["no_fencing", "backup_accepts_old_epoch", "serve_before_replay", "ack_before_backups_apply", "ack_before_sync"];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]

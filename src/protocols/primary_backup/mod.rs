@@ -141,7 +141,7 @@ impl Protocol for PbNode {
         } else if env.id < config.storage_id(env.n) {
             PbNode::Replica(Box::new(Replica::new(env.id, env.n, config)))
         } else {
-            PbNode::Storage(Storage::new(config.bug("no_fencing")))
+            PbNode::Storage(Storage::new(config.bug("no_fencing"), config.bug("ack_before_sync")))
         }
     }
     fn on_start(&mut self, out: &mut Out<Self>) {

@@ -57,11 +57,13 @@ pub struct Storage {
     pub disk: WalDisk,
     /// The planted bug `no_fencing`: sealed files take appends all the same.
     ignores_seals: bool,
+    /// The planted bug `ack_before_sync`: appends are acknowledged from the page cache.
+    acks_unsynced: bool,
 }
 
 impl Storage {
-    pub fn new(ignores_seals: bool) -> Self {
-        Storage { disk: WalDisk::default(), ignores_seals }
+    pub fn new(ignores_seals: bool, acks_unsynced: bool) -> Self {
+        Storage { disk: WalDisk::default(), ignores_seals, acks_unsynced }
     }
     pub fn restore(&mut self, disk: WalDisk) {
         self.disk = disk;
@@ -109,7 +111,7 @@ impl Storage {
                 wrote = true;
             }
         }
-        if wrote {
+        if wrote && !self.acks_unsynced {
             out.sync();
         }
         out.send(from, PbMsg::AppendAck { epoch, last: self.last_seq(epoch), ok: true });

@@ -108,6 +108,31 @@ fn zombie(bug: Option<&str>) -> Scenario {
     )
 }
 
+/// The lone-survivor run with a storage crash that loses what the storage had not synced
+/// (it is back before the primary and the other backup crash): all the restarted replica
+/// can serve comes from the log.
+pub const STORAGE_CRASH_US: u64 = 1_100_000;
+pub const STORAGE_RESTART_US: u64 = 1_150_000;
+
+fn storage_loses_unsynced(bug: Option<&str>) -> Scenario {
+    let s = base(1, 5_000_000);
+    let s = match bug {
+        Some(b) => with_bug(s, b),
+        None => s,
+    };
+    with(
+        s,
+        vec![
+            (LONE_CRASH_US, Fault::Crash { node: LONE }),
+            (STORAGE_CRASH_US, Fault::CrashLoseUnsynced { node: STORAGE }),
+            (STORAGE_RESTART_US, Fault::Restart { node: STORAGE }),
+            (LONE_RESTART_US, Fault::Restart { node: LONE }),
+            (LONE_RESTART_US + 500, Fault::Crash { node: FIRST_PRIMARY }),
+            (LONE_RESTART_US + 500, Fault::Crash { node: OTHER_BACKUP }),
+        ],
+    )
+}
+
 fn with_bug(mut s: Scenario, bug: &str) -> Scenario {
     s.config = serde_json::json!({ "bug": bug });
     s
@@ -186,6 +211,24 @@ pub fn presets() -> Vec<Preset> {
             "The primary's link to backup n4 holds its messages from 1 s to 1.3 s, with the planted bug ack_before_backups_apply: the primary acknowledges each write as soon as its log file has it, while n4, still in its view, has not applied it. Were the primary to crash then, n4 could take over lacking an acknowledged write. The check Acknowledged on every backup fails. (Without the bug the writes wait for n4 until the link delivers.)",
             "主副本到备份 n4 的链路在 1 秒到 1.3 秒之间扣住消息，并植入缺陷 ack_before_backups_apply：主副本的日志文件一拥有写入就立即确认，而仍在视图中的 n4 尚未执行它。若主副本此时崩溃，n4 接任时会缺少一个已确认的写入。检查“每个备份都已确认”失败。（没有该缺陷时，写入会等待 n4，直到链路恢复投递。）",
             || with_bug(slow_backup(), "ack_before_backups_apply"),
+        ),
+        preset(
+            "primary-backup-storage-crash",
+            "primary-backup",
+            "The storage crashes and loses what it had not synced",
+            "存储崩溃，丢失尚未同步的内容",
+            "Backup n3 crashes at 1 s and comes back at 1.2 s with an empty memory. Meanwhile the storage n6 crashes at 1.1 s, losing every write it had not synced, and is back at 1.15 s. Then the primary n5 and the other backup n4 crash. n3 is the only replica left: it fences the log and replays it. The storage synced each appended record before acknowledging it, so the log holds every write the primary acknowledged, and n3 serves them all.",
+            "备份 n3 在 1 秒崩溃，1.2 秒带着空内存恢复。其间存储 n6 在 1.1 秒崩溃，丢失所有尚未同步的写入，1.15 秒恢复。随后主副本 n5 和另一个备份 n4 崩溃。n3 是仅剩的副本：它隔离日志并重放。存储在确认每条追加的记录之前先同步，所以日志中有主副本确认过的每一个写入，n3 全都能提供。",
+            || storage_loses_unsynced(None),
+        ),
+        preset(
+            "primary-backup-bug-ack-before-sync",
+            "primary-backup",
+            "Bug: the storage acknowledges before its sync",
+            "缺陷：存储在同步之前就确认",
+            "The storage crash with the planted bug ack_before_sync: the storage acknowledges appended records from its page cache, before they are on disk. Its crash at 1.1 s loses every write acknowledged since the epoch's fence. n3, the only replica left, replays a log without them, and a read of k0 returns nothing although acknowledged writes set it: the client history is not linearizable.",
+            "带有植入缺陷 ack_before_sync 的存储崩溃：存储在记录落盘之前、从页缓存中就确认追加的记录。它在 1.1 秒崩溃，丢失了本纪元隔离之后确认过的所有写入。仅剩的副本 n3 重放的日志中没有这些写入，对 k0 的读取什么也没返回，尽管已确认的写入设置过它：客户端历史不可线性化。",
+            || storage_loses_unsynced(Some("ack_before_sync")),
         ),
     ]
 }

@@ -15,6 +15,7 @@ pub const ROW: Row = Row {
         Bug { name: "backup_accepts_old_epoch", source: "MIT 6.824 primary/backup: a backup accepts operations only from the primary of the current view" },
         Bug { name: "serve_before_replay", source: "Apache HBase reference guide, region failover: the WAL is split and replayed before the region reopens on another server" },
         Bug { name: "ack_before_backups_apply", source: "MIT 6.824 primary/backup: the primary replies to the client only after the backup has applied the operation" },
+        Bug { name: "ack_before_sync", source: "Apache HBase reference guide, write-ahead log: an edit is acknowledged once the WAL has it durably (hsync/hflush); here the storage answers before its sync" },
     ],
     presets: crate::scenario::presets::primary_backup::presets,
     lessons: &["primary-backup-failover"],
