@@ -43,7 +43,13 @@ impl Cluster {
 /// Is the sub-history `index` of `ops` (all on one key) linearizable by the zone test?
 /// `false` means "not decided here", never "not linearizable".
 pub(crate) fn linearizable(ops: &[Operation], index: &[usize]) -> bool {
-    let Some(clusters) = clusters(ops, index) else { return false };
+    linearizable_from(ops, index, None)
+}
+
+/// The same, for operations that all follow a moment when the register held `initial` (a
+/// quiescent cut): `initial` is written before every operation, as the absent value is.
+pub(crate) fn linearizable_from(ops: &[Operation], index: &[usize], initial: Option<&str>) -> bool {
+    let Some(clusters) = clusters(ops, index, initial) else { return false };
     let (mut forward, backward): (Vec<Cluster>, Vec<Cluster>) = clusters.into_values().partition(Cluster::forward);
     forward.sort_by_key(|c| c.first_end);
     let disjoint = forward.windows(2).all(|w| w[0].last_start < w[1].first_end);
@@ -51,9 +57,9 @@ pub(crate) fn linearizable(ops: &[Operation], index: &[usize]) -> bool {
 }
 
 /// The clusters by value (`None`: the absent value), or `None` when the test does not apply.
-fn clusters<'a>(ops: &'a [Operation], index: &[usize]) -> Option<BTreeMap<Option<&'a str>, Cluster>> {
+fn clusters<'a>(ops: &'a [Operation], index: &[usize], initial: Option<&'a str>) -> Option<BTreeMap<Option<&'a str>, Cluster>> {
     let mut clusters: BTreeMap<Option<&str>, Cluster> = BTreeMap::new();
-    clusters.insert(None, Cluster::new(BEFORE_ALL, BEFORE_ALL));
+    clusters.insert(initial, Cluster::new(BEFORE_ALL, BEFORE_ALL));
     let read_values = read_values(ops, index)?;
     for op in index.iter().map(|&i| &ops[i]) {
         let OpKind::Write { value } = &op.kind else { continue };
@@ -67,8 +73,8 @@ fn clusters<'a>(ops: &'a [Operation], index: &[usize]) -> Option<BTreeMap<Option
             return None;
         }
     }
-    if !read_values.contains_key(&None) {
-        clusters.remove(&None);
+    if !read_values.contains_key(&initial) {
+        clusters.remove(&initial);
     }
     for (value, reads) in read_values {
         let c = clusters.get_mut(&value)?;
