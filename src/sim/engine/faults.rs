@@ -227,9 +227,7 @@ impl<P: Protocol> Sim<P> {
     pub(crate) fn crash_beyond_adjacency(&self, node: NodeId) -> Option<String> {
         let k = self.assumptions.max_adjacent_failures?;
         let n = self.n;
-        if self.states[node as usize].is_none() {
-            return None;
-        }
+        self.states[node as usize].as_ref()?;
         let down = |i: NodeId| i == node || self.states[i as usize].as_ref().is_none_or(|p| !p.in_service());
         let up = (0..n).filter(|&i| !down(i)).count() as u32;
         let need = if self.version >= 6 { (k + 2).max(self.longest_reliance() + 1) } else { k + 2 };
