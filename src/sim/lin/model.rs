@@ -53,6 +53,11 @@ impl States {
         id
     }
 
+    /// How many values have been numbered.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
     pub fn value(&self, id: StateId) -> &Option<String> {
         &self.values[id as usize]
     }
