@@ -67,33 +67,26 @@ fn failover() -> Scenario {
 /// A backup restarts with nothing in memory; before the primary has sent it anything, the
 /// primary and the other backup crash for good. The restarted replica is the only one
 /// left to take the lock: all it can serve comes from the log.
+fn lone_faults() -> Vec<(u64, Fault)> {
+    vec![
+        (LONE_CRASH_US, Fault::Crash { node: LONE }),
+        (LONE_RESTART_US, Fault::Restart { node: LONE }),
+        (LONE_RESTART_US + 500, Fault::Crash { node: FIRST_PRIMARY }),
+        (LONE_RESTART_US + 500, Fault::Crash { node: OTHER_BACKUP }),
+    ]
+}
+
 fn lone_survivor(bug: Option<&str>) -> Scenario {
-    let s = base(1, 5_000_000);
-    let s = match bug {
-        Some(b) => with_bug(s, b),
-        None => s,
-    };
-    with(
-        s,
-        vec![
-            (LONE_CRASH_US, Fault::Crash { node: LONE }),
-            (LONE_RESTART_US, Fault::Restart { node: LONE }),
-            (LONE_RESTART_US + 500, Fault::Crash { node: FIRST_PRIMARY }),
-            (LONE_RESTART_US + 500, Fault::Crash { node: OTHER_BACKUP }),
-            (LONE_READ_US, Fault::Request { node: LONE, op: ClientOp::Get { key: "k1".into() } }),
-        ],
-    )
+    let mut faults = lone_faults();
+    faults.push((LONE_READ_US, Fault::Request { node: LONE, op: ClientOp::Get { key: "k1".into() } }));
+    with(maybe_bug(base(1, 5_000_000), bug), faults)
 }
 
 /// The primary's link to the storage holds its messages from just before a write reaches
 /// it (the write's append waits on the wire); the primary is paused just after. It wakes,
 /// and the link delivers, once another replica has taken over.
 fn zombie(bug: Option<&str>) -> Scenario {
-    let s = base(1, 5_000_000);
-    let s = match bug {
-        Some(b) => with_bug(s, b),
-        None => s,
-    };
+    let s = maybe_bug(base(1, 5_000_000), bug);
     let put = ClientOp::Put { key: "k0".into(), value: "zombie".into() };
     let (from, to) = (FIRST_PRIMARY, STORAGE);
     with(
@@ -115,22 +108,16 @@ pub const STORAGE_CRASH_US: u64 = 1_100_000;
 pub const STORAGE_RESTART_US: u64 = 1_150_000;
 
 fn storage_loses_unsynced(bug: Option<&str>) -> Scenario {
-    let s = base(1, 5_000_000);
-    let s = match bug {
+    let mut faults = lone_faults();
+    faults.extend([(STORAGE_CRASH_US, Fault::CrashLoseUnsynced { node: STORAGE }), (STORAGE_RESTART_US, Fault::Restart { node: STORAGE })]);
+    with(maybe_bug(base(1, 5_000_000), bug), faults)
+}
+
+fn maybe_bug(s: Scenario, bug: Option<&str>) -> Scenario {
+    match bug {
         Some(b) => with_bug(s, b),
         None => s,
-    };
-    with(
-        s,
-        vec![
-            (LONE_CRASH_US, Fault::Crash { node: LONE }),
-            (STORAGE_CRASH_US, Fault::CrashLoseUnsynced { node: STORAGE }),
-            (STORAGE_RESTART_US, Fault::Restart { node: STORAGE }),
-            (LONE_RESTART_US, Fault::Restart { node: LONE }),
-            (LONE_RESTART_US + 500, Fault::Crash { node: FIRST_PRIMARY }),
-            (LONE_RESTART_US + 500, Fault::Crash { node: OTHER_BACKUP }),
-        ],
-    )
+    }
 }
 
 fn with_bug(mut s: Scenario, bug: &str) -> Scenario {
