@@ -243,7 +243,8 @@ impl<P: Protocol> Sim<P> {
         if self.version < 6 {
             return None;
         }
-        let stranded = (0..n).find(|&i| !down(i) && self.states[i as usize].as_ref().is_some_and(|p| p.relies_on().iter().all(|&j| down(j)) && !p.relies_on().is_empty()))?;
+        let cut_off = |p: &P| !p.relies_on().is_empty() && p.relies_on().iter().all(|&j| down(j));
+        let stranded = (0..n).find(|&i| !down(i) && self.states[i as usize].as_ref().is_some_and(cut_off))?;
         Some(format!("crash n{node}: n{stranded} would have no live successor left in its list"))
     }
 

@@ -182,8 +182,9 @@ impl KeyLog {
         let zoned = self.zones_decide(ops);
         let fold_limits = if zoned { Limits { max_steps_per_key: limits.max_steps_per_key.min(ZONED_FOLD_STEPS) } } else { limits };
         let mut answer = match self.fold(key, ops, fold_limits) {
-            Ok(()) if zoned || self.zones_decide(ops) => KeyVerdict::Linearizable,
-            Ok(()) => self.search(key, ops, limits),
+            // A new cut is a new window: the zone test may decide it where it did not before.
+            Ok(folded) if zoned || (folded && self.zones_decide(ops)) => KeyVerdict::Linearizable,
+            Ok(_) => self.search(key, ops, limits),
             Err(answer) => answer,
         };
         if matches!(answer, KeyVerdict::Fails(_)) && self.unfold() {
@@ -217,21 +218,21 @@ impl KeyLog {
         true
     }
 
-    /// Fold the operations before the latest quiescent cut into `base`.
-    fn fold(&mut self, key: &str, ops: &[Operation], limits: Limits) -> Result<(), KeyVerdict> {
-        let Some((before, cut_us)) = quiescent_cut(ops, &self.active) else { return Ok(()) };
+    /// Fold the operations before the latest quiescent cut into `base`; whether it did.
+    fn fold(&mut self, key: &str, ops: &[Operation], limits: Limits) -> Result<bool, KeyVerdict> {
+        let Some((before, cut_us)) = quiescent_cut(ops, &self.active) else { return Ok(false) };
         let carried = self.carried();
         let fold_limits = Limits { max_steps_per_key: limits.max_steps_per_key.min(MAX_FOLD_STEPS) };
         let mut search = Search::with_observers(ops, &union(&before, &carried), &union(&self.active, &carried), fold_limits);
         if search.run(&self.starts(), Mode::AllFinalStates) == Run::OutOfSteps {
-            return Ok(());
+            return Ok(false);
         }
         let finals = maximal(search.finals());
         if finals.is_empty() {
             return Err(KeyVerdict::Fails(explain::failure(ops, key, search.witness())));
         }
         if finals.len() > MAX_BASE {
-            return Ok(());
+            return Ok(false);
         }
         if search.lossy() && self.exact.is_none() {
             self.exact = Some((self.base.clone(), Vec::new()));
@@ -242,7 +243,7 @@ impl KeyLog {
         self.base = finals;
         self.cut_us = self.cut_us.max(Some(cut_us));
         self.active.retain(|id| before.binary_search(id).is_err());
-        Ok(())
+        Ok(true)
     }
 
     /// The unknown operations some configuration of the base has not placed.
