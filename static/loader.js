@@ -54,7 +54,7 @@ async function protocolOf(fragment) {
   const lessonLink = f.match(/^l=(1\.[^&]*)/);
   if (lessonLink) return inflatedProtocol(lessonLink[1]);
   const link = f.startsWith('s=') ? f.slice(2) : /^\d+\./.test(f) ? f : null;
-  if (!link || !['1', '2', '3', '4', '5', '6'].includes(link.slice(0, link.indexOf('.')))) return null;
+  if (!link || !['1', '2', '3', '4', '5', '6', '7'].includes(link.slice(0, link.indexOf('.')))) return null;
   return inflatedProtocol(link);
 }
 

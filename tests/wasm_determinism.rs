@@ -10,4 +10,5 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 fn wasm_hash_matches_the_native_value() {
     assert_eq!(common::determinism::hash(), common::determinism::PINNED_HASH);
+    assert_eq!(common::determinism::hash_v7(), common::determinism::PINNED_HASH_V7);
 }

@@ -22,8 +22,9 @@ use crate::sim::{ChaosConfig, NetConfig, NodeId, TimeUs};
 /// largest slowdown, and a row that declares disk corruption ([`FaultClass::DiskCorruption`],
 /// newer still) then a corruption rate (rows that do not declare them draw nothing more, so
 /// their seeds replay as before). Version 4 draws as version 3 does and runs under link
-/// version 5; version 5 likewise, under link version 6.
-pub const SWARM_VERSION: u32 = 5;
+/// version 5; version 5 likewise, under link version 6; version 6 likewise, under link
+/// version 7.
+pub const SWARM_VERSION: u32 = 6;
 /// The link version the scenarios of swarm versions 1 and 2 run under (pinned, so that a
 /// later link version does not change what a reported seed replays).
 pub const SWARM_1_LINK_VERSION: u32 = 3;
@@ -31,7 +32,8 @@ pub const SWARM_1_LINK_VERSION: u32 = 3;
 /// The link version a swarm version's scenarios run under.
 pub fn link_version_of(swarm_version: u32) -> u32 {
     match swarm_version {
-        5.. => 6,
+        6.. => 7,
+        5 => 6,
         4 => 5,
         3 => 4,
         _ => SWARM_1_LINK_VERSION,

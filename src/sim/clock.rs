@@ -36,6 +36,10 @@ impl Clock {
 
     /// The offset drift has built up by global time `global_us`.
     fn drift_offset_us(&self, global_us: TimeUs) -> i128 {
+        // Without drift the formula below gives `carried_us` (no 128-bit division).
+        if self.drift_ppm == 0 {
+            return i128::from(self.carried_us);
+        }
         let elapsed = global_us as i128 - self.since_us as i128;
         self.carried_us as i128 + elapsed * self.drift_ppm as i128 / PPM
     }
@@ -59,6 +63,10 @@ impl Clock {
     /// How much global time passes while this clock advances `local_us` at its current
     /// rate. Version 3 rounds up, so a timer never fires before its local deadline.
     pub fn global_duration(&self, local_us: TimeUs) -> TimeUs {
+        // Without drift both roundings below give `local_us` (no 128-bit division).
+        if self.drift_ppm == 0 {
+            return local_us;
+        }
         let rate = (PPM + self.drift_ppm as i128).max(1);
         let scaled = local_us as i128 * PPM;
         let global = if self.continuous { (scaled + rate - 1) / rate } else { scaled / rate };
@@ -69,6 +77,21 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn without_drift_a_duration_is_itself_and_the_clock_keeps_what_drift_carried() {
+        for continuous in [false, true] {
+            let c = Clock::new(continuous);
+            for local in [0, 1, 999_999, 1_000_001, u64::MAX / 2, u64::MAX] {
+                assert_eq!(c.global_duration(local), local);
+            }
+        }
+        let mut c = Clock::new(true);
+        c.skew_us = -7;
+        c.set_drift(0, 100);
+        c.set_drift(1_000_000, 0);
+        assert_eq!(c.local_time(2_000_000), 2_000_000 + 100 - 7, "100 ppm for a second carried, then none");
+    }
 
     #[test]
     fn version_3_drift_starts_where_the_clock_stands() {

@@ -138,7 +138,7 @@ pub trait ProtocolConfig {
 }
 
 /// The semantics version every configuration defaults to.
-pub const CURRENT_VERSION: u32 = 6;
+pub const CURRENT_VERSION: u32 = 7;
 
 /// A client session (Ongaro's thesis §6.3): the client's id and the request's serial
 /// number. A retry carries the same serial, so the state machine applies a command once.

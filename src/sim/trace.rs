@@ -1,7 +1,7 @@
 //! The trace: every send, delivery, drop (and why), timer, client operation, fault and note
 //! as a record with its event index, folded into a stable hash.
 
-use super::hash::StableHasher;
+use super::hash::{StableHasher, WordHasher};
 use super::protocol::{NodeId, TimeUs};
 use serde::Serialize;
 use std::hash::{Hash, Hasher};
@@ -60,34 +60,56 @@ pub struct TraceRecord {
 }
 
 /// A running hash of the trace. Records are folded as they happen, whether or not they
-/// are kept, so the hash is the same for a recorded and an unrecorded run.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct TraceHash(StableHasher);
+/// are kept, so the hash is the same for a recorded and an unrecorded run. Up to link
+/// version 6 it is FNV-1a over bytes; from version 7 a hash of whole words (eight times
+/// fewer multiplications: an eighth of the page's time per event went to FNV-1a).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TraceHash {
+    Fnv(StableHasher),
+    Words(WordHasher),
+}
+
+/// The first link version whose trace hash and message checksums are [`WordHasher`]'s.
+pub const WORD_HASH_VERSION: u32 = 7;
 
 impl TraceHash {
+    pub fn for_version(version: u32) -> TraceHash {
+        if version >= WORD_HASH_VERSION {
+            TraceHash::Words(WordHasher::default())
+        } else {
+            TraceHash::Fnv(StableHasher::default())
+        }
+    }
     pub fn fold(&mut self, rec: &TraceRecord, msg_hash: u64) {
-        let h = &mut self.0;
-        rec.event.hash(h);
-        rec.time_us.hash(h);
-        rec.node.hash(h);
-        match &rec.kind {
-            TraceKind::Start => 0u8.hash(h),
-            TraceKind::Recover => 1u8.hash(h),
-            TraceKind::Send { msg_id, to, kind, arrives_at_us, .. } => {
-                (2u8, msg_id, to, kind, arrives_at_us, msg_hash).hash(h)
-            }
-            TraceKind::Deliver { msg_id, from, .. } => (3u8, msg_id, from).hash(h),
-            TraceKind::Drop { msg_id, reason, .. } => (4u8, msg_id, reason).hash(h),
-            TraceKind::Timer { name } => (5u8, name).hash(h),
-            TraceKind::Request { request_id, op } => (6u8, request_id, op).hash(h),
-            TraceKind::Reply { request_id, reply } => (7u8, request_id, reply).hash(h),
-            TraceKind::Fault { label, chaos } => (8u8, label, chaos).hash(h),
-            TraceKind::Note { text } => (9u8, text).hash(h),
-            TraceKind::Violation { property } => (10u8, property).hash(h),
+        match self {
+            TraceHash::Fnv(h) => fold_into(h, rec, msg_hash),
+            TraceHash::Words(h) => fold_into(h, rec, msg_hash),
         }
     }
     pub fn value(&self) -> u64 {
-        self.0.finish()
+        match self {
+            TraceHash::Fnv(h) => h.finish(),
+            TraceHash::Words(h) => h.finish(),
+        }
+    }
+}
+
+fn fold_into<H: Hasher>(h: &mut H, rec: &TraceRecord, msg_hash: u64) {
+    rec.event.hash(h);
+    rec.time_us.hash(h);
+    rec.node.hash(h);
+    match &rec.kind {
+        TraceKind::Start => 0u8.hash(h),
+        TraceKind::Recover => 1u8.hash(h),
+        TraceKind::Send { msg_id, to, kind, arrives_at_us, .. } => (2u8, msg_id, to, kind, arrives_at_us, msg_hash).hash(h),
+        TraceKind::Deliver { msg_id, from, .. } => (3u8, msg_id, from).hash(h),
+        TraceKind::Drop { msg_id, reason, .. } => (4u8, msg_id, reason).hash(h),
+        TraceKind::Timer { name } => (5u8, name).hash(h),
+        TraceKind::Request { request_id, op } => (6u8, request_id, op).hash(h),
+        TraceKind::Reply { request_id, reply } => (7u8, request_id, reply).hash(h),
+        TraceKind::Fault { label, chaos } => (8u8, label, chaos).hash(h),
+        TraceKind::Note { text } => (9u8, text).hash(h),
+        TraceKind::Violation { property } => (10u8, property).hash(h),
     }
 }
 

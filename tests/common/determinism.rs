@@ -27,3 +27,13 @@ pub fn hash() -> String {
     let run = scenario::build(&scenario(), false).expect("scenario builds");
     clusterlab::sim::hash_hex(run.trace_hash())
 }
+
+/// The same scenario as a version 7 link (the trace hash and message checksums hash whole
+/// words), computed natively and pinned.
+pub const PINNED_HASH_V7: &str = "233d81f6b17d69f7";
+
+pub fn hash_v7() -> String {
+    let s = Scenario { version: 7, ..scenario() };
+    let run = scenario::build(&s, false).expect("scenario builds");
+    clusterlab::sim::hash_hex(run.trace_hash())
+}

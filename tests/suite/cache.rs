@@ -161,7 +161,7 @@ fn leases_turn_a_herd_of_database_reads_into_one() {
 
 #[test]
 fn the_presets_end_as_their_captions_say() {
-    let agree = [("cache-look-aside", "fdd6a454740de1e6"), ("cache-herd", "dc844059d03a406b"), ("cache-herd-no-leases", "94acaaf3552bb3ca"), ("cache-stale-set", "a13ae0fd11ec0b2f"), ("cache-server-fails", "97ae288b88f24261")];
+    let agree = [("cache-look-aside", "50191285c84409f7"), ("cache-herd", "37426616f4f61fd6"), ("cache-herd-no-leases", "454d24c7b7913ac2"), ("cache-stale-set", "3b708761dfd5c301"), ("cache-server-fails", "5c3bfdc612d56368")];
     for (name, hash) in agree {
         let h = run(name, 8_000_000);
         assert_eq!(Cache::check_liveness(h.sim().nodes()), Ok(()), "{name}");
@@ -169,10 +169,10 @@ fn the_presets_end_as_their_captions_say() {
         assert_eq!(hash_hex(h.sim().trace_hash()), hash, "{name}: trace hash changed (links to this preset would replay differently)");
     }
     let stale = [
-        ("cache-stale-set-no-leases", None, "b6d28d236b86b874"),
-        ("cache-bug-leases-off", Some("Sets carry a live lease"), "938aba223735ed27"),
-        ("cache-bug-set-after-invalidated-lease", Some("Sets carry a live lease"), "e3df982e3ff039ef"),
-        ("cache-bug-delete-before-db-write", None, "25796ae8b7388c5d"),
+        ("cache-stale-set-no-leases", None, "201acf8dd1b1bf19"),
+        ("cache-bug-leases-off", Some("Sets carry a live lease"), "cd14620e7c6703ae"),
+        ("cache-bug-set-after-invalidated-lease", Some("Sets carry a live lease"), "d52f19151a7c8832"),
+        ("cache-bug-delete-before-db-write", None, "505713fc181ca27b"),
     ];
     for (name, property, hash) in stale {
         let h = run(name, 8_000_000);

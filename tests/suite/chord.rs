@@ -122,17 +122,17 @@ fn run(name: &str, until_us: u64) -> History<Chord> {
 
 #[test]
 fn the_presets_end_as_their_captions_say() {
-    let clean = [("chord-ring", "d9e2b60e0794c7bf"), ("chord-join", "e34cc4a793a8f6cd"), ("chord-neighbours-fail", "6b5b3687762943f3"), ("chord-keys-lost-without-replicas", "b3f583571cde142f")];
+    let clean = [("chord-ring", "175210246d798fd9"), ("chord-join", "ed874a2fe7fd4c61"), ("chord-neighbours-fail", "6edabd5a8f59b6f6"), ("chord-keys-lost-without-replicas", "fee7ac02bcaef54c")];
     for (name, hash) in clean {
         let h = run(name, 6_000_000);
         assert_eq!(Chord::check_liveness(h.sim().nodes()), Ok(()), "{name}");
         assert_eq!(hash_hex(h.sim().trace_hash()), hash, "{name}: trace hash changed (links to this preset would replay differently)");
     }
     let bugs = [
-        ("chord-bug-original-maintenance", "n5", "8f438317d5cdf70f"),
-        ("chord-bug-no-key-handover", "key", "8f77cfa18e513b5b"),
-        ("chord-bug-notify-unchecked", "successor list", "73e918ded5e14b1f"),
-        ("chord-bug-successor-list-not-refreshed", "successor list", "65bf453792c4fa00"),
+        ("chord-bug-original-maintenance", "n5", "ca15e15ba7ec0312"),
+        ("chord-bug-no-key-handover", "key", "1be1cb9b9f5c6478"),
+        ("chord-bug-notify-unchecked", "successor list", "1cb76ef2696d7dd9"),
+        ("chord-bug-successor-list-not-refreshed", "successor list", "ecd0d315c90c6087"),
     ];
     for (name, says, hash) in bugs {
         let h = run(name, 6_000_000);

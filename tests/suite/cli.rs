@@ -53,7 +53,7 @@ fn sweep_reports_seeds_events_and_catches_a_planted_bug() {
     let (code, out, _) = cli(&["sweep", "--protocol", "flood", "--seeds", "50", "--bug", "forget_on_restart"]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("bug forget_on_restart caught at seed"), "{out}");
-    assert!(out.contains("reproduce: clusterlab run '#s=6."), "sweeps run under the current link version: {out}");
+    assert!(out.contains("reproduce: clusterlab run '#s=7."), "sweeps run under the current link version: {out}");
 }
 
 #[test]

@@ -13,6 +13,11 @@
 //! seeds with and without each teaching bug, the lock service unfenced and under many GC
 //! pauses, the lock presets opened as version 2, and clock drift set mid-run (under
 //! version 2 a node's clock still jumps when its drift changes). It replays the same way.
+//!
+//! A third holds version 6 links captured from main at baeffc3 (before version 7 changed
+//! the trace hash and message checksums from FNV-1a over bytes to a hash of whole words):
+//! every preset of version 6 at its playhead, and failing sweep seeds (swarm version 5)
+//! of two teaching bugs of each protocol that had one within 40 seeds.
 
 use clusterlab::scenario::{build, decode_link};
 use clusterlab::sim::hash_hex;
@@ -21,6 +26,7 @@ use std::time::Instant;
 
 const CORPUS: &str = include_str!("../links/corpus_v1.json");
 const CORPUS_V2: &str = include_str!("../links/corpus_v2.json");
+const CORPUS_V6: &str = include_str!("../links/corpus_v6.json");
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -83,4 +89,9 @@ fn corpus_v1_replays_exactly() {
 #[test]
 fn corpus_v2_replays_exactly() {
     assert_replays(CORPUS_V2, "tests/links/corpus_v2.json", Some(2));
+}
+
+#[test]
+fn corpus_v6_replays_exactly() {
+    assert_replays(CORPUS_V6, "tests/links/corpus_v6.json", Some(6));
 }

@@ -213,8 +213,8 @@ fn preset_trace_hashes_are_pinned() {
         ("lock-clock-drift", "c30ee54a47a6c331"),
         ("lock-herd-effect", "4afd5aa0fb9eea2a"),
         ("lock-recipe-no-herd", "f56214cb1fdbde88"),
-        ("lock-lease-margin", "776a28ab5b28647d"),
-        ("lock-drift-beyond-bound", "7926aabc77de352b"),
+        ("lock-lease-margin", "48efcaad022252f7"),
+        ("lock-drift-beyond-bound", "5c1b5c37aa74fee1"),
     ] {
         let got = hash_hex(run(name).sim().trace_hash());
         assert_eq!(got, hash, "{name}");
@@ -227,16 +227,16 @@ fn preset_trace_hashes_are_pinned() {
 
 /// The Zab twins' trace hashes (each its own, so a link to one replays forever).
 const ZAB_PINNED: &[(&str, &str)] = &[
-    ("lock-zab-acquire-release", "889b3da737886d48"),
-    ("lock-zab-holder-crash", "9b310b67be7d684d"),
-    ("lock-zab-gc-pause-unfenced", "a972ed0b04584fd2"),
-    ("lock-zab-gc-pause-fenced", "2faa28af912aea57"),
-    ("lock-zab-leader-failover", "2b36fee5cd08d881"),
-    ("lock-zab-clock-drift", "9ed31788ea3eade0"),
-    ("lock-zab-lease-margin", "b8f39bda8becbfff"),
-    ("lock-zab-drift-beyond-bound", "4d440f06b71bf6e2"),
-    ("lock-zab-herd-effect", "20fee876a243279a"),
-    ("lock-zab-recipe-no-herd", "1f39457b44fbb3e7"),
+    ("lock-zab-acquire-release", "f2231f3953d16bf6"),
+    ("lock-zab-holder-crash", "4c4bb7eab36b8536"),
+    ("lock-zab-gc-pause-unfenced", "d0c98edfda0990f7"),
+    ("lock-zab-gc-pause-fenced", "6eb37842007fdfe4"),
+    ("lock-zab-leader-failover", "b33e8fcd25723424"),
+    ("lock-zab-clock-drift", "75fdf73f57ad0434"),
+    ("lock-zab-lease-margin", "a4db6eedeb70681b"),
+    ("lock-zab-drift-beyond-bound", "226a6627270bc84c"),
+    ("lock-zab-herd-effect", "7a05ba83a9beaa38"),
+    ("lock-zab-recipe-no-herd", "86e6b1b1142827af"),
 ];
 
 #[test]

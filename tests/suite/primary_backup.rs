@@ -379,16 +379,16 @@ fn role_of(h: &History<PbNode>, id: u32) -> Option<Role> {
 #[test]
 fn the_presets_end_as_their_captions_say() {
     let expect = [
-        ("primary-backup-steady", None, "b5b0021e41a8cb9c"),
-        ("primary-backup-failover", None, "449485c7ab596883"),
-        ("primary-backup-replay", None, "32fa37471fd13845"),
-        ("primary-backup-zombie-fenced", None, "5943a8945685ce42"),
-        ("primary-backup-zombie-unfenced", Some("Log files fenced"), "636cb3ac49d549e7"),
-        ("primary-backup-bug-backup-accepts-old-epoch", Some("Fenced at the backups"), "3e0c546a35ac0b96"),
-        ("primary-backup-bug-serve-before-replay", Some("Linearizability"), "6e0d5317faac2448"),
-        ("primary-backup-bug-ack-before-backups-apply", Some("Acknowledged on every backup"), "bf32ddb50d58f3ce"),
-        ("primary-backup-storage-crash", None, "30a39da683306bc2"),
-        ("primary-backup-bug-ack-before-sync", Some("Linearizability"), "daae99b91e587494"),
+        ("primary-backup-steady", None, "d5799a477a3f89eb"),
+        ("primary-backup-failover", None, "01f076e6d0492df2"),
+        ("primary-backup-replay", None, "836ce61d4f537779"),
+        ("primary-backup-zombie-fenced", None, "a99b03fca02ffa82"),
+        ("primary-backup-zombie-unfenced", Some("Log files fenced"), "0b11904f9a063924"),
+        ("primary-backup-bug-backup-accepts-old-epoch", Some("Fenced at the backups"), "223cec6d2077fdd6"),
+        ("primary-backup-bug-serve-before-replay", Some("Linearizability"), "eafd6e8f1eebfe47"),
+        ("primary-backup-bug-ack-before-backups-apply", Some("Acknowledged on every backup"), "ed58b674014ab3d2"),
+        ("primary-backup-storage-crash", None, "178f90027c0e1389"),
+        ("primary-backup-bug-ack-before-sync", Some("Linearizability"), "4797185842e2b480"),
     ];
     for (name, property, hash) in expect {
         let h = run(name, 6_000_000);

@@ -159,7 +159,7 @@ impl<P: Protocol> Sim<P> {
         self.next_msg_id += 1;
         let (from, to, kind, is_reply) = (copy.from, copy.to, P::msg_kind(&copy.msg), P::msg_is_reply(&copy.msg));
         let arrives_at_us = copy.arrives_at_us;
-        let msg_hash = crate::sim::hash::stable_hash(&copy.msg);
+        let msg_hash = self.msg_hash(&copy.msg);
         self.trace(Some(from), TraceKind::Send { msg_id: copy_id, to, kind, is_reply, arrives_at_us }, msg_hash);
         self.flights.insert(copy_id, copy);
         self.push_ev(arrives_at_us, Ev::Deliver { msg_id: copy_id });

@@ -3,7 +3,8 @@
 //! cut, held, released and healed.
 
 use super::Sim;
-use crate::sim::hash::stable_hash;
+use crate::sim::hash::{stable_hash, word_hash};
+use crate::sim::trace::WORD_HASH_VERSION;
 use crate::sim::network::{Flight, LinkState};
 use crate::sim::protocol::{Checker, NodeId, Protocol};
 use crate::sim::queue::Ev;
@@ -25,6 +26,16 @@ impl<P: Protocol> Sim<P> {
         }
     }
 
+    /// A message's checksum, folded into the trace with its send: FNV-1a up to link
+    /// version 6, whole words from version 7.
+    pub(super) fn msg_hash(&self, msg: &P::Msg) -> u64 {
+        if self.version >= WORD_HASH_VERSION {
+            word_hash(msg)
+        } else {
+            stable_hash(msg)
+        }
+    }
+
     pub(super) fn send_copy(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
         let net = self.net().clone();
         let msg_id = self.next_msg_id;
@@ -35,7 +46,7 @@ impl<P: Protocol> Sim<P> {
         }
         let lost = self.rng.chance_ppm(net.loss_ppm);
         let corrupted = self.rng.chance_ppm(net.corrupt_ppm);
-        let msg_hash = stable_hash(&msg);
+        let msg_hash = self.msg_hash(&msg);
         let checksum = (net.corrupt_ppm > 0).then(|| {
             if corrupted {
                 msg_hash ^ (1u64 << self.rng.below(64))
@@ -70,7 +81,7 @@ impl<P: Protocol> Sim<P> {
             Some(DropReason::LinkCut)
         } else if self.states[to as usize].is_none() {
             Some(DropReason::NodeDown)
-        } else if f.checksum.is_some_and(|c| c != stable_hash(&f.msg)) {
+        } else if f.checksum.is_some_and(|c| c != self.msg_hash(&f.msg)) {
             Some(DropReason::Corrupted)
         } else {
             None

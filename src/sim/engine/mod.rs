@@ -113,7 +113,7 @@ impl<P: Protocol> Sim<P> {
             violations: Vec::new(),
             assumptions: Assumptions::default(),
             exceeded: Vec::new(),
-            hash: TraceHash::default(),
+            hash: TraceHash::for_version(super::protocol::CURRENT_VERSION),
             record: true,
             records: Vec::new(),
             sent: Vec::new(),
@@ -131,7 +131,10 @@ impl<P: Protocol> Sim<P> {
 
     /// Run under the semantics of link version `version` (the registry sets the scenario's).
     pub fn set_version(&mut self, version: u32) {
+        assert_eq!(self.event_count, 0, "a run's version is set before its first event");
         self.version = version;
+        // Version 7: the trace hash and message checksums hash whole words.
+        self.hash = TraceHash::for_version(version);
         // Version 3: drift applies from the moment it is set (a clock never jumps).
         self.clocks.iter_mut().for_each(|c| c.set_continuous(version >= 3));
     }

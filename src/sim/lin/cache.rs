@@ -15,6 +15,7 @@
 //! allocating, hashing and freeing them.
 
 use super::model::StateId;
+use crate::sim::hash::{fmix64, word_step};
 
 /// A fixed-size set of small integers.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -41,17 +42,10 @@ impl Bitset {
     }
 }
 
-/// A multiply-and-rotate hash of whole words, finished by Murmur3's 64-bit finalizer (a
-/// product's low bits depend only on its factors' low bits, and the table picks slots by
-/// the low bits); fixed, so the same on every run and every machine.
+/// Whole words through the trace hash's word step, finished by Murmur3's finalizer (the
+/// table picks slots by the low bits); fixed, so the same on every run and every machine.
 fn hash_words(words: &[u64], last: u64) -> u64 {
-    let step = |h: u64, w: u64| (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    let mut h = step(words.iter().fold(0, |h, &w| step(h, w)), last);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
-    h ^= h >> 33;
-    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
-    h ^ (h >> 33)
+    fmix64(word_step(words.iter().fold(0, |h, &w| word_step(h, w)), last))
 }
 
 /// No record.

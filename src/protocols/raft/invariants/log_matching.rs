@@ -14,7 +14,7 @@
 
 use super::{entry_hash, violation, RaftChecker, RaftCtx};
 use crate::protocols::raft::{Raft, StateMachine};
-use crate::sim::hash::stable_hash;
+use crate::sim::hash::word_hash;
 use crate::sim::Violation;
 
 pub const NAME: &str = "Log Matching";
@@ -22,7 +22,7 @@ pub const SOURCE: &str = "Raft paper, Figure 3 and §5.3";
 
 /// The prefix hash of entry `idx` (0-based) of `r`'s log, chained on the one before it.
 fn prefix_hash<S: StateMachine>(before: u64, r: &Raft<S>, idx: usize) -> u64 {
-    stable_hash(&(before, entry_hash(r, idx as u64 + 1)))
+    word_hash(&(before, entry_hash(r, idx as u64 + 1)))
 }
 
 /// Does entry `idx` of `r`'s log still hash to what the checker recorded for it?

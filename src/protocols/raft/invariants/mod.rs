@@ -13,7 +13,7 @@ pub mod log_matching;
 pub mod state_machine_safety;
 
 use super::{Entry, Raft, RaftConfig, Role, StateMachine};
-use crate::sim::hash::stable_hash;
+use crate::sim::hash::word_hash;
 use crate::sim::{CheckCtx, Checker, Cluster, Replicas, TimeUs, Violation};
 use crate::sim::sorted::{SortedMap, SortedSet};
 use std::marker::PhantomData;
@@ -67,7 +67,7 @@ pub(crate) fn violation<S: StateMachine>(ctx: &RaftCtx<S>, property: &str, sourc
 }
 
 pub(crate) fn entry_hash<S: StateMachine>(r: &Raft<S>, index: u64) -> u64 {
-    stable_hash(&r.log[index as usize - 1])
+    word_hash(&r.log[index as usize - 1])
 }
 
 impl<S: StateMachine> Checker<Raft<S>> for RaftChecker<S> {
