@@ -1,14 +1,18 @@
-//! Stable 64-bit hashers, the same on native and wasm (usize and isize are widened to 64
-//! bits): FNV-1a over bytes, the trace hash and message checksums of link versions 1-6, and
-//! a word-at-a-time hash, theirs from version 7 and the checkers' own fingerprints.
+//! A stable 64-bit hasher, the same on native and wasm (usize and isize are widened to 64
+//! bits), in two modes: FNV-1a over bytes (the trace hash and message checksums of link
+//! versions 1-6) and a word at a time (theirs from version 7, and the checkers' own
+//! fingerprints). One type for both, so every `Hash` impl is compiled once.
 
 use std::hash::{Hash, Hasher};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StableHasher(u64);
+pub struct StableHasher {
+    h: u64,
+    words: bool,
+}
 
 /// A hasher that counts the bytes it reads (for [`super::work`]), handing every write to
-/// the hasher inside as it came (a word hasher takes `write_u8(x)` and `write(&[x])` apart),
+/// the hasher inside as it came (a word at a time, `write_u8(x)` and `write(&[x])` differ),
 /// so counting never changes a hash.
 struct Counting<H>(H, u64);
 
@@ -47,42 +51,6 @@ impl<H: Hasher> Hasher for Counting<H> {
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 
-impl Default for StableHasher {
-    fn default() -> Self {
-        StableHasher(FNV_OFFSET)
-    }
-}
-
-impl Hasher for StableHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= *b as u64;
-            self.0 = self.0.wrapping_mul(FNV_PRIME);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write(&[i]);
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.write(&i.to_le_bytes());
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write(&i.to_le_bytes());
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.write(&i.to_le_bytes());
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn write_isize(&mut self, i: isize) {
-        self.write_u64(i as i64 as u64);
-    }
-}
-
 /// A multiply-and-rotate step over one 64-bit word: for a fixed word a bijection of the
 /// state, and for a fixed state one-to-one in the word, so two inputs that differ in one
 /// word differ in the state from then on.
@@ -100,46 +68,71 @@ pub(crate) fn fmix64(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
-/// One [`word_step`] per integer written and per 8 bytes of a byte string (a last part of
-/// 1-7 bytes carries its length in its top byte), eight times fewer multiplications than
-/// FNV-1a's one per byte; [`fmix64`] finishes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WordHasher(u64);
-
-impl Default for WordHasher {
-    fn default() -> Self {
-        WordHasher(FNV_OFFSET)
+impl StableHasher {
+    /// FNV-1a: one multiplication per byte.
+    pub fn fnv() -> StableHasher {
+        StableHasher { h: FNV_OFFSET, words: false }
+    }
+    /// One [`word_step`] per integer written and per 8 bytes of a byte string (a last part
+    /// of 1-7 bytes carries its length in its top byte), eight times fewer multiplications
+    /// than FNV-1a's one per byte; [`fmix64`] finishes it.
+    pub fn words() -> StableHasher {
+        StableHasher { h: FNV_OFFSET, words: true }
+    }
+    fn write_word(&mut self, w: u64, bytes: usize) {
+        if self.words {
+            self.h = word_step(self.h, w);
+        } else {
+            self.write(&w.to_le_bytes()[..bytes]);
+        }
     }
 }
 
-impl Hasher for WordHasher {
+impl Default for StableHasher {
+    fn default() -> Self {
+        StableHasher::fnv()
+    }
+}
+
+impl Hasher for StableHasher {
     fn finish(&self) -> u64 {
-        fmix64(self.0)
+        if self.words {
+            fmix64(self.h)
+        } else {
+            self.h
+        }
     }
     fn write(&mut self, bytes: &[u8]) {
+        if !self.words {
+            for b in bytes {
+                self.h ^= *b as u64;
+                self.h = self.h.wrapping_mul(FNV_PRIME);
+            }
+            return;
+        }
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            self.0 = word_step(self.0, u64::from_le_bytes(c.try_into().expect("8 bytes")));
+            self.h = word_step(self.h, u64::from_le_bytes(c.try_into().expect("8 bytes")));
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
             let mut w = [0u8; 8];
             w[..rest.len()].copy_from_slice(rest);
             w[7] = rest.len() as u8;
-            self.0 = word_step(self.0, u64::from_le_bytes(w));
+            self.h = word_step(self.h, u64::from_le_bytes(w));
         }
     }
     fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
+        self.write_word(u64::from(i), 1);
     }
     fn write_u16(&mut self, i: u16) {
-        self.write_u64(u64::from(i));
+        self.write_word(u64::from(i), 2);
     }
     fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
+        self.write_word(u64::from(i), 4);
     }
     fn write_u64(&mut self, i: u64) {
-        self.0 = word_step(self.0, i);
+        self.write_word(i, 8);
     }
     fn write_usize(&mut self, i: usize) {
         self.write_u64(i as u64);
@@ -149,27 +142,28 @@ impl Hasher for WordHasher {
     }
 }
 
-/// `value` hashed by `H` from its default state.
-fn hash_with<H: Hasher + Default, T: Hash + ?Sized>(value: &T) -> u64 {
+/// `value` hashed from `start`.
+fn hash_with<T: Hash + ?Sized>(start: StableHasher, value: &T) -> u64 {
     if super::work::on() {
-        let mut h = Counting(H::default(), 0);
+        let mut h = Counting(start, 0);
         value.hash(&mut h);
         super::work::hashed(h.1);
         return h.finish();
     }
-    let mut h = H::default();
+    let mut h = start;
     value.hash(&mut h);
     h.finish()
 }
 
-/// FNV-1a ([`StableHasher`]): message checksums up to link version 6.
+/// FNV-1a ([`StableHasher::fnv`]): message checksums up to link version 6.
 pub fn stable_hash<T: Hash + ?Sized>(value: &T) -> u64 {
-    hash_with::<StableHasher, T>(value)
+    hash_with(StableHasher::fnv(), value)
 }
 
-/// [`WordHasher`]: message checksums from link version 7, and the checkers' fingerprints.
+/// A word at a time ([`StableHasher::words`]): message checksums from link version 7, and
+/// the checkers' fingerprints.
 pub fn word_hash<T: Hash + ?Sized>(value: &T) -> u64 {
-    hash_with::<WordHasher, T>(value)
+    hash_with(StableHasher::words(), value)
 }
 
 #[cfg(test)]
@@ -205,7 +199,7 @@ mod tests {
     /// checksums depend on them.
     #[test]
     fn word_hash_is_pinned() {
-        assert_eq!(WordHasher::default().finish(), fmix64(FNV_OFFSET));
+        assert_eq!(StableHasher::words().finish(), fmix64(FNV_OFFSET));
         assert_eq!(word_hash(&1u64), fmix64(word_step(FNV_OFFSET, 1)));
         assert_eq!(word_hash(&(1u8, 2u32)), 0x3a20_1eb8_673c_48b4);
         assert_eq!(word_hash("AppendEntries"), 0x4b63_1f03_ead6_18fe);
@@ -218,7 +212,7 @@ mod tests {
         let hashes: Vec<u64> = parts
             .iter()
             .map(|p| {
-                let mut h = WordHasher::default();
+                let mut h = StableHasher::words();
                 h.write(p);
                 h.finish()
             })

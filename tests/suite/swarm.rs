@@ -133,3 +133,17 @@ fn an_unknown_swarm_version_is_refused_with_a_message() {
     let err = sweep_scenario(&spec, 1).unwrap_err();
     assert!(err.contains("swarm version"), "{err}");
 }
+
+/// Swarm version 6 draws what version 5 draws, seed for seed; only the link version its
+/// scenarios run under moves on (6 to 7: the same events, hashed a word at a time).
+#[test]
+fn swarm_version_6_draws_what_version_5_draws_under_link_version_7() {
+    for protocol in ["raft", "lock", "chord", "hdfs", "primary-backup", "zab"] {
+        for seed in [1, 2, 83_641] {
+            let draw = |version| sweep_scenario(&SweepSpec { swarm: Some(version), ..SweepSpec::new(protocol) }, seed).unwrap();
+            let (five, six) = (draw(5), draw(6));
+            assert_eq!((five.version, six.version), (6, 7), "{protocol} seed {seed}");
+            assert_eq!(Scenario { version: 7, ..five }, six, "{protocol} seed {seed}");
+        }
+    }
+}
