@@ -57,7 +57,13 @@ impl<P: Protocol> Out<P> {
     /// A collector whose `random_below` draws start from `entropy` (the simulator passes a
     /// value derived from the scenario's seed and the event index).
     pub fn with_entropy(now_us: TimeUs, entropy: u64) -> Self {
-        Out { now_us, entropy, effects: Vec::new() }
+        Self::with_buffer(now_us, entropy, Vec::new())
+    }
+    /// The same, collecting into `buffer` (emptied first): the simulator hands each
+    /// handler the room the last one used.
+    pub(crate) fn with_buffer(now_us: TimeUs, entropy: u64, mut buffer: Vec<EffectOf<P>>) -> Self {
+        buffer.clear();
+        Out { now_us, entropy, effects: buffer }
     }
     /// A uniform draw from `0..bound` (0 when `bound` is 0), for protocols that choose
     /// peers at random (gossip, SWIM). Deterministic: the simulator seeds it per event.

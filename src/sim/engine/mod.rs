@@ -9,7 +9,7 @@ use super::fault::{ChaosConfig, Fault, NetConfig};
 use super::network::{Flight, Links};
 use super::node::NodeSlot;
 use super::prng::Prng;
-use super::protocol::{CheckCtx, Checker, ClientOp, NodeId, Protocol, TimeUs, Violation};
+use super::protocol::{CheckCtx, Checker, ClientOp, EffectOf, NodeId, Protocol, TimeUs, Violation};
 use super::queue::{Ev, EventQueue};
 use super::trace::{TraceHash, TraceKind, TraceRecord};
 
@@ -77,6 +77,9 @@ pub struct Sim<P: Protocol> {
     sent: Vec<(NodeId, NodeId, P::Msg)>,
     replies: Vec<(NodeId, u64, P::Reply)>,
     requests_seen: Vec<(NodeId, u64, P::Request)>,
+    /// A handler's effect buffer, empty between handlers and handed to the next one (one
+    /// allocation and one free fewer per handler call).
+    spare_effects: Vec<EffectOf<P>>,
     /// Version 2 clients: open calls, retries and the client history.
     pub(crate) clients: clients::Clients,
     /// Adversary mode: messages and timers wait in `pool` for the user to pick one.
@@ -116,6 +119,7 @@ impl<P: Protocol> Sim<P> {
             hash: TraceHash::for_version(super::protocol::CURRENT_VERSION),
             record: true,
             records: Vec::new(),
+            spare_effects: Vec::new(),
             sent: Vec::new(),
             replies: Vec::new(),
             requests_seen: Vec::new(),

@@ -31,10 +31,11 @@ impl<P: Protocol> Sim<P> {
     /// A handler's output collector. Its entropy comes from the seed, the event index and
     /// the node, not from the main PRNG, so protocols that draw none leave every other
     /// draw (and every pinned trace hash) as it was.
-    pub(super) fn out_for(&self, node: NodeId) -> Out<P> {
+    pub(super) fn out_for(&mut self, node: NodeId) -> Out<P> {
         let mut x = self.seed ^ self.event_count.wrapping_mul(0xA076_1D64_78BD_642F) ^ (u64::from(node) << 40);
         let entropy = crate::sim::prng::splitmix64(&mut x);
-        Out::with_entropy(self.clocks[node as usize].local_time(self.now_us), entropy)
+        let buffer = std::mem::take(&mut self.spare_effects);
+        Out::with_buffer(self.clocks[node as usize].local_time(self.now_us), entropy, buffer)
     }
 
     /// Run a handler on a live node and carry out its effects.
@@ -50,7 +51,8 @@ impl<P: Protocol> Sim<P> {
     /// Carry out a handler's effects; whether it wrote durable state.
     pub(super) fn apply_effects(&mut self, node: NodeId, mut out: Out<P>) -> bool {
         let mut wrote = false;
-        for effect in out.take_effects() {
+        let mut effects = out.take_effects();
+        for effect in effects.drain(..) {
             wrote |= matches!(effect, Effect::Write(_) | Effect::Sync);
             match effect {
                 Effect::Send { to, msg } => self.send(node, to, msg),
@@ -65,6 +67,7 @@ impl<P: Protocol> Sim<P> {
                 Effect::Note(text) => self.trace(Some(node), TraceKind::Note { text }, 0),
             }
         }
+        self.spare_effects = effects;
         wrote
     }
 
