@@ -17,3 +17,8 @@ pub mod bench;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+/// The page's allocator (see Cargo.toml); native builds keep the system's, the CLI mimalloc.
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
