@@ -161,7 +161,7 @@ fn leases_turn_a_herd_of_database_reads_into_one() {
 
 #[test]
 fn the_presets_end_as_their_captions_say() {
-    let agree = [("cache-look-aside", "50191285c84409f7"), ("cache-herd", "37426616f4f61fd6"), ("cache-herd-no-leases", "454d24c7b7913ac2"), ("cache-stale-set", "3b708761dfd5c301"), ("cache-server-fails", "5c3bfdc612d56368")];
+    let agree = [("cache-look-aside", "e120aab80bc6dff5"), ("cache-herd", "0120f0043a460be9"), ("cache-herd-no-leases", "e772689b054ef12a"), ("cache-stale-set", "03576ac332574d62"), ("cache-server-fails", "c976c5f617f955a4")];
     for (name, hash) in agree {
         let h = run(name, 8_000_000);
         assert_eq!(Cache::check_liveness(h.sim().nodes()), Ok(()), "{name}");
@@ -169,10 +169,10 @@ fn the_presets_end_as_their_captions_say() {
         assert_eq!(hash_hex(h.sim().trace_hash()), hash, "{name}: trace hash changed (links to this preset would replay differently)");
     }
     let stale = [
-        ("cache-stale-set-no-leases", None, "201acf8dd1b1bf19"),
-        ("cache-bug-leases-off", Some("Sets carry a live lease"), "cd14620e7c6703ae"),
-        ("cache-bug-set-after-invalidated-lease", Some("Sets carry a live lease"), "d52f19151a7c8832"),
-        ("cache-bug-delete-before-db-write", None, "505713fc181ca27b"),
+        ("cache-stale-set-no-leases", None, "efa3b245e3aac817"),
+        ("cache-bug-leases-off", Some("Sets carry a live lease"), "0281ecf7e7ce7616"),
+        ("cache-bug-set-after-invalidated-lease", Some("Sets carry a live lease"), "cfaa91e0179bfe7f"),
+        ("cache-bug-delete-before-db-write", None, "6e8f3964ed2b0e23"),
     ];
     for (name, property, hash) in stale {
         let h = run(name, 8_000_000);

@@ -368,22 +368,22 @@ fn racks_of(h: &History<Hdfs>, block: u64) -> Vec<u32> {
 /// Each preset's trace hash at 24 s as it opens now (link version 5), and as its link of
 /// version 4 replays: a link to a preset must replay as it did.
 const CLEAN_PRESETS: &[(&str, &str, &str)] = &[
-    ("hdfs-write", "75bb2ab47823ef30", "76f24c5787685465"),
-    ("hdfs-datanode-dies", "df7d8b4f882a85fa", "6280b9355fd8b355"),
-    ("hdfs-writer-dies", "088c7996573220f9", "1cc797969146f022"),
-    ("hdfs-rack-fails", "8f7ca1c256cc641f", "f2721cf205bb9b70"),
-    ("hdfs-corrupt-replica", "10901b767791a872", "5a4359aa4cb3893e"),
-    ("hdfs-flapping-long", "48a473a37acd1c87", "400216100e135e98"),
-    ("hdfs-flapping-short", "92869ef109c2a203", "89fb4ecbc43f1965"),
+    ("hdfs-write", "99dc6b981d107886", "76f24c5787685465"),
+    ("hdfs-datanode-dies", "87ebfd2150794644", "6280b9355fd8b355"),
+    ("hdfs-writer-dies", "7f759c9813ed33d0", "1cc797969146f022"),
+    ("hdfs-rack-fails", "d2bfa37e0cef5722", "f2721cf205bb9b70"),
+    ("hdfs-corrupt-replica", "c96d3b960b6d0a9b", "5a4359aa4cb3893e"),
+    ("hdfs-flapping-long", "9240c7f03e5adfc6", "400216100e135e98"),
+    ("hdfs-flapping-short", "eee3c76aa2758ad9", "89fb4ecbc43f1965"),
 ];
 
 /// The bug presets: the property each breaks, and the hashes as above.
 const BUG_PRESETS: &[(&str, Option<&str>, &str, &str)] = &[
-    ("hdfs-bug-ack-before-tail", Some("Acknowledged on the whole pipeline"), "d251ce04c07917ee", "7f7c7d9dedad58a5"),
-    ("hdfs-bug-ack-before-sync", Some("Acknowledged on the whole pipeline"), "950f06727f9737db", "ae9dad0dbd76ac84"),
-    ("hdfs-bug-stale-source", Some("Same stamp, same bytes"), "d6519a9cf5844c29", "8a95a9803dd35325"),
-    ("hdfs-bug-no-checksum-on-copy", Some("Checksums stop corruption spreading"), "38f894431b5ccc16", "d3616d3fe4fdce56"),
-    ("hdfs-bug-rack-unaware", None, "73f0fc13e91c43eb", "206a8729489946c0"),
+    ("hdfs-bug-ack-before-tail", Some("Acknowledged on the whole pipeline"), "3401117b97faf847", "7f7c7d9dedad58a5"),
+    ("hdfs-bug-ack-before-sync", Some("Acknowledged on the whole pipeline"), "5fd0e8512c898d04", "ae9dad0dbd76ac84"),
+    ("hdfs-bug-stale-source", Some("Same stamp, same bytes"), "7232bcd74fc51a87", "8a95a9803dd35325"),
+    ("hdfs-bug-no-checksum-on-copy", Some("Checksums stop corruption spreading"), "c66554f3559648f3", "d3616d3fe4fdce56"),
+    ("hdfs-bug-rack-unaware", None, "abd76037770a26d5", "206a8729489946c0"),
 ];
 
 #[test]

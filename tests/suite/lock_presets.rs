@@ -213,8 +213,8 @@ fn preset_trace_hashes_are_pinned() {
         ("lock-clock-drift", "c30ee54a47a6c331"),
         ("lock-herd-effect", "4afd5aa0fb9eea2a"),
         ("lock-recipe-no-herd", "f56214cb1fdbde88"),
-        ("lock-lease-margin", "48efcaad022252f7"),
-        ("lock-drift-beyond-bound", "5c1b5c37aa74fee1"),
+        ("lock-lease-margin", "8f63888684be3a82"),
+        ("lock-drift-beyond-bound", "0a2e801bdf7dc223"),
     ] {
         let got = hash_hex(run(name).sim().trace_hash());
         assert_eq!(got, hash, "{name}");
@@ -227,16 +227,16 @@ fn preset_trace_hashes_are_pinned() {
 
 /// The Zab twins' trace hashes (each its own, so a link to one replays forever).
 const ZAB_PINNED: &[(&str, &str)] = &[
-    ("lock-zab-acquire-release", "f2231f3953d16bf6"),
-    ("lock-zab-holder-crash", "4c4bb7eab36b8536"),
-    ("lock-zab-gc-pause-unfenced", "d0c98edfda0990f7"),
-    ("lock-zab-gc-pause-fenced", "6eb37842007fdfe4"),
-    ("lock-zab-leader-failover", "b33e8fcd25723424"),
-    ("lock-zab-clock-drift", "75fdf73f57ad0434"),
-    ("lock-zab-lease-margin", "a4db6eedeb70681b"),
-    ("lock-zab-drift-beyond-bound", "226a6627270bc84c"),
-    ("lock-zab-herd-effect", "7a05ba83a9beaa38"),
-    ("lock-zab-recipe-no-herd", "86e6b1b1142827af"),
+    ("lock-zab-acquire-release", "b92871b985f5b404"),
+    ("lock-zab-holder-crash", "cd785e8d83765d70"),
+    ("lock-zab-gc-pause-unfenced", "079da75113272d16"),
+    ("lock-zab-gc-pause-fenced", "dd47fca47880588b"),
+    ("lock-zab-leader-failover", "b01b221d9ba25ef5"),
+    ("lock-zab-clock-drift", "bb3219329e3fbc38"),
+    ("lock-zab-lease-margin", "0ea8201f5fae76b8"),
+    ("lock-zab-drift-beyond-bound", "9ee66fc22783b6e6"),
+    ("lock-zab-herd-effect", "55d5aeb49e819f29"),
+    ("lock-zab-recipe-no-herd", "ebdbf82b55f7876c"),
 ];
 
 #[test]

@@ -379,16 +379,16 @@ fn role_of(h: &History<PbNode>, id: u32) -> Option<Role> {
 #[test]
 fn the_presets_end_as_their_captions_say() {
     let expect = [
-        ("primary-backup-steady", None, "d5799a477a3f89eb"),
-        ("primary-backup-failover", None, "01f076e6d0492df2"),
-        ("primary-backup-replay", None, "836ce61d4f537779"),
-        ("primary-backup-zombie-fenced", None, "a99b03fca02ffa82"),
-        ("primary-backup-zombie-unfenced", Some("Log files fenced"), "0b11904f9a063924"),
-        ("primary-backup-bug-backup-accepts-old-epoch", Some("Fenced at the backups"), "223cec6d2077fdd6"),
-        ("primary-backup-bug-serve-before-replay", Some("Linearizability"), "eafd6e8f1eebfe47"),
-        ("primary-backup-bug-ack-before-backups-apply", Some("Acknowledged on every backup"), "ed58b674014ab3d2"),
-        ("primary-backup-storage-crash", None, "178f90027c0e1389"),
-        ("primary-backup-bug-ack-before-sync", Some("Linearizability"), "4797185842e2b480"),
+        ("primary-backup-steady", None, "c160c21f0e5ee092"),
+        ("primary-backup-failover", None, "184c59bda94117f3"),
+        ("primary-backup-replay", None, "a87c1f5785c07b0f"),
+        ("primary-backup-zombie-fenced", None, "b0892b23a3c38496"),
+        ("primary-backup-zombie-unfenced", Some("Log files fenced"), "7438a4856e4335bb"),
+        ("primary-backup-bug-backup-accepts-old-epoch", Some("Fenced at the backups"), "e55815ef0fb63c7f"),
+        ("primary-backup-bug-serve-before-replay", Some("Linearizability"), "c5ae4a4f1cdbfd7e"),
+        ("primary-backup-bug-ack-before-backups-apply", Some("Acknowledged on every backup"), "b9bd1558698fe2f1"),
+        ("primary-backup-storage-crash", None, "dfa072913dce6da4"),
+        ("primary-backup-bug-ack-before-sync", Some("Linearizability"), "7bc4dc409f86bffc"),
     ];
     for (name, property, hash) in expect {
         let h = run(name, 6_000_000);

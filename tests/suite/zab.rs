@@ -794,20 +794,20 @@ fn every_bug_preset_breaks_its_property_and_is_clean_without_the_bug() {
 /// link of version 3 replays (presets made with version 4 had no such link): a link to a
 /// preset must replay as it did.
 const PINNED: &[(&str, &str, Option<&str>)] = &[
-    ("zab-broadcast", "b7699b6ce043d7f6", Some("5246229b965998ed")),
-    ("zab-leader-crash", "a204ab389b04cab0", Some("834c953a7e02f6d5")),
-    ("zab-trunc", "25aa80d93ffb37f7", Some("965fcf8b8d6f3c5f")),
-    ("zab-snap", "4e1598298c3fcbdf", Some("c7441e7c34433a23")),
-    ("zab-same-faults-as-raft", "a582a1444b74799d", Some("62c508407e477a67")),
-    ("zab-sync-deposed-leader", "470333c678782abd", Some("dfa92985affa69d3")),
-    ("zab-client-failover", "1f02d59058a0c5c5", None),
-    ("zab-bug-skip-sync", "9d8f74543a09666e", Some("edb7fe77f22e9a7b")),
-    ("zab-bug-diff-not-trunc", "d655aea32c6353c0", Some("43633bf179f8c101")),
-    ("zab-bug-ack-newleader-before-sync", "9836e1922006140e", Some("f574a8c5c8c947c9")),
-    ("zab-bug-ack-before-fsync", "402f728f35d40d1b", Some("55b497e40340c5aa")),
-    ("zab-bug-no-last-zxid-check", "ddac6837439d0d82", None),
-    ("zab-bug-epoch-before-txns", "ed5f5e2324e485de", Some("9df7cd68a19c991f")),
-    ("zab-bug-snap-not-persisted", "941212ad7d6b4766", Some("f9586eb47c31c18e")),
+    ("zab-broadcast", "084a941912aba470", Some("5246229b965998ed")),
+    ("zab-leader-crash", "882ee629ff83d03e", Some("834c953a7e02f6d5")),
+    ("zab-trunc", "783e4db8a827f9f0", Some("965fcf8b8d6f3c5f")),
+    ("zab-snap", "01e2d4563b2ecc94", Some("c7441e7c34433a23")),
+    ("zab-same-faults-as-raft", "844e171912f2ac6a", Some("62c508407e477a67")),
+    ("zab-sync-deposed-leader", "9be15b6522a0b29a", Some("dfa92985affa69d3")),
+    ("zab-client-failover", "00222cf1773b2c76", None),
+    ("zab-bug-skip-sync", "3155f78519cc7dbb", Some("edb7fe77f22e9a7b")),
+    ("zab-bug-diff-not-trunc", "4ded7f276f5f1719", Some("43633bf179f8c101")),
+    ("zab-bug-ack-newleader-before-sync", "7d7d2624437b8347", Some("f574a8c5c8c947c9")),
+    ("zab-bug-ack-before-fsync", "07a771660acce9cb", Some("55b497e40340c5aa")),
+    ("zab-bug-no-last-zxid-check", "81e1e3d00ffbc9d2", None),
+    ("zab-bug-epoch-before-txns", "a73916b8a256f7bb", Some("9df7cd68a19c991f")),
+    ("zab-bug-snap-not-persisted", "e8f5f77607cde70a", Some("f9586eb47c31c18e")),
 ];
 
 #[test]
