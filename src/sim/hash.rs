@@ -14,9 +14,9 @@ pub struct StableHasher {
 /// A hasher that counts the bytes it reads (for [`super::work`]), handing every write to
 /// the hasher inside as it came (a word at a time, `write_u8(x)` and `write(&[x])` differ),
 /// so counting never changes a hash.
-struct Counting<H>(H, u64);
+struct Counting(StableHasher, u64);
 
-impl<H: Hasher> Hasher for Counting<H> {
+impl Hasher for Counting {
     fn finish(&self) -> u64 {
         self.0.finish()
     }
@@ -47,6 +47,9 @@ impl<H: Hasher> Hasher for Counting<H> {
         self.write_u64(i as i64 as u64);
     }
 }
+
+/// The first link version whose trace hash and message checksums hash a word at a time.
+pub const WORD_HASH_VERSION: u32 = 7;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -79,6 +82,14 @@ impl StableHasher {
     /// eight times fewer multiplications than FNV-1a's one per byte. [`fmix64`] finishes it.
     pub fn words() -> StableHasher {
         StableHasher { h: FNV_OFFSET, words: true }
+    }
+    /// The mode of a link version's trace hash and message checksums.
+    pub fn for_version(version: u32) -> StableHasher {
+        if version >= WORD_HASH_VERSION {
+            StableHasher::words()
+        } else {
+            StableHasher::fnv()
+        }
     }
     fn write_word(&mut self, w: u64, bytes: usize) {
         if self.words {
@@ -156,13 +167,17 @@ fn hash_with<T: Hash + ?Sized>(start: StableHasher, value: &T) -> u64 {
     h.finish()
 }
 
-/// FNV-1a ([`StableHasher::fnv`]): message checksums up to link version 6.
+/// FNV-1a ([`StableHasher::fnv`]).
 pub fn stable_hash<T: Hash + ?Sized>(value: &T) -> u64 {
     hash_with(StableHasher::fnv(), value)
 }
 
-/// A word at a time ([`StableHasher::words`]): message checksums from link version 7, and
-/// the checkers' fingerprints.
+/// `value` hashed as link version `version` hashes messages (its checksums).
+pub fn version_hash<T: Hash + ?Sized>(version: u32, value: &T) -> u64 {
+    hash_with(StableHasher::for_version(version), value)
+}
+
+/// A word at a time ([`StableHasher::words`]): the checkers' fingerprints.
 pub fn word_hash<T: Hash + ?Sized>(value: &T) -> u64 {
     hash_with(StableHasher::words(), value)
 }

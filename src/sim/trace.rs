@@ -66,37 +66,33 @@ pub struct TraceRecord {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TraceHash(StableHasher);
 
-/// The first link version whose trace hash and message checksums hash a word at a time.
-pub const WORD_HASH_VERSION: u32 = 7;
-
 impl TraceHash {
     pub fn for_version(version: u32) -> TraceHash {
-        TraceHash(if version >= WORD_HASH_VERSION { StableHasher::words() } else { StableHasher::fnv() })
+        TraceHash(StableHasher::for_version(version))
     }
     pub fn fold(&mut self, rec: &TraceRecord, msg_hash: u64) {
-        fold_into(&mut self.0, rec, msg_hash);
+        let h = &mut self.0;
+        rec.event.hash(h);
+        rec.time_us.hash(h);
+        rec.node.hash(h);
+        match &rec.kind {
+            TraceKind::Start => 0u8.hash(h),
+            TraceKind::Recover => 1u8.hash(h),
+            TraceKind::Send { msg_id, to, kind, arrives_at_us, .. } => {
+                (2u8, msg_id, to, kind, arrives_at_us, msg_hash).hash(h)
+            }
+            TraceKind::Deliver { msg_id, from, .. } => (3u8, msg_id, from).hash(h),
+            TraceKind::Drop { msg_id, reason, .. } => (4u8, msg_id, reason).hash(h),
+            TraceKind::Timer { name } => (5u8, name).hash(h),
+            TraceKind::Request { request_id, op } => (6u8, request_id, op).hash(h),
+            TraceKind::Reply { request_id, reply } => (7u8, request_id, reply).hash(h),
+            TraceKind::Fault { label, chaos } => (8u8, label, chaos).hash(h),
+            TraceKind::Note { text } => (9u8, text).hash(h),
+            TraceKind::Violation { property } => (10u8, property).hash(h),
+        }
     }
     pub fn value(&self) -> u64 {
         self.0.finish()
-    }
-}
-
-fn fold_into(h: &mut StableHasher, rec: &TraceRecord, msg_hash: u64) {
-    rec.event.hash(h);
-    rec.time_us.hash(h);
-    rec.node.hash(h);
-    match &rec.kind {
-        TraceKind::Start => 0u8.hash(h),
-        TraceKind::Recover => 1u8.hash(h),
-        TraceKind::Send { msg_id, to, kind, arrives_at_us, .. } => (2u8, msg_id, to, kind, arrives_at_us, msg_hash).hash(h),
-        TraceKind::Deliver { msg_id, from, .. } => (3u8, msg_id, from).hash(h),
-        TraceKind::Drop { msg_id, reason, .. } => (4u8, msg_id, reason).hash(h),
-        TraceKind::Timer { name } => (5u8, name).hash(h),
-        TraceKind::Request { request_id, op } => (6u8, request_id, op).hash(h),
-        TraceKind::Reply { request_id, reply } => (7u8, request_id, reply).hash(h),
-        TraceKind::Fault { label, chaos } => (8u8, label, chaos).hash(h),
-        TraceKind::Note { text } => (9u8, text).hash(h),
-        TraceKind::Violation { property } => (10u8, property).hash(h),
     }
 }
 

@@ -3,8 +3,7 @@
 //! cut, held, released and healed.
 
 use super::Sim;
-use crate::sim::hash::{stable_hash, word_hash};
-use crate::sim::trace::WORD_HASH_VERSION;
+use crate::sim::hash::version_hash;
 use crate::sim::network::{Flight, LinkState};
 use crate::sim::protocol::{Checker, NodeId, Protocol};
 use crate::sim::queue::Ev;
@@ -29,11 +28,7 @@ impl<P: Protocol> Sim<P> {
     /// A message's checksum, folded into the trace with its send: FNV-1a up to link
     /// version 6, whole words from version 7.
     pub(super) fn msg_hash(&self, msg: &P::Msg) -> u64 {
-        if self.version >= WORD_HASH_VERSION {
-            word_hash(msg)
-        } else {
-            stable_hash(msg)
-        }
+        version_hash(self.version, msg)
     }
 
     pub(super) fn send_copy(&mut self, from: NodeId, to: NodeId, msg: P::Msg) {
