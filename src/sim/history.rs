@@ -26,7 +26,7 @@ impl<P: Protocol> History<P> {
     pub fn new(mut sim: Sim<P>, recorded: Vec<TimedFault>, keep_trace: bool) -> Self {
         sim.record = keep_trace;
         let checkpoints = if keep_trace { vec![sim.clone()] } else { Vec::new() };
-        History { sim, checkpoints, checkpoint_every: 8192, trace: TraceLog::default(), frontier: 0, recorded, keep_trace }
+        History { sim, checkpoints, checkpoint_every: 16384, trace: TraceLog::default(), frontier: 0, recorded, keep_trace }
     }
 
     pub fn sim(&self) -> &Sim<P> {
@@ -53,11 +53,16 @@ impl<P: Protocol> History<P> {
 
     /// Run one event (a recorded fault due now counts as one). False if nothing is left.
     pub fn step(&mut self) -> bool {
+        self.step_due(TimeUs::MAX)
+    }
+
+    /// Run one event if it is due at or before `t`: a recorded fault due now always is.
+    fn step_due(&mut self, t: TimeUs) -> bool {
         let ran = if let Some(f) = self.next_recorded().cloned() {
             self.sim.apply_now(f.at_us, f.fault);
             true
         } else {
-            self.sim.step()
+            self.sim.step_due(t)
         };
         if ran {
             self.after_step();
@@ -82,12 +87,7 @@ impl<P: Protocol> History<P> {
 
     /// Run until simulated time `t` (every event at or before `t`), then set the clock to t.
     pub fn run_until(&mut self, t: TimeUs) {
-        loop {
-            let due = self.next_recorded().is_some() || self.sim.next_event_time().is_some_and(|nt| nt <= t);
-            if !due || !self.step() {
-                break;
-            }
-        }
+        while self.step_due(t) {}
         self.sim.advance_to(t);
     }
 

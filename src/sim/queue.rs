@@ -23,17 +23,6 @@ pub enum Ev {
     ClientRetry { client: u64, node: NodeId },
 }
 
-impl Ev {
-    /// The node an event happens at, if it is held by a pause.
-    pub fn pausable_node(&self, msg_to: impl Fn(u64) -> Option<NodeId>) -> Option<NodeId> {
-        match self {
-            Ev::Timer { node, .. } | Ev::Request { node, .. } => Some(*node),
-            Ev::Deliver { msg_id } => msg_to(*msg_id),
-            _ => None,
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Queued {
     pub time_us: TimeUs,
@@ -41,13 +30,17 @@ pub struct Queued {
     pub ev: Ev,
 }
 
+// Inlined into the heap's sifting (the page's size-optimised build would otherwise call it
+// for every comparison).
 impl Ord for Queued {
+    #[inline(always)]
     fn cmp(&self, other: &Self) -> Ordering {
         // BinaryHeap is a max-heap: reverse so the earliest (time, seq) pops first.
         (other.time_us, other.seq).cmp(&(self.time_us, self.seq))
     }
 }
 impl PartialOrd for Queued {
+    #[inline(always)]
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }

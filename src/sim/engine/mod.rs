@@ -87,6 +87,15 @@ pub struct Sim<P: Protocol> {
     pool: Vec<super::queue::Queued>,
 }
 
+/// What `settle` does with the event at the queue's front.
+enum Fate {
+    /// It will not run (a cancelled timer, a message no longer in flight, …): dropped.
+    Stale,
+    /// Its node is paused: it waits in the node's inbox.
+    Held(NodeId),
+    Runs,
+}
+
 impl<P: Protocol> Sim<P> {
     pub fn new(n: u32, seed: u64, config: P::Config, net: NetConfig, chaos: ChaosConfig) -> Self {
         let mut sim = Sim {
@@ -216,14 +225,16 @@ impl<P: Protocol> Sim<P> {
     /// messages already gone, and events for a paused node (kept in its inbox).
     fn settle(&mut self) {
         while let Some(q) = self.queue.peek() {
-            if self.is_stale(&q.ev) {
-                self.queue.pop();
-            } else if let Some(node) = self.held_by_pause(&q.ev) {
-                if let Some(q) = self.queue.pop() {
-                    self.slots[node as usize].inbox.push(q.ev);
+            match self.front_fate(&q.ev) {
+                Fate::Stale => {
+                    self.queue.pop();
                 }
-            } else {
-                break;
+                Fate::Held(node) => {
+                    if let Some(q) = self.queue.pop() {
+                        self.slots[node as usize].inbox.push(q.ev);
+                    }
+                }
+                Fate::Runs => break,
             }
         }
     }
@@ -266,7 +277,16 @@ impl<P: Protocol> Sim<P> {
 
     /// Run one event. Returns false when the queue is empty.
     pub fn step(&mut self) -> bool {
+        self.step_due(TimeUs::MAX)
+    }
+
+    /// Run the next event if it is due at or before `t` (one settling of the queue's front
+    /// serves both the question and the step); whether one ran.
+    pub fn step_due(&mut self, t: TimeUs) -> bool {
         self.settle();
+        if self.queue.peek_time().is_none_or(|nt| nt > t) {
+            return false;
+        }
         let Some(q) = self.queue.pop() else { return false };
         self.now_us = self.now_us.max(q.time_us);
         self.begin_event();
@@ -277,27 +297,35 @@ impl<P: Protocol> Sim<P> {
 
     /// Run every event up to and including time `t`, then set the clock to `t`.
     pub fn run_until(&mut self, t: TimeUs) {
-        while self.next_event_time().is_some_and(|nt| nt <= t) {
-            self.step();
-        }
+        while self.step_due(t) {}
         self.advance_to(t);
     }
 
-    fn is_stale(&self, ev: &Ev) -> bool {
-        match ev {
+    /// What the front event is to `settle`: gone (a cancelled timer, a message no longer in
+    /// flight, …), held by its node's pause, or due to run.
+    fn front_fate(&self, ev: &Ev) -> Fate {
+        let node = match ev {
             Ev::Timer { node, generation } => {
-                !self.slots[*node as usize].timers.iter().any(|t| t.generation == *generation)
+                if !self.slots[*node as usize].timers.iter().any(|t| t.generation == *generation) {
+                    return Fate::Stale;
+                }
+                *node
             }
-            Ev::Deliver { msg_id } => !self.flights.contains_key(msg_id),
-            Ev::ChaosTick => !self.chaos_on,
-            Ev::ClientTimeout { client, attempt } => self.clients.calls.get(client).is_none_or(|c| c.attempt != *attempt || c.retrying),
-            _ => false,
+            // One lookup answers both questions for a message.
+            Ev::Deliver { msg_id } => match self.flights.get(msg_id) {
+                None => return Fate::Stale,
+                Some(f) => f.to,
+            },
+            Ev::Request { node, .. } => *node,
+            Ev::ChaosTick if !self.chaos_on => return Fate::Stale,
+            Ev::ClientTimeout { client, attempt } if self.clients.calls.get(client).is_none_or(|c| c.attempt != *attempt || c.retrying) => return Fate::Stale,
+            _ => return Fate::Runs,
+        };
+        if self.slots[node as usize].paused {
+            Fate::Held(node)
+        } else {
+            Fate::Runs
         }
-    }
-
-    fn held_by_pause(&self, ev: &Ev) -> Option<NodeId> {
-        let node = ev.pausable_node(|id| self.flights.get(&id).map(|f| f.to))?;
-        self.slots[node as usize].paused.then_some(node)
     }
 
     fn begin_event(&mut self) {
