@@ -23,7 +23,7 @@ fn a_retried_command_applies_once_and_is_answered_from_the_session_table() {
     assert_eq!(kv.apply(&session(2, 1, put("x", "2"))), KvOutput::Value(Some("1".into())));
     // Client 1's retry of serial 1 after client 2's write: answered, not applied again.
     assert_eq!(kv.apply(&session(1, 1, put("x", "1"))), KvOutput::Value(None));
-    assert_eq!(kv.data.get("x").map(String::as_str), Some("2"));
+    assert_eq!(kv.value("x"), Some("2"));
     assert_eq!(kv.duplicates_answered, 1);
 }
 
@@ -39,7 +39,7 @@ fn sessions_expire_least_recently_used_first_and_an_expired_client_is_not_applie
     assert_eq!(kv.expired_up_to, 1);
     // Client 1's late retry: its session is gone, so it is not applied.
     assert_eq!(kv.apply(&session(1, 1, put("k", "late"))), KvOutput::SessionExpired);
-    assert_eq!(kv.data.get("k").map(String::as_str), Some(&*(max + 1).to_string()));
+    assert_eq!(kv.value("k"), Some(&*(max + 1).to_string()));
 }
 
 #[test]
@@ -51,7 +51,7 @@ fn the_no_sessions_bug_strips_the_session_so_a_retry_applies_twice() {
     kv.apply(&put("x", "1"));
     kv.apply(&put("x", "2"));
     kv.apply(&session(1, 1, put("x", "1")).without_session());
-    assert_eq!(kv.data.get("x").map(String::as_str), Some("1"));
+    assert_eq!(kv.value("x"), Some("1"));
 }
 
 #[test]

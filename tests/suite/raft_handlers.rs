@@ -136,7 +136,7 @@ fn the_leader_replies_once_the_entry_applies() {
     assert!(!e.iter().any(|e| matches!(e, Effect::Reply { .. })), "not yet committed");
     let e = effects(&mut r, |r, out| r.on_message(2, Msg::AppendEntriesResponse { term: 1, success: true, match_index: 2, read_seq: Default::default() }, out));
     assert_eq!(e, vec![Effect::Reply { request_id: 9, reply: RaftReply::Applied { index: 2, output: clusterlab::protocols::raft::KvOutput::Value(None) } }]);
-    assert_eq!(r.sm.data.get("x").map(String::as_str), Some("1"));
+    assert_eq!(r.sm.value("x"), Some("1"));
 }
 
 // raft-rs test_single_node_commit: a one-node cluster elects itself and commits its no-op

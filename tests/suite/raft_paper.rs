@@ -189,7 +189,7 @@ fn dueling_candidates_and_a_candidate_concedes_after_rejoining() {
     let l = leaders(&h);
     assert_eq!(l.len(), 1);
     assert_ne!(l[0], 2, "n2's log is behind: it cannot win");
-    assert_eq!(h.sim().node(2).unwrap().sm.data.get("a").map(String::as_str), Some("1"), "n2 conceded and caught up");
+    assert_eq!(h.sim().node(2).unwrap().sm.value("a"), Some("1"), "n2 conceded and caught up");
 }
 
 // Raft §5.4.2 / raft-rs test_commit_without_new_term_entry and test_single_node_commit.
@@ -197,7 +197,7 @@ fn dueling_candidates_and_a_candidate_concedes_after_rejoining() {
 fn proposals_commit_only_with_a_live_quorum_and_a_single_node_commits_alone() {
     let mut one = cluster(1, 13, vec![(400_000, Fault::Request { node: 0, op: ClientOp::Put { key: "k".into(), value: "v".into() } })], serde_json::Value::Null);
     one.run_until(600_000);
-    assert_eq!(one.sim().node(0).unwrap().sm.data.get("k").map(String::as_str), Some("v"));
+    assert_eq!(one.sim().node(0).unwrap().sm.value("k"), Some("v"));
     let mut h = cluster(3, 14, vec![(10_000, Fault::TimeoutNow { node: 0 })], serde_json::Value::Null);
     h.run_until(300_000);
     h.inject(Fault::Crash { node: 1 });
@@ -208,7 +208,7 @@ fn proposals_commit_only_with_a_live_quorum_and_a_single_node_commits_alone() {
     assert!(l.commit_index < l.last_log_index(), "no quorum, no commit");
     h.inject(Fault::Restart { node: 1 });
     h.run_until(2_000_000);
-    assert_eq!(h.sim().node(0).unwrap().sm.data.get("k").map(String::as_str), Some("v"), "a quorum again: it commits");
+    assert_eq!(h.sim().node(0).unwrap().sm.value("k"), Some("v"), "a quorum again: it commits");
 }
 
 // Raft §5.4.2 (Figure 8): a new leader cannot commit old-term entries by counting replicas

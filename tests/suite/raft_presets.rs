@@ -20,8 +20,8 @@ fn election_elects_one_leader_and_commits_puts() {
     let h = run("raft-election", 2_000_000);
     assert_eq!(leaders(&h).len(), 1);
     for r in h.sim().nodes().iter().flatten() {
-        assert_eq!(r.sm.data.get("x").map(String::as_str), Some("1"), "n{}", r.id());
-        assert_eq!(r.sm.data.get("y").map(String::as_str), Some("2"), "n{}", r.id());
+        assert_eq!(r.sm.value("x"), Some("1"), "n{}", r.id());
+        assert_eq!(r.sm.value("y"), Some("2"), "n{}", r.id());
     }
     assert!(h.sim().violations().is_empty());
 }
@@ -63,7 +63,7 @@ fn minority_leader_cannot_commit_and_heals() {
     let end = run("raft-minority-partition", 5_000_000);
     assert_ne!(end.sim().node(0).unwrap().log[i].term, old_term, "after the heal the entry is overwritten");
     for r in end.sim().nodes().iter().flatten() {
-        assert_eq!(r.sm.data.get("kept").map(String::as_str), Some("commits"));
+        assert_eq!(r.sm.value("kept"), Some("commits"));
     }
     assert!(RaftKv::check(&end));
 }

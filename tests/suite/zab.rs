@@ -315,7 +315,7 @@ fn a_quorum_of_newleader_acks_establishes_the_leader() {
     assert_eq!(e, vec![note("n2 established as leader of epoch 3"), send(0, stream(S0, 3, up_to_date))]);
     assert!(l.is_established_leader());
     assert_eq!((l.delivered, l.phase()), (2, Phase::Broadcast));
-    assert_eq!(l.sm.data.get("k1.2").map(String::as_str), Some("v"));
+    assert_eq!(l.sm.value("k1.2"), Some("v"));
 }
 
 // Broadcast (§IV-C): a write at the leader is logged and proposed to the followers; once a
@@ -703,7 +703,7 @@ fn zab_leader_crash_n3_wins_and_y_survives() {
     assert_eq!(common_history(&h), vec![zx(1, 1), zx(1, 2), zx(2, 1)]);
     for z in live(&h) {
         assert_eq!(z.history.iter().map(|t| key_of(&t.cmd)).collect::<Vec<_>>(), ["x", "y", "y"]);
-        assert_eq!(z.sm.data.get("y").map(String::as_str), Some("2"));
+        assert_eq!(z.sm.value("y"), Some("2"));
     }
     clean(&h);
 }

@@ -92,7 +92,9 @@ impl fmt::Debug for Sessions {
 
 #[derive(Clone, Default)]
 pub struct Kv {
-    pub data: SortedMap<String, String>,
+    /// Keys and values share the commands' strings: applying one allocates nothing, and a
+    /// checkpoint's copy of the store counts references instead of copying text.
+    pub data: SortedMap<Rc<str>, Rc<str>>,
     pub sessions: Sessions,
     /// The highest client id whose session expired: a command from a client at or below
     /// it with no session is answered `SessionExpired` (clients get increasing ids).
@@ -128,10 +130,15 @@ impl fmt::Debug for Kv {
 }
 
 impl Kv {
+    /// The value stored under `key`, if any.
+    pub fn value(&self, key: &str) -> Option<&str> {
+        self.data.get(key).map(|v| &**v)
+    }
+
     fn apply_plain(&mut self, cmd: &KvCommand) -> Option<String> {
         match cmd {
-            KvCommand::Put { key, value } => self.data.insert(key.to_string(), value.to_string()),
-            KvCommand::Get { key } => self.data.get(&**key).cloned(),
+            KvCommand::Put { key, value } => self.data.insert(key.clone(), value.clone()).map(|v| String::from(&*v)),
+            KvCommand::Get { key } => self.data.get(&**key).map(|v| String::from(&**v)),
             KvCommand::Client { cmd, .. } => self.apply_plain(cmd),
         }
     }
@@ -186,7 +193,7 @@ impl StateMachine for Kv {
     }
     fn query(&self, cmd: &KvCommand) -> Option<KvOutput> {
         match cmd {
-            KvCommand::Get { key } => Some(KvOutput::Value(self.data.get(&**key).cloned())),
+            KvCommand::Get { key } => Some(KvOutput::Value(self.data.get(&**key).map(|v| String::from(&**v)))),
             KvCommand::Client { cmd, .. } => self.query(cmd),
             KvCommand::Put { .. } => None,
         }
@@ -199,7 +206,7 @@ impl StateMachine for Kv {
         }
     }
     fn rows(&self) -> Vec<Vec<String>> {
-        self.data.iter().map(|(k, v)| vec![k.clone(), v.clone()]).collect()
+        self.data.iter().map(|(k, v)| vec![String::from(&**k), String::from(&**v)]).collect()
     }
     /// Thesis §6.3: the session table every replica keeps.
     fn tables(&self) -> Vec<TableView> {
