@@ -721,3 +721,33 @@ fn writes_open_at_once_after_a_cut_are_decided_without_a_search() {
     assert!(verdicts[..verdicts.len() - 1].iter().all(|v| *v == "linearizable"), "{verdicts:?}");
     assert!(matches!(check(&stale, Limits::default()), Verdict::NotLinearizable { .. }));
 }
+
+/// Operations one after another (each returns before the next is invoked) have one order:
+/// the live check folds them into the cut without a search, and still finds the stale
+/// read at the end (with the search's witness), as the whole check does. An operation that
+/// overlaps the one before it sends the fold back to the search.
+#[test]
+fn operations_one_after_another_are_folded_without_a_search() {
+    let mut ops = Vec::new();
+    for i in 0..400u64 {
+        let t = 100 * i;
+        ops.push(write(i % 3, "x", (t, t + 40), &format!("v{i}")));
+        ops.push(read(i % 3, "x", (t + 50, t + 90), Some(&format!("v{i}"))));
+    }
+    clusterlab::sim::work::start();
+    feed(&ops, Limits::default(), None, |_, verdict| assert_eq!(verdict, Verdict::Linearizable));
+    assert_eq!(clusterlab::sim::work::stop().search_steps, 0, "no search for one possible order");
+
+    ops.push(read(7, "x", (40_000, 40_010), Some("v398")));
+    let mut last = None;
+    feed(&ops, Limits::default(), None, |_, verdict| last = Some(verdict));
+    let whole = check(&ops, Limits::default());
+    assert!(matches!(whole, Verdict::NotLinearizable { .. }), "{whole:?}");
+    assert_eq!(last, Some(whole), "the live check finds the stale read, with the same witness");
+
+    // Two writes that overlap: both orders are possible, so the fold searches.
+    let overlapping = [write(0, "y", (0, 50), "a"), write(1, "y", (40, 90), "b"), read(2, "y", (100, 110), Some("a")), read(0, "y", (120, 130), Some("a"))];
+    clusterlab::sim::work::start();
+    feed(&overlapping, Limits::default(), None, |_, verdict| assert_eq!(verdict, Verdict::Linearizable));
+    assert!(clusterlab::sim::work::stop().search_steps > 0, "overlapping operations are searched");
+}

@@ -34,7 +34,7 @@ use crate::sim::sorted::SortedMap;
 
 use super::explain;
 use super::history::{OpResult, Operation};
-use super::model::{role, Role};
+use super::model::{self, role, Role};
 use super::verdict::{KeyFailure, Limits, Verdict};
 use super::wgl::{self, Ending, KeyVerdict, Mode, Run, Search, Start};
 
@@ -221,22 +221,16 @@ impl KeyLog {
     /// Fold the operations before the latest quiescent cut into `base`; whether it did.
     fn fold(&mut self, key: &str, ops: &[Operation], limits: Limits) -> Result<bool, KeyVerdict> {
         let Some((before, cut_us)) = quiescent_cut(ops, &self.active) else { return Ok(false) };
-        let carried = self.carried();
-        let fold_limits = Limits { max_steps_per_key: limits.max_steps_per_key.min(MAX_FOLD_STEPS) };
-        let mut search = Search::with_observers(ops, &union(&before, &carried), &union(&self.active, &carried), fold_limits);
-        if search.run(&self.starts(), Mode::AllFinalStates) == Run::OutOfSteps {
-            return Ok(false);
-        }
-        let finals = maximal(search.finals());
-        if finals.is_empty() {
-            return Err(KeyVerdict::Fails(explain::failure(ops, key, search.witness())));
-        }
-        if finals.len() > MAX_BASE {
-            return Ok(false);
-        }
-        if search.lossy() && self.exact.is_none() {
-            self.exact = Some((self.base.clone(), Vec::new()));
-        }
+        let finals = match self.in_one_order(ops, &before) {
+            Some(end) => vec![end],
+            None => {
+                let Some((finals, lossy)) = self.fold_search(key, ops, &before, limits)? else { return Ok(false) };
+                if lossy && self.exact.is_none() {
+                    self.exact = Some((self.base.clone(), Vec::new()));
+                }
+                finals
+            }
+        };
         if let Some((_, folded)) = &mut self.exact {
             folded.extend_from_slice(&before);
         }
@@ -244,6 +238,53 @@ impl KeyLog {
         self.cut_us = self.cut_us.max(Some(cut_us));
         self.active.retain(|id| before.binary_search(id).is_err());
         Ok(true)
+    }
+
+    /// Every configuration the operations `before` the cut can end in, found by the search
+    /// (and whether it skipped placements, `lossy`); `None` where the search ran out of
+    /// steps or found more than `MAX_BASE`.
+    fn fold_search(&self, key: &str, ops: &[Operation], before: &[usize], limits: Limits) -> Result<Option<(Vec<Ending>, bool)>, KeyVerdict> {
+        let carried = self.carried();
+        let fold_limits = Limits { max_steps_per_key: limits.max_steps_per_key.min(MAX_FOLD_STEPS) };
+        let mut search = Search::with_observers(ops, &union(before, &carried), &union(&self.active, &carried), fold_limits);
+        if search.run(&self.starts(), Mode::AllFinalStates) == Run::OutOfSteps {
+            return Ok(None);
+        }
+        let finals = maximal(search.finals());
+        if finals.is_empty() {
+            return Err(KeyVerdict::Fails(explain::failure(ops, key, search.witness())));
+        }
+        Ok((finals.len() <= MAX_BASE).then(|| (finals, search.lossy())))
+    }
+
+    /// The fold where only one order is possible, without a search: the base is one
+    /// register value with nothing carried, and the completed operations before the cut
+    /// ran one after another (each returned before the next was invoked; the search counts
+    /// equal times as overlapping). The configuration that order ends in, or `None` where
+    /// that is not so or an operation does not fit (the search then finds the witness).
+    fn in_one_order(&self, ops: &[Operation], before: &[usize]) -> Option<Ending> {
+        let [Ending { state, unplaced }] = self.base.as_slice() else { return None };
+        if !unplaced.is_empty() {
+            return None;
+        }
+        let mut taking_part = Vec::with_capacity(before.len());
+        for &id in before {
+            match role(&ops[id]) {
+                Role::Required => taking_part.push(&ops[id]),
+                Role::Dropped => {}
+                Role::Optional => return None,
+            }
+        }
+        // In id order, which is invocation order where the chain holds at all.
+        let returned = |op: &Operation| op.complete_us.map_or(op.invoke_us, |done| done.max(op.invoke_us));
+        if taking_part.windows(2).any(|w| returned(w[0]) >= w[1].invoke_us) {
+            return None;
+        }
+        let mut state = state.clone();
+        for op in taking_part {
+            state = model::after(&state, op)?;
+        }
+        Some(Ending { state, unplaced: Vec::new() })
     }
 
     /// The unknown operations some configuration of the base has not placed.

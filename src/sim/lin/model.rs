@@ -119,7 +119,14 @@ fn read_value(op: &Operation) -> Option<String> {
 
 /// Whether `op` can take effect on a register holding `state` (for explanations).
 pub(crate) fn fits(state: &Option<String>, op: &Operation) -> bool {
+    after(state, op).is_some()
+}
+
+/// The register after `op` takes effect on one holding `state`, or `None` if it cannot take
+/// effect there with the result its client saw (the search's `Step`, on values).
+pub(crate) fn after(state: &Option<String>, op: &Operation) -> Option<Option<String>> {
     let mut states = States::default();
     let at = states.intern(state);
-    Step::new(op, &mut states).apply(at, &mut states).is_some()
+    let next = Step::new(op, &mut states).apply(at, &mut states)?;
+    Some(states.value(next).clone())
 }
