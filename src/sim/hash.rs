@@ -57,6 +57,7 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 /// A multiply-and-rotate step over one 64-bit word: for a fixed word a bijection of the
 /// state, and for a fixed state one-to-one in the word, so two inputs that differ in one
 /// word differ in the state from then on.
+#[inline(always)]
 pub(crate) fn word_step(h: u64, w: u64) -> u64 {
     (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
 }
@@ -91,6 +92,9 @@ impl StableHasher {
             StableHasher::fnv()
         }
     }
+    // Inlined into each integer write (the page's size-optimised build would otherwise call
+    // it for every integer the trace hash reads).
+    #[inline(always)]
     fn write_word(&mut self, w: u64, bytes: usize) {
         if self.words {
             self.h = word_step(self.h, w);
@@ -134,15 +138,19 @@ impl Hasher for StableHasher {
         }
         self.h = word_step(self.h, bytes.len() as u64);
     }
+    #[inline(always)]
     fn write_u8(&mut self, i: u8) {
         self.write_word(u64::from(i), 1);
     }
+    #[inline(always)]
     fn write_u16(&mut self, i: u16) {
         self.write_word(u64::from(i), 2);
     }
+    #[inline(always)]
     fn write_u32(&mut self, i: u32) {
         self.write_word(u64::from(i), 4);
     }
+    #[inline(always)]
     fn write_u64(&mut self, i: u64) {
         self.write_word(i, 8);
     }

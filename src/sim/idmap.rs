@@ -77,9 +77,8 @@ impl<V> IdMap<V> {
         }
         let in_use = self.slots.len() - self.head;
         if (self.head >= 32 && self.head * 2 >= self.slots.len()) || in_use > 2 * self.live + 32 {
-            let mut rest = self.slots.split_off(self.head);
-            rest.retain(|s| s.1.is_some());
-            self.slots = rest;
+            // In place: the slots before `head` are holes too.
+            self.slots.retain(|s| s.1.is_some());
             self.head = 0;
         }
     }

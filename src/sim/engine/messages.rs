@@ -19,10 +19,10 @@ impl<P: Protocol> Sim<P> {
         if P::Checker::OBSERVES_MESSAGES {
             self.sent.push((from, to, msg.clone()));
         }
-        let copies = if self.rng.chance_ppm(self.net().duplicate_ppm) { 2 } else { 1 };
-        for _ in 0..copies {
+        if self.rng.chance_ppm(self.net().duplicate_ppm) {
             self.send_copy(from, to, msg.clone());
         }
+        self.send_copy(from, to, msg);
     }
 
     /// A message's checksum, folded into the trace with its send: FNV-1a up to link
