@@ -9,6 +9,8 @@
 //! the zone test (`zones`, Gibbons & Korach), as `check` sends a whole key: writes piled up
 //! in an outage, open across every cut, cost the search exponential time and the zone test
 //! none. The fold of such a window gets `ZONED_FOLD_STEPS`: past them the cut stays.
+//! Operations that ran one after another from such a cut (each returned before the next
+//! was invoked) have one order, and are folded by applying them in it: no test, no search.
 //!
 //! An operation completed with `Unknown` does not block a cut: it may take effect at any
 //! later time, so each configuration carries the unknown operations it left unplaced, and
@@ -176,6 +178,10 @@ impl KeyLog {
         if matches!(self.answer, KeyVerdict::Fails(_)) {
             return;
         }
+        if self.fold_all_in_one_order(ops) {
+            self.answer = KeyVerdict::Linearizable;
+            return;
+        }
         // A window the zone test decides needs no search; its fold only keeps the window
         // short, so it gets few steps (a pile of open writes has exponentially many
         // orders, and then the cut stays where it is).
@@ -231,13 +237,30 @@ impl KeyLog {
                 finals
             }
         };
+        self.advance(&before, cut_us, finals);
+        Ok(true)
+    }
+
+    /// Fold the whole window when its operations ran one after another (`in_one_order`):
+    /// nothing is left to test or search. Whether it did.
+    fn fold_all_in_one_order(&mut self, ops: &[Operation]) -> bool {
+        let Some((before, cut_us)) = quiescent_cut(ops, &self.active) else { return false };
+        if before.len() != self.active.len() {
+            return false;
+        }
+        let Some(end) = self.in_one_order(ops, &before) else { return false };
+        self.advance(&before, cut_us, vec![end]);
+        true
+    }
+
+    /// Move the cut past `before`, whose operations end in `finals`.
+    fn advance(&mut self, before: &[usize], cut_us: u64, finals: Vec<Ending>) {
         if let Some((_, folded)) = &mut self.exact {
-            folded.extend_from_slice(&before);
+            folded.extend_from_slice(before);
         }
         self.base = finals;
         self.cut_us = self.cut_us.max(Some(cut_us));
         self.active.retain(|id| before.binary_search(id).is_err());
-        Ok(true)
     }
 
     /// Every configuration the operations `before` the cut can end in, found by the search
