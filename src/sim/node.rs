@@ -11,6 +11,21 @@ pub struct TimerSlot<T> {
     pub generation: u64,
     pub set_at_us: TimeUs,
     pub fires_at_us: TimeUs,
+    /// The sequence number this setting drew (its place among events at one time).
+    pub seq: u64,
+    /// The queue entry standing for the timer: its generation and time. When the timer is
+    /// set again for no earlier a time, the earlier setting's entry stays and stands for it
+    /// (a reset leaves no stale entry behind); when that entry reaches the queue's front,
+    /// `settle` moves it to `fires_at_us` with `seq`, where this setting's own entry would
+    /// have been all along.
+    pub queued: (u64, TimeUs),
+}
+
+impl<T> TimerSlot<T> {
+    /// Whether an earlier setting's queue entry stands for this one.
+    pub fn moved(&self) -> bool {
+        self.queued.0 != self.generation
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -65,6 +65,10 @@ impl EventQueue {
         let q = self.stamp(time_us, ev);
         self.heap.push(q);
     }
+    /// Queue an event numbered earlier by [`EventQueue::stamp`].
+    pub fn push_stamped(&mut self, q: Queued) {
+        self.heap.push(q);
+    }
     /// Queue a fault scheduled ahead (a scenario's): it joins the sorted list when it comes
     /// after everything there and no checkpoint shares the list, else the heap. The list
     /// holds only such faults.

@@ -39,11 +39,17 @@ impl<P: Protocol> Sim<P> {
 
     /// Queue an event; in adversary mode a message or a timer waits in the pool instead.
     pub(super) fn push_ev(&mut self, time_us: TimeUs, ev: Ev) {
-        if self.adversary && waits_for_choice(&ev) {
-            let q = self.queue.stamp(time_us, ev);
+        let q = self.queue.stamp(time_us, ev);
+        self.push_stamped(q);
+    }
+
+    /// Queue an event already numbered; in adversary mode a message or a timer waits in
+    /// the pool instead.
+    pub(super) fn push_stamped(&mut self, q: Queued) {
+        if self.adversary && waits_for_choice(&q.ev) {
             self.pool_push(q);
         } else {
-            self.queue.push(time_us, ev);
+            self.queue.push_stamped(q);
         }
     }
 
@@ -64,6 +70,11 @@ impl<P: Protocol> Sim<P> {
         }
         self.adversary = on;
         if on {
+            // Each timer's own entry, in place of an earlier setting's standing for it (the
+            // pool holds the timers' own generations, which the user fires).
+            for node in 0..self.n {
+                self.unmove_timers(node);
+            }
             for q in self.queue.take_where(waits_for_choice) {
                 self.pool_push(q);
             }

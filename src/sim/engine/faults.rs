@@ -167,6 +167,7 @@ impl<P: Protocol> Sim<P> {
                 t.generation = self.next_timer_gen;
                 self.next_timer_gen += 1;
                 t.fires_at_us = fires_at_us;
+                t.queued = (t.generation, fires_at_us);
                 rearmed.push((fires_at_us, t.generation));
             }
         }

@@ -93,6 +93,9 @@ enum Fate {
     Stale,
     /// Its node is paused: it waits in the node's inbox.
     Held(NodeId),
+    /// An earlier setting's timer entry standing for a later one (`TimerSlot::queued`): the
+    /// later one's entry takes its place.
+    StandsFor(NodeId, u64),
     Runs,
 }
 
@@ -229,6 +232,10 @@ impl<P: Protocol> Sim<P> {
                 Fate::Stale => {
                     self.queue.pop();
                 }
+                Fate::StandsFor(node, generation) => {
+                    self.queue.pop();
+                    self.unmove_timer(node, generation);
+                }
                 Fate::Held(node) => {
                     if let Some(q) = self.queue.pop() {
                         self.slots[node as usize].inbox.push(q.ev);
@@ -305,12 +312,11 @@ impl<P: Protocol> Sim<P> {
     /// flight, …), held by its node's pause, or due to run.
     fn front_fate(&self, ev: &Ev) -> Fate {
         let node = match ev {
-            Ev::Timer { node, generation } => {
-                if !self.slots[*node as usize].timers.iter().any(|t| t.generation == *generation) {
-                    return Fate::Stale;
-                }
-                *node
-            }
+            Ev::Timer { node, generation } => match self.slots[*node as usize].timers.iter().find(|t| t.queued.0 == *generation) {
+                None => return Fate::Stale,
+                Some(t) if t.moved() => return Fate::StandsFor(*node, *generation),
+                Some(_) => *node,
+            },
             // One lookup answers both questions for a message.
             Ev::Deliver { msg_id } => match self.flights.get(msg_id) {
                 None => return Fate::Stale,
