@@ -194,3 +194,26 @@ fn going_back_in_time_and_choosing_forks_the_run() {
     let recorded = live.run.recorded();
     assert!(recorded.iter().all(|f| f.after_event.unwrap() <= mid + 1), "{recorded:?}");
 }
+
+/// Followers' election timers are set again by every heartbeat, and the queue keeps one
+/// entry for each (an earlier setting's, moved to the latest deadline when it comes due).
+/// Adversary mode started then offers every armed timer once, at the deadline its node
+/// shows, and firing one moves time to exactly that deadline.
+#[test]
+fn timers_set_again_and_again_are_offered_at_their_own_deadlines() {
+    let mut live = LiveRun::open(&Scenario::current("raft", 3, 7)).unwrap();
+    live.run.run_until(3_000_000);
+    assert!(roles(live.run.as_ref()).contains(&"leader".to_string()), "heartbeats flow");
+    live.inject(Fault::Adversary { on: true }).unwrap();
+    let view = live.run.view();
+    let fires: Vec<_> = live.run.choices().into_iter().filter(|c| c.kind == "fire").collect();
+    let armed: usize = view.nodes.iter().map(|n| n.timers.len()).sum();
+    assert_eq!(fires.len(), armed, "every armed timer is a choice, once: {fires:?}");
+    for c in &fires {
+        let deadlines: Vec<_> = view.nodes[c.node as usize].timers.iter().map(|t| t.fires_at_us).collect();
+        assert!(deadlines.contains(&c.at_us), "n{} offers {} at its deadline {deadlines:?}", c.node, c.at_us);
+    }
+    let last = fires.iter().max_by_key(|c| c.at_us).unwrap();
+    live.inject(Fault::Fire { id: last.id }).unwrap();
+    assert_eq!(live.run.now_us(), last.at_us);
+}
