@@ -2,8 +2,8 @@
 //! it (absent while crashed), its disk (the durable state, synced and not) in the
 //! simulator's `disks` (the checkers read them), and its clock in [`super::clock::Clock`].
 
-use super::protocol::{Protocol, TimeUs};
-use super::queue::Ev;
+use super::protocol::{NodeId, Protocol, TimeUs};
+use super::queue::{Ev, Queued};
 
 #[derive(Clone, Debug)]
 pub struct TimerSlot<T> {
@@ -25,6 +25,13 @@ impl<T> TimerSlot<T> {
     /// Whether an earlier setting's queue entry stands for this one.
     pub fn moved(&self) -> bool {
         self.queued.0 != self.generation
+    }
+
+    /// This setting's own queue entry, at its time and place, which stands for it from now
+    /// on (an earlier setting's entry goes stale).
+    pub fn own_entry(&mut self, node: NodeId) -> Queued {
+        self.queued = (self.generation, self.fires_at_us);
+        Queued { time_us: self.fires_at_us, seq: self.seq, ev: Ev::Timer { node, generation: self.generation } }
     }
 }
 

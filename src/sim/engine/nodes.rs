@@ -6,7 +6,7 @@
 use super::Sim;
 use crate::sim::node::TimerSlot;
 use crate::sim::protocol::{Effect, NodeEnv, NodeId, Out, Protocol, TimeUs};
-use crate::sim::queue::{Ev, Queued};
+use crate::sim::queue::Ev;
 use crate::sim::trace::TraceKind;
 
 impl<P: Protocol> Sim<P> {
@@ -75,42 +75,37 @@ impl<P: Protocol> Sim<P> {
         // A slow node's timers take `factor` times as long (1 draws and fires as before).
         let local = self.rng.range(min_us, max_us).saturating_mul(u64::from(self.slow[node as usize]));
         let fires_at_us = self.now_us + self.clocks[node as usize].global_duration(local);
-        let slot = &mut self.slots[node as usize];
-        let before = slot.timers.iter().position(|t| t.timer == timer).map(|i| slot.timers.remove(i));
         let generation = self.next_timer_gen;
         self.next_timer_gen += 1;
         let q = self.queue.stamp(fires_at_us, Ev::Timer { node, generation });
-        let set_at_us = self.now_us;
         let slot = &mut self.slots[node as usize];
-        match before {
+        let before = slot.timers.iter().position(|t| t.timer == timer).map(|i| slot.timers.remove(i));
+        let queued = match before {
             // The entry already queued comes no later: it stands for this setting (see
             // `TimerSlot::queued`), and the queue takes no entry that would only go stale.
-            Some(b) if !self.adversary && b.queued.1 <= fires_at_us => {
-                slot.timers.push(TimerSlot { timer, generation, set_at_us, fires_at_us, seq: q.seq, queued: b.queued });
-            }
-            _ => {
-                slot.timers.push(TimerSlot { timer, generation, set_at_us, fires_at_us, seq: q.seq, queued: (generation, fires_at_us) });
-                self.push_stamped(q);
-            }
+            Some(b) if !self.adversary && b.queued.1 <= fires_at_us => b.queued,
+            _ => (generation, fires_at_us),
+        };
+        slot.timers.push(TimerSlot { timer, generation, set_at_us: self.now_us, fires_at_us, seq: q.seq, queued });
+        if queued.0 == generation {
+            self.push_stamped(q);
         }
     }
 
-    /// Queue the timer an earlier setting's entry stood for, at its own time and place
-    /// (that entry, reaching the front, or adversary mode starting); the earlier entry goes
-    /// stale.
+    /// Queue the timer an earlier setting's entry (`queued_generation`, reaching the
+    /// queue's front) stood for, at its own time and place.
     pub(super) fn unmove_timer(&mut self, node: NodeId, queued_generation: u64) {
         let slot = &mut self.slots[node as usize];
         let Some(t) = slot.timers.iter_mut().find(|t| t.queued.0 == queued_generation && t.moved()) else { return };
-        t.queued = (t.generation, t.fires_at_us);
-        let q = Queued { time_us: t.fires_at_us, seq: t.seq, ev: Ev::Timer { node, generation: t.generation } };
+        let q = t.own_entry(node);
         self.queue.push_stamped(q);
     }
 
-    /// [`Sim::unmove_timer`] for every timer of `node` an earlier entry stands for.
+    /// Queue every timer of `node` an earlier entry stands for at its own time and place
+    /// (adversary mode starting: the pool offers the timers' own generations).
     pub(super) fn unmove_timers(&mut self, node: NodeId) {
-        let moved: Vec<u64> = self.slots[node as usize].timers.iter().filter(|t| t.moved()).map(|t| t.queued.0).collect();
-        for g in moved {
-            self.unmove_timer(node, g);
+        for t in self.slots[node as usize].timers.iter_mut().filter(|t| t.moved()) {
+            self.queue.push_stamped(t.own_entry(node));
         }
     }
 

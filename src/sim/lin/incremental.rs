@@ -178,16 +178,24 @@ impl KeyLog {
         if matches!(self.answer, KeyVerdict::Fails(_)) {
             return;
         }
-        if self.fold_all_in_one_order(ops) {
-            self.answer = KeyVerdict::Linearizable;
-            return;
+        // The cut and, where the operations before it ran one after another, the one order's
+        // end: computed once, for the whole window here or for the fold below.
+        let cut = quiescent_cut(ops, &self.active);
+        let one_order = cut.as_ref().and_then(|(before, _)| self.in_one_order(ops, before));
+        if let (Some((before, cut_us)), Some(end)) = (&cut, &one_order) {
+            if before.len() == self.active.len() {
+                // The whole window folds: nothing is left to test or search.
+                self.advance(before, *cut_us, vec![end.clone()]);
+                self.answer = KeyVerdict::Linearizable;
+                return;
+            }
         }
         // A window the zone test decides needs no search; its fold only keeps the window
         // short, so it gets few steps (a pile of open writes has exponentially many
         // orders, and then the cut stays where it is).
         let zoned = self.zones_decide(ops);
         let fold_limits = if zoned { Limits { max_steps_per_key: limits.max_steps_per_key.min(ZONED_FOLD_STEPS) } } else { limits };
-        let mut answer = match self.fold(key, ops, fold_limits) {
+        let mut answer = match self.fold(key, ops, cut, one_order, fold_limits) {
             // A new cut is a new window: the zone test may decide it where it did not before.
             Ok(folded) if zoned || (folded && self.zones_decide(ops)) => KeyVerdict::Linearizable,
             Ok(_) => self.search(key, ops, limits),
@@ -224,10 +232,12 @@ impl KeyLog {
         true
     }
 
-    /// Fold the operations before the latest quiescent cut into `base`; whether it did.
-    fn fold(&mut self, key: &str, ops: &[Operation], limits: Limits) -> Result<bool, KeyVerdict> {
-        let Some((before, cut_us)) = quiescent_cut(ops, &self.active) else { return Ok(false) };
-        let finals = match self.in_one_order(ops, &before) {
+    /// Fold the operations before the latest quiescent cut (`cut`, if there is one) into
+    /// `base`, in their one order where `one_order` has its end, else by the search;
+    /// whether it did.
+    fn fold(&mut self, key: &str, ops: &[Operation], cut: Option<(Vec<usize>, u64)>, one_order: Option<Ending>, limits: Limits) -> Result<bool, KeyVerdict> {
+        let Some((before, cut_us)) = cut else { return Ok(false) };
+        let finals = match one_order {
             Some(end) => vec![end],
             None => {
                 let Some((finals, lossy)) = self.fold_search(key, ops, &before, limits)? else { return Ok(false) };
@@ -239,18 +249,6 @@ impl KeyLog {
         };
         self.advance(&before, cut_us, finals);
         Ok(true)
-    }
-
-    /// Fold the whole window when its operations ran one after another (`in_one_order`):
-    /// nothing is left to test or search. Whether it did.
-    fn fold_all_in_one_order(&mut self, ops: &[Operation]) -> bool {
-        let Some((before, cut_us)) = quiescent_cut(ops, &self.active) else { return false };
-        if before.len() != self.active.len() {
-            return false;
-        }
-        let Some(end) = self.in_one_order(ops, &before) else { return false };
-        self.advance(&before, cut_us, vec![end]);
-        true
     }
 
     /// Move the cut past `before`, whose operations end in `finals`.
