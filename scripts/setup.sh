@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what building and testing ClusterLab needs, printing each step. Idempotent: a
 # tool that is already there is not installed again.
-#   scripts/setup.sh build   wasm target, wasm-bindgen CLI, wasm-pack, wasm-opt (npm binaryen)
+#   scripts/setup.sh build   wasm target, rust-src, wasm-bindgen CLI, wasm-pack, wasm-opt (npm binaryen), terser, csso
 #   scripts/setup.sh test    the above plus Chromium, ChromeDriver and playwright-core
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,12 @@ command -v cargo >/dev/null || die "Rust is missing. Install it from https://rus
 if ! rustup target list --installed 2>/dev/null | grep -q wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target (rustup target add)"
   rustup target add wasm32-unknown-unknown || die "could not add the wasm32 target; run: rustup target add wasm32-unknown-unknown"
+fi
+
+# The page's modules rebuild the standard library for size (scripts/build.sh): its source.
+if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "adding the Rust standard library's source (rustup component add rust-src)"
+  rustup component add rust-src || die "could not add rust-src; run: rustup component add rust-src"
 fi
 
 # The wasm-bindgen CLI must match the wasm-bindgen crate exactly (pinned in Cargo.toml).
@@ -32,13 +38,14 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install wasm-pack --version 0.15.1 --locked || die "could not install wasm-pack; run: cargo install wasm-pack --locked"
 fi
 
-# wasm-opt from npm's binaryen (Debian's is too old for what rustc emits).
-if [ ! -x .tools/node_modules/binaryen/bin/wasm-opt ]; then
+# wasm-opt from npm's binaryen (Debian's is too old for what rustc emits); terser and csso
+# minify the page's JS and CSS (scripts/pack.mjs).
+if [ ! -x .tools/node_modules/binaryen/bin/wasm-opt ] || [ ! -d .tools/node_modules/terser ] || [ ! -d .tools/node_modules/csso ]; then
   command -v npm >/dev/null || die "npm is missing; install Node.js and npm (Debian: apt-get install nodejs npm)"
-  say "installing wasm-opt (npm binaryen@132) into .tools/"
+  say "installing wasm-opt (npm binaryen@132), terser 5.51.4 and csso 5.0.5 into .tools/"
   mkdir -p .tools
-  (cd .tools && { [ -f package.json ] || echo '{"private":true}' > package.json; } && npm install --no-audit --no-fund --silent binaryen@132) \
-    || die "could not install binaryen from npm; run: (cd .tools && npm install binaryen@132)"
+  (cd .tools && { [ -f package.json ] || echo '{"private":true}' > package.json; } && npm install --no-audit --no-fund --silent binaryen@132 terser@5.51.4 csso@5.0.5) \
+    || die "could not install the build's npm tools; run: (cd .tools && npm install binaryen@132 terser@5.51.4 csso@5.0.5)"
 fi
 
 if [ "$what" = test ]; then

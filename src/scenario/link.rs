@@ -158,7 +158,8 @@ fn decode_body(body: &str, version: u32) -> Result<Scenario, LinkError> {
 /// typed JSON with unknown fields refused, the version the link names (a file names its
 /// own), then [`accept`].
 pub(super) fn scenario_from_json(json: &[u8], version: Option<u32>) -> Result<Scenario, LinkError> {
-    let s: Scenario = serde_json::from_slice(json).map_err(|e| LinkError::BadJson(e.to_string()))?;
+    let v: serde_json::Value = serde_json::from_slice(json).map_err(|e| LinkError::BadJson(e.to_string()))?;
+    let s: Scenario = serde_json::from_value(v).map_err(|e| LinkError::BadJson(e.to_string()))?;
     if let Some(version) = version.filter(|v| *v != s.version) {
         return Err(LinkError::Invalid(format!("a version {version} link holds a version {} scenario", s.version)));
     }

@@ -109,9 +109,10 @@ fn is_zero(v: &u32) -> bool {
     *v == 0
 }
 
-/// Every fault and user action the simulator knows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, tag = "kind", rename_all = "snake_case")]
+/// Every fault and user action the simulator knows. Written by serde's derive as
+/// `{"kind": "crash", "node": 1}`; read by hand in the same form ([`super::fault_json`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fault {
     /// The process dies: volatile state lost, durable state kept (every write, synced or
     /// not, as if the operating system flushed its page cache), timers gone.

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod durable;
 pub mod engine;
 pub mod fault;
+mod fault_json;
 pub mod hash;
 pub mod history;
 pub mod idmap;

@@ -2,7 +2,7 @@
 //! English and Chinese: a ring answering lookups, nodes joining, neighbours failing, and
 //! each teaching bug.
 
-use super::{at, preset, Preset};
+use super::{at, config, preset, Preset};
 use crate::scenario::Scenario;
 use crate::sim::{ClientOp, Fault, NetConfig};
 use serde_json::json;
@@ -34,7 +34,7 @@ fn ring() -> Scenario {
 /// A thousand nodes on a 16-bit circle; a client at n0 looks a key up every 100 ms.
 fn thousand() -> Scenario {
     let mut s = Scenario::current("chord", 1000, 1);
-    s.config = json!({ "m_bits": 16, "keys": 200, "stabilize_us": 1_000_000, "fix_fingers_us": 1_000_000 });
+    s.config = config(r#"{ "m_bits": 16, "keys": 200, "stabilize_us": 1_000_000, "fix_fingers_us": 1_000_000 }"#);
     s.net = NetConfig { latency_min_us: 10_000, latency_max_us: 30_000, ..NetConfig::default() };
     s.faults = (1..=60u64).map(|i| at(100_000 * i, Fault::Request { node: 0, op: ClientOp::Get { key: format!("k{}", i * 3) } })).collect();
     s.faults.push(at(2_000_000, Fault::Crash { node: 500 }));

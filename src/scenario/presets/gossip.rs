@@ -1,6 +1,6 @@
 //! Gossip and SWIM presets: fixed-seed scenarios with captions in English and Chinese.
 
-use super::{at, preset, Preset};
+use super::{at, config, preset, Preset};
 use crate::scenario::Scenario;
 use crate::sim::{ClientOp, Fault};
 use serde_json::json;
@@ -18,7 +18,7 @@ fn one_rumor(mode: &str, fanout: u32, seed: u64) -> Scenario {
 
 fn residue() -> Scenario {
     let mut s = Scenario::new("gossip", 200, 5);
-    s.config = json!({"mode": "push", "fanout": 1, "k": 1, "anti_entropy_interval_us": 6_000_000});
+    s.config = config(r#"{"mode": "push", "fanout": 1, "k": 1, "anti_entropy_interval_us": 6_000_000}"#);
     s.faults = vec![at(RUMOR_AT_US, Fault::Request { node: 0, op: ClientOp::Propose { value: "rumor".into() } })];
     s
 }

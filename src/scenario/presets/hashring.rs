@@ -2,7 +2,7 @@
 //! and Chinese: a ring serving writes and reads, servers joining, a server failing, mod-N
 //! against the ring, one token per server against many, and each teaching bug.
 
-use super::{at, preset, Preset};
+use super::{at, config, preset, Preset};
 use crate::scenario::Scenario;
 use crate::sim::{ClientOp, Fault, NetConfig};
 use serde_json::json;
@@ -73,7 +73,7 @@ fn bug_vnodes() -> Scenario {
 }
 
 fn bug_wrap() -> Scenario {
-    ring_of(json!({ "bug": "wrap_off_by_one", "replicas": 1, "read_quorum": 1, "write_quorum": 1 }))
+    ring_of(config(r#"{ "bug": "wrap_off_by_one", "replicas": 1, "read_quorum": 1, "write_quorum": 1 }"#))
 }
 
 pub(crate) fn presets() -> Vec<Preset> {

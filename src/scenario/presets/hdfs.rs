@@ -5,21 +5,21 @@
 //! HDFS's defaults at 1:100 (a 3 s heartbeat is 30 ms here, the 10.5 min dead-node
 //! timeout 6.3 s); the lease's hard limit is cut from an hour to 3 s.
 
-use super::{at, preset, Preset};
+use super::{at, config, preset, Preset};
 use crate::scenario::Scenario;
 use crate::sim::{Fault, NetConfig, NodeId};
 use serde_json::json;
 
 /// NameNode n0, writer n1, DataNodes n2-n7 on two racks (rack 1: n2, n4, n6; rack 2: n3,
 /// n5, n7); 5-10 ms links; one file of two 32-byte blocks in 8-byte packets.
-fn hdfs_of(config: serde_json::Value) -> Scenario {
+fn hdfs_of(overrides: serde_json::Value) -> Scenario {
     let mut s = Scenario::current("hdfs", 8, 1);
-    let mut c = json!({
+    let mut c = config(r#"{
         "files": 1, "heartbeat_us": 30_000, "recheck_us": 3_000_000, "block_report_us": 20_000_000,
         "replication_check_us": 30_000, "pending_timeout_us": 3_000_000, "lease_limit_us": 3_000_000,
-        "safemode_us": 300_000, "scan_us": 10_000_000,
-    });
-    if let (Some(c), serde_json::Value::Object(extra)) = (c.as_object_mut(), config) {
+        "safemode_us": 300_000, "scan_us": 10_000_000
+    }"#);
+    if let (Some(c), serde_json::Value::Object(extra)) = (c.as_object_mut(), overrides) {
         c.extend(extra);
     }
     s.config = c;
@@ -97,14 +97,14 @@ fn bug_ack_before_sync() -> Scenario {
 /// one under the block's stamp.
 fn bug_stale_source() -> Scenario {
     let faults = vec![(390_000, crash(3)), (450_000, restart(3)), (1_000_000, crash(4))];
-    with(hdfs_of(json!({ "bug": "stale_source", "replication": 2, "recheck_us": 100_000 })), faults)
+    with(hdfs_of(config(r#"{ "bug": "stale_source", "replication": 2, "recheck_us": 100_000 }"#)), faults)
 }
 
 /// Two replicas, the first block on n4 and n3: n3's disk is damaged, n4 dies, and the
 /// NameNode copies the damaged replica without its checksums checked.
 fn bug_no_checksum() -> Scenario {
     let faults = vec![(600_000, Fault::CorruptDisk { node: 3 }), (650_000, crash(4))];
-    with(hdfs_of(json!({ "bug": "no_checksum_on_copy", "replication": 2, "recheck_us": 100_000 })), faults)
+    with(hdfs_of(config(r#"{ "bug": "no_checksum_on_copy", "replication": 2, "recheck_us": 100_000 }"#)), faults)
 }
 
 fn rack_fails_aware() -> Scenario {

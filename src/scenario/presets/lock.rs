@@ -4,7 +4,7 @@
 //! and the storage n6 unless a preset says otherwise. The fault times were read off the
 //! seeded runs (who holds the lock when); `tests/suite/lock_presets.rs` checks them.
 
-use super::{at, preset, Preset};
+use super::{at, config, preset, Preset};
 use crate::scenario::Scenario;
 use crate::sim::Fault;
 use serde_json::json;
@@ -61,7 +61,7 @@ pub const DRIFT_CLIENT: u32 = 3;
 
 pub fn clock_drift_with(drift_ppm: i64) -> Scenario {
     let mut s = base(5);
-    s.config = json!({"fencing": false, "cs_work_us_min": 1_000_000, "cs_work_us_max": 1_000_000});
+    s.config = config(r#"{"fencing": false, "cs_work_us_min": 1_000_000, "cs_work_us_max": 1_000_000}"#);
     s.faults = vec![at(0, Fault::ClockDrift { node: DRIFT_CLIENT, drift_ppm })];
     for server in 0..3 {
         s.faults.push(at(DRIFT_CUT_US, Fault::Cut { a: DRIFT_CLIENT, b: server }));

@@ -1,7 +1,7 @@
 //! Raft presets: fixed-seed scenarios with captions in English and Chinese, each showing one
 //! part of the Raft paper (§5.2 elections, §5.3-5.4 replication and Figures 7-8, thesis §9.6).
 
-use super::{at, preset, Preset};
+use super::{at, config, preset, Preset};
 use crate::scenario::Scenario;
 use crate::sim::{ClientOp, Fault, NetConfig, TimedFault};
 use serde_json::json;
@@ -63,7 +63,7 @@ fn minority_partition() -> Scenario {
 
 fn figure_7() -> Scenario {
     let mut s = Scenario::new("raft", 7, 5);
-    s.config = json!({
+    s.config = config(r#"{
         "initial_logs": [
             [1, 1, 1, 4, 4, 5, 5, 6, 6, 6],
             [1, 1, 1, 4, 4, 5, 5, 6, 6],
@@ -75,7 +75,7 @@ fn figure_7() -> Scenario {
         ],
         "initial_terms": [7, 7, 7, 7, 7, 7, 7],
         "election_timeout_us_min": 1_000_000, "election_timeout_us_max": 2_000_000
-    });
+    }"#);
     s.faults = vec![at(10_000, Fault::TimeoutNow { node: 0 }), put(400_000, 0, "x", "8")];
     s
 }
@@ -85,12 +85,12 @@ fn figure_7() -> Scenario {
 /// before the term-4 entry does; then n0 crashes and n4 can win.
 fn figure_8(bug: bool) -> Scenario {
     let mut s = base(6);
-    let mut config = json!({
+    let mut config = config(r#"{
         "initial_logs": [[1, 2], [1, 2], [1], [1], [1, 3]],
         "initial_terms": [3, 3, 3, 3, 3],
         "max_entries_per_append": 1,
         "election_timeout_us_min": 300_000, "election_timeout_us_max": 600_000
-    });
+    }"#);
     if bug {
         config["bug"] = json!("commit_old_term");
     }
