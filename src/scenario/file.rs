@@ -39,8 +39,9 @@ pub fn encode_file(s: &Scenario) -> Result<String, String> {
 }
 
 /// Compact JSON laid out for reading: the top-level object one field a line, an array in
-/// a top-level field (the faults) one element a line, everything deeper as it was.
-fn layout(json: &str) -> String {
+/// a top-level field (a scenario's faults, a trace's records) one element a line,
+/// everything deeper as it was.
+pub fn layout(json: &str) -> String {
     let mut out = Vec::with_capacity(json.len() + json.len() / 8);
     // How many brackets are open, whether the second one is an array (the lines break in
     // the top-level object and in such an array), whether this byte is in a string.

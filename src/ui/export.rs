@@ -20,7 +20,7 @@ pub fn download(filename: &str, mime: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The trace up to the playhead with what reproduces it.
+/// The trace up to the playhead with what reproduces it, one record a line.
 pub fn trace_json() -> Option<String> {
     model::with(|m| {
         let run = &m.live.run;
@@ -36,7 +36,9 @@ pub fn trace_json() -> Option<String> {
             "violations": run.violations(),
             "records": trace.range(0, end).collect::<Vec<_>>(),
         });
-        serde_json::to_string_pretty(&doc).unwrap_or_default()
+        // One record a line, laid out as scenario files are (serde_json's pretty printer
+        // was one more copy of its writer in the module).
+        crate::scenario::file::layout(&serde_json::to_string(&doc).unwrap_or_default())
     })
 }
 

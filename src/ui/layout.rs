@@ -4,6 +4,9 @@
 //! bottom in the order the roles first appear; racks as columns (a block store's DataNodes)
 //! under a row of the other roles; a sunflower (golden-angle spiral) for hundreds of nodes.
 
+// Trigonometry and powers from the browser (JavaScript's Math): Rust's own are about
+// 4 KB gzipped of each module, and only drawing uses them.
+use js_sys::Math;
 use std::f64::consts::PI;
 
 pub const SIZE: f64 = 400.0;
@@ -12,7 +15,7 @@ pub const RING: f64 = 140.0;
 
 fn ring(i: usize, n: usize, cx: f64, cy: f64, r: f64) -> (f64, f64) {
     let a = -PI / 2.0 + 2.0 * PI * i as f64 / n.max(1) as f64;
-    (cx + r * a.cos(), cy + r * a.sin())
+    (cx + r * Math::cos(a), cy + r * Math::sin(a))
 }
 
 /// Positions of `n` nodes; `groups[i]` names node i's group (empty: all on one ring).
@@ -145,7 +148,7 @@ pub fn sunflower(n: usize) -> Vec<(f64, f64)> {
         .map(|i| {
             let r = r_max * ((i as f64 + 0.5) / n.max(1) as f64).sqrt();
             let a = i as f64 * golden;
-            (C + r * a.cos(), C + r * a.sin())
+            (C + r * Math::cos(a), C + r * Math::sin(a))
         })
         .collect()
 }

@@ -4,6 +4,9 @@
 //! Messages are painted on a canvas laid over the SVG (`message_layer.rs`); one listener on
 //! the SVG serves every node and message (event delegation and a hit test).
 
+// Trigonometry and powers from the browser (JavaScript's Math): Rust's own are about
+// 4 KB gzipped of each module, and only drawing uses them.
+use js_sys::Math;
 use crate::i18n::{t, t_dyn};
 use super::message_layer::{self, MessageLayer};
 use crate::sim::{ClusterView, NodeStatus, NodeView, Overlay};
@@ -74,7 +77,7 @@ fn timer_arc(n: &NodeView, now: u64, x: f64, y: f64, r: f64) -> Html {
     let r = r + 5.0;
     let a = 2.0 * PI * left;
     let (x0, y0) = (x, y - r);
-    let (x1, y1) = (x + r * a.sin(), y - r * a.cos());
+    let (x1, y1) = (x + r * Math::sin(a), y - r * Math::cos(a));
     let large = if left > 0.5 { 1 } else { 0 };
     html! {
         <path class="timer-arc" d={format!("M {x0_1} {y0_1} A {r_1} {r_1} 0 {large} 1 {x1_1} {y1_1}", r_1 = fixed(r, 1), x0_1 = fixed(x0, 1), y0_1 = fixed(y0, 1), x1_1 = fixed(x1, 1), y1_1 = fixed(y1, 1))}>
@@ -167,7 +170,7 @@ const ARC_RING: f64 = layout::RING + 50.0;
 fn overlay_arcs(o: &Overlay) -> Html {
     let point = |f: u32| {
         let a = f64::from(f) / 4_294_967_296.0 * 2.0 * PI - PI / 2.0;
-        (200.0 + ARC_RING * a.cos(), 200.0 + ARC_RING * a.sin())
+        (200.0 + ARC_RING * Math::cos(a), 200.0 + ARC_RING * Math::sin(a))
     };
     html! {
         <g class="token-arcs" data-testid="token-arcs">

@@ -1,6 +1,9 @@
 //! A small line chart of a protocol's measured series against theory (gossip's fraction
 //! informed per round with the epidemic curve, SWIM's detection times).
 
+// Trigonometry and powers from the browser (JavaScript's Math): Rust's own are about
+// 4 KB gzipped of each module, and only drawing uses them.
+use js_sys::Math;
 use crate::i18n::t_dyn;
 use crate::sim::Plot;
 use yew::prelude::*;
@@ -21,7 +24,7 @@ fn nice(x: f64) -> f64 {
     if x <= 0.0 || !x.is_finite() {
         return 1.0;
     }
-    let p = 10f64.powf(x.log10().floor());
+    let p = Math::pow(10.0, Math::log10(x).floor());
     [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * p).find(|v| *v >= x).unwrap_or(10.0 * p)
 }
 
