@@ -59,8 +59,9 @@ fi
 # RUSTC_BOOTSTRAP lets the pinned stable compiler take them (rust-src from rustup, which
 # scripts/setup.sh adds). Neither changes a result: the page's panics trapped before and
 # trap now, and every sort the simulator runs orders by a total order (a stable sort, or an
-# unstable one over whole values), so another sort algorithm gives the same order; the
-# pinned hashes the browser tests replay check it.
+# unstable one over whole values), so another sort algorithm gives the same order;
+# tests/e2e/native_parity.test.mjs checks that one preset of every family gives the
+# native CLI's trace in the page.
 rebuild_std=(-Z build-std=std,panic_abort -Z build-std-features=optimize_for_size)
 export RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 opt_pids=()
