@@ -65,7 +65,7 @@ impl PageOptions {
                 ("embed", "1") => o.embed = true,
                 ("autoplay", "1") => o.autoplay = true,
                 ("speed", "max") => o.speed = Some(Speed::Max),
-                ("speed", x) => o.speed = x.parse::<f64>().ok().filter(|x| (0.01..=1000.0).contains(x)).map(Speed::Times),
+                ("speed", x) => o.speed = crate::ui::fixed::decimal(x).filter(|x| (0.01..=1000.0).contains(x)).map(Speed::Times),
                 ("theme", "light") => o.theme = Some("light"),
                 ("theme", "dark") => o.theme = Some("dark"),
                 ("lang", l) => o.lang = crate::i18n::Lang::from_tag(l),

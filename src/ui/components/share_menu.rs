@@ -3,6 +3,7 @@
 //! the space-time diagram (SVG).
 
 use crate::i18n::{t, Lang};
+use crate::ui::fixed::decimal;
 use crate::ui::{export, scenario_file};
 use crate::ui::model::{self, PageOptions, Speed};
 use crate::ui::state::{dispatch, Action};
@@ -69,8 +70,8 @@ fn embed_panel(choice: &UseStateHandle<EmbedChoice>) -> Html {
                 </label>
                 <label><input type="checkbox" checked={c.options.autoplay} onchange={set(|c, v| c.options.autoplay = v == "true")} />{ t("Autoplay") }</label>
                 <label>{ t("Speed") }{ " " }
-                    <select aria-label={t("Speed")} onchange={set(|c, v| c.options.speed = v.parse().ok().map(Speed::Times))}>
-                        { for ["0.25", "0.5", "1", "2", "5"].iter().map(|s| html! { <option value={*s} selected={c.options.speed == s.parse().ok().map(Speed::Times)}>{ format!("{s}×") }</option> }) }
+                    <select aria-label={t("Speed")} onchange={set(|c, v| c.options.speed = decimal(&v).map(Speed::Times))}>
+                        { for ["0.25", "0.5", "1", "2", "5"].iter().map(|s| html! { <option value={*s} selected={c.options.speed == decimal(s).map(Speed::Times)}>{ format!("{s}×") }</option> }) }
                     </select>
                 </label>
                 <label>{ t("Language") }{ " " }
