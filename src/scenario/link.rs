@@ -159,7 +159,7 @@ fn decode_body(body: &str, version: u32) -> Result<Scenario, LinkError> {
 /// own), then [`accept`].
 pub(super) fn scenario_from_json(json: &[u8], version: Option<u32>) -> Result<Scenario, LinkError> {
     let v: serde_json::Value = serde_json::from_slice(json).map_err(|e| LinkError::BadJson(e.to_string()))?;
-    let s: Scenario = serde_json::from_value(v).map_err(|e| LinkError::BadJson(e.to_string()))?;
+    let s = super::model::scenario_from_json(v).map_err(LinkError::BadJson)?;
     if let Some(version) = version.filter(|v| *v != s.version) {
         return Err(LinkError::Invalid(format!("a version {version} link holds a version {} scenario", s.version)));
     }

@@ -2,12 +2,12 @@
 //! and the tests (in the manner of turmoil's partition/repair/hold/release/crash/bounce).
 
 use super::protocol::{ClientOp, NodeId, TimeUs};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Network behaviour. Probabilities are in parts per million so that no float ever
-/// takes part in a decision (replay stays exact on every platform).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// takes part in a decision (replay stays exact on every platform). Read by hand, every
+/// field optional ([`super::fault_json`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NetConfig {
     pub latency_min_us: TimeUs,
     pub latency_max_us: TimeUs,
@@ -35,8 +35,8 @@ impl Default for NetConfig {
 }
 
 /// Chaos mode: random faults drawn from the seed. Rates are chances per tick, in ppm.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// Read by hand, every field optional ([`super::fault_json`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChaosConfig {
     pub tick_us: TimeUs,
     pub crash_ppm: u32,
@@ -264,8 +264,8 @@ impl Fault {
 
 /// A fault placed in a scenario: either at a simulated time (hand-written schedules and
 /// presets) or right after a given event (recorded from the page, so replay is exact).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// Read by hand ([`super::fault_json`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TimedFault {
     pub at_us: TimeUs,
     /// When set, the fault is applied right after this many events have run, at `at_us`.

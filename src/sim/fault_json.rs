@@ -1,15 +1,17 @@
-//! Reading a fault and a client operation from JSON by hand, in the form serde's internally
-//! tagged derive writes them (`{"kind": "crash", "node": 1}`, `{"op": "get", "key": "x"}`):
-//! the tag names the variant, its fields follow, a missing field or an unknown one is
-//! refused. The derive's reader buffered every variant through its own generic code, about
-//! 20 KB gzipped of each page module; this one reads a `serde_json::Value` once, with one
-//! small function per field type. Writing stays derived.
+//! Reading the fault vocabulary from JSON by hand ([`super::json_read`]): a fault and a
+//! client operation in the form serde's internally tagged derive writes them
+//! (`{"kind": "crash", "node": 1}`, `{"op": "get", "key": "x"}`: the tag names the variant,
+//! its fields follow), a fault placed in a schedule, network and chaos settings (every
+//! field optional, defaults as `Default` gives them). A missing field, a wrong type or an
+//! unknown field is refused. The derive's reader for the tagged enums alone was about
+//! 20 KB gzipped of each page module. Writing stays derived.
 
-use super::fault::Fault;
-use super::protocol::ClientOp;
-use serde::de::{DeserializeOwned, Error as _};
+use super::fault::{ChaosConfig, Fault, NetConfig, TimedFault};
+use super::json_read::Fields;
+use super::protocol::{ClientOp, NodeId};
+use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Every fault's `kind`, as the derive writes it.
 const FAULT_KINDS: &[&str] = &[
@@ -32,70 +34,81 @@ impl<'de> Deserialize<'de> for ClientOp {
     }
 }
 
-/// One JSON object's fields, taken one at a time; what is left at the end is unknown.
-struct Fields {
-    map: Map<String, Value>,
+impl<'de> Deserialize<'de> for TimedFault {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        timed_fault_from_json(Value::deserialize(d)?).map_err(D::Error::custom)
+    }
 }
 
-impl Fields {
-    fn of(v: Value, what: &str) -> Result<Self, String> {
-        match v {
-            Value::Object(map) => Ok(Fields { map }),
-            other => Err(format!("invalid type: {}, expected {what}", kind_of(&other))),
-        }
+impl<'de> Deserialize<'de> for NetConfig {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        net_from_json(Value::deserialize(d)?).map_err(D::Error::custom)
     }
+}
 
-    fn take(&mut self, key: &str) -> Result<Value, String> {
-        self.map.remove(key).ok_or_else(|| format!("missing field `{key}`"))
+impl<'de> Deserialize<'de> for ChaosConfig {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        chaos_from_json(Value::deserialize(d)?).map_err(D::Error::custom)
     }
+}
 
-    /// The variant the tag field names, one of `known`.
-    fn tag(&mut self, key: &str, known: &[&str]) -> Result<String, String> {
-        match self.take(key)? {
-            Value::String(s) if known.contains(&s.as_str()) => Ok(s),
-            Value::String(s) => Err(format!("unknown variant `{}`, expected one of {}", clip(&s), quoted(known))),
-            other => Err(format!("invalid type: {}, expected a variant name for `{key}`", kind_of(&other))),
-        }
-    }
+/// `{"at_us": 300000, "fault": {…}}`, with `after_event` when the page recorded it.
+pub(crate) fn timed_fault_from_json(v: Value) -> Result<TimedFault, String> {
+    let mut f = Fields::of(v, "a scheduled fault (an object with `at_us` and `fault`)")?;
+    let timed = TimedFault { at_us: f.u64("at_us")?, after_event: f.opt_u64("after_event")?, fault: fault_from_json(f.take("fault")?)? };
+    f.finish("a scheduled fault")?;
+    Ok(timed)
+}
 
-    fn u64(&mut self, key: &str) -> Result<u64, String> {
-        let v = self.take(key)?;
-        v.as_u64().ok_or_else(|| format!("invalid value for `{key}`: {}, expected a whole number from 0", kind_of(&v)))
-    }
+/// Network settings; a field left out keeps `NetConfig::default()`'s value.
+pub(crate) fn net_from_json(v: Value) -> Result<NetConfig, String> {
+    let d = NetConfig::default();
+    let mut f = Fields::of(v, "network settings (an object)")?;
+    let net = NetConfig {
+        latency_min_us: f.u64_or("latency_min_us", d.latency_min_us)?,
+        latency_max_us: f.u64_or("latency_max_us", d.latency_max_us)?,
+        loss_ppm: f.u32_or("loss_ppm", d.loss_ppm)?,
+        duplicate_ppm: f.u32_or("duplicate_ppm", d.duplicate_ppm)?,
+        reorder_ppm: f.u32_or("reorder_ppm", d.reorder_ppm)?,
+        reorder_extra_us: f.u64_or("reorder_extra_us", d.reorder_extra_us)?,
+        corrupt_ppm: f.u32_or("corrupt_ppm", d.corrupt_ppm)?,
+    };
+    f.finish("network settings")?;
+    Ok(net)
+}
 
-    fn u32(&mut self, key: &str) -> Result<u32, String> {
-        let n = self.u64(key)?;
-        u32::try_from(n).map_err(|_| format!("invalid value for `{key}`: {n}, expected at most {}", u32::MAX))
-    }
+/// Chaos settings; a field left out keeps `ChaosConfig::default()`'s value.
+pub(crate) fn chaos_from_json(v: Value) -> Result<ChaosConfig, String> {
+    let d = ChaosConfig::default();
+    let mut f = Fields::of(v, "chaos settings (an object)")?;
+    let chaos = ChaosConfig {
+        tick_us: f.u64_or("tick_us", d.tick_us)?,
+        crash_ppm: f.u32_or("crash_ppm", d.crash_ppm)?,
+        partition_ppm: f.u32_or("partition_ppm", d.partition_ppm)?,
+        pause_ppm: f.u32_or("pause_ppm", d.pause_ppm)?,
+        skew_ppm: f.u32_or("skew_ppm", d.skew_ppm)?,
+        lose_unsynced_ppm: f.u32_or("lose_unsynced_ppm", d.lose_unsynced_ppm)?,
+        max_downtime_us: f.u64_or("max_downtime_us", d.max_downtime_us)?,
+        max_restart_delay_us: f.opt_u64("max_restart_delay_us")?,
+        crash_after_write_ppm: f.u32_or("crash_after_write_ppm", d.crash_after_write_ppm)?,
+        slow_ppm: f.u32_or("slow_ppm", d.slow_ppm)?,
+        slow_factor_max: f.u32_or("slow_factor_max", d.slow_factor_max)?,
+        disk_corrupt_ppm: f.u32_or("disk_corrupt_ppm", d.disk_corrupt_ppm)?,
+        net: f.object_or("net", d.net, net_from_json)?,
+    };
+    f.finish("chaos settings")?;
+    Ok(chaos)
+}
 
-    fn i64(&mut self, key: &str) -> Result<i64, String> {
-        let v = self.take(key)?;
-        v.as_i64().ok_or_else(|| format!("invalid value for `{key}`: {}, expected a whole number", kind_of(&v)))
-    }
-
-    fn bool(&mut self, key: &str) -> Result<bool, String> {
-        let v = self.take(key)?;
-        v.as_bool().ok_or_else(|| format!("invalid type for `{key}`: {}, expected a boolean", kind_of(&v)))
-    }
-
-    fn string(&mut self, key: &str) -> Result<String, String> {
-        match self.take(key)? {
-            Value::String(s) => Ok(s),
-            other => Err(format!("invalid type for `{key}`: {}, expected a string", kind_of(&other))),
-        }
-    }
-
-    /// A field of a type that reads itself (through its own `Deserialize`).
-    fn typed<T: DeserializeOwned>(&mut self, key: &str) -> Result<T, String> {
-        serde_json::from_value(self.take(key)?).map_err(|e| format!("`{key}`: {e}"))
-    }
-
-    /// Refuse whatever field nobody took.
-    fn finish(self, what: &str) -> Result<(), String> {
-        match self.map.keys().next() {
-            None => Ok(()),
-            Some(k) => Err(format!("unknown field `{}` in {what}", clip(k))),
-        }
+/// A partition's groups: lists of node ids.
+fn groups_from_json(v: Value) -> Result<Vec<Vec<NodeId>>, String> {
+    let group = |g: Value| match g {
+        Value::Array(ids) => ids.iter().map(|id| id.as_u64().and_then(|n| NodeId::try_from(n).ok()).ok_or("a node id must be a whole number from 0")).collect(),
+        _ => Err("each group must be a list of node ids"),
+    };
+    match v {
+        Value::Array(groups) => groups.into_iter().map(group).collect::<Result<_, _>>().map_err(|e| format!("`groups`: {e}")),
+        _ => Err("`groups` must be a list of groups".into()),
     }
 }
 
@@ -117,9 +130,9 @@ fn fault_from_json(v: Value) -> Result<Fault, String> {
         "heal" => Heal { a: f.u32("a")?, b: f.u32("b")? },
         "hold" => Hold { from: f.u32("from")?, to: f.u32("to")? },
         "release" => Release { from: f.u32("from")?, to: f.u32("to")? },
-        "partition" => Partition { groups: f.typed("groups")? },
+        "partition" => Partition { groups: groups_from_json(f.take("groups")?)? },
         "heal_all" => HealAll,
-        "set_network" => SetNetwork { net: f.typed("net")? },
+        "set_network" => SetNetwork { net: net_from_json(f.take("net")?).map_err(|e| format!("`net`: {e}"))? },
         "set_chaos" => SetChaos { on: f.bool("on")? },
         "request" => Request { node: f.u32("node")?, op: client_op_from_json(f.take("op")?)? },
         "adversary" => Adversary { on: f.bool("on")? },
@@ -148,31 +161,9 @@ fn client_op_from_json(v: Value) -> Result<ClientOp, String> {
     Ok(read)
 }
 
-/// How serde names a JSON value's type in its messages.
-fn kind_of(v: &Value) -> String {
-    match v {
-        Value::Null => "null".into(),
-        Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) => format!("number `{n}`"),
-        Value::String(s) => format!("string \"{}\"", clip(s)),
-        Value::Array(_) => "sequence".into(),
-        Value::Object(_) => "map".into(),
-    }
-}
-
-fn quoted(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
-}
-
-/// At most 40 characters of text from outside, for a message.
-fn clip(s: &str) -> String {
-    s.chars().take(40).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::fault::NetConfig;
 
     fn every_fault() -> Vec<Fault> {
         use Fault::*;
@@ -224,5 +215,26 @@ mod tests {
         assert!(refused(r#"{"kind":"set_network","net":{"latency":1}}"#).contains("unknown field `latency`"));
         assert!(refused(r#"[1]"#).contains("expected a fault"));
         assert!(refused(r#"{"kind":7}"#).contains("expected a variant name"));
+    }
+
+    #[test]
+    fn network_and_chaos_settings_take_defaults_for_what_they_leave_out() {
+        let net: NetConfig = serde_json::from_str(r#"{"loss_ppm": 5}"#).unwrap();
+        assert_eq!(net, NetConfig { loss_ppm: 5, ..NetConfig::default() });
+        let chaos: ChaosConfig = serde_json::from_str(r#"{"crash_ppm": 1, "net": {"latency_max_us": 9}}"#).unwrap();
+        assert_eq!(chaos, ChaosConfig { crash_ppm: 1, net: NetConfig { latency_max_us: 9, ..NetConfig::default() }, ..ChaosConfig::default() });
+        let chaos: ChaosConfig = serde_json::from_str(r#"{"max_restart_delay_us": null}"#).unwrap();
+        assert_eq!(chaos, ChaosConfig::default(), "a null optional field is absent");
+        let full = ChaosConfig { max_restart_delay_us: Some(7), slow_ppm: 3, ..ChaosConfig::default() };
+        assert_eq!(serde_json::from_str::<ChaosConfig>(&serde_json::to_string(&full).unwrap()).unwrap(), full);
+        let err = |t: &str| serde_json::from_str::<ChaosConfig>(t).expect_err(t).to_string();
+        assert!(err(r#"{"crash_pm": 1}"#).contains("unknown field `crash_pm` in chaos settings"));
+        assert!(err(r#"{"net": {"lost": 1}}"#).contains("`net`: unknown field `lost`"));
+        assert!(err(r#"{"tick_us": null}"#).contains("invalid value for `tick_us`: null"));
+        assert!(err(r#"{"pause_ppm": 4294967296}"#).contains("expected at most"));
+        let timed = |t: &str| serde_json::from_str::<TimedFault>(t);
+        assert_eq!(timed(r#"{"at_us": 5, "fault": {"kind": "heal_all"}}"#).unwrap(), TimedFault { at_us: 5, after_event: None, fault: Fault::HealAll });
+        assert!(timed(r#"{"fault": {"kind": "heal_all"}}"#).unwrap_err().to_string().contains("missing field `at_us`"));
+        assert!(timed(r#"{"at_us": 5, "fault": {"kind": "heal_all"}, "x": 1}"#).unwrap_err().to_string().contains("unknown field `x`"));
     }
 }
