@@ -9,7 +9,7 @@ pub mod durable;
 pub mod engine;
 pub mod fault;
 pub(crate) mod fault_json;
-pub(crate) mod json_read;
+pub mod json_read;
 pub mod hash;
 pub mod history;
 pub mod idmap;

@@ -138,7 +138,7 @@ impl<P: Protocol> Replicas<P> for Cluster<'_, P> {
 
 /// A log's configuration, with what a service granting leases through the leader needs
 /// (Chubby, Burrows 2006, §2.9: master leases and the new master's grace period).
-pub trait LogConfig: ProtocolConfig + Clone + Debug + Default + PartialEq + serde::Serialize + serde::de::DeserializeOwned {
+pub trait LogConfig: ProtocolConfig + Clone + Debug + Default + PartialEq + serde::Serialize + serde::de::DeserializeOwned + super::json_read::JsonField {
     /// This configuration with leader leases: a leader cut off from a majority steps down,
     /// and a server that hears from its leader does not depose it (Raft: CheckQuorum and
     /// PreVote, Ongaro's thesis §9.6).

@@ -4,13 +4,12 @@
 //! a silent cache server as down, the keys, and the planted teaching bugs.
 
 use crate::sim::{ProtocolConfig, TimeUs};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["leases_off", "set_after_invalidated_lease", "delete_before_db_write"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CacheConfig {
     /// Nodes 1 to `cache_servers` are memcached servers; node 0 is the database; the rest
     /// are web servers, the cache's clients.
@@ -107,3 +106,5 @@ impl ProtocolConfig for CacheConfig {
         Ok(())
     }
 }
+
+crate::json_struct!(CacheConfig, "the cache configuration" { cache_servers, vnodes, leases, lease_rate_us, retry_us, db_service_us, request_timeout_us, down_for_us, page_view_us, keys, bug });

@@ -5,13 +5,12 @@
 //! r + 1 members), and the planted teaching bugs.
 
 use crate::sim::{ProtocolConfig, TimeUs};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["original_maintenance", "no_key_handover", "notify_unchecked", "successor_list_not_refreshed"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ChordConfig {
     /// Identifiers have this many bits (the circle has 2^m points; at most 32).
     pub m_bits: u32,
@@ -107,3 +106,5 @@ impl ProtocolConfig for ChordConfig {
         Ok(())
     }
 }
+
+crate::json_struct!(ChordConfig, "the Chord configuration" { m_bits, id_seed, successors, start_members, stabilize_us, fix_fingers_us, check_predecessor_us, rpc_timeout_us, keys, replicate, bug });

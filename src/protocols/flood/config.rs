@@ -2,13 +2,13 @@
 //! no paper; its anti-entropy is Demers et al.'s (PODC 1987), in round-robin order).
 
 use crate::sim::ProtocolConfig;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["forget_on_restart"];
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// Read by hand ([`crate::json_struct`]): every field optional, unknown ones refused.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct FloodConfig {
     pub sync_interval_us: u64,
     /// Planted bug `forget_on_restart`: known values are never written to disk.
@@ -22,3 +22,5 @@ impl ProtocolConfig for FloodConfig {
         self.bug.as_deref()
     }
 }
+
+crate::json_struct!(FloodConfig, "a Flood configuration" { sync_interval_us, bug });

@@ -2,10 +2,10 @@
 //! al., PODC 1987, §1.4), the anti-entropy period (§1.3), and the planted teaching bugs.
 
 use crate::sim::ProtocolConfig;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// Who carries a rumor in a gossip contact (Demers §1.3, §1.4).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// The caller sends its hot rumors.
@@ -20,8 +20,7 @@ pub enum Mode {
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["anti_entropy_hot_only", "concat_on_conflict"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct GossipConfig {
     pub mode: Mode,
     /// Partners contacted per gossip round.
@@ -73,3 +72,6 @@ impl GossipConfig {
         Ok(())
     }
 }
+
+crate::json_unit_enum!(Mode { Push = "push", Pull = "pull", PushPull = "push_pull" });
+crate::json_struct!(GossipConfig, "the Gossip configuration" { mode, fanout, gossip_interval_us, k, anti_entropy_interval_us, bug });

@@ -5,13 +5,12 @@
 
 use super::placement::{Flaws, Placement};
 use crate::sim::{ProtocolConfig, TimeUs};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["salted_hash", "preference_counts_virtual_nodes", "wrap_off_by_one"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HashRingConfig {
     /// Tokens (virtual nodes) per server.
     pub vnodes: u32,
@@ -126,3 +125,5 @@ impl ProtocolConfig for HashRingConfig {
         Ok(())
     }
 }
+
+crate::json_struct!(HashRingConfig, "the hash ring configuration" { vnodes, replicas, placement, load_factor_pct, read_quorum, write_quorum, start_servers, join_every_us, gossip_us, dead_after_us, handoff_us, anti_entropy_us, request_timeout_us, keys, bug });

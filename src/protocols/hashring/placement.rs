@@ -8,10 +8,10 @@
 
 use crate::sim::prng::splitmix64;
 use crate::sim::NodeId;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How keys are mapped to servers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Placement {
     /// Consistent hashing: the first tokens clockwise (Karger; Dynamo §4.2).
@@ -280,3 +280,5 @@ mod tests {
         assert_eq!(load.iter().sum::<u32>(), 300);
     }
 }
+
+crate::json_unit_enum!(Placement { Ring = "ring", ModN = "mod_n", Jump = "jump", Rendezvous = "rendezvous", Bounded = "bounded" });

@@ -5,7 +5,7 @@
 //! the writer's files and timeouts, and the planted teaching bugs.
 
 use crate::sim::{NodeId, ProtocolConfig, TimeUs};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["ack_before_tail", "ack_before_sync", "stale_source", "no_checksum_on_copy", "rack_unaware"];
@@ -15,8 +15,7 @@ pub const NAMENODE: NodeId = 0;
 pub const CLIENT: NodeId = 1;
 pub const FIRST_DATANODE: NodeId = 2;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct HdfsConfig {
     /// Replicas per block (`dfs.replication`).
     pub replication: u32,
@@ -160,3 +159,5 @@ impl ProtocolConfig for HdfsConfig {
         Ok(())
     }
 }
+
+crate::json_struct!(HdfsConfig, "the HDFS configuration" { replication, racks, chunk_bytes, block_chunks, files, blocks_per_file, window, heartbeat_us, recheck_us, block_report_us, scan_us, replication_check_us, pending_timeout_us, lease_limit_us, safemode_us, ack_timeout_us, rpc_timeout_us, recovery_wait_us, bug } skip { version });

@@ -6,7 +6,7 @@
 
 use super::ServerLog;
 use crate::sim::{LogConfig, NodeId, Protocol};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// - `herd_effect`: every waiter watches the children of `/lock` instead of its predecessor,
 ///   so every change wakes every waiter (the herd effect ZooKeeper's recipe avoids; the
@@ -28,8 +28,8 @@ pub const BUGS: &[&str] = &["herd_effect", "client_ignores_lease", "sequence_fro
 pub const DRIFT_BOUND_PPM: u32 = crate::sim::assume::CHAOS_DRIFT_PPM;
 
 /// `C`: the configuration of the servers' replicated log.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+/// Read by hand ([`crate::json_struct`]): every field optional, unknown ones refused.
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct LockConfig<C = <ServerLog as Protocol>::Config> {
     /// Lock servers (one replicated-log group), ids `0..servers`.
     pub servers: u32,
@@ -176,3 +176,5 @@ impl<C: LogConfig> LockConfig<C> {
         self.log.validate(self.servers).map_err(|e| format!("lock: {e}"))
     }
 }
+
+crate::json_struct!(LockConfig<C: LogConfig>, "the lock service configuration" { servers, clients, fencing, session_timeout_us, keepalive_interval_us, grace_period_us, session_check_us, request_timeout_us_min, request_timeout_us_max, cs_work_us_min, cs_work_us_max, write_prep_us, rest_us_min, rest_us_max, rounds, log = "raft", bug } skip { version, holds });

@@ -5,7 +5,7 @@
 //! (§3.3) and the planted teaching bug.
 
 use crate::sim::ProtocolConfig;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["no_reexecute_completed_maps", "nondeterministic_map", "averaging_combiner", "salted_partitioner", "commit_late_done", "commit_not_synced"];
@@ -16,7 +16,7 @@ pub const TEXT_MAX_CHARS: usize = 20_000;
 pub const WORDS_MAX: u32 = 200_000;
 
 /// Which language generated text is drawn from.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     #[default]
@@ -24,8 +24,7 @@ pub enum Language {
     Zh,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MapReduceConfig {
     /// The input text; when absent, `words` words are generated from `text_seed`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,3 +184,6 @@ pub(crate) fn validate_durations(durations: &[(&str, u64)]) -> Result<(), String
         None => Ok(()),
     }
 }
+
+crate::json_unit_enum!(Language { En = "en", Zh = "zh" });
+crate::json_struct!(MapReduceConfig, "the MapReduce configuration" { text, words, vocabulary, language, text_seed, map_tasks, reduce_tasks, combiner, backup_tasks, backup_when_left_pct, worker_bytes_per_ms, net_bytes_per_ms, ping_interval_us, worker_timeout_us, fetch_retry_us, bug } skip { input_cache });

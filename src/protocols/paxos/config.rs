@@ -1,9 +1,9 @@
 //! Paxos configuration: single-decree or Multi-Paxos, backoff, timings, and the planted
 //! teaching bugs.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Basic Paxos: one value, every proposer runs both phases.
@@ -22,8 +22,7 @@ fn is_default_max_sessions(n: &u32) -> bool {
     *n == DEFAULT_MAX_SESSIONS
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PaxosConfig {
     pub mode: Mode,
     /// Randomized backoff before retrying after a Nack. Off: retry after exactly
@@ -97,3 +96,6 @@ impl PaxosConfig {
         self.proposers.is_empty() || self.proposers.contains(&id)
     }
 }
+
+crate::json_unit_enum!(Mode { Single = "single", Multi = "multi" });
+crate::json_struct!(PaxosConfig, "the Paxos configuration" { mode, backoff, retry_min_us, retry_max_us, heartbeat_us, leader_timeout_min_us, leader_timeout_max_us, proposers, max_sessions, bug } skip { version });

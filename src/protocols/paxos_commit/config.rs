@@ -5,13 +5,12 @@
 
 use crate::protocols::txn::workload::Workload;
 use crate::sim::ProtocolConfig;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["abort_without_phase1", "commit_on_majority", "accept_below_promise", "accept_before_durable"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PaxosCommitConfig {
     /// Faults tolerated: 2F + 1 acceptors (n1 to n(2F+1)); F = 0 is two-phase commit.
     pub f: u32,
@@ -88,3 +87,5 @@ impl ProtocolConfig for PaxosCommitConfig {
         workload.validate(2 * self.f + 2, nodes, &durations)
     }
 }
+
+crate::json_struct!(PaxosCommitConfig, "the Paxos Commit configuration" { f, transactions, txn_interval_us, keys, no_votes, no_vote_permille, decision_timeout_us, leader_timeout_us, bug });

@@ -6,7 +6,7 @@
 use crate::protocols::lock::LockConfig;
 use crate::protocols::raft::RaftConfig;
 use crate::sim::{LogConfig, NodeId};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// - `no_fencing`: neither the storage nor the backups compare epochs, so a deposed
 ///   primary that has not noticed (a zombie) still logs, forwards and acknowledges writes.
@@ -20,8 +20,7 @@ use serde::{Deserialize, Serialize};
 ///   (the required sync removed); a fence still syncs.
 pub const BUGS: &[&str] = &["no_fencing", "backup_accepts_old_epoch", "serve_before_replay", "ack_before_backups_apply", "ack_before_sync"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PbConfig {
     /// Coordinators: the lock service's servers, ids `0..coords`. The replicas follow, then
     /// the storage holding the write-ahead log (the last id).
@@ -113,3 +112,5 @@ impl PbConfig {
         n - 1
     }
 }
+
+crate::json_struct!(PbConfig, "the primary/backup configuration" { coords, session_timeout_us, keepalive_interval_us, grace_period_us, backup_timeout_us, resend_us, raft, bug } skip { version });

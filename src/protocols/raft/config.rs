@@ -1,13 +1,13 @@
 //! Raft configuration: timeouts, PreVote and CheckQuorum (thesis §9.6), planted bugs, and
 //! optional starting logs for the paper's figures.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub const BUGS: &[&str] =
     &["commit_old_term", "vote_without_log_check", "forget_voted_for", "truncate_without_conflict", "small_quorum", "vote_before_sync", "no_sessions", "stale_read", "ack_before_commit"];
 
 /// How a leader answers a read (Ongaro's thesis §6.4).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadMode {
     /// Append the read to the log and answer when it applies.
@@ -27,8 +27,7 @@ impl ReadMode {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RaftConfig {
     pub election_timeout_us_min: u64,
     pub election_timeout_us_max: u64,
@@ -121,3 +120,6 @@ impl RaftConfig {
         Ok(())
     }
 }
+
+crate::json_unit_enum!(ReadMode { Log = "log", ReadIndex = "read_index", Lease = "lease" });
+crate::json_struct!(RaftConfig, "the Raft configuration" { election_timeout_us_min, election_timeout_us_max, heartbeat_interval_us, pre_vote, check_quorum, max_entries_per_append, initial_logs, initial_terms, read, lease_drift_bound_ppm, bug } skip { version });

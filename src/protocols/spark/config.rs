@@ -6,14 +6,13 @@
 use crate::protocols::mapreduce::config::{validate_durations, validate_input, validate_rates, InputCache, Language, MapReduceConfig};
 use crate::protocols::mapreduce::input::{self, Input};
 use crate::sim::ProtocolConfig;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::sync::Arc;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["no_recompute_lost_shuffle", "recompute_wrong_parent", "nondeterministic_flatmap", "stage_partitioner_mismatch", "commit_not_synced"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SparkConfig {
     /// The input text; when absent, `words` words are generated from `text_seed`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -137,3 +136,5 @@ impl ProtocolConfig for SparkConfig {
         Ok(())
     }
 }
+
+crate::json_struct!(SparkConfig, "the Spark configuration" { text, words, vocabulary, language, text_seed, partitions, reduce_partitions, map_side_combine, executor_bytes_per_ms, net_bytes_per_ms, heartbeat_interval_us, executor_timeout_us, fetch_retry_us, max_fetch_retries, resubmit_delay_us, bug } skip { input_cache });

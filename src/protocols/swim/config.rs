@@ -3,13 +3,12 @@
 //! the piggyback retransmission multiplier λ (§4.1), and the planted teaching bugs.
 
 use crate::sim::ProtocolConfig;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["no_refutation", "accept_stale_incarnation", "alive_overrides_confirm"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SwimConfig {
     /// T′, the protocol period (§3.1): one probe per member per period.
     pub protocol_period_us: u64,
@@ -76,3 +75,5 @@ impl SwimConfig {
         self.retransmit_mult * (32 - n.leading_zeros()).max(1)
     }
 }
+
+crate::json_struct!(SwimConfig, "the SWIM configuration" { protocol_period_us, ping_timeout_us, indirect_probes, suspicion_timeout_us, retransmit_mult, max_piggyback, reconnect_interval_us, bug });

@@ -6,7 +6,7 @@
 
 use crate::protocols::txn::workload::Workload;
 use crate::sim::{ProtocolConfig, TimeUs};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &["docommit_before_all_acks", "termination_ignores_precommit", "recovered_decides_alone", "yes_before_force", "pre_commit_before_force"];
@@ -15,8 +15,7 @@ pub const BUGS: &[&str] = &["docommit_before_all_acks", "termination_ignores_pre
 /// registry row declares it, and a network slower than this is "assumption exceeded".
 pub const DELAY_BOUND_US: TimeUs = 80_000;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ThreePcConfig {
     /// Transactions the coordinator begins, one every `txn_interval_us`.
     pub transactions: u32,
@@ -117,3 +116,5 @@ impl ProtocolConfig for ThreePcConfig {
         self.check_timing(u64::from(nodes - 1))
     }
 }
+
+crate::json_struct!(ThreePcConfig, "the 3PC configuration" { transactions, txn_interval_us, keys, no_votes, no_vote_permille, vote_timeout_us, reply_window_us, termination_timeout_us, send_gap_us, bug });

@@ -4,7 +4,7 @@
 
 use crate::protocols::txn::workload::Workload;
 use crate::sim::ProtocolConfig;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// The planted teaching bugs.
 pub const BUGS: &[&str] = &[
@@ -17,7 +17,7 @@ pub const BUGS: &[&str] = &[
 ];
 
 /// What a coordinator presumes about a transaction it has no record of.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Presumption {
     /// Presumed abort: no record means abort; aborts are not forced nor acknowledged.
@@ -28,8 +28,7 @@ pub enum Presumption {
     Nothing,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct TwoPcConfig {
     /// Transactions the coordinator begins, one every `txn_interval_us`.
     pub transactions: u32,
@@ -97,3 +96,6 @@ impl ProtocolConfig for TwoPcConfig {
         workload.validate(2, nodes, &durations)
     }
 }
+
+crate::json_unit_enum!(Presumption { Abort = "abort", Nothing = "nothing" });
+crate::json_struct!(TwoPcConfig, "the 2PC configuration" { transactions, txn_interval_us, keys, no_votes, no_vote_permille, vote_timeout_us, termination_timeout_us, resend_us, presumed, bug });

@@ -3,10 +3,10 @@
 //! wait, the leader's in-memory committed log (past it a follower gets SNAP), the time an
 //! fsync takes, and the planted teaching bugs.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 /// How a server answers a read.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReadMode {
     /// From its own delivered state at once (ZooKeeper's reads: sequentially consistent).
@@ -25,8 +25,7 @@ impl ReadMode {
 
 pub const BUGS: &[&str] = &["skip_sync", "diff_not_trunc", "ack_newleader_before_sync", "epoch_before_txns", "snap_not_persisted", "ack_before_fsync", "no_last_zxid_check"];
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ZabConfig {
     /// ZooKeeper's tickTime: the leader pings and every server checks its limits each tick.
     pub tick_us: u64,
@@ -125,3 +124,6 @@ impl ZabConfig {
         self.tick_us * self.sync_limit
     }
 }
+
+crate::json_unit_enum!(ReadMode { Local = "local", Sync = "sync" });
+crate::json_struct!(ZabConfig, "the Zab configuration" { tick_us, init_limit, sync_limit, notify_timeout_us, finalize_wait_us, committed_log, fsync_us, reads, lease_drift_bound_ppm, bug } skip { version });
