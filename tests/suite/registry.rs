@@ -202,3 +202,31 @@ fn sweep_knobs_are_not_shadowed_by_the_base_configuration() {
     let known: Vec<(&str, Vec<String>)> = known.iter().map(|(n, k)| (*n, k.iter().map(|s| s.to_string()).collect())).collect();
     assert_eq!(found, known, "rows whose base configuration shadows some of their knobs");
 }
+
+/// Only the families in `PLOT_FAMILIES` carry the plot chart in their page module: a
+/// protocol of any other family must draw no plot, in its default run or any preset; and
+/// the chart's `cfg` in the overlay panel names exactly those families.
+#[test]
+fn only_the_plot_families_draw_plots_and_the_page_carries_the_chart_for_them() {
+    let mut drew = std::collections::BTreeSet::new();
+    for r in scenario::rows() {
+        let mut scenarios = vec![Scenario::new(r.name, r.nodes.default, 1)];
+        scenarios.extend((r.presets)().iter().map(|p| (p.build)()));
+        for s in scenarios {
+            let mut run = scenario::build(&s, false).unwrap_or_else(|e| panic!("{}: {e}", r.name));
+            for t_us in [1_000_000, 5_000_000] {
+                run.run_until(t_us);
+                if !run.overlay().plots.is_empty() {
+                    drew.insert(r.family);
+                }
+            }
+        }
+    }
+    for family in &drew {
+        assert!(registry::PLOT_FAMILIES.contains(family), "{family} draws plots but is not in PLOT_FAMILIES");
+    }
+    assert!(drew.contains("gossip"), "the check sees plots where they are drawn");
+    let panel = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/ui/components/overlay_panel.rs")).unwrap();
+    let cfg: Vec<String> = registry::PLOT_FAMILIES.iter().map(|f| format!("feature = \"{f}\"")).collect();
+    assert!(panel.contains(&format!("#[cfg(any({}))]", cfg.join(", "))), "the overlay panel's cfg names PLOT_FAMILIES");
+}

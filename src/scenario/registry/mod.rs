@@ -141,6 +141,10 @@ pub fn row_or_err(protocol: &str) -> Result<&'static Row, String> {
     })
 }
 
+/// The families whose protocols draw plots against theory (their overlays' `plots`): only
+/// their page modules carry the plot chart (`ui::components::overlay_panel`).
+pub const PLOT_FAMILIES: &[&str] = &["gossip", "hashring", "mapreduce", "replication"];
+
 /// The family (page module) that carries `protocol`, whether or not this build has it:
 /// the page's loader uses it to fetch the right module for a link.
 pub fn family_of(protocol: &str) -> Option<&'static str> {

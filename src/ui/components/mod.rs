@@ -16,6 +16,7 @@ pub mod message_layer;
 pub mod overlay_panel;
 #[cfg(any(feature = "mapreduce", feature = "replication"))]
 pub mod lineage_chart;
+#[cfg(any(feature = "gossip", feature = "hashring", feature = "mapreduce", feature = "replication"))]
 pub mod plot_chart;
 pub mod share_menu;
 pub mod spacetime;
@@ -37,6 +38,7 @@ pub use mapreduce_input::MapReduceInput;
 pub use overlay_panel::OverlayPanel;
 #[cfg(any(feature = "mapreduce", feature = "replication"))]
 pub use lineage_chart::LineageChart;
+#[cfg(any(feature = "gossip", feature = "hashring", feature = "mapreduce", feature = "replication"))]
 pub use plot_chart::PlotChart;
 pub use share_menu::ShareMenu;
 pub use spacetime::Spacetime;
