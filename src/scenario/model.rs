@@ -3,8 +3,7 @@
 use crate::sim::fault_json::{chaos_from_json, net_from_json, timed_fault_from_json};
 use crate::sim::json_read::Fields;
 use crate::sim::{ChaosConfig, NetConfig, TimedFault, TimeUs};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::Serialize;
 
 pub const MAX_NODES: u32 = 64;
 pub const MAX_FAULTS: usize = 5_000;
@@ -36,11 +35,7 @@ pub struct Scenario {
     pub playhead_event: Option<u64>,
 }
 
-impl<'de> Deserialize<'de> for Scenario {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        scenario_from_json(serde_json::Value::deserialize(d)?).map_err(D::Error::custom)
-    }
-}
+crate::deserialize_via!(Scenario, scenario_from_json);
 
 /// A scenario from its JSON: `protocol`, `nodes` and `seed` required, the rest optional
 /// (as [`Scenario::new`] leaves them; `version` 1 when absent, as links made before version

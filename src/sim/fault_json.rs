@@ -9,8 +9,6 @@
 use super::fault::{ChaosConfig, Fault, NetConfig, TimedFault};
 use super::json_read::Fields;
 use super::protocol::{ClientOp, NodeId};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// Every fault's `kind`, as the derive writes it.
@@ -22,35 +20,15 @@ const FAULT_KINDS: &[&str] = &[
 /// Every client operation's `op`.
 const OPS: &[&str] = &["put", "get", "propose"];
 
-impl<'de> Deserialize<'de> for Fault {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        fault_from_json(Value::deserialize(d)?).map_err(D::Error::custom)
-    }
-}
+crate::deserialize_via!(Fault, fault_from_json);
 
-impl<'de> Deserialize<'de> for ClientOp {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        client_op_from_json(Value::deserialize(d)?).map_err(D::Error::custom)
-    }
-}
+crate::deserialize_via!(ClientOp, client_op_from_json);
 
-impl<'de> Deserialize<'de> for TimedFault {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        timed_fault_from_json(Value::deserialize(d)?).map_err(D::Error::custom)
-    }
-}
+crate::deserialize_via!(TimedFault, timed_fault_from_json);
 
-impl<'de> Deserialize<'de> for NetConfig {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        net_from_json(Value::deserialize(d)?).map_err(D::Error::custom)
-    }
-}
+crate::deserialize_via!(NetConfig, net_from_json);
 
-impl<'de> Deserialize<'de> for ChaosConfig {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        chaos_from_json(Value::deserialize(d)?).map_err(D::Error::custom)
-    }
-}
+crate::deserialize_via!(ChaosConfig, chaos_from_json);
 
 /// `{"at_us": 300000, "fault": {…}}`, with `after_event` when the page recorded it.
 pub(crate) fn timed_fault_from_json(v: Value) -> Result<TimedFault, String> {

@@ -192,6 +192,20 @@ pub fn variant_name(key: &str, v: Value, known: &[&str]) -> Result<usize, String
     }
 }
 
+/// `Deserialize` for a type read by hand: the JSON value first, then `read` (a
+/// `fn(Value) -> Result<T, String>`), its message as the deserializer's error.
+#[macro_export]
+macro_rules! deserialize_via {
+    ($ty:ty, $read:expr) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let v = <serde_json::Value as serde::Deserialize>::deserialize(d)?;
+                $read(v).map_err(<D::Error as serde::de::Error>::custom)
+            }
+        }
+    };
+}
+
 /// Read a unit enum by its variants' snake_case names: `json_unit_enum!(ReadMode { Log =
 /// "log", ReadIndex = "read_index" })`.
 #[macro_export]
