@@ -1,6 +1,6 @@
 //! The scenario model: everything needed to replay a run exactly.
 
-use crate::sim::fault_json::{chaos_from_json, net_from_json, timed_fault_from_json};
+use crate::sim::fault_json::timed_fault_from_json;
 use crate::sim::json_read::Fields;
 use crate::sim::{ChaosConfig, NetConfig, TimedFault, TimeUs};
 use serde::Serialize;
@@ -48,8 +48,8 @@ pub fn scenario_from_json(v: serde_json::Value) -> Result<Scenario, String> {
         nodes: f.u32("nodes")?,
         seed: f.u64("seed")?,
         config: f.take("config").unwrap_or(serde_json::Value::Null),
-        net: f.object_or("net", NetConfig::default(), net_from_json)?,
-        chaos: f.object_or("chaos", ChaosConfig::default(), chaos_from_json)?,
+        net: f.field_or("net", NetConfig::default())?,
+        chaos: f.field_or("chaos", ChaosConfig::default())?,
         chaos_on: f.bool_or("chaos_on", false)?,
         faults: f.list_or_empty("faults", timed_fault_from_json)?,
         playhead_us: f.u64_or("playhead_us", 0)?,

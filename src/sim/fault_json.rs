@@ -7,7 +7,7 @@
 //! 20 KB gzipped of each page module. Writing stays derived.
 
 use super::fault::{ChaosConfig, Fault, NetConfig, TimedFault};
-use super::json_read::Fields;
+use super::json_read::{Fields, JsonField};
 use super::protocol::{ClientOp, NodeId};
 use serde_json::Value;
 
@@ -26,10 +26,6 @@ crate::deserialize_via!(ClientOp, client_op_from_json);
 
 crate::deserialize_via!(TimedFault, timed_fault_from_json);
 
-crate::deserialize_via!(NetConfig, net_from_json);
-
-crate::deserialize_via!(ChaosConfig, chaos_from_json);
-
 /// `{"at_us": 300000, "fault": {…}}`, with `after_event` when the page recorded it.
 pub(crate) fn timed_fault_from_json(v: Value) -> Result<TimedFault, String> {
     let mut f = Fields::of(v, "a scheduled fault (an object with `at_us` and `fault`)")?;
@@ -38,45 +34,13 @@ pub(crate) fn timed_fault_from_json(v: Value) -> Result<TimedFault, String> {
     Ok(timed)
 }
 
-/// Network settings; a field left out keeps `NetConfig::default()`'s value.
-pub(crate) fn net_from_json(v: Value) -> Result<NetConfig, String> {
-    let d = NetConfig::default();
-    let mut f = Fields::of(v, "network settings (an object)")?;
-    let net = NetConfig {
-        latency_min_us: f.u64_or("latency_min_us", d.latency_min_us)?,
-        latency_max_us: f.u64_or("latency_max_us", d.latency_max_us)?,
-        loss_ppm: f.u32_or("loss_ppm", d.loss_ppm)?,
-        duplicate_ppm: f.u32_or("duplicate_ppm", d.duplicate_ppm)?,
-        reorder_ppm: f.u32_or("reorder_ppm", d.reorder_ppm)?,
-        reorder_extra_us: f.u64_or("reorder_extra_us", d.reorder_extra_us)?,
-        corrupt_ppm: f.u32_or("corrupt_ppm", d.corrupt_ppm)?,
-    };
-    f.finish("network settings")?;
-    Ok(net)
-}
-
-/// Chaos settings; a field left out keeps `ChaosConfig::default()`'s value.
-pub(crate) fn chaos_from_json(v: Value) -> Result<ChaosConfig, String> {
-    let d = ChaosConfig::default();
-    let mut f = Fields::of(v, "chaos settings (an object)")?;
-    let chaos = ChaosConfig {
-        tick_us: f.u64_or("tick_us", d.tick_us)?,
-        crash_ppm: f.u32_or("crash_ppm", d.crash_ppm)?,
-        partition_ppm: f.u32_or("partition_ppm", d.partition_ppm)?,
-        pause_ppm: f.u32_or("pause_ppm", d.pause_ppm)?,
-        skew_ppm: f.u32_or("skew_ppm", d.skew_ppm)?,
-        lose_unsynced_ppm: f.u32_or("lose_unsynced_ppm", d.lose_unsynced_ppm)?,
-        max_downtime_us: f.u64_or("max_downtime_us", d.max_downtime_us)?,
-        max_restart_delay_us: f.opt_u64("max_restart_delay_us")?,
-        crash_after_write_ppm: f.u32_or("crash_after_write_ppm", d.crash_after_write_ppm)?,
-        slow_ppm: f.u32_or("slow_ppm", d.slow_ppm)?,
-        slow_factor_max: f.u32_or("slow_factor_max", d.slow_factor_max)?,
-        disk_corrupt_ppm: f.u32_or("disk_corrupt_ppm", d.disk_corrupt_ppm)?,
-        net: f.object_or("net", d.net, net_from_json)?,
-    };
-    f.finish("chaos settings")?;
-    Ok(chaos)
-}
+// Network and chaos settings: every field optional, a field left out keeps `Default`'s
+// value (chaos's own network when its `net` is left out).
+crate::json_struct!(NetConfig, "network settings" { latency_min_us, latency_max_us, loss_ppm, duplicate_ppm, reorder_ppm, reorder_extra_us, corrupt_ppm });
+crate::json_struct!(ChaosConfig, "chaos settings" {
+    tick_us, crash_ppm, partition_ppm, pause_ppm, skew_ppm, lose_unsynced_ppm, max_downtime_us, max_restart_delay_us,
+    crash_after_write_ppm, slow_ppm, slow_factor_max, disk_corrupt_ppm, net
+});
 
 /// A partition's groups: lists of node ids.
 fn groups_from_json(v: Value) -> Result<Vec<Vec<NodeId>>, String> {
@@ -110,7 +74,7 @@ fn fault_from_json(v: Value) -> Result<Fault, String> {
         "release" => Release { from: f.u32("from")?, to: f.u32("to")? },
         "partition" => Partition { groups: groups_from_json(f.take("groups")?)? },
         "heal_all" => HealAll,
-        "set_network" => SetNetwork { net: net_from_json(f.take("net")?).map_err(|e| format!("`net`: {e}"))? },
+        "set_network" => SetNetwork { net: JsonField::from_json("net", f.take("net")?)? },
         "set_chaos" => SetChaos { on: f.bool("on")? },
         "request" => Request { node: f.u32("node")?, op: client_op_from_json(f.take("op")?)? },
         "adversary" => Adversary { on: f.bool("on")? },

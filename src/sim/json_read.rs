@@ -98,11 +98,6 @@ impl Fields {
         self.map.remove(key).map_or(Ok(default), |v| T::from_json(key, v))
     }
 
-    /// An object field read by `read` (missing: `default`); its errors name the field.
-    pub fn object_or<T>(&mut self, key: &str, default: T, read: fn(Value) -> Result<T, String>) -> Result<T, String> {
-        self.map.remove(key).map_or(Ok(default), |v| read(v).map_err(|e| format!("`{key}`: {e}")))
-    }
-
     /// A list field (missing: empty), each element read by `read`; errors name the element.
     pub fn list_or_empty<T>(&mut self, key: &str, read: fn(Value) -> Result<T, String>) -> Result<Vec<T>, String> {
         match self.map.remove(key) {
@@ -249,7 +244,7 @@ macro_rules! json_struct {
                     $($field: f.field_or($crate::sim::json_read::key(stringify!($field), &[$($key)?]), d.$field)?,)+
                     $($skip: d.$skip,)*
                 };
-                f.finish($what).map(|()| c)
+                f.finish($what).map(|()| c).map_err(|e| if _key.is_empty() { e } else { format!("`{_key}`: {e}") })
             }
         }
     };
