@@ -87,7 +87,7 @@ done
 rm -rf dist && mkdir -p dist
 cp index.html dist/
 cp -r static dist/
-rm -f dist/static/loader.js dist/static/open_history.js
+rm -f dist/static/loader.js dist/static/open_history.js dist/static/lzma.js
 say "content-hashed modules, page, one-file builds, first-download sizes"
 node scripts/pack.mjs dist pkg/protocols.json pkg/presets.json "$budget_kb" "$max_kb"
 say "dist/ ready; one-file builds dist/clusterlab*.html"

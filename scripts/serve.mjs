@@ -15,7 +15,7 @@ import { brotliCompress, gzip, constants as zlib } from 'node:zlib';
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
   '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.map': 'application/json',
-  '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8', '.png': 'image/png' };
+  '.svg': 'image/svg+xml', '.lzma': 'application/x-lzma', '.txt': 'text/plain; charset=utf-8', '.png': 'image/png' };
 
 /// Types worth compressing. `application/wasm` is the one that matters most (the module is
 /// most of the page's bytes) and the one many servers leave out of their default lists.

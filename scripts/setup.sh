@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what building and testing ClusterLab needs, printing each step. Idempotent: a
 # tool that is already there is not installed again.
-#   scripts/setup.sh build   wasm target, rust-src, wasm-bindgen CLI, wasm-pack, wasm-opt (npm binaryen), terser, csso
+#   scripts/setup.sh build   wasm target, rust-src, wasm-bindgen CLI, wasm-pack, wasm-opt (npm binaryen), terser, csso; checks for xz
 #   scripts/setup.sh test    the above plus Chromium, ChromeDriver and playwright-core
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +37,9 @@ if ! command -v wasm-pack >/dev/null; then
   say "installing wasm-pack 0.15.1 (cargo install; a few minutes)"
   cargo install wasm-pack --version 0.15.1 --locked || die "could not install wasm-pack; run: cargo install wasm-pack --locked"
 fi
+
+# xz compresses the page's modules (scripts/pack.mjs; the page's loader inflates them).
+command -v xz >/dev/null || die "xz is missing; install it (Debian: apt-get install xz-utils; macOS: brew install xz)"
 
 # wasm-opt from npm's binaryen (Debian's is too old for what rustc emits); terser and csso
 # minify the page's JS and CSS (scripts/pack.mjs).

@@ -86,7 +86,9 @@ async function fetchFiles(family, files) {
   const js = await import(new URL(files.js, document.baseURI).href);
   const response = await fetch(new URL(files.wasm, document.baseURI));
   if (!response.ok) throw new Error(`${files.wasm}: HTTP ${response.status}`);
-  const wasm = await WebAssembly.compile(await response.arrayBuffer());
+  // The module comes LZMA-compressed (scripts/pack.mjs): inflated here (lzmaDecode, inlined
+  // before this script), then compiled.
+  const wasm = await WebAssembly.compile(lzmaDecode(new Uint8Array(await response.arrayBuffer())));
   return { family, js, wasm };
 }
 

@@ -59,7 +59,7 @@ async function openFile(page, name, text) {
 test('a run\'s client history opens in the viewer, fetched only then, with the failure shown', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=raft-stale-read');
   const fetched = [];
-  page.on('request', r => { if (/pkg\/viewer\.[0-9a-f]+\.wasm$/.test(r.url())) fetched.push(r.url()); });
+  page.on('request', r => { if (/pkg\/viewer\.[0-9a-f]+\.wasm\.lzma$/.test(r.url())) fetched.push(r.url()); });
   await page.evaluate(() => window.clusterlab.runFor(8_000_000));
   assert.equal(fetched.length, 0, 'the viewer is not fetched before a history is opened');
   const t0 = Date.now();

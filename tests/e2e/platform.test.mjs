@@ -25,7 +25,7 @@ async function openRecording(url) {
   const page = await context.newPage();
   const fetched = [];
   const errors = [];
-  page.on('request', r => { const m = r.url().match(/pkg\/([a-z]+)\.[0-9a-f]+\.(wasm|js)$/); if (m) fetched.push(`${m[1]}.${m[2]}`); });
+  page.on('request', r => { const m = r.url().match(/pkg\/([a-z]+)\.[0-9a-f]+\.(wasm|js)(\.lzma)?$/); if (m) fetched.push(`${m[1]}.${m[2]}`); });
   page.on('pageerror', e => errors.push(String(e)));
   await page.goto(url);
   await page.waitForFunction(() => window.clusterlab && document.querySelector('[data-node-id], [data-testid=cluster-canvas]'));
@@ -38,7 +38,7 @@ const waitProtocol = (page, protocol) =>
 test('each family is its own content-hashed module, and a preset fetches only its family', async () => {
   const m = manifest();
   for (const [fam, files] of Object.entries(m.families)) {
-    assert.match(files.wasm, new RegExp(`^pkg/${fam}\\.[0-9a-f]{12}\\.wasm$`));
+    assert.match(files.wasm, new RegExp(`^pkg/${fam}\\.[0-9a-f]{12}\\.wasm\\.lzma$`));
     assert.match(files.js, new RegExp(`^pkg/${fam}\\.[0-9a-f]{12}\\.js$`));
   }
   assert.ok(Object.keys(m.families).length >= 4, 'families: ' + Object.keys(m.families));
@@ -105,7 +105,7 @@ test('a pasted link of another family opens it; a module that fails to load leav
   await page.evaluate(() => { location.hash = '#preset=flood-basic'; });
   await waitProtocol(page, 'flood');
 
-  await page.route(/pkg\/paxos\.[0-9a-f]+\.wasm$/, route => route.abort());
+  await page.route(/pkg\/paxos\.[0-9a-f]+\.wasm\.lzma$/, route => route.abort());
   await page.evaluate(() => window.clusterlab.pause());
   const before = await state(page);
   const answer = await page.evaluate(() => window.clusterlab.load('paxos-livelock'));
@@ -116,6 +116,14 @@ test('a pasted link of another family opens it; a module that fails to load leav
   assert.equal(s.traceHash, before.traceHash, 'the open run is untouched');
   assert.ok((await page.evaluate(() => window.clusterlab.runFor(100000))).simTimeUs > before.simTimeUs, 'and still runs');
   await page.screenshot({ path: join(SHOTS, 'modules-load-failed.png') });
+
+  // A module file that arrives damaged (a proxy's error page, a truncated copy): the
+  // loader's decoder refuses it, and the page says so and keeps its run.
+  await page.unroute(/pkg\/paxos\.[0-9a-f]+\.wasm\.lzma$/);
+  await page.route(/pkg\/paxos\.[0-9a-f]+\.wasm\.lzma$/, route => route.fulfill({ status: 200, body: '<html>gateway timeout</html>' }));
+  assert.equal((await page.evaluate(() => window.clusterlab.load('paxos-livelock'))).loading, 'paxos');
+  await page.waitForFunction(() => /damaged/.test(window.clusterlab.state().notice || ''), null, { timeout: 10000 });
+  assert.equal((await state(page)).protocol, 'flood');
   await context.close();
 });
 
