@@ -10,7 +10,7 @@
 //! hundred bytes per run, where a crate would add its tables to the page's download.
 
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 pub type BlockId = u64;
 /// A generation stamp (HDFS-265): bumped by pipeline recovery and by block recovery, so
@@ -95,7 +95,7 @@ impl Replica {
 }
 
 /// A DataNode's replicas, by block.
-pub type Replicas = BTreeMap<BlockId, Replica>;
+pub type Replicas = SortedMap<BlockId, Replica>;
 
 /// One change to a DataNode's replicas, as written to its disk.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,7 +7,6 @@
 
 use super::config::{Language, MapReduceConfig};
 use crate::sim::prng::Prng;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -169,14 +168,9 @@ pub fn map_split(words: &[String], r: u32, combiner: Combiner, salt: Option<u64>
             parts.iter_mut().for_each(|p| p.sort());
         }
         Combiner::Sum | Combiner::Average => {
-            let mut counts: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
-            for w in words {
-                let e = counts.entry(w.as_str()).or_default();
-                e.0 += 1;
-                e.1 += 1;
-            }
-            for (w, (sum, n)) in counts {
-                let v = if combiner == Combiner::Average { sum / n } else { sum };
+            // Each word's (word, 1) pairs combined: their sum, or the average of those ones.
+            for (w, n) in totals(words.iter().map(|w| (w.as_str(), 1)).collect()) {
+                let v = if combiner == Combiner::Average { n / n } else { n };
                 parts[partition_at(w, r, salt) as usize].push((w.to_string(), v));
             }
         }
@@ -195,11 +189,21 @@ pub enum Combiner {
 
 /// The reduce function: the sum per word over every piece, sorted by word.
 pub fn reduce(pieces: &[Pairs]) -> Pairs {
-    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for (w, c) in pieces.iter().flatten() {
-        *counts.entry(w.as_str()).or_default() += c;
+    totals(pieces.iter().flatten().map(|(w, c)| (w.as_str(), *c)).collect()).into_iter().map(|(w, c)| (w.to_string(), c)).collect()
+}
+
+/// The sum per word of (word, count) pairs, in word order: sorted, then each run added up
+/// (the sums do not depend on the order within a run).
+fn totals(mut pairs: Vec<(&str, u64)>) -> Vec<(&str, u64)> {
+    pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut out: Vec<(&str, u64)> = Vec::new();
+    for (w, c) in pairs {
+        match out.last_mut() {
+            Some(last) if last.0 == w => last.1 += c,
+            _ => out.push((w, c)),
+        }
     }
-    counts.into_iter().map(|(w, c)| (w.to_string(), c)).collect()
+    out
 }
 
 /// Bytes of (word, count) pairs as a worker writes them: the word and an 8-byte count.
@@ -209,10 +213,7 @@ pub fn pairs_bytes(pairs: &[(String, u64)]) -> u64 {
 
 /// The sequential word count of the input, per output partition: what the job must produce.
 pub fn expected(input: &Input, r: u32) -> Vec<Pairs> {
-    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-    for w in input.splits.iter().flat_map(|s| &s.words) {
-        *counts.entry(w.as_str()).or_default() += 1;
-    }
+    let counts = totals(input.splits.iter().flat_map(|s| &s.words).map(|w| (w.as_str(), 1)).collect());
     let mut parts: Vec<Pairs> = vec![Vec::new(); r.max(1) as usize];
     for (w, c) in counts {
         parts[partition(w, r) as usize].push((w.to_string(), c));

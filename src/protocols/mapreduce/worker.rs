@@ -12,7 +12,8 @@ use super::input::{self, Combiner, Input, Pairs};
 use super::msg::{Attempt, Kind, MrMsg};
 use super::node::{MapReduce, MrTimer, MASTER};
 use crate::sim::{NodeId, Out, TimeUs};
-use std::collections::{BTreeMap, VecDeque};
+use crate::sim::sorted::SortedMap;
+use std::collections::VecDeque;
 
 /// A map task running: its output, written when its work is done.
 #[derive(Clone, Debug)]
@@ -51,7 +52,7 @@ pub struct Worker {
     pub job: u64,
     pub map: Option<MapRun>,
     pub reduce: Option<ReduceRun>,
-    pub files: BTreeMap<u32, MapFile>,
+    pub files: SortedMap<u32, MapFile>,
     /// Map outputs written since boot (the one-partition checker reads new files only).
     pub files_written: u64,
     /// Pieces waiting for the link: (reduce worker, map, partition); the one being sent.

@@ -14,7 +14,8 @@ use super::node::{Spark, SparkTimer, DRIVER};
 use crate::protocols::mapreduce::input::{self, Combiner, Input, Pairs};
 use crate::protocols::mapreduce::worker::work_us;
 use crate::sim::{NodeId, Out};
-use std::collections::{BTreeMap, VecDeque};
+use crate::sim::sorted::SortedMap;
+use std::collections::VecDeque;
 
 /// A result task's shuffle read: where each map output lies, the blocks fetched, the asks
 /// left for each.
@@ -59,7 +60,7 @@ pub struct Executor {
     pub boot: u64,
     pub running: Option<Running>,
     /// Shuffle outputs by map partition.
-    pub outputs: BTreeMap<u32, ShuffleOutput>,
+    pub outputs: SortedMap<u32, ShuffleOutput>,
     /// Shuffle outputs written since boot (the one-partition checker reads new ones only).
     pub outputs_written: u64,
     /// Blocks waiting for the link: (result executor, map, reduce); the one being sent.

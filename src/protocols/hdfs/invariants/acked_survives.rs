@@ -7,12 +7,12 @@ use super::{replicas_of, violation};
 use crate::protocols::hdfs::data::BlockId;
 use crate::protocols::hdfs::node::Hdfs;
 use crate::sim::{CheckCtx, Violation};
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 pub const NAME: &str = "Acknowledged data survives";
 pub const SOURCE: &str = "HDFS-265 (append/hflush design), pipeline and block recovery; GFS (SOSP 2003) §3.1";
 
-pub fn check(ctx: &CheckCtx<Hdfs>, acked: &BTreeMap<BlockId, u32>, out: &mut Vec<Violation>) {
+pub fn check(ctx: &CheckCtx<Hdfs>, acked: &SortedMap<BlockId, u32>, out: &mut Vec<Violation>) {
     let n = ctx.nodes.len() as u32;
     for (&block, &len) in acked.iter().filter(|(_, l)| **l > 0) {
         let held = (0..n).filter_map(|d| replicas_of(ctx, d)).any(|r| r.get(&block).is_some_and(|r| r.len() >= len));

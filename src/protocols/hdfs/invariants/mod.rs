@@ -17,17 +17,17 @@ use super::config::{HdfsConfig, CLIENT};
 use super::data::{BlockId, Replicas};
 use super::node::Hdfs;
 use crate::sim::{CheckCtx, Checker, NodeId, Violation};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 #[derive(Clone, Debug)]
 pub struct HdfsChecker {
     chunk_bytes: u32,
     /// The most each block was ever acknowledged to the writer (survives its crashes).
-    acked: BTreeMap<BlockId, u32>,
+    acked: SortedMap<BlockId, u32>,
     reads_seen: u64,
     /// Each violation is reported once per property and block, not again at every later
     /// event while it stands.
-    reported: BTreeSet<String>,
+    reported: SortedSet<String>,
 }
 
 pub(crate) fn violation(ctx: &CheckCtx<Hdfs>, name: &str, source: &str, explanation: String) -> Violation {
@@ -51,7 +51,7 @@ pub(crate) fn replicas_of<'a>(ctx: &'a CheckCtx<Hdfs>, n: NodeId) -> Option<&'a 
 
 impl Checker<Hdfs> for HdfsChecker {
     fn new(config: &HdfsConfig, _n: u32) -> Self {
-        HdfsChecker { chunk_bytes: config.chunk_bytes, acked: BTreeMap::new(), reads_seen: 0, reported: BTreeSet::new() }
+        HdfsChecker { chunk_bytes: config.chunk_bytes, acked: SortedMap::new(), reads_seen: 0, reported: SortedSet::new() }
     }
     fn properties() -> Vec<(&'static str, &'static str)> {
         vec![

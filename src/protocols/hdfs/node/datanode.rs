@@ -12,7 +12,7 @@ use super::super::msg::{Command, HdfsMsg, Reported};
 use super::super::Hdfs;
 use super::{write_replica, HdfsTimer};
 use crate::sim::{NodeId, Out};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 /// A pipeline this node is a stage of.
 #[derive(Clone, Debug)]
@@ -21,7 +21,7 @@ pub struct Stage {
     pub upstream: NodeId,
     pub downstream: Option<NodeId>,
     /// Packets passed on whose ack has not come back.
-    pub waiting: BTreeSet<u32>,
+    pub waiting: SortedSet<u32>,
 }
 
 /// A packet that came ahead of an earlier one of its block, held until that one is in.
@@ -46,11 +46,11 @@ pub struct Recovery {
     pub min_gs: Gs,
     pub recovery_id: Gs,
     pub nodes: Vec<NodeId>,
-    pub infos: BTreeMap<NodeId, Option<Reported>>,
+    pub infos: SortedMap<NodeId, Option<Reported>>,
     /// Once decided: the length and the replicas told to take it.
     pub len: Option<u32>,
     pub told: Vec<NodeId>,
-    pub updated: BTreeSet<NodeId>,
+    pub updated: SortedSet<NodeId>,
 }
 
 #[derive(Clone, Debug)]
@@ -58,14 +58,14 @@ pub struct DataNode {
     pub id: NodeId,
     pub rack: u32,
     pub replicas: Replicas,
-    pub stages: BTreeMap<BlockId, Stage>,
+    pub stages: SortedMap<BlockId, Stage>,
     /// The newest recovery id each replica under recovery has seen: older writers are fenced.
-    pub fenced: BTreeMap<BlockId, Gs>,
-    pub recoveries: BTreeMap<BlockId, Recovery>,
+    pub fenced: SortedMap<BlockId, Gs>,
+    pub recoveries: SortedMap<BlockId, Recovery>,
     /// The newest recovery id this node has led each block's recovery under.
-    pub led: BTreeMap<BlockId, Gs>,
+    pub led: SortedMap<BlockId, Gs>,
     /// Packets held until the one before them is in: (block, offset).
-    pub early: BTreeMap<(BlockId, u32), Early>,
+    pub early: SortedMap<(BlockId, u32), Early>,
     scan_next: BlockId,
     pub bytes_received: u64,
     pub copies_sent: u32,
@@ -74,7 +74,7 @@ pub struct DataNode {
 
 impl DataNode {
     pub fn new(id: NodeId, c: &HdfsConfig) -> Self {
-        DataNode { id, rack: c.rack_of(id), replicas: Replicas::new(), stages: BTreeMap::new(), fenced: BTreeMap::new(), recoveries: BTreeMap::new(), led: BTreeMap::new(), early: BTreeMap::new(), scan_next: 0, bytes_received: 0, copies_sent: 0, bad_found: 0 }
+        DataNode { id, rack: c.rack_of(id), replicas: Replicas::new(), stages: SortedMap::new(), fenced: SortedMap::new(), recoveries: SortedMap::new(), led: SortedMap::new(), early: SortedMap::new(), scan_next: 0, bytes_received: 0, copies_sent: 0, bad_found: 0 }
     }
 
     pub fn boot(&mut self, replicas: Replicas, c: &HdfsConfig, out: &mut Out<Hdfs>) {
@@ -172,9 +172,9 @@ impl DataNode {
             }
         }
         let next = downstream.first().copied();
-        let stage = self.stages.entry(block).or_insert(Stage { gs, upstream: from, downstream: next, waiting: BTreeSet::new() });
+        let stage = self.stages.entry(block).or_insert(Stage { gs, upstream: from, downstream: next, waiting: SortedSet::new() });
         if stage.gs != gs || stage.upstream != from || stage.downstream != next {
-            *stage = Stage { gs, upstream: from, downstream: next, waiting: BTreeSet::new() };
+            *stage = Stage { gs, upstream: from, downstream: next, waiting: SortedSet::new() };
         }
         let head_acks_now = c.has_bug("ack_before_tail") && from == super::super::config::CLIENT;
         match next {
@@ -256,8 +256,8 @@ impl DataNode {
                     return;
                 }
                 self.led.insert(block, recovery_id);
-                let infos = BTreeMap::new();
-                self.recoveries.insert(block, Recovery { min_gs: gs, recovery_id, nodes: nodes.clone(), infos, len: None, told: Vec::new(), updated: BTreeSet::new() });
+                let infos = SortedMap::new();
+                self.recoveries.insert(block, Recovery { min_gs: gs, recovery_id, nodes: nodes.clone(), infos, len: None, told: Vec::new(), updated: SortedSet::new() });
                 for n in nodes {
                     if n == self.id {
                         let replica = self.init_recovery(block, recovery_id);

@@ -14,7 +14,7 @@ use super::super::Hdfs;
 use super::placement::{choose_targets, spans_racks};
 use super::{DiskWrite, HdfsTimer};
 use crate::sim::{LogWrite, NodeId, Out, TimeUs};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::sim::sorted::{SortedMap, SortedSet};
 
 mod leases;
 mod reports;
@@ -52,13 +52,13 @@ pub struct BlockMeta {
     pub state: BlockState,
     /// The pipeline the writer was given (under construction).
     pub expected: Vec<NodeId>,
-    pub replicas: BTreeMap<NodeId, Reported>,
+    pub replicas: SortedMap<NodeId, Reported>,
     /// Replicas reported failing their checksums, kept until enough good ones exist.
-    pub corrupt: BTreeSet<NodeId>,
+    pub corrupt: SortedSet<NodeId>,
     /// DataNodes told to delete their replica that have not yet reported it gone (version 5;
     /// HDFS's invalidate and excess sets): their reports of it do not count, and none of them
     /// is a copy target for it. Forgotten for a node marked dead.
-    pub deleting: BTreeSet<NodeId>,
+    pub deleting: SortedSet<NodeId>,
 }
 
 #[derive(Clone, Debug)]
@@ -78,29 +78,29 @@ pub struct DnInfo {
 #[derive(Clone, Debug, Default)]
 pub struct NameNode {
     pub n: u32,
-    pub files: BTreeMap<u32, FileMeta>,
-    pub blocks: BTreeMap<BlockId, BlockMeta>,
+    pub files: SortedMap<u32, FileMeta>,
+    pub blocks: SortedMap<BlockId, BlockMeta>,
     pub gs: Gs,
     pub next_block: BlockId,
-    pub datanodes: BTreeMap<NodeId, DnInfo>,
-    pub commands: BTreeMap<NodeId, Vec<Command>>,
-    pub under: BTreeSet<BlockId>,
+    pub datanodes: SortedMap<NodeId, DnInfo>,
+    pub commands: SortedMap<NodeId, Vec<Command>>,
+    pub under: SortedSet<BlockId>,
     /// Copies scheduled: block → (target, deadline).
-    pub pending: BTreeMap<BlockId, (NodeId, TimeUs)>,
-    leases: BTreeMap<Holder, TimeUs>,
+    pub pending: SortedMap<BlockId, (NodeId, TimeUs)>,
+    leases: SortedMap<Holder, TimeUs>,
     /// Block recoveries under way: block → (recovery id, started).
-    pub recovering: BTreeMap<BlockId, (Gs, TimeUs)>,
+    pub recovering: SortedMap<BlockId, (Gs, TimeUs)>,
     pub safe_mode: bool,
     booted_us: TimeUs,
-    retry_cache: BTreeMap<Holder, (u64, Answer)>,
+    retry_cache: SortedMap<Holder, (u64, Answer)>,
     /// The newest call number each client has made.
-    newest_call: BTreeMap<Holder, u64>,
+    newest_call: SortedMap<Holder, u64>,
     /// When a block whose every replica is marked corrupt may be rescanned again.
-    rescans: BTreeMap<BlockId, TimeUs>,
+    rescans: SortedMap<BlockId, TimeUs>,
     /// When each DataNode's latest full block report came in (this boot).
-    reported: BTreeMap<NodeId, TimeUs>,
+    reported: SortedMap<NodeId, TimeUs>,
     /// When this boot's NameNode began each file's lease recovery.
-    recovering_files: BTreeMap<u32, TimeUs>,
+    recovering_files: SortedMap<u32, TimeUs>,
     /// Bytes copied by re-replication, and when each copy was reported (the storm plot).
     pub rereplicated_bytes: u64,
     pub copies: Vec<(TimeUs, u64)>,
@@ -123,7 +123,7 @@ impl NameNode {
             self.apply_edit(e);
         }
         let now = out.now();
-        let holders: BTreeSet<Holder> = self.files.values().filter(|f| !f.closed).filter_map(|f| f.holder).collect();
+        let holders: SortedSet<Holder> = self.files.values().filter(|f| !f.closed).filter_map(|f| f.holder).collect();
         self.leases = holders.into_iter().map(|h| (h, now)).collect();
         self.safe_mode = true;
         self.booted_us = now;
@@ -141,7 +141,7 @@ impl NameNode {
                 if let Some(f) = self.files.get_mut(&file) {
                     f.blocks.push(block);
                 }
-                let meta = BlockMeta { file, gs, len: 0, state: BlockState::UnderConstruction, expected: Vec::new(), replicas: BTreeMap::new(), corrupt: BTreeSet::new(), deleting: BTreeSet::new() };
+                let meta = BlockMeta { file, gs, len: 0, state: BlockState::UnderConstruction, expected: Vec::new(), replicas: SortedMap::new(), corrupt: SortedSet::new(), deleting: SortedSet::new() };
                 self.blocks.insert(block, meta);
                 self.next_block = self.next_block.max(block + 1);
                 self.gs = self.gs.max(gs);

@@ -26,7 +26,7 @@ impl NameNode {
     pub(super) fn block_report(&mut self, d: NodeId, list: Vec<(BlockId, Reported)>, c: &HdfsConfig, out: &mut Out<Hdfs>) {
         self.datanodes.insert(d, DnInfo { last_heartbeat_us: out.now(), alive: true });
         self.reported.insert(d, out.now());
-        let listed: BTreeSet<BlockId> = list.iter().map(|(b, _)| *b).collect();
+        let listed: SortedSet<BlockId> = list.iter().map(|(b, _)| *b).collect();
         for (_, m) in self.blocks.iter_mut().filter(|(b, _)| !listed.contains(b)) {
             m.deleting.remove(&d);
         }
