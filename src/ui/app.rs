@@ -59,8 +59,13 @@ const LOG_WINDOW: usize = 60;
 pub const SPACETIME_WINDOW_US: u64 = 400_000;
 pub const MAX_ARROWS: usize = 300;
 /// Above this many nodes the cluster is drawn on a canvas and the space-time diagram,
-/// one lane per node, is left out.
+/// one lane per node, is left out. Only the modules of families whose clusters grow past
+/// 64 nodes (`registry::CANVAS_FAMILIES`) carry the canvas; the others draw every cluster
+/// they allow, at most 64 nodes, as SVG with its space-time diagram.
+#[cfg(any(feature = "gossip", feature = "dht", feature = "hashring"))]
 pub const CANVAS_ABOVE: usize = 50;
+#[cfg(not(any(feature = "gossip", feature = "dht", feature = "hashring")))]
+pub const CANVAS_ABOVE: usize = usize::MAX;
 /// How often a large cluster's overlay (plots and tables over every node) and the event
 /// log are refreshed while playing; paused, every change shows at once.
 const OVERLAY_EVERY_MS: f64 = 250.0;
@@ -189,12 +194,12 @@ fn notice(s: &Snapshot) -> Html {
 }
 
 fn cluster(s: &Snapshot) -> Html {
+    #[cfg(any(feature = "gossip", feature = "dht", feature = "hashring"))]
     if s.view.nodes.len() > CANVAS_ABOVE {
         let circle = crate::scenario::registry::row(&s.view.protocol).is_some_and(|r| matches!(r.layout, crate::scenario::registry::Layout::Circle));
-        html! { <ClusterCanvas view={s.view.clone()} selected={s.selected} {circle} /> }
-    } else {
-        html! { <ClusterSvg view={s.view.clone()} overlay={s.overlay.clone()} selected={s.selected} hovered={s.hovered} drops={s.arrows.clone()} target={lesson_node(s)} /> }
+        return html! { <ClusterCanvas view={s.view.clone()} selected={s.selected} {circle} /> };
     }
+    html! { <ClusterSvg view={s.view.clone()} overlay={s.overlay.clone()} selected={s.selected} hovered={s.hovered} drops={s.arrows.clone()} target={lesson_node(s)} /> }
 }
 
 /// The node the open lesson's step asks the student to act on (none once it is done).

@@ -230,3 +230,19 @@ fn only_the_plot_families_draw_plots_and_the_page_carries_the_chart_for_them() {
     let cfg: Vec<String> = registry::PLOT_FAMILIES.iter().map(|f| format!("feature = \"{f}\"")).collect();
     assert!(panel.contains(&format!("#[cfg(any({}))]", cfg.join(", "))), "the overlay panel's cfg names PLOT_FAMILIES");
 }
+
+/// Only the families in `CANVAS_FAMILIES` carry the cluster canvas: every family whose
+/// clusters may grow past 64 nodes is in the list (the others draw at most 64 nodes as
+/// SVG), and the canvas's `cfg`, in the components and in the app, names exactly those.
+#[test]
+fn the_families_with_clusters_past_64_nodes_carry_the_canvas() {
+    let big: std::collections::BTreeSet<&str> = scenario::rows().iter().filter(|r| r.nodes.max > 64).map(|r| r.family).collect();
+    let listed: std::collections::BTreeSet<&str> = registry::CANVAS_FAMILIES.iter().copied().collect();
+    assert_eq!(big, listed, "CANVAS_FAMILIES is the families whose clusters may pass 64 nodes");
+    let cfg: Vec<String> = registry::CANVAS_FAMILIES.iter().map(|f| format!("feature = \"{f}\"")).collect();
+    let cfg = format!("#[cfg(any({}))]", cfg.join(", "));
+    for file in ["src/ui/components/mod.rs", "src/ui/app.rs"] {
+        let text = std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(text.contains(&cfg), "{file}'s canvas cfg names CANVAS_FAMILIES");
+    }
+}

@@ -145,6 +145,11 @@ pub fn row_or_err(protocol: &str) -> Result<&'static Row, String> {
 /// their page modules carry the plot chart (`ui::components::overlay_panel`).
 pub const PLOT_FAMILIES: &[&str] = &["gossip", "hashring", "mapreduce", "replication"];
 
+/// The families whose clusters may grow past 64 nodes (a row's `nodes.max`): only their
+/// page modules carry the cluster canvas (`ui::components::cluster_canvas`), used above
+/// `ui::app::CANVAS_ABOVE` nodes; the others draw their clusters as SVG.
+pub const CANVAS_FAMILIES: &[&str] = &["gossip", "dht", "hashring"];
+
 /// The family (page module) that carries `protocol`, whether or not this build has it:
 /// the page's loader uses it to fetch the right module for a link.
 pub fn family_of(protocol: &str) -> Option<&'static str> {

@@ -1,6 +1,9 @@
 //! One component per file; each takes plain data and `on*` callbacks.
 
 pub mod adversary_panel;
+// The canvas only in the modules of families whose clusters grow past 64 nodes
+// (registry::CANVAS_FAMILIES; tests/suite/registry.rs checks the list).
+#[cfg(any(feature = "gossip", feature = "dht", feature = "hashring"))]
 pub mod cluster_canvas;
 pub mod cluster_svg;
 pub mod controls;
@@ -24,6 +27,7 @@ pub mod state_table;
 pub mod timeline;
 
 pub use adversary_panel::AdversaryPanel;
+#[cfg(any(feature = "gossip", feature = "dht", feature = "hashring"))]
 pub use cluster_canvas::ClusterCanvas;
 pub use cluster_svg::ClusterSvg;
 pub use controls::Controls;
