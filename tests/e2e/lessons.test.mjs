@@ -47,7 +47,11 @@ async function act(page, l) {
   }
 }
 
-/// Play the open lesson to its end through the page.
+/// Play the open lesson to its end through the page. The pages that play lessons through
+/// open at `speed=0.01` (a hundredth of real time): a step without an action plays as it
+/// opens, and at full speed the frames between opening it and reading its state could carry
+/// the run to its end (tens of simulated milliseconds, which is all some steps take), so that
+/// "false when it opens" would depend on the machine's timing. `runFor` moves the run here.
 async function playThrough(page, name) {
   let l = await lessonOf(page);
   for (;;) {
@@ -77,7 +81,7 @@ async function playThrough(page, name) {
 }
 
 test('every lesson plays to its end through the page, each step false when it opens and within its bound', async () => {
-  const { page, errors, context } = await open(env.browser, env.base + '#lesson=raft-election', { width: 1280, height: 1000 });
+  const { page, errors, context } = await open(env.browser, env.base + '?speed=0.01#lesson=raft-election', { width: 1280, height: 1000 });
   // The page starts with its own family's lessons; opening the picker fetches every family's.
   const own = await page.locator('[data-testid=lesson-picker] option[value]:not([value=""])').evaluateAll(os => os.map(o => o.value));
   assert.ok(own.length >= 1 && own.every(n => n.startsWith('raft-')), own.join(' '));
@@ -165,7 +169,7 @@ test('a lesson link opens at step K on the state steps 1 to K-1 reach, and Back 
 });
 
 test("a teacher's lesson file opens from File…, gets a link that opens it again, and a broken one is refused", async () => {
-  const { page, errors, context } = await open(env.browser, env.base + '#preset=raft-election', { width: 1280, height: 1000 });
+  const { page, errors, context } = await open(env.browser, env.base + '?speed=0.01#preset=raft-election', { width: 1280, height: 1000 });
   const lesson = JSON.parse(readFileSync(join(ROOT, 'src/scenario/lessons/raft-election.json'), 'utf8'));
   lesson.name = 'my-first-lesson';
   lesson.title = { en: 'My first Raft lesson', zh: '我的第一节 Raft 课' };
