@@ -122,7 +122,7 @@ function withCsp(doc) {
   return doc.replace('<meta charset="utf-8">', `<meta charset="utf-8">\n  <meta http-equiv="Content-Security-Policy" content="${policy}">`);
 }
 
-const page = withCsp(html.slice(0, start) + `${manifestTag}\n<script type="module">\n${await jsMin(loader)}</script>` + html.slice(end));
+const page = withCsp(html.slice(0, start) + `${manifestTag}\n<script type="module" async>\n${await jsMin(loader)}</script>` + html.slice(end));
 writeFileSync(join(dist, 'index.html'), page);
 
 // One file per family: the module inlined (its wasm gzipped, then base64), the history

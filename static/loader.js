@@ -82,15 +82,29 @@ async function fetchModule(family) {
   return fetchFiles(family, files);
 }
 
+// The glue and the module are fetched side by side; the module comes LZMA-compressed
+// (scripts/pack.mjs) and is inflated here (lzmaDecode, inlined before this script), then
+// compiled.
 async function fetchFiles(family, files) {
-  const js = await import(new URL(files.js, document.baseURI).href);
-  const response = await fetch(new URL(files.wasm, document.baseURI));
-  if (!response.ok) throw new Error(`${files.wasm}: HTTP ${response.status}`);
-  // The module comes LZMA-compressed (scripts/pack.mjs): inflated here (lzmaDecode, inlined
-  // before this script), then compiled.
-  const wasm = await WebAssembly.compile(lzmaDecode(new Uint8Array(await response.arrayBuffer())));
+  const glue = import(new URL(files.js, document.baseURI).href);
+  const module = fetch(new URL(files.wasm, document.baseURI)).then(async response => {
+    if (!response.ok) throw new Error(`${files.wasm}: HTTP ${response.status}`);
+    return WebAssembly.compile(lzmaDecode(new Uint8Array(await response.arrayBuffer())));
+  });
+  const [js, wasm] = await Promise.all([glue, module]);
   return { family, js, wasm };
 }
+
+// The page's stylesheet, loaded (or failed): the loader runs without waiting for it, and the
+// first module starts once it is there, so the page never draws unstyled.
+const stylesheet = new Promise(done => {
+  const link = document.querySelector('link[rel=stylesheet]');
+  if (!link || link.sheet) done();
+  else {
+    link.addEventListener('load', done);
+    link.addEventListener('error', done);
+  }
+});
 
 let current = null;
 
@@ -172,6 +186,6 @@ window.clusterlabLoader = {
 };
 
 familyFor(location.hash)
-  .then(fetchModule)
-  .then(startModule)
+  .then(family => Promise.all([fetchModule(family), stylesheet]))
+  .then(([next]) => startModule(next))
   .catch(e => window.clusterlabBootError(e));
