@@ -1,11 +1,12 @@
 // Zab in the page (issue 19): the returning old leader truncated by TRUNC, each server's
 // phase in the paper's words and zxids as (epoch, counter) in the cluster state table; the
 // student crashing the leader from the panel and a new epoch synchronizing; a planted bug
-// shown as a violation; the same page in Chinese.
+// shown as a violation; the same page in Chinese. Each run starts paused at time 0
+// (fromStart), whatever the page played while it loaded.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { start, open, state, SHOTS, pause, runFor } from './helpers.mjs';
+import { start, open, state, SHOTS, fromStart, runFor } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -15,7 +16,7 @@ const col = (table, name) => table.headers.indexOf(name);
 
 test('Zab: a returning old leader is truncated, and every server ends with the same history', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=zab-trunc', { width: 1280, height: 1400 });
-  await pause(page);
+  await fromStart(page);
   let s = await runFor(page, 1200000);
   assert.equal(s.protocol, 'zab');
   const t = s.clusterTable;
@@ -40,7 +41,7 @@ test('Zab: a returning old leader is truncated, and every server ends with the s
 
 test('Zab: the student crashes the leader; the others elect, agree on epoch 2 and synchronize', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '?lang=zh#preset=zab-broadcast', { width: 1280, height: 1400 });
-  await pause(page);
+  await fromStart(page);
   let s = await runFor(page, 700000);
   assert.equal(s.nodes[4].role, 'leader');
   await page.click('svg.cluster [data-node-id="4"]');
@@ -58,7 +59,7 @@ test('Zab: the student crashes the leader; the others elect, agree on epoch 2 an
 
 test('Zab teaching bug: DIFF where TRUNC was needed makes histories diverge', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=zab-bug-diff-not-trunc', { width: 1280, height: 1400 });
-  await pause(page);
+  await fromStart(page);
   const s = await runFor(page, 2500000);
   assert.ok(s.violations.some(v => v.property === 'Agreement'), JSON.stringify(s.violations.map(v => v.property)));
   await page.screenshot({ path: join(SHOTS, 'zab-bug-diff-not-trunc.png'), fullPage: true });
@@ -68,7 +69,7 @@ test('Zab teaching bug: DIFF where TRUNC was needed makes histories diverge', as
 
 test('The lock service on Zab: the Zab leader fails, n1 is elected, sessions survive; a client fails over without going back in time', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=lock-zab-leader-failover', { width: 1280, height: 1400 });
-  await pause(page);
+  await fromStart(page);
   let s = await runFor(page, 4000000);
   assert.equal(s.protocol, 'lock');
   assert.equal(s.nodes[1].role, 'leader', JSON.stringify(s.nodes.map(n => n.role)));
@@ -80,7 +81,7 @@ test('The lock service on Zab: the Zab leader fails, n1 is elected, sessions sur
   // Another family: the page swaps modules.
   await page.evaluate(() => window.clusterlab.load('zab-client-failover'));
   await page.waitForFunction(() => window.clusterlab && window.clusterlab.state && window.clusterlab.state().protocol === 'zab', null, { timeout: 30000 });
-  await pause(page);
+  await fromStart(page);
   // Just after the refusal at 570 ms (the event log shows the records before the playhead).
   s = await runFor(page, 600000);
   assert.equal(s.protocol, 'zab');
