@@ -168,9 +168,10 @@ pub fn map_split(words: &[String], r: u32, combiner: Combiner, salt: Option<u64>
             parts.iter_mut().for_each(|p| p.sort());
         }
         Combiner::Sum | Combiner::Average => {
-            // Each word's (word, 1) pairs combined: their sum, or the average of those ones.
+            // Each word's (word, 1) pairs combined: their sum, or (the teaching bug) their
+            // average, which for n ones is 1 whatever n is.
             for (w, n) in totals(words.iter().map(|w| (w.as_str(), 1)).collect()) {
-                let v = if combiner == Combiner::Average { n / n } else { n };
+                let v = if combiner == Combiner::Average { 1 } else { n };
                 parts[partition_at(w, r, salt) as usize].push((w.to_string(), v));
             }
         }
