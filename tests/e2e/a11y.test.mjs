@@ -4,7 +4,7 @@
 // selected and with the state table shown — must report no violation at all. The state
 // table and its log grid work from the keyboard. axe is injected with CSP bypassed for the
 // test (the page's own policy forbids any script it did not ship).
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, ROOT } from './helpers.mjs';
@@ -12,6 +12,7 @@ import { start, ROOT } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const AXE = join(ROOT, 'tests', 'e2e', 'node_modules', 'axe-core', 'axe.min.js');
 

@@ -1,7 +1,7 @@
 // Budgets measured in headless Chromium (issue: frame time with 9 Raft nodes and 300+
 // messages in flight; scrubbing in a long run). The figures are printed; the assertions
 // are loose enough for a loaded CI machine, the targets are in the output.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { start, open, measureFrames, pct } from './helpers.mjs';
@@ -9,6 +9,7 @@ import { start, open, measureFrames, pct } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const link = scenario => '#s=1.' + deflateRawSync(Buffer.from(JSON.stringify(scenario))).toString('base64url');
 

@@ -2,7 +2,7 @@
 // hit rate rising and the database's reads falling; the stale-set race refused by a lease,
 // and kept for good without leases; the student crashing a cache server (its keys miss at
 // a stand-in server); a teaching bug in Chinese.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, SHOTS, fromStart, runFor, table } from './helpers.mjs';
@@ -10,6 +10,7 @@ import { start, open, SHOTS, fromStart, runFor, table } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const VIEW = { width: 1280, height: 1400 };
 const now = s => table(s, 'the cache now').rows;

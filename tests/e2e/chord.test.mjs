@@ -2,7 +2,7 @@
 // the ring's state against Zave's properties and the mean path against ½ log₂ N; the student
 // crashing two neighbours (the successor lists bridge them, no key lost) and a third
 // (beyond the declared assumptions, and labelled so); a teaching bug in Chinese.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, state, SHOTS, fromStart, runFor, table } from './helpers.mjs';
@@ -10,6 +10,7 @@ import { start, open, state, SHOTS, fromStart, runFor, table } from './helpers.m
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const VIEW = { width: 1280, height: 1400 };
 const ring = s => table(s, 'the ring now').rows;

@@ -3,7 +3,7 @@
 // nothing from another origin. The page works under it with no violation reported: it
 // plays, swaps family modules, opens the history viewer (a module fetched on demand) and
 // draws every view; the one-file build runs from file:// under its own policy.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { start, ARGS, ROOT } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const policyOf = html => (html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/) || [])[1];
 

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { start, open as openPage, state, ROOT, SHOTS } from './helpers.mjs';
+import { start, open, state, ROOT, SHOTS } from './helpers.mjs';
 
 let env, parent, parentUrl;
 before(async () => {
@@ -18,10 +18,7 @@ before(async () => {
   parentUrl = `http://127.0.0.1:${parent.address().port}/course.html`;
 });
 after(async () => { parent.close(); await env.stop(); });
-// Every page a test opened is closed after it: a page left playing costs CPU for the rest.
-const contexts = [];
-afterEach(async () => { while (contexts.length) await contexts.pop().close(); });
-const open = async (...args) => { const o = await openPage(...args); contexts.push(o.context); return o; };
+afterEach(() => env.closePages());
 
 const fits = page => page.evaluate(() => ({ w: document.scrollingElement.scrollWidth, h: document.scrollingElement.scrollHeight,
   vw: innerWidth, vh: innerHeight }));
@@ -95,7 +92,6 @@ function coursePage(labUrl) {
 /// Open the course page (second origin) with ClusterLab embedded; wait until it is drawn.
 async function openCourse() {
   const context = await env.browser.newContext({ viewport: { width: 840, height: 560 } });
-  contexts.push(context);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', e => errors.push(String(e)));
@@ -193,7 +189,6 @@ test('postMessage replies reach a cross-origin parent as {clusterlab: "result", 
 
 test('the one-file build dist/clusterlab.html runs from file:// with no server', async () => {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 720 } });
-  contexts.push(context);
   const page = await context.newPage();
   const errors = [], requests = [];
   page.on('pageerror', e => errors.push(String(e)));

@@ -4,13 +4,14 @@
 // Every one must get an error reply, never a panic, and the open run must be exactly as it
 // was (its trace hash, event count and time). POSTMESSAGE_FUZZ_CALLS sets how many
 // (5,000 in `make test`, a million in `make soak`).
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, open } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const CALLS = Number(process.env.POSTMESSAGE_FUZZ_CALLS || 5_000);
 

@@ -2,7 +2,7 @@
 // newest request's replicas as arrows, a server's gossiped membership table; the student
 // crashing a server (taken out of every view, its keys copied on) and restarting it (back
 // with a higher incarnation); mod-N moving nearly every key; a teaching bug in Chinese.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, state, SHOTS, fromStart, runFor, table } from './helpers.mjs';
@@ -10,6 +10,7 @@ import { start, open, state, SHOTS, fromStart, runFor, table } from './helpers.m
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const VIEW = { width: 1280, height: 1400 };
 const now = s => table(s, 'the ring now').rows;

@@ -2,7 +2,7 @@
 // apart; the pipeline as arrows; replicas as chips per block; a DataNode dying mid-write
 // (a new generation stamp, a copy to a third replica); the student damaging a disk and the
 // reader finding it; a replication storm plotted; a teaching bug in Chinese.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, SHOTS, fromStart, runFor, table } from './helpers.mjs';
@@ -10,6 +10,7 @@ import { start, open, SHOTS, fromStart, runFor, table } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const VIEW = { width: 1280, height: 1400 };
 const nn = s => s.nodes[0];

@@ -4,7 +4,7 @@
 // 10,000-operation history is checked and drawn within 3 s and pans and zooms within a
 // frame's budget; a bad file gets its line and the dialog keeps what it showed; a viewer
 // that cannot be fetched leaves the page as it was; the one-file build carries the viewer.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import { start, open, ROOT, SHOTS } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 // A key-value history linearizable by construction, as Jepsen EDN with :time: each write
 // takes effect at an instant inside its bar, each read returns the value at an instant

@@ -3,7 +3,7 @@
 // (each step's condition false when it opens, each step within its simulated-time bound);
 // a lesson link opened at step K; a teacher's lesson file; an adversary-mode run whose
 // link replays exactly. Screenshots go to target/screenshots.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, state, SHOTS } from './helpers.mjs';
@@ -13,6 +13,7 @@ import { ROOT } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const lessonOf = async page => (await state(page)).lesson;
 

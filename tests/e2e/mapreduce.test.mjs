@@ -3,7 +3,7 @@
 // student crashing a worker from the panel after its maps finished and the master
 // re-executing them; the job over Chinese text in Chinese; a text typed into the page and
 // counted (and one over the limit refused); the straggler with and without backup tasks.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
@@ -12,6 +12,7 @@ import { start, open, state, SHOTS, pause, runFor, fromStart, table, field } fro
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 /// The committed word count as { word: count }.
 const counts = s => Object.fromEntries(table(s, 'word count (committed)').rows.map(([w, c]) => [w, Number(c)]));

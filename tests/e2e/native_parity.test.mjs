@@ -2,7 +2,7 @@
 // library rebuilt with `optimize_for_size` and panics that abort at once; scripts/build.sh):
 // for one preset of every family, the page's trace after 3 simulated seconds must be the
 // one the native CLI computes, event for event (same count, same hash).
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ const json = (...args) => JSON.parse(execFileSync(cli, args, { maxBuffer: 64 << 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 test('one preset of every family: the page reaches the native trace hash at 3 s', async () => {
   const familyOf = Object.fromEntries(json('protocols', '--json').map(r => [r.name, r.family]));

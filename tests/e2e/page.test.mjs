@@ -1,6 +1,6 @@
 // The built page in Chromium: it loads, draws the cluster, runs, obeys the page API, and
 // survives bad input. Screenshots go to target/screenshots/.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, state, SHOTS } from './helpers.mjs';
@@ -8,6 +8,7 @@ import { start, open, state, SHOTS } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 test('the page loads, draws the cluster and time advances', async () => {
   const { page, errors } = await open(env.browser, env.base);

@@ -3,7 +3,7 @@
 // scenario of another family is opened (menu, load(), a pasted link), keeps language, theme
 // and embed mode across the swap, and leaves the open run as it was when a module fails.
 // A run that goes beyond its protocol's declared fault assumptions is labelled.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { start, open, state, ROOT, SHOTS } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const manifest = () => {
   const html = readFileSync(join(ROOT, 'dist', 'index.html'), 'utf8');

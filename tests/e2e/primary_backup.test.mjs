@@ -2,7 +2,7 @@
 // the log storage drawn apart; the primary's forwards and its log as arrows; a failover that
 // replays the log; a zombie primary fenced, and not fenced; a client's read answered; the
 // page in Chinese.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, SHOTS, fromStart, runFor } from './helpers.mjs';
@@ -10,6 +10,7 @@ import { start, open, SHOTS, fromStart, runFor } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const VIEW = { width: 1280, height: 1200 };
 const primaries = s => s.nodes.filter(n => n.role === 'primary');

@@ -1,7 +1,7 @@
 // The lock service and gossip/SWIM pages: what each view shows, the flows a student tries,
 // and the budgets of issue 8 (1,000 nodes on a canvas at 60 fps; one rumor to full spread
 // over 1,000 nodes in under a second of wall time). Figures are printed for the notes.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, state, SHOTS, pct } from './helpers.mjs';
@@ -9,6 +9,7 @@ import { start, open, state, SHOTS, pct } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 
 const pause = page => page.evaluate(() => window.clusterlab.pause());

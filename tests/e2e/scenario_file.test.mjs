@@ -7,14 +7,12 @@ import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { start, open as openPage, state, SHOTS } from './helpers.mjs';
+import { start, open, state, SHOTS } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
-const contexts = [];
-afterEach(async () => { while (contexts.length) await contexts.pop().close(); });
-const open = async (...args) => { const o = await openPage(...args); contexts.push(o.context); return o; };
+afterEach(() => env.closePages());
 const pause = page => page.evaluate(() => window.clusterlab.pause());
 
 // A Raft run at a moment with a crash injected by hand (a recorded fault), exported.

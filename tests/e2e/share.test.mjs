@@ -6,15 +6,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { deflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
-import { start, open as openPage, state, SHOTS } from './helpers.mjs';
+import { start, open, state, SHOTS } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
-// Every page a test opened is closed after it: a page left playing costs CPU for the rest.
-const contexts = [];
-afterEach(async () => { while (contexts.length) await contexts.pop().close(); });
-const open = async (...args) => { const o = await openPage(...args); contexts.push(o.context); return o; };
+afterEach(() => env.closePages());
 
 const link = scenario => '#s=1.' + deflateRawSync(Buffer.from(JSON.stringify(scenario))).toString('base64url');
 const pause = page => page.evaluate(() => window.clusterlab.pause());

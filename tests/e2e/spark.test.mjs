@@ -2,7 +2,7 @@
 // and its two stages from start to done; the student crashing an executor that holds map
 // outputs, the FetchFailed, and the lost partitions recomputed from lineage; a teaching bug
 // caught by its checker; the input panel counting a typed text.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, state, SHOTS, pause, runFor, fromStart, table, field } from './helpers.mjs';
@@ -10,6 +10,7 @@ import { start, open, state, SHOTS, pause, runFor, fromStart, table, field } fro
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const VIEW = { width: 1280, height: 1400 };
 

@@ -2,7 +2,7 @@
 // Raft's logs as one grid (Figure 7), Paxos acceptors' promises and accepted values, a
 // summary instead of 1,000 rows, and a row click selecting the node. Screenshots go to
 // target/screenshots for a look.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, state, SHOTS } from './helpers.mjs';
@@ -10,6 +10,7 @@ import { start, open, state, SHOTS } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const pause = page => page.evaluate(() => window.clusterlab.pause());
 

@@ -4,19 +4,20 @@
 // coordinator from the panel at the moment every participant is uncertain; the state table;
 // three-phase commit terminating without its coordinator, and split by a partition beyond
 // its assumptions; the three protocols' counters side by side.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { start, open, state, SHOTS, pause, runFor } from './helpers.mjs';
+import { start, open, state, SHOTS, fromStart, runFor } from './helpers.mjs';
 
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 
 test('2PC: a crashed coordinator leaves every participant uncertain, holding its lock, until it recovers', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=2pc-coordinator-crash', { width: 1280, height: 1400 });
-  await pause(page);
+  await fromStart(page); // the times below count from 0, whatever the page played while it opened
   let s = await runFor(page, 600000);
   assert.equal(s.protocol, '2pc');
   assert.deepEqual(s.overlay.groups, ['coordinator', 'backup', 'participants', 'participants', 'participants']);
@@ -40,10 +41,9 @@ test('2PC: a crashed coordinator leaves every participant uncertain, holding its
 
 test('2PC: the student crashes the coordinator from the panel once every participant is uncertain', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '?lang=zh#preset=2pc-commit', { width: 1280, height: 1400 });
-  await pause(page);
   // From the start, whatever autoplay did before the pause: the first moment every
   // participant is uncertain is t0's, before any vote reaches the coordinator.
-  await page.evaluate(() => window.clusterlab.seek(0));
+  await fromStart(page);
   let s = await state(page);
   assert.equal(s.eventCount, 0);
   for (let i = 0; i < 400 && s.nodes.slice(2).some(n => n.role !== 'uncertain'); i++) s = await page.evaluate(() => window.clusterlab.step());
@@ -75,7 +75,7 @@ test('2PC: the student crashes the coordinator from the panel once every partici
 
 test('Paxos Commit: the coordinator crashes and an acceptor takes over and commits, nobody blocked', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=paxos-commit-coordinator-crash', { width: 1280, height: 1400 });
-  await pause(page);
+  await fromStart(page);
   let s = await runFor(page, 200000);
   assert.equal(s.protocol, 'paxos-commit');
   assert.deepEqual(s.overlay.groups, ['coordinator', 'acceptors', 'acceptors', 'acceptors', 'participants', 'participants', 'participants']);
@@ -94,7 +94,7 @@ test('Paxos Commit: the coordinator crashes and an acceptor takes over and commi
 
 test('3PC: the participants terminate without the crashed coordinator; the three protocols side by side', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=3pc-coordinator-crash', { width: 1280, height: 1400 });
-  await pause(page);
+  await fromStart(page);
   let s = await runFor(page, 200000);
   assert.equal(s.protocol, '3pc');
   assert.deepEqual(s.overlay.groups, ['coordinator', 'participants', 'participants', 'participants']);
@@ -117,7 +117,7 @@ test('3PC: the participants terminate without the crashed coordinator; the three
 
 test('3PC under a partition: one side commits, the other aborts, and the run says the assumption was exceeded', async () => {
   const { page, errors, context } = await open(env.browser, env.base + '#preset=3pc-partition', { width: 1280, height: 1400 });
-  await pause(page);
+  await fromStart(page);
   const s = await runFor(page, 2000000);
   assert.deepEqual(s.clusterTable.rows.slice(1).map(r => r[2]), ['t0 committed', 't0 aborted', 't0 aborted']);
   assert.ok(s.violations.some(v => v.property === 'AC1 Agreement'), JSON.stringify(s.violations));

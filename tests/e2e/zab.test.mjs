@@ -3,7 +3,7 @@
 // student crashing the leader from the panel and a new epoch synchronizing; a planted bug
 // shown as a violation; the same page in Chinese. Each run starts paused at time 0
 // (fromStart), whatever the page played while it loaded.
-import { test, before, after } from 'node:test';
+import { test, before, after, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { start, open, state, SHOTS, fromStart, runFor } from './helpers.mjs';
@@ -11,6 +11,7 @@ import { start, open, state, SHOTS, fromStart, runFor } from './helpers.mjs';
 let env;
 before(async () => { env = await start(); });
 after(async () => { await env.stop(); });
+afterEach(() => env.closePages());
 
 const col = (table, name) => table.headers.indexOf(name);
 
