@@ -1,6 +1,8 @@
 # ClusterLab: `make serve` builds and serves the page; `make test` runs every test.
 PORT ?= 8080
-CHROME_ENV = CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+# The wasm tests compile unoptimised and without debug info (scripts/test.sh says why).
+CHROME_ENV = CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	CARGO_PROFILE_TEST_OPT_LEVEL=0 CARGO_PROFILE_TEST_DEBUG=0
 
 .PHONY: serve dist setup setup-test test test-native test-wasm test-e2e soak bench clean
 
@@ -24,7 +26,7 @@ test-native:
 	cargo test --profile tests
 
 test-wasm: setup-test
-	$(CHROME_ENV) cargo test --target wasm32-unknown-unknown --test wasm_determinism
+	$(CHROME_ENV) cargo test --target wasm32-unknown-unknown --test wasm_determinism --test wasm_components
 
 test-e2e: setup-test dist
 	node --test tests/e2e/
