@@ -18,7 +18,9 @@ run() {
   "$@" || status=FAILED
   results+=("$(printf '%-6s' "$status") $name ($(( $(date +%s) - t0 )) s, $(( $(busy) - c0 )) s CPU)")
 }
-run "native tests (cargo test --profile tests)" cargo test --profile tests -- --skip every_teaching_bug_is_caught
+run "native tests (cargo test --profile tests: the suite, the CLI)" \
+  cargo test --profile tests --bins --test '*' -- --skip every_teaching_bug_is_caught
+run "unit tests in src/ (cargo test --profile unit --lib)" cargo test --profile unit --lib
 run "the bug table (every teaching bug, seeds the default sweep needs)" \
   cargo test --profile tests --test suite every_teaching_bug_is_caught -- --nocapture
 # The wasm tests run while dist/ builds: a module's link-time optimisation keeps one core

@@ -304,6 +304,7 @@ pub fn update<R>(f: impl FnOnce(&mut Model) -> R) -> Option<R> {
         r
     });
     notify();
+    super::frame::wake();
     r
 }
 
