@@ -4,7 +4,7 @@ PORT ?= 8080
 CHROME_ENV = CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
 	CARGO_PROFILE_TEST_OPT_LEVEL=0 CARGO_PROFILE_TEST_DEBUG=0
 
-.PHONY: serve dist setup setup-test test test-native test-wasm test-e2e soak bench clean
+.PHONY: serve dist setup setup-test native-wasm-opt test test-native test-wasm test-e2e soak bench clean
 
 serve: dist
 	@echo "serving dist/ on http://127.0.0.1:$(PORT) (Ctrl-C stops)"
@@ -18,6 +18,11 @@ setup:
 
 setup-test:
 	@scripts/setup.sh test
+
+# Once per machine, optional: binaryen 132's wasm-opt compiled natively (20-40 minutes on two
+# cores); every build after it runs that instead of npm's (scripts/native-wasm-opt.sh).
+native-wasm-opt:
+	scripts/native-wasm-opt.sh
 
 test: setup-test
 	@scripts/test.sh

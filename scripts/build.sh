@@ -56,21 +56,46 @@ fi
 # tests/e2e/native_parity.test.mjs checks that one preset of every family gives the
 # native CLI's trace in the page.
 rebuild_std=(-Z build-std=std,panic_abort -Z build-std-features=optimize_for_size)
+
+# wasm-opt: binaryen 132 compiled natively if `make native-wasm-opt` has built it (the same
+# version as npm's, about a quarter of its CPU; scripts/native-wasm-opt.sh), else npm's.
+# The first time the native one is used it must give npm's bytes on the first module, or
+# the build stops; a stamp beside it records that it did.
+npm_wasm_opt=(node .tools/node_modules/binaryen/bin/wasm-opt)
+native=$(scripts/native-wasm-opt.sh --path)
+if [ -n "$native" ]; then
+  wasm_opt=("$native"); say "wasm-opt: binaryen $("$native" --version | grep -o 'version [0-9]*' | cut -d' ' -f2), native ($native)"
+else
+  wasm_opt=("${npm_wasm_opt[@]}"); say "wasm-opt: npm's binaryen@132 (make native-wasm-opt builds a native one, once per machine)"
+fi
+same_stamp=${native:+$(dirname "$(dirname "$native")")/same-as-npm}
+# wasm-pack runs `cargo build --lib`; scripts/cdylib/cargo turns it into a build of the
+# cdylib alone, the one crate type Cargo link-time optimises (that script says why).
+real_cargo=$(command -v cargo)
 export RUSTC_BOOTSTRAP=1 RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
 opt_pids=()
 mkdir -p pkg
 for fam in $families viewer; do
   rm -f "pkg/$fam/opt.wasm"
-  say "module $fam: wasm-pack build --release, opt-level z, std rebuilt for size, --features $fam (incremental)"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z wasm-pack build --release --target web --mode no-install --no-opt \
+  say "module $fam: wasm-pack build --release, opt-level z, fat LTO, std rebuilt for size, --features $fam (incremental)"
+  CLUSTERLAB_CARGO="$real_cargo" PATH="$PWD/scripts/cdylib:$PATH" CARGO_PROFILE_RELEASE_OPT_LEVEL=z wasm-pack build --release --target web --mode no-install --no-opt \
     --out-dir "pkg/$fam" --out-name clusterlab -- --no-default-features --features "$fam" "${rebuild_std[@]}" >/dev/null 2>pkg/build.log \
     || { cat pkg/build.log; exit 1; }
   # --low-memory-unused: Rust's linker puts the stack and data above 1 MiB, so nothing lives
   # in the first KiB and loads/stores can fold their offsets (about 3 KB gzipped per
   # module). Not --converge: its repeated -Oz passes saved 0.8 KB gzipped per module and
   # cost 16 s of CPU each (raft: 412.2 against 413.0 KB, 40.6 against 23.8 s).
+  if [ -n "$native" ] && [ ! -f "$same_stamp" ]; then
+    say "module $fam: the native wasm-opt's output against npm's (once per machine)"
+    "${npm_wasm_opt[@]}" "pkg/$fam/clusterlab_bg.wasm" -o "pkg/$fam/npm.wasm" -Oz --low-memory-unused
+    "${wasm_opt[@]}" "pkg/$fam/clusterlab_bg.wasm" -o "pkg/$fam/opt.wasm" -Oz --low-memory-unused
+    cmp -s "pkg/$fam/npm.wasm" "pkg/$fam/opt.wasm" \
+      || { echo "build: $native and npm's wasm-opt give different bytes; remove it or its cache to use npm's" >&2; exit 1; }
+    rm -f "pkg/$fam/npm.wasm"; touch "$same_stamp"
+    continue
+  fi
   say "module $fam: wasm-opt -Oz --low-memory-unused (in the background)"
-  .tools/node_modules/binaryen/bin/wasm-opt "pkg/$fam/clusterlab_bg.wasm" -o "pkg/$fam/opt.wasm" -Oz --low-memory-unused &
+  "${wasm_opt[@]}" "pkg/$fam/clusterlab_bg.wasm" -o "pkg/$fam/opt.wasm" -Oz --low-memory-unused &
   opt_pids+=("$!")
 done
 for pid in "${opt_pids[@]}"; do
