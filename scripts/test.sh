@@ -18,31 +18,56 @@ run() {
   "$@" || status=FAILED
   results+=("$(printf '%-6s' "$status") $name ($(( $(date +%s) - t0 )) s, $(( $(busy) - c0 )) s CPU)")
 }
-run "native tests (cargo test --profile tests: the suite, the CLI)" \
-  cargo test --profile tests --bins --test '*' -- --skip every_teaching_bug_is_caught
-run "unit tests in src/ (cargo test --profile unit --lib)" cargo test --profile unit --lib
-run "the bug table (every teaching bug, seeds the default sweep needs)" \
-  cargo test --profile tests --test suite every_teaching_bug_is_caught -- --nocapture
-# The wasm tests run while dist/ builds: a module's link-time optimisation keeps one core
-# busy and leaves the other partly idle. They use their own target directory, so neither
-# waits for the other's lock (they share no compiled crate: test profile against release).
-# They compile unoptimised and without debug info (as `make test-wasm` does): 171 s of CPU
-# against 567 s with the test profile's opt-level 2 and debug info, and the 19 tests run in
-# 1.7 s instead of 0.9 s. The trace hash is the same at every optimisation level.
-# Their output is printed when both are done.
-wasm_log=target/wasm-tests.log
+# Three jobs side by side, since no one of them keeps two cores busy alone: building the page
+# is a chain of single-threaded compiles (each module's whole-program optimisation is one
+# thread), so the native tests and the wasm tests run beside it. Each job has its own Cargo
+# profile (`tests` and `unit`; `release` for the page; the wasm tests in a target directory of
+# their own), so none waits for another's lock, except the build's registry step, which
+# waits for the native job's compile of the same command line and then finds it built.
+# A job's output is printed when all three are done; each step reports its own wall time,
+# and the three together the CPU they kept busy.
+#
+# The native job: the suite and the CLI, the unit tests in src/, then the bug table.
+native_log=target/native-tests.log native_status=target/native-tests.status
 mkdir -p target
+native_job() {
+  local name t0 status
+  step() {
+    name=$1; shift; t0=$(date +%s)
+    printf '\n\033[1m== %s\033[0m\n' "$name"
+    if "$@"; then status=ok; else status=FAILED; fi
+    printf '%-6s %s (%s s, beside the build)\n' "$status" "$name" "$(( $(date +%s) - t0 ))" >>"$native_status"
+  }
+  step "native tests (cargo test --profile tests: the suite, the CLI)" \
+    cargo test --profile tests --bins --test '*' -- --skip every_teaching_bug_is_caught
+  # The library's own unit tests compile unoptimised (profile unit): they run in 0.3 s.
+  step "unit tests in src/ (cargo test --profile unit --lib)" cargo test --profile unit --lib
+  step "the bug table (every teaching bug, seeds the default sweep needs)" \
+    cargo test --profile tests --test suite every_teaching_bug_is_caught -- --nocapture
+}
+: >"$native_status"
+native_job >"$native_log" 2>&1 &
+native_pid=$!
+# The wasm tests compile unoptimised and without debug info (as `make test-wasm` does): 171 s
+# of CPU against 567 s with the test profile's opt-level 2 and debug info, and the 19 tests
+# run in 1.7 s instead of 0.9 s. The trace hash is the same at every optimisation level.
+wasm_log=target/wasm-tests.log
 ( env CHROMEDRIVER=/usr/bin/chromedriver CARGO_TARGET_DIR=target/wasm-tests \
   CARGO_PROFILE_TEST_OPT_LEVEL=0 CARGO_PROFILE_TEST_DEBUG=0 \
   CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   cargo test --target wasm32-unknown-unknown --test wasm_determinism --test wasm_components ) >"$wasm_log" 2>&1 &
 wasm_pid=$!
-wasm_t0=$(date +%s)
-run "build dist/ (the wasm tests run beside it)" scripts/build.sh
+t0=$(date +%s); c0=$(busy)
+run "build dist/ (the native tests and the wasm tests run beside it)" scripts/build.sh
+wait "$native_pid"
+cat "$native_log"
+while read -r line; do results+=("$line"); done <"$native_status"
+[ -s "$native_status" ] || results+=("FAILED native tests (the job printed no result)")
 printf '\n\033[1m== %s\033[0m\n' "wasm tests in Chromium (wasm-bindgen-test), run beside the build"
 if wait "$wasm_pid"; then wasm_ok=ok; else wasm_ok=FAILED; fi
 cat "$wasm_log"
-results+=("$(printf '%-6s' "$wasm_ok") wasm tests in Chromium, beside the build ($(( $(date +%s) - wasm_t0 )) s; their CPU is in the build's)")
+results+=("$(printf '%-6s' "$wasm_ok") wasm tests in Chromium, beside the build ($(( $(date +%s) - t0 )) s)")
+beside="the build and the jobs beside it: $(( $(date +%s) - t0 )) s, $(( $(busy) - c0 )) s CPU"
 # The browser tests that time something (frame intervals, a check's wall time, a fuzz's
 # rate, a page load, lessons played while the page animates) one file at a time; the
 # others two files at a time (each file starts its own server and Chromium; on two cores
@@ -54,5 +79,6 @@ run "browser tests that time something, one file at a time" node --test $timed
 printf '\n\033[1m== summary (%s s, %s s CPU)\033[0m\n' "$(( $(date +%s) - start ))" "$(( $(busy) - c_start ))"
 failed=0
 for r in "${results[@]}"; do echo "$r"; case $r in FAILED*) failed=$((failed + 1));; esac; done
+echo "($beside)"
 echo "$(( ${#results[@]} - failed )) passed, $failed failed"
 [ "$failed" = 0 ]
